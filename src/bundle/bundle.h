@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * bundle: the support bundle, a pax tar (zstd by default) whose first member
+ * is index.elf, an ELF64 object whose "fwbox" notes describe every other
+ * member.  Specified in man/fwbox-bundle.5; this header is the library
+ * contract for writing and reading it.  Only bundle/ includes libarchive or
+ * libelf.
+ *
+ * Writer contract: artifacts are staged (memory up to a limit, then
+ * unlinked temporary files); commit writes the archive to an unnamed
+ * temporary file in the destination folder, fsyncs it, links it into place
+ * and fsyncs the folder.  Until commit returns 0 nothing exists at the final
+ * path; a failed or interrupted writer leaves no debris.
+ *
+ * Reader contract: bundle_open() reads and checks the index only (bounded
+ * memory); bundle_stream() walks the members in archive order in bounded
+ * chunks and checks each against the index (size, SHA-256, name rules).
+ * Completeness comes from the index, never from the tar structure.  The
+ * reader never writes to disk.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "core/sha256.h"
+
+#define BUNDLE_FORMAT_VERSION 1
+#define BUNDLE_INDEX_NAME "index.elf"
+#define BUNDLE_NOTE_OWNER "fwbox"
+
+enum bundle_outcome {
+	BUNDLE_OUTCOME_OK = 0,
+	BUNDLE_OUTCOME_PARTIAL = 1,
+	BUNDLE_OUTCOME_FAILED = 2,
+	BUNDLE_OUTCOME_SKIPPED = 3,
+};
+const char *bundle_outcome_name(enum bundle_outcome o);
+/* Parse "ok"/"partial"/"failed"/"skipped"; -EINVAL otherwise. */
+int bundle_outcome_parse(const char *s, enum bundle_outcome *ret);
+
+enum bundle_compression {
+	BUNDLE_COMPRESS_ZSTD = 0,
+	BUNDLE_COMPRESS_GZIP,
+	BUNDLE_COMPRESS_XZ,
+	BUNDLE_COMPRESS_NONE,
+};
+int bundle_compression_parse(const char *s, enum bundle_compression *ret);
+const char *bundle_compression_suffix(enum bundle_compression c); /* ".tar.zst" ... */
+
+struct bundle_header {
+	uint32_t format_version;
+	uint8_t uuid[16];
+	uint64_t created_ns;           /* UTC, ns since the epoch */
+	const char *host;
+	const char *fwbox_version;
+	const char *reason;
+	const char *cmdline;
+};
+
+/* Bits of bundle_device.sensitive: fields to drop when redacting. */
+enum bundle_device_field {
+	BUNDLE_DEV_SERIAL    = 1u << 0,
+	BUNDLE_DEV_HOST      = 1u << 1,
+	BUNDLE_DEV_BOARD_ID  = 1u << 2,
+	BUNDLE_DEV_PCI       = 1u << 3,
+};
+
+struct bundle_device {
+	const char *pci;               /* "0000:08:00.0" */
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint16_t subsys_vendor_id;
+	uint16_t subsys_device_id;
+	const char *model;             /* from pci.ids, may be NULL */
+	const char *fw_version;        /* "28.39.1002" */
+	const char *psid;
+	const char *board_id;
+	const char *serial;
+	const char *kernel;            /* uname -r */
+	const char *driver;            /* "mlx5_core 6.1.0" */
+	uint32_t sensitive;            /* enum bundle_device_field bits */
+};
+
+/* One artifact's metadata (one index note).  In the writer, path, size and
+ * sha256 are filled in by the writer; in the reader every field is set. */
+struct bundle_artifact {
+	const char *path;              /* member name, e.g. "reg/MGIR.bin" */
+	const char *kind;              /* "reg.MGIR", "trace.strings.0", "crspace" ... */
+	uint64_t size;
+	uint8_t sha256[FW_SHA256_LEN];
+	enum bundle_outcome outcome;
+	const char *reason;            /* human text; "" when ok */
+	int32_t err;                   /* negative errno, 0 if none */
+	uint32_t status;               /* mlx5 outbox status, 0 if none */
+	uint32_t syndrome;             /* mlx5 outbox syndrome, 0 if none */
+	uint64_t start_ns;             /* UTC ns */
+	uint64_t end_ns;
+	const char *interface;         /* "mlx5ctl", "fwctl", "devlink", "tracefs", "emu", "host" */
+	const uint8_t *request;        /* the request bytes that produced it (inbox) */
+	size_t request_len;            /* at most FW_LIMIT_REQUEST_BYTES kept */
+};
+
+/* ---------------------------------------------------------------- writer */
+struct bundle_writer;
+struct bundle_stage;
+
+struct bundle_writer_options {
+	enum bundle_compression compression;
+	int level;                     /* 0: the default for the filter */
+	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
+	unsigned threads;              /* zstd worker threads; 0: default (2) */
+};
+
+/* path is the final bundle path; it must not exist yet (-EEXIST). */
+int bundle_writer_new(struct fw_ctx *ctx, const char *path,
+		      const struct bundle_writer_options *opts, struct bundle_writer **ret);
+/* Both copy their arguments. */
+int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header *h);
+int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device *d);
+/* Add a whole artifact.  meta->path may be NULL: derived from the kind.
+ * A failed/skipped step is added with len 0 (or what was read, if partial). */
+int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta,
+		      const void *data, size_t len);
+/* Streaming add: begin, append any number of times, end with the metadata. */
+int bundle_writer_begin(struct bundle_writer *w, struct bundle_stage **ret);
+int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len);
+int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
+		      const struct bundle_artifact *meta);
+/* Write, fsync, publish.  On success *ret_path (optional) is the path written,
+ * to be freed by the caller. */
+int bundle_writer_commit(struct bundle_writer *w, char **ret_path);
+/* Frees; if commit did not succeed, everything staged is discarded. */
+void bundle_writer_free(struct bundle_writer *w);
+
+/* ---------------------------------------------------------------- reader */
+struct bundle;
+
+/* Open and read the index: the first member must be index.elf and its seal
+ * must hold.  Reads nothing else. */
+int bundle_open(struct fw_ctx *ctx, const char *path, struct bundle **ret);
+void bundle_close(struct bundle *b);
+
+const char *bundle_path(const struct bundle *b);
+const struct bundle_header *bundle_get_header(const struct bundle *b);
+const struct bundle_device *bundle_get_device(const struct bundle *b);
+size_t bundle_artifact_count(const struct bundle *b);
+const struct bundle_artifact *bundle_artifact_at(const struct bundle *b, size_t i);
+/* First artifact of this kind, or NULL. */
+const struct bundle_artifact *bundle_find_kind(const struct bundle *b, const char *kind);
+/* SHA-256 of the whole bundle file: its identity in the history. */
+int bundle_file_sha256(struct bundle *b, uint8_t out[FW_SHA256_LEN]);
+
+/* Streaming walk.  For each indexed member in archive order: begin, data in
+ * chunks of at most FW_LIMIT_READ_CHUNK, end.  begin may return 1 to skip
+ * the member's data callbacks (it is still hashed and checked).  A callback
+ * returning < 0 stops the walk with that code.  Returns 0 only if every
+ * check passed: members match the index, none missing, none extra. */
+struct bundle_visitor {
+	int (*begin)(void *userdata, const struct bundle_artifact *a);
+	int (*data)(void *userdata, const struct bundle_artifact *a, const void *buf, size_t len);
+	int (*end)(void *userdata, const struct bundle_artifact *a);
+};
+int bundle_stream(struct bundle *b, const struct bundle_visitor *v, void *userdata);
+
+/* Verify everything; report each problem (member may be NULL for the bundle
+ * as a whole) to the callback and go on where it can.  0 if intact,
+ * -EBADMSG (or the first hard error) otherwise. */
+typedef void (*bundle_problem_fn)(void *userdata, const char *member, const char *why);
+int bundle_verify(struct bundle *b, bundle_problem_fn fn, void *userdata);
+
+/* Read one artifact whole into memory (checked against size and SHA-256,
+ * at most max bytes: -EOVERFLOW beyond).  *ret_data is malloc'd. */
+int bundle_read_kind(struct bundle *b, const char *kind, size_t max,
+		     void **ret_data, size_t *ret_len);

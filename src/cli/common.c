@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the verbs: messages, progress, signals, JSON output. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli/cli.h"
+
+int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fwbox %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (ctx && fw_ctx_errcode(ctx))
+		fprintf(stderr, ": %s", fw_ctx_errmsg(ctx));
+	fputc('\n', stderr);
+	return CLI_EXIT_FAILURE;
+}
+
+int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fwbox %s: ", v->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'fwbox %s --help'.\n", v->name);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_help(const struct cli_verb *v)
+{
+	fputs(v->usage, stdout);
+	return CLI_EXIT_OK;
+}
+
+bool cli_progress_wanted(bool quiet)
+{
+	return !quiet && isatty(STDERR_FILENO);
+}
+
+static void progress_print(void *userdata, const char *what, unsigned step, unsigned nsteps,
+			   uint64_t bytes)
+{
+	(void)userdata;
+	if (nsteps)
+		fprintf(stderr, "\r\033[K[%u/%u] %s (%llu bytes)", step, nsteps, what,
+			(unsigned long long)bytes);
+	else
+		fprintf(stderr, "\r\033[K%s (%llu bytes)", what, (unsigned long long)bytes);
+	if (nsteps && step >= nsteps)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void cli_enable_progress(struct fw_ctx *ctx)
+{
+	fw_ctx_set_progress(ctx, progress_print, NULL);
+}
+
+static struct fw_ctx *signal_ctx;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (signal_ctx)
+		fw_ctx_request_cancel(signal_ctx);
+}
+
+void cli_catch_signals(struct fw_ctx *ctx)
+{
+	struct sigaction sa;
+
+	signal_ctx = ctx;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking read returns EINTR so the step can stop. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void cli_print_json(void *json_object)
+{
+	const char *s = json_object_to_json_string_ext(json_object,
+						       JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	fputs(s, stdout);
+	fputc('\n', stdout);
+}

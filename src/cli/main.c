@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* fwbox: the verb table and global options. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* Order is the order of `fwbox --help`: collection first, then analysis. */
+static const struct cli_verb *const verbs[] = {
+	&cli_verb_collect,
+	&cli_verb_devices,
+	&cli_verb_show,
+	&cli_verb_verify,
+	&cli_verb_extract,
+	&cli_verb_trace,
+	&cli_verb_regs,
+	&cli_verb_crspace,
+	&cli_verb_segments,
+	&cli_verb_load,
+	&cli_verb_query,
+	&cli_verb_diff,
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: fwbox [--help] [--version] VERB [ARGS...]\n\n"
+		   "Crash and firmware forensics for NVIDIA ConnectX (mlx5) NICs.\n\n"
+		   "Verbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+	fprintf(f, "\nRun 'fwbox VERB --help' for a verb's options; see fwbox(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct fw_ctx *ctx = NULL;
+	const struct cli_verb *verb = NULL;
+	int r;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("fwbox %s\n", fw_version());
+		return CLI_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i]->name))
+			verb = verbs[i];
+	if (!verb) {
+		fprintf(stderr, "fwbox: unknown verb '%s'\nTry 'fwbox --help'.\n", argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cli_help(verb);
+	}
+	r = fw_ctx_new(&ctx);
+	if (r < 0) {
+		fprintf(stderr, "fwbox: out of memory\n");
+		return CLI_EXIT_FAILURE;
+	}
+	/* Verbs see argv[0] = verb name, as getopt expects. */
+	r = verb->run(ctx, argc - 1, argv + 1);
+	fw_ctx_free(ctx);
+	return r;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* fwbox diff: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+static int run(struct fw_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "fwbox diff: not implemented yet\n");
+	return CLI_EXIT_FAILURE;
+}
+
+const struct cli_verb cli_verb_diff = {
+	.name = "diff",
+	.summary = "(not implemented yet)",
+	.usage = "Usage: fwbox diff\n",
+	.run = run,
+};

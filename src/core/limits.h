@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * limits: every named limit on sizes and counts of outside input lives here,
+ * so a reader of the code can see at once what a hostile file can make us do.
+ * Hitting one is -EOVERFLOW with a message naming the limit.
+ */
+
+/* --- Bundles (tar archive) --- */
+#define FW_LIMIT_MEMBERS              10000u               /* members in one bundle */
+#define FW_LIMIT_MEMBER_NAME          4096u                /* bytes in a member path */
+#define FW_LIMIT_MEMBER_SIZE          (4ull << 30)         /* one member, uncompressed */
+#define FW_LIMIT_BUNDLE_SIZE          (16ull << 30)        /* all members, uncompressed */
+#define FW_LIMIT_RATIO                1000u                /* uncompressed / compressed file size */
+#define FW_LIMIT_RATIO_FLOOR          (64ull << 20)        /* ratio is not applied below this many bytes */
+#define FW_LIMIT_INDEX_SIZE           (64u << 20)          /* index.elf */
+#define FW_LIMIT_STAGE_MEMORY         (64u << 20)          /* writer: staged in memory before spilling to a temp file */
+#define FW_LIMIT_READ_CHUNK           (1u << 20)           /* streaming read block */
+
+/* --- ELF note index --- */
+#define FW_LIMIT_NOTES                (FW_LIMIT_MEMBERS + 16u)
+#define FW_LIMIT_NOTE_DESC            (1u << 20)           /* one note's payload */
+#define FW_LIMIT_NOTE_STRING          65536u               /* one string inside a note */
+#define FW_LIMIT_REQUEST_BYTES        4096u                /* request bytes kept per artifact */
+
+/* --- Device commands --- */
+#define FW_LIMIT_MLX5CTL_RPC          (256u << 10)         /* MLX5CTL_MAX_RPC_SIZE (V4) */
+#define FW_LIMIT_FWCTL_RPC            (2u << 20)           /* fwctl mlx5 RPC limit */
+#define FW_LIMIT_RESDUMP_PAGES        65536u               /* more_dump iterations per segment */
+#define FW_LIMIT_STRINGS_DB_SECTIONS  8u                   /* STRINGS_DB_SECTIONS_NUM */
+#define FW_LIMIT_STRINGS_DB_SECTION   (4u << 20)           /* one strings-DB section */
+#define FW_LIMIT_CRSPACE              (256u << 20)         /* one CR-space image */
+
+/* --- Decoders --- */
+#define FW_LIMIT_TRACE_PARAMS         7u                   /* TRACER_MAX_PARAMS */
+#define FW_LIMIT_TRACE_PENDING        8192u                /* messages waiting for params */
+#define FW_LIMIT_TRACE_MESSAGE        512u                 /* rendered message, like the kernel's tmp[512] */
+#define FW_LIMIT_TEXT_LINE            65536u               /* one line of text input */
+#define FW_LIMIT_SEGMENTS             1000000u             /* resource-dump segments per artifact */
+#define FW_LIMIT_FMSG_DEPTH           32u                  /* nesting of devlink fmsg */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * ifc.h: mlx5 command opcodes, register IDs and status codes, as numbers.
+ * Shared by the command layer, the allowlist (device/) and the emulator, so
+ * the three never disagree.  Values from the kernel's mlx5_ifc.h and
+ * include/linux/mlx5/driver.h (see shared/reference/mlx5-interfaces.md §2.3,
+ * §3.1-3.3).  Only constants here: layouts live in the register catalog.
+ */
+
+/* Command opcodes. */
+enum mlx5_opcode {
+	MLX5_CMD_QUERY_HCA_CAP              = 0x100,
+	MLX5_CMD_QUERY_ADAPTER              = 0x101,
+	MLX5_CMD_QUERY_ISSI                 = 0x10a,
+	MLX5_CMD_QUERY_DRIVER_VERSION       = 0x10c,
+	MLX5_CMD_QUERY_OTHER_HCA_CAP        = 0x10e,
+	MLX5_CMD_QUERY_PAGES                = 0x107,
+	MLX5_CMD_SET_HCA_CAP                = 0x109,
+	MLX5_CMD_QUERY_VPORT_STATE          = 0x750,
+	MLX5_CMD_QUERY_NIC_VPORT_CONTEXT    = 0x754,
+	MLX5_CMD_QUERY_VNIC_ENV             = 0x76f,
+	MLX5_CMD_QUERY_VPORT_COUNTER        = 0x770,
+	MLX5_CMD_QUERY_Q_COUNTER            = 0x773,
+	MLX5_CMD_ACCESS_REG                 = 0x805,
+	MLX5_CMD_NOP                        = 0x80d,
+	MLX5_CMD_QUERY_DIAGNOSTIC_PARAMS    = 0x819,
+	MLX5_CMD_SET_DIAGNOSTIC_PARAMS      = 0x820,
+	MLX5_CMD_QUERY_DIAGNOSTIC_COUNTERS  = 0x821,
+	MLX5_CMD_CREATE_UCTX                = 0xa04,
+	MLX5_CMD_QUERY_UCTX                 = 0xa05,
+	MLX5_CMD_DESTROY_UCTX               = 0xa06,
+	MLX5_CMD_CREATE_UMEM                = 0xa08,
+	MLX5_CMD_QUERY_UMEM                 = 0xa09,
+	MLX5_CMD_ACCESS_REGISTER_USER       = 0xb0c,
+};
+
+/* ACCESS_REG op_mod: the kernel sets op_mod = !write. */
+enum mlx5_reg_op {
+	MLX5_REG_OP_WRITE = 0,
+	MLX5_REG_OP_READ  = 1,
+};
+
+/* Register IDs (ACCESS_REG register_id). */
+enum mlx5_reg_id {
+	MLX5_REG_QPTS          = 0x4002,
+	MLX5_REG_QETCR         = 0x4005,
+	MLX5_REG_QTCT          = 0x400a,
+	MLX5_REG_QPDPM         = 0x4013,
+	MLX5_REG_QCAM          = 0x4019,
+	MLX5_REG_DCBX_PARAM    = 0x4020,
+	MLX5_REG_DCBX_APP      = 0x4021,
+	MLX5_REG_CORE_DUMP     = 0x402e,
+	MLX5_REG_PCAP          = 0x5001,
+	MLX5_REG_PMLP          = 0x5002,
+	MLX5_REG_PMTU          = 0x5003,
+	MLX5_REG_PTYS          = 0x5004,
+	MLX5_REG_PAOS          = 0x5006,
+	MLX5_REG_PFCC          = 0x5007,
+	MLX5_REG_PPCNT         = 0x5008,
+	MLX5_REG_PUDE          = 0x5009,
+	MLX5_REG_PPTB          = 0x500b,
+	MLX5_REG_PBMC          = 0x500c,
+	MLX5_REG_PELC          = 0x500e,
+	MLX5_REG_PVLC          = 0x500f,
+	MLX5_REG_PMPE          = 0x5010,
+	MLX5_REG_PMAOS         = 0x5012,
+	MLX5_REG_PPLM          = 0x5023,
+	MLX5_REG_PDDR          = 0x5031,
+	MLX5_REG_PCMR          = 0x5041,
+	MLX5_REG_PCAM          = 0x507f,
+	MLX5_REG_NODE_DESC     = 0x6001,
+	MLX5_REG_HOST_ENDIANNESS = 0x7004,
+	MLX5_REG_MTCAP         = 0x9009,
+	MLX5_REG_MTMP          = 0x900a,
+	MLX5_REG_MCIA          = 0x9014,
+	MLX5_REG_MGIR          = 0x9020,
+	MLX5_REG_MFRL          = 0x9028,
+	MLX5_REG_MLCR          = 0x902b,
+	MLX5_REG_MRTC          = 0x902d,
+	MLX5_REG_MTRC_CAP      = 0x9040,
+	MLX5_REG_MTRC_CONF     = 0x9041,
+	MLX5_REG_MTRC_STDB     = 0x9042,
+	MLX5_REG_MTRC_CTRL     = 0x9043,
+	MLX5_REG_MPEIN         = 0x9050,
+	MLX5_REG_MPCNT         = 0x9051,
+	MLX5_REG_MTPPS         = 0x9053,
+	MLX5_REG_MTPPSE        = 0x9054,
+	MLX5_REG_MTUTC         = 0x9055,
+	MLX5_REG_MPEGC         = 0x9056,
+	MLX5_REG_MCQS          = 0x9060,
+	MLX5_REG_MCQI          = 0x9061,
+	MLX5_REG_MCC           = 0x9062,
+	MLX5_REG_MCDA          = 0x9063,
+	MLX5_REG_MCAM          = 0x907f,
+	MLX5_REG_MIRC          = 0x9162,
+	MLX5_REG_RESOURCE_DUMP = 0xc000,
+	MLX5_REG_DTOR          = 0xc00e,
+};
+
+/* Outbox status byte. */
+enum mlx5_cmd_status {
+	MLX5_STAT_OK               = 0x00,
+	MLX5_STAT_INT_ERR          = 0x01,
+	MLX5_STAT_BAD_OP           = 0x02,
+	MLX5_STAT_BAD_PARAM        = 0x03,
+	MLX5_STAT_BAD_SYS_STATE    = 0x04,
+	MLX5_STAT_BAD_RES          = 0x05,
+	MLX5_STAT_RES_BUSY         = 0x06,
+	MLX5_STAT_LIM_ERR          = 0x08,
+	MLX5_STAT_BAD_RES_STATE    = 0x09,
+	MLX5_STAT_IX_ERR           = 0x0a,
+	MLX5_STAT_NO_RES           = 0x0f,
+	MLX5_STAT_BAD_QP_STATE     = 0x10,
+	MLX5_STAT_BAD_PKT          = 0x30,
+	MLX5_STAT_BAD_SIZE_OUTS_CQES = 0x40,
+	MLX5_STAT_BAD_INP_LEN      = 0x50,
+	MLX5_STAT_BAD_OUTP_LEN     = 0x51,
+};
+
+#define MLX5_MBOX_HDR_LEN 16   /* inbox and outbox headers */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Check suite for src/core: context errors, bounded reader, SHA-256. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "testutil.h"
+
+START_TEST(test_error_message)
+{
+	struct fw_ctx *ctx;
+
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	ck_assert_int_eq(fw_ctx_errcode(ctx), 0);
+	ck_assert_int_eq(fw_error(ctx, -EBADMSG, "note %u: bad size %u", 3u, 9u), -EBADMSG);
+	ck_assert_str_eq(fw_ctx_errmsg(ctx), "note 3: bad size 9");
+	ck_assert_int_eq(fw_error_prefix(ctx, -EBADMSG, "'%s'", "x.tar"), -EBADMSG);
+	ck_assert_str_eq(fw_ctx_errmsg(ctx), "'x.tar': note 3: bad size 9");
+	fw_ctx_clear_error(ctx);
+	ck_assert_int_eq(fw_ctx_errcode(ctx), 0);
+	ck_assert(!fw_ctx_cancelled(ctx));
+	fw_ctx_request_cancel(ctx);
+	ck_assert(fw_ctx_cancelled(ctx));
+	fw_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_cursor_bounds)
+{
+	const uint8_t buf[6] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc };
+	struct fw_cursor c;
+
+	fw_cursor_init(&c, buf, sizeof(buf));
+	ck_assert_uint_eq(fw_cursor_be32(&c), 0x12345678u);
+	ck_assert_uint_eq(fw_cursor_left(&c), 2);
+	ck_assert(!c.error);
+	ck_assert_uint_eq(fw_cursor_be32(&c), 0); /* only 2 left */
+	ck_assert(c.error);
+	ck_assert_uint_eq(fw_cursor_left(&c), 0);
+	ck_assert_ptr_null(fw_cursor_take(&c, 1)); /* sticky */
+
+	fw_cursor_init(&c, buf, sizeof(buf));
+	ck_assert(!fw_cursor_skip(&c, SIZE_MAX)); /* no wrap-around */
+	ck_assert(!fw_range_ok(6, 4, SIZE_MAX - 1));
+	ck_assert(fw_range_ok(6, 6, 0));
+	ck_assert(!fw_range_ok(6, 7, 0));
+}
+END_TEST
+
+START_TEST(test_mlx5_bits)
+{
+	uint8_t buf[8] = { 0 };
+
+	fw_mlx5_set(buf, 0, 16, 0x0805);      /* opcode in the top half of dword 0 */
+	fw_mlx5_set(buf, 48, 16, 0x0001);     /* op_mod: low half of dword 1 */
+	ck_assert_uint_eq(fw_get_be32(buf), 0x08050000u);
+	ck_assert_uint_eq(fw_get_be32(buf + 4), 0x00000001u);
+	ck_assert_uint_eq(fw_mlx5_get(buf, 0, 16), 0x0805);
+	ck_assert_uint_eq(fw_mlx5_get(buf, 63, 1), 1);
+	fw_mlx5_set(buf, 32, 32, 0xdeadbeef);
+	ck_assert_uint_eq(fw_mlx5_get(buf, 32, 32), 0xdeadbeefu);
+}
+END_TEST
+
+START_TEST(test_sha256_vectors)
+{
+	uint8_t d[FW_SHA256_LEN];
+	char hex[FW_SHA256_HEX];
+	struct fw_sha256 *h;
+
+	/* FIPS 180-2 test vectors. */
+	ck_assert_int_eq(fw_sha256("abc", 3, d), 0);
+	fw_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_int_eq(fw_sha256("", 0, d), 0);
+	fw_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+	ck_assert_int_eq(fw_sha256_new(&h), 0);
+	ck_assert_int_eq(fw_sha256_update(h, "a", 1), 0);
+	ck_assert_int_eq(fw_sha256_update(h, "bc", 2), 0);
+	ck_assert_int_eq(fw_sha256_final(h, d), 0);
+	fw_sha256_hex(d, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	fw_sha256_free(h);
+}
+END_TEST
+
+START_TEST(test_format_utc)
+{
+	char buf[40];
+
+	fw_format_utc(1764043174123000000ull, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2025-11-25T03:59:34.123Z");
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("ctx");
+
+	tcase_add_test(tc, test_error_message);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bytes");
+	tcase_add_test(tc, test_cursor_bounds);
+	tcase_add_test(tc, test_mlx5_bits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sha256");
+	tcase_add_test(tc, test_sha256_vectors);
+	tcase_add_test(tc, test_format_utc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(core_suite());
+}
