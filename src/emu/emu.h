@@ -1,4 +1,95 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* emu: contract to be written by the emu subsystem. */
+/*
+ * emu: a software ConnectX that speaks the mlx5 command protocol, so every
+ * path of fwbox runs without the card.  The device subsystem wraps it in a
+ * transport (device/transport-emu.c) behind the same vtable as a real card,
+ * so the read-only allowlist is checked on the emulator exactly as on
+ * hardware.  The emulator itself never checks the allowlist: it answers any
+ * well-formed command like firmware would (that is how tests prove the
+ * allowlist, not the device, stops writes).
+ *
+ * Selected by a device spec: "emu[:PROFILE][,key=value...]" (man fwbox-emu.7).
+ * Deterministic for a given seed.  Unknown keys are an error.
+ *
+ * (Contract sketch by the lead; the emu subsystem owns and may extend it.)
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/core.h"
+
+struct emu;
+
+struct emu_identity {
+	const char *profile;           /* "cx5", "cx6dx", "cx7" */
+	const char *pci;               /* emulated PCI address, "0000:08:00.0" */
+	uint16_t vendor_id, device_id, subsys_vendor_id, subsys_device_id;
+	const char *model;
+	const char *fw_version;
+	const char *psid;
+	const char *board_id;
+	const char *serial;
+	const char *driver;            /* "mlx5_core" */
+	const char *kernel;            /* emulated kernel release */
+	uint32_t uid;                  /* UID of the emulated user context */
+	uint32_t uctx_caps;
+};
+
+/* Parse spec and build the device; -EINVAL with a message on a bad spec. */
+int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret);
+void emu_free(struct emu *e);
+const struct emu_identity *emu_identity(const struct emu *e);
+
+/* Run one mailbox command as the firmware would.  Returns 0 when an outbox
+ * was produced (its status byte may be non-zero: bad status / syndrome
+ * injection), or a negative errno for failures below the firmware
+ * (-ETIMEDOUT for timeout=NAME, -EBUSY for busy=NAME, -EIO after
+ * fatal-after=N has fired).  short=NAME truncates the output it fills. */
+int emu_cmd(struct emu *e, const void *in, size_t inlen, void *out, size_t outlen);
+
+/* User memory the tracer may DMA its ring into (MTRC_CONF trace_mkey). */
+int emu_umem_reg(struct emu *e, void *addr, size_t len, uint32_t *ret_id);
+int emu_umem_unreg(struct emu *e, uint32_t id);
+
+/* Emulated time: the tracer produces events at its configured rate. */
+void emu_advance(struct emu *e, uint64_t ns);
+
+/* Generate n tracer events as a stream of 256-byte ring blocks, exactly as
+ * the hardware writes them (for benchmarks and decoder tests).  The
+ * callback gets whole blocks; returns 0 or the callback's error. */
+int emu_trace_stream(struct emu *e, uint64_t nevents,
+		     int (*block)(void *userdata, const void *blk, size_t len), void *userdata);
+
+/* Copy of the strings database section i (0..n-1), as MTRC_STDB would
+ * return it concatenated; for tests that need the raw DB. */
+int emu_strings_db(struct emu *e, unsigned section, const void **ret_data, size_t *ret_len);
+unsigned emu_strings_db_sections(const struct emu *e);
+
+/* devlink side of the emulated card.  Health reporter state, a diagnose
+ * and a stored dump are returned as the netlink attribute stream the
+ * kernel sends (DEVLINK_ATTR_FMSG nest), so the devlink decoder sees the
+ * same bytes from both.  -ENOENT when a reporter has no stored dump. */
+struct emu_reporter {
+	const char *name;              /* "fw", "fw_fatal" */
+	const char *state;             /* "healthy", "error" */
+	uint64_t error_count;
+	uint64_t recover_count;
+	bool has_dump;
+	uint64_t dump_ts_ns;
+};
+size_t emu_reporter_count(const struct emu *e);
+const struct emu_reporter *emu_reporter_at(const struct emu *e, size_t i);
+int emu_reporter_diagnose(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
+int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
+
+/* The lines the kernel's mlx5_fw tracepoint would have printed in tracefs
+ * for this device (decoded by the emulated driver from its own ring). */
+int emu_tracefs_text(struct emu *e, char **ret_text, size_t *ret_len);
+
+/* The 16-byte-per-dword health buffer of the initialization segment. */
+int emu_health_buffer(struct emu *e, void **ret_data, size_t *ret_len);
+
+/* Number of commands executed so far (benchmarks count device commands). */
+uint64_t emu_command_count(const struct emu *e);
