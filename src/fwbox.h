@@ -14,6 +14,8 @@
 #include "core/sha256.h"
 #include "bundle/bundle.h"
 #include "device/device.h"
+#include "device/discovery.h"
+#include "mlx5/regcat.h"
 #include "mlx5/mlx5.h"
 #include "emu/emu.h"
 #include "collect/collect.h"

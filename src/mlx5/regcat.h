@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * regcat: the register catalog, as data.  Each register is a name, an ID,
+ * a size and a list of fields (name, bit offset in the mlx5_ifc convention,
+ * width, type, enum names), kept in regcat.def as X-macro rows so a new
+ * register is a table edit, not code.  Used by the command layer (sizes),
+ * the emulator (plausible contents) and the register decoder (names).
+ *
+ * (Contract by the lead; the emu subsystem owns the data and the code.)
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+enum regcat_type {
+	REGCAT_UINT = 0,    /* width <= 32 bits inside one big-endian dword */
+	REGCAT_STRING,      /* byte-aligned ASCII, width a multiple of 8 bits */
+	REGCAT_BYTES,       /* byte-aligned opaque bytes, printed as hex */
+};
+
+struct regcat_enum {
+	uint32_t value;
+	const char *name;
+};
+
+struct regcat_field {
+	const char *name;
+	uint32_t bit_off;           /* bit 0 = MSB of dword 0 (mlx5_ifc.h) */
+	uint32_t width;             /* bits */
+	enum regcat_type type;
+	const struct regcat_enum *enums;   /* NULL if none */
+	size_t n_enums;
+};
+
+struct regcat_reg {
+	const char *name;           /* "MGIR" */
+	uint16_t id;                /* ACCESS_REG register_id */
+	uint32_t size;              /* bytes of register data */
+	const char *summary;        /* one line */
+	const struct regcat_field *fields;
+	size_t n_fields;
+};
+
+size_t regcat_count(void);
+const struct regcat_reg *regcat_at(size_t i);
+const struct regcat_reg *regcat_by_id(uint16_t id);
+const struct regcat_reg *regcat_by_name(const char *name);   /* case-insensitive */
+/* Enum name of value for this field, or NULL. */
+const char *regcat_enum_name(const struct regcat_field *f, uint32_t value);
