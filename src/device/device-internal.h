@@ -3,14 +3,14 @@
 /*
  * device-internal: what device.c (the device object, allowlist gate, emu
  * adapter) and the kernel transports (transports.c, mlx5ctl.c, fwctl.c,
- * devlink.c, tracefs.c, discovery.c) share.  Not part of the public API.
+ * devlink.c, tracefs.c, discovery.c) share; not part of the public API.
  */
 #include "device/device.h"
 
 /*
  * Choose and open the transport(s) for a non-emulator spec: a PCI address
  * (best command interface: fwctl, then mlx5ctl, plus devlink and tracefs),
- * or a device node path.  On success *ret_ops/*ret_priv describe one object
+ * or a device node path.  On success *ret_ops and *ret_priv describe one object
  * that implements the vtable (it may combine several kernel interfaces).
  * sysroot is "" or a folder every path is read under.
  */
