@@ -21,13 +21,14 @@
 
 #include "bundle/bundle.h"
 
-/* Note types (owner "fwbox").  Not 1..5: binutils' readelf names those
- * (NT_VERSION, NT_ARCH, ...) whatever the owner, which would mislead. */
+/* Note types (owner "fwbox"): "FW" in the high half.  Not small numbers:
+ * binutils' readelf names 1..5 and 0x100/0x101 (NT_VERSION, GNU build
+ * attributes, ...) whatever the owner, which would mislead. */
 enum bundle_note_type {
-	BUNDLE_NOTE_HEADER = 0x100,
-	BUNDLE_NOTE_DEVICE = 0x101,
-	BUNDLE_NOTE_ARTIFACT = 0x102,
-	BUNDLE_NOTE_SEAL = 0x1ff,
+	BUNDLE_NOTE_HEADER = 0x46570001,
+	BUNDLE_NOTE_DEVICE = 0x46570002,
+	BUNDLE_NOTE_ARTIFACT = 0x46570003,
+	BUNDLE_NOTE_SEAL = 0x465700ff,
 };
 
 /* Field tags inside the TLV payloads. */

@@ -52,7 +52,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		fw_ctx_clear_error(ctx);
 		r = bundle_open(ctx, argv[i], &b);
 		if (r < 0) {
-			fprintf(stderr, "%s: %s\n", argv[i], fw_ctx_errmsg(ctx));
+			/* The library's message already names the bundle. */
+			fprintf(stderr, "%s\n", fw_ctx_errmsg(ctx));
+			fprintf(stderr, "%s: FAILED\n", argv[i]);
 			status = CLI_EXIT_FAILURE;
 			continue;
 		}

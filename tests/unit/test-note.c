@@ -147,7 +147,7 @@ START_TEST(test_layout_golden)
 	static const uint8_t golden[] = {
 		0x06, 0, 0, 0,                 /* namesz */
 		0, 0, 0, 0,                    /* descsz, checked below */
-		0x00, 0x01, 0, 0,              /* type 0x100 */
+		0x01, 0x00, 0x57, 0x46,        /* type 0x46570001 */
 		'f', 'w', 'b', 'o', 'x', 0, 0, 0,
 		0x01, 0x00, 0x00, 0x00,        /* tag 1, flags 0 */
 		0x04, 0, 0, 0, 0x01, 0, 0, 0,  /* length 4, version 1 */
