@@ -463,13 +463,16 @@ static void expect_member_reject(const struct member *m, size_t n, int err, cons
 {
 	struct bundle *b = NULL;
 	struct problems p = { 0 };
+	struct collected c = { 0 };
 	int r;
 
 	unlink("x.tar");
 	craft("x.tar", m, n, NULL);
 	tu_assert_ok(ctx, bundle_open(ctx, "x.tar", &b));
 	fw_ctx_clear_error(ctx);
-	r = bundle_stream(b, &col_visitor, &(struct collected){ 0 });
+	r = bundle_stream(b, &col_visitor, &c);
+	for (int i = 0; i < 8; i++)
+		free(c.data[i]);
 	ck_assert_msg(r == err, "stream: expected %d, got %d (%s)", err, r, fw_ctx_errmsg(ctx));
 	ck_assert_msg(strstr(fw_ctx_errmsg(ctx), what), "message '%s' lacks '%s'",
 		      fw_ctx_errmsg(ctx), what);
