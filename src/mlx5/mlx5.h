@@ -19,8 +19,8 @@
  *    outcome note.  Other errors come from the gate (-EPERM: not on the
  *    read-only allowlist; -EOVERFLOW: larger than the transport's RPC) or
  *    the transport (-EIO, -ETIMEDOUT, -EBUSY...).
- *  - Register sizes come from mlx5_reg_size() (one function; it will read
- *    the register catalog).
+ *  - Register sizes come from mlx5_reg_size(), which reads the register
+ *    catalog (mlx5/regcat.def).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,7 +37,8 @@ struct fw_device;
 const char *mlx5_opcode_name(uint16_t opcode);
 /* "MGIR", or NULL. */
 const char *mlx5_reg_name(uint16_t reg_id);
-/* Register data size in bytes, or 0 when unknown (then callers give a length). */
+/* Register data size in bytes from the register catalog (mlx5/regcat.h),
+ * or 0 for a register not in it (then callers give a length). */
 size_t mlx5_reg_size(uint16_t reg_id);
 /* "BAD_PARAM", or NULL for an unknown status. */
 const char *mlx5_status_name(uint8_t status);

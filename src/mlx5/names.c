@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "mlx5/mlx5.h"
+#include "mlx5/regcat.h"
 
 struct name_row {
 	uint16_t value;
@@ -46,70 +47,69 @@ static const struct name_row opcodes[] = {
 };
 
 /*
- * Register names and data sizes in bytes (0 = size not known here).  This
- * small table stands in for the register catalog (mlx5/regcat.h) until it
- * is in the tree; mlx5_reg_size() is the only reader of sizes.
+ * Names of the registers in ifc.h, for messages about registers that are
+ * not (yet) in the register catalog.  Sizes come from the catalog only
+ * (mlx5/regcat.def), so there is one place that states a layout.
  */
 struct reg_row {
 	uint16_t id;
 	const char *name;
-	uint32_t size;
 };
 
 static const struct reg_row regs[] = {
-	{ MLX5_REG_QPTS, "QPTS", 0 },
-	{ MLX5_REG_QETCR, "QETCR", 0 },
-	{ MLX5_REG_QTCT, "QTCT", 0 },
-	{ MLX5_REG_QPDPM, "QPDPM", 0 },
-	{ MLX5_REG_QCAM, "QCAM", 72 },
-	{ MLX5_REG_DCBX_PARAM, "DCBX_PARAM", 0 },
-	{ MLX5_REG_DCBX_APP, "DCBX_APP", 0 },
-	{ MLX5_REG_CORE_DUMP, "CORE_DUMP", MLX5_CORE_DUMP_REG_SIZE },
-	{ MLX5_REG_PCAP, "PCAP", 0 },
-	{ MLX5_REG_PMLP, "PMLP", 64 },
-	{ MLX5_REG_PMTU, "PMTU", 16 },
-	{ MLX5_REG_PTYS, "PTYS", 64 },
-	{ MLX5_REG_PAOS, "PAOS", 16 },
-	{ MLX5_REG_PFCC, "PFCC", 32 },
-	{ MLX5_REG_PPCNT, "PPCNT", 256 },
-	{ MLX5_REG_PUDE, "PUDE", 0 },
-	{ MLX5_REG_PPTB, "PPTB", 0 },
-	{ MLX5_REG_PBMC, "PBMC", 0 },
-	{ MLX5_REG_PELC, "PELC", 0 },
-	{ MLX5_REG_PVLC, "PVLC", 0 },
-	{ MLX5_REG_PMPE, "PMPE", 0 },
-	{ MLX5_REG_PMAOS, "PMAOS", 16 },
-	{ MLX5_REG_PPLM, "PPLM", 0 },
-	{ MLX5_REG_PDDR, "PDDR", 256 },
-	{ MLX5_REG_PCMR, "PCMR", 0 },
-	{ MLX5_REG_PCAM, "PCAM", 80 },
-	{ MLX5_REG_NODE_DESC, "NODE_DESC", 64 },
-	{ MLX5_REG_HOST_ENDIANNESS, "HOST_ENDIANNESS", 0 },
-	{ MLX5_REG_MTCAP, "MTCAP", 0 },
-	{ MLX5_REG_MTMP, "MTMP", 32 },
-	{ MLX5_REG_MCIA, "MCIA", 64 },
-	{ MLX5_REG_MGIR, "MGIR", 160 },
-	{ MLX5_REG_MFRL, "MFRL", 0 },
-	{ MLX5_REG_MLCR, "MLCR", 0 },
-	{ MLX5_REG_MRTC, "MRTC", 16 },
-	{ MLX5_REG_MTRC_CAP, "MTRC_CAP", MLX5_MTRC_CAP_SIZE },
-	{ MLX5_REG_MTRC_CONF, "MTRC_CONF", MLX5_MTRC_CONF_SIZE },
-	{ MLX5_REG_MTRC_STDB, "MTRC_STDB", MLX5_MTRC_STDB_HDR },
-	{ MLX5_REG_MTRC_CTRL, "MTRC_CTRL", MLX5_MTRC_CTRL_SIZE },
-	{ MLX5_REG_MPEIN, "MPEIN", 0 },
-	{ MLX5_REG_MPCNT, "MPCNT", 256 },
-	{ MLX5_REG_MTPPS, "MTPPS", 0 },
-	{ MLX5_REG_MTPPSE, "MTPPSE", 0 },
-	{ MLX5_REG_MTUTC, "MTUTC", 0 },
-	{ MLX5_REG_MPEGC, "MPEGC", 0 },
-	{ MLX5_REG_MCQS, "MCQS", 16 },
-	{ MLX5_REG_MCQI, "MCQI", 24 },
-	{ MLX5_REG_MCC, "MCC", 0 },
-	{ MLX5_REG_MCDA, "MCDA", 0 },
-	{ MLX5_REG_MCAM, "MCAM", 72 },
-	{ MLX5_REG_MIRC, "MIRC", 0 },
-	{ MLX5_REG_RESOURCE_DUMP, "RESOURCE_DUMP", MLX5_RESDUMP_REG_SIZE },
-	{ MLX5_REG_DTOR, "DTOR", 0 },
+	{ MLX5_REG_QPTS, "QPTS" },
+	{ MLX5_REG_QETCR, "QETCR" },
+	{ MLX5_REG_QTCT, "QTCT" },
+	{ MLX5_REG_QPDPM, "QPDPM" },
+	{ MLX5_REG_QCAM, "QCAM" },
+	{ MLX5_REG_DCBX_PARAM, "DCBX_PARAM" },
+	{ MLX5_REG_DCBX_APP, "DCBX_APP" },
+	{ MLX5_REG_CORE_DUMP, "CORE_DUMP" },
+	{ MLX5_REG_PCAP, "PCAP" },
+	{ MLX5_REG_PMLP, "PMLP" },
+	{ MLX5_REG_PMTU, "PMTU" },
+	{ MLX5_REG_PTYS, "PTYS" },
+	{ MLX5_REG_PAOS, "PAOS" },
+	{ MLX5_REG_PFCC, "PFCC" },
+	{ MLX5_REG_PPCNT, "PPCNT" },
+	{ MLX5_REG_PUDE, "PUDE" },
+	{ MLX5_REG_PPTB, "PPTB" },
+	{ MLX5_REG_PBMC, "PBMC" },
+	{ MLX5_REG_PELC, "PELC" },
+	{ MLX5_REG_PVLC, "PVLC" },
+	{ MLX5_REG_PMPE, "PMPE" },
+	{ MLX5_REG_PMAOS, "PMAOS" },
+	{ MLX5_REG_PPLM, "PPLM" },
+	{ MLX5_REG_PDDR, "PDDR" },
+	{ MLX5_REG_PCMR, "PCMR" },
+	{ MLX5_REG_PCAM, "PCAM" },
+	{ MLX5_REG_NODE_DESC, "NODE_DESC" },
+	{ MLX5_REG_HOST_ENDIANNESS, "HOST_ENDIANNESS" },
+	{ MLX5_REG_MTCAP, "MTCAP" },
+	{ MLX5_REG_MTMP, "MTMP" },
+	{ MLX5_REG_MCIA, "MCIA" },
+	{ MLX5_REG_MGIR, "MGIR" },
+	{ MLX5_REG_MFRL, "MFRL" },
+	{ MLX5_REG_MLCR, "MLCR" },
+	{ MLX5_REG_MRTC, "MRTC" },
+	{ MLX5_REG_MTRC_CAP, "MTRC_CAP" },
+	{ MLX5_REG_MTRC_CONF, "MTRC_CONF" },
+	{ MLX5_REG_MTRC_STDB, "MTRC_STDB" },
+	{ MLX5_REG_MTRC_CTRL, "MTRC_CTRL" },
+	{ MLX5_REG_MPEIN, "MPEIN" },
+	{ MLX5_REG_MPCNT, "MPCNT" },
+	{ MLX5_REG_MTPPS, "MTPPS" },
+	{ MLX5_REG_MTPPSE, "MTPPSE" },
+	{ MLX5_REG_MTUTC, "MTUTC" },
+	{ MLX5_REG_MPEGC, "MPEGC" },
+	{ MLX5_REG_MCQS, "MCQS" },
+	{ MLX5_REG_MCQI, "MCQI" },
+	{ MLX5_REG_MCC, "MCC" },
+	{ MLX5_REG_MCDA, "MCDA" },
+	{ MLX5_REG_MCAM, "MCAM" },
+	{ MLX5_REG_MIRC, "MIRC" },
+	{ MLX5_REG_RESOURCE_DUMP, "RESOURCE_DUMP" },
+	{ MLX5_REG_DTOR, "DTOR" },
 };
 
 static const struct name_row statuses[] = {
@@ -160,16 +160,20 @@ const char *mlx5_opcode_name(uint16_t opcode)
 
 const char *mlx5_reg_name(uint16_t reg_id)
 {
-	const struct reg_row *r = reg_row(reg_id);
+	const struct regcat_reg *c = regcat_by_id(reg_id);
+	const struct reg_row *r;
 
+	if (c)
+		return c->name;
+	r = reg_row(reg_id);
 	return r ? r->name : NULL;
 }
 
 size_t mlx5_reg_size(uint16_t reg_id)
 {
-	const struct reg_row *r = reg_row(reg_id);
+	const struct regcat_reg *c = regcat_by_id(reg_id);
 
-	return r ? r->size : 0;
+	return c ? c->size : 0;
 }
 
 const char *mlx5_status_name(uint8_t status)

@@ -12,6 +12,7 @@
 #include "core/bytes.h"
 #include "device/allowlist.h"
 #include "mlx5/mlx5.h"
+#include "mlx5/regcat.h"
 #include "testutil.h"
 
 START_TEST(test_rows_have_reasons)
@@ -91,6 +92,29 @@ START_TEST(test_writes_are_the_known_ones)
 }
 END_TEST
 
+/* Every register of the catalog can be read (op_mod 1). */
+START_TEST(test_catalog_readable)
+{
+	size_t i;
+
+	ck_assert_uint_ge(regcat_count(), 20);
+	for (i = 0; i < regcat_count(); i++) {
+		const struct regcat_reg *r = regcat_at(i);
+		const struct fw_allow_entry *e;
+		uint8_t in[16] = { 0 };
+		struct fw_cmd_id id;
+
+		fw_mlx5_set(in, 0, 16, MLX5_CMD_ACCESS_REG);
+		fw_mlx5_set(in, 48, 16, MLX5_REG_OP_READ);
+		fw_mlx5_set(in, 80, 16, r->id);
+		fw_cmd_id_parse(in, sizeof(in), &id);
+		ck_assert_msg(fw_allowlist_check(&id, in, sizeof(in), false, &e) == FW_ALLOW_OK,
+			      "catalog register %s (0x%04x) has no read row", r->name, r->id);
+		ck_assert_str_eq(mlx5_reg_name(r->id), r->name);
+	}
+}
+END_TEST
+
 static enum fw_allow_verdict check(uint16_t opcode, uint16_t op_mod, uint16_t reg, bool trace)
 {
 	const struct fw_allow_entry *e;
@@ -167,6 +191,7 @@ static Suite *allowlist_suite(void)
 	tcase_add_test(tc, test_no_duplicates);
 	tcase_add_test(tc, test_writes_are_the_known_ones);
 	tcase_add_test(tc, test_lookups);
+	tcase_add_test(tc, test_catalog_readable);
 	tcase_add_test(tc, test_man_page_lists_every_row);
 	suite_add_tcase(s, tc);
 	return s;

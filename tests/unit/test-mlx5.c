@@ -70,7 +70,11 @@ START_TEST(test_status_text)
 	ck_assert_str_eq(mlx5_reg_name(MLX5_REG_MTRC_STDB), "MTRC_STDB");
 	ck_assert_uint_eq(mlx5_reg_size(MLX5_REG_MGIR), 160);
 	ck_assert_uint_eq(mlx5_reg_size(MLX5_REG_RESOURCE_DUMP), 256);
+	ck_assert_uint_eq(mlx5_reg_size(MLX5_REG_MTRC_STDB), 264);   /* 8 + 256 */
+	ck_assert_uint_eq(mlx5_reg_size(MLX5_REG_PCAM), 0);          /* not in the catalog */
+	ck_assert_str_eq(mlx5_reg_name(MLX5_REG_PCAM), "PCAM");
 	ck_assert_uint_eq(mlx5_reg_size(0x1234), 0);
+	ck_assert_ptr_null(mlx5_reg_name(0x1234));
 }
 END_TEST
 
