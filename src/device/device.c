@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,8 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		return refuse(dev, &ev, &id, v, entry);
 
 	max_rpc = dev->info.max_rpc ? dev->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
+	if (max_rpc > INT_MAX)
+		max_rpc = INT_MAX;   /* the return value carries the outbox length */
 	if (inlen > max_rpc || outlen > max_rpc) {
 		fw_cmd_id_describe(&id, what, sizeof(what));
 		r = fw_error(dev->ctx, -EOVERFLOW,
@@ -237,8 +240,9 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 	if (dev->dry_run) {
 		memset(out, 0, outlen);
 		ev.dry_run = true;
+		ev.result = (int)outlen;
 		notify(dev, &ev);
-		return 0;
+		return (int)outlen;
 	}
 	if (!dev->ops->rpc) {
 		r = fw_error(dev->ctx, -EOPNOTSUPP,
@@ -249,12 +253,19 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		return r;
 	}
 	r = dev->ops->rpc(dev->priv, in, inlen, out, outlen);
+	if (r == 0)
+		r = (int)outlen;
+	if (r > 0 && ((size_t)r < MLX5_MBOX_HDR_LEN || (size_t)r > outlen)) {
+		fw_cmd_id_describe(&id, what, sizeof(what));
+		r = fw_error(dev->ctx, -EBADMSG,
+			     "%s: the '%s' transport returned %d outbox bytes for a %zu-byte outbox",
+			     what, dev->info.transport, r, outlen);
+	}
 	ev.result = r;
-	if (r >= 0) {
+	if (r > 0) {
 		ev.fw_replied = true;
 		ev.status = (uint8_t)fw_mlx5_get(out, 0, 8);
 		ev.syndrome = fw_get_be32((const uint8_t *)out + 4);
-		r = 0;
 	}
 	notify(dev, &ev);
 	return r;

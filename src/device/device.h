@@ -13,8 +13,10 @@
  * reach ops->rpc.  Tracer control is a separate opt-in list, off until
  * fw_device_allow_trace_control(dev, true).
  *
- * fw_device_cmd() returns 0 when an outbox came back, whatever its status
- * byte says: the mlx5 layer (mlx5/mlx5.h) reads status and syndrome.
+ * fw_device_cmd() returns the number of outbox bytes the transport filled
+ * (16..outlen; outlen unless the reply was cut short) when an outbox came
+ * back, whatever its status byte says: the mlx5 layer (mlx5/mlx5.h) reads
+ * status and syndrome.
  *
  * The devlink/tracefs side (health reporters, regions, tracefs text, the
  * health buffer) is optional in the vtable; missing ops are -EOPNOTSUPP.
@@ -73,7 +75,9 @@ struct fw_device_ops {
 	const char *name;
 	int (*open)(struct fw_ctx *ctx, const char *spec, void **ret_priv);
 	int (*info)(void *priv, struct fw_device_info *ret);
-	/* Raw mailbox RPC; only ever called by fw_device_cmd(). */
+	/* Raw mailbox RPC; only ever called by fw_device_cmd().  Returns 0 when
+	 * the whole outbox is valid, a count 16..outlen when the reply was
+	 * shorter, or a negative errno. */
 	int (*rpc)(void *priv, const void *in, size_t inlen, void *out, size_t outlen);
 	int (*umem_reg)(void *priv, void *addr, size_t len, uint32_t *ret_id);   /* optional */
 	int (*umem_unreg)(void *priv, uint32_t id);                              /* optional */
@@ -122,7 +126,8 @@ void fw_device_close(struct fw_device *dev);
 int fw_device_info(struct fw_device *dev, struct fw_device_info *ret);
 struct fw_ctx *fw_device_ctx(const struct fw_device *dev);
 
-/* The one function every command passes through: allowlist, size, transport. */
+/* The one function every command passes through: allowlist, size, transport.
+ * Returns the outbox bytes filled (>= 16), or a negative errno. */
 int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out, size_t outlen);
 
 /* Let tracer-control writes (MTRC_CAP/MTRC_CONF/MTRC_CTRL) through; off by default. */
@@ -145,7 +150,7 @@ struct fw_cmd_event {
 	size_t inlen, outlen;
 	bool refused;
 	bool dry_run;
-	int result;
+	int result;                    /* outbox bytes filled, or a negative errno */
 	bool fw_replied;
 	uint8_t status;
 	uint32_t syndrome;
@@ -156,7 +161,7 @@ void fw_device_set_observer(struct fw_device *dev, fw_device_observer_fn fn, voi
 
 /*
  * Dry run: commands that pass the gate are recorded (observer, counter)
- * but not sent; fw_device_cmd() zeroes the outbox and returns 0, so a
+ * but not sent; fw_device_cmd() zeroes the outbox and returns outlen, so a
  * caller sees "status OK, no data" and loops that depend on the reply stop
  * after their first command.  Refused commands are still refused.
  */

@@ -85,6 +85,7 @@ int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out
 	uint32_t syndrome = 0;
 	uint8_t status = 0;
 	char what[96], text[MLX5_STATUS_TEXT_MAX];
+	size_t got;
 	int r;
 
 	if (st)
@@ -95,15 +96,28 @@ int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out
 			status_set(st, in, r, false, 0, 0);
 		return r;
 	}
-	r = mlx5_mbox_out_parse(ctx, out, outlen, &status, &syndrome);
+	got = (size_t)r;
+	r = mlx5_mbox_out_parse(ctx, out, got, &status, &syndrome);
 	if (r < 0)
 		return r;
 	r = mlx5_status_to_errno(status);
 	status_set(st, in, r, true, status, syndrome);
+	if (st)
+		st->out_len = got;
+	describe(in, what, sizeof(what));
 	if (r < 0) {
-		describe(in, what, sizeof(what));
 		mlx5_status_text(status, syndrome, text, sizeof(text));
 		return fw_error(ctx, r, "%s: firmware returned %s", what, text);
+	}
+	if (got < outlen) {
+		r = fw_error(ctx, -EBADMSG, "%s: outbox cut short, %zu of %zu bytes", what, got,
+			     outlen);
+		if (st) {
+			st->err = r;
+			snprintf(st->text, sizeof(st->text), "outbox cut short: %zu of %zu bytes",
+				 got, outlen);
+		}
+		return r;
 	}
 	return 0;
 }

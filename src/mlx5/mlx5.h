@@ -59,6 +59,7 @@ struct mlx5_status {
 	uint8_t status;           /* outbox status (valid when an outbox came back) */
 	uint32_t syndrome;
 	bool fw_replied;          /* an outbox came back */
+	size_t out_len;           /* outbox bytes it carried (< asked: cut short) */
 	unsigned commands;        /* commands this operation sent */
 	char text[MLX5_STATUS_TEXT_MAX];   /* status text, or the errno text */
 };
@@ -71,7 +72,9 @@ void mlx5_mbox_in_hdr(void *in, uint16_t opcode, uint16_t op_mod);
 int mlx5_mbox_out_parse(struct fw_ctx *ctx, const void *out, size_t outlen,
 			uint8_t *ret_status, uint32_t *ret_syndrome);
 
-/* Send one mailbox and check its status.  st may be NULL. */
+/* Send one mailbox and check its status.  st may be NULL.  An outbox cut
+ * short by the transport (fewer than outlen bytes) is -EBADMSG after the
+ * status check. */
 int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out,
 		  size_t outlen, struct mlx5_status *st);
 

@@ -3,7 +3,7 @@
  * Fuzz the command layer's reply parsing: the input is a scripted firmware.
  * Byte 0 picks the operation (resource-dump loop, MTRC_CAP + strings-DB
  * read, CORE_DUMP), byte 1 a parameter; the rest is cut into outboxes, one
- * per command, in order (short input: zero-filled, then -EIO).  Seeds and
+ * per command, in order (a short last one is a reply cut short).  Seeds and
  * their recipe: tests/fuzz/corpus/mlx5/README.
  */
 #include "config.h"
@@ -45,7 +45,10 @@ static int script_rpc(void *priv, const void *in, size_t inlen, void *out, size_
 	memset(out, 0, outlen);
 	memcpy(out, s->data + s->pos, n);
 	s->pos += n;
-	return 0;
+	/* Input running out mid-outbox is a reply cut short. */
+	if (n == outlen)
+		return 0;
+	return n >= 16 ? (int)n : -EIO;
 }
 
 static void script_close(void *priv)

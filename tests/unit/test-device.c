@@ -71,7 +71,7 @@ START_TEST(test_allowed_reaches_transport)
 
 	dev = fake_device(ctx, 1 << 16, NULL, &f);
 	fake_inbox(in, sizeof(in), MLX5_CMD_QUERY_HCA_CAP, (MLX5_CAP_DEBUG << 1) | 1, 0);
-	tu_assert_ok(ctx, fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)));
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
 	ck_assert_uint_eq(f->n_calls, 1);
 	ck_assert_uint_eq(f->calls[0].opcode, MLX5_CMD_QUERY_HCA_CAP);
 	ck_assert_uint_eq(f->calls[0].op_mod, 0x1b);
@@ -298,8 +298,8 @@ START_TEST(test_observer)
 	dev = fake_device(ctx, 1 << 16, reply_bad_param, &f);
 	fw_device_set_observer(dev, record_event, &rec);
 	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
-	/* A firmware status is not a gate failure: 0, the outbox says why. */
-	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), 0);
+	/* A firmware status is not a gate failure: the outbox says why. */
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
 	ck_assert_uint_eq(out[0], MLX5_STAT_BAD_PARAM);
 	fake_inbox(in, sizeof(in), MLX5_CMD_SET_HCA_CAP, 0, 0);
 	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
@@ -339,7 +339,7 @@ START_TEST(test_dry_run)
 	ck_assert(fw_device_dry_run(dev));
 	memset(out, 0xa5, sizeof(out));
 	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
-	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
 	ck_assert_uint_eq(out[0], 0);
 	ck_assert_uint_eq(out[sizeof(out) - 1], 0);
 	/* Refused stays refused in a dry run. */
@@ -355,7 +355,7 @@ START_TEST(test_dry_run)
 	ck_assert(rec.ev[1].refused);
 	fw_device_set_dry_run(dev, false);
 	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
-	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
 	ck_assert_uint_eq(f->n_calls, 1);
 	fw_device_close(dev);
 }
@@ -387,6 +387,44 @@ START_TEST(test_transport_error)
 	ck_assert_int_eq(rec.ev[0].result, -ETIMEDOUT);
 	ck_assert(!rec.ev[0].fw_replied);
 	ck_assert_uint_eq(fw_device_cmd_count(dev), 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+static int short_reply_len;
+
+static int reply_short(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+		       size_t outlen)
+{
+	(void)f;
+	(void)in;
+	(void)inlen;
+	(void)out;
+	(void)outlen;
+	return short_reply_len;
+}
+
+START_TEST(test_short_reply)
+{
+	uint8_t in[16], out[64];
+	struct recorder rec = { 0 };
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, reply_short, &f);
+	fw_device_set_observer(dev, record_event, &rec);
+	fake_inbox(in, sizeof(in), MLX5_CMD_NOP, 0, 0);
+	short_reply_len = 40;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), 40);
+	ck_assert_int_eq(rec.ev[0].result, 40);
+	ck_assert(rec.ev[0].fw_replied);
+	/* A transport claiming less than a header, or more than the outbox. */
+	short_reply_len = 8;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EBADMSG);
+	short_reply_len = 65;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "returned 65 outbox bytes for a 64-byte"));
+	ck_assert(!rec.ev[2].fw_replied);
 	fw_device_close(dev);
 }
 END_TEST
@@ -438,6 +476,7 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_gate_exhaustive);
 	tcase_add_test(tc, test_size_limit);
 	tcase_add_test(tc, test_transport_error);
+	tcase_add_test(tc, test_short_reply);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("observer");

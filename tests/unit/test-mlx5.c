@@ -189,6 +189,37 @@ START_TEST(test_status_errors)
 }
 END_TEST
 
+static int reply_cut(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+		     size_t outlen)
+{
+	(void)f;
+	(void)in;
+	(void)inlen;
+	(void)outlen;
+	out[16] = 0x77;
+	return 40;
+}
+
+START_TEST(test_short_outbox)
+{
+	struct mlx5_status st;
+	struct fw_device *dev;
+	struct fake *f;
+	uint8_t data[160];
+
+	dev = fake_device(ctx, 1 << 16, reply_cut, &f);
+	ck_assert_int_eq(mlx5_access_reg_read(dev, MLX5_REG_MGIR, 0, NULL, 160, data, 160, &st),
+			 -EBADMSG);
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "ACCESS_REG read MGIR (0x9020): outbox cut short, 40 of 176 bytes");
+	ck_assert_int_eq(st.err, -EBADMSG);
+	ck_assert(st.fw_replied);
+	ck_assert_uint_eq(st.out_len, 40);
+	ck_assert_str_eq(st.text, "outbox cut short: 40 of 176 bytes");
+	fw_device_close(dev);
+}
+END_TEST
+
 START_TEST(test_query_hca_cap)
 {
 	uint8_t cap[256];
@@ -677,6 +708,7 @@ static Suite *mlx5_suite(void)
 	tcase_add_test(tc, test_status_text);
 	tcase_add_test(tc, test_access_reg_read);
 	tcase_add_test(tc, test_status_errors);
+	tcase_add_test(tc, test_short_outbox);
 	tcase_add_test(tc, test_query_hca_cap);
 	suite_add_tcase(s, tc);
 
