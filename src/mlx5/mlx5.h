@@ -186,6 +186,15 @@ int mlx5_tracer_query_caps(struct fw_device *dev, struct mlx5_tracer_caps *ret, 
 int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
 			 unsigned section, size_t chunk_max, void **ret_data, size_t *ret_len,
 			 struct mlx5_status *st);
+/*
+ * Read every section (0..num_string_db-1) in one operation; sections past
+ * num_string_db come back NULL/0.  A firmware refusal of large reads is
+ * remembered across sections, so it costs one extra command, not one per
+ * section.  On failure nothing is returned (st says where it stopped).
+ */
+int mlx5_strings_db_read_all(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
+			     void *ret_data[MLX5_STRINGS_DB_SECTIONS],
+			     size_t ret_len[MLX5_STRINGS_DB_SECTIONS], struct mlx5_status *st);
 
 /*
  * Tracer control (needs fw_device_allow_trace_control(dev, true), else the

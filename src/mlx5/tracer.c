@@ -80,32 +80,12 @@ static bool fw_refused_size(const struct mlx5_status *st)
 		st->status == MLX5_STAT_BAD_OUTP_LEN || st->status == MLX5_STAT_LIM_ERR);
 }
 
-int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
-			 unsigned section, size_t chunk_max, void **ret_data, size_t *ret_len,
-			 struct mlx5_status *st)
+/* The largest chunk one command can carry back, in 64-byte units. */
+static size_t stdb_chunk(struct fw_device *dev, size_t chunk_max)
 {
-	struct fw_ctx *ctx = fw_device_ctx(dev);
-	struct mlx5_status local;
 	struct fw_device_info info;
-	uint8_t in[MLX5_MTRC_STDB_IN_SIZE];
-	uint8_t *db = NULL, *out = NULL;
-	size_t size, chunk, off = 0, max_rpc;
-	bool fallen_back = false;
-	int r;
+	size_t chunk, max_rpc;
 
-	if (!st)
-		st = &local;
-	mlx5_status_begin(st);
-	if (section >= caps->num_string_db || section >= MLX5_STRINGS_DB_SECTIONS)
-		return fw_error(ctx, -ENOENT, "strings DB %u: the tracer has %u sections", section,
-				caps->num_string_db);
-	size = caps->db[section].size;
-	if (size > FW_LIMIT_STRINGS_DB_SECTION)
-		return fw_error(ctx, -EOVERFLOW,
-				"strings DB %u: %zu bytes is above FW_LIMIT_STRINGS_DB_SECTION (%u)",
-				section, size, FW_LIMIT_STRINGS_DB_SECTION);
-
-	/* The largest chunk one command can carry back, in 64-byte units. */
 	fw_device_info(dev, &info);
 	max_rpc = info.max_rpc ? info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
 	chunk = max_rpc - MLX5_MBOX_HDR_LEN - MLX5_MTRC_STDB_HDR;
@@ -116,16 +96,39 @@ int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *c
 	chunk -= chunk % MLX5_MTRC_STDB_ALIGN;
 	if (chunk < MLX5_MTRC_STDB_ALIGN)
 		chunk = MLX5_MTRC_STDB_ALIGN;
+	return chunk;
+}
+
+/* Read one section; *chunk shrinks to the kernel's 256 bytes (and stays
+ * there for the next section) if the firmware refuses a larger read. */
+static int read_section(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
+			unsigned section, size_t *chunk, void **ret_data, size_t *ret_len,
+			struct mlx5_status *st)
+{
+	struct fw_ctx *ctx = fw_device_ctx(dev);
+	uint8_t in[MLX5_MTRC_STDB_IN_SIZE];
+	uint8_t *db = NULL, *out = NULL;
+	size_t size, off = 0;
+	int r;
+
+	if (section >= caps->num_string_db || section >= MLX5_STRINGS_DB_SECTIONS)
+		return fw_error(ctx, -ENOENT, "strings DB %u: the tracer has %u sections", section,
+				caps->num_string_db);
+	size = caps->db[section].size;
+	if (size > FW_LIMIT_STRINGS_DB_SECTION)
+		return fw_error(ctx, -EOVERFLOW,
+				"strings DB %u: %zu bytes is above FW_LIMIT_STRINGS_DB_SECTION (%u)",
+				section, size, FW_LIMIT_STRINGS_DB_SECTION);
 
 	db = calloc(1, size ? size : 1);
-	out = malloc(MLX5_MTRC_STDB_HDR + (chunk < size ? chunk : size));
+	out = malloc(MLX5_MTRC_STDB_HDR + (*chunk < size ? *chunk : size));
 	if (!db || !out) {
 		r = fw_error(ctx, -ENOMEM, "strings DB %u: out of memory for %zu bytes", section,
 			     size);
 		goto err;
 	}
 	while (off < size) {
-		size_t want = size - off < chunk ? size - off : chunk;
+		size_t want = size - off < *chunk ? size - off : *chunk;
 
 		if (fw_ctx_cancelled(ctx)) {
 			r = fw_error(ctx, -EINTR, "strings DB %u: cancelled", section);
@@ -137,11 +140,9 @@ int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *c
 		fw_put_be32(in + 4, (uint32_t)off);
 		r = mlx5_reg_cmd(dev, MLX5_REG_MTRC_STDB, MLX5_REG_OP_WRITE, 0, in, sizeof(in), out,
 				 MLX5_MTRC_STDB_HDR + want, st);
-		if (r == -EREMOTEIO && !fallen_back && want > MLX5_MTRC_STDB_KERNEL_CHUNK &&
-		    fw_refused_size(st)) {
+		if (r == -EREMOTEIO && want > MLX5_MTRC_STDB_KERNEL_CHUNK && fw_refused_size(st)) {
 			/* Firmware wants smaller reads: do what the kernel does. */
-			fallen_back = true;
-			chunk = MLX5_MTRC_STDB_KERNEL_CHUNK;
+			*chunk = MLX5_MTRC_STDB_KERNEL_CHUNK;
 			fw_ctx_clear_error(ctx);
 			continue;
 		}
@@ -160,6 +161,52 @@ int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *c
 err:
 	free(out);
 	free(db);
+	return r;
+}
+
+int mlx5_strings_db_read(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
+			 unsigned section, size_t chunk_max, void **ret_data, size_t *ret_len,
+			 struct mlx5_status *st)
+{
+	struct mlx5_status local;
+	size_t chunk = stdb_chunk(dev, chunk_max);
+
+	if (!st)
+		st = &local;
+	mlx5_status_begin(st);
+	return read_section(dev, caps, section, &chunk, ret_data, ret_len, st);
+}
+
+int mlx5_strings_db_read_all(struct fw_device *dev, const struct mlx5_tracer_caps *caps,
+			     void *ret_data[MLX5_STRINGS_DB_SECTIONS],
+			     size_t ret_len[MLX5_STRINGS_DB_SECTIONS], struct mlx5_status *st)
+{
+	void *data[MLX5_STRINGS_DB_SECTIONS] = { 0 };
+	size_t len[MLX5_STRINGS_DB_SECTIONS] = { 0 };
+	struct mlx5_status local;
+	size_t chunk = stdb_chunk(dev, 0);
+	unsigned i, n = caps->num_string_db;
+	int r = 0;
+
+	if (!st)
+		st = &local;
+	mlx5_status_begin(st);
+	if (n > MLX5_STRINGS_DB_SECTIONS)
+		n = MLX5_STRINGS_DB_SECTIONS;
+	for (i = 0; i < n; i++) {
+		r = read_section(dev, caps, i, &chunk, &data[i], &len[i], st);
+		if (r < 0)
+			goto err;
+	}
+	for (i = 0; i < MLX5_STRINGS_DB_SECTIONS; i++) {
+		ret_data[i] = data[i];
+		ret_len[i] = len[i];
+	}
+	return 0;
+
+err:
+	for (i = 0; i < MLX5_STRINGS_DB_SECTIONS; i++)
+		free(data[i]);
 	return r;
 }
 

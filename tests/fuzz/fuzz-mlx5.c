@@ -2,7 +2,8 @@
 /*
  * Fuzz the command layer's reply parsing: the input is a scripted firmware.
  * Byte 0 picks the operation (resource-dump loop, MTRC_CAP + strings-DB
- * read, CORE_DUMP), byte 1 a parameter; the rest is cut into outboxes, one
+ * read of one section or, with byte 1 bit 7, all, CORE_DUMP), byte 1 a
+ * parameter; the rest is cut into outboxes, one
  * per command, in order (a short last one is a reply cut short).  Seeds and
  * their recipe: tests/fuzz/corpus/mlx5/README.
  */
@@ -92,9 +93,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 1:
-		if (mlx5_tracer_query_caps(dev, &caps, NULL, 0, &st) == 0 &&
-		    mlx5_strings_db_read(dev, &caps, data[1] % 8, 0, &out, &len, &st) == 0)
+		if (mlx5_tracer_query_caps(dev, &caps, NULL, 0, &st) < 0)
+			break;
+		if (data[1] & 0x80) {
+			void *all[MLX5_STRINGS_DB_SECTIONS];
+			size_t lens[MLX5_STRINGS_DB_SECTIONS];
+
+			if (mlx5_strings_db_read_all(dev, &caps, all, lens, &st) == 0)
+				for (unsigned i = 0; i < MLX5_STRINGS_DB_SECTIONS; i++)
+					free(all[i]);
+		} else if (mlx5_strings_db_read(dev, &caps, data[1] % 8, 0, &out, &len, &st) == 0) {
 			free(out);
+		}
 		break;
 	default: {
 		struct mlx5_core_dump req = { .core_dump_type = data[1] }, got;

@@ -593,6 +593,36 @@ START_TEST(test_strings_db_chunking)
 }
 END_TEST
 
+START_TEST(test_strings_db_read_all)
+{
+	struct mlx5_tracer_caps caps;
+	struct tr_script s = { .fw_max_read = 256 };
+	void *data[MLX5_STRINGS_DB_SECTIONS];
+	size_t len[MLX5_STRINGS_DB_SECTIONS];
+	struct mlx5_status st;
+	struct fw_device *dev;
+	struct fake *f;
+	unsigned i;
+
+	dev = tr_device(256 << 10, &s, &f);
+	tu_assert_ok(ctx, mlx5_tracer_query_caps(dev, &caps, NULL, 0, NULL));
+	tu_assert_ok(ctx, mlx5_strings_db_read_all(dev, &caps, data, len, &st));
+	check_db(data[0], len[0], 0, DB0_SIZE);
+	check_db(data[1], len[1], 1, DB1_SIZE);
+	ck_assert_uint_eq(len[2], 0);
+	for (i = 3; i < MLX5_STRINGS_DB_SECTIONS; i++) {
+		ck_assert_ptr_null(data[i]);
+		ck_assert_uint_eq(len[i], 0);
+	}
+	/* One refused read in all, then 40 + 3 kernel-size reads. */
+	ck_assert_uint_eq(s.refused, 1);
+	ck_assert_uint_eq(st.commands, 1 + 40 + 3);
+	for (i = 0; i < MLX5_STRINGS_DB_SECTIONS; i++)
+		free(data[i]);
+	fw_device_close(dev);
+}
+END_TEST
+
 START_TEST(test_strings_db_errors)
 {
 	struct mlx5_tracer_caps caps;
@@ -723,6 +753,7 @@ static Suite *mlx5_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_tracer_caps);
 	tcase_add_test(tc, test_strings_db_chunking);
+	tcase_add_test(tc, test_strings_db_read_all);
 	tcase_add_test(tc, test_strings_db_errors);
 	tcase_add_test(tc, test_tracer_control);
 	suite_add_tcase(s, tc);

@@ -30,6 +30,7 @@ seeds = {
     'seed-resdump-status': bytes([0, 0]) + outbox(bytes(256), 3, 0x1a2b3c),
     'seed-tracer-db0': bytes([1, 0]) + mtrc_cap(2, [300, 64]) + stdb_reply(300),
     'seed-tracer-db1': bytes([1, 1]) + mtrc_cap(2, [300, 64]) + stdb_reply(64),
+    'seed-tracer-all': bytes([1, 0x80]) + mtrc_cap(2, [300, 64]) + stdb_reply(300) + stdb_reply(64),
     'seed-tracer-toomany': bytes([1, 0]) + mtrc_cap(12, [64]),
     'seed-coredump': bytes([2, 2]) + outbox(struct.pack('>IIIIIIQQ', 1 << 31 | 2, 0, 7, 9, 0x1234,
                                                         0x2000, 0, 0x500c04) + bytes(24)),
