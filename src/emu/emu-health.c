@@ -273,13 +273,22 @@ static void emu_fmsg_health_buffer(struct emu *e, struct emu_fmsg *f)
 	emu_fmsg_end(f);
 }
 
+/* mlx5_fw_reporter_dump(): a general core dump through the tracer first
+ * (only the tracer owner may: -EPERM otherwise), the report context, the
+ * health buffer, then the saved traces (-ENOMSG when there are none). */
 static int emu_build_fw_dump(struct emu *e, void **ret, size_t *ret_len)
 {
-	struct emu_fmsg *f = calloc(1, sizeof(*f));
+	struct emu_fmsg *f;
 	const struct emu_saved *sv = NULL;
 	size_t n;
 	int r;
 
+	if (e->tr.owner != 1)
+		return fw_error(e->ctx, -EPERM, "emu: fw dump needs the tracer owned by the driver");
+	emu_tracer_burst(e, 64);
+	if (emu_tracer_saved(e, 0, &sv) == 0)
+		return fw_error(e->ctx, -ENOMSG, "emu: fw dump: no saved traces");
+	f = calloc(1, sizeof(*f));
 	if (!f)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory");
 	emu_fmsg_obj_start(f);
@@ -346,17 +355,40 @@ void emu_health_fatal(struct emu *e)
 	h[HB_SYND] = e->fatal_synd;
 	fw_put_be16(h + HB_EXT_SYND, (uint16_t)emu_hash(e->seed, 0xe3));
 
-	/* The driver reports: fw ("FW syndrome reported") and fw_fatal, each
-	 * auto-dumping once; the stored dumps are what devlink then serves. */
-	for (unsigned i = 0; i < 2; i++) {
-		e->rep[i].state = "error";
-		e->rep[i].error_count++;
-		e->rep[i].dump_ts_ns = ts;
-	}
-	if (emu_build_fw_dump(e, &e->dump_data[0], &e->dump_len[0]) == 0)
-		e->rep[0].has_dump = true;
-	if (emu_build_fatal_dump(e, &e->dump_data[1], &e->dump_len[1]) == 0)
+	/* poll_health() sees a fatal sensor (syndrome with rfr) and takes the
+	 * fatal path only: fw_fatal reports and auto-dumps the crdump once;
+	 * the fw reporter is not reported.  Recovery would reload the device,
+	 * which the emulator does not do, so the state stays error. */
+	e->rep[1].state = "error";
+	e->rep[1].error_count++;
+	e->rep[1].dump_ts_ns = ts;
+	if (!e->rep[1].has_dump && emu_build_fatal_dump(e, &e->dump_data[1], &e->dump_len[1]) == 0)
 		e->rep[1].has_dump = true;
+}
+
+void emu_health_fw_error(struct emu *e)
+{
+	uint8_t *h = e->health;
+
+	e->fw_error = true;
+	for (unsigned i = 0; i < 6; i++)
+		fw_put_be32(h + HB_ASSERT_VAR + 4 * i, (uint32_t)emu_hash(e->seed ^ 0xa5e1, i));
+	fw_put_be32(h + HB_EXIT_PTR, 0x00a1b000u | ((uint32_t)emu_hash(e->seed, 0xe4) & 0xffc));
+	fw_put_be32(h + HB_CALLRA, 0x00a1c000u | ((uint32_t)emu_hash(e->seed, 0xe5) & 0xffc));
+	fw_put_be32(h + HB_TIME, (uint32_t)(e->boot_uptime_s + e->now_ns / 1000000000ull));
+	h[HB_RFR_SEVERITY] = 0x08 | 4;              /* severity valid, LOGLEVEL_WARNING, no rfr */
+	h[HB_IRISC] = 0;
+	h[HB_SYND] = e->fatal_synd;
+	fw_put_be16(h + HB_EXT_SYND, (uint16_t)emu_hash(e->seed, 0xe6));
+
+	/* "FW syndrome reported": the fw reporter goes to error (it has no
+	 * recover op) and auto-dumps once if the dump op succeeds. */
+	e->rep[0].state = "error";
+	e->rep[0].error_count++;
+	e->rep[0].dump_ts_ns = emu_wall_ns(e);
+	if (!e->rep[0].has_dump && emu_build_fw_dump(e, &e->dump_data[0], &e->dump_len[0]) == 0)
+		e->rep[0].has_dump = true;
+	fw_ctx_clear_error(e->ctx);
 }
 
 size_t emu_reporter_count(const struct emu *e)

@@ -162,6 +162,8 @@ struct emu {
 	uint64_t fatal_after;   /* 0 = never */
 	uint8_t fatal_synd;
 	bool fatal;
+	uint64_t fw_error_after; /* 0 = never: a non-fatal syndrome for the fw reporter */
+	bool fw_error;
 	uint64_t ncmds;
 	uint64_t now_ns;        /* emulated time since emu_new */
 	uint64_t wall_base_ns;  /* emulated wall clock at emu_new */
@@ -233,4 +235,5 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 /* emu-health.c */
 void emu_health_init(struct emu *e);
 void emu_health_fatal(struct emu *e);
+void emu_health_fw_error(struct emu *e);
 void emu_health_release(struct emu *e);

@@ -309,12 +309,17 @@ int emu_tracefs_text(struct emu *e, char **ret_text, size_t *ret_len)
 	return 0;
 }
 
+/* The saved traces as mlx5_fw_tracer_get_saved_traces_objects() walks
+ * them: oldest first, stopping before the newest entry (its loop ends at
+ * index - 1 exclusive, so the most recent trace is never dumped). */
 size_t emu_tracer_saved(const struct emu *e, size_t i, const struct emu_saved **ret)
 {
 	const struct emu_tracer *t = &e->tr;
-	size_t n = t->saved_total < EMU_SAVED_TRACES ? (size_t)t->saved_total : EMU_SAVED_TRACES;
+	size_t n = t->saved_total < EMU_SAVED_TRACES ? (size_t)t->saved_total : EMU_SAVED_TRACES - 1;
 	size_t first = t->saved_total < EMU_SAVED_TRACES ? 0 : t->saved_next;
 
+	if (n && t->saved_total < EMU_SAVED_TRACES)
+		n--;
 	if (i < n)
 		*ret = &t->saved[(first + i) % EMU_SAVED_TRACES];
 	return n;

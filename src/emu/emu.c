@@ -268,6 +268,10 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0 || e->fatal_after == 0)
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fatal-after=%s' must be a positive command count", val);
+	} else if (strcmp(kv, "fw-error-after") == 0) {
+		if (emu_parse_u64(val, UINT64_MAX, &e->fw_error_after) < 0 || e->fw_error_after == 0)
+			return fw_error(e->ctx, -EINVAL,
+					"emu spec: 'fw-error-after=%s' must be a positive command count", val);
 	} else if (strcmp(kv, "synd") == 0) {
 		if (emu_parse_u64(val, 0xff, &v) < 0 || v == 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'synd=%s' must be 1..255", val);
@@ -294,7 +298,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, pci, rate, lost, tracefs, owner, "
-				"crspace, fail, timeout, busy, short, fatal-after, synd (fwbox-emu(7))",
+				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, synd (fwbox-emu(7))",
 				kv);
 	}
 	return 0;
@@ -723,6 +727,8 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 		e->last_outlen = (uint32_t)keep;
 	}
 done:
+	if (e->fw_error_after && e->ncmds >= e->fw_error_after && !e->fw_error && !e->fatal)
+		emu_health_fw_error(e);
 	if (e->fatal_after && e->ncmds >= e->fatal_after && !e->fatal)
 		emu_health_fatal(e);
 	return 0;

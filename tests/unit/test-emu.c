@@ -395,26 +395,35 @@ START_TEST(test_strings_db)
 }
 END_TEST
 
-/* Parameter count of the format a string pointer points to. */
+/* Parameter count of the format a string pointer points to; the section
+ * table is read from MTRC_CAP once per emulator. */
 static int ptr_params(struct emu *e, uint32_t ptr)
 {
+	static struct emu *cached;
+	static uint32_t base[8], size[8];
 	const struct regcat_reg *cap = regcat_by_name("MTRC_CAP");
-	uint8_t out[128];
 
-	ck_assert_int_eq(reg_read(e, "MTRC_CAP", NULL, out), 0);
+	if (cached != e) {
+		uint8_t out[128];
+
+		ck_assert_int_eq(reg_read(e, "MTRC_CAP", NULL, out), 0);
+		for (unsigned s = 0; s < emu_strings_db_sections(e); s++) {
+			char f[40];
+
+			snprintf(f, sizeof(f), "string_db_base_address_%u", s);
+			base[s] = emu_reg_get(cap, out, f);
+			snprintf(f, sizeof(f), "string_db_size_%u", s);
+			size[s] = emu_reg_get(cap, out, f);
+		}
+		cached = e;
+	}
 	for (unsigned s = 0; s < emu_strings_db_sections(e); s++) {
-		char f1[40], f2[40];
-		uint32_t base, size;
 		const void *db;
 		size_t len;
 
-		snprintf(f1, sizeof(f1), "string_db_base_address_%u", s);
-		snprintf(f2, sizeof(f2), "string_db_size_%u", s);
-		base = emu_reg_get(cap, out, f1);
-		size = emu_reg_get(cap, out, f2);
-		if (ptr > base && ptr < base + size) {
+		if (ptr > base[s] && ptr < base[s] + size[s]) {
 			tu_assert_ok(ctx, emu_strings_db(e, s, &db, &len));
-			return (int)count_params((const char *)db + (ptr - base));
+			return (int)count_params((const char *)db + (ptr - base[s]));
 		}
 	}
 	return -1;
@@ -983,26 +992,57 @@ START_TEST(test_fatal_and_reporters)
 	ck_assert_uint_eq(((uint8_t *)d)[0x3d], 0x8);
 	ck_assert_uint_eq(((uint8_t *)d)[0x38] >> 7, 1);                  /* rfr */
 	free(d);
-	for (size_t i = 0; i < 2; i++) {
-		ck_assert_str_eq(emu_reporter_at(e, i)->state, "error");
-		ck_assert_uint_eq(emu_reporter_at(e, i)->error_count, 1);
-		ck_assert(emu_reporter_at(e, i)->has_dump);
-	}
+	/* The fatal path reports fw_fatal only, as poll_health() does. */
+	ck_assert_str_eq(emu_reporter_at(e, 0)->state, "healthy");
+	ck_assert(!emu_reporter_at(e, 0)->has_dump);
+	ck_assert_str_eq(emu_reporter_at(e, 1)->state, "error");
+	ck_assert_uint_eq(emu_reporter_at(e, 1)->error_count, 1);
+	ck_assert(emu_reporter_at(e, 1)->has_dump);
+	ck_assert_int_eq(emu_reporter_dump(e, "fw", &d, &len), -ENOENT);
 	tu_assert_ok(ctx, emu_reporter_diagnose(e, "fw", &d, &len));
 	fmsg_walk(d, len, &w);
 	ck_assert_str_eq(w.names, "Syndrome|Description|");
+	ck_assert_ptr_nonnull(memmem(d, len, "unrecoverable hardware error", 28));
 	free(d);
 	tu_assert_ok(ctx, emu_reporter_dump(e, "fw_fatal", &d, &len));
 	fmsg_walk(d, len, &w);
 	ck_assert_str_eq(w.names, "syndrome|fw_miss_counter|crdump_data|");
 	ck_assert_uint_eq(w.binary, e->cr_end);
 	free(d);
+	emu_free(e);
+}
+END_TEST
+
+START_TEST(test_fw_error_reporter)
+{
+	struct emu *e = mk("emu:cx7,crspace=builtin,fw-error-after=2,synd=0x10,rate=3000");
+	uint8_t in[16] = { 0 }, out[16];
+	const struct emu_saved *sv;
+	struct fmsg_walk w;
+	size_t len, nsaved;
+	void *d;
+
+	emu_advance(e, 1000000000ull);
+	fw_put_be16(in, MLX5_CMD_NOP);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(emu_cmd(e, in, 16, out, 16), 0);      /* not fatal: still answers */
+		ck_assert_uint_eq(out[0], 0);
+	}
+	ck_assert_str_eq(emu_reporter_at(e, 0)->state, "error");
+	ck_assert_str_eq(emu_reporter_at(e, 1)->state, "healthy");
+	tu_assert_ok(ctx, emu_health_buffer(e, &d, &len));
+	ck_assert_uint_eq(((uint8_t *)d)[0x3d], 0x10);
+	ck_assert_uint_eq(((uint8_t *)d)[0x38] >> 7, 0);                  /* no rfr */
+	free(d);
+	nsaved = emu_tracer_saved(e, 0, &sv);
+	ck_assert_uint_gt(nsaved, 500);
 	tu_assert_ok(ctx, emu_reporter_dump(e, "fw", &d, &len));
 	fmsg_walk(d, len, &w);
 	ck_assert_ptr_nonnull(strstr(w.names, "syndrome|fw_miss_counter|health buffer|assert_var|assert_exit_ptr|"));
 	ck_assert_ptr_nonnull(strstr(w.names, "|dump fw traces|timestamp|lost|event_id|msg|"));
 	ck_assert_int_ge(w.max_depth, 4);
 	ck_assert_uint_gt(len, 65536);                                    /* several nests */
+	ck_assert_ptr_nonnull(memmem(d, len, sv->msg, strlen(sv->msg)));  /* the oldest saved trace */
 	free(d);
 	emu_free(e);
 }
@@ -1065,6 +1105,7 @@ static Suite *emu_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_fatal_and_reporters);
+	tcase_add_test(tc, test_fw_error_reporter);
 	suite_add_tcase(s, tc);
 	return s;
 }
