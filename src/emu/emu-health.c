@@ -9,7 +9,8 @@
  * inside one DEVLINK_ATTR_FMSG nest per netlink message, the list split
  * across messages when a message is full.  We build each message with
  * libmnl's attribute helpers into a buffer (no socket) and hand back the
- * concatenated DEVLINK_ATTR_FMSG nests.
+ * items of every message's DEVLINK_ATTR_FMSG nest, concatenated: the byte
+ * stream the devlink transport reassembles from the kernel's replies.
  */
 #include "config.h"
 
@@ -56,7 +57,7 @@ static void emu_fmsg_flush(struct emu_fmsg *f)
 	if (!f->nlh)
 		return;
 	mnl_attr_nest_end(f->nlh, f->nest);
-	n = f->nlh->nlmsg_len - MNL_NLMSG_HDRLEN;
+	n = mnl_attr_get_payload_len(f->nest);
 	if (f->len + n > f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16384;
 		uint8_t *p;
@@ -72,7 +73,7 @@ static void emu_fmsg_flush(struct emu_fmsg *f)
 		f->out = p;
 		f->cap = cap;
 	}
-	memcpy(f->out + f->len, mnl_nlmsg_get_payload(f->nlh), n);
+	memcpy(f->out + f->len, mnl_attr_get_payload(f->nest), n);
 	f->len += n;
 	f->nlh = NULL;
 }

@@ -73,12 +73,13 @@ unsigned emu_strings_db_sections(const struct emu *e);
 
 /* devlink side of the emulated card.  Health reporter state, a diagnose
  * and a stored dump are returned as the netlink attribute stream the
- * kernel sends: the concatenation of the DEVLINK_ATTR_FMSG nests of every
- * reply message (the attributes after the genetlink header; the handle
- * attributes BUS_NAME/DEV_NAME are left out), so the devlink decoder sees
- * the same bytes from both.  A long fmsg is split across several nests
- * like the kernel splits it across messages (items are flat flags and
- * values, so a nest may end inside an object).  -ENOENT when a reporter
+ * kernel sends: the items inside the DEVLINK_ATTR_FMSG nest of every reply
+ * message, concatenated (fw_devlink_diagnose()/fw_devlink_dump_get() return
+ * the same stream), so one fmsg decoder serves both.  Items are flat
+ * attributes: OBJ_NEST_START/PAIR_NEST_START/ARR_NEST_START/NEST_END flags,
+ * OBJ_NAME strings, OBJ_VALUE_TYPE u8 + OBJ_VALUE_DATA pairs.  The emulator
+ * splits long fmsgs into 4 KiB messages like the kernel, which is invisible
+ * in the concatenated stream.  -ENOENT when a reporter
  * has no stored dump; -EOPNOTSUPP for a fw_fatal diagnose (mlx5 has none). */
 struct emu_reporter {
 	const char *name;              /* "fw", "fw_fatal" */

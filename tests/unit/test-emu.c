@@ -17,6 +17,7 @@
 #include "mlx5/ifc.h"
 #include "mlx5/regcat.h"
 #include "testutil.h"
+#include "trace.h"
 
 static struct fw_ctx *ctx;
 
@@ -637,6 +638,86 @@ START_TEST(test_trace_stream_and_text)
 }
 END_TEST
 
+
+/* The decoder of parsers/trace.c and the emulated driver must agree on
+ * every message of a stream: same count, timestamps, flags and text. */
+struct xdec {
+	uint8_t *blocks;
+	size_t len;
+	char *text;            /* emulator's tracefs text, walked line by line */
+	const char *cur;
+	unsigned matched;
+};
+
+static int xdec_block(void *ud, const void *blk, size_t len)
+{
+	struct xdec *x = ud;
+
+	x->blocks = realloc(x->blocks, x->len + len);
+	memcpy(x->blocks + x->len, blk, len);
+	x->len += len;
+	return 0;
+}
+
+static int xdec_event(void *ud, const struct trace_event *ev)
+{
+	struct xdec *x = ud;
+	char msg[512], want[700];
+	const char *nl, *p;
+
+	trace_event_render(ev, msg, sizeof(msg));
+	p = strstr(x->cur, "mlx5_fw: ");
+	ck_assert_ptr_nonnull(p);
+	nl = strchr(p, '\n');
+	ck_assert_ptr_nonnull(nl);
+	snprintf(want, sizeof(want), "mlx5_fw: 0000:08:00.0 [0x%llx] %d [0x%x] %s",
+		 (unsigned long long)ev->timestamp, ev->lost ? 1 : 0, ev->event_id, msg);
+	ck_assert_msg(strlen(want) == (size_t)(nl - p) && memcmp(want, p, (size_t)(nl - p)) == 0,
+		      "decoder '%s' vs emulator '%.*s'", want, (int)(nl - p), p);
+	x->cur = nl + 1;
+	x->matched++;
+	return 0;
+}
+
+START_TEST(test_cross_decode_with_parsers)
+{
+	struct emu *e = mk("emu:cx6dx,seed=11,owner=none,lost=20");
+	struct xdec x = { 0 };
+	struct trace_cap cap;
+	struct trace_strdb *db;
+	struct trace_decoder *d;
+	uint8_t out[128];
+	size_t tlen;
+	unsigned lines = 0;
+
+	ck_assert_int_eq(emu_trace_stream(e, 20000, xdec_block, &x), 0);
+	ck_assert_int_eq(reg_read(e, "MTRC_CAP", NULL, out), 0);
+	tu_assert_ok(ctx, trace_cap_parse(ctx, out, sizeof(out), &cap));
+	tu_assert_ok(ctx, trace_strdb_new(ctx, &cap, &db));
+	for (unsigned s = 0; s < emu_strings_db_sections(e); s++) {
+		const void *data;
+		size_t len;
+
+		tu_assert_ok(ctx, emu_strings_db(e, s, &data, &len));
+		tu_assert_ok(ctx, trace_strdb_set_section(db, s, data, len));
+	}
+	tu_assert_ok(ctx, emu_tracefs_text(e, &x.text, &tlen));
+	for (size_t i = 0; i < tlen; i++)
+		lines += x.text[i] == '\n';
+	x.cur = x.text;
+	tu_assert_ok(ctx, trace_decoder_new(ctx, db, xdec_event, NULL, &x, &d));
+	tu_assert_ok(ctx, trace_decoder_feed(d, x.blocks, x.len));
+	tu_assert_ok(ctx, trace_decoder_finish(d));
+	ck_assert_uint_eq(x.matched, lines);
+	ck_assert_uint_gt(lines, 4000);
+	trace_decoder_free(d);
+	trace_strdb_free(db);
+	free(x.blocks);
+	free(x.text);
+	emu_free(e);
+}
+END_TEST
+
 /* ---------------- resource dump, core dump ---------------- */
 
 /* Run one RESOURCE_DUMP inline to the end; returns the stream. */
@@ -902,7 +983,7 @@ START_TEST(test_faults)
 }
 END_TEST
 
-/* Walk the concatenated DEVLINK_ATTR_FMSG nests: names in order, binary bytes. */
+/* Walk the concatenated fmsg items: names in order, binary bytes. */
 struct fmsg_walk {
 	char names[4096];
 	size_t binary;
@@ -917,11 +998,12 @@ static void fmsg_walk(const uint8_t *buf, size_t len, struct fmsg_walk *w)
 
 	memset(w, 0, sizeof(*w));
 	while (off < len) {
-		const struct nlattr *nest = (const void *)(buf + off), *a;
+		const struct nlattr *a = (const void *)(buf + off);
 
 		ck_assert_uint_ge(len - off, 4);
-		ck_assert_uint_eq(mnl_attr_get_type(nest), 106);
-		mnl_attr_for_each_nested(a, nest) {
+		ck_assert_uint_ge(a->nla_len, 4);
+		ck_assert_uint_le(a->nla_len, len - off);
+		{
 			switch (mnl_attr_get_type(a)) {
 			case 107: case 108: case 109:
 				w->depth++;
@@ -950,8 +1032,9 @@ static void fmsg_walk(const uint8_t *buf, size_t len, struct fmsg_walk *w)
 				break;
 			}
 		}
-		off += MNL_ALIGN(nest->nla_len);
+		off += MNL_ALIGN(a->nla_len);
 	}
+	ck_assert_uint_eq(off, len);
 	ck_assert_int_eq(w->depth, 0);
 }
 
@@ -1089,6 +1172,7 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_tracer_ring);
 	tcase_add_test(tc, test_tracer_kernel_owned);
 	tcase_add_test(tc, test_trace_stream_and_text);
+	tcase_add_test(tc, test_cross_decode_with_parsers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dumps");
