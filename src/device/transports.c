@@ -120,9 +120,9 @@ int fw_kernel_error(struct fw_ctx *ctx, int err, const char *iface, const char *
 		    const char *path)
 {
 	const char *advice = kernel_advice(err, iface, what);
-	char eb[64];
+	char buf[64];
+	const char *eb = fw_strerror(err, buf, sizeof(buf));
 
-	fw_strerror(err, eb, sizeof(eb));
 	/* fwctl's EBADMSG is the kernel's allowlist refusing a command: in
 	 * fwbox's vocabulary that is -EPERM, not malformed input. */
 	if (err == -EBADMSG && strcmp(iface, "fwctl") == 0)
