@@ -61,8 +61,21 @@ void mockdev_reexec(int argc, char **argv)
 		exit(77);
 	}
 	*slash = '\0';
-	if (asprintf(&pre, "%s/libumockdev-preload.so.0%s%s", dir, old ? ":" : "", old ? old : "") < 0)
-		exit(99);
+	{
+		const char *first = "";
+#if defined(__SANITIZE_ADDRESS__)
+		/* ASan insists on being first in the library list: preload
+		 * its runtime ahead of umockdev's. */
+		extern void __asan_init(void);
+		Dl_info ai;
+
+		if (dladdr((void *)__asan_init, &ai) && ai.dli_fname)
+			first = ai.dli_fname;
+#endif
+		if (asprintf(&pre, "%s%s%s/libumockdev-preload.so.0%s%s", first, *first ? ":" : "",
+			     dir, old ? ":" : "", old ? old : "") < 0)
+			exit(99);
+	}
 	free(dir);
 	setenv("LD_PRELOAD", pre, 1);
 	setenv("FWBOX_MOCKDEV_REEXEC", "1", 1);
