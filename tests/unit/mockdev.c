@@ -24,6 +24,8 @@ struct mockdev {
 	mockdev_fw_fn fw;
 	void *userdata;
 	int fail_next;
+	char fail_node[64];            /* every ioctl on nodes containing this fails */
+	int fail_node_err;
 	uint32_t device_type;
 	struct mockdev_log log;
 };
@@ -231,13 +233,17 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
 	int err;
 
+	const char *devnode = umockdev_ioctl_client_get_devnode(client);
+
 	(void)base;
 	m->log.ioctls++;
 	m->log.last_request = req;
 	if (m->fail_next) {
 		err = m->fail_next;
 		m->fail_next = 0;
-	} else if (m->kind == MOCKDEV_MLX5CTL) {
+	} else if (m->fail_node_err && devnode && strstr(devnode, m->fail_node)) {
+		err = m->fail_node_err;
+	} else if (devnode && strstr(devnode, "mlx5ctl-")) {
 		err = mlx5ctl_ioctl(m, req, arg);
 	} else {
 		err = fwctl_ioctl(m, req, arg);
@@ -246,48 +252,112 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	return TRUE;
 }
 
+/* The node itself: an empty file the preload redirects /dev/... to; its
+ * ioctls go to the handler. */
+static bool add_node(struct mockdev *m, const char *node)
+{
+	char *root = umockdev_testbed_get_root_dir(m->tb);
+	char *path = g_build_filename(root, node, NULL);
+	char *dir = g_path_get_dirname(path);
+	GError *err = NULL;
+	bool ok;
+
+	g_mkdir_with_parents(dir, 0755);
+	g_file_set_contents(path, "", 0, NULL);
+	g_free(dir);
+	g_free(path);
+	g_free(root);
+	ok = umockdev_testbed_attach_ioctl(m->tb, node, m->handler, &err);
+	if (!ok) {
+		fprintf(stderr, "mockdev: attach_ioctl '%s': %s\n", node, err ? err->message : "?");
+		g_clear_error(&err);
+	}
+	return ok;
+}
+
+static struct mockdev *mockdev_alloc(mockdev_fw_fn fw, void *userdata)
+{
+	struct mockdev *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->fw = fw;
+	m->userdata = userdata;
+	m->device_type = FW_FWCTL_DEVICE_TYPE_MLX5;
+	m->tb = umockdev_testbed_new();
+	m->handler = g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, NULL);
+	g_signal_connect(m->handler, "handle-ioctl", G_CALLBACK(on_ioctl), m);
+	return m;
+}
+
 struct mockdev *mockdev_new(enum mockdev_kind kind, const char *node, mockdev_fw_fn fw,
 			    void *userdata)
 {
-	struct mockdev *m = calloc(1, sizeof(*m));
-	GError *err = NULL;
+	struct mockdev *m = mockdev_alloc(fw, userdata);
 	char *sys;
 	const char *name = strrchr(node, '/') + 1;
 
 	if (!m)
 		return NULL;
 	m->kind = kind;
-	m->fw = fw;
-	m->userdata = userdata;
-	m->device_type = FW_FWCTL_DEVICE_TYPE_MLX5;
 	snprintf(m->node, sizeof(m->node), "%s", node);
-	m->tb = umockdev_testbed_new();
 	sys = umockdev_testbed_add_device(m->tb, kind == MOCKDEV_FWCTL ? "fwctl" : "misc", name, NULL,
 					  /* attributes */ "dev", kind == MOCKDEV_FWCTL ? "241:0" : "10:123", NULL,
 					  /* properties */ "DEVNAME", node, NULL);
 	g_free(sys);
-	/* The node itself: an empty file the preload redirects /dev/... to;
-	 * its ioctls go to the handler attached below. */
-	{
-		char *root = umockdev_testbed_get_root_dir(m->tb);
-		char *path = g_build_filename(root, node, NULL);
-		char *dir = g_path_get_dirname(path);
-
-		g_mkdir_with_parents(dir, 0755);
-		g_file_set_contents(path, "", 0, NULL);
-		g_free(dir);
-		g_free(path);
-		g_free(root);
-	}
-	m->handler = g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, NULL);
-	g_signal_connect(m->handler, "handle-ioctl", G_CALLBACK(on_ioctl), m);
-	if (!umockdev_testbed_attach_ioctl(m->tb, node, m->handler, &err)) {
-		fprintf(stderr, "mockdev: attach_ioctl '%s': %s\n", node, err ? err->message : "?");
-		g_clear_error(&err);
+	if (!add_node(m, node)) {
 		mockdev_free(m);
 		return NULL;
 	}
 	return m;
+}
+
+struct mockdev *mockdev_new_pci(const char *pci, uint16_t device_id, unsigned nodes,
+				mockdev_fw_fn fw, void *userdata)
+{
+	struct mockdev *m = mockdev_alloc(fw, userdata);
+	char devid[16];
+	char *pcisys, *sys;
+	bool ok = true;
+
+	if (!m)
+		return NULL;
+	snprintf(devid, sizeof(devid), "0x%04x", device_id);
+	pcisys = umockdev_testbed_add_device(m->tb, "pci", pci, NULL,
+					     "vendor", "0x15b3", "device", devid,
+					     "subsystem_vendor", "0x15b3", "subsystem_device", "0x0040", NULL,
+					     "PCI_SLOT_NAME", pci, NULL);
+	umockdev_testbed_set_attribute_link(m->tb, pcisys, "driver", "../../bus/pci/drivers/mlx5_core");
+	if (nodes & MOCKDEV_NODE_FWCTL) {
+		sys = umockdev_testbed_add_device(m->tb, "fwctl", "fwctl0", pcisys, "dev", "241:0", NULL,
+						  "DEVNAME", "/dev/fwctl/fwctl0", NULL);
+		umockdev_testbed_set_attribute_link(m->tb, sys, "device", "..");
+		g_free(sys);
+		ok = ok && add_node(m, "/dev/fwctl/fwctl0");
+	}
+	if (nodes & MOCKDEV_NODE_MLX5CTL) {
+		char *aux = umockdev_testbed_add_device(m->tb, "auxiliary", "mlx5_core.ctl.0", pcisys,
+							NULL, NULL);
+
+		sys = umockdev_testbed_add_device(m->tb, "misc", "mlx5ctl-mlx5_core.ctl.0", aux, "dev",
+						  "10:123", NULL, "DEVNAME",
+						  "/dev/mlx5ctl-mlx5_core.ctl.0", NULL);
+		g_free(sys);
+		g_free(aux);
+		ok = ok && add_node(m, "/dev/mlx5ctl-mlx5_core.ctl.0");
+	}
+	g_free(pcisys);
+	if (!ok) {
+		mockdev_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void mockdev_fail_node(struct mockdev *m, const char *node_part, int err)
+{
+	snprintf(m->fail_node, sizeof(m->fail_node), "%s", node_part);
+	m->fail_node_err = err;
 }
 
 void mockdev_free(struct mockdev *m)

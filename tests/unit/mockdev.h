@@ -43,6 +43,15 @@ struct mockdev;
 struct mockdev *mockdev_new(enum mockdev_kind kind, const char *node, mockdev_fw_fn fw,
 			    void *userdata);
 void mockdev_free(struct mockdev *m);
+/* A testbed with a ConnectX PCI function (vendor 0x15b3, bound to
+ * mlx5_core) in sysfs and, as its children, the fwctl and/or mlx5ctl nodes
+ * /dev/fwctl/fwctl0 and /dev/mlx5ctl-mlx5_core.ctl.0. */
+#define MOCKDEV_NODE_FWCTL 1u
+#define MOCKDEV_NODE_MLX5CTL 2u
+struct mockdev *mockdev_new_pci(const char *pci, uint16_t device_id, unsigned nodes,
+				mockdev_fw_fn fw, void *userdata);
+/* Every ioctl on a node whose path contains node_part fails with err. */
+void mockdev_fail_node(struct mockdev *m, const char *node_part, int err);
 /* The next ioctl fails with this errno before reaching the firmware. */
 void mockdev_fail_next(struct mockdev *m, int err);
 /* fwctl: the device type FWCTL_INFO reports (default MLX5). */

@@ -188,6 +188,68 @@ START_TEST(test_select_node)
 }
 END_TEST
 
+static unsigned warnings;
+
+static void count_warning(void *userdata, enum fw_log_level level, const char *msg)
+{
+	(void)userdata;
+	(void)msg;
+	warnings += level == FW_LOG_WARNING;
+}
+
+/*
+ * A PCI address as the device spec, end to end: discovery in the testbed's
+ * sysfs finds both nodes, fwctl is preferred; when fwctl refuses, the
+ * selection falls back to mlx5ctl with a warning.
+ */
+START_TEST(test_select_pci)
+{
+	struct mockdev *pm;
+	const struct fw_device_ops *ops;
+	struct fw_device_info info;
+	uint8_t in[32], out[32];
+	void *priv;
+
+	/* Replace the fixture's testbed with one that has a PCI function. */
+	mockdev_free(md);
+	md = NULL;
+	pm = mockdev_new_pci("0000:08:00.0", 0x1021, MOCKDEV_NODE_FWCTL | MOCKDEV_NODE_MLX5CTL,
+			     fakefw_cmd, NULL);
+	ck_assert_ptr_nonnull(pm);
+	tu_assert_ok(ctx, fw_transport_select(ctx, "08:00.0", "", &ops, &priv));
+	tu_assert_ok(ctx, ops->info(priv, &info));
+	ck_assert_str_eq(info.transport, "fwctl");
+	ck_assert_str_eq(info.pci, "0000:08:00.0");
+	ck_assert_uint_eq(info.vendor_id, 0x15b3);
+	ck_assert_uint_eq(info.device_id, 0x1021);
+	ck_assert_uint_eq(info.subsys_device_id, 0x0040);
+	ck_assert_str_eq(info.driver, "mlx5_core");
+	access_reg_read(in, sizeof(in), 0x9020);
+	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_uint_eq(mockdev_log(pm)->last_scope, FW_FWCTL_RPC_DEBUG_READ_ONLY);
+	ops->close(priv);
+
+	/* fwctl refuses (e.g. node permissions): mlx5ctl is used instead. */
+	fw_ctx_set_log(ctx, count_warning, NULL);
+	warnings = 0;
+	mockdev_fail_node(pm, "/fwctl/", EACCES);
+	tu_assert_ok(ctx, fw_transport_select(ctx, "0000:08:00.0", "", &ops, &priv));
+	tu_assert_ok(ctx, ops->info(priv, &info));
+	ck_assert_str_eq(info.transport, "mlx5ctl");
+	ck_assert_uint_eq(warnings, 1);
+	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_uint_eq(fw_get_be32(out + 20), FAKEFW_MAGIC);
+	ops->close(priv);
+
+	/* Both refuse: the error of the last one tried, with its advice. */
+	mockdev_fail_node(pm, "/dev/", EPERM);
+	ck_assert_int_eq(fw_transport_select(ctx, "0000:08:00.0", "", &ops, &priv), -EPERM);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5ctl"));
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "CAP_SYS_ADMIN"));
+	mockdev_free(pm);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("fwctl");
@@ -205,6 +267,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_rpc_bounds);
 	tcase_add_test(tc, test_kernel_errors);
 	tcase_add_test(tc, test_select_node);
+	tcase_add_test(tc, test_select_pci);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
