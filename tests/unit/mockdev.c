@@ -79,6 +79,19 @@ void mockdev_reexec(int argc, char **argv)
 			exit(99);
 	}
 	free(dir);
+#if defined(__SANITIZE_ADDRESS__)
+	{
+		const char *top = getenv("top_srcdir");
+		const char *lsan = getenv("LSAN_OPTIONS");
+		char *opt;
+
+		if (asprintf(&opt, "%s%ssuppressions=%s/tests/unit/lsan-umockdev.supp",
+			     lsan ? lsan : "", lsan ? ":" : "", top ? top : ".") >= 0) {
+			setenv("LSAN_OPTIONS", opt, 1);
+			free(opt);
+		}
+	}
+#endif
 	setenv("LD_PRELOAD", pre, 1);
 	setenv("FWBOX_MOCKDEV_REEXEC", "1", 1);
 	free(pre);

@@ -316,7 +316,8 @@ static int fmsg_collect(void *userdata, const void *attrs, size_t len)
 	return fw_devlink_parse_fmsg(ctx, attrs, len, &a->buf, &a->len, a->limit);
 }
 
-/* Two reply messages, each an FMSG nest: {obj {pair "syndrome" u8 0x1}} split. */
+/* Two reply messages, each with an FMSG nest: {obj {pair "Syndrome" u8 0x1}} split
+ * across them; *ret_items gets both nests, whole. */
 static void put_fmsg_reply(struct rbuf *b, uint32_t seq, uint8_t **ret_items, size_t *ret_len)
 {
 	struct nlmsghdr *nlh;
@@ -326,28 +327,28 @@ static void put_fmsg_reply(struct rbuf *b, uint32_t seq, uint8_t **ret_items, si
 	size_t n = 0;
 
 	nlh = msg_begin(b, 0x14, NLM_F_MULTI, seq, FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);
-	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
 	off1 = nlh->nlmsg_len;
+	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START, 0, NULL);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START, 0, NULL);
 	mnl_attr_put_strz(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_NAME, "Syndrome");
+	mnl_attr_nest_end(nlh, f);
 	off2 = nlh->nlmsg_len;
 	memcpy(items, (uint8_t *)nlh + off1, off2 - off1);
 	n = off2 - off1;
-	mnl_attr_nest_end(nlh, f);
 	msg_end(b, nlh);
 
 	nlh = msg_begin(b, 0x14, NLM_F_MULTI, seq, FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);
-	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
 	off1 = nlh->nlmsg_len;
+	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
 	mnl_attr_put_u8(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, 1);
 	mnl_attr_put_u8(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, 0x1);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_NEST_END, 0, NULL);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_NEST_END, 0, NULL);
+	mnl_attr_nest_end(nlh, f);
 	off2 = nlh->nlmsg_len;
 	memcpy(items + n, (uint8_t *)nlh + off1, off2 - off1);
 	n += off2 - off1;
-	mnl_attr_nest_end(nlh, f);
 	msg_end(b, nlh);
 	*ret_items = items;
 	*ret_len = n;
@@ -367,12 +368,15 @@ START_TEST(test_fmsg_concat)
 	put_fmsg_reply(&b, 11, &want, &wlen);
 	put_done(&b, 11, 0);
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 11, fmsg_collect, &a), 1);
-	/* The items of both nests, back to back, as one attribute stream. */
+	/* Both FMSG nests, whole and back to back: an attribute stream. */
 	ck_assert_uint_eq(a.len, wlen);
 	ck_assert_mem_eq(a.buf, want, wlen);
 	mnl_attr_for_each_payload((void *)a.buf, a.len) {
-		(void)attr;
-		count++;
+		const struct nlattr *item;
+
+		ck_assert_uint_eq(mnl_attr_get_type(attr), FW_DEVLINK_ATTR_FMSG);
+		mnl_attr_for_each_nested(item, attr)
+			count++;
 	}
 	ck_assert_uint_eq(count, 7);
 	(void)it;
