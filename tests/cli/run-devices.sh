@@ -19,6 +19,10 @@ diff -u "$SCRATCH/want" "$SCRATCH/table" || fail "cx7 table differs"
 grep -q '^0000:03:00.0   15b3:101d  mlx5_core  MT2892 Family \[ConnectX-6 Dx\]    mlx5ctl,devlink,tracefs$' \
 	"$SCRATCH/table" || fail "cx6dx row: $(cat "$SCRATCH/table")"
 
+"$FWBOX" devices -r "$fx/sysfs-cx5-devlink" >"$SCRATCH/table"
+grep -q '^0000:5e:00.0   15b3:1017  mlx5_core  MT27800 Family \[ConnectX-5\]      devlink,tracefs$' \
+	"$SCRATCH/table" || fail "cx5 row: $(cat "$SCRATCH/table")"
+
 # JSON: parse it with python3 and check the contract keys and values.
 "$FWBOX" devices --json --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/json"
 python3 - "$SCRATCH/json" <<'PY' || fail "cx7 JSON"

@@ -166,6 +166,39 @@ START_TEST(test_select_wrong_abi)
 }
 END_TEST
 
+/* Debian 12's kernel: no command interface, but the device opens so the
+ * collector can still read devlink and tracefs; commands say what to load. */
+START_TEST(test_select_devlink_only)
+{
+	const char *root = tree("tests/fixtures/sysfs-cx5-devlink");
+	const struct fw_device_ops *ops;
+	struct fw_device_info info;
+	struct fw_pci_function f;
+	uint8_t in[16] = { 0 }, out[16];
+	char *text;
+	size_t len;
+	void *priv;
+
+	tu_assert_ok(ctx, fw_discover_one(ctx, root, "0000:5e:00.0", &f));
+	ck_assert_uint_eq(f.interfaces, FW_IFACE_DEVLINK | FW_IFACE_TRACEFS);
+	ck_assert_str_eq(f.model, "MT27800 Family [ConnectX-5]");
+	tu_assert_ok(ctx, fw_transport_select(ctx, "5e:00.0", root, &ops, &priv));
+	tu_assert_ok(ctx, ops->info(priv, &info));
+	ck_assert_str_eq(info.transport, "none");
+	ck_assert_str_eq(info.pci, "0000:5e:00.0");
+	ck_assert_uint_eq(info.device_id, 0x1017);
+	ck_assert_uint_eq(info.max_rpc, 0);
+	ck_assert_int_eq(ops->rpc(priv, in, sizeof(in), out, sizeof(out)), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5_fwctl"));
+	ck_assert_str_eq(fw_kdev_pci(priv), "0000:5e:00.0");
+	ck_assert_str_eq(fw_kdev_tracefs_dir(priv), "/sys/kernel/tracing");
+	tu_assert_ok(ctx, fw_kdev_tracefs_text(priv, 0, &text, &len));
+	ck_assert_str_eq(text, "     kworker/3:2-311     [003] .....   88.100200: mlx5_fw: 0000:5e:00.0 [0x9a0b1c] 0 [0x3] PHY: port 1 module plugged\n");
+	free(text);
+	ops->close(priv);
+}
+END_TEST
+
 START_TEST(test_kernel_error_advice)
 {
 	static const struct {
@@ -211,6 +244,7 @@ int main(void)
 	tc = tcase_create("select");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_select_wrong_abi);
+	tcase_add_test(tc, test_select_devlink_only);
 	tcase_add_test(tc, test_kernel_error_advice);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
