@@ -185,6 +185,11 @@ START_TEST(test_select_node)
 	ck_assert_uint_eq(fw_get_be32(out + 20), FAKEFW_MAGIC);
 	ck_assert_int_eq(ops->umem_reg(priv, out, sizeof(out), &id), -EOPNOTSUPP);
 	ops->close(priv);
+	/* The short name stands for the same node. */
+	tu_assert_ok(ctx, fw_transport_select(ctx, "fwctl0", "", &ops, &priv));
+	tu_assert_ok(ctx, ops->info(priv, &info));
+	ck_assert_str_eq(info.transport, "fwctl");
+	ops->close(priv);
 }
 END_TEST
 
