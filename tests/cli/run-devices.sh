@@ -1,11 +1,12 @@
 #!/bin/sh
-# fwbox devices against the captured sysfs trees in tests/fixtures (made by
+# fwbox devices against captured-looking sysfs trees (built by
 # tests/fixtures/make-sysfs-fixtures.sh): golden table and JSON, foreign
 # devices not listed, empty trees give empty output and exit 0.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 scratch
-fx="$top_srcdir/tests/fixtures"
+fx="$SCRATCH/fx"
+sh "$top_srcdir/tests/fixtures/make-sysfs-fixtures.sh" "$fx"
 
 "$FWBOX" devices --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/table"
 cat >"$SCRATCH/want" <<'GOLDEN'
