@@ -567,6 +567,12 @@ int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_ev
 		d->first_str = cap->first_string_trace;
 		d->num_str = cap->num_string_trace;
 		d->trc_ver = cap->trc_ver;
+	} else {
+		/* Without MTRC_CAP the string-event range is unknown: take every
+		 * event but timestamps as a string event, so each one shows
+		 * (raw) rather than vanishing. */
+		d->first_str = 0;
+		d->num_str = 0xfe;
 	}
 	*ret = d;
 	return 0;

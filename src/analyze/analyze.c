@@ -15,13 +15,6 @@
 #include "core/limits.h"
 #include "mlx5/regcat.h"
 
-/*
- * The register catalog is built by the emulator subsystem; until it is in
- * the tree the reference is weak and reg.* artifacts are reported as
- * undecodable instead of failing the link of everything else.
- */
-#pragma weak regcat_by_name
-
 #define REG_MAX_BYTES 65536u
 #define SMALL_MAX 4096u
 
@@ -566,7 +559,7 @@ static int reg_end(struct analyze *an)
 			 REG_MAX_BYTES);
 		return 0;
 	}
-	reg = regcat_by_name ? regcat_by_name(name) : NULL;
+	reg = regcat_by_name(name);
 	if (!reg) {
 		problemf(an, 0, -ENOENT, "register '%s' is not in the register catalog, skipping",
 			 name);
