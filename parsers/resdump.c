@@ -279,13 +279,12 @@ static int decode_segment(struct resdump *r)
 	}
 	s.payload = p + fixed;
 	s.payload_len = len - fixed;
-	if (s.type == RESDUMP_MENU && len >= 8) {
-		rc = decode_menu(r, p, len, s.num_records);
-		if (rc < 0)
-			return rc;
-	}
 	r->count++;
-	return r->seg_fn ? r->seg_fn(r->ud, &s) : 0;
+	rc = r->seg_fn ? r->seg_fn(r->ud, &s) : 0;
+	/* A menu's records follow their segment. */
+	if (rc >= 0 && s.type == RESDUMP_MENU && len >= 8)
+		rc = decode_menu(r, p, len, s.num_records);
+	return rc;
 }
 
 int resdump_feed(struct resdump *r, const void *data, size_t len)

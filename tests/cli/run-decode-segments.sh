@@ -14,6 +14,7 @@ for k in INFO COMMAND MENU RESOURCE REFERENCE NOTICE ERROR TERMINATE; do
 done
 [ "$(grep -c '^resdump.menu ' "$SCRATCH/out")" -eq 9 ] || fail "expected 9 segments"
 grep -q '^  menu 0x1000 FULL_QPC index1=QPN flags 0x003$' "$SCRATCH/out" || fail "menu record"
+grep -A1 ' MENU 0xffff ' "$SCRATCH/out" | grep -q '^  menu 0x1000 ' || fail "menu records must follow their MENU"
 grep -q 'RESOURCE 0x1000 FULL_QPC length 24 index1 0x2a index2 0x7 payload 8$' "$SCRATCH/out" ||
 	fail "resource segment"
 grep -q 'ERROR 0xfffc length 48 syndrome 0x9 "bad index"$' "$SCRATCH/out" || fail "error segment"
