@@ -116,16 +116,9 @@ static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
 	return 0;
 }
 
-int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix)
+int analyze_prepare_bundle(struct analyze *an, struct bundle *b)
 {
-	static const struct bundle_visitor v = {
-		.begin = v_begin,
-		.data = v_data,
-		.end = v_end,
-	};
 	struct fw_ctx *ctx = analyze_ctx(an);
-	struct walk w = { an, only_prefix };
-	int r;
 
 	if (!bundle_stream || !bundle_read_kind || !bundle_find_kind || !bundle_get_device)
 		return fw_error(ctx, -ENOSYS,
@@ -135,12 +128,22 @@ int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix
 
 		an_sink(an)->device(an_ud(an), dev && dev->pci && *dev->pci ? dev->pci : "-");
 	}
-	/* Side inputs only matter to the ring decoder. */
-	if (kind_selected("trace.ring", only_prefix)) {
-		r = read_side(an, ctx, b);
-		if (r < 0)
-			return r;
-	}
+	return read_side(an, ctx, b);
+}
+
+int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix)
+{
+	static const struct bundle_visitor v = {
+		.begin = v_begin,
+		.data = v_data,
+		.end = v_end,
+	};
+	struct walk w = { an, only_prefix };
+	int r;
+
+	r = analyze_prepare_bundle(an, b);
+	if (r < 0)
+		return r;
 	return bundle_stream(b, &v, &w);
 }
 

@@ -93,6 +93,16 @@ int analyze_data(struct analyze *an, const void *buf, size_t len);
 int analyze_end(struct analyze *an);
 
 /*
+ * For a caller that runs its own bundle_stream() (the loader): read the
+ * side inputs of bundle b (trace.cap and every trace.strings.N, bounded by
+ * FW_LIMIT_STRINGS_DB_SECTION each) into an, and tell sink->device the PCI
+ * name.  Then, in the visitor: begin -> analyze_begin(an, a->kind) (return
+ * its 1 to skip the member's data), data -> analyze_data(), end ->
+ * analyze_end().  analyze_bundle() below is exactly that.
+ */
+int analyze_prepare_bundle(struct analyze *an, struct bundle *b);
+
+/*
  * Whole bundle: reads trace.cap and trace.strings.N first (bounded), then
  * streams every member once through the feed API.  Returns 0, or the first
  * negative code of a callback or of the bundle reader.  only_prefix, if not

@@ -46,6 +46,11 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 	if (o->have_until && ev->timestamp > o->until)
 		return 0;
 	trace_event_render(ev, msg, sizeof(msg));
+	/* One line per message, always: a line break inside a firmware
+	 * string would make line counts disagree with the history database. */
+	for (char *c = msg; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
 	if (o->have_re && regexec(&o->re, msg, 0, NULL, 0) != 0)
 		return 0;
 	if (ev->device && ev->device_len)
