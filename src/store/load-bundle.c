@@ -313,6 +313,19 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	if (r < 0)
 		goto close_bundle;
 	if (r == STORE_LOAD_ALREADY) {
+		int64_t id;
+
+		/* Same bytes as a bundle loaded (and so verified) before: done.
+		 * Same UUID from other bytes: still verify, so a damaged copy is
+		 * reported as such rather than as "already loaded". */
+		if (store_find_bundle_sha(s, info.sha256, &id) < 0) {
+			fw_ctx_clear_error(s->ctx);
+			r = bundle_verify(b, NULL, NULL);
+			if (r < 0) {
+				fw_error_prefix(s->ctx, r, "bundle '%s' failed verification", path);
+				goto close_bundle;
+			}
+		}
 		res.status = STORE_LOAD_ALREADY;
 		*ret = res;
 		r = 0;
