@@ -156,6 +156,8 @@ check_newer:
 	return 0;
 }
 
+static bool memstatus_off;
+
 /* Switch to WAL.  On a new file several processes may race to do it; the
  * switch needs an exclusive lock and SQLite does not always go through the
  * busy handler for it, so retry here for up to the writer's busy time. */
@@ -183,6 +185,13 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	struct store *s;
 	int oflags, rc, r, version;
 
+	/* SQLite's allocation statistics take a global mutex on every malloc;
+	 * nothing here reads them.  Only possible before SQLite initializes,
+	 * so later calls fail harmlessly (SQLITE_MISUSE) and are ignored. */
+	if (!memstatus_off) {
+		memstatus_off = true;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fw_error(ctx, -ENOMEM, "out of memory");
