@@ -19,26 +19,27 @@
 
 #include "collect/collect-steps.h"
 
-/* Sizes are the register data sizes of the kernel's mlx5_ifc.h layouts. */
-const struct collect_reg collect_default_regs[] = {
-	{ "MGIR", MLX5_REG_MGIR, 160 },     /* firmware/hardware identity, uptime */
-	{ "MCAM", MLX5_REG_MCAM, 72 },      /* which management registers exist */
-	{ "MCQS", MLX5_REG_MCQS, 16 },      /* firmware component update state */
-	{ "MFRL", MLX5_REG_MFRL, 8 },       /* pending firmware reset level */
-	{ "MTRC_CONF", MLX5_REG_MTRC_CONF, 128 }, /* tracer mode, ring size */
-	{ "MTRC_CTRL", MLX5_REG_MTRC_CTRL, 64 }, /* tracer state and timestamp */
-	{ "MTCAP", MLX5_REG_MTCAP, 16 },    /* temperature sensors present */
-	{ "MTMP", MLX5_REG_MTMP, 32 },      /* temperature of sensor 0 (ASIC) */
-	{ "MRTC", MLX5_REG_MRTC, 16 },      /* real-time clock as seen by firmware */
-	{ "DTOR", MLX5_REG_DTOR, 64 },      /* firmware-recommended timeouts */
-	{ "NODE_DESC", MLX5_REG_NODE_DESC, 64 }, /* node description */
-	{ "PAOS", MLX5_REG_PAOS, 16 },      /* port admin/oper status */
-	{ "PMAOS", MLX5_REG_PMAOS, 16 },    /* module admin/oper status */
-	{ "PTYS", MLX5_REG_PTYS, 64 },      /* port speeds */
-	{ "PMLP", MLX5_REG_PMLP, 64 },      /* port to module lanes */
-	{ "PMTU", MLX5_REG_PMTU, 16 },      /* port MTU */
-	{ "PDDR", MLX5_REG_PDDR, 256 },     /* port diagnostics (operational page) */
-	{ "PPCNT", MLX5_REG_PPCNT, 256 },   /* port counters (IEEE 802.3 group) */
+/* The default register set: what says which firmware, which state, which
+ * port condition.  Ids and sizes come from the register catalog. */
+const char *const collect_default_regs[] = {
+	"MGIR",      /* firmware/hardware identity, uptime */
+	"MCAM",      /* which management registers exist */
+	"MCQS",      /* firmware component update state */
+	"MFRL",      /* pending firmware reset level */
+	"MTRC_CONF", /* tracer mode, ring size */
+	"MTRC_CTRL", /* tracer state and timestamp */
+	"MTCAP",     /* temperature sensors present */
+	"MTMP",      /* temperature of sensor 0 (ASIC) */
+	"MRTC",      /* real-time clock as seen by firmware */
+	"DTOR",      /* firmware-recommended timeouts */
+	"NODE_DESC", /* node description */
+	"PAOS",      /* port admin/oper status */
+	"PMAOS",     /* module admin/oper status */
+	"PTYS",      /* port speeds */
+	"PMLP",      /* port to module lanes */
+	"PMTU",      /* port MTU */
+	"PDDR",      /* port diagnostics (operational page) */
+	"PPCNT",     /* port counters (IEEE 802.3 group) */
 };
 const size_t collect_default_regs_count =
 	sizeof(collect_default_regs) / sizeof(collect_default_regs[0]);
@@ -415,7 +416,7 @@ static int reporters_json(const char *pci, const struct collect_reporter *rep, s
 	snprintf(handle, sizeof(handle), "pci/%s", pci);
 	json_object_object_add(health, handle, arr);
 	json_object_object_add(top, "health", health);
-	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	*ret = strdup(s);
 	json_object_put(top);
 	if (!*ret)

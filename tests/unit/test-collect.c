@@ -370,6 +370,19 @@ START_TEST(test_only_skip)
 }
 END_TEST
 
+START_TEST(test_only_extra_register)
+{
+	struct collect_options o = { .output = ".", .only = "reg.MCIA,reg.MGIR" };
+	struct collect *c;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_uint_eq(snk.n, 2);
+	ck_assert_uint_eq(find(&snk, "reg.MCIA")->len, 64);
+	ck_assert_uint_eq(find(&snk, "reg.MGIR")->len, 160);
+	collect_free(c);
+}
+END_TEST
+
 START_TEST(test_only_nothing)
 {
 	struct collect_options o = { .output = ".", .only = "nosuchkind" };
@@ -467,6 +480,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_resdump_timeout);
 	tcase_add_test(tc, test_only_skip);
+	tcase_add_test(tc, test_only_extra_register);
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);
