@@ -1,23 +1,381 @@
 /* SPDX-License-Identifier: MIT */
-/* fwbox query: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+/* fwbox query: read-only SQL or a named query on the history database. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
 
 #include "cli/cli.h"
 
+/* Rows buffered to size the columns of the table format; later rows are
+ * printed as they come (the columns may then be wider than the header). */
+#define QUERY_TABLE_SAMPLE 1000
+
+enum out_format {
+	OUT_TABLE,
+	OUT_CSV,
+	OUT_JSON,
+};
+
+static const char usage[] =
+	"Usage: fwbox query [--db PATH] [--format table|csv|json] SQL\n"
+	"       fwbox query [--db PATH] [--format table|csv|json] NAME [ARG...]\n"
+	"       fwbox query --list\n"
+	"\n"
+	"Run one read-only SQL statement, or a named query, on the history\n"
+	"database.  The database is opened read-only: statements that would\n"
+	"change it are refused.  Tables and views: fwbox-schema(7).\n"
+	"\n"
+	"Options:\n"
+	"  --db PATH        history database (default $FWBOX_DB, else\n"
+	"                   $XDG_DATA_HOME/fwbox/history.db)\n"
+	"  -f, --format F   output as table (default), csv or json (an array of objects)\n"
+	"  -l, --list       list the named queries and their arguments\n"
+	"  -h, --help       show this help\n"
+	"\n"
+	"Exit status: 0 success, 1 failure, 2 usage.\n";
+
+/* Text of one value for table and CSV output; blobs as hex.  *tmp is freed
+ * by the caller. */
+static const char *value_text(struct store_query *q, int i, char **tmp)
+{
+	const uint8_t *p;
+	size_t n;
+
+	*tmp = NULL;
+	switch (store_query_column_type(q, i)) {
+	case STORE_NULL:
+		return "";
+	case STORE_BLOB:
+		p = store_query_column_blob(q, i, &n);
+		*tmp = malloc(2 * n + 1);
+		if (!*tmp)
+			return "";
+		for (size_t k = 0; k < n; k++)
+			sprintf(*tmp + 2 * k, "%02x", p[k]);
+		(*tmp)[2 * n] = '\0';
+		return *tmp;
+	default:
+		return store_query_column_text(q, i);
+	}
+}
+
+static void csv_field(const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static int print_csv(struct store_query *q)
+{
+	int ncol = store_query_column_count(q), r;
+
+	for (int i = 0; i < ncol; i++) {
+		if (i)
+			putchar(',');
+		csv_field(store_query_column_name(q, i));
+	}
+	putchar('\n');
+	while ((r = store_query_step(q)) == 1) {
+		for (int i = 0; i < ncol; i++) {
+			char *tmp;
+
+			if (i)
+				putchar(',');
+			csv_field(value_text(q, i, &tmp));
+			free(tmp);
+		}
+		putchar('\n');
+	}
+	return r;
+}
+
+static struct json_object *json_value(struct store_query *q, int i)
+{
+	char *tmp;
+	struct json_object *o;
+
+	switch (store_query_column_type(q, i)) {
+	case STORE_NULL:
+		return NULL;
+	case STORE_INTEGER:
+		return json_object_new_int64(store_query_column_int(q, i));
+	case STORE_FLOAT:
+		return json_object_new_double(store_query_column_double(q, i));
+	default:
+		o = json_object_new_string(value_text(q, i, &tmp));
+		free(tmp);
+		return o;
+	}
+}
+
+/* Streamed: one object per row, so a large result never sits in memory. */
+static int print_json(struct store_query *q)
+{
+	int ncol = store_query_column_count(q), r;
+	bool first = true;
+
+	fputs("[", stdout);
+	while ((r = store_query_step(q)) == 1) {
+		struct json_object *row = json_object_new_object();
+
+		for (int i = 0; i < ncol; i++)
+			json_object_object_add(row, store_query_column_name(q, i), json_value(q, i));
+		printf("%s\n  %s", first ? "" : ",",
+		       json_object_to_json_string_ext(row, JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(row);
+		first = false;
+	}
+	fputs(first ? "]\n" : "\n]\n", stdout);
+	return r;
+}
+
+struct table {
+	int ncol;
+	size_t *width;
+	char **cells;            /* nrows * ncol, sampled rows */
+	size_t nrows;
+};
+
+static void table_row(const struct table *t, const char *const *cells)
+{
+	for (int i = 0; i < t->ncol; i++) {
+		if (i == t->ncol - 1)
+			printf("%s\n", cells[i]);
+		else
+			printf("%-*s  ", (int)t->width[i], cells[i]);
+	}
+}
+
+static int print_table(struct store_query *q)
+{
+	struct table t = { .ncol = store_query_column_count(q) };
+	const char **row = NULL;
+	int r;
+
+	if (t.ncol == 0)
+		return store_query_step(q) < 0 ? -1 : 0;
+	t.width = calloc((size_t)t.ncol, sizeof(*t.width));
+	t.cells = calloc((size_t)t.ncol * QUERY_TABLE_SAMPLE, sizeof(*t.cells));
+	row = calloc((size_t)t.ncol, sizeof(*row));
+	if (!t.width || !t.cells || !row) {
+		r = -ENOMEM;
+		goto free_table;
+	}
+	for (int i = 0; i < t.ncol; i++)
+		t.width[i] = strlen(store_query_column_name(q, i));
+	while (t.nrows < QUERY_TABLE_SAMPLE && (r = store_query_step(q)) == 1) {
+		for (int i = 0; i < t.ncol; i++) {
+			char *tmp;
+			const char *v = value_text(q, i, &tmp);
+			char **cell = &t.cells[t.nrows * (size_t)t.ncol + (size_t)i];
+
+			*cell = tmp ? tmp : strdup(v ? v : "");
+			if (*cell && strlen(*cell) > t.width[i])
+				t.width[i] = strlen(*cell);
+		}
+		t.nrows++;
+	}
+	if (t.nrows < QUERY_TABLE_SAMPLE && r < 0)
+		goto free_table;
+	for (int i = 0; i < t.ncol; i++)
+		row[i] = store_query_column_name(q, i);
+	table_row(&t, row);
+	for (size_t k = 0; k < t.nrows; k++) {
+		for (int i = 0; i < t.ncol; i++) {
+			char *c = t.cells[k * (size_t)t.ncol + (size_t)i];
+
+			row[i] = c ? c : "";
+		}
+		table_row(&t, row);
+	}
+	r = 0;
+	if (t.nrows == QUERY_TABLE_SAMPLE) {
+		/* Past the sample: print as the rows come; blob cells are
+		 * allocated, freed once the row is out. */
+		char **tmp = calloc((size_t)t.ncol, sizeof(*tmp));
+
+		if (!tmp) {
+			r = -ENOMEM;
+			goto free_table;
+		}
+		while ((r = store_query_step(q)) == 1) {
+			for (int i = 0; i < t.ncol; i++) {
+				const char *v = value_text(q, i, &tmp[i]);
+
+				row[i] = (v ? v : "");
+			}
+			table_row(&t, row);
+			for (int i = 0; i < t.ncol; i++)
+				free(tmp[i]);
+		}
+		free(tmp);
+	}
+free_table:
+	if (t.cells)
+		for (size_t k = 0; k < t.nrows * (size_t)t.ncol; k++)
+			free(t.cells[k]);
+	free(t.cells);
+	free(t.width);
+	free(row);
+	return r;
+}
+
+static int list_named(void)
+{
+	printf("Named queries (fwbox query NAME [ARG...]):\n");
+	for (size_t i = 0; i < store_named_query_count(); i++) {
+		const struct store_named_query *nq = store_named_query_at(i);
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s%s%s", nq->name, *nq->args ? " " : "", nq->args);
+		printf("  %-28s %s\n", head, nq->summary);
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Bind a command-line argument: integers (decimal or 0x) as integers so
+ * comparisons with integer columns use the index order, the rest as text. */
+static int bind_arg(struct store_query *q, int i, const char *arg)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 0);
+	if (*arg && !*end && !errno)
+		return store_query_bind_int(q, i, v);
+	return store_query_bind_text(q, i, arg);
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "fwbox query: not implemented yet\n");
-	return CLI_EXIT_FAILURE;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const struct store_named_query *nq = NULL;
+	enum out_format fmt = OUT_TABLE;
+	struct store_query *q = NULL;
+	struct store *s = NULL;
+	const char *db = NULL;
+	char *dbpath = NULL;
+	const char *sql;
+	bool list = false;
+	int c, r, nargs, ret = CLI_EXIT_FAILURE;
+
+	while ((c = getopt_long(argc, argv, "+f:lh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "table"))
+				fmt = OUT_TABLE;
+			else if (!strcmp(optarg, "csv"))
+				fmt = OUT_CSV;
+			else if (!strcmp(optarg, "json"))
+				fmt = OUT_JSON;
+			else
+				return cli_usage_error(&cli_verb_query, "unknown format '%s'", optarg);
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'h':
+			return cli_help(&cli_verb_query);
+		default:
+			return cli_usage_error(&cli_verb_query, "bad option");
+		}
+	}
+	if (list)
+		return list_named();
+	if (optind >= argc)
+		return cli_usage_error(&cli_verb_query, "give an SQL statement or a query name");
+	sql = argv[optind];
+	nq = store_named_query_find(sql);
+	nargs = argc - optind - 1;
+	if (nq) {
+		sql = nq->sql;
+	} else if (nargs > 0) {
+		return cli_usage_error(&cli_verb_query, "'%s' is not a named query (see --list); "
+				       "quote the SQL as one argument", sql);
+	}
+
+	if (!db) {
+		r = store_default_path(ctx, false, &dbpath);
+		if (r < 0)
+			return cli_fail(ctx, "query", "no database");
+		db = dbpath;
+	}
+	r = store_open(ctx, db, STORE_OPEN_READONLY, &s);
+	if (r < 0) {
+		cli_fail(ctx, "query", "cannot open '%s'", db);
+		goto out;
+	}
+	r = store_query_prepare(s, sql, &q);
+	if (r < 0) {
+		cli_fail(ctx, "query", "%s", nq ? nq->name : "query refused");
+		goto out;
+	}
+	if (nq && nargs != store_query_param_count(q)) {
+		ret = cli_usage_error(&cli_verb_query, "'%s' takes %d argument(s): %s", nq->name,
+				      store_query_param_count(q), nq->args);
+		goto out;
+	}
+	for (int i = 0; i < nargs; i++) {
+		r = bind_arg(q, i + 1, argv[optind + 1 + i]);
+		if (r < 0) {
+			cli_fail(ctx, "query", "argument %d", i + 1);
+			goto out;
+		}
+	}
+	switch (fmt) {
+	case OUT_CSV:
+		r = print_csv(q);
+		break;
+	case OUT_JSON:
+		r = print_json(q);
+		break;
+	default:
+		r = print_table(q);
+		break;
+	}
+	fflush(stdout);
+	if (r < 0) {
+		cli_fail(ctx, "query", "query failed");
+		goto out;
+	}
+	ret = CLI_EXIT_OK;
+out:
+	store_query_free(q);
+	store_close(s);
+	free(dbpath);
+	return ret;
 }
 
 const struct cli_verb cli_verb_query = {
 	.name = "query",
-	.summary = "(not implemented yet)",
-	.usage = "Usage: fwbox query\n",
+	.summary = "run read-only SQL or a named query on the history database",
+	.usage = usage,
 	.run = run,
 };

@@ -38,3 +38,17 @@
 #define FW_LIMIT_TEXT_LINE            65536u               /* one line of text input */
 #define FW_LIMIT_SEGMENTS             1000000u             /* resource-dump segments per artifact */
 #define FW_LIMIT_FMSG_DEPTH           32u                  /* nesting of devlink fmsg */
+
+/* --- Kernel transports (device/) --- */
+#define FW_LIMIT_TRACEFS_TEXT         (64u << 20)          /* mlx5_fw lines kept from one tracefs read */
+#define FW_LIMIT_NETLINK_REPLY        (64u << 20)          /* one devlink reply reassembled (fmsg dump, region) */
+#define FW_LIMIT_DEVLINK_OBJECTS      4096u                /* devices, reporters or regions in one listing */
+#define FW_LIMIT_DEVLINK_SNAPSHOTS    256u                 /* snapshot ids of one region */
+
+/* parsers (added by the parsers subsystem) */
+#define FW_LIMIT_TRACE_RING           (4u << 20)           /* ring look-ahead: input up to this is a ring snapshot */
+#define FW_LIMIT_FMSG_ITEMS           10000000u            /* fmsg items in one dump */
+#define FW_LIMIT_FMSG_NAME            1024u                /* one fmsg object name, bytes */
+#define FW_LIMIT_JSON_INPUT           (64u << 20)          /* iproute2 JSON health dump */
+#define FW_LIMIT_MENU_RECORDS         65536u               /* resource-dump menu records */
+#define FW_LIMIT_PROBLEMS             1000u                /* problems reported per artifact before summarising */

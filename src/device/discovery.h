@@ -5,6 +5,57 @@
  * model name and which interfaces exist for each.  Every path is read under
  * a sysroot ("" or NULL for "/"), so captured trees can be tested.
  *
- * (Placeholder contract; the transports subsystem owns and defines it.)
+ * What counts as present (all read from sysfs, nothing is opened):
+ *  - mlx5ctl: an auxiliary device mlx5_core.ctl.N under the PCI function
+ *    and its misc device (…/misc/mlx5ctl-mlx5_core.ctl.N) or the node
+ *    /dev/mlx5ctl-mlx5_core.ctl.N;
+ *  - fwctl: /sys/class/fwctl/fwctlN whose `device` link resolves to the
+ *    PCI function; node /dev/fwctl/fwctlN;
+ *  - devlink: the function is bound to mlx5_core (which registers
+ *    "pci/<address>" with devlink);
+ *  - tracefs: bound to mlx5_core and events/mlx5/mlx5_fw exists in
+ *    /sys/kernel/tracing or /sys/kernel/debug/tracing.
+ * Model names come from libpci's pci.ids lookup; a sysroot that carries
+ * its own usr/share/misc/pci.ids uses it (so captured trees give the same
+ * names everywhere), else the system's.
  */
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/core.h"
+
+#define FW_PCI_VENDOR_MELLANOX 0x15b3
+
+enum fw_iface {
+	FW_IFACE_MLX5CTL = 1u << 0,
+	FW_IFACE_FWCTL = 1u << 1,
+	FW_IFACE_DEVLINK = 1u << 2,
+	FW_IFACE_TRACEFS = 1u << 3,
+};
+#define FW_IFACE_COUNT 4u
+
+struct fw_pci_function {
+	char pci[32];                  /* "0000:08:00.0" */
+	uint16_t vendor_id, device_id, subsys_vendor_id, subsys_device_id;
+	char model[128];               /* from pci.ids, or "device 15b3:1021" */
+	char driver[64];               /* bound driver, "" if none */
+	unsigned interfaces;           /* FW_IFACE_* bits */
+	char mlx5ctl_node[128];        /* "/dev/mlx5ctl-mlx5_core.ctl.0" or "" */
+	char fwctl_node[64];           /* "/dev/fwctl/fwctl0" or "" */
+	char tracefs_dir[64];          /* "/sys/kernel/tracing" or "" */
+};
+
+/*
+ * List the ConnectX functions under sysroot, sorted by PCI address.  No
+ * functions is success with *ret_n = 0 (and *ret = NULL).  Entries that
+ * cannot be read are skipped with a warning on the log callback.
+ */
+int fw_discover(struct fw_ctx *ctx, const char *sysroot, struct fw_pci_function **ret,
+		size_t *ret_n);
+/* Look up one function by PCI address ("0000:08:00.0" or "08:00.0");
+ * -ENOENT with a message if it is absent or not a ConnectX. */
+int fw_discover_one(struct fw_ctx *ctx, const char *sysroot, const char *pci,
+		    struct fw_pci_function *ret);
+void fw_discover_free(struct fw_pci_function *f);
+/* "mlx5ctl", "fwctl", "devlink", "tracefs" for one FW_IFACE_* bit. */
+const char *fw_iface_name(unsigned bit);

@@ -47,3 +47,9 @@ const struct regcat_reg *regcat_by_id(uint16_t id);
 const struct regcat_reg *regcat_by_name(const char *name);   /* case-insensitive */
 /* Enum name of value for this field, or NULL. */
 const char *regcat_enum_name(const struct regcat_field *f, uint32_t value);
+
+/* Added by the emu subsystem (the emulator fills registers by field name). */
+/* Field of r named name (exact match), or NULL. */
+const struct regcat_field *regcat_field(const struct regcat_reg *r, const char *name);
+/* Value of an enum name for this field; 0 and *ret_value set if found, else -ENOENT. */
+int regcat_enum_value(const struct regcat_field *f, const char *name, uint32_t *ret_value);

@@ -1,4 +1,216 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* store: contract to be written by the store subsystem. */
+/*
+ * store: the history database, a SQLite file anyone can open with sqlite3.
+ * Only store/ includes sqlite3.h; everything here is plain C types.
+ *
+ * Schema: the numbered files in schema/ are built into the binary and
+ * applied in order by store_open(), each raising PRAGMA user_version
+ * (man fwbox-schema.7 documents tables, views and example queries).
+ *
+ * Loading contract:
+ *  - One bundle is loaded in one BEGIN IMMEDIATE transaction.  Its identity
+ *    is both its UUID and the SHA-256 of the bundle file; the bundle row is
+ *    inserted first with ON CONFLICT DO NOTHING, so loading it again is a
+ *    no-op (status STORE_LOAD_ALREADY) and two loaders racing on the same
+ *    bundle insert it once.
+ *  - store_load_bundle() verifies while it streams: it inserts the records
+ *    inside the transaction and rolls back unless the bundle reader reports
+ *    the whole bundle intact, so a bundle that fails verification leaves no
+ *    trace in the database.
+ *  - The database is in WAL mode with a busy timeout, so several loaders
+ *    and readers can share a file on one host.  A crash at any point leaves
+ *    either the whole bundle or nothing of it.
+ *
+ * Read-only contract: a store opened with STORE_OPEN_READONLY uses
+ * SQLITE_OPEN_READONLY and PRAGMA query_only; store_query_prepare() also
+ * refuses statements that would write (-EPERM).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/core.h"
+#include "core/sha256.h"
+#include "bundle/bundle.h"
+
+struct store;
+
+enum store_open_flags {
+	STORE_OPEN_READONLY = 1u << 0,  /* never write; the file must exist */
+};
+
+/* The default history path: $FWBOX_DB, else $XDG_DATA_HOME/fwbox/history.db
+ * (XDG_DATA_HOME defaults to ~/.local/share).  create_dir makes the folder.
+ * *ret_path is malloc'd. */
+int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path);
+
+/* Open (creating it unless read-only) and bring the schema up to date. */
+int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret);
+void store_close(struct store *s);
+/* Schema version of the open database, and the one this build knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* ------------------------------------------------------------ loading */
+
+/* What the loader knows of a bundle before its members are read. */
+struct store_bundle_info {
+	const struct bundle_header *header;
+	const struct bundle_device *device;    /* may be NULL */
+	uint8_t sha256[FW_SHA256_LEN];         /* of the whole bundle file */
+	const char *file;                      /* path it was loaded from, may be NULL */
+	uint64_t file_size;
+};
+
+/* One decoded firmware trace event. */
+struct store_trace_event {
+	uint64_t timestamp;
+	bool lost;
+	uint8_t event_id;
+	uint16_t tmsn;
+	/* The format string (NULL: the event's format is unknown; it is stored
+	 * as the kernel prints such events, "0x%08x%08x" over the parameters).
+	 * format_key, when non-zero, promises that within one load the same key
+	 * always comes with the same text (e.g. the strings-DB pointer), which
+	 * spares hashing the text of every event. */
+	const char *format;
+	uint64_t format_key;
+	unsigned nparams;                      /* <= FW_LIMIT_TRACE_PARAMS */
+	uint32_t params[7];
+};
+
+struct store_load;
+
+enum store_load_status {
+	STORE_LOAD_NEW = 0,      /* the bundle was inserted */
+	STORE_LOAD_ALREADY = 1,  /* it was already in the history: nothing done */
+};
+
+/* Counts of what one load inserted. */
+struct store_load_stats {
+	uint64_t artifacts;
+	uint64_t trace_events;
+	uint64_t trace_formats;   /* formats new to the database */
+	uint64_t register_fields;
+	uint64_t crspace_words;
+	uint64_t segments;
+	uint64_t health;
+};
+
+/* BEGIN IMMEDIATE and insert the bundle (and its device) row.  Returns
+ * STORE_LOAD_NEW with *ret set, or STORE_LOAD_ALREADY with the transaction
+ * already rolled back and *ret untouched. */
+int store_load_begin(struct store *s, const struct store_bundle_info *info,
+		     struct store_load **ret);
+/* Record the bundle's database id (for messages and diffs). */
+int64_t store_load_bundle_id(const struct store_load *l);
+int store_load_artifact(struct store_load *l, const struct bundle_artifact *a);
+int store_load_trace(struct store_load *l, const struct store_trace_event *ev);
+int store_load_register_field(struct store_load *l, const char *reg, unsigned instance,
+			      const char *field, uint64_t value, const char *enum_name);
+/* n words starting at byte address addr (any alignment to 4). */
+int store_load_crspace(struct store_load *l, uint64_t addr, const uint32_t *words, size_t n);
+int store_load_segment(struct store_load *l, const char *dump, uint32_t segment_type,
+		       const char *name, int64_t index1, int64_t index2,
+		       const void *data, size_t len);
+int store_load_health(struct store_load *l, const char *source, const char *item,
+		      const char *value);
+/* Commit; *ret_stats optional.  The load object is freed either way. */
+int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats);
+/* Roll back (if not committed) and free.  Accepts NULL. */
+void store_load_free(struct store_load *l);
+
+/* Open, verify, decode and insert one bundle file. */
+struct store_load_result {
+	enum store_load_status status;
+	char uuid[37];
+	struct store_load_stats stats;
+};
+int store_load_bundle(struct store *s, const char *path, struct store_load_result *ret);
+
+/* ------------------------------------------------------------ queries */
+
+enum store_value_type {
+	STORE_NULL,
+	STORE_INTEGER,
+	STORE_FLOAT,
+	STORE_TEXT,
+	STORE_BLOB,
+};
+
+struct store_query;
+
+/* Prepare one read-only statement (trailing text other than blanks and
+ * ';' is -EINVAL, a statement that writes is -EPERM). */
+int store_query_prepare(struct store *s, const char *sql, struct store_query **ret);
+/* Bind parameter i (1-based) as text (SQLite converts by affinity) or int. */
+int store_query_bind_text(struct store_query *q, int i, const char *v);
+int store_query_bind_int(struct store_query *q, int i, int64_t v);
+int store_query_param_count(struct store_query *q);
+/* 1: a row is ready; 0: done; < 0: error. */
+int store_query_step(struct store_query *q);
+int store_query_column_count(struct store_query *q);
+const char *store_query_column_name(struct store_query *q, int i);
+enum store_value_type store_query_column_type(struct store_query *q, int i);
+int64_t store_query_column_int(struct store_query *q, int i);
+double store_query_column_double(struct store_query *q, int i);
+/* Text rendering of any value (blobs as hex is the caller's job: NULL). */
+const char *store_query_column_text(struct store_query *q, int i);
+const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len);
+void store_query_free(struct store_query *q);
+
+/* Named queries, usable by name from `fwbox query`. */
+struct store_named_query {
+	const char *name;
+	const char *args;          /* "TEXT", "DEVICE FROM TO", "" */
+	const char *summary;
+	const char *sql;           /* parameters ?1, ?2 ... in args order */
+};
+const struct store_named_query *store_named_query_find(const char *name);
+size_t store_named_query_count(void);
+const struct store_named_query *store_named_query_at(size_t i);
+
+/* Resolve a bundle by UUID (or a unique UUID prefix of >= 8 chars) or by
+ * file SHA-256 hex; -ENOENT if absent. */
+int store_find_bundle(struct store *s, const char *uuid_or_sha, int64_t *ret_id);
+int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int64_t *ret_id);
+
+/* ------------------------------------------------------------ diff */
+
+struct store_diff_field {
+	const char *reg;
+	unsigned instance;
+	const char *field;
+	const char *a, *b;          /* value as text, NULL when absent */
+	const char *a_enum, *b_enum;
+};
+struct store_diff_word {
+	uint64_t address;
+	uint32_t a, b;
+	bool has_a, has_b;
+};
+struct store_diff_message {
+	const char *format;
+	const char *example;        /* one rendered message of B */
+	uint64_t count;             /* events with this format in B */
+};
+struct store_diff_step {
+	const char *kind;
+	const char *a, *b;          /* outcome, NULL when the step is absent */
+	const char *b_reason;
+};
+struct store_diff_visitor {
+	int (*field)(void *userdata, const struct store_diff_field *f);
+	int (*word)(void *userdata, const struct store_diff_word *w);
+	int (*message)(void *userdata, const struct store_diff_message *m);
+	int (*step)(void *userdata, const struct store_diff_step *s);
+};
+struct store_diff_counts {
+	uint64_t fields, words, messages, steps;
+};
+/* Walk the differences from bundle a to bundle b (database ids), in a
+ * stable order; any callback may be NULL.  A callback returning < 0 stops
+ * the walk with that code. */
+int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+	       void *userdata, struct store_diff_counts *ret);

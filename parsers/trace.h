@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * trace: the mlx5 firmware tracer decoder.  Bytes in, records out.
+ *
+ * Three sources reach the same record, struct trace_event:
+ *  - raw ring blocks (256 bytes, 32 eight-byte events, the last one a
+ *    timestamp event), decoded with the strings database and MTRC_CAP,
+ *    following the kernel's fw_tracer rules (see trace.c for each rule);
+ *  - the kernel's tracefs "mlx5_fw" lines (already rendered text);
+ *  - the devlink "fw" reporter's saved traces (timestamp, lost, event_id,
+ *    msg), fed one by one with trace_event_from_saved().
+ *
+ * Ring input is incremental: trace_decoder_feed() takes chunks of any size,
+ * records come out through the callback in time order, and memory stays
+ * bounded (FW_LIMIT_TRACE_RING bytes of look-ahead plus the pending-message
+ * pool).  An input of at most FW_LIMIT_TRACE_RING bytes is taken as a ring
+ * snapshot and decoded from its oldest valid block onwards across the wrap;
+ * longer input is a stream of blocks in the order the firmware wrote them.
+ *
+ * Records carry the structured fields (format pointer, parameters); the
+ * message text is made on demand by trace_event_render(), so a consumer that
+ * stores parameters pays nothing for text.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+#define TRACE_BLOCK_SIZE      256u   /* TRACER_BLOCK_SIZE_BYTE */
+#define TRACE_EVENTS_PER_BLOCK 32u   /* TRACES_PER_BLOCK */
+#define TRACE_EVENT_SIZE      8u
+#define TRACE_MAX_PARAMS      7u     /* TRACER_MAX_PARAMS */
+#define TRACE_STRINGS_DB_MAX  8u     /* STRINGS_DB_SECTIONS_NUM */
+#define TRACE_EVENT_TIMESTAMP 0xffu  /* event_id of a timestamp event */
+#define TRACE_RAW_FORMAT      "0x%08x%08x"
+
+/* Where a record came from. */
+enum trace_source {
+	TRACE_SOURCE_RING = 0,   /* raw ring blocks, decoded here */
+	TRACE_SOURCE_TEXT = 1,   /* tracefs mlx5_fw lines */
+	TRACE_SOURCE_SAVED = 2,  /* devlink fw reporter "dump fw traces" */
+};
+const char *trace_source_name(enum trace_source s);
+
+/*
+ * One firmware trace message.  Valid only during the callback; copy what
+ * you keep.
+ *  - timestamp: the 53-bit device timestamp, rebuilt from the 7-bit event
+ *    timestamp and the next reliable timestamp event (ring), or as printed
+ *    (text, saved);
+ *  - lost: the event's lost bit (ring) or the printed lost flag;
+ *  - event_id, tmsn: from the first event of the message (tmsn 0 for text
+ *    and saved records, and for raw messages);
+ *  - format_ptr: the firmware string pointer (ring, tdsn 0 event); for raw
+ *    messages of an orphan parameter event it is that event's parameter;
+ *  - format: the format string after the kernel's "%llx" -> "%x%x" rewrite,
+ *    TRACE_RAW_FORMAT for raw messages, NULL for text/saved records;
+ *  - params: the parameters in arrival order, nparams of them (the rest are
+ *    zero, as the kernel's kzalloc'd array); nparams_expected is the number
+ *    of '%' in the format (the kernel's count);
+ *  - raw: the pointer was not in any strings-DB section, or a parameter
+ *    event had no pending message: the 8 event bytes are shown raw;
+ *  - text: the message for text/saved records (NUL-terminated), NULL for
+ *    ring records (render them with trace_event_render());
+ *  - offset: byte offset in the input of the message's first event (ring)
+ *    or of its line (text); index for saved records.
+ *  - seq: 0-based ordinal of the record within its decoder.
+ */
+struct trace_event {
+	uint64_t timestamp;
+	uint64_t offset;
+	uint64_t seq;
+	const char *format;
+	const char *text;
+	uint32_t format_ptr;
+	uint32_t params[TRACE_MAX_PARAMS];
+	uint8_t nparams;
+	uint8_t nparams_expected;
+	uint8_t event_id;
+	uint16_t tmsn;
+	bool lost;
+	bool raw;
+	enum trace_source source;
+	const char *device;        /* text records: the device name on the line */
+	size_t device_len;
+};
+
+/*
+ * Render the message as the kernel does (snprintf of the format with the
+ * seven parameters as 32-bit ints, into a 512-byte buffer), without ever
+ * handing an outside format to libc: conversions are interpreted here, %s
+ * prints "(null)" or "(efault)" as the kernel's vsnprintf would for a small
+ * integer.  Writes at most len - 1 characters plus NUL; returns the length
+ * written.  Text/saved records copy their text.
+ */
+size_t trace_event_render(const struct trace_event *ev, char *buf, size_t len);
+
+/* ------------------------------------------------------------ strings DB */
+
+/* MTRC_CAP as the decoder needs it. */
+struct trace_cap {
+	uint8_t trc_ver;
+	uint8_t first_string_trace;
+	uint8_t num_string_trace;
+	uint8_t num_string_db;
+	uint8_t log_max_trace_buffer_size;
+	bool trace_to_memory;
+	bool trace_owner;
+	uint32_t db_base[TRACE_STRINGS_DB_MAX];
+	uint32_t db_size[TRACE_STRINGS_DB_MAX];
+};
+
+/* Parse MTRC_CAP register data (>= 80 bytes; 128 normally).  -EBADMSG if
+ * short or num_string_db > 8. */
+int trace_cap_parse(struct fw_ctx *ctx, const void *data, size_t len, struct trace_cap *ret);
+/* Encode (tests and the emulator-side encoder); out must be 128 bytes. */
+void trace_cap_encode(const struct trace_cap *cap, void *out);
+
+struct trace_strdb;
+
+int trace_strdb_new(struct fw_ctx *ctx, const struct trace_cap *cap, struct trace_strdb **ret);
+void trace_strdb_free(struct trace_strdb *db);
+/* Copy section i (as MTRC_STDB returned it, concatenated).  A section longer
+ * than MTRC_CAP's size is cut to it; shorter is zero-filled (reported by the
+ * return value 1).  -EOVERFLOW beyond FW_LIMIT_STRINGS_DB_SECTION. */
+int trace_strdb_set_section(struct trace_strdb *db, unsigned i, const void *data, size_t len);
+/* The format for a string pointer, or NULL if no section holds it (the
+ * kernel's strict base < ptr < base + size test).  ret_nparams: the kernel's
+ * parameter count ('%' characters after the %llx rewrite). */
+const char *trace_strdb_lookup(const struct trace_strdb *db, uint32_t ptr, unsigned *ret_nparams);
+const struct trace_cap *trace_strdb_cap(const struct trace_strdb *db);
+
+/* --------------------------------------------------------------- decoder */
+
+typedef int (*trace_event_fn)(void *userdata, const struct trace_event *ev);
+/* A broken or skipped part of the input; decoding goes on. */
+typedef void (*trace_problem_fn)(void *userdata, uint64_t offset, int err, const char *msg);
+
+struct trace_stats {
+	uint64_t blocks;            /* blocks seen */
+	uint64_t blocks_decoded;
+	uint64_t blocks_empty;      /* never written (all zero) */
+	uint64_t blocks_invalid;    /* last event not a timestamp event */
+	uint64_t blocks_stale;      /* timestamp not newer than the last decoded block */
+	uint64_t lost_gaps;         /* "Events were lost" (kernel rule) */
+	uint64_t events;            /* 8-byte events parsed */
+	uint64_t messages;          /* records emitted */
+	uint64_t raw;               /* records emitted raw */
+	uint64_t unreliable_ts;     /* timestamp events ignored (urts) */
+	uint64_t unrecognized;      /* events neither string nor timestamp */
+	uint64_t evicted;           /* pending messages dropped at FW_LIMIT_TRACE_PENDING */
+	uint64_t incomplete;        /* messages still waiting at the end */
+	uint64_t trailing_bytes;    /* input bytes after the last whole block */
+};
+
+struct trace_decoder;
+
+/* db is borrowed and must outlive the decoder.  db may be NULL (no MTRC_CAP
+ * or strings DB captured): every non-timestamp event is then a string event
+ * and comes out raw. */
+int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_event_fn fn,
+		      trace_problem_fn problem, void *userdata, struct trace_decoder **ret);
+void trace_decoder_free(struct trace_decoder *d);
+/* Feed any number of bytes.  Returns 0 or the callback's negative code. */
+int trace_decoder_feed(struct trace_decoder *d, const void *data, size_t len);
+/* End of input: decode what is buffered (ring snapshot mode if the whole
+ * input fitted), report trailing bytes and messages left incomplete. */
+int trace_decoder_finish(struct trace_decoder *d);
+const struct trace_stats *trace_decoder_stats(const struct trace_decoder *d);
+
+/* ---------------------------------------------------------- text sources */
+
+/*
+ * Parse one tracefs line.  Accepts the full ftrace line (the part after
+ * "mlx5_fw: " or the older "fw_tracer: " is used) or the bare tracepoint
+ * text "<dev> [0x<ts>] <lost> [0x<event_id>] <message>".  Returns 1 and
+ * fills ev (pointing into line) when it is a trace line, 0 when the line is
+ * not one (comments, other events), -EBADMSG when it claims to be one but
+ * is malformed.
+ */
+int trace_parse_text_line(const char *line, size_t len, struct trace_event *ev);
+
+/*
+ * Walk text (tracefs lines) and emit a record per trace line.  Lines longer
+ * than FW_LIMIT_TEXT_LINE are reported and skipped.  Incremental like the
+ * ring decoder: feed chunks, then finish.
+ */
+struct trace_text;
+int trace_text_new(struct fw_ctx *ctx, trace_event_fn fn, trace_problem_fn problem,
+		   void *userdata, struct trace_text **ret);
+void trace_text_free(struct trace_text *t);
+int trace_text_feed(struct trace_text *t, const void *data, size_t len);
+int trace_text_finish(struct trace_text *t);
+uint64_t trace_text_count(const struct trace_text *t);
+
+/* Fill a record from one saved trace of the devlink fw reporter. */
+void trace_event_from_saved(struct trace_event *ev, uint64_t index, uint64_t timestamp,
+			    bool lost, uint8_t event_id, const char *msg);
+
+/* ------------------------------------------------------- test-side encoder */
+
+/* Encode one string event / timestamp event (8 bytes, big-endian dwords). */
+void trace_encode_string_event(void *out, bool lost, uint8_t ts7, uint8_t event_id,
+			       uint16_t tmsn, uint8_t tdsn, uint32_t param);
+void trace_encode_timestamp_event(void *out, uint64_t ts53, uint8_t urts);

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collect-host: the host part of a bundle (kernel release, driver version,
+ * kernel taint before and after the run, the kernel log lines that name the
+ * device).  Every path is read under a sysroot so tests can point it at a
+ * prepared folder.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <uuid/uuid.h>
+
+#include "collect/collect-steps.h"
+
+/* Cap on what we keep of the kernel log: a noisy host must not make the
+ * bundle huge (sos keeps 25 MiB per log; device lines are far fewer). */
+#define COLLECT_KMSG_MAX (4u << 20)
+
+static void root_path(char *buf, size_t len, const char *sysroot, const char *path)
+{
+	snprintf(buf, len, "%s%s", sysroot ? sysroot : "", path);
+}
+
+/* Read a small text file (at most max bytes) into a NUL-terminated string. */
+static int read_small(const char *sysroot, const char *path, char *buf, size_t max)
+{
+	char p[4096];
+	ssize_t n;
+	int fd;
+
+	root_path(p, sizeof(p), sysroot, path);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, max - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+int collect_host_taint(const char *sysroot, uint64_t *ret)
+{
+	char buf[64], *end;
+	unsigned long long v;
+	int r;
+
+	r = read_small(sysroot, "/proc/sys/kernel/tainted", buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return -EBADMSG;
+	*ret = v;
+	return 0;
+}
+
+void collect_host_name(char *buf, size_t len)
+{
+	if (gethostname(buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0';
+}
+
+void collect_uuid(uint8_t out[16])
+{
+	uuid_t u;
+
+	uuid_generate(u);
+	memcpy(out, u, 16);
+}
+
+/* Growable text buffer, bounded. */
+struct text {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->oom)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = true;
+			return;
+		}
+		if (t->s && (size_t)n < t->cap - t->len) {
+			t->len += (size_t)n;
+			return;
+		}
+		{
+			size_t ncap = (t->cap ? t->cap * 2 : 1024) + (size_t)n;
+			char *ns = realloc(t->s, ncap);
+
+			if (!ns) {
+				t->oom = true;
+				return;
+			}
+			t->s = ns;
+			t->cap = ncap;
+		}
+	}
+}
+
+static void taint_line(struct text *t, const char *key, uint64_t v)
+{
+	if (v == UINT64_MAX)
+		text_add(t, "%s=unknown\n", key);
+	else
+		text_add(t, "%s=%llu\n", key, (unsigned long long)v);
+}
+
+/* host.info: "key=value" lines, one fact each, in a fixed order. */
+int collect_host_info(const char *sysroot, const struct fw_device_info *info,
+		      uint64_t taint_before, uint64_t taint_after, char **ret_text,
+		      size_t *ret_len)
+{
+	struct text t = { 0 };
+	struct utsname u;
+	char host[256], buf[512];
+
+	collect_host_name(host, sizeof(host));
+	text_add(&t, "hostname=%s\n", host);
+	if (uname(&u) == 0) {
+		text_add(&t, "kernel.sysname=%s\n", u.sysname);
+		text_add(&t, "kernel.release=%s\n", u.release);
+		text_add(&t, "kernel.version=%s\n", u.version);
+		text_add(&t, "machine=%s\n", u.machine);
+	}
+	if (read_small(sysroot, "/sys/module/mlx5_core/version", buf, sizeof(buf)) > 0)
+		text_add(&t, "driver.mlx5_core.version=%s\n", buf);
+	if (read_small(sysroot, "/sys/module/mlx5_core/srcversion", buf, sizeof(buf)) > 0)
+		text_add(&t, "driver.mlx5_core.srcversion=%s\n", buf);
+	if (read_small(sysroot, "/proc/cmdline", buf, sizeof(buf)) > 0)
+		text_add(&t, "kernel.cmdline=%s\n", buf);
+	taint_line(&t, "kernel.taint.before", taint_before);
+	taint_line(&t, "kernel.taint.after", taint_after);
+	text_add(&t, "fwbox.version=%s\n", fw_version());
+	text_add(&t, "device.pci=%s\n", info->pci);
+	text_add(&t, "device.transport=%s\n", info->transport);
+	text_add(&t, "device.fw_version=%s\n", info->fw_version);
+	text_add(&t, "device.psid=%s\n", info->psid);
+	text_add(&t, "device.driver=%s\n", info->driver);
+	text_add(&t, "device.kernel=%s\n", info->kernel);
+	text_add(&t, "device.max_rpc=%zu\n", info->max_rpc);
+	if (t.oom) {
+		free(t.s);
+		return -ENOMEM;
+	}
+	*ret_text = t.s;
+	*ret_len = t.len;
+	return 0;
+}
+
+/* Kernel log records that mention the device's PCI address, read from
+ * /dev/kmsg without blocking (each read() returns one record). */
+int collect_host_kmsg(const char *sysroot, const char *pci, char **ret_text, size_t *ret_len)
+{
+	struct text t = { 0 };
+	char p[4096], rec[8192];
+	int fd;
+
+	if (!pci || !*pci)
+		return -ENOENT;
+	root_path(p, sizeof(p), sysroot, "/dev/kmsg");
+	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (unsigned i = 0; i < 1000000u; i++) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		char *msg;
+
+		if (n < 0) {
+			if (errno == EPIPE)        /* overwritten while reading: go on */
+				continue;
+			break;                     /* EAGAIN: the end; others: stop */
+		}
+		if (n == 0)
+			break;
+		rec[n] = '\0';
+		/* A plain file (tests) holds many records: split on newlines. */
+		for (char *line = rec, *nl; line && *line; line = nl) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl++ = '\0';
+			if (!strstr(line, pci))
+				continue;
+			msg = strchr(line, ';');
+			if (t.len + strlen(line) + 1 > COLLECT_KMSG_MAX)
+				break;
+			text_add(&t, "%s\n", msg ? msg + 1 : line);
+		}
+	}
+	close(fd);
+	if (t.oom) {
+		free(t.s);
+		return -ENOMEM;
+	}
+	if (!t.s) {
+		t.s = strdup("");
+		if (!t.s)
+			return -ENOMEM;
+	}
+	*ret_text = t.s;
+	*ret_len = t.len;
+	return 0;
+}

@@ -1,0 +1,1013 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collect-steps: what each step sends and what it keeps.  Mailbox layouts
+ * follow the PRM subset in shared/reference/mlx5-interfaces.md §3-§6:
+ * ACCESS_REG (0x805) with op_mod 1 = read, QUERY_HCA_CAP (0x100) with
+ * op_mod = cap_type << 1 | 1 (current values), RESOURCE_DUMP (0xc000) in
+ * inline mode with its more_dump/seq_num loop, MTRC_CAP/MTRC_STDB for the
+ * tracer's strings database.  Every command goes through collect_cmd(),
+ * hence through fw_device_cmd() and its allowlist.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "collect/collect-steps.h"
+
+/* The default register set: what says which firmware, which state, which
+ * port condition.  Ids and sizes come from the register catalog. */
+const char *const collect_default_regs[] = {
+	"MGIR",      /* firmware/hardware identity, uptime */
+	"MCAM",      /* which management registers exist */
+	"MCQS",      /* firmware component update state */
+	"MFRL",      /* pending firmware reset level */
+	"MTRC_CONF", /* tracer mode, ring size */
+	"MTRC_CTRL", /* tracer state and timestamp */
+	"MTCAP",     /* temperature sensors present */
+	"MTMP",      /* temperature of sensor 0 (ASIC) */
+	"MRTC",      /* real-time clock as seen by firmware */
+	"DTOR",      /* firmware-recommended timeouts */
+	"NODE_DESC", /* node description */
+	"PAOS",      /* port admin/oper status */
+	"PMAOS",     /* module admin/oper status */
+	"PTYS",      /* port speeds */
+	"PMLP",      /* port to module lanes */
+	"PMTU",      /* port MTU */
+	"PDDR",      /* port diagnostics (operational page) */
+	"PPCNT",     /* port counters (IEEE 802.3 group) */
+};
+const size_t collect_default_regs_count =
+	sizeof(collect_default_regs) / sizeof(collect_default_regs[0]);
+
+const struct collect_cap_type collect_cap_types[] = {
+	{ "GENERAL", 0x0 },
+	{ "ETHERNET_OFFLOADS", 0x1 },
+	{ "ROCE", 0x4 },
+	{ "DEBUG", 0xd },
+	{ "GENERAL_2", 0x20 },
+};
+const size_t collect_cap_types_count = sizeof(collect_cap_types) / sizeof(collect_cap_types[0]);
+
+/* Segments that need no index (or accept "all"), useful after a crash. */
+const char *const collect_default_segments[] = {
+	"FUNC_SYND_REC", "SX_SLICE_ALL", "RX_SLICE_ALL", "PAGE_HISTOGRAM",
+	"SHARED_BUFFER", "QUERY_VNIC_ENV",
+};
+const size_t collect_default_segments_count =
+	sizeof(collect_default_segments) / sizeof(collect_default_segments[0]);
+
+#define HCA_CAP_BYTES         4096u
+#define MTRC_CAP_BYTES        128u
+#define MTRC_STDB_HDR         8u
+#define RESDUMP_REG_BYTES     256u
+#define RESDUMP_INLINE_OFF    48u
+#define RESDUMP_INLINE_BYTES  208u
+#define RESDUMP_MENU_TYPE     0xffffu
+#define RESDUMP_ALL           0xffffu
+#define MENU_RECORD_BYTES     52u
+
+static const char *iface(struct collect *c, const char *what)
+{
+	const char *s = NULL;
+
+	if (c->ops->interface)
+		s = c->ops->interface(c->dev, what);
+	if (!s)
+		s = c->info.transport[0] ? c->info.transport : "device";
+	return s;
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* ACCESS_REG read: inbox = header + register data in, outbox = header +
+ * out_len register bytes.  Returns the register bytes received (a short
+ * outbox marks the art partial) or < 0. */
+static int access_reg_read(struct collect *c, struct collect_art *a, uint16_t reg_id,
+			   uint32_t argument, const uint8_t *data_in, size_t in_len,
+			   uint8_t *data_out, size_t out_len)
+{
+	size_t inlen = MLX5_MBOX_HDR_LEN + in_len, outlen = MLX5_MBOX_HDR_LEN + out_len;
+	uint8_t *in = calloc(1, inlen), *out = malloc(outlen);
+	int r;
+
+	if (!in || !out) {
+		r = -ENOMEM;
+		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "out of memory");
+		goto out;
+	}
+	put_be16(in, MLX5_CMD_ACCESS_REG);
+	put_be16(in + 6, MLX5_REG_OP_READ);
+	put_be16(in + 10, reg_id);
+	put_be32(in + 12, argument);
+	if (in_len)
+		memcpy(in + MLX5_MBOX_HDR_LEN, data_in, in_len);
+	r = collect_cmd(c, a, in, inlen, out, outlen);
+	if (r < 0)
+		goto out;
+	r -= MLX5_MBOX_HDR_LEN;
+	memcpy(data_out, out + MLX5_MBOX_HDR_LEN, (size_t)r);
+	if ((size_t)r < out_len)
+		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EIO,
+				 "short read: %d of %zu register bytes", r, out_len);
+out:
+	free(in);
+	free(out);
+	return r;
+}
+
+/* ------------------------------------------------------------ registers, caps */
+
+static int step_reg(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	uint8_t *buf = calloc(1, s->size);
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	if (!buf)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	/* The register's own bytes go in too: index fields (local_port, page
+	 * select, group) are zero, which selects port 1's default page. */
+	r = access_reg_read(c, &a, (uint16_t)s->arg, 0, buf, s->size, buf, s->size);
+	r = collect_emit(c, &a, buf, r > 0 ? (size_t)r : 0);
+	free(buf);
+	return r;
+}
+
+static int step_hca_cap(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	uint8_t in[MLX5_MBOX_HDR_LEN] = { 0 };
+	uint8_t *out = malloc(MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES);
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	if (!out)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	put_be16(in, MLX5_CMD_QUERY_HCA_CAP);
+	put_be16(in + 6, (uint16_t)(s->arg << 1 | 1));
+	r = collect_cmd(c, &a, in, sizeof(in), out, MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES);
+	if (r >= 0) {
+		r -= MLX5_MBOX_HDR_LEN;
+		if ((size_t)r < HCA_CAP_BYTES)
+			collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EIO,
+					 "short read: %d of %u capability bytes", r, HCA_CAP_BYTES);
+	}
+	r = collect_emit(c, &a, out + MLX5_MBOX_HDR_LEN, r > 0 ? (size_t)r : 0);
+	free(out);
+	return r;
+}
+
+/* ------------------------------------------------------------ tracer */
+
+static int read_trace_cap(struct collect *c, struct collect_art *a)
+{
+	uint8_t buf[MTRC_CAP_BYTES] = { 0 };
+	int r;
+
+	if (c->trace_cap)
+		return (int)c->trace_cap_len;
+	r = access_reg_read(c, a, MLX5_REG_MTRC_CAP, 0, buf, sizeof(buf), buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	c->trace_cap = malloc((size_t)r ? (size_t)r : 1);
+	if (!c->trace_cap)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	memcpy(c->trace_cap, buf, (size_t)r);
+	c->trace_cap_len = (size_t)r;
+	return r;
+}
+
+static int step_trace_cap(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	r = read_trace_cap(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	return collect_emit(c, &a, c->trace_cap, r > 0 ? (size_t)r : 0);
+}
+
+/* Largest strings-DB chunk one command can carry: the transport's limit
+ * minus the mailbox and MTRC_STDB headers, in the 64-byte units the DBs
+ * are aligned to.  The kernel reads 256 bytes at a time; we read as much as
+ * the transport takes, so a DB costs a handful of commands. */
+static size_t stdb_chunk(const struct collect *c)
+{
+	size_t room = c->max_rpc - MLX5_MBOX_HDR_LEN - MTRC_STDB_HDR;
+
+	room &= ~(size_t)63;
+	return room ? room : 64;
+}
+
+static int read_strings_section(struct collect *c, struct collect_art *a, unsigned idx,
+				uint32_t size, uint8_t *db)
+{
+	size_t chunk = stdb_chunk(c);
+	uint8_t hdr[MTRC_STDB_HDR];
+	uint32_t off = 0;
+	int r = 0;
+
+	while (off < size) {
+		uint32_t want = (uint32_t)((size - off) < chunk ? (size - off) : chunk);
+		size_t outlen = MTRC_STDB_HDR + want;
+		uint8_t *out = malloc(outlen);
+
+		if (!out)
+			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		put_be32(hdr, (uint32_t)idx << 28 | (want & 0xffffff));
+		put_be32(hdr + 4, off);
+		r = access_reg_read(c, a, MLX5_REG_MTRC_STDB, 0, hdr, sizeof(hdr), out, outlen);
+		if (r > (int)MTRC_STDB_HDR)
+			memcpy(db + off, out + MTRC_STDB_HDR, (size_t)r - MTRC_STDB_HDR);
+		free(out);
+		if (r < 0)
+			return (int)off ? (int)off : r;
+		if ((size_t)r < outlen) {
+			off += r > (int)MTRC_STDB_HDR ? (uint32_t)r - MTRC_STDB_HDR : 0;
+			return (int)off;
+		}
+		off += want;
+	}
+	return (int)off;
+}
+
+static int step_trace_strings(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	unsigned n;
+	int r;
+
+	collect_art_init(&a, "trace.strings", iface(c, "cmd"));
+	r = read_trace_cap(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || (size_t)r < 16 + 8 * FW_LIMIT_STRINGS_DB_SECTIONS) {
+		if (r >= 0)
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
+					 "MTRC_CAP too short (%d bytes) to list the strings DB", r);
+		else
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+					 "MTRC_CAP unavailable: %s", a.reason);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	(void)s;
+	n = c->trace_cap[3] & 0xf;
+	if (n > FW_LIMIT_STRINGS_DB_SECTIONS)
+		n = FW_LIMIT_STRINGS_DB_SECTIONS;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t size = fw_get_be32(c->trace_cap + 20 + 8 * i) & 0xffffff;
+		uint8_t *db;
+
+		collect_art_init(&a, "", iface(c, "cmd"));
+		snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
+		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, a.kind))
+			continue;
+		if (size > FW_LIMIT_STRINGS_DB_SECTION) {
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EOVERFLOW,
+					 "section of %u bytes exceeds FW_LIMIT_STRINGS_DB_SECTION",
+					 size);
+			r = collect_emit(c, &a, NULL, 0);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		db = calloc(1, size ? size : 1);
+		if (!db)
+			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		r = read_strings_section(c, &a, i, size, db);
+		if (r >= 0 && (uint32_t)r < size && a.outcome == BUNDLE_OUTCOME_FAILED)
+			collect_art_fail(&a, r ? BUNDLE_OUTCOME_PARTIAL : BUNDLE_OUTCOME_FAILED,
+					 a.err, "%u of %u bytes read: %s", (unsigned)r, size,
+					 a.reason);
+		r = collect_emit(c, &a, db, r > 0 ? (size_t)r : 0);
+		free(db);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int step_trace_ring(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	void *data = NULL;
+	size_t len = 0;
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "umem"));
+	if (!c->opts.trace_control) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0,
+				 "reading the raw ring takes tracer ownership: needs --trace-control");
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (!c->ops->trace_ring || !c->info.can_umem) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -EOPNOTSUPP,
+				 "transport '%s' cannot register user memory for the ring",
+				 c->info.transport);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	fw_ctx_clear_error(c->ctx);
+	r = c->ops->trace_ring(c->dev, c->opts.trace_seconds, &data, &len);
+	if (r < 0) {
+		char ebuf[128];
+
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, r, "%s: %s",
+				 fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
+	} else {
+		/* Recorded in the index: we changed tracer state and put it back. */
+		snprintf(a.reason, sizeof(a.reason),
+			 "tracer ownership taken for %u s with --trace-control, then released",
+			 c->opts.trace_seconds);
+	}
+	r = collect_emit(c, &a, data, r < 0 ? 0 : len);
+	free(data);
+	return r;
+}
+
+/* ------------------------------------------------------------ optional device ops */
+
+typedef int (*blob_fn)(void *dev, void **ret, size_t *ret_len);
+
+static int emit_blob(struct collect *c, const char *kind, const char *interface, int r,
+		     void *data, size_t len)
+{
+	struct collect_art a;
+	char ebuf[128];
+	int e;
+
+	collect_art_init(&a, kind, interface);
+	if (r == -EOPNOTSUPP)
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, r, "transport '%s' does not offer it",
+				 c->info.transport);
+	else if (r < 0)
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, r, "%s%s%s",
+				 fw_strerror(r, ebuf, sizeof(ebuf)),
+				 fw_ctx_errcode(c->ctx) ? ": " : "",
+				 fw_ctx_errcode(c->ctx) ? fw_ctx_errmsg(c->ctx) : "");
+	e = collect_emit(c, &a, r < 0 ? NULL : data, r < 0 ? 0 : len);
+	free(data);
+	return e;
+}
+
+static int step_health_buffer(struct collect *c, const struct collect_step *s)
+{
+	void *data = NULL;
+	size_t len = 0;
+	uint64_t t0 = fw_monotonic_ns();
+	int r = -EOPNOTSUPP;
+
+	(void)t0;
+	fw_ctx_clear_error(c->ctx);
+	if (c->ops->health_buffer)
+		r = c->ops->health_buffer(c->dev, &data, &len);
+	return emit_blob(c, s->kind, iface(c, "health"), r, data, len);
+}
+
+/* Reporter states in the shape of `devlink -j health show`, so the health
+ * decoder reads them like an iproute2 capture. */
+static int reporters_json(const char *pci, const struct collect_reporter *rep, size_t n,
+			  char **ret, size_t *ret_len)
+{
+	struct json_object *top = json_object_new_object(), *health = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	char handle[64];
+	const char *s;
+
+	if (!top || !health || !arr) {
+		json_object_put(top);
+		json_object_put(health);
+		json_object_put(arr);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "reporter", json_object_new_string(rep[i].name));
+		json_object_object_add(o, "state", json_object_new_string(rep[i].state));
+		json_object_object_add(o, "error", json_object_new_int64((int64_t)rep[i].error_count));
+		json_object_object_add(o, "recover",
+				       json_object_new_int64((int64_t)rep[i].recover_count));
+		json_object_object_add(o, "has_dump", json_object_new_boolean(rep[i].has_dump));
+		if (rep[i].has_dump)
+			json_object_object_add(o, "dump_ts_ns",
+					       json_object_new_int64((int64_t)rep[i].dump_ts_ns));
+		json_object_array_add(arr, o);
+	}
+	snprintf(handle, sizeof(handle), "pci/%s", pci);
+	json_object_object_add(health, handle, arr);
+	json_object_object_add(top, "health", health);
+	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	*ret = strdup(s);
+	json_object_put(top);
+	if (!*ret)
+		return -ENOMEM;
+	*ret_len = strlen(*ret);
+	return 0;
+}
+
+static int step_health_reporters(struct collect *c, const struct collect_step *s)
+{
+	struct collect_reporter *rep = NULL;
+	const char *hif = iface(c, "devlink");
+	char kind[COLLECT_KIND_MAX];
+	char *text = NULL;
+	size_t n = 0, len = 0;
+	int r = -EOPNOTSUPP;
+
+	(void)s;
+	fw_ctx_clear_error(c->ctx);
+	if (c->ops->reporters)
+		r = c->ops->reporters(c->dev, &rep, &n);
+	if (r >= 0) {
+		r = reporters_json(c->info.pci, rep, n, &text, &len);
+		if (r == -ENOMEM)
+			goto out;
+	}
+	r = emit_blob(c, "health.reporters", hif, r, text, len);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < n && !fw_ctx_cancelled(c->ctx); i++) {
+		void *data = NULL;
+		size_t dlen = 0;
+
+		snprintf(kind, sizeof(kind), "health.%s.diagnose", rep[i].name);
+		fw_ctx_clear_error(c->ctx);
+		r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
+				     : -EOPNOTSUPP;
+		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (r < 0)
+			goto out;
+		/* Only a dump the kernel already holds: asking for one when the
+		 * slot is empty would make the firmware take a new one. */
+		if (!rep[i].has_dump)
+			continue;
+		snprintf(kind, sizeof(kind), "health.%s", rep[i].name);
+		data = NULL;
+		dlen = 0;
+		fw_ctx_clear_error(c->ctx);
+		r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
+					: -EOPNOTSUPP;
+		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	free(rep);
+	return r;
+}
+
+static int step_trace_text(struct collect *c, const struct collect_step *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r = -EOPNOTSUPP;
+
+	fw_ctx_clear_error(c->ctx);
+	if (c->ops->tracefs_text)
+		r = c->ops->tracefs_text(c->dev, c->opts.trace_seconds, &text, &len);
+	return emit_blob(c, s->kind, iface(c, "tracefs"), r, text, len);
+}
+
+/* ------------------------------------------------------------ resource dump */
+
+/* Read one segment (or the menu) to the end of its more_dump chain.  The
+ * dump is accumulated in *buf; returns bytes read (the art says whether it
+ * is complete) or -ENOMEM. */
+static int resdump_read(struct collect *c, struct collect_art *a, uint16_t segment,
+			uint16_t nobj1, uint16_t nobj2, uint8_t **ret_buf)
+{
+	uint8_t reg[RESDUMP_REG_BYTES], out[RESDUMP_REG_BYTES];
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	unsigned seq = 0;
+	int r;
+
+	memset(reg, 0, sizeof(reg));
+	put_be32(reg, 1u << 30 | segment);                 /* inline_dump, segment */
+	put_be16(reg + 16, nobj1);
+	put_be16(reg + 18, nobj2);
+	put_be32(reg + 36, RESDUMP_INLINE_BYTES);
+	for (unsigned page = 0;; page++) {
+		uint32_t size, w0;
+		unsigned oseq;
+
+		if (page >= FW_LIMIT_RESDUMP_PAGES) {
+			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+					 "more than FW_LIMIT_RESDUMP_PAGES (%u) pages",
+					 FW_LIMIT_RESDUMP_PAGES);
+			break;
+		}
+		r = access_reg_read(c, a, MLX5_REG_RESOURCE_DUMP, 0, reg, sizeof(reg), out,
+				    sizeof(out));
+		if (r < 0)
+			break;
+		if ((size_t)r < RESDUMP_INLINE_OFF) {
+			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
+					 "RESOURCE_DUMP reply of %d bytes lacks its header", r);
+			break;
+		}
+		w0 = fw_get_be32(out);
+		oseq = (w0 >> 16) & 0xf;
+		if (oseq != 0 && oseq != ((seq + 1) & 0xf)) {
+			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EIO,
+					 "RESOURCE_DUMP sequence jumped from %u to %u", seq, oseq);
+			break;
+		}
+		size = fw_get_be32(out + 36);
+		if (size > RESDUMP_INLINE_BYTES || RESDUMP_INLINE_OFF + size > (size_t)r) {
+			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
+					 "RESOURCE_DUMP reply claims %u inline bytes", size);
+			break;
+		}
+		if (len + size > FW_LIMIT_CRSPACE) {
+			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+					 "dump exceeds FW_LIMIT_CRSPACE (%u bytes)", FW_LIMIT_CRSPACE);
+			break;
+		}
+		if (len + size > cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			uint8_t *nb;
+
+			while (ncap < len + size)
+				ncap *= 2;
+			nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		memcpy(buf + len, out + RESDUMP_INLINE_OFF, size);
+		len += size;
+		if (!(w0 >> 31))
+			break;
+		/* Continue: copy what the firmware wants back, keep our segment. */
+		seq = oseq;
+		memcpy(reg, out, 48);
+		put_be32(reg, (w0 & 0x800f0000u) | 1u << 30 | segment);
+		put_be32(reg + 36, RESDUMP_INLINE_BYTES);
+	}
+	if (a->outcome == BUNDLE_OUTCOME_FAILED && len)
+		a->outcome = BUNDLE_OUTCOME_PARTIAL;
+	*ret_buf = buf;
+	return (int)len;
+}
+
+static int ensure_menu(struct collect *c, struct collect_art *a)
+{
+	uint8_t *buf = NULL;
+	int r;
+
+	if (c->menu)
+		return (int)c->menu_len;
+	r = resdump_read(c, a, RESDUMP_MENU_TYPE, 0, 0, &buf);
+	if (r < 0)
+		return r;
+	if (a->outcome != BUNDLE_OUTCOME_OK) {
+		/* Keep what came for the artifact, but do not trust it as a menu. */
+		c->menu = buf;
+		c->menu_len = (size_t)r;
+		return -EIO;
+	}
+	c->menu = buf ? buf : calloc(1, 1);
+	c->menu_len = (size_t)r;
+	return r;
+}
+
+struct menu_record {
+	uint16_t type;
+	uint32_t flags;
+	char name[17];
+};
+
+/* Walk the menu stream (bounded), calling fn for every record. */
+static int menu_walk(const uint8_t *data, size_t len,
+		     int (*fn)(void *u, const struct menu_record *m), void *u)
+{
+	struct fw_cursor cur;
+
+	fw_cursor_init(&cur, data, len);
+	for (unsigned seg = 0; seg < FW_LIMIT_SEGMENTS && fw_cursor_left(&cur) >= 4; seg++) {
+		const uint8_t *h = cur.data + cur.off;
+		uint32_t w = fw_get_be32(h);
+		size_t seglen = (size_t)(w >> 16) * 4;
+		uint16_t type = (uint16_t)w;
+		const uint8_t *body;
+
+		if (seglen < 4 || !(body = fw_cursor_take(&cur, seglen)))
+			return -EBADMSG;
+		if (type == 0xfffb)          /* TERMINATE */
+			return 0;
+		if (type != RESDUMP_MENU_TYPE || seglen < 8)
+			continue;
+		{
+			unsigned nrec = fw_get_be32(body + 4) & 0xffff;
+
+			for (unsigned i = 0; i < nrec; i++) {
+				struct menu_record m;
+				size_t off = 8 + (size_t)i * MENU_RECORD_BYTES;
+				int r;
+
+				if (!fw_range_ok(seglen, off, MENU_RECORD_BYTES))
+					return -EBADMSG;
+				w = fw_get_be32(body + off);
+				m.type = (uint16_t)w;
+				m.flags = (w >> 16) & 0xfff;
+				memcpy(m.name, body + off + 4, 16);
+				m.name[16] = '\0';
+				r = fn(u, &m);
+				if (r)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+struct find_seg {
+	const char *name;
+	struct menu_record rec;
+	bool found;
+};
+
+static int find_seg_cb(void *u, const struct menu_record *m)
+{
+	struct find_seg *f = u;
+
+	if (strcmp(m->name, f->name) == 0) {
+		f->rec = *m;
+		f->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Flags of a menu record (bits 27..16 of its first dword, shifted down). */
+#define MENU_MUST_INDEX1     (1u << 1)
+#define MENU_MUST_INDEX2     (1u << 3)
+#define MENU_MUST_NOBJ1      (1u << 5)
+#define MENU_NOBJ1_ALL       (1u << 6)
+#define MENU_MUST_NOBJ2      (1u << 9)
+#define MENU_NOBJ2_ALL       (1u << 10)
+
+static int dump_segment(struct collect *c, const char *kind, const char *name,
+			const struct collect_art *menu_art)
+{
+	struct collect_art a;
+	struct find_seg f = { .name = name };
+	uint8_t *buf = NULL;
+	uint16_t n1 = 0, n2 = 0;
+	int r;
+
+	collect_art_init(&a, kind, iface(c, "cmd"));
+	r = ensure_menu(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, menu_art ? menu_art->err : a.err,
+				 "resource-dump menu unavailable: %s", a.reason);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (menu_walk(c->menu, c->menu_len, find_seg_cb, &f) < 0 && !f.found) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
+				 "resource-dump menu is malformed");
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (!f.found) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -ENOENT,
+				 "firmware menu has no segment '%s'", name);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (f.rec.flags & (MENU_MUST_INDEX1 | MENU_MUST_INDEX2) ||
+	    (f.rec.flags & MENU_MUST_NOBJ1 && !(f.rec.flags & MENU_NOBJ1_ALL)) ||
+	    (f.rec.flags & MENU_MUST_NOBJ2 && !(f.rec.flags & MENU_NOBJ2_ALL))) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -EINVAL,
+				 "segment '%s' needs an object index", name);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (f.rec.flags & MENU_MUST_NOBJ1)
+		n1 = RESDUMP_ALL;
+	if (f.rec.flags & MENU_MUST_NOBJ2)
+		n2 = RESDUMP_ALL;
+	/* Start the time box again: the menu read above belongs to no one. */
+	r = resdump_read(c, &a, f.rec.type, n1, n2, &buf);
+	if (r == -ENOMEM)
+		return r;
+	r = collect_emit(c, &a, buf, r > 0 ? (size_t)r : 0);
+	free(buf);
+	return r;
+}
+
+static int step_resdump_menu(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	r = ensure_menu(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	return collect_emit(c, &a, c->menu, c->menu ? c->menu_len : 0);
+}
+
+static int step_resdump_segments(struct collect *c, const struct collect_step *s)
+{
+	char kind[COLLECT_KIND_MAX];
+	int r;
+
+	(void)s;
+	for (size_t i = 0; i < collect_default_segments_count; i++) {
+		snprintf(kind, sizeof(kind), "resdump.%s", collect_default_segments[i]);
+		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, kind))
+			continue;
+		c->deadline = fw_monotonic_ns() + (uint64_t)c->opts.step_timeout_ms * 1000000ull;
+		r = dump_segment(c, kind, collect_default_segments[i], NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int step_crspace(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	struct find_seg f = { .name = "CRSPACE" };
+	int r;
+
+	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	r = ensure_menu(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	if (r >= 0)
+		menu_walk(c->menu, c->menu_len, find_seg_cb, &f);
+	if (!f.found) {
+		if (r < 0)
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+					 "resource-dump menu unavailable: %s", a.reason);
+		else
+			collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -ENOENT,
+					 "firmware offers no CRSPACE resource-dump segment");
+		return collect_emit(c, &a, NULL, 0);
+	}
+	return dump_segment(c, s->kind, "CRSPACE", NULL);
+}
+
+/* ------------------------------------------------------------ context */
+
+static int step_kernel_log(struct collect *c, const struct collect_step *s)
+{
+	char *dev_text = NULL, *host_text = NULL, *all;
+	size_t dev_len = 0, host_len = 0;
+	struct collect_art a;
+	int rd = -EOPNOTSUPP, rh, r;
+
+	collect_art_init(&a, s->kind, "host");
+	if (c->ops->kernel_log) {
+		rd = c->ops->kernel_log(c->dev, &dev_text, &dev_len);
+		a.interface = iface(c, "kernel_log");
+	}
+	rh = collect_host_kmsg(c->opts.sysroot, c->info.pci, &host_text, &host_len);
+	if (rh < 0 && rd < 0) {
+		char ebuf[128];
+
+		collect_art_fail(&a, rh == -EPERM || rh == -EACCES ? BUNDLE_OUTCOME_SKIPPED
+								  : BUNDLE_OUTCOME_FAILED,
+				 rh, "kernel log: %s (reading it may need CAP_SYSLOG)",
+				 fw_strerror(rh, ebuf, sizeof(ebuf)));
+		return collect_emit(c, &a, NULL, 0);
+	}
+	all = malloc(dev_len + host_len + 1);
+	if (!all) {
+		free(dev_text);
+		free(host_text);
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	}
+	if (dev_len)
+		memcpy(all, dev_text, dev_len);
+	if (host_len)
+		memcpy(all + dev_len, host_text, host_len);
+	all[dev_len + host_len] = '\0';
+	if (rh < 0 && rd >= 0 && rh != -EPERM && rh != -EACCES)
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, rh, "host kernel log unreadable");
+	r = collect_emit(c, &a, all, dev_len + host_len);
+	free(all);
+	free(dev_text);
+	free(host_text);
+	return r;
+}
+
+static int step_host_info(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	uint64_t taint_after = UINT64_MAX;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	collect_art_init(&a, s->kind, "host");
+	if (collect_host_taint(c->opts.sysroot, &taint_after) < 0)
+		taint_after = UINT64_MAX;
+	r = collect_host_info(c->opts.sysroot, &c->info, c->taint_before, taint_after, &text, &len);
+	if (r < 0) {
+		char ebuf[128];
+
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, r, "%s", fw_strerror(r, ebuf, sizeof(ebuf)));
+	} else if (taint_after != c->taint_before) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_OK, 0,
+				 "kernel taint changed during the run: %#llx -> %#llx",
+				 (unsigned long long)c->taint_before, (unsigned long long)taint_after);
+	}
+	r = collect_emit(c, &a, text, r < 0 ? 0 : len);
+	free(text);
+	return r;
+}
+
+static int step_excluded(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+
+	collect_art_init(&a, s->kind, "host");
+	collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0, "excluded by --skip");
+	return collect_emit(c, &a, NULL, 0);
+}
+
+int collect_step_run(struct collect *c, const struct collect_step *s)
+{
+	switch (s->type) {
+	case COLLECT_ST_EXCLUDED:          return step_excluded(c, s);
+	case COLLECT_ST_HEALTH_BUFFER:     return step_health_buffer(c, s);
+	case COLLECT_ST_HEALTH_REPORTERS:  return step_health_reporters(c, s);
+	case COLLECT_ST_TRACE_CAP:         return step_trace_cap(c, s);
+	case COLLECT_ST_TRACE_STRINGS:     return step_trace_strings(c, s);
+	case COLLECT_ST_TRACE_RING:        return step_trace_ring(c, s);
+	case COLLECT_ST_TRACE_TEXT:        return step_trace_text(c, s);
+	case COLLECT_ST_REG:               return step_reg(c, s);
+	case COLLECT_ST_HCA_CAP:           return step_hca_cap(c, s);
+	case COLLECT_ST_CRSPACE:           return step_crspace(c, s);
+	case COLLECT_ST_RESDUMP_MENU:      return step_resdump_menu(c, s);
+	case COLLECT_ST_RESDUMP_SEGMENTS:  return step_resdump_segments(c, s);
+	case COLLECT_ST_KERNEL_LOG:        return step_kernel_log(c, s);
+	case COLLECT_ST_HOST_INFO:         return step_host_info(c, s);
+	}
+	return fw_error(c->ctx, -EINVAL, "collect: unknown step type %d", (int)s->type);
+}
+
+/* ------------------------------------------------------------ plan */
+
+struct plan_ctx {
+	struct collect *c;
+	collect_plan_fn fn;
+	void *userdata;
+	unsigned step;
+	int count;
+};
+
+static int plan_emit(struct plan_ctx *p, const char *kind, const char *interface,
+		     const char *what, uint16_t opcode, uint16_t op_mod, const char *reg,
+		     const char *scope, size_t in_bytes, size_t out_bytes, unsigned count,
+		     uint64_t expected)
+{
+	struct collect_command cmd = {
+		.step = p->step, .kind = kind, .interface = interface, .what = what,
+		.opcode = opcode, .op_mod = op_mod, .reg = reg, .scope = scope,
+		.in_bytes = in_bytes, .out_bytes = out_bytes, .count = count,
+		.expected_bytes = expected,
+	};
+	int r = p->fn(p->userdata, &cmd);
+
+	if (r < 0)
+		return r;
+	p->count++;
+	return 0;
+}
+
+#define RD "read-only"
+
+int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
+{
+	struct plan_ctx p = { .c = c, .fn = fn, .userdata = userdata };
+	const size_t hdr = MLX5_MBOX_HDR_LEN, rdreg = hdr + RESDUMP_REG_BYTES;
+	char kind[COLLECT_KIND_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < c->n_steps && r >= 0; i++) {
+		const struct collect_step *s = &c->steps[i];
+		const char *ci = iface(c, "cmd");
+
+		p.step = (unsigned)i + 1;
+		switch (s->type) {
+		case COLLECT_ST_EXCLUDED:
+			break;
+		case COLLECT_ST_HEALTH_BUFFER:
+			r = plan_emit(&p, s->kind, iface(c, "health"), "health buffer read", 0, 0,
+				      NULL, RD, 0, 0, 1, 64);
+			break;
+		case COLLECT_ST_HEALTH_REPORTERS:
+			r = plan_emit(&p, "health.reporters", iface(c, "devlink"),
+				      "devlink health reporter list", 0, 0, NULL, RD, 0, 0, 1, 0);
+			if (r >= 0)
+				r = plan_emit(&p, "health.<reporter>.diagnose", iface(c, "devlink"),
+					      "devlink health diagnose, each reporter", 0, 0, NULL,
+					      RD, 0, 0, 0, 0);
+			if (r >= 0)
+				r = plan_emit(&p, "health.<reporter>", iface(c, "devlink"),
+					      "devlink health dump get, stored dumps only", 0, 0,
+					      NULL, RD, 0, 0, 0, 0);
+			break;
+		case COLLECT_ST_TRACE_CAP:
+			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read", MLX5_CMD_ACCESS_REG,
+				      MLX5_REG_OP_READ, "MTRC_CAP", RD, hdr + MTRC_CAP_BYTES,
+				      hdr + MTRC_CAP_BYTES, 1, MTRC_CAP_BYTES);
+			break;
+		case COLLECT_ST_TRACE_STRINGS:
+			/* Section sizes come from MTRC_CAP: count unknown until then. */
+			r = plan_emit(&p, "trace.strings.<N>", ci, "ACCESS_REG read",
+				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "MTRC_STDB", RD,
+				      hdr + MTRC_STDB_HDR, hdr + MTRC_STDB_HDR + stdb_chunk(c), 0, 0);
+			break;
+		case COLLECT_ST_TRACE_RING:
+			if (!c->opts.trace_control)
+				r = plan_emit(&p, s->kind, iface(c, "umem"),
+					      "nothing: needs --trace-control", 0, 0, NULL, RD, 0, 0,
+					      0, 0);
+			else
+				r = plan_emit(&p, s->kind, iface(c, "umem"),
+					      "ACCESS_REG write MTRC_CAP/MTRC_CONF/MTRC_CTRL, then "
+					      "ownership released",
+					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, "MTRC_*",
+					      "tracer-control", 0, 0, 0, 256u << 10);
+			break;
+		case COLLECT_ST_TRACE_TEXT:
+			r = plan_emit(&p, s->kind, iface(c, "tracefs"), "tracefs mlx5_fw read", 0, 0,
+				      NULL, RD, 0, 0, 1, 0);
+			break;
+		case COLLECT_ST_REG:
+			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read", MLX5_CMD_ACCESS_REG,
+				      MLX5_REG_OP_READ, s->kind + 4, RD, hdr + s->size,
+				      hdr + s->size, 1, s->size);
+			break;
+		case COLLECT_ST_HCA_CAP:
+			r = plan_emit(&p, s->kind, ci, "QUERY_HCA_CAP", MLX5_CMD_QUERY_HCA_CAP,
+				      (uint16_t)(s->arg << 1 | 1), s->kind + 9, RD, hdr,
+				      hdr + HCA_CAP_BYTES, 1, HCA_CAP_BYTES);
+			break;
+		case COLLECT_ST_CRSPACE:
+			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
+				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "CRSPACE", RD, rdreg,
+				      rdreg, 0, 0);
+			break;
+		case COLLECT_ST_RESDUMP_MENU:
+			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
+				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "MENU", RD, rdreg,
+				      rdreg, 0, 0);
+			break;
+		case COLLECT_ST_RESDUMP_SEGMENTS:
+			for (size_t k = 0; k < collect_default_segments_count && r >= 0; k++) {
+				snprintf(kind, sizeof(kind), "resdump.%s", collect_default_segments[k]);
+				if (c->opts.only && *c->opts.only &&
+				    !collect_kind_matches(c->opts.only, kind))
+					continue;
+				if (c->opts.skip && *c->opts.skip &&
+				    collect_kind_matches(c->opts.skip, kind))
+					continue;
+				r = plan_emit(&p, kind, ci,
+					      "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
+					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ,
+					      collect_default_segments[k], RD, rdreg, rdreg, 0, 0);
+			}
+			break;
+		case COLLECT_ST_KERNEL_LOG:
+			r = plan_emit(&p, s->kind, "host", "kernel log read (/dev/kmsg), device lines",
+				      0, 0, NULL, RD, 0, 0, 1, 0);
+			break;
+		case COLLECT_ST_HOST_INFO:
+			r = plan_emit(&p, s->kind, "host",
+				      "uname, kernel taint, driver version (sysfs)", 0, 0, NULL, RD,
+				      0, 0, 1, 0);
+			break;
+		}
+	}
+	return r < 0 ? r : p.count;
+}

@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * devlink: health reporters and regions over generic netlink (libmnl).
+ *
+ * Read-only by construction: fw_devlink_build() refuses every command
+ * outside GET, REGION_GET, REGION_READ, HEALTH_REPORTER_GET, _DIAGNOSE and
+ * _DUMP_GET.  The kernel's DUMP_GET takes a new dump when none is stored,
+ * so fw_devlink_dump_get() first reads the reporter and sends DUMP_GET only
+ * when a dump timestamp says one is stored (a dump cleared between the two
+ * requests would be re-taken by the kernel: a window we cannot close from
+ * user space, and the same one iproute2 has).
+ *
+ * Every reply is walked with libmnl's bounded iterators (mnl_nlmsg_ok,
+ * mnl_attr_ok through mnl_attr_parse*), every attribute is type-checked
+ * before use, and reassembled data is bounded by FW_LIMIT_NETLINK_REPLY.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "core/limits.h"
+#include "device/transports.h"
+
+#define DEVLINK_GENL_NAME "devlink"
+#define DEVLINK_GENL_VERSION 1
+#define FW_DEVLINK_ATTR_PORT_INDEX 3
+/* Receive buffer: the kernel sizes dump messages up to 32 KiB; MSG_TRUNC
+ * (ENOSPC from libmnl) tells us if that ever changes. */
+#define RX_SIZE (128u << 10)
+
+struct fw_devlink {
+	struct fw_ctx *ctx;
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t seq;
+	uint32_t portid;
+	uint8_t tx[FW_DEVLINK_MSG_MIN];
+	uint8_t *rx;
+};
+
+static bool cmd_is_read_only(uint16_t family, uint8_t cmd)
+{
+	if (family == GENL_ID_CTRL)
+		return cmd == CTRL_CMD_GETFAMILY;
+	switch (cmd) {
+	case FW_DEVLINK_CMD_GET:
+	case FW_DEVLINK_CMD_REGION_GET:
+	case FW_DEVLINK_CMD_REGION_READ:
+	case FW_DEVLINK_CMD_HEALTH_REPORTER_GET:
+	case FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE:
+	case FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void *buf, size_t size)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	bool ok = true;
+
+	if (!cmd_is_read_only(req->family, req->cmd))
+		return fw_error(ctx, -EPERM,
+				"devlink: command %u changes device state; fwbox only reads devlink",
+				req->cmd);
+	if (size < FW_DEVLINK_MSG_MIN)
+		return fw_error(ctx, -EINVAL, "devlink: message buffer of %zu bytes is too small", size);
+	memset(buf, 0, FW_DEVLINK_MSG_MIN);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = req->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | (req->dump ? NLM_F_DUMP : 0);
+	nlh->nlmsg_seq = req->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = req->cmd;
+	genl->version = req->family == GENL_ID_CTRL ? 1 : DEVLINK_GENL_VERSION;
+	if (req->family == GENL_ID_CTRL) {
+		ok = mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, CTRL_ATTR_FAMILY_NAME,
+					     DEVLINK_GENL_NAME);
+		goto done;
+	}
+	if (req->bus)
+		ok = ok && mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, FW_DEVLINK_ATTR_BUS_NAME, req->bus);
+	if (req->dev)
+		ok = ok && mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, FW_DEVLINK_ATTR_DEV_NAME, req->dev);
+	if (req->reporter)
+		ok = ok && mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN,
+						   FW_DEVLINK_ATTR_HEALTH_REPORTER_NAME, req->reporter);
+	if (req->region)
+		ok = ok && mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, FW_DEVLINK_ATTR_REGION_NAME,
+						   req->region);
+	if (req->has_snapshot)
+		ok = ok && mnl_attr_put_u32_check(nlh, FW_DEVLINK_MSG_MIN,
+						  FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID, req->snapshot_id);
+done:
+	if (!ok)
+		return fw_error(ctx, -EOVERFLOW, "devlink: request does not fit %u bytes (names too long)",
+				FW_DEVLINK_MSG_MIN);
+	return (int)nlh->nlmsg_len;
+}
+
+/* --- reply walking --- */
+
+int fw_devlink_walk(struct fw_ctx *ctx, const void *buf, size_t len, uint32_t seq,
+		    int (*cb)(void *userdata, const void *attrs, size_t len), void *userdata)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+
+	while (mnl_nlmsg_ok(nlh, left)) {
+		size_t plen = mnl_nlmsg_get_payload_len(nlh);
+		const uint8_t *payload = mnl_nlmsg_get_payload(nlh);
+		int r;
+
+		if (nlh->nlmsg_seq != seq)
+			return fw_error(ctx, -EBADMSG, "devlink: reply sequence %u, expected %u",
+					nlh->nlmsg_seq, seq);
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			int32_t err;
+
+			if (plen < sizeof(err))
+				return fw_error(ctx, -EBADMSG, "devlink: truncated error message");
+			memcpy(&err, payload, sizeof(err));
+			if (err == 0)
+				return 1;          /* an ACK */
+			if (err > 0 || err < -4095)
+				return fw_error(ctx, -EBADMSG, "devlink: error code %d out of range", err);
+			return err;
+		}
+		if (nlh->nlmsg_type == NLMSG_DONE) {
+			int32_t err = 0;
+
+			if (plen >= sizeof(err))
+				memcpy(&err, payload, sizeof(err));
+			if (err < 0 && err >= -4095)
+				return err;
+			return 1;
+		}
+		if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_OVERRUN)
+			goto next;
+		if (plen < sizeof(struct genlmsghdr))
+			return fw_error(ctx, -EBADMSG, "devlink: message of %zu bytes has no genetlink header",
+					plen);
+		r = cb(userdata, payload + sizeof(struct genlmsghdr), plen - sizeof(struct genlmsghdr));
+		if (r < 0)
+			return r;
+		if (!(nlh->nlmsg_flags & NLM_F_MULTI))
+			return 1;
+next:
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	if (left != 0)
+		return fw_error(ctx, -EBADMSG, "devlink: %d stray bytes after the last message", left);
+	return 0;
+}
+
+/* Collect the attributes of one level into a table indexed by type. */
+#define MAX_ATTR 200
+struct attr_tab {
+	const struct nlattr *a[MAX_ATTR + 1];
+};
+
+static int tab_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_tab *t = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= MAX_ATTR)
+		t->a[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int tab_parse(struct attr_tab *t, const void *attrs, size_t len)
+{
+	memset(t, 0, sizeof(*t));
+	if (len > UINT16_MAX * 1024u)
+		return -EBADMSG;
+	return mnl_attr_parse_payload(attrs, len, tab_cb, t) == MNL_CB_ERROR ? -EBADMSG : 0;
+}
+
+static int tab_nested(struct attr_tab *t, const struct nlattr *nest)
+{
+	return tab_parse(t, mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest));
+}
+
+/* Typed getters: false if absent or of the wrong size. */
+static bool get_str(const struct nlattr *a, char *dst, size_t size)
+{
+	const char *s;
+	size_t n;
+
+	if (!a)
+		return false;
+	n = mnl_attr_get_payload_len(a);
+	s = mnl_attr_get_payload(a);
+	if (n == 0 || s[n - 1] != '\0' || strlen(s) >= size)
+		return false;
+	memcpy(dst, s, strlen(s) + 1);
+	return true;
+}
+
+static bool get_u64(const struct nlattr *a, uint64_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return false;
+	*v = mnl_attr_get_u64(a);
+	return true;
+}
+
+static bool get_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return false;
+	*v = mnl_attr_get_u32(a);
+	return true;
+}
+
+static bool get_u8(const struct nlattr *a, uint8_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+		return false;
+	*v = mnl_attr_get_u8(a);
+	return true;
+}
+
+static bool is_nest(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0;
+}
+
+int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
+			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size)
+{
+	struct attr_tab t;
+	char bus[64], dev[64];
+
+	if (tab_parse(&t, attrs, len) < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in a device message");
+	if (!get_str(t.a[FW_DEVLINK_ATTR_BUS_NAME], bus, sizeof(bus)) ||
+	    !get_str(t.a[FW_DEVLINK_ATTR_DEV_NAME], dev, sizeof(dev)))
+		return fw_error(ctx, -EBADMSG, "devlink: device message without a valid bus/device name");
+	if (strlen(bus) >= bus_size || strlen(dev) >= dev_size)
+		return fw_error(ctx, -EOVERFLOW, "devlink: device name '%s/%s' is too long", bus, dev);
+	strcpy(ret_bus, bus);
+	strcpy(ret_dev, dev);
+	return 0;
+}
+
+int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
+			      struct fw_devlink_reporter *ret)
+{
+	struct attr_tab t, n;
+	struct fw_devlink_reporter rep;
+	uint8_t b;
+
+	memset(&rep, 0, sizeof(rep));
+	if (tab_parse(&t, attrs, len) < 0 || !is_nest(t.a[FW_DEVLINK_ATTR_HEALTH_REPORTER]) ||
+	    tab_nested(&n, t.a[FW_DEVLINK_ATTR_HEALTH_REPORTER]) < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: health reporter message without a valid reporter nest");
+	if (!get_str(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_NAME], rep.name, sizeof(rep.name)))
+		return fw_error(ctx, -EBADMSG, "devlink: health reporter without a valid name");
+	if (!get_u8(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_STATE], &rep.state))
+		return fw_error(ctx, -EBADMSG, "devlink: health reporter '%s' without a state", rep.name);
+	get_u64(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT], &rep.error_count);
+	get_u64(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT], &rep.recover_count);
+	rep.has_dump = get_u64(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS], &rep.dump_ts_ms);
+	if (get_u64(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS], &rep.dump_ts_ns))
+		rep.has_dump = true;
+	get_u64(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD], &rep.grace_period_ms);
+	if (get_u8(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER], &b))
+		rep.auto_recover = b != 0;
+	if (get_u8(n.a[FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP], &b))
+		rep.auto_dump = b != 0;
+	*ret = rep;
+	return 0;
+}
+
+static int append(struct fw_ctx *ctx, uint8_t **buf, size_t *buf_len, size_t limit,
+		  const void *data, size_t n)
+{
+	uint8_t *nb;
+
+	if (n > limit || *buf_len > limit - n)
+		return fw_error(ctx, -EOVERFLOW,
+				"devlink: reply exceeds FW_LIMIT_NETLINK_REPLY (%zu bytes)", limit);
+	nb = realloc(*buf, *buf_len + n + 1);
+	if (!nb)
+		return fw_error(ctx, -ENOMEM, "devlink: out of memory");
+	memcpy(nb + *buf_len, data, n);
+	*buf = nb;
+	*buf_len += n;
+	return 0;
+}
+
+int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
+			  uint8_t **buf, size_t *buf_len, size_t limit)
+{
+	struct attr_tab t;
+	const struct nlattr *f;
+	int r;
+
+	if (tab_parse(&t, attrs, len) < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in an fmsg message");
+	f = t.a[FW_DEVLINK_ATTR_FMSG];
+	if (!is_nest(f))
+		return fw_error(ctx, -EBADMSG, "devlink: reply without a DEVLINK_ATTR_FMSG nest");
+	/* The whole attribute, header included, padded to 4 like the next
+	 * attribute in a message would start: a stream of FMSG nests, the
+	 * same bytes emu_reporter_diagnose()/_dump() produce. */
+	r = append(ctx, buf, buf_len, limit, f, mnl_attr_get_len(f));
+	if (r >= 0 && (mnl_attr_get_len(f) & 3)) {
+		static const uint8_t zero[4];
+
+		r = append(ctx, buf, buf_len, limit, zero, 4 - (mnl_attr_get_len(f) & 3));
+	}
+	return r;
+}
+
+struct snap_ctx {
+	uint32_t *ids;
+	size_t n;
+	bool bad;
+};
+
+static int snap_cb(const struct nlattr *attr, void *data)
+{
+	struct snap_ctx *s = data;
+	struct attr_tab t;
+	uint32_t id;
+
+	if (mnl_attr_get_type(attr) != FW_DEVLINK_ATTR_REGION_SNAPSHOT)
+		return MNL_CB_OK;
+	if (!is_nest(attr) || tab_nested(&t, attr) < 0 ||
+	    !get_u32(t.a[FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID], &id) ||
+	    s->n >= FW_LIMIT_DEVLINK_SNAPSHOTS) {
+		s->bad = true;
+		return MNL_CB_ERROR;
+	}
+	s->ids[s->n++] = id;
+	return MNL_CB_OK;
+}
+
+int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
+			    struct fw_devlink_region *ret)
+{
+	struct attr_tab t;
+	struct fw_devlink_region reg;
+	struct snap_ctx s = { 0 };
+	const struct nlattr *snaps;
+
+	memset(&reg, 0, sizeof(reg));
+	if (tab_parse(&t, attrs, len) < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in a region message");
+	if (!get_str(t.a[FW_DEVLINK_ATTR_REGION_NAME], reg.name, sizeof(reg.name)) ||
+	    !get_u64(t.a[FW_DEVLINK_ATTR_REGION_SIZE], &reg.size))
+		return fw_error(ctx, -EBADMSG, "devlink: region message without a valid name and size");
+	snaps = t.a[FW_DEVLINK_ATTR_REGION_SNAPSHOTS];
+	if (snaps) {
+		if (!is_nest(snaps))
+			return fw_error(ctx, -EBADMSG, "devlink: region '%s': snapshots are not a nest", reg.name);
+		s.ids = calloc(FW_LIMIT_DEVLINK_SNAPSHOTS, sizeof(*s.ids));
+		if (!s.ids)
+			return fw_error(ctx, -ENOMEM, "devlink: out of memory");
+		if (mnl_attr_parse_nested(snaps, snap_cb, &s) == MNL_CB_ERROR || s.bad) {
+			free(s.ids);
+			return fw_error(ctx, -EBADMSG,
+					"devlink: region '%s': malformed snapshot list (or more than FW_LIMIT_DEVLINK_SNAPSHOTS)",
+					reg.name);
+		}
+	}
+	reg.snapshots = s.ids;
+	reg.nsnapshots = s.n;
+	*ret = reg;
+	return 0;
+}
+
+struct chunk_ctx {
+	struct fw_ctx *ctx;
+	uint8_t *image;
+	size_t size, high;
+	int err;
+};
+
+static int chunk_cb(const struct nlattr *attr, void *data)
+{
+	struct chunk_ctx *c = data;
+	struct attr_tab t;
+	uint64_t addr;
+	size_t n;
+
+	if (mnl_attr_get_type(attr) != FW_DEVLINK_ATTR_REGION_CHUNK)
+		return MNL_CB_OK;
+	if (!is_nest(attr) || tab_nested(&t, attr) < 0 || !t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA] ||
+	    !get_u64(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_ADDR], &addr)) {
+		c->err = fw_error(c->ctx, -EBADMSG, "devlink: malformed region chunk");
+		return MNL_CB_ERROR;
+	}
+	n = mnl_attr_get_payload_len(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA]);
+	if (addr > c->size || n > c->size - addr) {
+		c->err = fw_error(c->ctx, -EBADMSG,
+				  "devlink: region chunk at 0x%llx (%zu bytes) runs past the region size %zu",
+				  (unsigned long long)addr, n, c->size);
+		return MNL_CB_ERROR;
+	}
+	memcpy(c->image + addr, mnl_attr_get_payload(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA]), n);
+	if (addr + n > c->high)
+		c->high = addr + n;
+	return MNL_CB_OK;
+}
+
+int fw_devlink_parse_chunks(struct fw_ctx *ctx, const void *attrs, size_t len,
+			    uint8_t *image, size_t size, size_t *ret_high)
+{
+	struct attr_tab t;
+	struct chunk_ctx c = { .ctx = ctx, .image = image, .size = size, .high = *ret_high };
+
+	if (tab_parse(&t, attrs, len) < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in a region read reply");
+	if (!is_nest(t.a[FW_DEVLINK_ATTR_REGION_CHUNKS]))
+		return fw_error(ctx, -EBADMSG, "devlink: region read reply without chunks");
+	if (mnl_attr_parse_nested(t.a[FW_DEVLINK_ATTR_REGION_CHUNKS], chunk_cb, &c) == MNL_CB_ERROR)
+		return c.err ? c.err : fw_error(ctx, -EBADMSG, "devlink: malformed region chunks");
+	*ret_high = c.high;
+	return 0;
+}
+
+/* --- the socket side --- */
+
+static int transact(struct fw_devlink *dl, struct fw_devlink_req *req,
+		    int (*cb)(void *userdata, const void *attrs, size_t len), void *userdata)
+{
+	ssize_t n;
+	int r;
+
+	req->seq = ++dl->seq;
+	r = fw_devlink_build(dl->ctx, req, dl->tx, sizeof(dl->tx));
+	if (r < 0)
+		return r;
+	if (mnl_socket_sendto(dl->nl, dl->tx, (size_t)r) < 0)
+		return fw_kernel_error(dl->ctx, -errno, "devlink", "send", "genetlink");
+	for (;;) {
+		if (fw_ctx_cancelled(dl->ctx))
+			return fw_error(dl->ctx, -EINTR, "devlink: interrupted");
+		n = mnl_socket_recvfrom(dl->nl, dl->rx, RX_SIZE);
+		if (n < 0)
+			return fw_kernel_error(dl->ctx, -errno, "devlink", "receive", "genetlink");
+		/* A kernel error comes back from the walk as a bare errno with
+		 * no message: clear first so it can be told apart. */
+		fw_ctx_clear_error(dl->ctx);
+		r = fw_devlink_walk(dl->ctx, dl->rx, (size_t)n, req->seq, cb, userdata);
+		if (r < 0) {
+			if (fw_ctx_errcode(dl->ctx) == 0)
+				return fw_kernel_error(dl->ctx, r, "devlink", "request",
+						       req->dev ? req->dev : "devlink");
+			return r;
+		}
+		if (r == 1)
+			return 0;
+	}
+}
+
+static int family_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct fw_devlink *dl = userdata;
+	struct attr_tab t;
+
+	if (tab_parse(&t, attrs, len) < 0 || !t.a[CTRL_ATTR_FAMILY_ID] ||
+	    mnl_attr_validate(t.a[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)
+		return fw_error(dl->ctx, -EBADMSG, "devlink: malformed generic netlink family reply");
+	dl->family = mnl_attr_get_u16(t.a[CTRL_ATTR_FAMILY_ID]);
+	return 0;
+}
+
+int fw_devlink_open(struct fw_ctx *ctx, struct fw_devlink **ret)
+{
+	struct fw_devlink *dl;
+	struct fw_devlink_req req = { .family = GENL_ID_CTRL, .cmd = CTRL_CMD_GETFAMILY };
+	int r;
+
+	dl = calloc(1, sizeof(*dl));
+	if (!dl)
+		return fw_error(ctx, -ENOMEM, "devlink: out of memory");
+	dl->ctx = ctx;
+	dl->seq = (uint32_t)time(NULL);
+	dl->rx = malloc(RX_SIZE);
+	if (!dl->rx) {
+		r = fw_error(ctx, -ENOMEM, "devlink: out of memory");
+		goto err;
+	}
+	dl->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!dl->nl) {
+		r = fw_kernel_error(ctx, -errno, "devlink", "socket", "NETLINK_GENERIC");
+		goto err;
+	}
+	if (mnl_socket_bind(dl->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = fw_kernel_error(ctx, -errno, "devlink", "bind", "NETLINK_GENERIC");
+		goto err;
+	}
+	dl->portid = mnl_socket_get_portid(dl->nl);
+	r = transact(dl, &req, family_cb, dl);
+	if (r == -ENOENT) {
+		r = fw_error(ctx, -ENOENT,
+			     "devlink: the kernel has no 'devlink' generic netlink family (built without CONFIG_NET_DEVLINK?)");
+		goto err;
+	}
+	if (r < 0)
+		goto err;
+	if (!dl->family) {
+		r = fw_error(ctx, -EBADMSG, "devlink: no family id in the controller's reply");
+		goto err;
+	}
+	*ret = dl;
+	return 0;
+err:
+	fw_devlink_close(dl);
+	return r;
+}
+
+void fw_devlink_close(struct fw_devlink *dl)
+{
+	if (!dl)
+		return;
+	if (dl->nl)
+		mnl_socket_close(dl->nl);
+	free(dl->rx);
+	free(dl);
+}
+
+void fw_devlink_free_names(char **names, size_t n)
+{
+	if (!names)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+struct dev_list {
+	struct fw_ctx *ctx;
+	char **names;
+	size_t n;
+};
+
+static int dev_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct dev_list *l = userdata;
+	char bus[64], dev[64], *s, **nn;
+	int r;
+
+	r = fw_devlink_parse_dev(l->ctx, attrs, len, bus, sizeof(bus), dev, sizeof(dev));
+	if (r < 0)
+		return r;
+	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
+		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS devices");
+	nn = realloc(l->names, (l->n + 1) * sizeof(*nn));
+	if (!nn)
+		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
+	l->names = nn;
+	s = malloc(strlen(bus) + strlen(dev) + 2);
+	if (!s)
+		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
+	strcpy(s, bus);
+	strcat(s, "/");
+	strcat(s, dev);
+	l->names[l->n++] = s;
+	return 0;
+}
+
+int fw_devlink_dev_list(struct fw_devlink *dl, char ***ret_names, size_t *ret_n)
+{
+	struct fw_devlink_req req = { .family = dl->family, .cmd = FW_DEVLINK_CMD_GET, .dump = true };
+	struct dev_list l = { .ctx = dl->ctx };
+	int r;
+
+	r = transact(dl, &req, dev_cb, &l);
+	if (r < 0) {
+		fw_devlink_free_names(l.names, l.n);
+		return r;
+	}
+	*ret_names = l.names;
+	*ret_n = l.n;
+	return 0;
+}
+
+/* Does a message belong to bus/dev (and not to one of its ports)? */
+static bool msg_is_for(const void *attrs, size_t len, const char *bus, const char *dev)
+{
+	struct attr_tab t;
+	char b[64], d[64];
+
+	if (tab_parse(&t, attrs, len) < 0)
+		return false;
+	if (t.a[FW_DEVLINK_ATTR_PORT_INDEX])
+		return false;
+	return get_str(t.a[FW_DEVLINK_ATTR_BUS_NAME], b, sizeof(b)) &&
+	       get_str(t.a[FW_DEVLINK_ATTR_DEV_NAME], d, sizeof(d)) && strcmp(b, bus) == 0 &&
+	       strcmp(d, dev) == 0;
+}
+
+struct rep_list {
+	struct fw_ctx *ctx;
+	const char *bus, *dev;
+	struct fw_devlink_reporter *v;
+	size_t n;
+};
+
+static int rep_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct rep_list *l = userdata;
+	struct fw_devlink_reporter *nv;
+	int r;
+
+	if (!msg_is_for(attrs, len, l->bus, l->dev))
+		return 0;
+	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
+		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS reporters");
+	nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+	if (!nv)
+		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
+	l->v = nv;
+	r = fw_devlink_parse_reporter(l->ctx, attrs, len, &l->v[l->n]);
+	if (r < 0)
+		return r;
+	l->n++;
+	return 0;
+}
+
+int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
+			 struct fw_devlink_reporter **ret, size_t *ret_n)
+{
+	/* Dump all and filter: older kernels ignore a device filter on dumps. */
+	struct fw_devlink_req req = { .family = dl->family,
+				      .cmd = FW_DEVLINK_CMD_HEALTH_REPORTER_GET, .dump = true,
+				      .bus = bus, .dev = dev };
+	struct rep_list l = { .ctx = dl->ctx, .bus = bus, .dev = dev };
+	int r;
+
+	r = transact(dl, &req, rep_cb, &l);
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+struct fmsg_acc {
+	struct fw_ctx *ctx;
+	uint8_t *buf;
+	size_t len;
+};
+
+static int fmsg_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct fmsg_acc *a = userdata;
+
+	return fw_devlink_parse_fmsg(a->ctx, attrs, len, &a->buf, &a->len, FW_LIMIT_NETLINK_REPLY);
+}
+
+static int fmsg_request(struct fw_devlink *dl, uint8_t cmd, bool dump, const char *bus,
+			const char *dev, const char *reporter, void **ret_data, size_t *ret_len)
+{
+	struct fw_devlink_req req = { .family = dl->family, .cmd = cmd, .dump = dump,
+				      .bus = bus, .dev = dev, .reporter = reporter };
+	struct fmsg_acc a = { .ctx = dl->ctx };
+	int r;
+
+	r = transact(dl, &req, fmsg_cb, &a);
+	if (r < 0) {
+		free(a.buf);
+		return fw_error_prefix(dl->ctx, r, "health reporter '%s' of '%s/%s'", reporter, bus, dev);
+	}
+	if (!a.buf) {
+		a.buf = malloc(1);
+		if (!a.buf)
+			return fw_error(dl->ctx, -ENOMEM, "devlink: out of memory");
+	}
+	*ret_data = a.buf;
+	*ret_len = a.len;
+	return 0;
+}
+
+int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
+			const char *reporter, void **ret_data, size_t *ret_len)
+{
+	return fmsg_request(dl, FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE, false, bus, dev, reporter,
+			    ret_data, ret_len);
+}
+
+int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
+			const char *reporter, void **ret_data, size_t *ret_len)
+{
+	struct fw_devlink_reporter *v;
+	size_t n;
+	bool found = false, stored = false;
+	int r;
+
+	r = fw_devlink_reporters(dl, bus, dev, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, reporter) == 0) {
+			found = true;
+			stored = v[i].has_dump;
+		}
+	}
+	free(v);
+	if (!found)
+		return fw_error(dl->ctx, -ENOENT, "devlink: '%s/%s' has no health reporter '%s'", bus, dev,
+				reporter);
+	/* Without a stored dump the kernel's DUMP_GET would take a new one. */
+	if (!stored)
+		return fw_error(dl->ctx, -ENOENT,
+				"devlink: health reporter '%s' of '%s/%s': no stored dump, skipping (fwbox never triggers one)",
+				reporter, bus, dev);
+	return fmsg_request(dl, FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET, true, bus, dev, reporter,
+			    ret_data, ret_len);
+}
+
+void fw_devlink_free_regions(struct fw_devlink_region *r, size_t n)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(r[i].snapshots);
+	free(r);
+}
+
+struct reg_list {
+	struct fw_ctx *ctx;
+	const char *bus, *dev;
+	struct fw_devlink_region *v;
+	size_t n;
+};
+
+static int reg_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct reg_list *l = userdata;
+	struct fw_devlink_region *nv;
+	int r;
+
+	if (!msg_is_for(attrs, len, l->bus, l->dev))
+		return 0;
+	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
+		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS regions");
+	nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+	if (!nv)
+		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
+	l->v = nv;
+	r = fw_devlink_parse_region(l->ctx, attrs, len, &l->v[l->n]);
+	if (r < 0)
+		return r;
+	l->n++;
+	return 0;
+}
+
+int fw_devlink_regions(struct fw_devlink *dl, const char *bus, const char *dev,
+		       struct fw_devlink_region **ret, size_t *ret_n)
+{
+	struct fw_devlink_req req = { .family = dl->family, .cmd = FW_DEVLINK_CMD_REGION_GET,
+				      .dump = true, .bus = bus, .dev = dev };
+	struct reg_list l = { .ctx = dl->ctx, .bus = bus, .dev = dev };
+	int r;
+
+	r = transact(dl, &req, reg_cb, &l);
+	if (r < 0) {
+		fw_devlink_free_regions(l.v, l.n);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+struct read_acc {
+	struct fw_ctx *ctx;
+	uint8_t *image;
+	size_t size, high;
+};
+
+static int read_cb(void *userdata, const void *attrs, size_t len)
+{
+	struct read_acc *a = userdata;
+
+	return fw_devlink_parse_chunks(a->ctx, attrs, len, a->image, a->size, &a->high);
+}
+
+int fw_devlink_region_read(struct fw_devlink *dl, const char *bus, const char *dev,
+			   const char *region, uint32_t snapshot_id, void **ret_data, size_t *ret_len)
+{
+	struct fw_devlink_region *v;
+	struct fw_devlink_req req = { .family = dl->family, .cmd = FW_DEVLINK_CMD_REGION_READ,
+				      .dump = true, .bus = bus, .dev = dev, .region = region,
+				      .has_snapshot = true, .snapshot_id = snapshot_id };
+	struct read_acc a = { .ctx = dl->ctx };
+	bool found = false, snap = false;
+	size_t n;
+	int r;
+
+	r = fw_devlink_regions(dl, bus, dev, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, region) != 0)
+			continue;
+		found = true;
+		a.size = v[i].size;
+		for (size_t j = 0; j < v[i].nsnapshots; j++)
+			snap |= v[i].snapshots[j] == snapshot_id;
+	}
+	fw_devlink_free_regions(v, n);
+	if (!found)
+		return fw_error(dl->ctx, -ENOENT, "devlink: '%s/%s' has no region '%s'", bus, dev, region);
+	/* Only existing snapshots are read: taking one (REGION_NEW) changes state. */
+	if (!snap)
+		return fw_error(dl->ctx, -ENOENT,
+				"devlink: region '%s' of '%s/%s' has no snapshot %u, skipping (fwbox never takes one)",
+				region, bus, dev, snapshot_id);
+	if (a.size > FW_LIMIT_NETLINK_REPLY)
+		return fw_error(dl->ctx, -EOVERFLOW,
+				"devlink: region '%s' is %zu bytes, over FW_LIMIT_NETLINK_REPLY", region, a.size);
+	a.image = calloc(1, a.size ? a.size : 1);
+	if (!a.image)
+		return fw_error(dl->ctx, -ENOMEM, "devlink: out of memory");
+	r = transact(dl, &req, read_cb, &a);
+	if (r < 0) {
+		free(a.image);
+		return fw_error_prefix(dl->ctx, r, "region '%s' snapshot %u", region, snapshot_id);
+	}
+	*ret_data = a.image;
+	*ret_len = a.high;
+	return 0;
+}

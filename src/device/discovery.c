@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * discovery: walk sysfs (under a sysroot) for ConnectX functions and the
+ * kernel interfaces each one offers.  Read-only: nothing here opens a
+ * device node or a socket.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pci/pci.h>
+
+#include "device/discovery.h"
+#include "device/transports.h"
+
+static const char *const iface_names[FW_IFACE_COUNT] = {
+	"mlx5ctl", "fwctl", "devlink", "tracefs",
+};
+
+const char *fw_iface_name(unsigned bit)
+{
+	for (unsigned i = 0; i < FW_IFACE_COUNT; i++)
+		if (bit == (1u << i))
+			return iface_names[i];
+	return NULL;
+}
+
+/* Read a small sysfs attribute ("0x15b3\n") as a hex number. */
+static int read_hex_attr(const char *dir, const char *name, uint16_t *ret)
+{
+	char path[PATH_MAX], buf[32], *end;
+	FILE *f;
+	size_t n;
+	unsigned long v;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (errno || end == buf || v > 0xffff || (*end && *end != '\n'))
+		return -EBADMSG;
+	*ret = (uint16_t)v;
+	return 0;
+}
+
+static bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* Copy src into a fixed field, refusing (not truncating) what does not fit. */
+static bool copy_field(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+static void pci_silent(char *msg, ...)
+{
+	(void)msg;
+}
+
+/* libpci's error hook must not return; only allocation failure calls it
+ * during name lookups, and then there is nothing better to do. */
+static __attribute__((noreturn)) void pci_fatal(char *msg, ...)
+{
+	(void)msg;
+	abort();
+}
+
+static void lookup_model(const char *sysroot, struct fw_pci_function *fn)
+{
+	struct pci_access *pacc;
+	char *ids = fw_sysroot_path(sysroot, "/usr/share/misc/pci.ids");
+	char buf[sizeof(fn->model)];
+	const char *name = NULL;
+
+	pacc = pci_alloc();
+	if (pacc) {
+		pacc->warning = pci_silent;
+		pacc->debug = pci_silent;
+		pacc->error = pci_fatal;
+		if (ids && sysroot && *sysroot && path_exists(ids))
+			pci_set_name_list_path(pacc, ids, 0);
+		name = pci_lookup_name(pacc, buf, sizeof(buf),
+				       PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+				       fn->vendor_id, fn->device_id);
+	}
+	if (name)
+		snprintf(fn->model, sizeof(fn->model), "%s", name);
+	else
+		snprintf(fn->model, sizeof(fn->model), "device %04x:%04x", fn->vendor_id,
+			 fn->device_id);
+	if (pacc)
+		pci_cleanup(pacc);
+	free(ids);
+}
+
+static void find_mlx5ctl(const char *sysroot, const char *devdir, struct fw_pci_function *fn)
+{
+	DIR *d = opendir(devdir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char misc[PATH_MAX], node[sizeof(fn->mlx5ctl_node)], *real;
+
+		if (strncmp(de->d_name, "mlx5_core.ctl.", 14) != 0)
+			continue;
+		if (snprintf(node, sizeof(node), "/dev/mlx5ctl-%s", de->d_name) >= (int)sizeof(node))
+			continue;
+		if (snprintf(misc, sizeof(misc), "%s/%s/misc/mlx5ctl-%s", devdir, de->d_name,
+			     de->d_name) >= (int)sizeof(misc))
+			continue;
+		real = fw_sysroot_path(sysroot, node);
+		if (path_exists(misc) || (real && path_exists(real))) {
+			copy_field(fn->mlx5ctl_node, sizeof(fn->mlx5ctl_node), node);
+			fn->interfaces |= FW_IFACE_MLX5CTL;
+		}
+		free(real);
+		if (fn->interfaces & FW_IFACE_MLX5CTL)
+			break;
+	}
+	closedir(d);
+}
+
+static void find_fwctl(const char *sysroot, const char *devreal, struct fw_pci_function *fn)
+{
+	char *cls = fw_sysroot_path(sysroot, "/sys/class/fwctl");
+	DIR *d = cls ? opendir(cls) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char link[PATH_MAX], real[PATH_MAX];
+
+		if (strncmp(de->d_name, "fwctl", 5) != 0)
+			continue;
+		if (snprintf(link, sizeof(link), "%s/%s/device", cls, de->d_name) >= (int)sizeof(link))
+			continue;
+		if (!realpath(link, real) || strcmp(real, devreal) != 0)
+			continue;
+		if (snprintf(fn->fwctl_node, sizeof(fn->fwctl_node), "/dev/fwctl/%s", de->d_name) >=
+		    (int)sizeof(fn->fwctl_node)) {
+			fn->fwctl_node[0] = '\0';
+			continue;
+		}
+		fn->interfaces |= FW_IFACE_FWCTL;
+		break;
+	}
+	if (d)
+		closedir(d);
+	free(cls);
+}
+
+static void find_tracefs(const char *sysroot, struct fw_pci_function *fn)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char rel[128], *p;
+		bool ok;
+
+		snprintf(rel, sizeof(rel), "%s/events/mlx5/mlx5_fw", dirs[i]);
+		p = fw_sysroot_path(sysroot, rel);
+		ok = p && path_exists(p);
+		free(p);
+		if (ok) {
+			copy_field(fn->tracefs_dir, sizeof(fn->tracefs_dir), dirs[i]);
+			fn->interfaces |= FW_IFACE_TRACEFS;
+			return;
+		}
+	}
+}
+
+/*
+ * Fill fn for one entry of /sys/bus/pci/devices.  Returns 1 for a
+ * ConnectX, 0 for another vendor, negative for an unreadable entry.
+ */
+static int probe_function(const char *sysroot, const char *busdir, const char *name,
+			  struct fw_pci_function *fn)
+{
+	char link[PATH_MAX], real[PATH_MAX], drv[PATH_MAX];
+	ssize_t n;
+	int r;
+
+	memset(fn, 0, sizeof(*fn));
+	if (!copy_field(fn->pci, sizeof(fn->pci), name))
+		return -ENAMETOOLONG;
+	if (snprintf(link, sizeof(link), "%s/%s", busdir, name) >= (int)sizeof(link))
+		return -ENAMETOOLONG;
+	if (!realpath(link, real))
+		return -errno;
+	r = read_hex_attr(real, "vendor", &fn->vendor_id);
+	if (r < 0)
+		return r;
+	if (fn->vendor_id != FW_PCI_VENDOR_MELLANOX)
+		return 0;
+	r = read_hex_attr(real, "device", &fn->device_id);
+	if (r < 0)
+		return r;
+	/* Subsystem IDs are informative; a tree without them still lists. */
+	read_hex_attr(real, "subsystem_vendor", &fn->subsys_vendor_id);
+	read_hex_attr(real, "subsystem_device", &fn->subsys_device_id);
+
+	if (snprintf(link, sizeof(link), "%s/driver", real) >= (int)sizeof(link))
+		return -ENAMETOOLONG;
+	n = readlink(link, drv, sizeof(drv) - 1);
+	if (n > 0) {
+		const char *base;
+
+		drv[n] = '\0';
+		base = strrchr(drv, '/');
+		copy_field(fn->driver, sizeof(fn->driver), base ? base + 1 : drv);
+	}
+	lookup_model(sysroot, fn);
+	find_mlx5ctl(sysroot, real, fn);
+	find_fwctl(sysroot, real, fn);
+	if (strcmp(fn->driver, "mlx5_core") == 0) {
+		fn->interfaces |= FW_IFACE_DEVLINK;
+		find_tracefs(sysroot, fn);
+	}
+	return 1;
+}
+
+static int cmp_fn(const void *a, const void *b)
+{
+	return strcmp(((const struct fw_pci_function *)a)->pci,
+		      ((const struct fw_pci_function *)b)->pci);
+}
+
+int fw_discover(struct fw_ctx *ctx, const char *sysroot, struct fw_pci_function **ret,
+		size_t *ret_n)
+{
+	struct fw_pci_function *list = NULL;
+	size_t n = 0, cap = 0;
+	char *busdir;
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	busdir = fw_sysroot_path(sysroot, "/sys/bus/pci/devices");
+	if (!busdir)
+		return fw_error(ctx, -ENOMEM, "discovery: out of memory");
+	d = opendir(busdir);
+	if (!d) {
+		/* No PCI bus in the tree (a container, an empty capture):
+		 * nothing to list, which is not an error. */
+		if (errno == ENOENT)
+			goto done;
+		r = fw_error(ctx, -errno, "discovery: cannot read '%s': %m", busdir);
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		struct fw_pci_function fn;
+
+		if (de->d_name[0] == '.')
+			continue;
+		r = probe_function(sysroot, busdir, de->d_name, &fn);
+		if (r < 0) {
+			char eb[64];
+
+			fw_log(ctx, FW_LOG_WARNING, "PCI function '%s': %s, skipping", de->d_name,
+			       fw_strerror(r, eb, sizeof(eb)));
+			continue;
+		}
+		if (r == 0)
+			continue;
+		if (n == cap) {
+			struct fw_pci_function *nl;
+
+			cap = cap ? cap * 2 : 8;
+			nl = realloc(list, cap * sizeof(*list));
+			if (!nl) {
+				r = fw_error(ctx, -ENOMEM, "discovery: out of memory");
+				closedir(d);
+				goto out;
+			}
+			list = nl;
+		}
+		list[n++] = fn;
+	}
+	closedir(d);
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_fn);
+done:
+	*ret = list;
+	*ret_n = n;
+	list = NULL;
+	r = 0;
+out:
+	free(list);
+	free(busdir);
+	return r;
+}
+
+void fw_discover_free(struct fw_pci_function *f)
+{
+	free(f);
+}
+
+int fw_discover_one(struct fw_ctx *ctx, const char *sysroot, const char *pci,
+		    struct fw_pci_function *ret)
+{
+	struct fw_pci_function *list;
+	char full[32];
+	size_t n;
+	int r;
+
+	/* Accept the short form "08:00.0" for domain 0000, as lspci prints it. */
+	if (strlen(pci) == 7)
+		snprintf(full, sizeof(full), "0000:%s", pci);
+	else
+		snprintf(full, sizeof(full), "%s", pci);
+	r = fw_discover(ctx, sysroot, &list, &n);
+	if (r < 0)
+		return r;
+	r = fw_error(ctx, -ENOENT,
+		     "PCI function '%s': no ConnectX (vendor 0x15b3) function with that address in sysfs; run 'fwbox devices' to list them",
+		     pci);
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(list[i].pci, full) == 0) {
+			*ret = list[i];
+			fw_ctx_clear_error(ctx);
+			r = 0;
+			break;
+		}
+	}
+	fw_discover_free(list);
+	return r;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * transports: the kernel interfaces to a ConnectX function, one object per
+ * interface, and the combined "kernel device" that fw_transport_select()
+ * hands to the device object.  Private to src/device/ (not in fwbox.h).
+ *
+ *  - mlx5ctl: /dev/mlx5ctl-mlx5_core.ctl.N, V4 ioctl ABI (uapi-mlx5ctl.h).
+ *  - fwctl:   /dev/fwctl/fwctlN, FWCTL_INFO + FWCTL_RPC, scope
+ *             DEBUG_READ_ONLY only (uapi-fwctl.h).
+ *  - devlink: generic netlink through libmnl; health reporters, diagnose,
+ *             dumps already stored, region snapshots already taken.  It
+ *             never sends a command that changes state (no DUMP_CLEAR, no
+ *             RECOVER, no REGION_NEW, no TEST, no SET).
+ *  - tracefs: the kernel's decoded mlx5_fw tracepoint lines for one device;
+ *             reads only, never changes tracing settings.
+ *
+ * Every raw RPC is reached only through fw_device_cmd() (the allowlist gate
+ * in device.c): these functions do not check the allowlist themselves.
+ *
+ * Kernel errors are turned into messages that say what to do by
+ * fw_kernel_error().
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/device-internal.h"
+
+/*
+ * Record a message for a failed system call on a kernel interface: what
+ * failed ("open", "FWCTL_RPC"), on which node, and what to do about err
+ * (a negative errno).  iface is "mlx5ctl", "fwctl", "devlink" or "tracefs"
+ * (some errnos mean different things per interface).  Returns err.
+ */
+int fw_kernel_error(struct fw_ctx *ctx, int err, const char *iface, const char *what,
+		    const char *path);
+
+/* Join sysroot ("" or NULL = "/") and an absolute path into a malloc'd
+ * string, or NULL on allocation failure. */
+char *fw_sysroot_path(const char *sysroot, const char *path);
+
+/* --- mlx5ctl --- */
+struct fw_mlx5ctl;
+struct fw_mlx5ctl_ident {
+	uint16_t uid;
+	uint32_t uctx_cap, dev_uctx_cap, ucap;
+};
+int fw_mlx5ctl_open(struct fw_ctx *ctx, const char *path, struct fw_mlx5ctl **ret);
+void fw_mlx5ctl_close(struct fw_mlx5ctl *m);
+/* MLX5CTL_IOCTL_INFO (done once at open; cached). */
+int fw_mlx5ctl_ident(struct fw_mlx5ctl *m, struct fw_mlx5ctl_ident *ret);
+/* MLX5CTL_IOCTL_CMDRPC: 16 <= inlen, outlen <= 256 KiB. */
+int fw_mlx5ctl_rpc(struct fw_mlx5ctl *m, const void *in, size_t inlen, void *out, size_t outlen);
+int fw_mlx5ctl_umem_reg(struct fw_mlx5ctl *m, void *addr, size_t len, uint32_t *ret_id);
+int fw_mlx5ctl_umem_unreg(struct fw_mlx5ctl *m, uint32_t id);
+
+/* --- fwctl --- */
+struct fw_fwctl;
+int fw_fwctl_open(struct fw_ctx *ctx, const char *path, struct fw_fwctl **ret);
+void fw_fwctl_close(struct fw_fwctl *f);
+/* UID and uctx_caps from FWCTL_INFO (done once at open; cached). */
+void fw_fwctl_ident(const struct fw_fwctl *f, uint32_t *ret_uid, uint32_t *ret_uctx_caps);
+/* FWCTL_RPC with scope DEBUG_READ_ONLY: 16 <= inlen, outlen <= 2 MiB. */
+int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, size_t outlen);
+
+/* --- devlink (generic netlink) --- */
+
+/* Attribute and command numbers (include/uapi/linux/devlink.h, via the
+ * reference sections 5.4 and 6). */
+enum {
+	FW_DEVLINK_CMD_GET = 1,
+	FW_DEVLINK_CMD_REGION_GET = 42,
+	FW_DEVLINK_CMD_REGION_READ = 46,
+	FW_DEVLINK_CMD_HEALTH_REPORTER_GET = 52,
+	FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE = 55,
+	FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET = 56,
+};
+enum {
+	FW_DEVLINK_ATTR_BUS_NAME = 1,
+	FW_DEVLINK_ATTR_DEV_NAME = 2,
+	FW_DEVLINK_ATTR_REGION_NAME = 88,
+	FW_DEVLINK_ATTR_REGION_SIZE = 89,
+	FW_DEVLINK_ATTR_REGION_SNAPSHOTS = 90,
+	FW_DEVLINK_ATTR_REGION_SNAPSHOT = 91,
+	FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID = 92,
+	FW_DEVLINK_ATTR_REGION_CHUNKS = 93,
+	FW_DEVLINK_ATTR_REGION_CHUNK = 94,
+	FW_DEVLINK_ATTR_REGION_CHUNK_DATA = 95,
+	FW_DEVLINK_ATTR_REGION_CHUNK_ADDR = 96,
+	FW_DEVLINK_ATTR_REGION_CHUNK_LEN = 97,
+	FW_DEVLINK_ATTR_FMSG = 106,
+	FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START = 107,
+	FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START = 108,
+	FW_DEVLINK_ATTR_FMSG_ARR_NEST_START = 109,
+	FW_DEVLINK_ATTR_FMSG_NEST_END = 110,
+	FW_DEVLINK_ATTR_FMSG_OBJ_NAME = 111,
+	FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE = 112,
+	FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA = 113,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER = 114,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_NAME = 115,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_STATE = 116,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT = 117,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT = 118,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS = 119,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD = 120,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER = 121,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS = 137,
+	FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP = 141,
+};
+
+struct fw_devlink_reporter {
+	char name[64];
+	uint8_t state;                 /* 0 healthy, 1 error */
+	uint64_t error_count;
+	uint64_t recover_count;
+	bool has_dump;                 /* DUMP_TS present: a dump is stored */
+	uint64_t dump_ts_ms;           /* jiffies-derived ms (DUMP_TS) */
+	uint64_t dump_ts_ns;           /* CLOCK_REALTIME ns (DUMP_TS_NS) or 0 */
+	uint64_t grace_period_ms;
+	bool auto_recover;
+	bool auto_dump;
+};
+
+struct fw_devlink_region {
+	char name[64];
+	uint64_t size;
+	uint32_t *snapshots;           /* existing snapshot ids */
+	size_t nsnapshots;
+};
+
+struct fw_devlink;
+/* Open a generic netlink socket and resolve the "devlink" family. */
+int fw_devlink_open(struct fw_ctx *ctx, struct fw_devlink **ret);
+void fw_devlink_close(struct fw_devlink *dl);
+/* "pci/0000:08:00.0" handles, malloc'd array of malloc'd strings. */
+int fw_devlink_dev_list(struct fw_devlink *dl, char ***ret_names, size_t *ret_n);
+void fw_devlink_free_names(char **names, size_t n);
+int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
+			 struct fw_devlink_reporter **ret, size_t *ret_n);
+/* The DEVLINK_ATTR_FMSG nests of every reply message, whole (attribute
+ * header included) and back to back, malloc'd: a netlink attribute stream
+ * of FMSG nests holding the items.  The same bytes emu_reporter_diagnose()
+ * and emu_reporter_dump() return, so one fmsg decoder serves both. */
+int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
+			const char *reporter, void **ret_data, size_t *ret_len);
+/* Read a dump the kernel already stored; -ENOENT "no stored dump" when the
+ * reporter has none.  Never clears it and never triggers a new one. */
+int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
+			const char *reporter, void **ret_data, size_t *ret_len);
+int fw_devlink_regions(struct fw_devlink *dl, const char *bus, const char *dev,
+		       struct fw_devlink_region **ret, size_t *ret_n);
+void fw_devlink_free_regions(struct fw_devlink_region *r, size_t n);
+/* Read an existing snapshot of a region (chunks reassembled by address). */
+int fw_devlink_region_read(struct fw_devlink *dl, const char *bus, const char *dev,
+			   const char *region, uint32_t snapshot_id,
+			   void **ret_data, size_t *ret_len);
+
+/*
+ * The pure halves of devlink, exposed for tests and fuzzing: build a request
+ * into buf (at least FW_DEVLINK_MSG_MIN bytes) and parse one reply message.
+ */
+#define FW_DEVLINK_MSG_MIN 1024u
+struct fw_devlink_req {
+	uint16_t family;
+	uint8_t cmd;
+	bool dump;                     /* NLM_F_DUMP */
+	uint32_t seq;
+	const char *bus, *dev;         /* NULL: not sent */
+	const char *reporter;          /* HEALTH_REPORTER_NAME */
+	const char *region;            /* REGION_NAME */
+	bool has_snapshot;
+	uint32_t snapshot_id;
+};
+/* Returns the message length, or a negative errno. */
+int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void *buf, size_t size);
+/* Parse the attributes of one genetlink message payload (after genlmsghdr). */
+int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
+			      struct fw_devlink_reporter *ret);
+int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
+			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size);
+/* Append the message's FMSG nest, whole, to *buf (growing, bounded by limit). */
+int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
+			  uint8_t **buf, size_t *buf_len, size_t limit);
+int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
+			    struct fw_devlink_region *ret);
+/* Copy every chunk of a REGION_READ reply into image (size bytes). */
+int fw_devlink_parse_chunks(struct fw_ctx *ctx, const void *attrs, size_t len,
+			    uint8_t *image, size_t size, size_t *ret_high);
+/* Walk a whole receive buffer (several netlink messages), checking seq,
+ * errors and DONE; calls cb for each genetlink payload.  Returns 1 when DONE
+ * (or a non-multipart reply) was seen, 0 when more data is expected. */
+int fw_devlink_walk(struct fw_ctx *ctx, const void *buf, size_t len, uint32_t seq,
+		    int (*cb)(void *userdata, const void *attrs, size_t len), void *userdata);
+
+/* --- tracefs --- */
+
+/* The tracefs folder under sysroot (/sys/kernel/tracing, else
+ * /sys/kernel/debug/tracing) that has events/mlx5/mlx5_fw, malloc'd. */
+int fw_tracefs_find(struct fw_ctx *ctx, const char *sysroot, char **ret_dir);
+/*
+ * Lines of the mlx5_fw tracepoint for one PCI device, kept whole
+ * (task, cpu, flags, time, "mlx5_fw: <pci> ...").  Reads the
+ * `trace` file (a snapshot; seconds == 0) or trace_pipe for `seconds`
+ * (consuming: what we read is gone for other readers).  Never writes to
+ * tracefs.  Result is malloc'd NUL-terminated text, one line per event.
+ */
+int fw_tracefs_read(struct fw_ctx *ctx, const char *dir, const char *pci, unsigned seconds,
+		    char **ret_text, size_t *ret_len);
+/* Filter: keep the mlx5_fw lines of pci from a tracefs text; pure, fuzzed. */
+int fw_tracefs_filter(struct fw_ctx *ctx, const char *text, size_t len, const char *pci,
+		      char **ret_text, size_t *ret_len);
+
+/* --- the combined kernel device (what fw_transport_select() returns) --- */
+struct fw_kdev;
+extern const struct fw_device_ops fw_kdev_ops;
+/* The kernel device behind a priv from fw_transport_select(). */
+const char *fw_kdev_pci(const struct fw_kdev *k);
+const char *fw_kdev_tracefs_dir(const struct fw_kdev *k);   /* NULL if none */
+/* devlink companions (handle "pci/<pci>"); open netlink lazily. */
+int fw_kdev_reporters(struct fw_kdev *k, struct fw_devlink_reporter **ret, size_t *ret_n);
+int fw_kdev_diagnose(struct fw_kdev *k, const char *reporter, void **ret_data, size_t *ret_len);
+int fw_kdev_dump_get(struct fw_kdev *k, const char *reporter, void **ret_data, size_t *ret_len);
+int fw_kdev_regions(struct fw_kdev *k, struct fw_devlink_region **ret, size_t *ret_n);
+int fw_kdev_region_read(struct fw_kdev *k, const char *region, uint32_t snapshot_id,
+			void **ret_data, size_t *ret_len);
+int fw_kdev_tracefs_text(struct fw_kdev *k, unsigned seconds, char **ret_text, size_t *ret_len);

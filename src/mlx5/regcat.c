@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * regcat: the register catalog built from regcat.def.  The .def rows are
+ * expanded three times: enum tables, one field array per register, and the
+ * register table.  Nothing here knows any particular register.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mlx5/regcat.h"
+
+#define REGCAT_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Pass 1: enum tables. */
+#define V(val, str) { (val), (str) },
+#define REGCAT_ENUM(tag, ...) static const struct regcat_enum regcat_enum_##tag[] = { __VA_ARGS__ };
+#define REGCAT_REG(name, id, size, summary, ...)
+#include "mlx5/regcat.def"
+#undef REGCAT_ENUM
+#undef REGCAT_REG
+#undef V
+
+/* Pass 2: one field array per register.  (byte, msb) of the reference
+ * tables becomes the mlx5_ifc bit offset: byte * 8 + (31 - msb). */
+#define REGCAT_BIT(byte, msb) ((uint32_t)(byte) * 8u + (31u - (uint32_t)(msb)))
+#define U(n, byte, msb, w) { #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0 },
+#define UE(n, byte, msb, w, tag) \
+	{ #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, regcat_enum_##tag, REGCAT_N(regcat_enum_##tag) },
+#define S(n, byte, nbytes) { #n, (uint32_t)(byte) * 8u, (nbytes) * 8u, REGCAT_STRING, NULL, 0 },
+#define B(n, byte, nbytes) { #n, (uint32_t)(byte) * 8u, (nbytes) * 8u, REGCAT_BYTES, NULL, 0 },
+#define REGCAT_ENUM(tag, ...)
+#define REGCAT_REG(name, id, size, summary, ...) \
+	static const struct regcat_field regcat_fields_##name[] = { __VA_ARGS__ };
+#include "mlx5/regcat.def"
+#undef REGCAT_REG
+
+/* Pass 3: the register table. */
+#define REGCAT_REG(name, id, size, summary, ...) \
+	{ #name, (id), (size), (summary), regcat_fields_##name, REGCAT_N(regcat_fields_##name) },
+static const struct regcat_reg regcat_regs[] = {
+#include "mlx5/regcat.def"
+};
+#undef REGCAT_REG
+#undef REGCAT_ENUM
+#undef U
+#undef UE
+#undef S
+#undef B
+
+size_t regcat_count(void)
+{
+	return REGCAT_N(regcat_regs);
+}
+
+const struct regcat_reg *regcat_at(size_t i)
+{
+	return i < REGCAT_N(regcat_regs) ? &regcat_regs[i] : NULL;
+}
+
+const struct regcat_reg *regcat_by_id(uint16_t id)
+{
+	for (size_t i = 0; i < REGCAT_N(regcat_regs); i++)
+		if (regcat_regs[i].id == id)
+			return &regcat_regs[i];
+	return NULL;
+}
+
+const struct regcat_reg *regcat_by_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < REGCAT_N(regcat_regs); i++)
+		if (strcasecmp(regcat_regs[i].name, name) == 0)
+			return &regcat_regs[i];
+	return NULL;
+}
+
+const char *regcat_enum_name(const struct regcat_field *f, uint32_t value)
+{
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < f->n_enums; i++)
+		if (f->enums[i].value == value)
+			return f->enums[i].name;
+	return NULL;
+}
+
+const struct regcat_field *regcat_field(const struct regcat_reg *r, const char *name)
+{
+	if (!r || !name)
+		return NULL;
+	for (size_t i = 0; i < r->n_fields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return &r->fields[i];
+	return NULL;
+}
+
+int regcat_enum_value(const struct regcat_field *f, const char *name, uint32_t *ret_value)
+{
+	if (!f || !name)
+		return -ENOENT;
+	for (size_t i = 0; i < f->n_enums; i++)
+		if (strcasecmp(f->enums[i].name, name) == 0) {
+			*ret_value = f->enums[i].value;
+			return 0;
+		}
+	return -ENOENT;
+}

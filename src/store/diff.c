@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store diff: what changed from one capture to another.  Register fields,
+ * steps and trace formats are compared in SQL; CR-space is compared chunk by
+ * chunk (equal blobs are skipped without unpacking) and word by word in C.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "store/store-internal.h"
+
+static const char fields_sql[] =
+	"SELECT k.register, k.instance, k.field, "
+	"CAST(a.value AS TEXT), CAST(b.value AS TEXT), a.enum_name, b.enum_name "
+	"FROM (SELECT DISTINCT register, instance, field FROM register_fields "
+	"      WHERE bundle IN (?1, ?2)) k "
+	"LEFT JOIN register_fields a ON a.bundle = ?1 AND a.register = k.register "
+	"     AND a.instance = k.instance AND a.field = k.field "
+	"LEFT JOIN register_fields b ON b.bundle = ?2 AND b.register = k.register "
+	"     AND b.instance = k.instance AND b.field = k.field "
+	"WHERE a.value IS NOT b.value OR a.enum_name IS NOT b.enum_name "
+	"ORDER BY k.register, k.instance, k.field";
+
+static const char steps_sql[] =
+	"SELECT k.kind, "
+	"(SELECT outcome FROM artifacts WHERE bundle = ?1 AND kind = k.kind ORDER BY seq LIMIT 1) AS oa, "
+	"(SELECT outcome FROM artifacts WHERE bundle = ?2 AND kind = k.kind ORDER BY seq LIMIT 1) AS ob, "
+	"(SELECT reason FROM artifacts WHERE bundle = ?2 AND kind = k.kind ORDER BY seq LIMIT 1) "
+	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
+	"WHERE oa IS NOT ob ORDER BY k.kind";
+
+static const char messages_sql[] =
+	"WITH ra AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?1), "
+	"     rb AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?2), "
+	"     nb AS (SELECT e.fmt AS fmt, count(*) AS n, min(e.id) AS first FROM trace_ev e, rb "
+	"            WHERE e.id BETWEEN rb.lo AND rb.hi AND e.fmt NOT IN "
+	"            (SELECT e2.fmt FROM trace_ev e2, ra WHERE e2.id BETWEEN ra.lo AND ra.hi) "
+	"            GROUP BY e.fmt) "
+	"SELECT f.text, nb.n, "
+	"(SELECT printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) FROM trace_ev x "
+	" WHERE x.id = nb.first) "
+	"FROM nb JOIN trace_formats f ON f.id = nb.fmt ORDER BY f.text";
+
+static const char chunks_sql[] =
+	"SELECT addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY addr";
+
+static int bind2_prepare(struct store *s, const char *sql, int64_t a, int64_t b,
+			 sqlite3_stmt **ret)
+{
+	int r = store_prepare(s, sql, ret);
+
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(*ret, 1, a);
+	sqlite3_bind_int64(*ret, 2, b);
+	return 0;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int diff_fields(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+		       void *u, uint64_t *count)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = bind2_prepare(s, fields_sql, a, b, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_diff_field f = {
+			.reg = col_text(st, 0),
+			.instance = (unsigned)sqlite3_column_int(st, 1),
+			.field = col_text(st, 2),
+			.a = col_text(st, 3),
+			.b = col_text(st, 4),
+			.a_enum = col_text(st, 5),
+			.b_enum = col_text(st, 6),
+		};
+
+		(*count)++;
+		if (v && v->field && (r = v->field(u, &f)) < 0)
+			goto finalize;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare register fields");
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int diff_steps(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+		      void *u, uint64_t *count)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = bind2_prepare(s, steps_sql, a, b, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_diff_step d = {
+			.kind = col_text(st, 0),
+			.a = col_text(st, 1),
+			.b = col_text(st, 2),
+			.b_reason = col_text(st, 3),
+		};
+
+		(*count)++;
+		if (v && v->step && (r = v->step(u, &d)) < 0)
+			goto finalize;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare steps");
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int diff_messages(struct store *s, int64_t a, int64_t b,
+			 const struct store_diff_visitor *v, void *u, uint64_t *count)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = bind2_prepare(s, messages_sql, a, b, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_diff_message m = {
+			.format = col_text(st, 0),
+			.count = (uint64_t)sqlite3_column_int64(st, 1),
+			.example = col_text(st, 2),
+		};
+
+		(*count)++;
+		if (v && v->message && (r = v->message(u, &m)) < 0)
+			goto finalize;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare trace messages");
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* A cursor over one bundle's CR-space words in address order. */
+struct word_cursor {
+	sqlite3_stmt *st;
+	const uint8_t *data;
+	size_t nwords, i;
+	uint64_t base;
+	bool done;
+	int rc;
+};
+
+static void cursor_next_chunk(struct word_cursor *c)
+{
+	c->rc = sqlite3_step(c->st);
+	if (c->rc != SQLITE_ROW) {
+		c->done = true;
+		return;
+	}
+	c->base = (uint64_t)sqlite3_column_int64(c->st, 0);
+	c->data = sqlite3_column_blob(c->st, 1);
+	c->nwords = (size_t)sqlite3_column_bytes(c->st, 1) / 4;
+	c->i = 0;
+	if (!c->nwords)
+		cursor_next_chunk(c);
+}
+
+static uint64_t cursor_addr(const struct word_cursor *c)
+{
+	return c->base + 4 * c->i;
+}
+
+static uint32_t cursor_word(const struct word_cursor *c)
+{
+	const uint8_t *p = c->data + 4 * c->i;
+
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void cursor_advance(struct word_cursor *c)
+{
+	if (++c->i >= c->nwords)
+		cursor_next_chunk(c);
+}
+
+static int diff_words(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+		      void *u, uint64_t *count)
+{
+	struct word_cursor ca = { 0 }, cb = { 0 };
+	int r;
+
+	r = store_prepare(s, chunks_sql, &ca.st);
+	if (r < 0)
+		return r;
+	r = store_prepare(s, chunks_sql, &cb.st);
+	if (r < 0)
+		goto finalize;
+	sqlite3_bind_int64(ca.st, 1, a);
+	sqlite3_bind_int64(cb.st, 1, b);
+	cursor_next_chunk(&ca);
+	cursor_next_chunk(&cb);
+	while (!ca.done || !cb.done) {
+		struct store_diff_word w = { 0 };
+
+		/* Whole equal chunks at the same address: skip them unread. */
+		if (!ca.done && !cb.done && ca.i == 0 && cb.i == 0 && ca.base == cb.base &&
+		    ca.nwords == cb.nwords && !memcmp(ca.data, cb.data, 4 * ca.nwords)) {
+			cursor_next_chunk(&ca);
+			cursor_next_chunk(&cb);
+			continue;
+		}
+		if (!ca.done && (cb.done || cursor_addr(&ca) < cursor_addr(&cb))) {
+			w.address = cursor_addr(&ca);
+			w.a = cursor_word(&ca);
+			w.has_a = true;
+			cursor_advance(&ca);
+		} else if (!cb.done && (ca.done || cursor_addr(&cb) < cursor_addr(&ca))) {
+			w.address = cursor_addr(&cb);
+			w.b = cursor_word(&cb);
+			w.has_b = true;
+			cursor_advance(&cb);
+		} else {
+			w.address = cursor_addr(&ca);
+			w.a = cursor_word(&ca);
+			w.b = cursor_word(&cb);
+			w.has_a = w.has_b = true;
+			cursor_advance(&ca);
+			cursor_advance(&cb);
+			if (w.a == w.b)
+				continue;
+		}
+		(*count)++;
+		if (v && v->word && (r = v->word(u, &w)) < 0)
+			goto finalize;
+	}
+	if (ca.rc != SQLITE_DONE)
+		r = store_sqlite_error(s, ca.rc, "cannot compare CR-space");
+	else if (cb.rc != SQLITE_DONE)
+		r = store_sqlite_error(s, cb.rc, "cannot compare CR-space");
+	else
+		r = 0;
+finalize:
+	sqlite3_finalize(ca.st);
+	sqlite3_finalize(cb.st);
+	return r;
+}
+
+int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+	       void *userdata, struct store_diff_counts *ret)
+{
+	struct store_diff_counts c = { 0 };
+	int r;
+
+	/* One read transaction: both sides come from the same snapshot even
+	 * if a loader commits meanwhile. */
+	r = store_exec(s, "BEGIN");
+	if (r < 0)
+		return r;
+	r = diff_steps(s, a, b, v, userdata, &c.steps);
+	if (r < 0)
+		goto end;
+	r = diff_fields(s, a, b, v, userdata, &c.fields);
+	if (r < 0)
+		goto end;
+	r = diff_words(s, a, b, v, userdata, &c.words);
+	if (r < 0)
+		goto end;
+	r = diff_messages(s, a, b, v, userdata, &c.messages);
+	if (r < 0)
+		goto end;
+	if (ret)
+		*ret = c;
+end:
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return r;
+}

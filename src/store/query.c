@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* store query: read-only statements, named queries, bundle lookup. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store-internal.h"
+
+struct store_query {
+	struct store *s;
+	sqlite3_stmt *st;
+};
+
+/* Columns of the trace_events view, for queries that reach trace_ev
+ * through trace_blocks (the time-window path) instead of the view. */
+#define TRACE_COLUMNS                                                                   \
+	"b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
+	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
+	"printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+
+static const struct store_named_query named[] = {
+	{ "bundles", "", "every loaded bundle, newest first",
+	  "SELECT b.uuid, b.created, b.host, d.identity AS device, b.fw_version, b.outcome, "
+	  "b.reason, (SELECT count(*) FROM artifacts a WHERE a.bundle = b.id) AS artifacts, "
+	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	  "FROM bundles b LEFT JOIN devices d ON d.id = b.device "
+	  "ORDER BY b.created_ns DESC, b.id DESC" },
+	{ "devices", "", "every card seen, with its number of captures",
+	  "SELECT d.id, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
+	  "(SELECT count(*) FROM bundles b WHERE b.device = d.id) AS captures "
+	  "FROM devices d ORDER BY d.id" },
+	{ "fw-history", "", "firmware version of every capture per card; changed=1 marks an update",
+	  "SELECT device, identity, created, bundle_uuid, fw_version, changed FROM fw_history "
+	  "ORDER BY device, created" },
+	{ "fw-changes", "", "only the captures where a card's firmware version changed",
+	  "SELECT device, identity, created, bundle_uuid, fw_version FROM fw_history "
+	  "WHERE changed ORDER BY device, created" },
+	{ "latest", "", "the latest capture of each card",
+	  "SELECT * FROM latest_capture ORDER BY device" },
+	{ "failed-steps", "", "collection steps that failed or were partial",
+	  "SELECT * FROM failed_steps ORDER BY created, bundle_uuid, kind" },
+	{ "trace-search", "TEXT",
+	  "trace events whose message matches an FTS5 query on the format text",
+	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "FROM trace_events t WHERE t.format IN "
+	  "(SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
+	  "ORDER BY t.bundle, t.seq" },
+	{ "trace-count", "", "number of trace events per bundle",
+	  "SELECT b.uuid, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	  "FROM bundles b ORDER BY b.id" },
+	{ "trace-window", "DEVICE FROM TO",
+	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
+	  "SELECT " TRACE_COLUMNS " FROM bundles b "
+	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo <= ?3 AND k.ts_hi >= ?2 "
+	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
+	  "JOIN trace_formats f ON f.id = e.fmt "
+	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },
+	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID) with their outcome",
+	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
+	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },
+};
+
+const struct store_named_query *store_named_query_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (!strcmp(named[i].name, name))
+			return &named[i];
+	return NULL;
+}
+
+size_t store_named_query_count(void)
+{
+	return sizeof(named) / sizeof(named[0]);
+}
+
+const struct store_named_query *store_named_query_at(size_t i)
+{
+	return i < store_named_query_count() ? &named[i] : NULL;
+}
+
+int store_query_prepare(struct store *s, const char *sql, struct store_query **ret)
+{
+	struct store_query *q;
+	const char *tail = NULL;
+	int rc, r;
+
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	q->s = s;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &q->st, &tail);
+	if (rc != SQLITE_OK) {
+		r = store_sqlite_error(s, rc, "bad query");
+		goto free_query;
+	}
+	if (!q->st) {
+		r = fw_error(s->ctx, -EINVAL, "empty query");
+		goto free_query;
+	}
+	for (; tail && *tail; tail++) {
+		if (!isspace((unsigned char)*tail) && *tail != ';') {
+			r = fw_error(s->ctx, -EINVAL, "more than one statement in the query "
+				     "(at '%.20s'): give one statement", tail);
+			goto free_query;
+		}
+	}
+	/* query_only already stops writes on a read-only store; this check
+	 * gives the user a clear message before anything runs. */
+	if (s->readonly && !sqlite3_stmt_readonly(q->st)) {
+		r = fw_error(s->ctx, -EPERM, "the query would change the database; "
+			     "the history is opened read-only for queries");
+		goto free_query;
+	}
+	*ret = q;
+	return 0;
+
+free_query:
+	store_query_free(q);
+	return r;
+}
+
+int store_query_bind_text(struct store_query *q, int i, const char *v)
+{
+	int rc = sqlite3_bind_text(q->st, i, v, -1, SQLITE_TRANSIENT);
+
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
+	return 0;
+}
+
+int store_query_bind_int(struct store_query *q, int i, int64_t v)
+{
+	int rc = sqlite3_bind_int64(q->st, i, v);
+
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
+	return 0;
+}
+
+int store_query_param_count(struct store_query *q)
+{
+	return sqlite3_bind_parameter_count(q->st);
+}
+
+int store_query_step(struct store_query *q)
+{
+	int rc;
+
+	if (fw_ctx_cancelled(q->s->ctx))
+		return fw_error(q->s->ctx, -EINTR, "query interrupted");
+	rc = sqlite3_step(q->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(q->s, rc, "query failed");
+}
+
+int store_query_column_count(struct store_query *q)
+{
+	return sqlite3_column_count(q->st);
+}
+
+const char *store_query_column_name(struct store_query *q, int i)
+{
+	return sqlite3_column_name(q->st, i);
+}
+
+enum store_value_type store_query_column_type(struct store_query *q, int i)
+{
+	switch (sqlite3_column_type(q->st, i)) {
+	case SQLITE_INTEGER:
+		return STORE_INTEGER;
+	case SQLITE_FLOAT:
+		return STORE_FLOAT;
+	case SQLITE_TEXT:
+		return STORE_TEXT;
+	case SQLITE_BLOB:
+		return STORE_BLOB;
+	default:
+		return STORE_NULL;
+	}
+}
+
+int64_t store_query_column_int(struct store_query *q, int i)
+{
+	return sqlite3_column_int64(q->st, i);
+}
+
+double store_query_column_double(struct store_query *q, int i)
+{
+	return sqlite3_column_double(q->st, i);
+}
+
+const char *store_query_column_text(struct store_query *q, int i)
+{
+	return (const char *)sqlite3_column_text(q->st, i);
+}
+
+const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len)
+{
+	const void *p = sqlite3_column_blob(q->st, i);
+
+	*ret_len = (size_t)sqlite3_column_bytes(q->st, i);
+	return p;
+}
+
+void store_query_free(struct store_query *q)
+{
+	if (!q)
+		return;
+	sqlite3_finalize(q->st);
+	free(q);
+}
+
+static int find_one(struct store *s, const char *sql, const char *arg, const char *what,
+		    int64_t *ret_id)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id;
+	int rc, r;
+
+	r = store_prepare(s, sql, &st);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		r = fw_error(s->ctx, -ENOENT, "no bundle %s '%s' in '%s'", what, arg, s->path);
+		goto finalize;
+	}
+	if (rc != SQLITE_ROW) {
+		r = store_sqlite_error(s, rc, "cannot look up a bundle");
+		goto finalize;
+	}
+	id = sqlite3_column_int64(st, 0);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r = fw_error(s->ctx, -EINVAL, "bundle %s '%s' is ambiguous: give more of it",
+			     what, arg);
+		goto finalize;
+	}
+	*ret_id = id;
+	r = 0;
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int store_find_bundle(struct store *s, const char *key, int64_t *ret_id)
+{
+	size_t n = strlen(key);
+
+	if (n == 64)
+		return find_one(s, "SELECT id FROM bundles WHERE sha256 = lower(?1)", key, "SHA-256",
+				ret_id);
+	if (n < 8 || n > 36 || strspn(key, "0123456789abcdefABCDEF-") != n)
+		return fw_error(s->ctx, -EINVAL, "'%s' is neither a bundle UUID (or a prefix of at "
+				"least 8 characters) nor a SHA-256", key);
+	return find_one(s, "SELECT id FROM bundles WHERE uuid >= lower(?1) AND "
+			"uuid < lower(?1) || 'g' LIMIT 2", key, "UUID", ret_id);
+}
+
+int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int64_t *ret_id)
+{
+	char hex[FW_SHA256_HEX];
+
+	store_hex(sha, FW_SHA256_LEN, hex);
+	return find_one(s, "SELECT id FROM bundles WHERE sha256 = ?1", hex, "SHA-256", ret_id);
+}

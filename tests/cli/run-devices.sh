@@ -1,0 +1,56 @@
+#!/bin/sh
+# fwbox devices against captured-looking sysfs trees (built by
+# tests/fixtures/make-sysfs-fixtures.sh): golden table and JSON, foreign
+# devices not listed, empty trees give empty output and exit 0.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+scratch
+fx="$SCRATCH/fx"
+sh "$top_srcdir/tests/fixtures/make-sysfs-fixtures.sh" "$fx"
+
+"$FWBOX" devices --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/table"
+cat >"$SCRATCH/want" <<'GOLDEN'
+PCI            ID         DRIVER     MODEL                            INTERFACES
+0000:08:00.0   15b3:1021  mlx5_core  MT2910 Family [ConnectX-7]       fwctl,devlink,tracefs
+0000:08:00.1   15b3:1021  mlx5_core  MT2910 Family [ConnectX-7]       fwctl,devlink,tracefs
+GOLDEN
+diff -u "$SCRATCH/want" "$SCRATCH/table" || fail "cx7 table differs"
+
+"$FWBOX" devices -r "$fx/sysfs-cx6dx-mlx5ctl" >"$SCRATCH/table"
+grep -q '^0000:03:00.0   15b3:101d  mlx5_core  MT2892 Family \[ConnectX-6 Dx\]    mlx5ctl,devlink,tracefs$' \
+	"$SCRATCH/table" || fail "cx6dx row: $(cat "$SCRATCH/table")"
+
+"$FWBOX" devices -r "$fx/sysfs-cx5-devlink" >"$SCRATCH/table"
+grep -q '^0000:5e:00.0   15b3:1017  mlx5_core  MT27800 Family \[ConnectX-5\]      devlink,tracefs$' \
+	"$SCRATCH/table" || fail "cx5 row: $(cat "$SCRATCH/table")"
+
+# JSON: parse it with python3 and check the contract keys and values.
+"$FWBOX" devices --json --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/json"
+python3 - "$SCRATCH/json" <<'PY' || fail "cx7 JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) == 2, d
+a = d[0]
+assert a["pci"] == "0000:08:00.0", a
+assert a["vendor_id"] == "15b3" and a["device_id"] == "1021", a
+assert a["model"] == "MT2910 Family [ConnectX-7]", a
+assert a["interfaces"] == ["fwctl", "devlink", "tracefs"], a
+assert a["fwctl_node"] == "/dev/fwctl/fwctl0", a
+assert all(x["pci"] != "0000:02:00.0" for x in d)
+PY
+
+# No ConnectX: empty table with a note on stderr, "[]"-equivalent JSON, exit 0.
+for t in sysfs-other sysfs-empty; do
+	"$FWBOX" devices --sysroot "$fx/$t" >"$SCRATCH/out" 2>"$SCRATCH/err"
+	[ ! -s "$SCRATCH/out" ] || fail "$t: table not empty"
+	grep -q 'no ConnectX' "$SCRATCH/err" || fail "$t: no note on stderr"
+	"$FWBOX" devices --json --sysroot "$fx/$t" >"$SCRATCH/out" 2>"$SCRATCH/err"
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == []' "$SCRATCH/out" \
+		|| fail "$t: JSON is not an empty array"
+	[ ! -s "$SCRATCH/err" ] || fail "$t: JSON mode wrote to stderr"
+done
+
+expect_exit 2 "$FWBOX" devices --bogus
+expect_exit 2 "$FWBOX" devices extra-arg
+"$FWBOX" devices --help | grep -q '^Usage: fwbox devices'
+echo ok

@@ -1,0 +1,69 @@
+#!/bin/sh
+# fwbox query: read-only access, named queries, output formats.  The
+# database is built with the sqlite3 tool from the schema files, which also
+# shows the history is plain SQLite.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+command -v sqlite3 >/dev/null || { echo "no sqlite3 tool"; exit 77; }
+scratch
+db=$SCRATCH/h.db
+for f in "$top_srcdir"/schema/[0-9]*.sql; do sqlite3 "$db" < "$f"; done
+sqlite3 "$db" <<'SQL'
+PRAGMA user_version = 1;
+INSERT INTO devices(id, identity, serial, psid) VALUES (1, 'sn:MT_1:SN1', 'SN1', 'MT_1');
+INSERT INTO bundles(id, uuid, sha256, created, created_ns, outcome, device, fw_version, loaded, ev_first, ev_last)
+VALUES (1, 'aaaaaaaa-0000-0000-0000-000000000001', 'a1', '2026-01-01T00:00:00.000Z', 1, 'ok', 1, '16.35.1012', 'now', 1, 3),
+       (2, 'bbbbbbbb-0000-0000-0000-000000000002', 'b2', '2026-02-01T00:00:00.000Z', 2, 'partial', 1, '16.35.2000', 'now', 4, 4);
+INSERT INTO trace_formats(id, text) VALUES (1, 'link up on port %d'), (2, 'FW assert, "code" 0x%x');
+INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2, 1 << 9, 255),
+  (3, 30, 1, 1 << 9, 2), (4, 40, 2, 1 << 9, 7);
+INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
+INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
+VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
+SQL
+
+"$FWBOX" query --db "$db" --list | grep -q '^  trace-search TEXT' || fail "--list lacks trace-search"
+
+out=$("$FWBOX" query --db "$db" --format csv "SELECT bundle, seq, timestamp, event_id, message FROM trace_events ORDER BY bundle, seq")
+exp='bundle,seq,timestamp,event_id,message
+1,0,10,3,link up on port 1
+1,1,20,0,"FW assert, ""code"" 0xff"
+1,2,30,0,link up on port 2
+2,0,40,0,"FW assert, ""code"" 0x7"'
+[ "$out" = "$exp" ] || fail "csv output: $out"
+
+out=$("$FWBOX" query --db "$db" --format json trace-search assert)
+exp='[
+  { "bundle": 1, "device": 1, "seq": 1, "timestamp": 20, "event_id": 0, "message": "FW assert, \"code\" 0xff" },
+  { "bundle": 2, "device": 1, "seq": 0, "timestamp": 40, "event_id": 0, "message": "FW assert, \"code\" 0x7" }
+]'
+[ "$out" = "$exp" ] || fail "json output: $out"
+[ "$("$FWBOX" query --db "$db" --format json "SELECT 1 WHERE 0")" = "[]" ] || fail "empty json"
+
+out=$("$FWBOX" query --db "$db" fw-history)
+exp='device  identity     created                   bundle_uuid                           fw_version  changed
+1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  1
+1       sn:MT_1:SN1  2026-02-01T00:00:00.000Z  bbbbbbbb-0000-0000-0000-000000000002  16.35.2000  1'
+[ "$out" = "$exp" ] || fail "table output: $out"
+
+out=$("$FWBOX" query --db "$db" --format csv trace-window 1 15 40)
+[ "$(echo "$out" | wc -l)" -eq 4 ] || fail "trace-window: $out"
+out=$("$FWBOX" query --db "$db" --format csv failed-steps | tail -n 1)
+case $out in *crspace,failed,timed\ out*) ;; *) fail "failed-steps: $out";; esac
+
+# Read-only: writes are refused and change nothing.
+before=$(sqlite3 "$db" "SELECT count(*) FROM trace_ev")
+expect_exit 1 "$FWBOX" query --db "$db" "DELETE FROM trace_ev"
+expect_exit 1 "$FWBOX" query --db "$db" "SELECT 1; DELETE FROM trace_ev"
+expect_exit 1 "$FWBOX" query --db "$db" "CREATE TABLE x(a)"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM trace_ev")" = "$before" ] || fail "query wrote"
+"$FWBOX" query --db "$db" "DELETE FROM trace_ev" 2>&1 | grep -q "read-only" || fail "no read-only message"
+
+# Usage errors.
+expect_exit 2 "$FWBOX" query --db "$db"
+expect_exit 2 "$FWBOX" query --db "$db" --format xml "SELECT 1"
+expect_exit 2 "$FWBOX" query --db "$db" trace-search
+expect_exit 1 "$FWBOX" query --db "$SCRATCH/absent.db" "SELECT 1"
+[ ! -e "$SCRATCH/absent.db" ] || fail "query created a database"
+FWBOX_DB=$db "$FWBOX" query --format csv "SELECT count(*) AS n FROM bundles" | grep -qx 2 || fail "FWBOX_DB not used"
+echo ok

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check suite for collect: the engine and its steps run against a scripted
+ * device (a tiny firmware answering ACCESS_REG, QUERY_HCA_CAP and a
+ * multi-page RESOURCE_DUMP) and a sink that keeps artifacts in memory, so
+ * every outcome, byte and command count can be asserted exactly.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/collect-internal.h"
+#include "core/bytes.h"
+#include "mlx5/ifc.h"
+#include "test-collect-fake.h"
+#include "testutil.h"
+
+/* ------------------------------------------------------------ scripted device */
+
+static int fake_cmd(void *dev, const void *in, size_t inlen, void *out, size_t outlen)
+{
+	return fake_rpc(dev, in, inlen, out, outlen);
+}
+
+static int fake_info(void *dev, struct fw_device_info *ret)
+{
+	struct fake *f = dev;
+
+	memset(ret, 0, sizeof(*ret));
+	strcpy(ret->pci, "0000:08:00.0");
+	strcpy(ret->transport, "fake");
+	strcpy(ret->fw_version, "28.39.1002");
+	ret->max_rpc = f->max_rpc;
+	return 0;
+}
+
+static int dup_blob(const char *s, void **ret, size_t *ret_len)
+{
+	*ret = strdup(s);
+	*ret_len = strlen(s);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int fake_health(void *dev, void **ret, size_t *ret_len)
+{
+	(void)dev;
+	return dup_blob("HEALTHBUF", ret, ret_len);
+}
+
+static int fake_reporters(void *dev, struct collect_reporter **ret, size_t *ret_n)
+{
+	struct collect_reporter *r = calloc(2, sizeof(*r));
+
+	(void)dev;
+	strcpy(r[0].name, "fw");
+	strcpy(r[0].state, "healthy");
+	strcpy(r[1].name, "fw_fatal");
+	strcpy(r[1].state, "error");
+	r[1].has_dump = true;
+	*ret = r;
+	*ret_n = 2;
+	return 0;
+}
+
+static int fake_diagnose(void *dev, const char *name, void **ret, size_t *ret_len)
+{
+	(void)dev;
+	return dup_blob(name, ret, ret_len);
+}
+
+static int fake_dump(void *dev, const char *name, void **ret, size_t *ret_len)
+{
+	(void)dev;
+	ck_assert_str_eq(name, "fw_fatal");     /* never asked where nothing is stored */
+	return dup_blob("CRDUMP", ret, ret_len);
+}
+
+static int fake_text(void *dev, unsigned seconds, char **ret, size_t *ret_len)
+{
+	(void)dev;
+	(void)seconds;
+	return dup_blob("mlx5_fw: hello", (void **)ret, ret_len);
+}
+
+static uint64_t fake_count(void *dev)
+{
+	return ((struct fake *)dev)->commands;
+}
+
+static const struct collect_dev_ops fake_ops = {
+	.info = fake_info,
+	.cmd = fake_cmd,
+	.health_buffer = fake_health,
+	.reporters = fake_reporters,
+	.diagnose = fake_diagnose,
+	.stored_dump = fake_dump,
+	.tracefs_text = fake_text,
+	.command_count = fake_count,
+};
+
+/* ------------------------------------------------------------ memory sink */
+
+struct item {
+	char kind[64];
+	enum bundle_outcome outcome;
+	char reason[512];
+	int err;
+	uint32_t status, syndrome;
+	uint8_t *data;
+	size_t len;
+	size_t request_len;
+};
+
+struct sink {
+	struct item items[128];
+	size_t n;
+	int fail_at;                 /* add() number that fails with -ENOSPC, or -1 */
+	bool committed;
+};
+
+static int sink_add(void *s_, const struct bundle_artifact *m, const void *data, size_t len)
+{
+	struct sink *s = s_;
+	struct item *it;
+
+	if (s->fail_at >= 0 && (size_t)s->fail_at == s->n)
+		return -ENOSPC;
+	ck_assert_uint_lt(s->n, 128);
+	it = &s->items[s->n++];
+	snprintf(it->kind, sizeof(it->kind), "%s", m->kind);
+	snprintf(it->reason, sizeof(it->reason), "%s", m->reason);
+	it->outcome = m->outcome;
+	it->err = m->err;
+	it->status = m->status;
+	it->syndrome = m->syndrome;
+	it->request_len = m->request_len;
+	it->len = len;
+	it->data = malloc(len ? len : 1);
+	if (len)
+		memcpy(it->data, data, len);
+	return 0;
+}
+
+static int sink_commit(void *s_, char **ret_path)
+{
+	struct sink *s = s_;
+
+	s->committed = true;
+	*ret_path = strdup("memory");
+	return 0;
+}
+
+static void sink_free(void *s_)
+{
+	struct sink *s = s_;
+
+	for (size_t i = 0; i < s->n; i++)
+		free(s->items[i].data);
+}
+
+static const struct collect_sink_ops sink_ops = {
+	.add = sink_add, .commit = sink_commit, .free = sink_free,
+};
+
+static const struct item *lookup(const struct sink *s, const char *kind)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->items[i].kind, kind))
+			return &s->items[i];
+	return NULL;
+}
+
+/* The artifact of this kind; fails the test if there is none. */
+static const struct item *find(const struct sink *s, const char *kind)
+{
+	static const struct item none;
+	const struct item *it = lookup(s, kind);
+
+	ck_assert_msg(it != NULL, "kind %s missing", kind);
+	return it ? it : &none;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static struct fw_ctx *ctx;
+static struct fake dev;
+static struct sink snk;
+
+static void setup(void)
+{
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	fake_init(&dev, 8192);
+	memset(&snk, 0, sizeof(snk));
+	snk.fail_at = -1;
+	tu_tmpdir_enter();
+}
+
+static void teardown(void)
+{
+	sink_free(&snk);
+	fw_ctx_free(ctx);
+	tu_tmpdir_leave();
+}
+
+static int run(const struct collect_options *o, struct collect **ret)
+{
+	struct collect *c = NULL;
+	char *path = NULL;
+	int r;
+
+	tu_assert_ok(ctx, collect_new_with(ctx, o, &fake_ops, &dev, &c));
+	r = collect_run_sink(c, &sink_ops, &snk, &path);
+	free(path);
+	*ret = c;
+	return r;
+}
+
+/* ------------------------------------------------------------ tests */
+
+START_TEST(test_patterns)
+{
+	ck_assert(collect_kind_matches("reg", "reg.MGIR"));
+	ck_assert(collect_kind_matches("crspace,reg.MGIR", "reg.MGIR"));
+	ck_assert(collect_kind_matches("trace.strings.*", "trace.strings.3"));
+	ck_assert(collect_kind_matches("health", "health.fw_fatal.dump"));
+	ck_assert(!collect_kind_matches("reg", "resdump.menu"));
+	ck_assert(!collect_kind_matches("re", "reg.MGIR"));
+	ck_assert(!collect_kind_matches("reg.MGIR", "reg.MGIRX"));
+	ck_assert(!collect_kind_matches("", "reg.MGIR"));
+}
+END_TEST
+
+START_TEST(test_full_run)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+	const struct item *it;
+	static const char *const kinds[] = {
+		"health.buffer", "health.reporters", "health.fw.diagnose",
+		"health.fw_fatal.diagnose", "health.fw_fatal", "trace.cap", "trace.strings.0", "trace.strings.1",
+		"trace.ring", "trace.text", "reg.MGIR", "reg.PPCNT", "hca.caps.GENERAL",
+		"hca.caps.DEBUG", "crspace", "resdump.menu", "resdump.FUNC_SYND_REC",
+		"resdump.SX_SLICE_ALL", "host.info",
+	};
+	uint64_t expect_cmds;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert(snk.committed);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		find(&snk, kinds[i]);
+	/* No stored dump for "fw": nothing asked, nothing recorded. */
+	ck_assert_ptr_null(lookup(&snk, "health.fw"));
+
+	it = find(&snk, "health.fw_fatal");
+	ck_assert_uint_eq(it->len, 6);
+	ck_assert(!memcmp(it->data, "CRDUMP", 6));
+
+	it = find(&snk, "trace.strings.0");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_uint_eq(it->len, STR0_SIZE);
+	for (uint32_t k = 0; k < STR0_SIZE; k++)
+		ck_assert_uint_eq(it->data[k], str_byte(0, k));
+	it = find(&snk, "trace.strings.1");
+	ck_assert_uint_eq(it->len, STR1_SIZE);
+	ck_assert_uint_eq(it->data[STR1_SIZE - 1], str_byte(1, STR1_SIZE - 1));
+
+	it = find(&snk, "trace.ring");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert(strstr(it->reason, "--trace-control"));
+
+	it = find(&snk, "reg.MGIR");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_uint_eq(it->len, 160);
+	ck_assert_uint_eq(it->data[0], (uint8_t)(MLX5_REG_MGIR + 16));
+	ck_assert_uint_eq(it->request_len, 16 + 160);
+
+	it = find(&snk, "hca.caps.DEBUG");
+	ck_assert_uint_eq(it->len, 4096);
+	ck_assert_uint_eq(it->data[0], (uint8_t)((0xd << 1 | 1) + 16));
+
+	it = find(&snk, "crspace");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_uint_eq(it->len, CRSPACE_SIZE);
+	for (uint32_t k = 0; k < CRSPACE_SIZE; k++)
+		ck_assert_uint_eq(it->data[k], seg_byte(0x7777, k));
+
+	it = find(&snk, "resdump.menu");
+	ck_assert_uint_eq(it->len, dev.menu_len);
+	ck_assert(!memcmp(it->data, dev.menu, dev.menu_len));
+	it = find(&snk, "resdump.RX_SLICE_ALL");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_SKIPPED);
+
+	it = find(&snk, "host.info");
+	ck_assert(strstr((const char *)it->data, "device.pci=0000:08:00.0\n"));
+
+	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_OK);
+	/* Minimal command count: each register and cap once; strings at the
+	 * largest chunk the 8 KiB RPC allows (8192-24 -> 8128 bytes); every
+	 * resource dump at 208 bytes per call; the menu once. */
+	expect_cmds = 1 /* MTRC_CAP */ + (STR0_SIZE + 8127) / 8128 + 1 /* STR1 */ +
+		      18 /* regs */ + 5 /* caps */ + (dev.menu_len + 207) / 208 +
+		      (CRSPACE_SIZE + 207) / 208 + 2 * ((SEG_SIZE + 207) / 208);
+	ck_assert_uint_eq(collect_device_commands(c), expect_cmds);
+	ck_assert_uint_eq(dev.commands, expect_cmds);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_faults)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+	const struct item *it;
+
+	dev.fail_reg = MLX5_REG_MGIR;
+	dev.timeout_reg = MLX5_REG_PDDR;
+	dev.short_reg = MLX5_REG_PPCNT;
+	ck_assert_int_eq(run(&o, &c), 0);
+	it = find(&snk, "reg.MGIR");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_uint_eq(it->status, MLX5_STAT_BAD_PARAM);
+	ck_assert_uint_eq(it->syndrome, 0x1234abcd);
+	ck_assert(strstr(it->reason, "bad parameter"));
+	ck_assert_uint_eq(it->len, 0);
+	it = find(&snk, "reg.PDDR");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_int_eq(it->err, -ETIMEDOUT);
+	it = find(&snk, "reg.PPCNT");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_PARTIAL);
+	ck_assert_uint_eq(it->len, 128);
+	/* The run went on past the failures. */
+	ck_assert_int_eq(find(&snk, "crspace")->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_FAILED);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_resdump_timeout)
+{
+	struct collect_options o = { .output = ".", .only = "crspace,resdump" };
+	struct collect *c;
+
+	dev.timeout_reg = MLX5_REG_RESOURCE_DUMP;
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_int_eq(find(&snk, "crspace")->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_int_eq(find(&snk, "resdump.menu")->err, -ETIMEDOUT);
+	ck_assert_int_eq(find(&snk, "resdump.SX_SLICE_ALL")->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_ptr_null(lookup(&snk, "reg.MGIR"));
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_only_skip)
+{
+	struct collect_options o = { .output = ".", .only = "reg.MGIR,trace", .skip = "trace.text" };
+	struct collect *c;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_ptr_nonnull(lookup(&snk, "reg.MGIR"));
+	ck_assert_ptr_null(lookup(&snk, "reg.MCAM"));
+	ck_assert_ptr_null(lookup(&snk, "crspace"));
+	ck_assert_ptr_nonnull(lookup(&snk, "trace.strings.1"));
+	ck_assert_int_eq(find(&snk, "trace.text")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_str_eq(find(&snk, "trace.text")->reason, "excluded by --skip");
+	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_OK);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_only_extra_register)
+{
+	struct collect_options o = { .output = ".", .only = "reg.MCIA,reg.MGIR" };
+	struct collect *c;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_uint_eq(snk.n, 2);
+	ck_assert_uint_eq(find(&snk, "reg.MCIA")->len, 64);
+	ck_assert_uint_eq(find(&snk, "reg.MGIR")->len, 160);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_only_nothing)
+{
+	struct collect_options o = { .output = ".", .only = "nosuchkind" };
+	struct collect *c = NULL;
+
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -EINVAL);
+	ck_assert_ptr_null(c);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "nosuchkind"));
+}
+END_TEST
+
+static int plan_cb(void *u, const struct collect_command *cmd)
+{
+	unsigned *n = u;
+
+	if (cmd->reg && !strcmp(cmd->reg, "MTRC_CAP"))
+		ck_assert_uint_eq(cmd->out_bytes, 16 + 128);
+	if (cmd->reg && !strcmp(cmd->reg, "MTRC_STDB"))
+		ck_assert_uint_eq(cmd->out_bytes, 16 + 8 + 8128);
+	ck_assert_str_eq(cmd->scope, "read-only");
+	(*n)++;
+	return 0;
+}
+
+START_TEST(test_plan_sends_nothing)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+	unsigned n = 0;
+
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	ck_assert_int_gt(collect_plan(c, plan_cb, &n), 20);
+	ck_assert_uint_gt(n, 20);
+	ck_assert_uint_eq(dev.commands, 0);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+
+	fw_ctx_request_cancel(ctx);
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert(snk.committed);
+	ck_assert_uint_eq(dev.commands, 0);
+	ck_assert_int_eq(find(&snk, "reg.MGIR")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "reg.MGIR")->err, -EINTR);
+	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_PARTIAL);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_stage_failure_stops)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+
+	snk.fail_at = 3;
+	ck_assert_int_eq(run(&o, &c), -ENOSPC);
+	ck_assert(!snk.committed);
+	ck_assert_uint_eq(snk.n, 3);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_output_naming)
+{
+	struct collect_options o = { .output = ".", .compression = BUNDLE_COMPRESS_NONE };
+	struct collect *c;
+	const char *p;
+
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	p = collect_output_path(c);
+	ck_assert(!strncmp(p, "./fwbox-", 8));
+	ck_assert(strstr(p, "-0000-08-00.0-"));
+	ck_assert(!strcmp(p + strlen(p) - 5, "Z.tar"));
+	collect_free(c);
+	o.output = "out.tar";
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	ck_assert_str_eq(collect_output_path(c), "out.tar");
+	collect_free(c);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("collect");
+	TCase *tc = tcase_create("engine");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_patterns);
+	tcase_add_test(tc, test_full_run);
+	tcase_add_test(tc, test_faults);
+	tcase_add_test(tc, test_resdump_timeout);
+	tcase_add_test(tc, test_only_skip);
+	tcase_add_test(tc, test_only_extra_register);
+	tcase_add_test(tc, test_only_nothing);
+	tcase_add_test(tc, test_plan_sends_nothing);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_stage_failure_stops);
+	tcase_add_test(tc, test_output_naming);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(suite());
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* Check suite for src/mlx5/regcat: the catalog's data is self-consistent. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "mlx5/ifc.h"
+#include "mlx5/regcat.h"
+#include "testutil.h"
+
+START_TEST(test_required_registers)
+{
+	static const char *const need[] = {
+		"MGIR", "MCAM", "MTRC_CAP", "MTRC_CONF", "MTRC_CTRL", "MTRC_STDB", "CORE_DUMP",
+		"RESOURCE_DUMP", "PDDR", "PPCNT", "PTYS", "PMAOS", "MTMP", "MCIA", "MCQS", "MCQI",
+		"PAOS", "PMLP", "PMTU", "MTCAP", "DTOR", "MFRL",
+	};
+
+	ck_assert_uint_ge(regcat_count(), 20);
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		ck_assert_msg(regcat_by_name(need[i]) != NULL, "%s missing", need[i]);
+	ck_assert_ptr_null(regcat_at(regcat_count()));
+}
+END_TEST
+
+START_TEST(test_fields_fit_and_do_not_overlap)
+{
+	for (size_t i = 0; i < regcat_count(); i++) {
+		const struct regcat_reg *r = regcat_at(i);
+
+		ck_assert_uint_gt(r->n_fields, 0);
+		ck_assert_msg(r->summary && *r->summary, "%s: no summary", r->name);
+		ck_assert_msg(r->size % 4 == 0, "%s: size %u not dwords", r->name, r->size);
+		for (size_t j = 0; j < r->n_fields; j++) {
+			const struct regcat_field *f = &r->fields[j];
+
+			ck_assert_msg(f->width > 0, "%s.%s: zero width", r->name, f->name);
+			ck_assert_msg(f->bit_off + f->width <= r->size * 8, "%s.%s past the end",
+				      r->name, f->name);
+			if (f->type == REGCAT_UINT)
+				ck_assert_msg(f->bit_off / 32 == (f->bit_off + f->width - 1) / 32,
+					      "%s.%s crosses a dword", r->name, f->name);
+			else
+				ck_assert_msg(f->bit_off % 8 == 0 && f->width % 8 == 0,
+					      "%s.%s not byte aligned", r->name, f->name);
+			ck_assert_msg(regcat_field(r, f->name) == f, "%s.%s duplicate name", r->name,
+				      f->name);
+			for (size_t k = 0; k < j; k++) {
+				const struct regcat_field *g = &r->fields[k];
+				bool apart = f->bit_off >= g->bit_off + g->width ||
+					     g->bit_off >= f->bit_off + f->width;
+				ck_assert_msg(apart, "%s: %s overlaps %s", r->name, f->name, g->name);
+			}
+		}
+		/* ids unique */
+		ck_assert_ptr_eq(regcat_by_id(r->id), r);
+	}
+}
+END_TEST
+
+START_TEST(test_lookup)
+{
+	const struct regcat_reg *r = regcat_by_id(MLX5_REG_MGIR);
+	const struct regcat_field *f;
+	uint32_t v;
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->name, "MGIR");
+	ck_assert_uint_eq(r->size, 160);
+	ck_assert_ptr_eq(regcat_by_name("mgir"), r);
+	ck_assert_ptr_null(regcat_by_name("NOPE"));
+	ck_assert_ptr_null(regcat_by_id(0x1234));
+	/* Positions against the reference tables (bit 0 = MSB of dword 0). */
+	f = regcat_field(r, "psid");
+	ck_assert_uint_eq(f->bit_off, 0x30 * 8);
+	ck_assert_uint_eq(f->width, 128);
+	ck_assert_int_eq(f->type, REGCAT_STRING);
+	f = regcat_field(r, "extended_major");
+	ck_assert_uint_eq(f->bit_off, 0x44 * 8);
+	f = regcat_field(r, "manufacturing_base_mac_47_32");
+	ck_assert_uint_eq(f->bit_off, 0x10 * 8 + 16);
+	f = regcat_field(regcat_by_name("MCAM"), "tracer_registers");
+	ck_assert_uint_eq(f->bit_off, 15 * 8 + 4);
+	ck_assert_uint_eq(f->width, 4);
+	f = regcat_field(regcat_by_name("MTRC_CAP"), "string_db_size_1");
+	ck_assert_uint_eq(f->bit_off, 0x1c * 8 + 8);
+	ck_assert_uint_eq(f->width, 24);
+	f = regcat_field(regcat_by_name("RESOURCE_DUMP"), "seq_num");
+	ck_assert_uint_eq(f->bit_off, 12);
+	ck_assert_uint_eq(regcat_by_name("RESOURCE_DUMP")->id, MLX5_REG_RESOURCE_DUMP);
+	ck_assert_uint_eq(regcat_by_name("CORE_DUMP")->id, MLX5_REG_CORE_DUMP);
+	ck_assert_ptr_null(regcat_field(r, "nope"));
+
+	/* Enums both ways. */
+	f = regcat_field(regcat_by_name("PPCNT"), "grp");
+	ck_assert_str_eq(regcat_enum_name(f, 0x12), "PHYSICAL_LAYER");
+	ck_assert_ptr_null(regcat_enum_name(f, 0x3f));
+	ck_assert_int_eq(regcat_enum_value(f, "rfc_2863", &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(regcat_enum_value(f, "bogus", &v), -ENOENT);
+	f = regcat_field(regcat_by_name("MTRC_CONF"), "trace_mode");
+	ck_assert_str_eq(regcat_enum_name(f, 1), "TRACE_TO_MEMORY");
+	f = regcat_field(r, "technology");
+	ck_assert_str_eq(regcat_enum_name(f, 4), "7nm");
+	ck_assert_ptr_null(regcat_enum_name(regcat_field(r, "uptime"), 0));
+}
+END_TEST
+
+START_TEST(test_ids_match_ifc)
+{
+	static const struct {
+		const char *name;
+		uint16_t id;
+	} ids[] = {
+		{ "MGIR", MLX5_REG_MGIR }, { "MCAM", MLX5_REG_MCAM }, { "MTRC_CAP", MLX5_REG_MTRC_CAP },
+		{ "MTRC_CONF", MLX5_REG_MTRC_CONF }, { "MTRC_STDB", MLX5_REG_MTRC_STDB },
+		{ "MTRC_CTRL", MLX5_REG_MTRC_CTRL }, { "PDDR", MLX5_REG_PDDR }, { "PPCNT", MLX5_REG_PPCNT },
+		{ "PTYS", MLX5_REG_PTYS }, { "PMAOS", MLX5_REG_PMAOS }, { "MTMP", MLX5_REG_MTMP },
+		{ "MCIA", MLX5_REG_MCIA }, { "MCQS", MLX5_REG_MCQS }, { "MCQI", MLX5_REG_MCQI },
+		{ "PAOS", MLX5_REG_PAOS }, { "PMLP", MLX5_REG_PMLP }, { "PMTU", MLX5_REG_PMTU },
+		{ "MTCAP", MLX5_REG_MTCAP }, { "DTOR", MLX5_REG_DTOR }, { "MFRL", MLX5_REG_MFRL },
+		{ "MRTC", MLX5_REG_MRTC }, { "NODE_DESC", MLX5_REG_NODE_DESC },
+	};
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		ck_assert_uint_eq(regcat_by_name(ids[i].name)->id, ids[i].id);
+}
+END_TEST
+
+static Suite *regcat_suite(void)
+{
+	Suite *s = suite_create("regcat");
+	TCase *tc = tcase_create("catalog");
+
+	tcase_add_test(tc, test_required_registers);
+	tcase_add_test(tc, test_fields_fit_and_do_not_overlap);
+	tcase_add_test(tc, test_lookup);
+	tcase_add_test(tc, test_ids_match_ifc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(regcat_suite());
+}
