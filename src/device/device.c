@@ -340,11 +340,12 @@ int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t sn
 	return dev->ops->region_read(dev->priv, region, snapshot_id, ret_data, ret_len);
 }
 
-int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len)
+int fw_device_tracefs_text(struct fw_device *dev, unsigned seconds, char **ret_text,
+			   size_t *ret_len)
 {
 	if (!dev->ops->tracefs_text)
 		return unsupported(dev, "tracefs mlx5_fw text");
-	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+	return dev->ops->tracefs_text(dev->priv, seconds, ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)
