@@ -569,6 +569,12 @@ START_TEST(test_tracer_kernel_owned)
 	ck_assert_uint_gt(len, 1000);
 	free(text);
 	emu_free(e);
+	/* A day at a high rate stays bounded: only the last laps are made. */
+	e = mk("emu:cx5,rate=10000000,tracefs=0");
+	emu_advance(e, 86400ull * 1000000000ull);
+	ck_assert_uint_le(e->tr.blocks_written, 4 * 1024 + 1);
+	ck_assert_uint_ge(e->tr.blocks_written, 4 * 1024 - 1);
+	emu_free(e);
 }
 END_TEST
 
