@@ -19,6 +19,7 @@
 #define MASK_52_7 0x1FFFFFFFFFFF80ull
 #define MASK_6_0 0x7Full
 #define TMSN_COUNT 8192u /* tmsn is 13 bits: direct-indexed pending table */
+#define PEND_SLAB 256u
 
 const char *trace_source_name(enum trace_source s)
 {
@@ -500,7 +501,7 @@ struct trace_decoder {
 	/* Look-ahead buffer: the whole input while it fits (ring snapshot). */
 	enum dec_mode mode;
 	uint8_t *buf;
-	size_t buf_len;
+	size_t buf_len, buf_cap;
 	uint64_t in_off;           /* input bytes consumed before buf / carry */
 	uint8_t carry[TRACE_BLOCK_SIZE];
 	size_t carry_len;
@@ -510,8 +511,10 @@ struct trace_decoder {
 	uint64_t prev_block_ts;    /* block timestamp of the block before this one */
 	bool have_prev;
 
-	/* Pending messages. */
-	struct pend *pool;
+	/* Pending messages: slabs allocated as needed, up to
+	 * FW_LIMIT_TRACE_PENDING entries in all. */
+	struct pend *slabs[FW_LIMIT_TRACE_PENDING / PEND_SLAB];
+	unsigned nslabs;
 	struct pend *free;
 	struct pend *slot[TMSN_COUNT];
 	struct pend *ahead, *atail;
@@ -542,20 +545,10 @@ int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_ev
 		      trace_problem_fn problem_fn, void *userdata, struct trace_decoder **ret)
 {
 	struct trace_decoder *d;
-	unsigned i;
 
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return fw_error(ctx, -ENOMEM, "trace decoder: out of memory");
-	d->pool = calloc(FW_LIMIT_TRACE_PENDING, sizeof(*d->pool));
-	if (!d->pool) {
-		free(d);
-		return fw_error(ctx, -ENOMEM, "trace decoder: out of memory");
-	}
-	for (i = 0; i < FW_LIMIT_TRACE_PENDING; i++) {
-		d->pool[i].hnext = d->free;
-		d->free = &d->pool[i];
-	}
 	d->ctx = ctx;
 	d->db = db;
 	d->fn = fn;
@@ -567,6 +560,12 @@ int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_ev
 		d->first_str = cap->first_string_trace;
 		d->num_str = cap->num_string_trace;
 		d->trc_ver = cap->trc_ver;
+	} else {
+		/* Without MTRC_CAP the string-event range is unknown: take every
+		 * event but timestamps as a string event, so each one shows
+		 * (raw) rather than vanishing. */
+		d->first_str = 0;
+		d->num_str = 0xfe;
 	}
 	*ret = d;
 	return 0;
@@ -574,9 +573,12 @@ int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_ev
 
 void trace_decoder_free(struct trace_decoder *d)
 {
+	unsigned i;
+
 	if (!d)
 		return;
-	free(d->pool);
+	for (i = 0; i < d->nslabs; i++)
+		free(d->slabs[i]);
 	free(d->buf);
 	free(d);
 }
@@ -624,6 +626,19 @@ static struct pend *pend_alloc(struct trace_decoder *d, uint64_t off)
 {
 	struct pend *p = d->free, *victim;
 
+	if (!p && d->nslabs < FW_LIMIT_TRACE_PENDING / PEND_SLAB) {
+		struct pend *slab = malloc(PEND_SLAB * sizeof(*slab));
+		unsigned i;
+
+		if (slab) {
+			d->slabs[d->nslabs++] = slab;
+			for (i = 0; i < PEND_SLAB; i++) {
+				slab[i].hnext = d->free;
+				d->free = &slab[i];
+			}
+			p = d->free;
+		}
+	}
 	if (!p) {
 		/* The kernel keeps incomplete messages forever; we keep at most
 		 * FW_LIMIT_TRACE_PENDING and drop the oldest that still waits
@@ -642,7 +657,19 @@ static struct pend *pend_alloc(struct trace_decoder *d, uint64_t off)
 		p = d->free;
 	}
 	d->free = p->hnext;
-	memset(p, 0, sizeof(*p));
+	/* Field by field rather than memset: this runs once per message. */
+	p->hnext = p->anext = p->rnext = NULL;
+	p->count = 0;
+	p->ready = false;
+	p->hashed = false;
+	p->ev.seq = 0;
+	p->ev.text = NULL;
+	p->ev.device = NULL;
+	p->ev.device_len = 0;
+	p->ev.tmsn = 0;
+	p->ev.nparams = 0;
+	p->ev.raw = false;
+	memset(p->ev.params, 0, sizeof(p->ev.params));
 	p->aprev = d->atail;
 	if (d->atail)
 		d->atail->anext = p;
@@ -840,11 +867,9 @@ static bool all_zero(const uint8_t *p, size_t n)
  * One block in consumption order.  prev_ts is the block timestamp of the
  * block that precedes it in the ring (or the stream), valid if have_prev.
  */
-static int consume_block(struct trace_decoder *d, const uint8_t *blk, uint64_t off,
+static int consume_block(struct trace_decoder *d, const uint8_t *blk, uint64_t off, uint64_t ts,
 			 uint64_t prev_ts, bool have_prev)
 {
-	uint64_t ts = block_ts(blk);
-
 	d->st.blocks++;
 	if (!ts) {
 		if (all_zero(blk, TRACE_BLOCK_SIZE)) {
@@ -885,9 +910,10 @@ static int consume_block(struct trace_decoder *d, const uint8_t *blk, uint64_t o
 
 static int stream_block(struct trace_decoder *d, const uint8_t *blk, uint64_t off)
 {
-	int r = consume_block(d, blk, off, d->prev_block_ts, d->have_prev);
+	uint64_t ts = block_ts(blk);
+	int r = consume_block(d, blk, off, ts, d->prev_block_ts, d->have_prev);
 
-	d->prev_block_ts = block_ts(blk);
+	d->prev_block_ts = ts;
 	d->have_prev = true;
 	return r;
 }
@@ -913,6 +939,7 @@ static int decode_ring(struct trace_decoder *d, const uint8_t *ring, size_t nblo
 		size_t prev = (idx + nblocks - 1) % nblocks;
 
 		r = consume_block(d, ring + idx * TRACE_BLOCK_SIZE, (uint64_t)idx * TRACE_BLOCK_SIZE,
+				  block_ts(ring + idx * TRACE_BLOCK_SIZE),
 				  block_ts(ring + prev * TRACE_BLOCK_SIZE), nblocks > 1);
 		if (r < 0)
 			return r;
@@ -939,6 +966,7 @@ static int flush_buffer_as_stream(struct trace_decoder *d)
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = 0;
+	d->buf_cap = 0;
 	return 0;
 }
 
@@ -951,10 +979,19 @@ int trace_decoder_feed(struct trace_decoder *d, const void *data, size_t len)
 		return d->err;
 	if (d->mode == MODE_BUFFER) {
 		if (d->buf_len + len <= FW_LIMIT_TRACE_RING) {
-			if (!d->buf) {
-				d->buf = malloc(FW_LIMIT_TRACE_RING);
-				if (!d->buf)
+			if (d->buf_len + len > d->buf_cap) {
+				size_t cap = d->buf_cap ? d->buf_cap : 64 * TRACE_BLOCK_SIZE;
+				uint8_t *nb;
+
+				while (cap < d->buf_len + len)
+					cap *= 2;
+				if (cap > FW_LIMIT_TRACE_RING)
+					cap = FW_LIMIT_TRACE_RING;
+				nb = realloc(d->buf, cap);
+				if (!nb)
 					return fw_error(d->ctx, -ENOMEM, "trace decoder: out of memory");
+				d->buf = nb;
+				d->buf_cap = cap;
 			}
 			memcpy(d->buf + d->buf_len, p, len);
 			d->buf_len += len;
@@ -1015,6 +1052,7 @@ int trace_decoder_finish(struct trace_decoder *d)
 		free(d->buf);
 		d->buf = NULL;
 		d->buf_len = 0;
+		d->buf_cap = 0;
 	} else {
 		d->st.trailing_bytes = d->carry_len;
 	}

@@ -157,7 +157,9 @@ struct trace_stats {
 
 struct trace_decoder;
 
-/* db is borrowed and must outlive the decoder. */
+/* db is borrowed and must outlive the decoder.  db may be NULL (no MTRC_CAP
+ * or strings DB captured): every non-timestamp event is then a string event
+ * and comes out raw. */
 int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_event_fn fn,
 		      trace_problem_fn problem, void *userdata, struct trace_decoder **ret);
 void trace_decoder_free(struct trace_decoder *d);

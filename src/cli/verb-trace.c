@@ -1,23 +1,196 @@
 /* SPDX-License-Identifier: MIT */
-/* fwbox trace: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+/*
+ * fwbox trace: every firmware trace message of a bundle (ring, tracefs
+ * text, saved traces), one line each in the kernel tracepoint's layout.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
 
 #include "cli/cli.h"
 
+struct trace_opts {
+	uint64_t since, until;
+	bool have_since, have_until;
+	bool json;
+	regex_t re;
+	bool have_re;
+	char device[64];
+	uint64_t printed;
+	uint64_t problems;
+};
+
+static void on_device(void *ud, const char *pci)
+{
+	struct trace_opts *o = ud;
+
+	snprintf(o->device, sizeof(o->device), "%s", pci);
+}
+
+static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
+{
+	struct trace_opts *o = ud;
+	char msg[FW_LIMIT_TRACE_MESSAGE];
+	char dev[64];
+
+	if (o->have_since && ev->timestamp < o->since)
+		return 0;
+	if (o->have_until && ev->timestamp > o->until)
+		return 0;
+	trace_event_render(ev, msg, sizeof(msg));
+	/* One line per message, always: a line break inside a firmware
+	 * string would make line counts disagree with the history database. */
+	for (char *c = msg; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	if (o->have_re && regexec(&o->re, msg, 0, NULL, 0) != 0)
+		return 0;
+	if (ev->device && ev->device_len)
+		snprintf(dev, sizeof(dev), "%.*s", (int)ev->device_len, ev->device);
+	else
+		snprintf(dev, sizeof(dev), "%s", o->device[0] ? o->device : "-");
+	if (o->json) {
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "device", json_object_new_string(dev));
+		json_object_object_add(j, "timestamp", json_object_new_uint64(ev->timestamp));
+		json_object_object_add(j, "lost", json_object_new_boolean(ev->lost));
+		json_object_object_add(j, "event_id", json_object_new_int(ev->event_id));
+		json_object_object_add(j, "message", json_object_new_string(msg));
+		json_object_object_add(j, "source", json_object_new_string(trace_source_name(ev->source)));
+		json_object_object_add(j, "kind", json_object_new_string(kind));
+		if (ev->source == TRACE_SOURCE_RING) {
+			struct json_object *params = json_object_new_array();
+
+			json_object_object_add(j, "tmsn", json_object_new_int(ev->tmsn));
+			json_object_object_add(j, "format_ptr", json_object_new_uint64(ev->format_ptr));
+			json_object_object_add(j, "raw", json_object_new_boolean(ev->raw));
+			for (unsigned i = 0; i < ev->nparams; i++)
+				json_object_array_add(params, json_object_new_uint64(ev->params[i]));
+			json_object_object_add(j, "params", params);
+		}
+		printf("%s%s", o->printed ? ",\n" : "[\n",
+		       json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		json_object_put(j);
+	} else {
+		/* The mlx5_fw tracepoint: "%s [0x%llx] %d [0x%x] %s". */
+		printf("%s [0x%" PRIx64 "] %d [0x%x] %s\n", dev, ev->timestamp, ev->lost,
+		       ev->event_id, msg);
+	}
+	o->printed++;
+	return 0;
+}
+
+static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct trace_opts *o = ud;
+
+	(void)err;
+	o->problems++;
+	fprintf(stderr, "fwbox trace: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
+}
+
+static bool parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		return false;
+	*ret = v;
+	return true;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "fwbox trace: not implemented yet\n");
-	return CLI_EXIT_FAILURE;
+	static const struct option longopts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "grep", required_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct analyze_sink sink = {
+		.device = on_device,
+		.trace = on_trace,
+		.problem = on_problem,
+	};
+	struct trace_opts o;
+	int c, r, status = CLI_EXIT_OK;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (!parse_u64(optarg, &o.since))
+				return cli_usage_error(&cli_verb_trace, "--since: '%s' is not a number", optarg);
+			o.have_since = true;
+			break;
+		case 'u':
+			if (!parse_u64(optarg, &o.until))
+				return cli_usage_error(&cli_verb_trace, "--until: '%s' is not a number", optarg);
+			o.have_until = true;
+			break;
+		case 'g':
+			if (o.have_re)
+				regfree(&o.re);
+			if (regcomp(&o.re, optarg, REG_EXTENDED | REG_NOSUB) != 0)
+				return cli_usage_error(&cli_verb_trace,
+						       "--grep: '%s' is not a valid extended regular expression",
+						       optarg);
+			o.have_re = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		default:
+			if (o.have_re)
+				regfree(&o.re);
+			return cli_usage_error(&cli_verb_trace, "unknown option");
+		}
+	}
+	if (optind != argc - 1) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_usage_error(&cli_verb_trace, "expected one BUNDLE");
+	}
+	cli_catch_signals(ctx);
+	r = analyze_path(ctx, argv[optind], "trace.,health.", &sink, &o);
+	if (o.json)
+		printf("%s]\n", o.printed ? "\n" : "[");
+	if (r < 0)
+		status = cli_fail(ctx, "trace", "'%s'", argv[optind]);
+	if (o.have_re)
+		regfree(&o.re);
+	return status;
 }
 
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
-	.summary = "(not implemented yet)",
-	.usage = "Usage: fwbox trace\n",
+	.summary = "print the firmware trace messages of a bundle",
+	.usage = "Usage: fwbox trace BUNDLE [--since T] [--until T] [--grep RE] [--json]\n"
+		 "\n"
+		 "Print every firmware trace message of BUNDLE (raw tracer ring decoded with\n"
+		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
+		 "traces), one line each in the kernel tracepoint's layout:\n"
+		 "  <pci> [0x<timestamp>] <lost> [0x<event_id>] <message>\n"
+		 "\n"
+		 "Options:\n"
+		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
+		 "  --until T    only messages with device timestamp <= T\n"
+		 "  --grep RE    only messages matching the extended regular expression RE\n"
+		 "  --json       print a JSON array of objects instead\n"
+		 "  -h, --help   show this help\n",
 	.run = run,
 };

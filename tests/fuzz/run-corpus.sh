@@ -5,7 +5,7 @@
 set -e
 status=0
 n=0
-for t in $FUZZ_TARGETS; do
+for t in ${FW_FUZZ_TARGETS:-$FUZZ_TARGETS}; do
 	name=${t#fuzz-}
 	corpus="$top_srcdir/tests/fuzz/corpus/$name"
 	bin="$top_builddir/tests/fuzz/$t"

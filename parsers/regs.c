@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * regs: walk the catalog's fields over the register bytes.  The catalog is
+ * data, so every field is checked against the bytes we have before use.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "regs.h"
+
+#define REGS_STR_MAX 256
+
+/* The catalog's enum table, searched here so the decoder needs only the
+ * field description it is given (no link to the catalog's code). */
+static const char *enum_name(const struct regcat_field *cf, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; cf->enums && i < cf->n_enums; i++)
+		if (cf->enums[i].value == v)
+			return cf->enums[i].name;
+	return NULL;
+}
+
+/* why completes "register 'R' field 'F' ...". */
+static void report(regs_problem_fn problem, void *ud, uint64_t off, int err, const char *why,
+		   const char *reg, const char *field)
+{
+	char msg[256];
+
+	if (!problem)
+		return;
+	snprintf(msg, sizeof(msg), "register '%s' field '%s' %s, skipping", reg, field, why);
+	problem(ud, off, err, msg);
+}
+
+int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs_field_fn fn,
+		regs_problem_fn problem, void *ud)
+{
+	const uint8_t *p = data;
+	char str[REGS_STR_MAX + 1];
+	size_t i;
+	int n = 0, r;
+
+	for (i = 0; i < reg->n_fields; i++) {
+		const struct regcat_field *cf = &reg->fields[i];
+		struct regs_field f;
+		uint64_t end = (uint64_t)cf->bit_off + cf->width;
+
+		memset(&f, 0, sizeof(f));
+		f.reg = reg->name;
+		f.reg_id = reg->id;
+		f.field = cf->name;
+		f.bit_off = cf->bit_off;
+		f.width = cf->width;
+		f.type = cf->type;
+		if (!cf->width || end > (uint64_t)len * 8) {
+			report(problem, ud, cf->bit_off / 8, -EBADMSG,
+			       "lies past the end of the data",
+			       reg->name, cf->name);
+			continue;
+		}
+		switch (cf->type) {
+		case REGCAT_UINT:
+			if (cf->width > 32 || (cf->bit_off % 32) + cf->width > 32) {
+				report(problem, ud, cf->bit_off / 8, -EBADMSG,
+				       "crosses a dword in the catalog",
+				       reg->name, cf->name);
+				continue;
+			}
+			f.value = fw_mlx5_get(p, cf->bit_off, cf->width);
+			f.enum_name = enum_name(cf, f.value);
+			break;
+		case REGCAT_STRING:
+		case REGCAT_BYTES: {
+			size_t k, nb = cf->width / 8;
+
+			if (cf->bit_off % 8 || cf->width % 8) {
+				report(problem, ud, cf->bit_off / 8, -EBADMSG,
+				       "is not byte aligned in the catalog",
+				       reg->name, cf->name);
+				continue;
+			}
+			f.bytes = p + cf->bit_off / 8;
+			f.nbytes = nb;
+			if (cf->type == REGCAT_STRING) {
+				for (k = 0; k < nb && k < REGS_STR_MAX && f.bytes[k]; k++)
+					str[k] = (f.bytes[k] >= 0x20 && f.bytes[k] < 0x7f) ? (char)f.bytes[k]
+											    : '.';
+				str[k] = '\0';
+				/* Firmware pads strings with spaces as well as NULs. */
+				while (k > 0 && str[k - 1] == ' ')
+					str[--k] = '\0';
+				f.str = str;
+			}
+			break;
+		}
+		default:
+			report(problem, ud, cf->bit_off / 8, -EBADMSG,
+			       "has an unknown type", reg->name,
+			       cf->name);
+			continue;
+		}
+		r = fn ? fn(ud, &f) : 0;
+		if (r < 0)
+			return r;
+		n++;
+	}
+	return n;
+}
+
+void regs_field_value_text(const struct regs_field *f, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	switch (f->type) {
+	case REGCAT_UINT:
+		if (f->enum_name)
+			snprintf(buf, len, "%s (0x%x)", f->enum_name, f->value);
+		else
+			snprintf(buf, len, "0x%x", f->value);
+		break;
+	case REGCAT_STRING:
+		snprintf(buf, len, "%s", f->str ? f->str : "");
+		break;
+	case REGCAT_BYTES:
+		for (i = 0; i < f->nbytes && o + 3 <= len; i++)
+			o += (size_t)snprintf(buf + o, len - o, "%02x", f->bytes[i]);
+		break;
+	}
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyze-bundle: walk a bundle through the feed API.  Side inputs of the
+ * trace decoder are read first (they are small and bounded), then every
+ * member is streamed once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze-internal.h"
+#include "bundle/bundle.h"
+#include "core/limits.h"
+
+/*
+ * The bundle reader is built by the bundle subsystem; until it is in the
+ * tree these references are weak and analyze_bundle() says so instead of
+ * breaking the link of the whole program.
+ */
+#pragma weak bundle_read_kind
+#pragma weak bundle_find_kind
+#pragma weak bundle_stream
+#pragma weak bundle_open
+#pragma weak bundle_close
+#pragma weak bundle_get_device
+
+struct walk {
+	struct analyze *an;
+	const char *only_prefix;
+};
+
+/* only is a comma-separated list of kind prefixes. */
+static bool kind_selected(const char *kind, const char *only)
+{
+	const char *p = only;
+
+	if (!only)
+		return true;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n && strncmp(kind, p, n) == 0)
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static int v_begin(void *ud, const struct bundle_artifact *a)
+{
+	struct walk *w = ud;
+	int r;
+
+	if (!kind_selected(a->kind, w->only_prefix))
+		return 1;
+	if (!analyze_wants(a->kind))
+		return 1;
+	r = analyze_begin(w->an, a->kind);
+	return r;
+}
+
+static int v_data(void *ud, const struct bundle_artifact *a, const void *buf, size_t len)
+{
+	struct walk *w = ud;
+
+	(void)a;
+	return analyze_data(w->an, buf, len);
+}
+
+static int v_end(void *ud, const struct bundle_artifact *a)
+{
+	struct walk *w = ud;
+
+	(void)a;
+	return analyze_end(w->an);
+}
+
+static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
+{
+	const struct bundle_artifact *a;
+	void *data = NULL;
+	size_t len = 0;
+	unsigned i;
+	char kind[32];
+	int r;
+
+	a = bundle_find_kind(b, "trace.cap");
+	if (!a || !a->size)
+		return 0;
+	r = bundle_read_kind(b, "trace.cap", 4096, &data, &len);
+	if (r < 0)
+		return r;
+	r = analyze_set_trace_cap(an, data, len);
+	free(data);
+	if (r < 0)
+		return fw_error_prefix(ctx, r, "'trace.cap'");
+	for (i = 0; i < TRACE_STRINGS_DB_MAX; i++) {
+		snprintf(kind, sizeof(kind), "trace.strings.%u", i);
+		a = bundle_find_kind(b, kind);
+		if (!a || !a->size)
+			continue;
+		data = NULL;
+		r = bundle_read_kind(b, kind, FW_LIMIT_STRINGS_DB_SECTION, &data, &len);
+		if (r < 0)
+			return r;
+		r = analyze_set_trace_strings(an, i, data, len);
+		free(data);
+		if (r < 0)
+			return fw_error_prefix(ctx, r, "'%s'", kind);
+	}
+	return 0;
+}
+
+int analyze_prepare_bundle(struct analyze *an, struct bundle *b)
+{
+	struct fw_ctx *ctx = analyze_ctx(an);
+
+	if (!bundle_stream || !bundle_read_kind || !bundle_find_kind || !bundle_get_device)
+		return fw_error(ctx, -ENOSYS,
+				"this fwbox was built without the bundle reader; rebuild from a tree that has src/bundle");
+	if (an_sink(an)->device) {
+		const struct bundle_device *dev = bundle_get_device(b);
+
+		an_sink(an)->device(an_ud(an), dev && dev->pci && *dev->pci ? dev->pci : "-");
+	}
+	return read_side(an, ctx, b);
+}
+
+int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix)
+{
+	static const struct bundle_visitor v = {
+		.begin = v_begin,
+		.data = v_data,
+		.end = v_end,
+	};
+	struct walk w = { an, only_prefix };
+	int r;
+
+	r = analyze_prepare_bundle(an, b);
+	if (r < 0)
+		return r;
+	return bundle_stream(b, &v, &w);
+}
+
+int analyze_path(struct fw_ctx *ctx, const char *path, const char *only_prefix,
+		 const struct analyze_sink *sink, void *ud)
+{
+	struct bundle *b = NULL;
+	struct analyze *an = NULL;
+	int r;
+
+	if (!bundle_open || !bundle_close)
+		return fw_error(ctx, -ENOSYS,
+				"this fwbox was built without the bundle reader; rebuild from a tree that has src/bundle");
+	r = bundle_open(ctx, path, &b);
+	if (r < 0)
+		return r;
+	r = analyze_new(ctx, sink, ud, &an);
+	if (r < 0)
+		goto out;
+	r = analyze_bundle(an, b, only_prefix);
+	analyze_free(an);
+out:
+	bundle_close(b);
+	return r;
+}

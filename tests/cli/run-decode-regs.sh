@@ -1,0 +1,23 @@
+#!/bin/sh
+# fwbox regs: field-level decode of a register snapshot from the catalog.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+MKBUNDLE="$top_builddir/tests/mkbundle"
+[ -x "$MKBUNDLE" ] || { echo "SKIP: tests/mkbundle not built yet"; exit 77; }
+scratch
+fx="$top_srcdir/tests/fixtures/decode"
+"$MKBUNDLE" -o "$SCRATCH/b.tar.zst" reg.MGIR="$fx/reg.MGIR" crspace="$fx/crspace" >/dev/null
+
+"$FWBOX" regs "$SCRATCH/b.tar.zst" > "$SCRATCH/out"
+grep -qx 'MGIR.device_hw_revision = 0xa1' "$SCRATCH/out" || fail "device_hw_revision"
+grep -qx 'MGIR.device_id = 0x101d' "$SCRATCH/out" || fail "device_id"
+"$FWBOX" regs "$SCRATCH/b.tar.zst" mgir | grep -q '^MGIR\.' || fail "REGISTER filter (any case)"
+expect_exit 1 "$FWBOX" regs "$SCRATCH/b.tar.zst" PDDR
+"$FWBOX" regs "$SCRATCH/b.tar.zst" --json > "$SCRATCH/json"
+python3 - "$SCRATCH/json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+d = [f for f in a if f["field"] == "device_id"][0]
+assert d["register"] == "MGIR" and d["value"] == 0x101d and d["register_id"] == 0x9020, d
+PY
+echo ok

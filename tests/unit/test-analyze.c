@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-analyze: the feed API over every artifact kind, as the loader and the
+ * verbs use it: records reach the right callback with the artifact's kind.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "core/bytes.h"
+#include "fmsg-enc.h"
+#include "resdump-enc.h"
+#include "testutil.h"
+#include "trace-enc.h"
+
+static struct fw_ctx *ctx;
+
+static void setup(void)
+{
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+}
+
+static void teardown(void)
+{
+	fw_ctx_free(ctx);
+}
+
+struct got {
+	char trace[16][300];
+	unsigned ntrace;
+	char regs[8][160];
+	unsigned nregs;
+	uint64_t crs_words;
+	uint32_t crs_first_addr, crs_first_val;
+	unsigned nseg, nmenu, nhealth;
+	char health[32][160];
+	unsigned problems;
+	char last_problem_kind[64];
+};
+
+static int s_trace(void *ud, const char *kind, const struct trace_event *ev)
+{
+	struct got *g = ud;
+	char msg[FW_LIMIT_TRACE_MESSAGE];
+
+	trace_event_render(ev, msg, sizeof(msg));
+	if (g->ntrace < 16)
+		snprintf(g->trace[g->ntrace], sizeof(g->trace[0]), "%s %s [0x%llx] %d [0x%x] %s", kind,
+			 trace_source_name(ev->source), (unsigned long long)ev->timestamp, ev->lost,
+			 ev->event_id, msg);
+	g->ntrace++;
+	return 0;
+}
+
+static int s_reg(void *ud, const char *kind, const struct regs_field *f)
+{
+	struct got *g = ud;
+	char v[64];
+
+	regs_field_value_text(f, v, sizeof(v));
+	if (g->nregs < 8)
+		snprintf(g->regs[g->nregs], sizeof(g->regs[0]), "%s %s.%s = %s", kind, f->reg, f->field,
+			 v);
+	g->nregs++;
+	return 0;
+}
+
+static int s_crs(void *ud, const char *kind, uint32_t addr, const uint32_t *v, size_t n)
+{
+	struct got *g = ud;
+
+	(void)kind;
+	if (!g->crs_words) {
+		g->crs_first_addr = addr;
+		g->crs_first_val = v[0];
+	}
+	g->crs_words += n;
+	return 0;
+}
+
+static int s_seg(void *ud, const char *kind, const struct resdump_segment *s)
+{
+	struct got *g = ud;
+
+	(void)kind;
+	(void)s;
+	g->nseg++;
+	return 0;
+}
+
+static int s_menu(void *ud, const char *kind, const struct resdump_menu_record *m)
+{
+	struct got *g = ud;
+
+	(void)kind;
+	(void)m;
+	g->nmenu++;
+	return 0;
+}
+
+static int s_health(void *ud, const char *kind, const struct health_item *h)
+{
+	struct got *g = ud;
+
+	if (g->nhealth < 32)
+		snprintf(g->health[g->nhealth], sizeof(g->health[0]), "%s %s", kind, h->path);
+	g->nhealth++;
+	return 0;
+}
+
+static void s_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct got *g = ud;
+
+	(void)off;
+	(void)err;
+	(void)msg;
+	g->problems++;
+	snprintf(g->last_problem_kind, sizeof(g->last_problem_kind), "%s", kind);
+}
+
+static const struct analyze_sink sink = {
+	.trace = s_trace,
+	.reg_field = s_reg,
+	.crspace = s_crs,
+	.segment = s_seg,
+	.menu = s_menu,
+	.health = s_health,
+	.problem = s_problem,
+};
+
+static void feed(struct analyze *an, const char *kind, const void *data, size_t len, size_t chunk)
+{
+	const uint8_t *p = data;
+	size_t off;
+	int r = analyze_begin(an, kind);
+
+	tu_assert_ok(ctx, r);
+	for (off = 0; off < len; off += chunk)
+		tu_assert_ok(ctx, analyze_data(an, p + off, len - off < chunk ? len - off : chunk));
+	tu_assert_ok(ctx, analyze_end(an));
+}
+
+START_TEST(test_all_kinds)
+{
+	struct analyze *an;
+	struct got g;
+	struct trace_cap cap;
+	uint8_t capraw[128], mgir[160], rd[1024], img[64], hb[64];
+	const void *strings;
+	size_t slen, rdlen;
+	struct tenc_block b;
+	static struct fenc e;
+	static const char text[] = "foo [0x10] 0 [0x5] text line\n";
+	unsigned i;
+
+	memset(&g, 0, sizeof(g));
+	tu_assert_ok(ctx, analyze_new(ctx, &sink, &g, &an));
+	ck_assert(analyze_wants("trace.ring"));
+	ck_assert(analyze_wants("reg.MGIR"));
+	ck_assert(!analyze_wants("host.info"));
+	ck_assert(!analyze_wants("reg."));
+	ck_assert_int_eq(analyze_begin(an, "host.info"), 1);
+	tu_assert_ok(ctx, analyze_data(an, "x", 1));
+	tu_assert_ok(ctx, analyze_end(an));
+
+	/* Trace: side inputs, then the ring. */
+	tenc_cap(&cap);
+	trace_cap_encode(&cap, capraw);
+	strings = tenc_strings(&slen);
+	tu_assert_ok(ctx, analyze_set_trace_cap(an, capraw, sizeof(capraw)));
+	tu_assert_ok(ctx, analyze_set_trace_strings(an, 0, strings, slen));
+	tenc_block_init(&b);
+	tenc_str(&b, false, 1, 0x20, 1, 0, TENC_BASE + TENC_OFF_LINK);
+	tenc_str(&b, false, 1, 0x20, 1, 1, 2);
+	tenc_str(&b, false, 1, 0x20, 1, 2, 25000);
+	tenc_block_finish(&b, 0x4000);
+	feed(an, "trace.ring", b.data, sizeof(b.data), 100);
+	feed(an, "trace.text", text, strlen(text), 4);
+	/* Health: the fw dump (saved traces), the buffer. */
+	feed(an, "health.fw.dump", e.buf, fenc_fw_dump(&e), 50);
+	memset(hb, 0, sizeof(hb));
+	hb[0x3d] = 0x7;
+	feed(an, "health.buffer", hb, sizeof(hb), 64);
+	/* Register from the catalog, and one it does not know. */
+	memset(mgir, 0, sizeof(mgir));
+	fw_put_be32(mgir, 0x0000101d);
+	feed(an, "reg.MGIR", mgir, sizeof(mgir), 7);
+	feed(an, "reg.NOPE", mgir, 4, 4);
+	/* CR-space: flat big-endian. */
+	for (i = 0; i < 16; i++)
+		fw_put_be32(img + 4 * i, 0xc0de0000 + i);
+	feed(an, "crspace", img, sizeof(img), 3);
+	/* Resource dump. */
+	rdlen = rdenc_sample(rd, sizeof(rd));
+	feed(an, "resdump.menu", rd, rdlen, 33);
+
+	ck_assert_uint_eq(g.ntrace, 4);
+	ck_assert_str_eq(g.trace[0], "trace.ring ring [0x3f81] 0 [0x20] link up port 2 speed 25000");
+	ck_assert_str_eq(g.trace[1], "trace.text text [0x10] 0 [0x5] text line");
+	ck_assert_str_eq(g.trace[2], "health.fw.dump saved [0x1000] 0 [0x20] first saved");
+	ck_assert_str_eq(g.trace[3], "health.fw.dump saved [0x1001] 1 [0x20] second saved");
+	ck_assert_str_eq(g.regs[1], "reg.MGIR MGIR.device_id = 0x101d");
+	ck_assert_uint_eq(g.crs_words, 16);
+	ck_assert_uint_eq(g.crs_first_addr, 0);
+	ck_assert_uint_eq(g.crs_first_val, 0xc0de0000);
+	ck_assert_uint_eq(g.nseg, 9);
+	ck_assert_uint_eq(g.nmenu, 2);
+	/* fw dump: 9 non-trace values; health buffer: 19 values */
+	ck_assert_uint_eq(g.nhealth, 9 + 19);
+	ck_assert_str_eq(g.health[0], "health.fw.dump syndrome");
+	ck_assert_str_eq(g.health[27], "health.buffer health buffer/synd_name");
+	ck_assert_uint_eq(g.problems, 1);
+	ck_assert_str_eq(g.last_problem_kind, "reg.NOPE");
+	ck_assert_uint_eq(analyze_get_stats(an)->trace_events, 4);
+	ck_assert_uint_eq(analyze_get_stats(an)->segments, 9);
+	analyze_free(an);
+}
+END_TEST
+
+/* fw_fatal: the crdump inside the dump reaches the crspace callback. */
+START_TEST(test_crdump)
+{
+	struct analyze *an;
+	struct got g;
+	static struct fenc e;
+	uint8_t data[32];
+	size_t len;
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		fw_put_le32(data + 4 * i, i == 3 ? CRSPACE_UNREAD : 0x1000 + i);
+	fenc_init(&e);
+	fenc_obj(&e);
+	fenc_pair(&e, "crdump_data");
+	fenc_arr(&e);
+	fenc_value(&e, HEALTH_BINARY, data, 12);
+	fenc_value(&e, HEALTH_BINARY, data + 12, 20);
+	fenc_end(&e);
+	fenc_end(&e);
+	fenc_end(&e);
+	len = fenc_finish(&e);
+	memset(&g, 0, sizeof(g));
+	tu_assert_ok(ctx, analyze_new(ctx, &sink, &g, &an));
+	feed(an, "health.fw_fatal.dump", e.buf, len, len);
+	ck_assert_uint_eq(g.crs_words, 7);
+	ck_assert_uint_eq(g.crs_first_val, 0x1000);
+	ck_assert_uint_eq(g.nhealth, 0);
+	/* A ring without MTRC_CAP: raw events and a problem saying why. */
+	{
+		struct tenc_block b;
+
+		tenc_block_init(&b);
+		tenc_str(&b, false, 1, 0x20, 1, 0, 0x1234);
+		tenc_block_finish(&b, 0x4000);
+		feed(an, "trace.ring", b.data, sizeof(b.data), sizeof(b.data));
+	}
+	/* Every event but the timestamp comes out raw. */
+	ck_assert_uint_eq(g.ntrace, 31);
+	ck_assert_str_eq(g.trace[0], "trace.ring ring [0x3f81] 0 [0x20] 0x3412000008002001");
+	ck_assert_uint_eq(g.problems, 1);
+	analyze_free(an);
+}
+END_TEST
+
+static int stop_trace(void *ud, const char *kind, const struct trace_event *ev)
+{
+	(void)ud;
+	(void)kind;
+	(void)ev;
+	return -ECANCELED;
+}
+
+START_TEST(test_callback_stops)
+{
+	static const struct analyze_sink stop = { .trace = stop_trace };
+	static const char text[] = "d [0x10] 0 [0x5] a\nd [0x11] 0 [0x5] b\n";
+	struct analyze *an;
+
+	tu_assert_ok(ctx, analyze_new(ctx, &stop, NULL, &an));
+	ck_assert_int_eq(analyze_begin(an, "trace.text"), 0);
+	ck_assert_int_eq(analyze_data(an, text, strlen(text)), -ECANCELED);
+	ck_assert_int_eq(analyze_end(an), -ECANCELED);
+	analyze_free(an);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("analyze");
+	TCase *tc = tcase_create("feed");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_all_kinds);
+	tcase_add_test(tc, test_crdump);
+	tcase_add_test(tc, test_callback_stops);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(suite());
+}

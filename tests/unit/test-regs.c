@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* test-regs: field-level register decode against a small local catalog. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "regs.h"
+#include "testutil.h"
+
+static const struct regcat_enum tech_enums[] = {
+	{ 4, "7nm" },
+	{ 5, "5nm" },
+};
+
+static const struct regcat_field test_fields[] = {
+	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0 },
+	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0 },
+	{ "technology", 32 + 16, 5, REGCAT_UINT, tech_enums, 2 },
+	{ "psid", 0x30 * 8, 16 * 8, REGCAT_STRING, NULL, 0 },
+	{ "raw", 8 * 8, 4 * 8, REGCAT_BYTES, NULL, 0 },
+	{ "crosses", 30, 4, REGCAT_UINT, NULL, 0 },
+	{ "past_end", 0x40 * 8, 32, REGCAT_UINT, NULL, 0 },
+	{ "full", 0x1c * 8, 32, REGCAT_UINT, NULL, 0 },
+};
+
+static const struct regcat_reg test_reg = {
+	"MGIR", 0x9020, 0x40, "test", test_fields, sizeof(test_fields) / sizeof(test_fields[0]),
+};
+
+struct got {
+	char lines[16][128];
+	unsigned n;
+	unsigned problems;
+	uint64_t problem_off[4];
+};
+
+static int on_field(void *ud, const struct regs_field *f)
+{
+	struct got *g = ud;
+	char v[96];
+
+	regs_field_value_text(f, v, sizeof(v));
+	snprintf(g->lines[g->n++], sizeof(g->lines[0]), "%s.%s = %s", f->reg, f->field, v);
+	return 0;
+}
+
+static void on_problem(void *ud, uint64_t off, int err, const char *msg)
+{
+	struct got *g = ud;
+
+	(void)msg;
+	ck_assert_int_eq(err, -EBADMSG);
+	if (g->problems < 4)
+		g->problem_off[g->problems] = off;
+	g->problems++;
+}
+
+START_TEST(test_decode_golden)
+{
+	uint8_t data[0x40];
+	struct got g;
+
+	memset(data, 0, sizeof(data));
+	memset(&g, 0, sizeof(g));
+	fw_put_be32(data, 0x00a1101d);
+	fw_mlx5_set(data, 48, 5, 4);
+	memcpy(data + 0x30, "MT_0000000009  ", 15);
+	fw_put_be32(data + 8, 0xdeadbeef);
+	fw_put_be32(data + 0x1c, 0xffffffff);
+	ck_assert_int_eq(regs_decode(&test_reg, data, sizeof(data), on_field, on_problem, &g), 6);
+	ck_assert_uint_eq(g.n, 6);
+	ck_assert_str_eq(g.lines[0], "MGIR.device_hw_revision = 0xa1");
+	ck_assert_str_eq(g.lines[1], "MGIR.device_id = 0x101d");
+	ck_assert_str_eq(g.lines[2], "MGIR.technology = 7nm (0x4)");
+	ck_assert_str_eq(g.lines[3], "MGIR.psid = MT_0000000009");
+	ck_assert_str_eq(g.lines[4], "MGIR.raw = deadbeef");
+	ck_assert_str_eq(g.lines[5], "MGIR.full = 0xffffffff");
+	ck_assert_uint_eq(g.problems, 2);
+	ck_assert_uint_eq(g.problem_off[0], 3);    /* crosses: bit 30 */
+	ck_assert_uint_eq(g.problem_off[1], 0x40); /* past_end */
+}
+END_TEST
+
+START_TEST(test_short_data)
+{
+	uint8_t data[6] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc };
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	/* Only the first two fields fit in 6 bytes. */
+	ck_assert_int_eq(regs_decode(&test_reg, data, sizeof(data), on_field, on_problem, &g), 2);
+	ck_assert_str_eq(g.lines[1], "MGIR.device_id = 0x5678");
+	ck_assert_uint_eq(g.problems, 6);
+	ck_assert_int_eq(regs_decode(&test_reg, data, 0, on_field, NULL, &g), 0);
+}
+END_TEST
+
+static int stop_cb(void *ud, const struct regs_field *f)
+{
+	(void)ud;
+	(void)f;
+	return -EINTR;
+}
+
+START_TEST(test_callback_stops)
+{
+	uint8_t data[0x40] = { 0 };
+
+	ck_assert_int_eq(regs_decode(&test_reg, data, sizeof(data), stop_cb, NULL, NULL), -EINTR);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("regs");
+	TCase *tc = tcase_create("decode");
+
+	tcase_add_test(tc, test_decode_golden);
+	tcase_add_test(tc, test_short_data);
+	tcase_add_test(tc, test_callback_stops);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(suite());
+}
