@@ -125,6 +125,7 @@ START_TEST(test_spec_errors)
 		{ "emu,fatal-after=0", "fatal-after" },
 		{ "emu,synd=0", "synd" },
 		{ "emu,owner=me", "owner" },
+		{ "emu,history=9999999", "history" },
 		{ "emu,crspace=/nonexistent/x.csv", "x.csv" },
 		{ "emux", "emux" },
 		{ "mlx5", "mlx5" },
@@ -561,6 +562,11 @@ START_TEST(test_tracer_kernel_owned)
 	char *text;
 	size_t len;
 
+	/* Two seconds of history at 1000 events/s are already decoded. */
+	tu_assert_ok(ctx, emu_tracefs_text(e, &text, &len));
+	ck_assert_uint_gt(len, 100 * 40);
+	free(text);
+	ck_assert_uint_eq(e->tr.blocks_written, 2000 / 31);
 	own[0] = 0x80;
 	ck_assert_int_eq(reg_op(e, MLX5_REG_MTRC_CAP, true, own, 128, out, 128, NULL), 0);
 	ck_assert_uint_eq(out[0] >> 7, 0);                         /* not granted */
@@ -570,7 +576,7 @@ START_TEST(test_tracer_kernel_owned)
 	free(text);
 	emu_free(e);
 	/* A day at a high rate stays bounded: only the last laps are made. */
-	e = mk("emu:cx5,rate=10000000,tracefs=0");
+	e = mk("emu:cx5,rate=10000000,tracefs=0,history=0");
 	emu_advance(e, 86400ull * 1000000000ull);
 	ck_assert_uint_le(e->tr.blocks_written, 4 * 1024 + 1);
 	ck_assert_uint_ge(e->tr.blocks_written, 4 * 1024 - 1);
