@@ -649,6 +649,7 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 	uint32_t syndrome = 0;
 	uint16_t opcode;
 	uint8_t status;
+	int ret = 0;
 
 	if (!in || !out || outlen < MLX5_MBOX_HDR_LEN)
 		return fw_error(e->ctx, -EINVAL, "emu: command needs an outbox of at least %d bytes",
@@ -734,11 +735,13 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 
 		memset(out + keep, 0, outlen - keep);
 		e->last_outlen = (uint32_t)keep;
+		/* The transport contract: a count below outlen = a short reply. */
+		ret = keep < outlen ? (int)keep : 0;
 	}
 done:
 	if (e->fw_error_after && e->ncmds >= e->fw_error_after && !e->fw_error && !e->fatal)
 		emu_health_fw_error(e);
 	if (e->fatal_after && e->ncmds >= e->fatal_after && !e->fatal)
 		emu_health_fatal(e);
-	return 0;
+	return ret;
 }

@@ -64,6 +64,12 @@ START_TEST(test_registers_through_device)
 	ck_assert_uint_eq(st.status, MLX5_STAT_BAD_SYS_STATE);
 	ck_assert_uint_eq(st.syndrome, 0x77);
 	fw_device_close(dev);
+	/* A truncated reply is seen as one by the command layer. */
+	tu_assert_ok(ctx, open_emu("emu:cx7,short=MGIR", &dev));
+	ck_assert_int_eq(mlx5_access_reg_read(dev, MLX5_REG_MGIR, 0, NULL, sizeof(mgir), mgir, sizeof(mgir), &st),
+			 -EBADMSG);
+	ck_assert_uint_eq(st.out_len, 16 + 80);
+	fw_device_close(dev);
 }
 END_TEST
 

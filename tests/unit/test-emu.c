@@ -977,6 +977,15 @@ START_TEST(test_faults)
 	ck_assert_int_eq(reg_op(e, MLX5_REG_PDDR, false, NULL, 0, out, 64, NULL), -ETIMEDOUT);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "timeout=PDDR"));
 	ck_assert_int_eq(reg_op(e, MLX5_REG_RESOURCE_DUMP, false, NULL, 0, out, 64, NULL), -EBUSY);
+	{
+		uint8_t mb[16] = { 0 }, ob[16 + 72];
+
+		fw_put_be16(mb, MLX5_CMD_ACCESS_REG);
+		fw_put_be16(mb + 6, 1);
+		fw_put_be16(mb + 10, MLX5_REG_MCAM);
+		ck_assert_int_eq(emu_cmd(e, mb, 16, ob, sizeof(ob)), 16 + 36);   /* a short reply */
+		ck_assert_uint_eq(ob[0], 0);
+	}
 	ck_assert_int_eq(reg_op(e, MLX5_REG_MCAM, false, NULL, 0, out, 72, NULL), 0);
 	ck_assert_uint_eq(emu_last_outlen(e), 16 + 36);
 	ck_assert_uint_eq(out[15] & 0xf, 0xf);                   /* first half kept */
