@@ -962,7 +962,8 @@ static int flush_buffer_as_stream(struct trace_decoder *d)
 	d->in_off += n * TRACE_BLOCK_SIZE;
 	/* Keep the partial block, if any, as carry. */
 	d->carry_len = d->buf_len - n * TRACE_BLOCK_SIZE;
-	memcpy(d->carry, d->buf + n * TRACE_BLOCK_SIZE, d->carry_len);
+	if (d->carry_len)
+		memcpy(d->carry, d->buf + n * TRACE_BLOCK_SIZE, d->carry_len);
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = 0;
