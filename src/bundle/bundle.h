@@ -140,6 +140,9 @@ struct bundle;
 /* Open and read the index: the first member must be index.elf and its seal
  * must hold.  Reads nothing else. */
 int bundle_open(struct fw_ctx *ctx, const char *path, struct bundle **ret);
+/* The same over a bundle held in memory (fuzzing, tests, bundles fetched
+ * from elsewhere); data must stay valid until bundle_close(). */
+int bundle_open_memory(struct fw_ctx *ctx, const void *data, size_t len, struct bundle **ret);
 void bundle_close(struct bundle *b);
 
 const char *bundle_path(const struct bundle *b);
@@ -163,6 +166,11 @@ struct bundle_visitor {
 	int (*end)(void *userdata, const struct bundle_artifact *a);
 };
 int bundle_stream(struct bundle *b, const struct bundle_visitor *v, void *userdata);
+/* The same for the first artifact of one kind only: the other members'
+ * headers are checked but their data is skipped, and the walk stops after
+ * it.  -ENOENT if the index has no such kind. */
+int bundle_stream_kind(struct bundle *b, const char *kind, const struct bundle_visitor *v,
+		       void *userdata);
 
 /* Verify everything; report each problem (member may be NULL for the bundle
  * as a whole) to the callback and go on where it can.  0 if intact,

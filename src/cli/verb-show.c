@@ -1,23 +1,218 @@
 /* SPDX-License-Identifier: MIT */
-/* fwbox show: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+/* fwbox show: what a bundle's index says (header, device, artifacts). */
 #include "config.h"
 
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <uuid/uuid.h>
 
 #include "cli/cli.h"
 
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static void print_text(struct bundle *b)
+{
+	const struct bundle_header *h = bundle_get_header(b);
+	const struct bundle_device *d = bundle_get_device(b);
+	size_t n = bundle_artifact_count(b);
+	char uuid[37], when[40];
+
+	uuid_unparse_lower(h->uuid, uuid);
+	fw_format_utc(h->created_ns, when, sizeof(when));
+	printf("Bundle: %s\n", bundle_path(b));
+	printf("  format:    %" PRIu32 "\n", h->format_version);
+	printf("  uuid:      %s\n", uuid);
+	printf("  created:   %s\n", when);
+	printf("  host:      %s\n", str(h->host));
+	printf("  fwbox:     %s\n", str(h->fwbox_version));
+	printf("  reason:    %s\n", str(h->reason));
+	printf("  command:   %s\n", str(h->cmdline));
+	if (d) {
+		printf("Device:\n");
+		printf("  pci:       %s\n", str(d->pci));
+		printf("  ids:       %04x:%04x (subsystem %04x:%04x)\n", d->vendor_id, d->device_id,
+		       d->subsys_vendor_id, d->subsys_device_id);
+		printf("  model:     %s\n", str(d->model));
+		printf("  firmware:  %s\n", str(d->fw_version));
+		printf("  psid:      %s\n", str(d->psid));
+		printf("  board id:  %s\n", str(d->board_id));
+		printf("  serial:    %s\n", str(d->serial));
+		printf("  kernel:    %s\n", str(d->kernel));
+		printf("  driver:    %s\n", str(d->driver));
+	} else {
+		printf("Device: (none recorded)\n");
+	}
+	printf("Artifacts: %zu\n", n);
+	printf("  %-24s %12s  %-8s %s\n", "KIND", "SIZE", "OUTCOME", "REASON");
+	for (size_t i = 0; i < n; i++) {
+		const struct bundle_artifact *a = bundle_artifact_at(b, i);
+
+		printf("  %-24s %12" PRIu64 "  %-8s %s\n", a->kind, a->size,
+		       bundle_outcome_name(a->outcome), str(a->reason));
+	}
+}
+
+static void add_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void add_time(struct json_object *o, const char *key, uint64_t ns)
+{
+	char when[40];
+
+	fw_format_utc(ns, when, sizeof(when));
+	add_str(o, key, ns ? when : NULL);
+}
+
+static struct json_object *to_json(struct bundle *b)
+{
+	const struct bundle_header *h = bundle_get_header(b);
+	const struct bundle_device *d = bundle_get_device(b);
+	struct json_object *root = json_object_new_object();
+	struct json_object *jb = json_object_new_object();
+	struct json_object *arts = json_object_new_array();
+	char uuid[37], buf[2 * FW_LIMIT_REQUEST_BYTES + 1];
+
+	uuid_unparse_lower(h->uuid, uuid);
+	add_str(jb, "path", bundle_path(b));
+	add_u64(jb, "format_version", h->format_version);
+	add_str(jb, "uuid", uuid);
+	add_time(jb, "created", h->created_ns);
+	add_u64(jb, "created_ns", h->created_ns);
+	add_str(jb, "host", h->host);
+	add_str(jb, "fwbox_version", h->fwbox_version);
+	add_str(jb, "reason", h->reason);
+	add_str(jb, "cmdline", h->cmdline);
+	json_object_object_add(root, "bundle", jb);
+
+	if (d) {
+		struct json_object *jd = json_object_new_object();
+		struct json_object *sens = json_object_new_array();
+
+		add_str(jd, "pci", d->pci);
+		add_u64(jd, "vendor_id", d->vendor_id);
+		add_u64(jd, "device_id", d->device_id);
+		add_u64(jd, "subsys_vendor_id", d->subsys_vendor_id);
+		add_u64(jd, "subsys_device_id", d->subsys_device_id);
+		add_str(jd, "model", d->model);
+		add_str(jd, "fw_version", d->fw_version);
+		add_str(jd, "psid", d->psid);
+		add_str(jd, "board_id", d->board_id);
+		add_str(jd, "serial", d->serial);
+		add_str(jd, "kernel", d->kernel);
+		add_str(jd, "driver", d->driver);
+		if (d->sensitive & BUNDLE_DEV_SERIAL)
+			json_object_array_add(sens, json_object_new_string("serial"));
+		if (d->sensitive & BUNDLE_DEV_HOST)
+			json_object_array_add(sens, json_object_new_string("host"));
+		if (d->sensitive & BUNDLE_DEV_BOARD_ID)
+			json_object_array_add(sens, json_object_new_string("board_id"));
+		if (d->sensitive & BUNDLE_DEV_PCI)
+			json_object_array_add(sens, json_object_new_string("pci"));
+		json_object_object_add(jd, "sensitive", sens);
+		json_object_object_add(root, "device", jd);
+	} else {
+		json_object_object_add(root, "device", NULL);
+	}
+
+	for (size_t i = 0; i < bundle_artifact_count(b); i++) {
+		const struct bundle_artifact *a = bundle_artifact_at(b, i);
+		struct json_object *ja = json_object_new_object();
+
+		add_str(ja, "kind", a->kind);
+		add_str(ja, "path", a->path);
+		add_u64(ja, "size", a->size);
+		hex(a->sha256, FW_SHA256_LEN, buf);
+		add_str(ja, "sha256", buf);
+		add_str(ja, "outcome", bundle_outcome_name(a->outcome));
+		add_str(ja, "reason", a->reason);
+		json_object_object_add(ja, "err", json_object_new_int(a->err));
+		add_u64(ja, "status", a->status);
+		add_u64(ja, "syndrome", a->syndrome);
+		add_time(ja, "start", a->start_ns);
+		add_time(ja, "end", a->end_ns);
+		add_str(ja, "interface", a->interface);
+		hex(a->request, a->request_len, buf);
+		add_str(ja, "request", buf);
+		json_object_array_add(arts, ja);
+	}
+	json_object_object_add(root, "artifacts", arts);
+	return root;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "fwbox show: not implemented yet\n");
-	return CLI_EXIT_FAILURE;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bundle *b = NULL;
+	bool json = false;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		default:
+			return cli_usage_error(&cli_verb_show, "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(&cli_verb_show, "expected one BUNDLE");
+	r = bundle_open(ctx, argv[optind], &b);
+	if (r < 0)
+		return cli_fail(ctx, "show", "cannot read '%s'", argv[optind]);
+	if (json) {
+		struct json_object *o = to_json(b);
+
+		cli_print_json(o);
+		json_object_put(o);
+	} else {
+		print_text(b);
+	}
+	bundle_close(b);
+	return CLI_EXIT_OK;
 }
 
 const struct cli_verb cli_verb_show = {
 	.name = "show",
-	.summary = "(not implemented yet)",
-	.usage = "Usage: fwbox show\n",
+	.summary = "print a bundle's header, device and artifact list",
+	.usage = "Usage: fwbox show [--json] BUNDLE\n"
+		 "\n"
+		 "Print what the bundle's index says: the header (uuid, time, host,\n"
+		 "reason), the device identity, and one line per artifact (kind, size,\n"
+		 "outcome, reason).  Reads the index only; use 'fwbox verify' to check\n"
+		 "the members.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -j, --json   print one JSON object with keys bundle, device, artifacts\n"
+		 "  -h, --help   show this help\n",
 	.run = run,
 };

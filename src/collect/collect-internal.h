@@ -64,6 +64,9 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 /* Glue (collect-device.c): open the device named by a spec, the bundle sink. */
 int collect_device_open(struct fw_ctx *ctx, const char *spec, const char *sysroot,
 			const struct collect_dev_ops **ret_ops, void **ret_dev);
+/* Wrap an opened device (owned from here on, closed on failure too). */
+int collect_device_wrap(struct fw_ctx *ctx, struct fw_device *dev, bool emu,
+			const struct collect_dev_ops **ret_ops, void **ret_dev);
 int collect_bundle_sink_new(struct fw_ctx *ctx, const char *path,
 			    enum bundle_compression compression, const struct bundle_header *h,
 			    const struct bundle_device *d, const struct collect_sink_ops **ret_ops,

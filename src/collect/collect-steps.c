@@ -19,21 +19,27 @@
 
 #include "collect/collect-steps.h"
 
-/* Sizes are the register data sizes of the kernel's mlx5_ifc.h layouts. */
-const struct collect_reg collect_default_regs[] = {
-	{ "MGIR", MLX5_REG_MGIR, 160 },     /* firmware/hardware identity, uptime */
-	{ "MCAM", MLX5_REG_MCAM, 72 },      /* which management registers exist */
-	{ "MCQS", MLX5_REG_MCQS, 16 },      /* firmware component update state */
-	{ "MTRC_CTRL", MLX5_REG_MTRC_CTRL, 64 }, /* tracer state and timestamp */
-	{ "MTMP", MLX5_REG_MTMP, 32 },      /* temperature sensor */
-	{ "MRTC", MLX5_REG_MRTC, 16 },      /* real-time clock as seen by firmware */
-	{ "PCAM", MLX5_REG_PCAM, 72 },      /* which port registers exist */
-	{ "PAOS", MLX5_REG_PAOS, 16 },      /* port admin/oper status */
-	{ "PTYS", MLX5_REG_PTYS, 64 },      /* port speeds */
-	{ "PMLP", MLX5_REG_PMLP, 64 },      /* port to module lanes */
-	{ "PDDR", MLX5_REG_PDDR, 256 },     /* port diagnostics (operational page) */
-	{ "PPCNT", MLX5_REG_PPCNT, 256 },   /* port counters (IEEE 802.3 group) */
-	{ "DTOR", MLX5_REG_DTOR, 64 },      /* firmware-recommended timeouts */
+/* The default register set: what says which firmware, which state, which
+ * port condition.  Ids and sizes come from the register catalog. */
+const char *const collect_default_regs[] = {
+	"MGIR",      /* firmware/hardware identity, uptime */
+	"MCAM",      /* which management registers exist */
+	"MCQS",      /* firmware component update state */
+	"MFRL",      /* pending firmware reset level */
+	"MTRC_CONF", /* tracer mode, ring size */
+	"MTRC_CTRL", /* tracer state and timestamp */
+	"MTCAP",     /* temperature sensors present */
+	"MTMP",      /* temperature of sensor 0 (ASIC) */
+	"MRTC",      /* real-time clock as seen by firmware */
+	"DTOR",      /* firmware-recommended timeouts */
+	"NODE_DESC", /* node description */
+	"PAOS",      /* port admin/oper status */
+	"PMAOS",     /* module admin/oper status */
+	"PTYS",      /* port speeds */
+	"PMLP",      /* port to module lanes */
+	"PMTU",      /* port MTU */
+	"PDDR",      /* port diagnostics (operational page) */
+	"PPCNT",     /* port counters (IEEE 802.3 group) */
 };
 const size_t collect_default_regs_count =
 	sizeof(collect_default_regs) / sizeof(collect_default_regs[0]);
@@ -377,32 +383,42 @@ static int step_health_buffer(struct collect *c, const struct collect_step *s)
 	return emit_blob(c, s->kind, iface(c, "health"), r, data, len);
 }
 
-static int reporters_json(const struct collect_reporter *rep, size_t n, char **ret, size_t *ret_len)
+/* Reporter states in the shape of `devlink -j health show`, so the health
+ * decoder reads them like an iproute2 capture. */
+static int reporters_json(const char *pci, const struct collect_reporter *rep, size_t n,
+			  char **ret, size_t *ret_len)
 {
+	struct json_object *top = json_object_new_object(), *health = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
+	char handle[64];
 	const char *s;
 
-	if (!arr)
+	if (!top || !health || !arr) {
+		json_object_put(top);
+		json_object_put(health);
+		json_object_put(arr);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
 
-		if (!o) {
-			json_object_put(arr);
-			return -ENOMEM;
-		}
-		json_object_object_add(o, "name", json_object_new_string(rep[i].name));
+		json_object_object_add(o, "reporter", json_object_new_string(rep[i].name));
 		json_object_object_add(o, "state", json_object_new_string(rep[i].state));
-		json_object_object_add(o, "error_count", json_object_new_int64((int64_t)rep[i].error_count));
-		json_object_object_add(o, "recover_count",
+		json_object_object_add(o, "error", json_object_new_int64((int64_t)rep[i].error_count));
+		json_object_object_add(o, "recover",
 				       json_object_new_int64((int64_t)rep[i].recover_count));
 		json_object_object_add(o, "has_dump", json_object_new_boolean(rep[i].has_dump));
-		json_object_object_add(o, "dump_ts_ns", json_object_new_int64((int64_t)rep[i].dump_ts_ns));
+		if (rep[i].has_dump)
+			json_object_object_add(o, "dump_ts_ns",
+					       json_object_new_int64((int64_t)rep[i].dump_ts_ns));
 		json_object_array_add(arr, o);
 	}
-	s = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
+	snprintf(handle, sizeof(handle), "pci/%s", pci);
+	json_object_object_add(health, handle, arr);
+	json_object_object_add(top, "health", health);
+	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	*ret = strdup(s);
-	json_object_put(arr);
+	json_object_put(top);
 	if (!*ret)
 		return -ENOMEM;
 	*ret_len = strlen(*ret);
@@ -423,7 +439,7 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 	if (c->ops->reporters)
 		r = c->ops->reporters(c->dev, &rep, &n);
 	if (r >= 0) {
-		r = reporters_json(rep, n, &text, &len);
+		r = reporters_json(c->info.pci, rep, n, &text, &len);
 		if (r == -ENOMEM)
 			goto out;
 	}
@@ -434,7 +450,7 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		void *data = NULL;
 		size_t dlen = 0;
 
-		snprintf(kind, sizeof(kind), "health.%s", rep[i].name);
+		snprintf(kind, sizeof(kind), "health.%s.diagnose", rep[i].name);
 		fw_ctx_clear_error(c->ctx);
 		r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
 				     : -EOPNOTSUPP;
@@ -445,7 +461,7 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		 * slot is empty would make the firmware take a new one. */
 		if (!rep[i].has_dump)
 			continue;
-		snprintf(kind, sizeof(kind), "health.%s.dump", rep[i].name);
+		snprintf(kind, sizeof(kind), "health.%s", rep[i].name);
 		data = NULL;
 		dlen = 0;
 		fw_ctx_clear_error(c->ctx);
@@ -912,11 +928,11 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			r = plan_emit(&p, "health.reporters", iface(c, "devlink"),
 				      "devlink health reporter list", 0, 0, NULL, RD, 0, 0, 1, 0);
 			if (r >= 0)
-				r = plan_emit(&p, "health.<reporter>", iface(c, "devlink"),
+				r = plan_emit(&p, "health.<reporter>.diagnose", iface(c, "devlink"),
 					      "devlink health diagnose, each reporter", 0, 0, NULL,
 					      RD, 0, 0, 0, 0);
 			if (r >= 0)
-				r = plan_emit(&p, "health.<reporter>.dump", iface(c, "devlink"),
+				r = plan_emit(&p, "health.<reporter>", iface(c, "devlink"),
 					      "devlink health dump get, stored dumps only", 0, 0,
 					      NULL, RD, 0, 0, 0, 0);
 			break;

@@ -88,12 +88,7 @@ struct collect {
 };
 
 /* Registers read by default (documented in fwbox-collect(1)). */
-struct collect_reg {
-	const char *name;
-	uint16_t id;
-	uint32_t size;
-};
-extern const struct collect_reg collect_default_regs[];
+extern const char *const collect_default_regs[];
 extern const size_t collect_default_regs_count;
 
 struct collect_cap_type {

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "collect/collect-steps.h"
+#include "mlx5/regcat.h"
 
 /* ------------------------------------------------------------ kind patterns */
 
@@ -68,6 +69,23 @@ static bool family_may_match(const char *patterns, const char *family)
 			return true;
 		/* A token made of pattern characters only ("*"). */
 		if (n == 1 && p[0] == '*')
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* Is kind one of the comma-separated tokens, literally? */
+static bool exact_token(const char *patterns, const char *kind)
+{
+	size_t klen = strlen(kind);
+
+	for (const char *p = patterns; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == klen && !strncmp(p, kind, n))
 			return true;
 		p += n;
 		if (*p == ',')
@@ -141,10 +159,16 @@ static int build_plan(struct collect *c)
 	    (r = plan_maybe(c, COLLECT_ST_TRACE_TEXT, "trace.text", 0, 0, false)) < 0)
 		return r;
 	/* 3. Registers and capabilities. */
-	for (size_t i = 0; i < collect_default_regs_count; i++) {
-		const struct collect_reg *reg = &collect_default_regs[i];
+	for (size_t i = 0; i < regcat_count(); i++) {
+		const struct regcat_reg *reg = regcat_at(i);
+		bool dflt = false;
 
+		for (size_t k = 0; k < collect_default_regs_count; k++)
+			dflt = dflt || !strcmp(collect_default_regs[k], reg->name);
 		snprintf(kind, sizeof(kind), "reg.%s", reg->name);
+		/* Outside the default set, only a register named exactly. */
+		if (!dflt && !(c->opts.only && exact_token(c->opts.only, kind)))
+			continue;
 		if ((r = plan_maybe(c, COLLECT_ST_REG, kind, reg->id, reg->size, false)) < 0)
 			return r;
 	}

@@ -16,3 +16,6 @@
  */
 int fw_transport_select(struct fw_ctx *ctx, const char *spec, const char *sysroot,
 			const struct fw_device_ops **ret_ops, void **ret_priv);
+
+/* The emulator behind the vtable (transport-emu.c), selected by "emu..." specs. */
+extern const struct fw_device_ops fw_emu_transport_ops;

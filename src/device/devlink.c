@@ -305,13 +305,23 @@ int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 {
 	struct attr_tab t;
 	const struct nlattr *f;
+	int r;
 
 	if (tab_parse(&t, attrs, len) < 0)
 		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in an fmsg message");
 	f = t.a[FW_DEVLINK_ATTR_FMSG];
 	if (!is_nest(f))
 		return fw_error(ctx, -EBADMSG, "devlink: reply without a DEVLINK_ATTR_FMSG nest");
-	return append(ctx, buf, buf_len, limit, mnl_attr_get_payload(f), mnl_attr_get_payload_len(f));
+	/* The whole attribute, header included, padded to 4 like the next
+	 * attribute in a message would start: a stream of FMSG nests, the
+	 * same bytes emu_reporter_diagnose()/_dump() produce. */
+	r = append(ctx, buf, buf_len, limit, f, mnl_attr_get_len(f));
+	if (r >= 0 && (mnl_attr_get_len(f) & 3)) {
+		static const uint8_t zero[4];
+
+		r = append(ctx, buf, buf_len, limit, zero, 4 - (mnl_attr_get_len(f) & 3));
+	}
+	return r;
 }
 
 struct snap_ctx {
@@ -442,10 +452,12 @@ static int transact(struct fw_devlink *dl, struct fw_devlink_req *req,
 		n = mnl_socket_recvfrom(dl->nl, dl->rx, RX_SIZE);
 		if (n < 0)
 			return fw_kernel_error(dl->ctx, -errno, "devlink", "receive", "genetlink");
+		/* A kernel error comes back from the walk as a bare errno with
+		 * no message: clear first so it can be told apart. */
+		fw_ctx_clear_error(dl->ctx);
 		r = fw_devlink_walk(dl->ctx, dl->rx, (size_t)n, req->seq, cb, userdata);
 		if (r < 0) {
-			/* A kernel error arrives as a bare errno: give it words. */
-			if (fw_ctx_errcode(dl->ctx) != r)
+			if (fw_ctx_errcode(dl->ctx) == 0)
 				return fw_kernel_error(dl->ctx, r, "devlink", "request",
 						       req->dev ? req->dev : "devlink");
 			return r;

@@ -3,6 +3,10 @@
  * transports: choose the kernel interfaces for a device spec, turn kernel
  * errors into advice, and present the combination as one vtable object.
  *
+ * A spec is a PCI address ("0000:08:00.0" or "08:00.0"), a node path
+ * ("/dev/fwctl/fwctl0", "/dev/mlx5ctl-mlx5_core.ctl.0") or a node's short
+ * name ("fwctl0", "mlx5_core.ctl.0"); node paths are read under the sysroot.
+ *
  * For a PCI address the command interface is fwctl when the function has
  * one (upstream, Linux 6.15+), else mlx5ctl (out-of-tree V4 driver).  devlink
  * and tracefs are companions: a machine with neither command interface
@@ -120,9 +124,9 @@ int fw_kernel_error(struct fw_ctx *ctx, int err, const char *iface, const char *
 		    const char *path)
 {
 	const char *advice = kernel_advice(err, iface, what);
-	char eb[64];
+	char buf[64];
+	const char *eb = fw_strerror(err, buf, sizeof(buf));
 
-	fw_strerror(err, eb, sizeof(eb));
 	/* fwctl's EBADMSG is the kernel's allowlist refusing a command: in
 	 * fwbox's vocabulary that is -EPERM, not malformed input. */
 	if (err == -EBADMSG && strcmp(iface, "fwctl") == 0)
@@ -208,6 +212,22 @@ int fw_transport_select(struct fw_ctx *ctx, const char *spec, const char *sysroo
 	if (!k->sysroot) {
 		r = fw_error(ctx, -ENOMEM, "out of memory");
 		goto err;
+	}
+	/* Short names as the mlx5ctl tool takes them: "fwctl0" and
+	 * "mlx5_core.ctl.0" stand for their nodes. */
+	if (strncmp(spec, "fwctl", 5) == 0 || strncmp(spec, "mlx5_core.ctl.", 14) == 0) {
+		char node[128];
+
+		if (snprintf(node, sizeof(node), "%s%s", spec[0] == 'f' ? "/dev/fwctl/" : "/dev/mlx5ctl-",
+			     spec) >= (int)sizeof(node)) {
+			r = fw_error(ctx, -EINVAL, "device '%s': name too long", spec);
+			goto err;
+		}
+		r = kdev_open_node(k, node);
+		if (r < 0)
+			goto err;
+		kdev_find_fn_of_node(k, node);
+		goto done;
 	}
 	if (spec[0] == '/') {
 		r = kdev_open_node(k, spec);

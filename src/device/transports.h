@@ -138,9 +138,10 @@ int fw_devlink_dev_list(struct fw_devlink *dl, char ***ret_names, size_t *ret_n)
 void fw_devlink_free_names(char **names, size_t n);
 int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
 			 struct fw_devlink_reporter **ret, size_t *ret_n);
-/* The items inside DEVLINK_ATTR_FMSG (concatenated over every reply
- * message), malloc'd.  The same byte stream emu_reporter_diagnose() and
- * emu_reporter_dump() return, so one fmsg decoder serves both. */
+/* The DEVLINK_ATTR_FMSG nests of every reply message, whole (attribute
+ * header included) and back to back, malloc'd: a netlink attribute stream
+ * of FMSG nests holding the items.  The same bytes emu_reporter_diagnose()
+ * and emu_reporter_dump() return, so one fmsg decoder serves both. */
 int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
 			const char *reporter, void **ret_data, size_t *ret_len);
 /* Read a dump the kernel already stored; -ENOENT "no stored dump" when the
@@ -178,7 +179,7 @@ int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
 			      struct fw_devlink_reporter *ret);
 int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size);
-/* Append the FMSG nest's contents to *buf (growing, bounded by limit). */
+/* Append the message's FMSG nest, whole, to *buf (growing, bounded by limit). */
 int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 			  uint8_t **buf, size_t *buf_len, size_t limit);
 int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,

@@ -58,7 +58,11 @@ void emu_advance(struct emu *e, uint64_t ns);
 
 /* Generate n tracer events as a stream of 256-byte ring blocks, exactly as
  * the hardware writes them (for benchmarks and decoder tests).  The
- * callback gets whole blocks; returns 0 or the callback's error. */
+ * callback gets whole blocks; returns 0 or the callback's error.  Each
+ * block has up to 31 string/parameter events, then timestamp events
+ * (event_id 0xFF) fill it: the last block of a stream may close early.
+ * The emulated driver decodes these blocks into emu_tracefs_text() too,
+ * while it holds fewer than tracefs=N lines (default 65536). */
 int emu_trace_stream(struct emu *e, uint64_t nevents,
 		     int (*block)(void *userdata, const void *blk, size_t len), void *userdata);
 
@@ -69,8 +73,14 @@ unsigned emu_strings_db_sections(const struct emu *e);
 
 /* devlink side of the emulated card.  Health reporter state, a diagnose
  * and a stored dump are returned as the netlink attribute stream the
- * kernel sends (DEVLINK_ATTR_FMSG nest), so the devlink decoder sees the
- * same bytes from both.  -ENOENT when a reporter has no stored dump. */
+ * kernel sends: the items inside the DEVLINK_ATTR_FMSG nest of every reply
+ * message, concatenated (fw_devlink_diagnose()/fw_devlink_dump_get() return
+ * the same stream), so one fmsg decoder serves both.  Items are flat
+ * attributes: OBJ_NEST_START/PAIR_NEST_START/ARR_NEST_START/NEST_END flags,
+ * OBJ_NAME strings, OBJ_VALUE_TYPE u8 + OBJ_VALUE_DATA pairs.  The emulator
+ * splits long fmsgs into 4 KiB messages like the kernel, which is invisible
+ * in the concatenated stream.  -ENOENT when a reporter
+ * has no stored dump; -EOPNOTSUPP for a fw_fatal diagnose (mlx5 has none). */
 struct emu_reporter {
 	const char *name;              /* "fw", "fw_fatal" */
 	const char *state;             /* "healthy", "error" */
@@ -88,8 +98,24 @@ int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *
  * for this device (decoded by the emulated driver from its own ring). */
 int emu_tracefs_text(struct emu *e, char **ret_text, size_t *ret_len);
 
-/* The 16-byte-per-dword health buffer of the initialization segment. */
+/* The health buffer of the initialization segment (BAR0 + 0x200): 64 bytes,
+ * big-endian as the kernel reads it (assert_var[6] @0x00, assert_exit_ptr
+ * @0x20, assert_callra @0x24, time @0x2c, fw_ver @0x30, hw_id @0x34,
+ * rfr_severity @0x38, irisc_index @0x3c, synd @0x3d, ext_synd be16 @0x3e).
+ * All zero but fw_ver/hw_id while healthy; filled after fatal-after=N. */
 int emu_health_buffer(struct emu *e, void **ret_data, size_t *ret_len);
 
 /* Number of commands executed so far (benchmarks count device commands). */
 uint64_t emu_command_count(const struct emu *e);
+
+/* --- Added by the emu subsystem. --- */
+
+/* Bytes of the last outbox that carry data: the outlen given, or less
+ * after short=NAME truncated it. */
+uint32_t emu_last_outlen(const struct emu *e);
+/* Profile names, i = 0.. until NULL ("cx5", "cx6dx", "cx7"). */
+const char *emu_profile_name(size_t i);
+/* Where CR-space was shaped from: a CSV path or "builtin". */
+const char *emu_crspace_source(const struct emu *e);
+/* Dwords of emulated CR-space (the mstdump dword count). */
+uint64_t emu_crspace_dwords(const struct emu *e);

@@ -119,3 +119,76 @@ enum mlx5_cmd_status {
 };
 
 #define MLX5_MBOX_HDR_LEN 16   /* inbox and outbox headers */
+
+/* Commands the allowlist names only to refuse them (tests and messages). */
+enum mlx5_opcode_refused {
+	MLX5_CMD_CREATE_MKEY                = 0x200,
+	MLX5_CMD_QUERY_MKEY                 = 0x201,
+	MLX5_CMD_ALLOC_PD                   = 0x800,
+	MLX5_CMD_DESTROY_UMEM               = 0xa0a,
+};
+
+/* QUERY_HCA_CAP: op_mod = (cap_type << 1) | mode. */
+enum mlx5_cap_mode {
+	MLX5_CAP_MODE_MAX = 0,
+	MLX5_CAP_MODE_CUR = 1,
+};
+enum mlx5_cap_type {
+	MLX5_CAP_GENERAL                 = 0x00,
+	MLX5_CAP_ETHERNET_OFFLOADS       = 0x01,
+	MLX5_CAP_ODP                     = 0x02,
+	MLX5_CAP_ATOMIC                  = 0x03,
+	MLX5_CAP_ROCE                    = 0x04,
+	MLX5_CAP_IPOIB_OFFLOADS          = 0x05,
+	MLX5_CAP_IPOIB_ENHANCED_OFFLOADS = 0x06,
+	MLX5_CAP_FLOW_TABLE              = 0x07,
+	MLX5_CAP_ESWITCH_FLOW_TABLE      = 0x08,
+	MLX5_CAP_ESWITCH                 = 0x09,
+	MLX5_CAP_QOS                     = 0x0c,
+	MLX5_CAP_DEBUG                   = 0x0d,
+	MLX5_CAP_DEV_MEM                 = 0x0f,
+	MLX5_CAP_TLS                     = 0x11,
+	MLX5_CAP_VDPA_EMULATION          = 0x13,
+	MLX5_CAP_DEV_EVENT               = 0x14,
+	MLX5_CAP_IPSEC                   = 0x15,
+	MLX5_CAP_CRYPTO                  = 0x1a,
+	MLX5_CAP_MACSEC                  = 0x1f,
+	MLX5_CAP_GENERAL_2               = 0x20,
+	MLX5_CAP_PORT_SELECTION          = 0x25,
+	MLX5_CAP_ADV_VIRTUALIZATION      = 0x26,
+};
+#define MLX5_HCA_CAP_SIZE 4096u   /* capability union in the QUERY_HCA_CAP outbox */
+
+/* RESOURCE_DUMP register (0xc000): 256 bytes, byte offsets. */
+#define MLX5_RESDUMP_REG_SIZE        256u
+#define MLX5_RESDUMP_INLINE_OFF      48u
+#define MLX5_RESDUMP_INLINE_MAX      208u   /* inline_data: 52 dwords */
+#define MLX5_RESDUMP_SEG_MENU        0xffffu
+#define MLX5_RESDUMP_SEG_INFO        0xfffeu
+#define MLX5_RESDUMP_SEG_REFERENCE   0xfffdu
+#define MLX5_RESDUMP_SEG_ERROR       0xfffcu
+#define MLX5_RESDUMP_SEG_TERMINATE   0xfffbu
+#define MLX5_RESDUMP_SEG_COMMAND     0xfffau
+#define MLX5_RESDUMP_SEG_NOTICE      0xfff9u
+#define MLX5_RESDUMP_ALL             0xffffu   /* num_of_obj "all" */
+
+/* CORE_DUMP register (0x402e): 64 bytes. */
+#define MLX5_CORE_DUMP_REG_SIZE      64u
+enum mlx5_core_dump_type {
+	MLX5_CORE_DUMP_GENERAL        = 0,
+	MLX5_CORE_DUMP_QP             = 1,
+	MLX5_CORE_DUMP_CR_DUMP_TO_MEM = 2,
+};
+
+/* Firmware tracer registers. */
+#define MLX5_MTRC_CAP_SIZE           128u
+#define MLX5_MTRC_CONF_SIZE          128u
+#define MLX5_MTRC_CTRL_SIZE          64u
+#define MLX5_MTRC_STDB_IN_SIZE       128u   /* what the kernel sends */
+#define MLX5_MTRC_STDB_HDR           8u     /* string data starts at byte 8 */
+#define MLX5_MTRC_STDB_KERNEL_CHUNK  256u   /* STRINGS_DB_READ_SIZE_BYTES */
+#define MLX5_MTRC_STDB_ALIGN         64u    /* STRINGS_DB_LEFTOVER_SIZE_BYTES */
+#define MLX5_MTRC_STDB_READ_SIZE_MAX 0xffffffu   /* read_size is 24 bits */
+#define MLX5_STRINGS_DB_SECTIONS     8u
+#define MLX5_TRACE_MODE_TO_MEMORY    1u
+#define MLX5_TRACER_LOG_BUFFER_SIZE  6u     /* 64 pages, as the kernel writes */

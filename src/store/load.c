@@ -17,6 +17,11 @@
 
 /* Events summarised by one trace_blocks row. */
 #define STORE_BLOCK_EVENTS 256
+/* Events per multi-row INSERT: one statement execution per 64 rows cuts
+ * SQLite's per-statement work (open/close cursor, halt) 64-fold; measured
+ * here it is the largest single gain on the load rate. */
+#define STORE_EV_BATCH 64
+#define STORE_EV_COLS 10
 /* Words per crspace_chunks row (4 KiB of CR-space). */
 #define STORE_CHUNK_WORDS 1024u
 #define STORE_CHUNK_BYTES (STORE_CHUNK_WORDS * 4u)
@@ -32,13 +37,20 @@ struct fmt_entry {
 	bool caller_key;
 };
 
+struct pending_ev {
+	int64_t ts, fmt, meta;
+	unsigned nparams;
+	uint32_t params[FW_LIMIT_TRACE_PARAMS];
+};
+
 struct store_load {
 	struct store *s;
 	int64_t bundle_id;
 	bool committed;
 
 	sqlite3_stmt *ins_artifact;
-	sqlite3_stmt *ins_ev[FW_LIMIT_TRACE_PARAMS + 1];
+	sqlite3_stmt *ins_ev1;          /* one event row */
+	sqlite3_stmt *ins_evn;          /* STORE_EV_BATCH event rows */
 	sqlite3_stmt *ins_block;
 	sqlite3_stmt *sel_fmt;
 	sqlite3_stmt *ins_fmt;
@@ -48,7 +60,10 @@ struct store_load {
 	sqlite3_stmt *ins_health;
 
 	/* Trace rows: ids are handed out here, contiguous for the bundle. */
-	int64_t ev_first, ev_next;
+	int64_t ev_first, ev_next;      /* ids: first of the bundle, next to hand out */
+	int64_t ev_written;             /* next id SQLite will write */
+	struct pending_ev batch[STORE_EV_BATCH];
+	unsigned nbatch;
 	unsigned blk_count;
 	int64_t blk_id_lo;
 	uint64_t blk_ts_lo, blk_ts_hi;
@@ -91,28 +106,32 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 
 static int prepare_all(struct store_load *l)
 {
-	static const char *const ev_sql[FW_LIMIT_TRACE_PARAMS + 1] = {
-		"INSERT INTO trace_ev(id, ts, fmt, meta) VALUES (?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1) VALUES (?, ?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1, p2) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1, p2, p3) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1, p2, p3, p4) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1, p2, p3, p4, p5) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"INSERT INTO trace_ev(id, ts, fmt, meta, p0, p1, p2, p3, p4, p5, p6) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	};
+	/* No id column: SQLite appends at max(id) + 1 without the uniqueness
+	 * seek an explicit id costs (measured: about 30%). */
+	static const char ev_head[] =
+		"INSERT INTO trace_ev(ts, fmt, meta, p0, p1, p2, p3, p4, p5, p6) VALUES ";
+	static const char ev_row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct store *s = l->s;
+	char *sql;
+	size_t len;
 	int r;
 
-	for (size_t i = 0; i <= FW_LIMIT_TRACE_PARAMS; i++) {
-		r = store_prepare(s, ev_sql[i], &l->ins_ev[i]);
-		if (r < 0)
-			return r;
+	len = sizeof(ev_head) + STORE_EV_BATCH * sizeof(ev_row) + 1;
+	sql = malloc(len);
+	if (!sql)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	strcpy(sql, ev_head);
+	strcat(sql, ev_row);
+	r = store_prepare(s, sql, &l->ins_ev1);
+	for (unsigned i = 1; i < STORE_EV_BATCH; i++) {
+		strcat(sql, ",");
+		strcat(sql, ev_row);
 	}
+	if (r >= 0)
+		r = store_prepare(s, sql, &l->ins_evn);
+	free(sql);
+	if (r < 0)
+		return r;
 	r = store_prepare(s, "INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, "
 			  "reason, err, status, syndrome, start_ns, end_ns, interface) "
 			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &l->ins_artifact);
@@ -146,8 +165,8 @@ static int prepare_all(struct store_load *l)
 
 static void finalize_all(struct store_load *l)
 {
-	for (size_t i = 0; i <= FW_LIMIT_TRACE_PARAMS; i++)
-		sqlite3_finalize(l->ins_ev[i]);
+	sqlite3_finalize(l->ins_ev1);
+	sqlite3_finalize(l->ins_evn);
 	sqlite3_finalize(l->ins_artifact);
 	sqlite3_finalize(l->ins_block);
 	sqlite3_finalize(l->sel_fmt);
@@ -295,7 +314,7 @@ static int next_event_id(struct store_load *l)
 	if (r != SQLITE_ROW) {
 		r = load_error(l, r, "cannot read the trace table");
 	} else {
-		l->ev_first = l->ev_next = sqlite3_column_int64(st, 0);
+		l->ev_first = l->ev_next = l->ev_written = sqlite3_column_int64(st, 0);
 		r = 0;
 	}
 	sqlite3_finalize(st);
@@ -523,12 +542,61 @@ static int flush_block(struct store_load *l)
 	return step_done(l, st, "cannot record a trace block");
 }
 
+static void bind_event(sqlite3_stmt *st, int col, const struct pending_ev *e)
+{
+	unsigned i;
+
+	sqlite3_bind_int64(st, col, e->ts);
+	sqlite3_bind_int64(st, col + 1, e->fmt);
+	sqlite3_bind_int64(st, col + 2, e->meta);
+	for (i = 0; i < e->nparams; i++)
+		sqlite3_bind_int64(st, col + 3 + (int)i, e->params[i]);
+	for (; i < FW_LIMIT_TRACE_PARAMS; i++)
+		sqlite3_bind_null(st, col + 3 + (int)i);
+}
+
+static int step_events(struct store_load *l, sqlite3_stmt *st, unsigned n)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return load_error(l, rc, "cannot record trace events");
+	l->ev_written += n;
+	/* SQLite chose max(id) + 1 for each row; it must be the id we handed
+	 * out, since we hold the write lock and bundles.ev_first..ev_last
+	 * relies on it. */
+	if (sqlite3_last_insert_rowid(l->s->db) != l->ev_written - 1)
+		return fw_error(l->s->ctx, -EIO, "trace event id %lld, expected %lld",
+				(long long)sqlite3_last_insert_rowid(l->s->db),
+				(long long)(l->ev_written - 1));
+	return 0;
+}
+
+static int flush_events(struct store_load *l)
+{
+	unsigned n = l->nbatch;
+	int r = 0;
+
+	l->nbatch = 0;
+	if (n == STORE_EV_BATCH) {
+		for (unsigned j = 0; j < n; j++)
+			bind_event(l->ins_evn, 1 + (int)j * STORE_EV_COLS, &l->batch[j]);
+		return step_events(l, l->ins_evn, n);
+	}
+	for (unsigned j = 0; j < n && r >= 0; j++) {
+		bind_event(l->ins_ev1, 1, &l->batch[j]);
+		r = step_events(l, l->ins_ev1, 1);
+	}
+	return r;
+}
+
 int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 {
-	sqlite3_stmt *st;
+	struct pending_ev *e;
 	int64_t fmt = 0;
 	unsigned n = ev->nparams;
-	int rc, r;
+	int r;
 
 	if (n > FW_LIMIT_TRACE_PARAMS)
 		return fw_error(l->s->ctx, -EOVERFLOW, "trace event with %u parameters: more than "
@@ -536,18 +604,18 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	r = format_id(l, ev, &fmt);
 	if (r < 0)
 		return r;
-	st = l->ins_ev[n];
-	sqlite3_bind_int64(st, 1, l->ev_next);
-	sqlite3_bind_int64(st, 2, (int64_t)ev->timestamp);
-	sqlite3_bind_int64(st, 3, fmt);
-	sqlite3_bind_int64(st, 4, (int64_t)ev->event_id | (int64_t)ev->lost << 8 |
-			   (int64_t)n << 9 | (int64_t)(ev->tmsn & 0x1fff) << 12);
-	for (unsigned i = 0; i < n; i++)
-		sqlite3_bind_int64(st, 5 + (int)i, ev->params[i]);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return load_error(l, rc, "cannot record a trace event");
+	e = &l->batch[l->nbatch++];
+	e->ts = (int64_t)ev->timestamp;
+	e->fmt = fmt;
+	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
+		  (int64_t)(ev->tmsn & 0x1fff) << 12;
+	e->nparams = n;
+	memcpy(e->params, ev->params, n * sizeof(e->params[0]));
+	if (l->nbatch == STORE_EV_BATCH) {
+		r = flush_events(l);
+		if (r < 0)
+			return r;
+	}
 
 	if (!l->blk_count) {
 		l->blk_id_lo = l->ev_next;
@@ -688,6 +756,9 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	sqlite3_stmt *st = NULL;
 	int r;
 
+	r = flush_events(l);
+	if (r < 0)
+		goto free_load;
 	r = flush_block(l);
 	if (r < 0)
 		goto free_load;
@@ -710,7 +781,7 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 		goto free_load;
 	/* Statements must be reset before COMMIT; finalize them now. */
 	finalize_all(l);
-	memset(l->ins_ev, 0, sizeof(l->ins_ev));
+	l->ins_ev1 = l->ins_evn = NULL;
 	l->ins_artifact = l->ins_block = l->sel_fmt = l->ins_fmt = NULL;
 	l->ins_field = l->ins_chunk = l->ins_segment = l->ins_health = NULL;
 	r = store_exec(l->s, "COMMIT");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/store-internal.h"
 
@@ -155,11 +156,42 @@ check_newer:
 	return 0;
 }
 
+static bool memstatus_off;
+
+/* Switch to WAL.  On a new file several processes may race to do it; the
+ * switch needs an exclusive lock and SQLite does not always go through the
+ * busy handler for it, so retry here for up to the writer's busy time. */
+static int set_wal(struct store *s)
+{
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	uint64_t deadline = fw_monotonic_ns() + STORE_BUSY_WRITER_MS * 1000000ull;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (fw_monotonic_ns() > deadline || fw_ctx_cancelled(s->ctx))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(s, rc, "cannot switch the database to WAL mode");
+	return 0;
+}
+
 int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
 {
 	struct store *s;
 	int oflags, rc, r, version;
 
+	/* SQLite's allocation statistics take a global mutex on every malloc;
+	 * nothing here reads them.  Only possible before SQLite initializes,
+	 * so later calls fail harmlessly (SQLITE_MISUSE) and are ignored. */
+	if (!memstatus_off) {
+		memstatus_off = true;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fw_error(ctx, -ENOMEM, "out of memory");
@@ -205,7 +237,7 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		 * on the write lock.  synchronous=NORMAL keeps every commit atomic
 		 * and durable across a crash of the process; only a power loss can
 		 * drop the last commits (pragma.html). */
-		r = store_exec(s, "PRAGMA journal_mode = WAL");
+		r = set_wal(s);
 		if (r < 0)
 			goto free_store;
 		r = store_exec(s, "PRAGMA synchronous = NORMAL");

@@ -1,11 +1,12 @@
 #!/bin/sh
-# fwbox devices against the captured sysfs trees in tests/fixtures (made by
+# fwbox devices against captured-looking sysfs trees (built by
 # tests/fixtures/make-sysfs-fixtures.sh): golden table and JSON, foreign
 # devices not listed, empty trees give empty output and exit 0.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 scratch
-fx="$top_srcdir/tests/fixtures"
+fx="$SCRATCH/fx"
+sh "$top_srcdir/tests/fixtures/make-sysfs-fixtures.sh" "$fx"
 
 "$FWBOX" devices --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/table"
 cat >"$SCRATCH/want" <<'GOLDEN'
@@ -18,6 +19,10 @@ diff -u "$SCRATCH/want" "$SCRATCH/table" || fail "cx7 table differs"
 "$FWBOX" devices -r "$fx/sysfs-cx6dx-mlx5ctl" >"$SCRATCH/table"
 grep -q '^0000:03:00.0   15b3:101d  mlx5_core  MT2892 Family \[ConnectX-6 Dx\]    mlx5ctl,devlink,tracefs$' \
 	"$SCRATCH/table" || fail "cx6dx row: $(cat "$SCRATCH/table")"
+
+"$FWBOX" devices -r "$fx/sysfs-cx5-devlink" >"$SCRATCH/table"
+grep -q '^0000:5e:00.0   15b3:1017  mlx5_core  MT27800 Family \[ConnectX-5\]      devlink,tracefs$' \
+	"$SCRATCH/table" || fail "cx5 row: $(cat "$SCRATCH/table")"
 
 # JSON: parse it with python3 and check the contract keys and values.
 "$FWBOX" devices --json --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/json"

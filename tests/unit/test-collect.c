@@ -15,68 +15,14 @@
 #include "collect/collect-internal.h"
 #include "core/bytes.h"
 #include "mlx5/ifc.h"
+#include "test-collect-fake.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------ scripted device */
 
-#define STR0_SIZE 70000u     /* > one 256 KiB-limited chunk? no: several small-rpc chunks */
-#define STR1_SIZE 320u
-#define CRSPACE_SIZE 1000u   /* 5 inline pages of 208 bytes */
-
-struct fake {
-	uint64_t commands;
-	size_t max_rpc;
-	uint16_t fail_reg;           /* ACCESS_REG of this id: bad param status */
-	uint16_t timeout_reg;        /* -ETIMEDOUT */
-	uint16_t short_reg;          /* outbox cut in half */
-	bool no_crspace;
-	uint8_t menu[16 + 20 + 8 + 3 * 52 + 4];
-	size_t menu_len;
-};
-
-static void be32(uint8_t *p, uint32_t v)
+static int fake_cmd(void *dev, const void *in, size_t inlen, void *out, size_t outlen)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint8_t str_byte(unsigned idx, uint32_t off)
-{
-	return (uint8_t)(off * 7 + idx * 13 + 1);
-}
-
-static uint8_t seg_byte(uint16_t seg, uint32_t off)
-{
-	return (uint8_t)(off ^ seg);
-}
-
-static void build_menu(struct fake *f)
-{
-	static const struct { uint16_t type; const char *name; uint32_t flags; } recs[] = {
-		{ 0x1010, "FUNC_SYND_REC", 0 },
-		{ 0x3001, "SX_SLICE_ALL", 0 },
-		{ 0x7777, "CRSPACE", 0 },
-	};
-	uint8_t *p = f->menu;
-
-	memset(f->menu, 0, sizeof(f->menu));
-	be32(p, (16 / 4) << 16 | 0xfffe);                         /* INFO */
-	p += 16;
-	be32(p, (20 / 4) << 16 | 0xfffa);                         /* COMMAND */
-	p += 20;
-	be32(p, (uint32_t)((8 + 3 * 52) / 4) << 16 | 0xffff);     /* MENU */
-	be32(p + 4, f->no_crspace ? 2 : 3);
-	for (unsigned i = 0; i < 3; i++) {
-		uint8_t *r = p + 8 + i * 52;
-
-		be32(r, recs[i].flags << 16 | recs[i].type);
-		memcpy(r + 4, recs[i].name, strlen(recs[i].name));
-	}
-	p += 8 + 3 * 52;
-	be32(p, 1u << 16 | 0xfffb);                               /* TERMINATE */
-	f->menu_len = sizeof(f->menu);
+	return fake_rpc(dev, in, inlen, out, outlen);
 }
 
 static int fake_info(void *dev, struct fw_device_info *ret)
@@ -89,91 +35,6 @@ static int fake_info(void *dev, struct fw_device_info *ret)
 	strcpy(ret->fw_version, "28.39.1002");
 	ret->max_rpc = f->max_rpc;
 	return 0;
-}
-
-static int resdump(struct fake *f, const uint8_t *reg, uint8_t *out)
-{
-	uint32_t w0 = fw_get_be32(reg);
-	uint16_t seg = (uint16_t)w0;
-	unsigned seq = (w0 >> 16) & 0xf;
-	uint32_t off = (uint32_t)fw_get_be64(reg + 24);     /* our cookie: offset */
-	uint32_t total, n;
-	bool more;
-
-	if (seg == 0xffff)
-		total = (uint32_t)f->menu_len;
-	else if (seg == 0x7777)
-		total = CRSPACE_SIZE;
-	else
-		total = 300;
-	n = total - off < 208 ? total - off : 208;
-	more = off + n < total;
-	memcpy(out, reg, 48);
-	be32(out, (more ? 1u << 31 : 0) | 1u << 30 | ((seq + 1) & 0xf) << 16 | seg);
-	be32(out + 24, 0);
-	be32(out + 28, off + n);
-	be32(out + 36, n);
-	for (uint32_t i = 0; i < n; i++)
-		out[48 + i] = seg == 0xffff ? f->menu[off + i] : seg_byte(seg, off + i);
-	return 0;
-}
-
-static int fake_cmd(void *dev, const void *in, size_t inlen, void *out, size_t outlen)
-{
-	struct fake *f = dev;
-	const uint8_t *i = in;
-	uint8_t *o = out;
-	uint16_t op = fw_get_be16(i);
-
-	f->commands++;
-	ck_assert_uint_le(inlen, f->max_rpc);
-	ck_assert_uint_le(outlen, f->max_rpc);
-	memset(o, 0, outlen);
-	if (op == MLX5_CMD_QUERY_HCA_CAP) {
-		for (size_t k = 16; k < outlen; k++)
-			o[k] = (uint8_t)(fw_get_be16(i + 6) + k);
-		return (int)outlen;
-	}
-	ck_assert_uint_eq(op, MLX5_CMD_ACCESS_REG);
-	ck_assert_uint_eq(fw_get_be16(i + 6), MLX5_REG_OP_READ);
-	{
-		uint16_t reg = fw_get_be16(i + 10);
-
-		if (reg == f->fail_reg) {
-			o[0] = MLX5_STAT_BAD_PARAM;
-			be32(o + 4, 0x1234abcd);
-			return (int)outlen;
-		}
-		if (reg == f->timeout_reg)
-			return -ETIMEDOUT;
-		switch (reg) {
-		case MLX5_REG_MTRC_CAP:
-			o[16 + 3] = 2;                           /* num_string_db */
-			be32(o + 16 + 20, STR0_SIZE);
-			be32(o + 16 + 28, STR1_SIZE);
-			break;
-		case MLX5_REG_MTRC_STDB: {
-			uint32_t h = fw_get_be32(i + 16);
-			unsigned idx = h >> 28;
-			uint32_t size = h & 0xffffff, off = fw_get_be32(i + 20);
-
-			ck_assert_uint_eq(outlen, 16 + 8 + size);
-			for (uint32_t k = 0; k < size; k++)
-				o[24 + k] = str_byte(idx, off + k);
-			break;
-		}
-		case MLX5_REG_RESOURCE_DUMP:
-			ck_assert_uint_eq(inlen, 16 + 256);
-			resdump(f, i + 16, o + 16);
-			break;
-		default:
-			for (size_t k = 16; k < outlen; k++)
-				o[k] = (uint8_t)(reg + k);
-		}
-		if (reg == f->short_reg)
-			return (int)(16 + (outlen - 16) / 2);
-	}
-	return (int)outlen;
 }
 
 static int dup_blob(const char *s, void **ret, size_t *ret_len)
@@ -331,9 +192,7 @@ static struct sink snk;
 static void setup(void)
 {
 	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
-	memset(&dev, 0, sizeof(dev));
-	dev.max_rpc = 8192;
-	build_menu(&dev);
+	fake_init(&dev, 8192);
 	memset(&snk, 0, sizeof(snk));
 	snk.fail_at = -1;
 	tu_tmpdir_enter();
@@ -380,8 +239,8 @@ START_TEST(test_full_run)
 	struct collect *c;
 	const struct item *it;
 	static const char *const kinds[] = {
-		"health.buffer", "health.reporters", "health.fw", "health.fw_fatal",
-		"health.fw_fatal.dump", "trace.cap", "trace.strings.0", "trace.strings.1",
+		"health.buffer", "health.reporters", "health.fw.diagnose",
+		"health.fw_fatal.diagnose", "health.fw_fatal", "trace.cap", "trace.strings.0", "trace.strings.1",
 		"trace.ring", "trace.text", "reg.MGIR", "reg.PPCNT", "hca.caps.GENERAL",
 		"hca.caps.DEBUG", "crspace", "resdump.menu", "resdump.FUNC_SYND_REC",
 		"resdump.SX_SLICE_ALL", "host.info",
@@ -393,9 +252,9 @@ START_TEST(test_full_run)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		find(&snk, kinds[i]);
 	/* No stored dump for "fw": nothing asked, nothing recorded. */
-	ck_assert_ptr_null(lookup(&snk, "health.fw.dump"));
+	ck_assert_ptr_null(lookup(&snk, "health.fw"));
 
-	it = find(&snk, "health.fw_fatal.dump");
+	it = find(&snk, "health.fw_fatal");
 	ck_assert_uint_eq(it->len, 6);
 	ck_assert(!memcmp(it->data, "CRDUMP", 6));
 
@@ -442,8 +301,8 @@ START_TEST(test_full_run)
 	 * largest chunk the 8 KiB RPC allows (8192-24 -> 8128 bytes); every
 	 * resource dump at 208 bytes per call; the menu once. */
 	expect_cmds = 1 /* MTRC_CAP */ + (STR0_SIZE + 8127) / 8128 + 1 /* STR1 */ +
-		      13 /* regs */ + 5 /* caps */ + (dev.menu_len + 207) / 208 +
-		      (CRSPACE_SIZE + 207) / 208 + 2 * ((300 + 207) / 208);
+		      18 /* regs */ + 5 /* caps */ + (dev.menu_len + 207) / 208 +
+		      (CRSPACE_SIZE + 207) / 208 + 2 * ((SEG_SIZE + 207) / 208);
 	ck_assert_uint_eq(collect_device_commands(c), expect_cmds);
 	ck_assert_uint_eq(dev.commands, expect_cmds);
 	collect_free(c);
@@ -507,6 +366,19 @@ START_TEST(test_only_skip)
 	ck_assert_int_eq(find(&snk, "trace.text")->outcome, BUNDLE_OUTCOME_SKIPPED);
 	ck_assert_str_eq(find(&snk, "trace.text")->reason, "excluded by --skip");
 	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_OK);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_only_extra_register)
+{
+	struct collect_options o = { .output = ".", .only = "reg.MCIA,reg.MGIR" };
+	struct collect *c;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_uint_eq(snk.n, 2);
+	ck_assert_uint_eq(find(&snk, "reg.MCIA")->len, 64);
+	ck_assert_uint_eq(find(&snk, "reg.MGIR")->len, 160);
 	collect_free(c);
 }
 END_TEST
@@ -608,6 +480,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_resdump_timeout);
 	tcase_add_test(tc, test_only_skip);
+	tcase_add_test(tc, test_only_extra_register);
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "device/transports.h"
+#include "sysfs-fixtures.h"
 #include "testutil.h"
 
 static struct fw_ctx *ctx;
@@ -32,7 +33,7 @@ START_TEST(test_find_and_read)
 	char *dir, *text;
 	size_t len;
 
-	tu_assert_ok(ctx, fw_tracefs_find(ctx, tu_srcpath("tests/fixtures/sysfs-cx7-fwctl"), &dir));
+	tu_assert_ok(ctx, fw_tracefs_find(ctx, fx_tree("sysfs-cx7-fwctl"), &dir));
 	ck_assert_ptr_nonnull(strstr(dir, "sysfs-cx7-fwctl/sys/kernel/tracing"));
 	tu_assert_ok(ctx, fw_tracefs_read(ctx, dir, "0000:08:00.0", 0, &text, &len));
 	ck_assert_str_eq(text, want_080);
@@ -53,13 +54,13 @@ START_TEST(test_debugfs_path_and_absent)
 	char *dir, *text;
 	size_t len;
 
-	tu_assert_ok(ctx, fw_tracefs_find(ctx, tu_srcpath("tests/fixtures/sysfs-cx6dx-mlx5ctl"), &dir));
+	tu_assert_ok(ctx, fw_tracefs_find(ctx, fx_tree("sysfs-cx6dx-mlx5ctl"), &dir));
 	ck_assert_ptr_nonnull(strstr(dir, "/sys/kernel/debug/tracing"));
 	/* Tracepoint exists but no trace file was captured: ENOENT with advice. */
 	ck_assert_int_eq(fw_tracefs_read(ctx, dir, "0000:03:00.0", 0, &text, &len), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "tracefs: open"));
 	free(dir);
-	ck_assert_int_eq(fw_tracefs_find(ctx, tu_srcpath("tests/fixtures/sysfs-empty"), &dir), -ENOENT);
+	ck_assert_int_eq(fw_tracefs_find(ctx, fx_tree("sysfs-empty"), &dir), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mount tracefs"));
 }
 END_TEST
@@ -114,6 +115,7 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("tracefs");
+	int r;
 	TCase *tc = tcase_create("tracefs");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -122,5 +124,8 @@ int main(void)
 	tcase_add_test(tc, test_pipe_seconds);
 	tcase_add_test(tc, test_filter_edges);
 	suite_add_tcase(s, tc);
-	return tu_run_suite(s);
+	fx_make();
+	r = tu_run_suite(s);
+	fx_remove();
+	return r;
 }

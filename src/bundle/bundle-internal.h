@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * bundle-internal: what the files of bundle/ share, and what the unit tests
+ * and fuzz targets reach below the public contract.
+ *
+ *   note.c    the note payloads (TLV fields) and the note stream with its
+ *             seal: encode and decode, no ELF, no tar.
+ *   index.c   index.elf: wraps a note stream in an ELF64 object (libelf) and
+ *             finds it again, checking the PT_NOTE segment and the SHT_NOTE
+ *             section agree.
+ *   writer.c  staging, archive writing, publishing.
+ *   reader.c  archive reading, member checks, verify.
+ *   names.c   outcome/compression names, member path rules.
+ *
+ * Layouts are specified in man/fwbox-bundle.5; keep both in step.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle/bundle.h"
+
+/* Note types (owner "fwbox"): "FW" in the high half.  Not small numbers:
+ * binutils' readelf names 1..5 and 0x100/0x101 (NT_VERSION, GNU build
+ * attributes, ...) whatever the owner, which would mislead. */
+enum bundle_note_type {
+	BUNDLE_NOTE_HEADER = 0x46570001,
+	BUNDLE_NOTE_DEVICE = 0x46570002,
+	BUNDLE_NOTE_ARTIFACT = 0x46570003,
+	BUNDLE_NOTE_SEAL = 0x465700ff,
+};
+
+/* Field tags inside the TLV payloads. */
+enum {
+	BUNDLE_HDR_FORMAT_VERSION = 1,
+	BUNDLE_HDR_UUID = 2,
+	BUNDLE_HDR_CREATED = 3,
+	BUNDLE_HDR_HOST = 4,
+	BUNDLE_HDR_FWBOX_VERSION = 5,
+	BUNDLE_HDR_REASON = 6,
+	BUNDLE_HDR_CMDLINE = 7,
+};
+enum {
+	BUNDLE_DEV_F_PCI = 1,
+	BUNDLE_DEV_F_VENDOR_ID = 2,
+	BUNDLE_DEV_F_DEVICE_ID = 3,
+	BUNDLE_DEV_F_SUBSYS_VENDOR_ID = 4,
+	BUNDLE_DEV_F_SUBSYS_DEVICE_ID = 5,
+	BUNDLE_DEV_F_MODEL = 6,
+	BUNDLE_DEV_F_FW_VERSION = 7,
+	BUNDLE_DEV_F_PSID = 8,
+	BUNDLE_DEV_F_BOARD_ID = 9,
+	BUNDLE_DEV_F_SERIAL = 10,
+	BUNDLE_DEV_F_KERNEL = 11,
+	BUNDLE_DEV_F_DRIVER = 12,
+};
+enum {
+	BUNDLE_ART_PATH = 1,
+	BUNDLE_ART_KIND = 2,
+	BUNDLE_ART_SIZE = 3,
+	BUNDLE_ART_SHA256 = 4,
+	BUNDLE_ART_OUTCOME = 5,
+	BUNDLE_ART_REASON = 6,
+	BUNDLE_ART_ERR = 7,
+	BUNDLE_ART_STATUS = 8,
+	BUNDLE_ART_SYNDROME = 9,
+	BUNDLE_ART_START = 10,
+	BUNDLE_ART_END = 11,
+	BUNDLE_ART_INTERFACE = 12,
+	BUNDLE_ART_REQUEST = 13,
+};
+/* Field flag bits. */
+#define BUNDLE_FIELD_SENSITIVE 0x0001u
+
+#define BUNDLE_NOTE_ALIGN 4u
+#define BUNDLE_NOTE_SECTION ".note.fwbox"
+
+/* A growable byte buffer (writer side). */
+struct bundle_buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+int bundle_buf_put(struct bundle_buf *b, const void *data, size_t len);
+void bundle_buf_release(struct bundle_buf *b);
+
+/* Note stream encoding: each call appends one note (header, name, desc, pads). */
+int bundle_notes_add_header(struct bundle_buf *out, const struct bundle_header *h);
+int bundle_notes_add_device(struct bundle_buf *out, const struct bundle_device *d);
+int bundle_notes_add_artifact(struct bundle_buf *out, const struct bundle_artifact *a);
+/* Append a note of any type and owner (tests, unknown-type coverage). */
+int bundle_notes_add_raw(struct bundle_buf *out, const char *owner, uint32_t type,
+			 const void *desc, size_t desc_len);
+/* Append the seal: SHA-256 over every byte already in out. */
+int bundle_notes_seal(struct bundle_buf *out);
+
+/* A decoded index: everything the reader knows before touching members. */
+struct bundle_index {
+	struct bundle_header header;
+	struct bundle_device device;
+	bool has_device;
+	struct bundle_artifact *artifacts;
+	size_t n_artifacts;
+	uint64_t total_size;           /* sum of artifact sizes */
+	uint32_t n_notes;
+	uint32_t n_unknown;            /* notes skipped (unknown type or owner) */
+};
+
+/* Decode a note stream (the SHT_NOTE section's bytes): every length is
+ * checked against len; the seal must be the last note and hold. */
+int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
+			struct bundle_index **ret);
+void bundle_index_free(struct bundle_index *idx);
+
+/* index.elf: wrap a note stream into an ELF64 LE object (malloc'd bytes). */
+int bundle_elf_build(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
+		     uint8_t **ret_elf, size_t *ret_len);
+/* Find the note stream in an ELF image.  *ret_notes points into a malloc'd
+ * copy returned in *ret_owner (free it when done). */
+int bundle_elf_notes(struct fw_ctx *ctx, const uint8_t *elf, size_t len,
+		     uint8_t **ret_owner, const uint8_t **ret_notes, size_t *ret_len);
+/* Both steps: ELF bytes to a decoded index. */
+int bundle_index_parse(struct fw_ctx *ctx, const uint8_t *elf, size_t len,
+		       struct bundle_index **ret);
+
+/* Member path rules shared by writer and reader: relative, no '.', '..' or
+ * empty components, at most FW_LIMIT_MEMBER_NAME bytes, printable, not the
+ * index name.  Returns NULL if fine, else why not. */
+const char *bundle_path_problem(const char *path);
+/* Kind rules: 1..128 bytes of [A-Za-z0-9._-]. */
+bool bundle_kind_ok(const char *kind);

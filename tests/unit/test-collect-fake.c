@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* test-collect-fake: the scripted firmware (see the header). */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "core/bytes.h"
+#include "mlx5/ifc.h"
+#include "test-collect-fake.h"
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+uint8_t str_byte(unsigned idx, uint32_t off)
+{
+	return (uint8_t)(off * 7 + idx * 13 + 1);
+}
+
+uint8_t seg_byte(uint16_t seg, uint32_t off)
+{
+	return (uint8_t)(off ^ seg);
+}
+
+static void build_menu(struct fake *f)
+{
+	static const struct { uint16_t type; const char *name; uint32_t flags; } recs[] = {
+		{ 0x1010, "FUNC_SYND_REC", 0 },
+		{ 0x3001, "SX_SLICE_ALL", 0 },
+		{ 0x7777, "CRSPACE", 0 },
+	};
+	uint8_t *p = f->menu;
+
+	memset(f->menu, 0, sizeof(f->menu));
+	be32(p, (16 / 4) << 16 | 0xfffe);                         /* INFO */
+	p += 16;
+	be32(p, (20 / 4) << 16 | 0xfffa);                         /* COMMAND */
+	p += 20;
+	be32(p, (uint32_t)((8 + 3 * 52) / 4) << 16 | 0xffff);     /* MENU */
+	be32(p + 4, f->no_crspace ? 2 : 3);
+	for (unsigned i = 0; i < 3; i++) {
+		uint8_t *r = p + 8 + i * 52;
+
+		be32(r, recs[i].flags << 16 | recs[i].type);
+		memcpy(r + 4, recs[i].name, strlen(recs[i].name));
+	}
+	p += 8 + 3 * 52;
+	be32(p, 1u << 16 | 0xfffb);                               /* TERMINATE */
+	f->menu_len = sizeof(f->menu);
+}
+
+static int resdump(struct fake *f, const uint8_t *reg, uint8_t *out)
+{
+	uint32_t w0 = fw_get_be32(reg);
+	uint16_t seg = (uint16_t)w0;
+	unsigned seq = (w0 >> 16) & 0xf;
+	uint32_t off = (uint32_t)fw_get_be64(reg + 24);     /* our cookie: offset */
+	uint32_t total, n;
+	bool more;
+
+	if (seg == 0xffff)
+		total = (uint32_t)f->menu_len;
+	else if (seg == 0x7777)
+		total = CRSPACE_SIZE;
+	else
+		total = 300;
+	n = total - off < 208 ? total - off : 208;
+	more = off + n < total;
+	memcpy(out, reg, 48);
+	be32(out, (more ? 1u << 31 : 0) | 1u << 30 | ((seq + 1) & 0xf) << 16 | seg);
+	be32(out + 24, 0);
+	be32(out + 28, off + n);
+	be32(out + 36, n);
+	for (uint32_t i = 0; i < n; i++)
+		out[48 + i] = seg == 0xffff ? f->menu[off + i] : seg_byte(seg, off + i);
+	return 0;
+}
+
+int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t outlen)
+{
+	const uint8_t *i = in;
+	uint8_t *o = out;
+	uint16_t op = fw_get_be16(i);
+
+	f->commands++;
+	ck_assert_uint_le(inlen, f->max_rpc);
+	ck_assert_uint_le(outlen, f->max_rpc);
+	memset(o, 0, outlen);
+	if (op == MLX5_CMD_QUERY_HCA_CAP) {
+		for (size_t k = 16; k < outlen; k++)
+			o[k] = (uint8_t)(fw_get_be16(i + 6) + k);
+		return (int)outlen;
+	}
+	ck_assert_uint_eq(op, MLX5_CMD_ACCESS_REG);
+	ck_assert_uint_eq(fw_get_be16(i + 6), MLX5_REG_OP_READ);
+	{
+		uint16_t reg = fw_get_be16(i + 10);
+
+		if (reg == f->fail_reg) {
+			o[0] = MLX5_STAT_BAD_PARAM;
+			be32(o + 4, 0x1234abcd);
+			return (int)outlen;
+		}
+		if (reg == f->timeout_reg)
+			return -ETIMEDOUT;
+		switch (reg) {
+		case MLX5_REG_MTRC_CAP:
+			o[16 + 3] = 2;                           /* num_string_db */
+			be32(o + 16 + 20, STR0_SIZE);
+			be32(o + 16 + 28, STR1_SIZE);
+			break;
+		case MLX5_REG_MTRC_STDB: {
+			uint32_t h = fw_get_be32(i + 16);
+			unsigned idx = h >> 28;
+			uint32_t size = h & 0xffffff, off = fw_get_be32(i + 20);
+
+			ck_assert_uint_eq(outlen, 16 + 8 + size);
+			for (uint32_t k = 0; k < size; k++)
+				o[24 + k] = str_byte(idx, off + k);
+			break;
+		}
+		case MLX5_REG_RESOURCE_DUMP:
+			ck_assert_uint_eq(inlen, 16 + 256);
+			resdump(f, i + 16, o + 16);
+			break;
+		default:
+			for (size_t k = 16; k < outlen; k++)
+				o[k] = (uint8_t)(reg + k);
+		}
+		if (reg == f->short_reg)
+			return (int)(16 + (outlen - 16) / 2);
+	}
+	return (int)outlen;
+}
+
+void fake_init(struct fake *f, size_t max_rpc)
+{
+	memset(f, 0, sizeof(*f));
+	f->max_rpc = max_rpc;
+	build_menu(f);
+}

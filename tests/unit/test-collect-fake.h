@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/*
+ * test-collect-fake: a scripted firmware for the collector's tests.  It
+ * answers ACCESS_REG reads (register bytes derived from the id), MTRC_CAP
+ * with two strings-DB sections, MTRC_STDB reads of any size, QUERY_HCA_CAP,
+ * and a multi-page inline RESOURCE_DUMP (menu, CRSPACE, other segments),
+ * with per-register faults.  Every byte is a function of its position so
+ * tests can check artifacts exactly.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STR0_SIZE 70000u     /* several transport-sized chunks */
+#define STR1_SIZE 320u
+#define CRSPACE_SIZE 1000u   /* 5 inline pages of 208 bytes */
+#define SEG_SIZE 300u        /* other segments: 2 pages */
+
+struct fake {
+	uint64_t commands;
+	size_t max_rpc;
+	uint16_t fail_reg;           /* ACCESS_REG of this id: bad param status */
+	uint16_t timeout_reg;        /* -ETIMEDOUT */
+	uint16_t short_reg;          /* outbox cut in half */
+	bool no_crspace;
+	uint8_t menu[16 + 20 + 8 + 3 * 52 + 4];
+	size_t menu_len;
+};
+
+void fake_init(struct fake *f, size_t max_rpc);
+uint8_t str_byte(unsigned idx, uint32_t off);
+uint8_t seg_byte(uint16_t seg, uint32_t off);
+/* One mailbox: returns the outbox bytes filled, or a negative errno. */
+int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t outlen);

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check suite for src/device/device.c: the gate (allowlist before the
+ * transport, size limit), observer, dry run, counters, optional ops.  The
+ * transport is a recording fake, so "refused commands never reach the
+ * transport" is asserted on what the fake actually received.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "device/allowlist.h"
+#include "testutil.h"
+#include "test-device-fake.h"
+
+static struct fw_ctx *ctx;
+
+static void setup(void)
+{
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+}
+
+static void teardown(void)
+{
+	fw_ctx_free(ctx);
+}
+
+START_TEST(test_open_info_close)
+{
+	struct fw_device_info info;
+	struct fw_device *dev;
+	struct fake *f;
+	int closed = 0;
+
+	dev = fake_device(ctx, 4096, NULL, &f);
+	f->closed = &closed;
+	ck_assert_int_eq(fw_device_info(dev, &info), 0);
+	ck_assert_str_eq(info.transport, "fake");
+	ck_assert_str_eq(info.pci, "0000:99:00.0");
+	ck_assert_uint_eq(info.max_rpc, 4096);
+	ck_assert(!info.can_umem);
+	ck_assert_ptr_eq(fw_device_ctx(dev), ctx);
+	ck_assert(!fw_device_trace_control(dev));
+	ck_assert(!fw_device_dry_run(dev));
+	fw_device_close(dev);
+	ck_assert_int_eq(closed, 1);
+	fw_device_close(NULL);
+}
+END_TEST
+
+START_TEST(test_open_specs)
+{
+	struct fw_device *dev = NULL;
+
+	ck_assert_int_eq(fw_device_open(ctx, "", &dev), -EINVAL);
+	ck_assert_ptr_null(dev);
+	/* Not an emulator spec: goes to the kernel transports, which find nothing. */
+	ck_assert_int_lt(fw_device_open(ctx, "0000:ff:1f.7", &dev), 0);
+	ck_assert_ptr_null(dev);
+	ck_assert_int_lt(fw_device_open(ctx, "emulator", &dev), 0);
+	ck_assert_ptr_null(dev);
+}
+END_TEST
+
+START_TEST(test_allowed_reaches_transport)
+{
+	uint8_t in[16], out[16 + 4096];
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	fake_inbox(in, sizeof(in), MLX5_CMD_QUERY_HCA_CAP, (MLX5_CAP_DEBUG << 1) | 1, 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
+	ck_assert_uint_eq(f->n_calls, 1);
+	ck_assert_uint_eq(f->calls[0].opcode, MLX5_CMD_QUERY_HCA_CAP);
+	ck_assert_uint_eq(f->calls[0].op_mod, 0x1b);
+	ck_assert_uint_eq(f->calls[0].inlen, 16);
+	ck_assert_uint_eq(f->calls[0].outlen, sizeof(out));
+	ck_assert_mem_eq(f->calls[0].in, in, sizeof(in));
+	ck_assert_uint_eq(fw_device_cmd_count(dev), 1);
+	ck_assert_uint_eq(fw_device_refused_count(dev), 0);
+	fw_device_close(dev);
+}
+END_TEST
+
+struct refused_case {
+	uint16_t opcode, op_mod, reg;
+	const char *needle;           /* must appear in the message */
+};
+
+static const struct refused_case refused_cases[] = {
+	{ MLX5_CMD_SET_HCA_CAP, 0, 0, "SET_HCA_CAP (0x109)" },
+	{ MLX5_CMD_CREATE_MKEY, 0, 0, "CREATE_MKEY (0x200)" },
+	{ MLX5_CMD_ALLOC_PD, 0, 0, "ALLOC_PD" },
+	{ MLX5_CMD_CREATE_UCTX, 0, 0, "CREATE_UCTX" },
+	{ MLX5_CMD_CREATE_UMEM, 0, 0, "CREATE_UMEM" },
+	{ MLX5_CMD_SET_DIAGNOSTIC_PARAMS, 0, 0, "SET_DIAGNOSTIC_PARAMS" },
+	{ MLX5_CMD_QUERY_VPORT_COUNTER, 0, 0, "QUERY_VPORT_COUNTER" },
+	{ 0x0abc, 0, 0, "(0xabc)" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_PMAOS, "write (op_mod 0) of register PMAOS (0x5012)" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_PPCNT, "PPCNT" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MGIR, "MGIR" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MFRL, "MFRL" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, 0x1234, "unknown (0x1234)" },
+	{ MLX5_CMD_ACCESS_REG, 2, MLX5_REG_MGIR, "op_mod 2" },
+	{ MLX5_CMD_ACCESS_REGISTER_USER, MLX5_REG_OP_WRITE, MLX5_REG_PMAOS, "ACCESS_REGISTER_USER" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MTRC_CAP, "tracer control" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MTRC_CONF, "tracer control" },
+	{ MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MTRC_CTRL, "tracer control" },
+};
+
+START_TEST(test_refused_never_arrive)
+{
+	uint8_t in[64], out[64];
+	struct fw_device *dev;
+	struct fake *f;
+	size_t i;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	for (i = 0; i < sizeof(refused_cases) / sizeof(refused_cases[0]); i++) {
+		const struct refused_case *c = &refused_cases[i];
+
+		fake_inbox(in, sizeof(in), c->opcode, c->op_mod, c->reg);
+		fw_ctx_clear_error(ctx);
+		ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+		ck_assert_msg(strstr(fw_ctx_errmsg(ctx), c->needle) != NULL,
+			      "case %zu: '%s' not in '%s'", i, c->needle, fw_ctx_errmsg(ctx));
+		ck_assert_msg(strstr(fw_ctx_errmsg(ctx), "refused") != NULL, "%s",
+			      fw_ctx_errmsg(ctx));
+	}
+	ck_assert_uint_eq(f->n_calls, 0);
+	ck_assert_uint_eq(fw_device_cmd_count(dev), 0);
+	ck_assert_uint_eq(fw_device_refused_count(dev), i);
+	fw_device_close(dev);
+}
+END_TEST
+
+START_TEST(test_guard_bits)
+{
+	uint8_t in[16 + 256], out[16 + 256];
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	/* PPCNT read with clr=1 (register byte 4, bit 31) would clear counters. */
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_PPCNT);
+	in[16 + 4] = 0x80;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "clear the port counters"));
+	ck_assert_uint_eq(f->n_calls, 0);
+	in[16 + 4] = 0x07;   /* prio_tc bits only: fine */
+	tu_assert_ok(ctx, fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)));
+	ck_assert_uint_eq(f->n_calls, 1);
+	ck_assert_uint_eq(f->calls[0].reg_id, MLX5_REG_PPCNT);
+	fw_device_close(dev);
+}
+END_TEST
+
+START_TEST(test_trace_control_opt_in)
+{
+	uint8_t in[16 + 128], out[16 + 128];
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MTRC_CAP);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+	ck_assert_uint_eq(f->n_calls, 0);
+	fw_device_allow_trace_control(dev, true);
+	ck_assert(fw_device_trace_control(dev));
+	tu_assert_ok(ctx, fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)));
+	ck_assert_uint_eq(f->n_calls, 1);
+	/* Trace control does not open anything else. */
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_PMAOS);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+	fw_device_allow_trace_control(dev, false);
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_MTRC_CTRL);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+	ck_assert_uint_eq(f->n_calls, 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+/*
+ * Exhaustive: for every opcode below 0xc00 and in 0x8000..0x80ff with
+ * op_mod 0..2, and every register id with op_mod 0 and 1 (plain and DevX
+ * user opcode), the fake receives the command exactly when the allowlist
+ * says yes.
+ */
+START_TEST(test_gate_exhaustive)
+{
+	uint8_t in[16 + 8], out[16 + 8];
+	const struct fw_allow_entry *e;
+	struct fw_device *dev;
+	struct fw_cmd_id id;
+	struct fake *f;
+	size_t expect = 0;
+	uint32_t op, mod, reg;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	for (op = 0; op < 0x8100; op = (op == 0xbff ? 0x8000 : op + 1)) {
+		if (op == MLX5_CMD_ACCESS_REG || op == MLX5_CMD_ACCESS_REGISTER_USER)
+			continue;
+		for (mod = 0; mod < 3; mod++) {
+			fake_inbox(in, sizeof(in), (uint16_t)op, (uint16_t)mod, 0);
+			fw_cmd_id_parse(in, sizeof(in), &id);
+			if (fw_allowlist_check(&id, in, sizeof(in), false, &e) == FW_ALLOW_OK)
+				expect++;
+			fw_device_cmd(dev, in, sizeof(in), out, sizeof(out));
+			ck_assert_uint_eq(f->n_calls, expect);
+		}
+	}
+	for (op = 0; op < 2; op++) {
+		uint16_t opcode = op ? MLX5_CMD_ACCESS_REGISTER_USER : MLX5_CMD_ACCESS_REG;
+
+		for (reg = 0; reg <= 0xffff; reg++) {
+			for (mod = 0; mod < 2; mod++) {
+				fake_inbox(in, sizeof(in), opcode, (uint16_t)mod, (uint16_t)reg);
+				fw_cmd_id_parse(in, sizeof(in), &id);
+				if (fw_allowlist_check(&id, in, sizeof(in), false, &e) == FW_ALLOW_OK) {
+					expect++;
+					/* Only reads and the three kernel write-for-reads. */
+					ck_assert(mod == MLX5_REG_OP_READ ||
+						  reg == MLX5_REG_MTRC_STDB ||
+						  reg == MLX5_REG_RESOURCE_DUMP ||
+						  reg == MLX5_REG_CORE_DUMP);
+				}
+				fw_device_cmd(dev, in, sizeof(in), out, sizeof(out));
+			}
+		}
+	}
+	ck_assert_uint_eq(f->n_calls, expect);
+	ck_assert_uint_eq(fw_device_cmd_count(dev), expect);
+	/* Some things went through, most did not. */
+	ck_assert_uint_gt(expect, 40);
+	ck_assert_uint_gt(fw_device_refused_count(dev), 100000);
+	fw_device_close(dev);
+}
+END_TEST
+
+START_TEST(test_size_limit)
+{
+	static uint8_t in[2048], out[2048];
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1024, NULL, &f);
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
+	ck_assert_int_eq(fw_device_cmd(dev, in, 1025, out, 64), -EOVERFLOW);
+	ck_assert_int_eq(fw_device_cmd(dev, in, 64, out, 1025), -EOVERFLOW);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "1024 bytes the 'fake' transport"));
+	ck_assert_uint_eq(f->n_calls, 0);
+	tu_assert_ok(ctx, fw_device_cmd(dev, in, 1024, out, 1024));
+	ck_assert_uint_eq(f->n_calls, 1);
+	/* Shorter than a header: a usage error, nothing sent. */
+	ck_assert_int_eq(fw_device_cmd(dev, in, 15, out, 64), -EINVAL);
+	ck_assert_int_eq(fw_device_cmd(dev, in, 64, out, 8), -EINVAL);
+	ck_assert_uint_eq(f->n_calls, 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+struct recorder {
+	size_t n;
+	struct fw_cmd_event ev[8];
+};
+
+static void record_event(void *userdata, const struct fw_cmd_event *ev)
+{
+	struct recorder *r = userdata;
+
+	if (r->n < 8)
+		r->ev[r->n] = *ev;
+	r->n++;
+}
+
+static int reply_bad_param(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+			   size_t outlen)
+{
+	(void)f;
+	(void)in;
+	(void)inlen;
+	(void)outlen;
+	out[0] = MLX5_STAT_BAD_PARAM;
+	fw_put_be32(out + 4, 0x1a2b3c);
+	out[16] = 0xee;
+	return 0;
+}
+
+START_TEST(test_observer)
+{
+	uint8_t in[16 + 160], out[16 + 160];
+	struct recorder rec = { 0 };
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, reply_bad_param, &f);
+	fw_device_set_observer(dev, record_event, &rec);
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
+	/* A firmware status is not a gate failure: the outbox says why. */
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
+	ck_assert_uint_eq(out[0], MLX5_STAT_BAD_PARAM);
+	fake_inbox(in, sizeof(in), MLX5_CMD_SET_HCA_CAP, 0, 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_uint_eq(rec.ev[0].seq, 1);
+	ck_assert_uint_eq(rec.ev[0].opcode, MLX5_CMD_ACCESS_REG);
+	ck_assert_uint_eq(rec.ev[0].op_mod, 1);
+	ck_assert(rec.ev[0].is_reg);
+	ck_assert_uint_eq(rec.ev[0].reg_id, MLX5_REG_MGIR);
+	ck_assert_uint_eq(rec.ev[0].inlen, sizeof(in));
+	ck_assert_uint_eq(rec.ev[0].outlen, sizeof(out));
+	ck_assert(!rec.ev[0].refused);
+	ck_assert(rec.ev[0].fw_replied);
+	ck_assert_uint_eq(rec.ev[0].status, MLX5_STAT_BAD_PARAM);
+	ck_assert_uint_eq(rec.ev[0].syndrome, 0x1a2b3c);
+	ck_assert_uint_eq(rec.ev[1].seq, 2);
+	ck_assert_uint_eq(rec.ev[1].opcode, MLX5_CMD_SET_HCA_CAP);
+	ck_assert(rec.ev[1].refused);
+	ck_assert_int_eq(rec.ev[1].result, -EPERM);
+	ck_assert(!rec.ev[1].fw_replied);
+	ck_assert_uint_eq(f->n_calls, 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+START_TEST(test_dry_run)
+{
+	uint8_t in[16 + 160], out[16 + 160];
+	struct recorder rec = { 0 };
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, reply_bad_param, &f);
+	fw_device_set_observer(dev, record_event, &rec);
+	fw_device_set_dry_run(dev, true);
+	ck_assert(fw_device_dry_run(dev));
+	memset(out, 0xa5, sizeof(out));
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(out[sizeof(out) - 1], 0);
+	/* Refused stays refused in a dry run. */
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, MLX5_REG_PMAOS);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EPERM);
+	ck_assert_uint_eq(f->n_calls, 0);
+	ck_assert_uint_eq(fw_device_cmd_count(dev), 1);
+	ck_assert_uint_eq(fw_device_refused_count(dev), 1);
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert(rec.ev[0].dry_run);
+	ck_assert(!rec.ev[0].fw_replied);
+	ck_assert_uint_eq(rec.ev[0].reg_id, MLX5_REG_MGIR);
+	ck_assert(rec.ev[1].refused);
+	fw_device_set_dry_run(dev, false);
+	fake_inbox(in, sizeof(in), MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, MLX5_REG_MGIR);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), sizeof(out));
+	ck_assert_uint_eq(f->n_calls, 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+static int reply_timeout(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+			 size_t outlen)
+{
+	(void)f;
+	(void)in;
+	(void)inlen;
+	(void)out;
+	(void)outlen;
+	return -ETIMEDOUT;
+}
+
+START_TEST(test_transport_error)
+{
+	uint8_t in[16], out[16];
+	struct recorder rec = { 0 };
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, reply_timeout, &f);
+	fw_device_set_observer(dev, record_event, &rec);
+	fake_inbox(in, sizeof(in), MLX5_CMD_NOP, 0, 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -ETIMEDOUT);
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_int_eq(rec.ev[0].result, -ETIMEDOUT);
+	ck_assert(!rec.ev[0].fw_replied);
+	ck_assert_uint_eq(fw_device_cmd_count(dev), 1);
+	fw_device_close(dev);
+}
+END_TEST
+
+static int short_reply_len;
+
+static int reply_short(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+		       size_t outlen)
+{
+	(void)f;
+	(void)in;
+	(void)inlen;
+	(void)out;
+	(void)outlen;
+	return short_reply_len;
+}
+
+START_TEST(test_short_reply)
+{
+	uint8_t in[16], out[64];
+	struct recorder rec = { 0 };
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_device(ctx, 1 << 16, reply_short, &f);
+	fw_device_set_observer(dev, record_event, &rec);
+	fake_inbox(in, sizeof(in), MLX5_CMD_NOP, 0, 0);
+	short_reply_len = 40;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), 40);
+	ck_assert_int_eq(rec.ev[0].result, 40);
+	ck_assert(rec.ev[0].fw_replied);
+	/* A transport claiming less than a header, or more than the outbox. */
+	short_reply_len = 8;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EBADMSG);
+	short_reply_len = 65;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "returned 65 outbox bytes for a 64-byte"));
+	ck_assert(!rec.ev[2].fw_replied);
+	fw_device_close(dev);
+}
+END_TEST
+
+START_TEST(test_optional_ops)
+{
+	struct fw_health_reporter *reps;
+	struct fw_region *regions;
+	struct fw_device *dev;
+	struct fake *f;
+	void *data;
+	char *text;
+	size_t n;
+	uint32_t id;
+
+	dev = fake_device(ctx, 1 << 16, NULL, &f);
+	ck_assert_int_eq(fw_device_health_reporters(dev, &reps, &n), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "'fake' transport has no devlink health"));
+	ck_assert_int_eq(fw_device_health_diagnose(dev, "fw", &data, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_health_dump(dev, "fw", &data, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_regions(dev, &regions, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_region_read(dev, "cr-space", 1, &data, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_tracefs_text(dev, &text, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_health_buffer(dev, &data, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_umem_reg(dev, &id, sizeof(id), &id), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_umem_unreg(dev, 1), -EOPNOTSUPP);
+	fw_device_close(dev);
+}
+END_TEST
+
+static Suite *device_suite(void)
+{
+	Suite *s = suite_create("device");
+	TCase *tc;
+
+	tc = tcase_create("lifecycle");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_info_close);
+	tcase_add_test(tc, test_open_specs);
+	tcase_add_test(tc, test_optional_ops);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("gate");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_allowed_reaches_transport);
+	tcase_add_test(tc, test_refused_never_arrive);
+	tcase_add_test(tc, test_guard_bits);
+	tcase_add_test(tc, test_trace_control_opt_in);
+	tcase_add_test(tc, test_gate_exhaustive);
+	tcase_add_test(tc, test_size_limit);
+	tcase_add_test(tc, test_transport_error);
+	tcase_add_test(tc, test_short_reply);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("observer");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_observer);
+	tcase_add_test(tc, test_dry_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(device_suite());
+}
