@@ -25,6 +25,8 @@
 /* Words per crspace_chunks row (4 KiB of CR-space). */
 #define STORE_CHUNK_WORDS 1024u
 #define STORE_CHUNK_BYTES (STORE_CHUNK_WORDS * 4u)
+/* CR-space images per bundle (the crspace artifact, crdumps of reporters). */
+#define STORE_IMAGES 16u
 /* The text stored for events whose format the strings DB lacks: what the
  * kernel prints for them. */
 #define STORE_UNKNOWN_FORMAT "0x%08x%08x"
@@ -71,8 +73,16 @@ struct store_load {
 	struct fmt_entry *fmts;
 	size_t fmt_cap, fmt_used;
 
-	/* CR-space chunk being filled. */
+	/* CR-space chunk being filled, and the image it belongs to. */
 	uint8_t chunk[STORE_CHUNK_BYTES];
+	char *chunk_source;
+	/* Per image, the end of what was written: images must come in
+	 * ascending address order, so an overlap is caught at once. */
+	struct {
+		char *source;
+		uint64_t end;
+	} images[STORE_IMAGES];
+	unsigned nimages;
 	uint64_t chunk_addr;
 	size_t chunk_words;
 
@@ -148,11 +158,12 @@ static int prepare_all(struct store_load *l)
 	if (r < 0)
 		return r;
 	r = store_prepare(s, "INSERT INTO register_fields(bundle, register, instance, field, value, "
-			  "enum_name) VALUES (?, ?, ?, ?, ?, ?)", &l->ins_field);
+			  "enum_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			  &l->ins_field);
 	if (r < 0)
 		return r;
-	r = store_prepare(s, "INSERT INTO crspace_chunks(bundle, addr, data) VALUES (?, ?, ?)",
-			  &l->ins_chunk);
+	r = store_prepare(s, "INSERT INTO crspace_chunks(bundle, source, addr, data) "
+			  "VALUES (?, ?, ?, ?)", &l->ins_chunk);
 	if (r < 0)
 		return r;
 	r = store_prepare(s, "INSERT INTO segments(bundle, seq, dump, segment_type, name, index1, "
@@ -608,7 +619,7 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	e->ts = (int64_t)ev->timestamp;
 	e->fmt = fmt;
 	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
-		  (int64_t)(ev->tmsn & 0x1fff) << 12;
+		  (int64_t)(ev->tmsn & 0x1fff) << 12 | (int64_t)(ev->source & 3) << 25;
 	e->nparams = n;
 	memcpy(e->params, ev->params, n * sizeof(e->params[0]));
 	if (l->nbatch == STORE_EV_BATCH) {
@@ -650,6 +661,21 @@ int store_load_register_field(struct store_load *l, const char *reg, unsigned in
 	return step_done(l, st, "cannot record a register field");
 }
 
+int store_load_register_text(struct store_load *l, const char *reg, unsigned instance,
+			     const char *field, const char *value)
+{
+	sqlite3_stmt *st = l->ins_field;
+
+	sqlite3_bind_int64(st, 1, l->bundle_id);
+	sqlite3_bind_text(st, 2, reg, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)instance);
+	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, value);
+	sqlite3_bind_null(st, 6);
+	l->stats.register_fields++;
+	return step_done(l, st, "cannot record a register field");
+}
+
 static int flush_chunk(struct store_load *l)
 {
 	sqlite3_stmt *st = l->ins_chunk;
@@ -658,26 +684,60 @@ static int flush_chunk(struct store_load *l)
 	if (!l->chunk_words)
 		return 0;
 	sqlite3_bind_int64(st, 1, l->bundle_id);
-	sqlite3_bind_int64(st, 2, (int64_t)l->chunk_addr);
-	sqlite3_bind_blob(st, 3, l->chunk, (int)(l->chunk_words * 4), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->chunk_source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)l->chunk_addr);
+	sqlite3_bind_blob(st, 4, l->chunk, (int)(l->chunk_words * 4), SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	l->chunk_words = 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return fw_error(l->s->ctx, -EBADMSG, "CR-space address 0x%llx given twice",
-				(unsigned long long)l->chunk_addr);
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space address 0x%llx of '%s' given twice",
+				(unsigned long long)l->chunk_addr, l->chunk_source);
 	if (rc != SQLITE_DONE)
 		return load_error(l, rc, "cannot record CR-space");
 	return 0;
 }
 
-int store_load_crspace(struct store_load *l, uint64_t addr, const uint32_t *words, size_t n)
+int store_load_crspace(struct store_load *l, const char *source, uint64_t addr,
+		       const uint32_t *words, size_t n)
 {
+	unsigned k;
 	int r;
 
 	if (addr & 3)
 		return fw_error(l->s->ctx, -EINVAL, "CR-space address 0x%llx is not 4-byte aligned",
 				(unsigned long long)addr);
+	if (!source)
+		source = "crspace";
+	for (k = 0; k < l->nimages; k++)
+		if (!strcmp(l->images[k].source, source))
+			break;
+	if (k == l->nimages) {
+		if (k == STORE_IMAGES)
+			return fw_error(l->s->ctx, -EOVERFLOW, "more than %u CR-space images in one "
+					"bundle", STORE_IMAGES);
+		l->images[k].source = strdup(source);
+		if (!l->images[k].source)
+			return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+		l->images[k].end = 0;
+		l->nimages++;
+	} else if (addr < l->images[k].end) {
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space image '%s': address 0x%llx comes "
+				"after 0x%llx (given twice or out of order)", source,
+				(unsigned long long)addr, (unsigned long long)l->images[k].end);
+	}
+	if (n > (UINT64_MAX - addr) / 4)
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space image '%s' runs past 2^64", source);
+	l->images[k].end = addr + 4 * n;
+	if (!l->chunk_source || strcmp(l->chunk_source, source)) {
+		r = flush_chunk(l);
+		if (r < 0)
+			return r;
+		free(l->chunk_source);
+		l->chunk_source = strdup(source);
+		if (!l->chunk_source)
+			return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++, addr += 4) {
 		uint32_t w = words[i];
 		uint8_t *p;
@@ -802,6 +862,9 @@ void store_load_free(struct store_load *l)
 	finalize_all(l);
 	if (!l->committed)
 		sqlite3_exec(l->s->db, "ROLLBACK", NULL, NULL, NULL);
+	free(l->chunk_source);
+	for (unsigned k = 0; k < l->nimages; k++)
+		free(l->images[k].source);
 	for (size_t i = 0; i < l->fmt_cap; i++)
 		free(l->fmts[i].text);
 	free(l->fmts);
