@@ -69,6 +69,7 @@ struct store_load {
 	unsigned blk_count;
 	int64_t blk_id_lo;
 	uint64_t blk_ts_lo, blk_ts_hi;
+	uint64_t blk_span;              /* widest ts_hi - ts_lo so far */
 
 	struct fmt_entry *fmts;
 	size_t fmt_cap, fmt_used;
@@ -549,6 +550,8 @@ static int flush_block(struct store_load *l)
 	sqlite3_bind_int64(st, 3, (int64_t)l->blk_ts_hi);
 	sqlite3_bind_int64(st, 4, l->blk_id_lo);
 	sqlite3_bind_int64(st, 5, l->ev_next - 1);
+	if (l->blk_ts_hi - l->blk_ts_lo > l->blk_span)
+		l->blk_span = l->blk_ts_hi - l->blk_ts_lo;
 	l->blk_count = 0;
 	return step_done(l, st, "cannot record a trace block");
 }
@@ -825,16 +828,17 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	r = flush_chunk(l);
 	if (r < 0)
 		goto free_load;
-	r = store_prepare(l->s, "UPDATE bundles SET outcome = ?, ev_first = ?, ev_last = ? "
-			  "WHERE id = ?", &st);
+	r = store_prepare(l->s, "UPDATE bundles SET outcome = ?, ev_first = ?, ev_last = ?, "
+			  "blk_span = ? WHERE id = ?", &st);
 	if (r < 0)
 		goto free_load;
 	sqlite3_bind_text(st, 1, overall_outcome(l), -1, SQLITE_STATIC);
 	if (l->ev_next > l->ev_first) {
 		sqlite3_bind_int64(st, 2, l->ev_first);
 		sqlite3_bind_int64(st, 3, l->ev_next - 1);
+		sqlite3_bind_int64(st, 4, (int64_t)l->blk_span);
 	}
-	sqlite3_bind_int64(st, 4, l->bundle_id);
+	sqlite3_bind_int64(st, 5, l->bundle_id);
 	r = step_done(l, st, "cannot finish the bundle row");
 	sqlite3_finalize(st);
 	if (r < 0)

@@ -54,7 +54,8 @@ static const struct store_named_query named[] = {
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
 	  "SELECT " TRACE_COLUMNS " FROM bundles b "
-	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo <= ?3 AND k.ts_hi >= ?2 "
+	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo BETWEEN ?2 - b.blk_span AND ?3 "
+	  "AND k.ts_hi >= ?2 "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
 	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },
