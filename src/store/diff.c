@@ -31,17 +31,15 @@ static const char steps_sql[] =
 	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
 	"WHERE oa IS NOT ob ORDER BY k.kind";
 
+/* Formats of B absent from A, from the per-bundle format counts. */
 static const char messages_sql[] =
-	"WITH ra AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?1), "
-	"     rb AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?2), "
-	"     nb AS (SELECT e.fmt AS fmt, count(*) AS n, min(e.id) AS first FROM trace_ev e, rb "
-	"            WHERE e.id BETWEEN rb.lo AND rb.hi AND e.fmt NOT IN "
-	"            (SELECT e2.fmt FROM trace_ev e2, ra WHERE e2.id BETWEEN ra.lo AND ra.hi) "
-	"            GROUP BY e.fmt) "
-	"SELECT f.text, nb.n, "
+	"SELECT f.text, nb.events, "
 	"(SELECT printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) FROM trace_ev x "
-	" WHERE x.id = nb.first) "
-	"FROM nb JOIN trace_formats f ON f.id = nb.fmt ORDER BY f.text";
+	" WHERE x.id = nb.first_event) "
+	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
+	"WHERE nb.bundle = ?2 AND nb.fmt NOT IN "
+	"(SELECT fmt FROM trace_bundle_formats WHERE bundle = ?1) "
+	"ORDER BY f.text";
 
 static const char chunks_sql[] =
 	"SELECT source, addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY source, addr";

@@ -35,6 +35,8 @@ struct fmt_entry {
 	uint64_t key;
 	char *text;            /* NULL for caller keys (format_key) */
 	int64_t id;
+	uint64_t events;       /* of this bundle, through this entry */
+	int64_t first_event;
 	bool used;
 	bool caller_key;
 };
@@ -495,7 +497,8 @@ static int format_row(struct store_load *l, const char *text, int64_t *ret_id)
 	return 0;
 }
 
-static int format_id(struct store_load *l, const struct store_trace_event *ev, int64_t *ret_id)
+static int format_id(struct store_load *l, const struct store_trace_event *ev,
+		     struct fmt_entry **ret)
 {
 	const char *text = ev->format ? ev->format : STORE_UNKNOWN_FORMAT;
 	bool caller_key = ev->format && ev->format_key;
@@ -511,7 +514,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev, i
 				continue;
 			if (!caller_key && strcmp(e->text, text))
 				continue;
-			*ret_id = e->id;
+			*ret = e;
 			return 0;
 		}
 	}
@@ -535,7 +538,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev, i
 	e->caller_key = caller_key;
 	e->used = true;
 	l->fmt_used++;
-	*ret_id = e->id;
+	*ret = e;
 	return 0;
 }
 
@@ -607,20 +610,22 @@ static int flush_events(struct store_load *l)
 
 int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 {
+	struct fmt_entry *f = NULL;
 	struct pending_ev *e;
-	int64_t fmt = 0;
 	unsigned n = ev->nparams;
 	int r;
 
 	if (n > FW_LIMIT_TRACE_PARAMS)
 		return fw_error(l->s->ctx, -EOVERFLOW, "trace event with %u parameters: more than "
 				"FW_LIMIT_TRACE_PARAMS (%u)", n, FW_LIMIT_TRACE_PARAMS);
-	r = format_id(l, ev, &fmt);
+	r = format_id(l, ev, &f);
 	if (r < 0)
 		return r;
+	if (!f->events++)
+		f->first_event = l->ev_next;
 	e = &l->batch[l->nbatch++];
 	e->ts = (int64_t)ev->timestamp;
-	e->fmt = fmt;
+	e->fmt = f->id;
 	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
 		  (int64_t)(ev->tmsn & 0x1fff) << 12 | (int64_t)(ev->source & 3) << 25;
 	e->nparams = n;
@@ -805,6 +810,36 @@ int store_load_health(struct store_load *l, const char *source, const char *item
 	return step_done(l, st, "cannot record a health item");
 }
 
+/* One row per format the bundle used.  Several cache entries can name one
+ * format (two strings-DB pointers to equal text): they add up. */
+static int write_format_counts(struct store_load *l)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (!l->fmt_used)
+		return 0;
+	r = store_prepare(l->s, "INSERT INTO trace_bundle_formats(bundle, fmt, events, first_event) "
+			  "VALUES (?, ?, ?, ?) ON CONFLICT(bundle, fmt) DO UPDATE SET "
+			  "events = events + excluded.events, "
+			  "first_event = min(first_event, excluded.first_event)", &st);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l->fmt_cap && r >= 0; i++) {
+		const struct fmt_entry *e = &l->fmts[i];
+
+		if (!e->used || !e->events)
+			continue;
+		sqlite3_bind_int64(st, 1, l->bundle_id);
+		sqlite3_bind_int64(st, 2, e->id);
+		sqlite3_bind_int64(st, 3, (int64_t)e->events);
+		sqlite3_bind_int64(st, 4, e->first_event);
+		r = step_done(l, st, "cannot record trace format counts");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static const char *overall_outcome(const struct store_load *l)
 {
 	if (!l->n_partial && !l->n_failed)
@@ -820,6 +855,9 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	int r;
 
 	r = flush_events(l);
+	if (r < 0)
+		goto free_load;
+	r = write_format_counts(l);
 	if (r < 0)
 		goto free_load;
 	r = flush_block(l);

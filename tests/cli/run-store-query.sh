@@ -21,6 +21,7 @@ INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2
   (3, 30, 1, 1 << 9, 2), (4, 40, 2, 1 << 9, 7);
 INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
 UPDATE bundles SET blk_span = CASE id WHEN 1 THEN 20 ELSE 0 END;
+INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1), (1, 2, 1, 2), (2, 2, 1, 4);
 INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
 VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
 SQL
@@ -42,6 +43,9 @@ exp='[
 ]'
 [ "$out" = "$exp" ] || fail "json output: $out"
 [ "$("$FWBOX" query --db "$db" --format json "SELECT 1 WHERE 0")" = "[]" ] || fail "empty json"
+out=$("$FWBOX" query --db "$db" --format csv trace-cards assert)
+[ "$out" = "identity,bundles,events,first_seen,last_seen
+sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "trace-cards: $out"
 
 out=$("$FWBOX" query --db "$db" fw-history)
 exp='device  identity     created                   bundle_uuid                           fw_version  changed

@@ -226,6 +226,13 @@ START_TEST(test_load_and_views)
 				   "AND address = 20 AND source = 'crspace'"), 0xdeadbeef);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_events WHERE source = 'ring'"), 6);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM register_fields"), 6);
+	t = query_text(s, "SELECT bundle, f.text, events, first_event FROM trace_bundle_formats bf "
+		       "JOIN trace_formats f ON f.id = bf.fmt ORDER BY bundle, f.text");
+	ck_assert_str_eq(t, "1|cmd 0x%x done, syndrome 0x%x|1|2\n"
+			    "1|link up on port %d|2|1\n"
+			    "2|FW assert at 0x%08x|2|5\n"
+			    "2|link up on port %d|1|4\n");
+	free(t);
 
 	t = query_text(s, "SELECT bundle, seq, timestamp, lost, event_id, tmsn, message, parameters "
 		       "FROM trace_events ORDER BY bundle, seq");
@@ -372,6 +379,16 @@ START_TEST(test_named_queries)
 		n++;
 	tu_assert_ok(ctx, r);
 	ck_assert_int_eq(n, 3);
+	store_query_free(q);
+
+	nq = store_named_query_find("trace-cards");
+	tu_assert_ok(ctx, store_query_prepare(s, nq->sql, &q));
+	tu_assert_ok(ctx, store_query_bind_text(q, 1, "link"));
+	ck_assert_int_eq(store_query_step(q), 1);
+	ck_assert_str_eq(store_query_column_text(q, 0), "sn:MT_0000000359:MT2001X00001");
+	ck_assert_int_eq(store_query_column_int(q, 1), 2);
+	ck_assert_int_eq(store_query_column_int(q, 2), 3);
+	ck_assert_int_eq(store_query_step(q), 0);
 	store_query_free(q);
 
 	nq = store_named_query_find("trace-window");
