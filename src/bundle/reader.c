@@ -622,9 +622,9 @@ static int walk(struct walk *w)
 		r = walk_data(w, a, art, skip == 0, buf, &total);
 		if (r < 0)
 			goto out;
-		/* A skipped member still ends (only its data callbacks are
-		 * skipped); a damaged one (r == 1, reported) does not. */
-		if (r == 0 && w->v && w->v->end) {
+		/* No end for a member begin() skipped (callers pair begin/end
+		 * only for what they took), nor for a damaged one (r == 1). */
+		if (r == 0 && skip == 0 && w->v && w->v->end) {
 			r = w->v->end(w->userdata, art);
 			if (r < 0)
 				goto out;
