@@ -205,7 +205,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_show, "expected one BUNDLE");
 	r = bundle_open(ctx, argv[optind], &b);
 	if (r < 0)
-		return cli_fail(ctx, "show", "cannot read '%s'", argv[optind]);
+		return cli_fail(ctx, "show", "cannot read the bundle");
 	if (json) {
 		struct json_object *o = to_json(b);
 
