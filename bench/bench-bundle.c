@@ -12,7 +12,7 @@
  *     0xbadacce5, 25% random;
  *   - 2 MiB of kernel-log-like text.
  * Both sides read the files from the page cache and fsync their output.
- * Each figure is the median of 3 runs.
+ * Each time is the median of 5 interleaved runs.
  *
  * Prints: figure: bundle_write_time_ratio (library / tar|zstd wall time,
  * median; < 1 is faster), bundle_write_cpu_ratio (user+system CPU, summed),
@@ -31,7 +31,7 @@
 
 #include "fwbox.h"
 
-#define RUNS 3
+#define RUNS 5
 
 struct file {
 	char name[64];
