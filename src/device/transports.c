@@ -528,10 +528,11 @@ static int kdev_region_read(void *priv, const char *region, uint32_t snapshot_id
 	return fw_kdev_region_read(priv, region, snapshot_id, ret_data, ret_len);
 }
 
-/* A snapshot of the trace ring buffer (the `trace` file: nothing consumed). */
-static int kdev_tracefs(void *priv, char **ret_text, size_t *ret_len)
+/* seconds == 0: a snapshot of the `trace` file (nothing consumed); else
+ * the lines that arrive on trace_pipe for that long. */
+static int kdev_tracefs(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
 {
-	return fw_kdev_tracefs_text(priv, 0, ret_text, ret_len);
+	return fw_kdev_tracefs_text(priv, seconds, ret_text, ret_len);
 }
 
 /* The vtable's open takes a spec; kernel devices are opened by
