@@ -177,7 +177,7 @@ int main(void)
 	unsigned i;
 	int r;
 
-	if (fw_ctx_new(&ctx) < 0 || emu_new(ctx, "emu:cx7,seed=1,tracefs=0", &e) < 0) {
+	if (fw_ctx_new(&ctx) < 0 || emu_new(ctx, "emu:cx7,seed=1,tracefs=0,owner=none", &e) < 0) {
 		fprintf(stderr, "bench-trace: %s\n", ctx ? fw_ctx_errmsg(ctx) : "out of memory");
 		return 1;
 	}

@@ -276,14 +276,21 @@ static void out_number(struct out *o, uint64_t v, bool neg, unsigned base, bool 
 		sign = '+';
 	else if (flags & F_SPACE)
 		sign = ' ';
-	/* The common case, a bare %x/%u/%d: digits straight to the buffer. */
-	if (!flags && width <= 0 && prec < 0 && !neg && o->cap - (o->n < o->cap ? o->n : o->cap) >= (size_t)nd) {
-		char *w = o->p + o->n;
+	/* The common cases, %x/%u/%d and %08x: straight to the buffer. */
+	if (!(flags & ~F_ZERO) && prec < 0 && !neg && width <= 64) {
+		int pad = width > nd ? width - nd : 0;
+		size_t room = o->n < o->cap ? o->cap - o->n : 0;
 
-		o->n += (size_t)nd;
-		while (nd > 0)
-			*w++ = tmp[--nd];
-		return;
+		if (room >= (size_t)(pad + nd)) {
+			char *w = o->p + o->n;
+
+			memset(w, (flags & F_ZERO) ? '0' : ' ', (size_t)pad);
+			w += pad;
+			o->n += (size_t)(pad + nd);
+			while (nd > 0)
+				*w++ = tmp[--nd];
+			return;
+		}
 	}
 	if ((flags & F_ALT) && nd > 0 && !(nd == 1 && tmp[0] == '0')) {
 		if (base == 16)
@@ -664,11 +671,12 @@ static void pend_release(struct trace_decoder *d, struct pend *p)
 	d->free = p;
 }
 
-static struct pend *pend_alloc(struct trace_decoder *d, uint64_t off)
+/* The free list is empty: a new slab, or at the limit, evict. */
+static __attribute__((noinline)) struct pend *pend_refill(struct trace_decoder *d)
 {
-	struct pend *p = d->free, *victim;
+	struct pend *victim;
 
-	if (!p && d->nslabs < FW_LIMIT_TRACE_PENDING / PEND_SLAB) {
+	if (d->nslabs < FW_LIMIT_TRACE_PENDING / PEND_SLAB) {
 		struct pend *slab = malloc(PEND_SLAB * sizeof(*slab));
 		unsigned i;
 
@@ -678,25 +686,33 @@ static struct pend *pend_alloc(struct trace_decoder *d, uint64_t off)
 				slab[i].hnext = d->free;
 				d->free = &slab[i];
 			}
-			p = d->free;
+			return d->free;
 		}
 	}
-	if (!p) {
-		/* The kernel keeps incomplete messages forever; we keep at most
-		 * FW_LIMIT_TRACE_PENDING and drop the oldest that still waits
-		 * for parameters. */
-		for (victim = d->ahead; victim && victim->ready; victim = victim->anext)
-			;
-		if (!victim)
+	/* The kernel keeps incomplete messages forever; we keep at most
+	 * FW_LIMIT_TRACE_PENDING and drop the oldest that still waits for
+	 * parameters. */
+	for (victim = d->ahead; victim && victim->ready; victim = victim->anext)
+		;
+	if (!victim)
+		return NULL;
+	d->st.evicted++;
+	problem(d, victim->ev.offset, -EOVERFLOW,
+		"trace message tmsn %u event_id 0x%x never got its parameters "
+		"(FW_LIMIT_TRACE_PENDING), dropping it",
+		victim->ev.tmsn, victim->ev.event_id);
+	pend_release(d, victim);
+	return d->free;
+}
+
+static inline __attribute__((always_inline)) struct pend *pend_alloc(struct trace_decoder *d)
+{
+	struct pend *p = d->free;
+
+	if (__builtin_expect(!p, 0)) {
+		p = pend_refill(d);
+		if (!p)
 			return NULL;
-		d->st.evicted++;
-		problem(d, victim->ev.offset, -EOVERFLOW,
-			"trace message tmsn %u event_id 0x%x never got its parameters "
-			"(FW_LIMIT_TRACE_PENDING), dropping it",
-			victim->ev.tmsn, victim->ev.event_id);
-		pend_release(d, victim);
-		(void)off;
-		p = d->free;
 	}
 	d->free = p->hnext;
 	/* Field by field rather than memset: this runs once per message. */
@@ -737,7 +753,7 @@ static void ready_push(struct trace_decoder *d, struct pend *p)
 static void handle_raw(struct trace_decoder *d, const uint8_t *e, uint64_t off, uint8_t event_id,
 		       uint8_t ts7, bool lost, uint32_t ptr)
 {
-	struct pend *p = pend_alloc(d, off);
+	struct pend *p = pend_alloc(d);
 
 	if (!p)
 		return;
@@ -777,7 +793,7 @@ static void handle_string(struct trace_decoder *d, const uint8_t *e, uint64_t of
 			handle_raw(d, e, off, event_id, ts7, lost, param);
 			return;
 		}
-		p = pend_alloc(d, off);
+		p = pend_alloc(d);
 		if (!p)
 			return;
 		p->ev.source = TRACE_SOURCE_RING;

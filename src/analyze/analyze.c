@@ -15,8 +15,6 @@
 #include "core/limits.h"
 #include "mlx5/regcat.h"
 
-#define REG_MAX_BYTES 65536u
-#define SMALL_MAX 4096u
 
 enum dec {
 	DEC_NONE = 0,
@@ -438,10 +436,10 @@ int analyze_begin(struct analyze *an, const char *kind)
 		memset(&an->saved, 0, sizeof(an->saved));
 		break;
 	case DEC_HEALTH_BUFFER:
-		r = buffer_start(an, SMALL_MAX);
+		r = buffer_start(an, FW_LIMIT_HEALTH_BUFFER);
 		break;
 	case DEC_REG:
-		r = buffer_start(an, REG_MAX_BYTES);
+		r = buffer_start(an, FW_LIMIT_REG_DATA);
 		break;
 	case DEC_CRSPACE:
 		an->crs_decided = false;
@@ -555,8 +553,8 @@ static int reg_end(struct analyze *an)
 	int r;
 
 	if (an->buf_over) {
-		problemf(an, REG_MAX_BYTES, -EOVERFLOW, "register data is over %u bytes, skipping",
-			 REG_MAX_BYTES);
+		problemf(an, FW_LIMIT_REG_DATA, -EOVERFLOW,
+			 "register data is over FW_LIMIT_REG_DATA (%u bytes), skipping", FW_LIMIT_REG_DATA);
 		return 0;
 	}
 	reg = regcat_by_name(name);
@@ -618,6 +616,11 @@ int analyze_end(struct analyze *an)
 		r = health_end(an);
 		break;
 	case DEC_HEALTH_BUFFER:
+		if (an->buf_over) {
+			problemf(an, FW_LIMIT_HEALTH_BUFFER, -EOVERFLOW,
+				 "health buffer is over FW_LIMIT_HEALTH_BUFFER, skipping");
+			break;
+		}
 		r = health_buffer_parse(an->ctx, an->buf ? an->buf : (const uint8_t *)"", an->buf_len,
 					on_health, an);
 		if (r == -EBADMSG) {

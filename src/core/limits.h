@@ -52,3 +52,5 @@
 #define FW_LIMIT_JSON_INPUT           (64u << 20)          /* iproute2 JSON health dump */
 #define FW_LIMIT_MENU_RECORDS         65536u               /* resource-dump menu records */
 #define FW_LIMIT_PROBLEMS             1000u                /* problems reported per artifact before summarising */
+#define FW_LIMIT_REG_DATA             65536u               /* one register snapshot (reg.NAME) decoded */
+#define FW_LIMIT_HEALTH_BUFFER        4096u                /* health.buffer artifact decoded */
