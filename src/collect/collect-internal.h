@@ -43,7 +43,12 @@ struct collect_dev_ops {
 	/* Tracer control: take ownership and fill a ring for the given time;
 	 * always gives ownership back.  Returns the ring bytes. */
 	int (*trace_ring)(void *dev, unsigned seconds, void **ret_data, size_t *ret_len);
+	/* User memory the firmware may write into (CORE_DUMP to memory). */
+	int (*umem_reg)(void *dev, void *addr, size_t len, uint32_t *ret_id);
+	int (*umem_unreg)(void *dev, uint32_t id);
 	uint64_t (*command_count)(void *dev);
+	/* Dry run: commands are counted and observed but never sent. */
+	void (*set_dry_run)(void *dev, bool on);
 	const char *(*interface)(void *dev, const char *what);   /* "devlink", "tracefs" ... */
 	void (*close)(void *dev);
 };

@@ -64,6 +64,7 @@ const size_t collect_default_segments_count =
 #define HCA_CAP_BYTES         4096u
 #define MTRC_CAP_BYTES        128u
 #define MTRC_STDB_HDR         8u
+#define STDB_KERNEL_CHUNK     256u   /* STRINGS_DB_READ_SIZE_BYTES */
 #define RESDUMP_REG_BYTES     256u
 #define RESDUMP_INLINE_OFF    48u
 #define RESDUMP_INLINE_BYTES  208u
@@ -215,6 +216,9 @@ static size_t stdb_chunk(const struct collect *c)
 {
 	size_t room = c->max_rpc - MLX5_MBOX_HDR_LEN - MTRC_STDB_HDR;
 
+	if (c->stdb_small)
+		return STDB_KERNEL_CHUNK;
+
 	room &= ~(size_t)63;
 	return room ? room : 64;
 }
@@ -237,6 +241,17 @@ static int read_strings_section(struct collect *c, struct collect_art *a, unsign
 		put_be32(hdr, (uint32_t)idx << 28 | (want & 0xffffff));
 		put_be32(hdr + 4, off);
 		r = access_reg_read(c, a, MLX5_REG_MTRC_STDB, 0, hdr, sizeof(hdr), out, outlen);
+		/* Firmware that only takes the kernel's 256-byte reads says so
+		 * with a status: drop to that size for the rest of the run. */
+		if (r == -EREMOTEIO && want > STDB_KERNEL_CHUNK && !c->stdb_small &&
+		    (a->status == MLX5_STAT_BAD_PARAM || a->status == MLX5_STAT_BAD_INP_LEN ||
+		     a->status == MLX5_STAT_BAD_OUTP_LEN || a->status == MLX5_STAT_LIM_ERR)) {
+			free(out);
+			c->stdb_small = true;
+			chunk = STDB_KERNEL_CHUNK;
+			collect_art_reset(a);
+			continue;
+		}
 		if (r > (int)MTRC_STDB_HDR)
 			memcpy(db + off, out + MTRC_STDB_HDR, (size_t)r - MTRC_STDB_HDR);
 		free(out);
@@ -331,8 +346,10 @@ static int step_trace_ring(struct collect *c, const struct collect_step *s)
 	if (r < 0) {
 		char ebuf[128];
 
-		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, r, "%s: %s",
-				 fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
+		/* Another owner (normally the kernel driver) is the usual state
+		 * of a live host, not a fault of the card. */
+		collect_art_fail(&a, r == -EBUSY ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED, r,
+				 "%s: %s", fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
 	} else {
 		/* Recorded in the index: we changed tracer state and put it back. */
 		snprintf(a.reason, sizeof(a.reason),
@@ -486,6 +503,18 @@ static int step_trace_text(struct collect *c, const struct collect_step *s)
 	fw_ctx_clear_error(c->ctx);
 	if (c->ops->tracefs_text)
 		r = c->ops->tracefs_text(c->dev, c->opts.trace_seconds, &text, &len);
+	if (r >= 0 && c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
+		/* The wait was cut short: keep what came, say so. */
+		struct collect_art a;
+
+		collect_art_init(&a, s->kind, iface(c, "tracefs"));
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
+				 "interrupted by a signal before --trace-seconds %u ran out",
+				 c->opts.trace_seconds);
+		r = collect_emit(c, &a, text, len);
+		free(text);
+		return r;
+	}
 	return emit_blob(c, s->kind, iface(c, "tracefs"), r, text, len);
 }
 
@@ -750,13 +779,136 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 	return 0;
 }
 
+#define CORE_DUMP_REG_BYTES   64u
+#define CORE_DUMP_CR_TO_MEM   2u
+#define CORE_DUMP_UMEM_BYTES  (4u << 20)    /* 512 Ki dwords per command */
+
+/*
+ * CR-space through CORE_DUMP type CR_DUMP_TO_MEM: the firmware writes
+ * (address, value) big-endian pairs into registered user memory, a buffer
+ * per command, and says where to go on (cookie) until more_dump is clear.
+ * The pairs become a flat big-endian image from address 0, holes holding
+ * 0xBADACCE5 as in the kernel's crdump, which the crspace decoder reads.
+ * Returns bytes of image, -EOPNOTSUPP when the transport has no user
+ * memory (the caller falls back to RESOURCE_DUMP), or -ENOMEM.
+ */
+static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t **ret_img)
+{
+	uint8_t in[MLX5_MBOX_HDR_LEN + CORE_DUMP_REG_BYTES], out[sizeof(in)];
+	uint8_t *umem = NULL, *img = NULL;
+	size_t img_len = 0, img_cap = 0;
+	uint64_t cookie = 0;
+	uint32_t id = 0;
+	bool reg = false;
+	int r;
+
+	if (!c->info.can_umem || !c->ops->umem_reg || !c->ops->umem_unreg)
+		return -EOPNOTSUPP;
+	umem = aligned_alloc(4096, CORE_DUMP_UMEM_BYTES);
+	if (!umem)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	r = c->ops->umem_reg(c->dev, umem, CORE_DUMP_UMEM_BYTES, &id);
+	if (r < 0) {
+		free(umem);
+		return -EOPNOTSUPP;
+	}
+	reg = true;
+	for (unsigned page = 0;; page++) {
+		const uint8_t *o = out + MLX5_MBOX_HDR_LEN;
+		uint32_t used, w0;
+		uintptr_t va = (uintptr_t)umem;
+
+		if (page >= FW_LIMIT_RESDUMP_PAGES) {
+			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+					 "more than FW_LIMIT_RESDUMP_PAGES (%u) CORE_DUMP calls",
+					 FW_LIMIT_RESDUMP_PAGES);
+			break;
+		}
+		memset(in, 0, sizeof(in));
+		put_be16(in, MLX5_CMD_ACCESS_REG);
+		put_be16(in + 6, MLX5_REG_OP_READ);
+		put_be16(in + 10, MLX5_REG_CORE_DUMP);
+		put_be32(in + 16, CORE_DUMP_CR_TO_MEM);
+		put_be32(in + 16 + 0x10, id);                       /* mkey */
+		put_be32(in + 16 + 0x14, CORE_DUMP_UMEM_BYTES);     /* size */
+		put_be32(in + 16 + 0x18, (uint32_t)((uint64_t)va >> 32));
+		put_be32(in + 16 + 0x1c, (uint32_t)va);
+		put_be32(in + 16 + 0x20, (uint32_t)(cookie >> 32));
+		put_be32(in + 16 + 0x24, (uint32_t)cookie);
+		r = collect_cmd(c, a, in, sizeof(in), out, sizeof(out));
+		if (r < 0)
+			break;
+		w0 = fw_get_be32(o);
+		used = fw_get_be32(o + 0x14);
+		if (used > CORE_DUMP_UMEM_BYTES || used % 8) {
+			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
+					 "CORE_DUMP reply claims %u bytes written", used);
+			break;
+		}
+		for (uint32_t k = 0; k < used; k += 8) {
+			uint32_t addr = fw_get_be32(umem + k);
+			size_t need = (size_t)addr + 4;
+
+			if (addr % 4 || need > FW_LIMIT_CRSPACE) {
+				collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+						 "CR-space address %#x beyond FW_LIMIT_CRSPACE", addr);
+				goto done;
+			}
+			if (need > img_cap) {
+				size_t ncap = img_cap ? img_cap : 1u << 20;
+				uint8_t *ni;
+
+				while (ncap < need)
+					ncap *= 2;
+				ni = realloc(img, ncap);
+				if (!ni) {
+					r = fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+					goto done;
+				}
+				img = ni;
+				img_cap = ncap;
+			}
+			for (; img_len < addr; img_len += 4)      /* holes: never read */
+				put_be32(img + img_len, 0xBADACCE5u);
+			memcpy(img + addr, umem + k + 4, 4);
+			if (need > img_len)
+				img_len = need;
+		}
+		if (!(w0 >> 31))
+			break;
+		cookie = fw_get_be64(o + 0x20);
+	}
+done:
+	if (reg)
+		c->ops->umem_unreg(c->dev, id);
+	free(umem);
+	if (r == -ENOMEM) {
+		free(img);
+		return r;
+	}
+	if (a->outcome == BUNDLE_OUTCOME_FAILED && img_len)
+		a->outcome = BUNDLE_OUTCOME_PARTIAL;
+	*ret_img = img;
+	return (int)img_len;
+}
+
 static int step_crspace(struct collect *c, const struct collect_step *s)
 {
 	struct collect_art a;
 	struct find_seg f = { .name = "CRSPACE" };
+	uint8_t *img = NULL;
 	int r;
 
 	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	r = crspace_core_dump(c, &a, &img);
+	if (r == -ENOMEM)
+		return r;
+	if (r != -EOPNOTSUPP) {
+		r = collect_emit(c, &a, img, r > 0 ? (size_t)r : 0);
+		free(img);
+		return r;
+	}
+	/* No user memory: the CRSPACE resource-dump segment, 208 bytes a call. */
 	r = ensure_menu(c, &a);
 	if (r == -ENOMEM)
 		return r;
@@ -768,7 +920,8 @@ static int step_crspace(struct collect *c, const struct collect_step *s)
 					 "resource-dump menu unavailable: %s", a.reason);
 		else
 			collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -ENOENT,
-					 "firmware offers no CRSPACE resource-dump segment");
+					 "no user memory for CORE_DUMP and no CRSPACE resource-dump "
+					 "segment");
 		return collect_emit(c, &a, NULL, 0);
 	}
 	return dump_segment(c, s->kind, "CRSPACE", NULL);
@@ -912,6 +1065,10 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 	char kind[COLLECT_KIND_MAX];
 	int r = 0;
 
+	/* Nothing below sends a command; the device's dry-run mode makes
+	 * sure of it should that ever change. */
+	if (c->ops->set_dry_run)
+		c->ops->set_dry_run(c->dev, true);
 	for (size_t i = 0; i < c->n_steps && r >= 0; i++) {
 		const struct collect_step *s = &c->steps[i];
 		const char *ci = iface(c, "cmd");
@@ -943,7 +1100,8 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			break;
 		case COLLECT_ST_TRACE_STRINGS:
 			/* Section sizes come from MTRC_CAP: count unknown until then. */
-			r = plan_emit(&p, "trace.strings.<N>", ci, "ACCESS_REG read",
+			r = plan_emit(&p, "trace.strings.<N>", ci,
+				      "ACCESS_REG read, 256-byte reads if larger ones are refused",
 				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "MTRC_STDB", RD,
 				      hdr + MTRC_STDB_HDR, hdr + MTRC_STDB_HDR + stdb_chunk(c), 0, 0);
 			break;
@@ -974,9 +1132,16 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 				      hdr + HCA_CAP_BYTES, 1, HCA_CAP_BYTES);
 			break;
 		case COLLECT_ST_CRSPACE:
-			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
-				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "CRSPACE", RD, rdreg,
-				      rdreg, 0, 0);
+			if (c->info.can_umem && c->ops->umem_reg)
+				r = plan_emit(&p, s->kind, ci,
+					      "ACCESS_REG read CORE_DUMP CR_DUMP_TO_MEM until more_dump=0",
+					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "CORE_DUMP", RD,
+					      hdr + CORE_DUMP_REG_BYTES, hdr + CORE_DUMP_REG_BYTES, 0, 0);
+			else
+				r = plan_emit(&p, s->kind, ci,
+					      "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
+					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "CRSPACE", RD,
+					      rdreg, rdreg, 0, 0);
 			break;
 		case COLLECT_ST_RESDUMP_MENU:
 			r = plan_emit(&p, s->kind, ci, "ACCESS_REG read RESOURCE_DUMP until more_dump=0",
@@ -1009,5 +1174,7 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			break;
 		}
 	}
+	if (c->ops->set_dry_run)
+		c->ops->set_dry_run(c->dev, false);
 	return r < 0 ? r : p.count;
 }

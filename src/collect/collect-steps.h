@@ -80,6 +80,7 @@ struct collect {
 	uint64_t taint_before;
 	uint8_t *trace_cap;            /* MTRC_CAP register bytes, once read */
 	size_t trace_cap_len;
+	bool stdb_small;               /* firmware refused large MTRC_STDB reads */
 	uint8_t *menu;                 /* resource-dump menu stream, once read */
 	size_t menu_len;
 
@@ -105,6 +106,8 @@ extern const size_t collect_default_segments_count;
 void collect_art_init(struct collect_art *a, const char *kind, const char *interface);
 void collect_art_fail(struct collect_art *a, enum bundle_outcome o, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Forget a failure that was recovered from (a retried command). */
+void collect_art_reset(struct collect_art *a);
 /* Hand an artifact to the sink and record its outcome; < 0 only when
  * staging failed (the run must stop). */
 int collect_emit(struct collect *c, struct collect_art *a, const void *data, size_t len);

@@ -410,6 +410,15 @@ void collect_art_fail(struct collect_art *a, enum bundle_outcome o, int err, con
 	va_end(ap);
 }
 
+void collect_art_reset(struct collect_art *a)
+{
+	a->outcome = BUNDLE_OUTCOME_OK;
+	a->reason[0] = '\0';
+	a->err = 0;
+	a->status = 0;
+	a->syndrome = 0;
+}
+
 static int outcome_push(struct collect *c, const struct collect_art *a, uint64_t bytes,
 			uint64_t dur)
 {

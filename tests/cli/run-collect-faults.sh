@@ -1,0 +1,39 @@
+#!/bin/sh
+# Each emulator fault kind ends in the right outcome note and exit 3 (a
+# bundle written, something failed); the bundle still verifies.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+# Until device/ wires the emulator transport, there is nothing to collect from.
+if "$FWBOX" collect -d emu:cx7 --plan 2>&1 >/dev/null | grep -q 'has no emulator'; then
+	echo "this build has no emulator transport"; exit 77
+fi
+scratch
+command -v python3 >/dev/null || exit 77
+
+# check SPEC KIND OUTCOME PYTHON-CONDITION
+check() {
+	spec=$1 kind=$2 outcome=$3 cond=$4
+	out="$SCRATCH/b$$-$(echo "$spec" | tr ':,=' '___').tar.zst"
+	set +e
+	"$FWBOX" collect -d "$spec" -o "$out" -q --json --only reg,trace.cap,resdump.menu,crspace \
+		>"$SCRATCH/s.json"
+	rc=$?
+	set -e
+	[ "$rc" -eq 3 ] || fail "$spec: exit $rc, expected 3"
+	"$FWBOX" verify "$out" >/dev/null || fail "$spec: bundle does not verify"
+	python3 - "$SCRATCH/s.json" "$kind" "$outcome" "$cond" <<'PY' || fail "$spec: $kind note"
+import errno, json, sys
+s = json.load(open(sys.argv[1]))
+k = s["kinds"][sys.argv[2]]
+assert k["outcome"] == sys.argv[3], k
+assert eval(sys.argv[4], {"errno": errno}, {"k": k}), k
+# Other steps still ran.
+assert any(v["outcome"] == "ok" for n, v in s["kinds"].items() if n != sys.argv[2]), s
+PY
+}
+
+check "emu:cx7,fail=MGIR" reg.MGIR failed 'k["status"] != 0 and "status" in k["reason"]'
+check "emu:cx7,timeout=PDDR" reg.PDDR failed 'k["errno"] == errno.ETIMEDOUT'
+check "emu:cx7,busy=MCAM" reg.MCAM failed 'k["errno"] == errno.EBUSY'
+check "emu:cx7,fatal-after=5" reg.PPCNT failed 'k["errno"] == errno.EIO'
+echo ok

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SIGINT and SIGTERM during a collect: the step under way is recorded as
+# interrupted, the rest as skipped, and the partial bundle is published and
+# verifies (exit 3).  --trace-seconds gives a window to signal into.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+# Until device/ wires the emulator transport, there is nothing to collect from.
+if "$FWBOX" collect -d emu:cx7 --plan 2>&1 >/dev/null | grep -q 'has no emulator'; then
+	echo "this build has no emulator transport"; exit 77
+fi
+command -v python3 >/dev/null || exit 77
+scratch
+
+for sig in INT TERM; do
+	out="$SCRATCH/$sig.tar.zst"
+	"$FWBOX" collect -d emu:cx6dx --trace-seconds 30 -o "$out" -q --json >"$SCRATCH/$sig.json" &
+	pid=$!
+	# Wait until the run sits in the trace-text wait (health steps done).
+	sleep 1
+	kill -s "$sig" "$pid"
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+	[ "$rc" -eq 3 ] || fail "SIG$sig: exit $rc, expected 3"
+	"$FWBOX" verify "$out" >/dev/null || fail "SIG$sig: partial bundle does not verify"
+	python3 - "$SCRATCH/$sig.json" <<'PY' || fail "SIG$sig: outcome notes"
+import errno, json, sys
+k = json.load(open(sys.argv[1]))["kinds"]
+assert k["health.buffer"]["outcome"] == "ok", k["health.buffer"]
+t = k["trace.text"]
+assert t["outcome"] == "partial" and t["errno"] == errno.EINTR, t
+m = k["reg.MGIR"]
+assert m["outcome"] == "skipped" and m["errno"] == errno.EINTR, m
+assert k["host.info"]["outcome"] == "skipped"
+PY
+done
+echo ok
