@@ -34,6 +34,28 @@ static int fake_info(void *dev, struct fw_device_info *ret)
 	strcpy(ret->transport, "fake");
 	strcpy(ret->fw_version, "28.39.1002");
 	ret->max_rpc = f->max_rpc;
+	ret->can_umem = f->can_umem;
+	return 0;
+}
+
+static int fake_umem_reg(void *dev, void *addr, size_t len, uint32_t *ret_id)
+{
+	struct fake *f = dev;
+
+	ck_assert_ptr_null(f->umem);
+	f->umem = addr;
+	f->umem_len = len;
+	f->umem_id = 7;
+	*ret_id = 7;
+	return 0;
+}
+
+static int fake_umem_unreg(void *dev, uint32_t id)
+{
+	struct fake *f = dev;
+
+	ck_assert_uint_eq(id, 7);
+	f->umem = NULL;
 	return 0;
 }
 
@@ -98,6 +120,8 @@ static const struct collect_dev_ops fake_ops = {
 	.diagnose = fake_diagnose,
 	.stored_dump = fake_dump,
 	.tracefs_text = fake_text,
+	.umem_reg = fake_umem_reg,
+	.umem_unreg = fake_umem_unreg,
 	.command_count = fake_count,
 };
 
@@ -309,6 +333,37 @@ START_TEST(test_full_run)
 }
 END_TEST
 
+START_TEST(test_crspace_core_dump)
+{
+	struct collect_options o = { .output = ".", .only = "crspace" };
+	struct collect *c;
+	const struct item *it;
+	const uint8_t *p;
+
+	dev.can_umem = true;
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_ptr_null(dev.umem);                      /* unregistered again */
+	it = find(&snk, "crspace");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	/* INFO, one segment per run (16-byte head + dwords), TERMINATE. */
+	ck_assert_uint_eq(it->len, 16 + CR_RUNS * (16 + 4 * CR_RUN_DW) + 4);
+	p = it->data;
+	ck_assert_uint_eq(fw_get_be32(p), 4u << 16 | 0xfffe);
+	p += 16;
+	for (unsigned i = 0; i < CR_RUNS; i++) {
+		ck_assert_uint_eq(fw_get_be32(p), (4 + CR_RUN_DW) << 16 | 0x7000);
+		ck_assert_uint_eq(fw_get_be32(p + 8), CR_RUN_BASE(i));
+		for (uint32_t k = 0; k < CR_RUN_DW; k++)
+			ck_assert_uint_eq(fw_get_be32(p + 16 + 4 * k), cr_value(CR_RUN_BASE(i) + 4 * k));
+		p += 16 + 4 * CR_RUN_DW;
+	}
+	ck_assert_uint_eq(fw_get_be32(p), 1u << 16 | 0xfffb);
+	/* 900 pairs of 8 bytes, 2000 bytes (250 pairs) per call. */
+	ck_assert_uint_eq(dev.commands, 4);
+	collect_free(c);
+}
+END_TEST
+
 START_TEST(test_faults)
 {
 	struct collect_options o = { .output = "." };
@@ -477,6 +532,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_patterns);
 	tcase_add_test(tc, test_full_run);
+	tcase_add_test(tc, test_crspace_core_dump);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_resdump_timeout);
 	tcase_add_test(tc, test_only_skip);
