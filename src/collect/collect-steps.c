@@ -297,6 +297,12 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 		snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
 		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, a.kind))
 			continue;
+		if (collect_skipped(c, a.kind)) {
+			r = collect_emit_excluded(c, a.kind);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (size > FW_LIMIT_STRINGS_DB_SECTION) {
 			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EOVERFLOW,
 					 "section of %u bytes exceeds FW_LIMIT_STRINGS_DB_SECTION",
@@ -469,9 +475,13 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 
 		snprintf(kind, sizeof(kind), "health.%s.diagnose", rep[i].name);
 		fw_ctx_clear_error(c->ctx);
-		r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
-				     : -EOPNOTSUPP;
-		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (collect_skipped(c, kind)) {
+			r = collect_emit_excluded(c, kind);
+		} else {
+			r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
+					     : -EOPNOTSUPP;
+			r = emit_blob(c, kind, hif, r, data, dlen);
+		}
 		if (r < 0)
 			goto out;
 		/* Only a dump the kernel already holds: asking for one when the
@@ -482,9 +492,13 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		data = NULL;
 		dlen = 0;
 		fw_ctx_clear_error(c->ctx);
-		r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
-					: -EOPNOTSUPP;
-		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (collect_skipped(c, kind)) {
+			r = collect_emit_excluded(c, kind);
+		} else {
+			r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
+						: -EOPNOTSUPP;
+			r = emit_blob(c, kind, hif, r, data, dlen);
+		}
 		if (r < 0)
 			goto out;
 	}
@@ -772,7 +786,10 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, kind))
 			continue;
 		c->deadline = fw_monotonic_ns() + (uint64_t)c->opts.step_timeout_ms * 1000000ull;
-		r = dump_segment(c, kind, collect_default_segments[i], NULL);
+		if (collect_skipped(c, kind))
+			r = collect_emit_excluded(c, kind);
+		else
+			r = dump_segment(c, kind, collect_default_segments[i], NULL);
 		if (r < 0)
 			return r;
 	}
@@ -1050,11 +1067,7 @@ static int step_host_info(struct collect *c, const struct collect_step *s)
 
 static int step_excluded(struct collect *c, const struct collect_step *s)
 {
-	struct collect_art a;
-
-	collect_art_init(&a, s->kind, "host");
-	collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0, "excluded by --skip");
-	return collect_emit(c, &a, NULL, 0);
+	return collect_emit_excluded(c, s->kind);
 }
 
 int collect_step_run(struct collect *c, const struct collect_step *s)

@@ -438,6 +438,31 @@ START_TEST(test_only_extra_register)
 }
 END_TEST
 
+START_TEST(test_skip_dynamic_kinds)
+{
+	struct collect_options o = { .output = ".", .only = "trace.strings,health,resdump",
+				     .skip = "trace.strings.0,health.fw_fatal,resdump.SX*" };
+	struct collect *c;
+	uint64_t before;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	/* Skipped kinds are recorded, and nothing was read for them: one
+	 * MTRC_CAP, STR1 in one command, menu and FUNC_SYND_REC pages. */
+	ck_assert_str_eq(find(&snk, "trace.strings.0")->reason, "excluded by --skip");
+	ck_assert_uint_eq(find(&snk, "trace.strings.0")->len, 0);
+	ck_assert_uint_eq(find(&snk, "trace.strings.1")->len, STR1_SIZE);
+	ck_assert_int_eq(find(&snk, "health.fw_fatal")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	/* A prefix takes what is under it too. */
+	ck_assert_int_eq(find(&snk, "health.fw_fatal.diagnose")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "health.fw.diagnose")->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_int_eq(find(&snk, "resdump.SX_SLICE_ALL")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "resdump.FUNC_SYND_REC")->outcome, BUNDLE_OUTCOME_OK);
+	before = 1 + 1 + (dev.menu_len + 207) / 208 + (SEG_SIZE + 207) / 208;
+	ck_assert_uint_eq(dev.commands, before);
+	collect_free(c);
+}
+END_TEST
+
 START_TEST(test_only_nothing)
 {
 	struct collect_options o = { .output = ".", .only = "nosuchkind" };
@@ -537,6 +562,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_resdump_timeout);
 	tcase_add_test(tc, test_only_skip);
 	tcase_add_test(tc, test_only_extra_register);
+	tcase_add_test(tc, test_skip_dynamic_kinds);
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);
