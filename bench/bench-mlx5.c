@@ -161,6 +161,36 @@ int main(void)
 	       db_commands(ctx, 256u << 10, 0));
 	printf("figure: strings_db_1MiB_commands_fwctl %u commands\n",
 	       db_commands(ctx, 2u << 20, 0));
+
+	/* The emulated card caps MTRC_STDB reads at 256 bytes, like the
+	 * kernel's reads: one refused large read, then 256-byte chunks. */
+	{
+		void *db[MLX5_STRINGS_DB_SECTIONS];
+		size_t dblen[MLX5_STRINGS_DB_SECTIONS], total = 0;
+		struct mlx5_tracer_caps caps;
+
+		if (fw_device_open(ctx, "emu:cx7,seed=1", &dev) < 0 ||
+		    mlx5_tracer_query_caps(dev, &caps, NULL, 0, NULL) < 0)
+			return 1;
+		t0 = fw_monotonic_ns();
+		if (mlx5_strings_db_read_all(dev, &caps, db, dblen, &st) < 0)
+			return 1;
+		for (i = 0; i < MLX5_STRINGS_DB_SECTIONS; i++) {
+			total += dblen[i];
+			free(db[i]);
+		}
+		printf("figure: emu_cx7_strings_db_bytes %zu bytes\n", total);
+		printf("figure: emu_cx7_strings_db_commands %u commands\n", st.commands);
+		printf("figure: emu_cx7_strings_db_time %.2f ms\n",
+		       (double)(fw_monotonic_ns() - t0) / 1e6);
+		req.segment_type = MLX5_RESDUMP_SEG_MENU;
+		if (mlx5_resdump(dev, &req, &data, &len, &st) < 0)
+			return 1;
+		printf("figure: emu_cx7_resdump_menu_bytes %zu bytes\n", len);
+		printf("figure: emu_cx7_resdump_menu_commands %u commands\n", st.commands);
+		free(data);
+		fw_device_close(dev);
+	}
 	fw_ctx_free(ctx);
 	return 0;
 }

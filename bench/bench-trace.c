@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench-trace: decode-only throughput of the firmware trace decoder on one
- * core, over a ring-block stream of at least 10 million messages.
+ * core, over a ring-block stream of at least 10 million 8-byte tracer
+ * events made by the emulator (emu_trace_stream(), "emu:cx7"), with its
+ * MTRC_CAP and strings database.  The stream is generated into memory
+ * first (about 80 MiB), then fed to the decoder in 1 MiB chunks as the
+ * bundle reader would; only the decoding is timed, in CPU time.
  *
- * The stream is made by the test-side encoder (tests/unit/trace-enc.h) in a
- * 16 MiB window of 256-byte blocks: messages with 0 to 3 parameters from a
- * strings DB of four formats, 31 events and a timestamp per block.  The
- * window is fed again and again with its timestamps moved forward between
- * passes (outside the timed region), so memory stays small while the
- * decoder sees one strictly increasing stream.
- *
- * Figures (messages per second, best of three runs):
- *   trace_baseline_loop     a plain loop over the same bytes that reads
- *                           every event and counts message starts
+ * Figures (best of three runs), in input events (8 bytes each) per second:
+ *   trace_baseline_loop     a plain loop over the same bytes that splits
+ *                           every event and hands each message start to a
+ *                           callback (no parameter assembly, no strings
+ *                           DB, no timestamps)
  *   trace_decode_records    trace_decoder_feed(), records to a callback
  *   trace_decode_rendered   the same, each record rendered to text
+ * and the decoded messages per second of the last two.
  */
 #include "config.h"
 
@@ -26,19 +26,12 @@
 
 #include "core/bytes.h"
 #include "core/limits.h"
+#include "emu/emu.h"
+#include "mlx5/mlx5.h"
 #include "trace.h"
 
-#define WINDOW (16u << 20)
-#define NBLOCKS (WINDOW / TRACE_BLOCK_SIZE)
-#define MIN_MESSAGES 10000000ull
-#define BASE 0x10000u
-
-static const char formats[] = "\0"
-			      "queue %u doorbell\0"           /* 1: 1 param */
-			      "cq 0x%x eq %u armed\0"         /* 19: 2 params */
-			      "heartbeat\0"                   /* 39: 0 params */
-			      "qp 0x%x state %d -> %d\0";     /* 49: 3 params */
-static const uint32_t fmt_off[4] = { 39, 1, 19, 49 };
+#define NEVENTS 10000000ull
+#define CHUNK (1u << 20)
 
 static uint64_t now_ns(void)
 {
@@ -50,46 +43,27 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Fill the window; returns the number of messages in it. */
-static uint64_t fill(uint8_t *win)
+struct stream {
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static int on_block(void *ud, const void *blk, size_t len)
 {
-	uint64_t msgs = 0, seed = 1;
-	size_t blk;
-	uint16_t tmsn = 0;
+	struct stream *st = ud;
 
-	for (blk = 0; blk < NBLOCKS; blk++) {
-		uint8_t *b = win + blk * TRACE_BLOCK_SIZE;
-		unsigned n = 0;
+	if (st->len + len > st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : (64u << 20);
+		uint8_t *nb = realloc(st->buf, cap);
 
-		while (n < TRACE_EVENTS_PER_BLOCK - 1) {
-			unsigned np, k;
-
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			np = (unsigned)(seed >> 62);
-			if (n + 1 + np > TRACE_EVENTS_PER_BLOCK - 1)
-				np = TRACE_EVENTS_PER_BLOCK - 2 - n;
-			/* np params fit: the format with np params */
-			trace_encode_string_event(b + 8 * n, false, (uint8_t)(n & 0x7f), 0x20, tmsn, 0,
-						  BASE + fmt_off[np]);
-			n++;
-			for (k = 0; k < np; k++, n++)
-				trace_encode_string_event(b + 8 * n, false, (uint8_t)(n & 0x7f), 0x20, tmsn,
-							  (uint8_t)(k + 1), (uint32_t)(seed >> (8 * k)));
-			tmsn = (tmsn + 1) & 0x1fff;
-			msgs++;
-		}
+		if (!nb)
+			return -1;
+		st->buf = nb;
+		st->cap = cap;
 	}
-	return msgs;
-}
-
-/* Give every block of the window its timestamp for pass p. */
-static void stamp(uint8_t *win, uint64_t pass)
-{
-	size_t blk;
-
-	for (blk = 0; blk < NBLOCKS; blk++)
-		trace_encode_timestamp_event(win + blk * TRACE_BLOCK_SIZE + 31 * 8,
-					     (pass * NBLOCKS + blk + 1) * 0x1000, 0);
+	memcpy(st->buf + st->len, blk, len);
+	st->len += len;
+	return 0;
 }
 
 struct counter {
@@ -111,34 +85,31 @@ static int on_event(void *ud, const struct trace_event *ev)
 	return 0;
 }
 
-static double run_decoder(struct trace_strdb *db, uint8_t *win, uint64_t passes, bool render,
+static double run_decoder(struct trace_strdb *db, const struct stream *st, bool render,
 			  uint64_t *ret_n)
 {
 	struct fw_ctx *ctx = NULL;
 	struct trace_decoder *d = NULL;
 	struct counter c = { 0, 0, render };
-	uint64_t p, t = 0, t0;
+	uint64_t t0, t;
+	size_t off;
 
 	if (fw_ctx_new(&ctx) < 0 || trace_decoder_new(ctx, db, on_event, NULL, &c, &d) < 0) {
 		fprintf(stderr, "bench-trace: setup failed\n");
 		exit(1);
 	}
-	for (p = 0; p < passes; p++) {
-		stamp(win, p);
-		t0 = now_ns();
-		if (trace_decoder_feed(d, win, WINDOW) < 0) {
+	t0 = now_ns();
+	for (off = 0; off < st->len; off += CHUNK)
+		if (trace_decoder_feed(d, st->buf + off, st->len - off < CHUNK ? st->len - off : CHUNK) < 0) {
 			fprintf(stderr, "bench-trace: decode failed\n");
 			exit(1);
 		}
-		t += now_ns() - t0;
-	}
-	t0 = now_ns();
 	trace_decoder_finish(d);
-	t += now_ns() - t0;
+	t = now_ns() - t0;
 	trace_decoder_free(d);
 	fw_ctx_free(ctx);
 	*ret_n = c.n;
-	return (double)c.n / ((double)t / 1e9);
+	return (double)(st->len / 8) / ((double)t / 1e9);
 }
 
 /*
@@ -160,76 +131,104 @@ static void plain_cb(struct plain *pl, uint32_t ptr, uint16_t tmsn)
 
 static void (*volatile plain_fn)(struct plain *, uint32_t, uint16_t) = plain_cb;
 
-static double run_baseline(uint8_t *win, uint64_t passes, uint64_t *ret_n)
+static double run_baseline(const struct stream *st, uint64_t *ret_n)
 {
 	struct plain pl = { 0, 0 };
-	uint64_t p, t = 0, t0;
-	void (*fn)(struct plain *, uint32_t, uint16_t);
+	void (*fn)(struct plain *, uint32_t, uint16_t) = plain_fn;
+	uint64_t t0, t;
 	size_t i;
 
-	for (p = 0; p < passes; p++) {
-		stamp(win, p);
-		fn = plain_fn;
-		t0 = now_ns();
-		for (i = 0; i < WINDOW; i += 8) {
-			uint32_t dw0 = fw_get_be32(win + i), dw1 = fw_get_be32(win + i + 4);
+	t0 = now_ns();
+	for (i = 0; i + 8 <= st->len; i += 8) {
+		uint32_t dw0 = fw_get_be32(st->buf + i), dw1 = fw_get_be32(st->buf + i + 4);
 
-			if (((dw0 >> 16) & 0xff) != 0xff && (dw0 & 7) == 0)
-				fn(&pl, dw1, (uint16_t)((dw0 >> 3) & 0x1fff));
-		}
-		t += now_ns() - t0;
+		if (((dw0 >> 16) & 0xff) != 0xff && (dw0 & 7) == 0)
+			fn(&pl, dw1, (uint16_t)((dw0 >> 3) & 0x1fff));
 	}
+	t = now_ns() - t0;
 	*ret_n = pl.n;
-	return (double)pl.n / ((double)t / 1e9);
+	return (double)(st->len / 8) / ((double)t / 1e9);
+}
+
+/* MTRC_CAP through the emulator's command interface, as a device read. */
+static int read_cap(struct emu *e, uint8_t cap[128])
+{
+	uint8_t in[16 + 128], out[16 + 128];
+
+	memset(in, 0, sizeof(in));
+	mlx5_mbox_in_hdr(in, 0x805, 1);
+	fw_put_be32(in + 8, 0x9040);
+	if (emu_cmd(e, in, sizeof(in), out, sizeof(out)) < 0 || out[0] != 0)
+		return -1;
+	memcpy(cap, out + 16, 128);
+	return 0;
 }
 
 int main(void)
 {
 	struct fw_ctx *ctx = NULL;
+	struct emu *e = NULL;
 	struct trace_cap cap;
 	struct trace_strdb *db = NULL;
-	uint8_t *win = malloc(WINDOW);
-	uint64_t per_window, passes, n_base = 0, n_rec = 0, n_ren = 0;
-	double base = 0, rec = 0, ren = 0, v;
-	int i;
+	struct stream st = { NULL, 0, 0 };
+	uint8_t raw[128];
+	uint64_t n_base = 0, n_rec = 0, n_ren = 0, t0;
+	double base = 0, rec = 0, ren = 0, v, gen;
+	unsigned i;
+	int r;
 
-	if (!win || fw_ctx_new(&ctx) < 0)
+	if (fw_ctx_new(&ctx) < 0 || emu_new(ctx, "emu:cx7,seed=1,tracefs=0", &e) < 0) {
+		fprintf(stderr, "bench-trace: %s\n", ctx ? fw_ctx_errmsg(ctx) : "out of memory");
 		return 1;
-	memset(&cap, 0, sizeof(cap));
-	cap.trace_to_memory = true;
-	cap.num_string_db = 1;
-	cap.first_string_trace = 0x20;
-	cap.num_string_trace = 0x10;
-	cap.db_base[0] = BASE;
-	cap.db_size[0] = sizeof(formats);
-	if (trace_strdb_new(ctx, &cap, &db) < 0 ||
-	    trace_strdb_set_section(db, 0, formats, sizeof(formats)) < 0)
+	}
+	if (read_cap(e, raw) < 0 || trace_cap_parse(ctx, raw, sizeof(raw), &cap) < 0 ||
+	    trace_strdb_new(ctx, &cap, &db) < 0) {
+		fprintf(stderr, "bench-trace: no MTRC_CAP from the emulator\n");
 		return 1;
-	per_window = fill(win);
-	passes = (MIN_MESSAGES + per_window - 1) / per_window;
+	}
+	for (i = 0; i < emu_strings_db_sections(e); i++) {
+		const void *data;
+		size_t len;
+
+		if (emu_strings_db(e, i, &data, &len) < 0 || trace_strdb_set_section(db, i, data, len) < 0) {
+			fprintf(stderr, "bench-trace: strings DB section %u: %s\n", i, fw_ctx_errmsg(ctx));
+			return 1;
+		}
+	}
+	t0 = now_ns();
+	r = emu_trace_stream(e, NEVENTS, on_block, &st);
+	gen = (double)(now_ns() - t0) / 1e9;
+	if (r < 0) {
+		fprintf(stderr, "bench-trace: emu_trace_stream failed\n");
+		return 1;
+	}
 	for (i = 0; i < 3; i++) {
-		v = run_baseline(win, passes, &n_base);
+		v = run_baseline(&st, &n_base);
 		if (v > base)
 			base = v;
-		v = run_decoder(db, win, passes, false, &n_rec);
+		v = run_decoder(db, &st, false, &n_rec);
 		if (v > rec)
 			rec = v;
-		v = run_decoder(db, win, passes, true, &n_ren);
+		v = run_decoder(db, &st, true, &n_ren);
 		if (v > ren)
 			ren = v;
 	}
-	if (n_rec != n_base || n_ren != n_base) {
-		fprintf(stderr, "bench-trace: decoded %" PRIu64 "/%" PRIu64 " of %" PRIu64 " messages\n",
+	if (n_rec != n_ren || n_rec == 0 || n_rec > n_base) {
+		fprintf(stderr, "bench-trace: decoded %" PRIu64 "/%" PRIu64 " messages of %" PRIu64 " starts\n",
 			n_rec, n_ren, n_base);
 		return 1;
 	}
-	printf("# %" PRIu64 " messages (%" PRIu64 " passes over a %u MiB window of ring blocks)\n",
-	       n_rec, passes, WINDOW >> 20);
+	printf("# emu:cx7 stream: %" PRIu64 " events (%zu bytes, %.1f s to generate), %" PRIu64
+	       " messages decoded of %" PRIu64 " started\n",
+	       (uint64_t)(st.len / 8), st.len, gen, n_rec, n_base);
 	printf("figure: trace_baseline_loop %.0f events/s\n", base);
 	printf("figure: trace_decode_records %.0f events/s\n", rec);
 	printf("figure: trace_decode_rendered %.0f events/s\n", ren);
+	printf("figure: trace_decode_records_messages %.0f messages/s\n", rec * (double)n_rec / (double)(st.len / 8));
+	printf("figure: trace_decode_rendered_messages %.0f messages/s\n", ren * (double)n_ren / (double)(st.len / 8));
 	trace_strdb_free(db);
+	emu_free(e);
 	fw_ctx_free(ctx);
-	free(win);
+	free(st.buf);
 	return 0;
 }

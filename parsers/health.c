@@ -165,7 +165,7 @@ struct health_fmsg {
 	uint16_t leaf_type;
 	uint64_t leaf_off;
 	uint64_t skip;            /* bytes to skip (unknown attribute, padding) */
-	uint64_t nest_end[4];     /* ends of open FMSG nests (stream offsets) */
+	uint64_t nest_end[1];     /* end of the open FMSG nest (stream offset) */
 	unsigned nests;
 	uint8_t vtype;
 	bool have_vtype;
@@ -422,15 +422,16 @@ int health_fmsg_feed(struct health_fmsg *f, const void *data, size_t len)
 				f->stopped = true;
 				break;
 			}
-			if (!f->nests) {
-				if (type == HEALTH_ATTR_FMSG && f->nests < 4) {
-					f->nest_end[f->nests++] = off + alen;
-					f->skip = 0;
-					/* Padding after the nest is skipped when it is closed;
-					 * nests are 4-aligned in practice. */
-				} else {
-					f->skip = plen + pad;
-				}
+			if (!f->nests && type == HEALTH_ATTR_FMSG) {
+				f->nest_end[f->nests++] = off + alen;
+				continue;
+			}
+			/* Outside a nest, items stand alone: the devlink transport
+			 * hands back the concatenated contents of every reply's
+			 * FMSG nest.  Anything else at the top level is skipped. */
+			if (!f->nests && (type < HEALTH_ATTR_OBJ_NEST_START ||
+					  type > HEALTH_ATTR_OBJ_VALUE_DATA)) {
+				f->skip = plen + pad;
 				continue;
 			}
 			if (plen > FW_LIMIT_READ_CHUNK) {

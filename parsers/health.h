@@ -4,9 +4,10 @@
  * health: devlink health reporter output and the health buffer.
  *  - fmsg as the kernel sends it: a netlink attribute stream holding
  *    DEVLINK_ATTR_FMSG (106) nests of items (OBJ/PAIR/ARR_NEST_START,
- *    NEST_END, OBJ_NAME, OBJ_VALUE_TYPE, OBJ_VALUE_DATA); other top-level
- *    attributes are skipped.  Incremental; one leaf attribute is held at a
- *    time (at most FW_LIMIT_READ_CHUNK bytes).
+ *    NEST_END, OBJ_NAME, OBJ_VALUE_TYPE, OBJ_VALUE_DATA), or those items
+ *    alone, concatenated (what the devlink transport and the emulator
+ *    return); other top-level attributes are skipped.  Incremental; one
+ *    leaf attribute is held at a time (at most FW_LIMIT_READ_CHUNK bytes).
  *  - iproute2's JSON rendering of the same (devlink -j health diagnose|dump
  *    show), parsed with json-c; numbers lose their width (HEALTH_NUMBER),
  *    binary values arrive as arrays of numbers.

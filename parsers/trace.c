@@ -192,7 +192,9 @@ const char *trace_strdb_lookup(const struct trace_strdb *db, uint32_t ptr, unsig
 {
 	unsigned i;
 
-	/* mlx5_tracer_get_string: base < ptr < base + size, strictly. */
+	/* mlx5_tracer_get_string: base < ptr < base + size, strictly.
+	 * Sections do not overlap in practice, but the kernel takes the first
+	 * match, so the scan keeps its order. */
 	for (i = 0; i < TRACE_STRINGS_DB_MAX; i++) {
 		uint32_t base = db->cap.db_base[i], size = db->cap.db_size[i];
 
@@ -242,12 +244,31 @@ static void out_number(struct out *o, uint64_t v, bool neg, unsigned base, bool 
 	char sign = 0;
 	const char *prefix = "";
 
+	/* Constant divisors, so the compiler multiplies instead of dividing:
+	 * this loop is most of the cost of rendering a message. */
 	if (prec == 0 && v == 0)
 		nd = 0;
+	else if (base == 16)
+		do {
+			tmp[nd++] = dig[v & 15];
+			v >>= 4;
+		} while (v);
+	else if (base == 10 && v <= UINT32_MAX) {
+		uint32_t w = (uint32_t)v;
+
+		do {
+			tmp[nd++] = (char)('0' + w % 10);
+			w /= 10;
+		} while (w);
+	} else if (base == 10)
+		do {
+			tmp[nd++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
 	else
 		do {
-			tmp[nd++] = dig[v % base];
-			v /= base;
+			tmp[nd++] = dig[v & 7];
+			v >>= 3;
 		} while (v);
 	if (neg)
 		sign = '-';
@@ -255,6 +276,15 @@ static void out_number(struct out *o, uint64_t v, bool neg, unsigned base, bool 
 		sign = '+';
 	else if (flags & F_SPACE)
 		sign = ' ';
+	/* The common case, a bare %x/%u/%d: digits straight to the buffer. */
+	if (!flags && width <= 0 && prec < 0 && !neg && o->cap - (o->n < o->cap ? o->n : o->cap) >= (size_t)nd) {
+		char *w = o->p + o->n;
+
+		o->n += (size_t)nd;
+		while (nd > 0)
+			*w++ = tmp[--nd];
+		return;
+	}
 	if ((flags & F_ALT) && nd > 0 && !(nd == 1 && tmp[0] == '0')) {
 		if (base == 16)
 			prefix = upper ? "0X" : "0x";
@@ -307,6 +337,7 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 {
 	struct out o = { buf, 0, len ? len - 1 : 0 };
 	unsigned pi = 0;
+	bool wrote_nul = false;
 	const char *f = fmt;
 
 	while (*f) {
@@ -315,7 +346,16 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 		uint64_t v;
 
 		if (*f != '%') {
-			out_c(&o, *f++);
+			const char *q = strchr(f, '%');
+			size_t n, room;
+
+			if (!q)
+				q = f + strlen(f);
+			n = (size_t)(q - f);
+			room = o.n < o.cap ? o.cap - o.n : 0;
+			memcpy(o.p + o.n, f, n < room ? n : room);
+			o.n += n;
+			f = q;
 			continue;
 		}
 		f++;
@@ -417,6 +457,8 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 			break;
 		case 'c':
 			pi++;
+			if (!(char)a)
+				wrote_nul = true;
 			if (!(flags & F_LEFT))
 				out_pad(&o, ' ', width - 1);
 			out_c(&o, (char)a);
@@ -446,7 +488,7 @@ stop:
 		buf[end] = '\0';
 		/* A %c of 0 writes a NUL the consumer stops at, as with the
 		 * kernel's tmp[] buffer printed with %s. */
-		return strlen(buf);
+		return wrote_nul ? strlen(buf) : end;
 	}
 	return 0;
 }
@@ -962,7 +1004,8 @@ static int flush_buffer_as_stream(struct trace_decoder *d)
 	d->in_off += n * TRACE_BLOCK_SIZE;
 	/* Keep the partial block, if any, as carry. */
 	d->carry_len = d->buf_len - n * TRACE_BLOCK_SIZE;
-	memcpy(d->carry, d->buf + n * TRACE_BLOCK_SIZE, d->carry_len);
+	if (d->carry_len)
+		memcpy(d->carry, d->buf + n * TRACE_BLOCK_SIZE, d->carry_len);
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = 0;

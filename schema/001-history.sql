@@ -72,7 +72,9 @@ CREATE INDEX artifacts_kind ON artifacts(kind, outcome);
 -- Trace events, physically compact: each distinct format string is stored
 -- once (trace_formats, with an FTS5 index), and an event row holds only its
 -- timestamp, the format id, one packed integer and its parameters.
---   meta = event_id | lost << 8 | nparams << 9 | tmsn << 12
+--   meta = event_id | lost << 8 | nparams << 9 | tmsn << 12 | source << 25
+-- (source: 0 the raw ring, 1 tracefs text, 2 the devlink fw reporter's
+-- saved traces).
 -- Rows are appended in id order, one bundle at a time, so a bundle's events
 -- are the id range bundles.ev_first..ev_last and no per-row bundle column or
 -- secondary index is needed.  trace_blocks summarises every run of up to
@@ -114,7 +116,8 @@ SELECT b.id AS bundle,
        e.ts AS timestamp,
        (e.meta >> 8) & 1 AS lost,
        e.meta & 255 AS event_id,
-       e.meta >> 12 AS tmsn,
+       (e.meta >> 12) & 8191 AS tmsn,
+       CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source,
        e.fmt AS format,
        printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message,
        CASE (e.meta >> 9) & 7
@@ -144,17 +147,21 @@ CREATE TABLE register_fields (
 
 -- CR-space images, stored as chunks of up to 1024 32-bit words (big-endian
 -- in the blob) rather than a row per word; crspace_words unpacks them.
+-- source is the artifact kind the image came from ('crspace', or a health
+-- reporter's crdump), so two images of one bundle never collide.
 CREATE TABLE crspace_chunks (
 	id     INTEGER PRIMARY KEY,
 	bundle INTEGER NOT NULL REFERENCES bundles(id),
+	source TEXT NOT NULL,
 	addr   INTEGER NOT NULL,
 	data   BLOB NOT NULL,
-	UNIQUE (bundle, addr)
+	UNIQUE (bundle, source, addr)
 );
 
 CREATE VIEW crspace_words AS
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1023)
 SELECT c.bundle AS bundle,
+       c.source AS source,
        c.addr + 4 * n.i AS address,
        (SELECT sum((instr('0123456789ABCDEF', substr(h.x, k.j + 1, 1)) - 1) << (4 * (7 - k.j)))
 	FROM (SELECT hex(substr(c.data, 4 * n.i + 1, 4)) AS x) h,

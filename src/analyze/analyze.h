@@ -98,7 +98,8 @@ int analyze_end(struct analyze *an);
  * FW_LIMIT_STRINGS_DB_SECTION each) into an, and tell sink->device the PCI
  * name.  Then, in the visitor: begin -> analyze_begin(an, a->kind) (return
  * its 1 to skip the member's data), data -> analyze_data(), end ->
- * analyze_end().  analyze_bundle() below is exactly that.
+ * analyze_end(); skip members of size 0 (failed or skipped steps).
+ * analyze_bundle() below is exactly that.
  */
 int analyze_prepare_bundle(struct analyze *an, struct bundle *b);
 

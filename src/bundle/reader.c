@@ -622,7 +622,9 @@ static int walk(struct walk *w)
 		r = walk_data(w, a, art, skip == 0, buf, &total);
 		if (r < 0)
 			goto out;
-		if (r == 0 && skip == 0 && w->v && w->v->end) {
+		/* A skipped member still ends (only its data callbacks are
+		 * skipped); a damaged one (r == 1, reported) does not. */
+		if (r == 0 && w->v && w->v->end) {
 			r = w->v->end(w->userdata, art);
 			if (r < 0)
 				goto out;

@@ -114,7 +114,7 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 {
 	struct bundle_writer *w;
 	const char *slash;
-	struct stat st;
+	struct stat st = { 0 };
 
 	if (!path || !path[0])
 		return fw_error(ctx, -EINVAL, "no bundle path given");
@@ -148,7 +148,10 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 		return fw_error(ctx, -EINVAL, "'%s' names a folder, not a bundle file", path);
 	}
 	if (stat(w->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int err = errno ? -errno : -ENOTDIR;
+		int err = -ENOTDIR;
+
+		if (stat(w->dir, &st) < 0)
+			err = -errno;
 
 		fw_error(ctx, err, "destination folder '%s' is not usable: %s", w->dir,
 			 strerror(-err));

@@ -1,23 +1,388 @@
 /* SPDX-License-Identifier: MIT */
-/* fwbox diff: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+/* fwbox diff: what changed between two captures. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
 
 #include "cli/cli.h"
 
+static const char usage[] =
+	"Usage: fwbox diff [--db PATH] [--json] A B\n"
+	"\n"
+	"Compare capture A with capture B: steps whose outcome changed,\n"
+	"register fields that changed, CR-space words that changed (count and\n"
+	"list) and trace messages (formats) that appear in B but not in A.\n"
+	"A and B are bundle files or bundle UUIDs (or unique UUID prefixes) in\n"
+	"the history database.  Bundle files already in the history are taken\n"
+	"from it; others are verified and loaded into a temporary in-memory\n"
+	"database (then both must be files).\n"
+	"\n"
+	"Options:\n"
+	"  --db PATH    history database (default $FWBOX_DB, else\n"
+	"               $XDG_DATA_HOME/fwbox/history.db)\n"
+	"  -j, --json   print one JSON object\n"
+	"  -h, --help   show this help\n"
+	"\n"
+	"Exit status: 0 compared (whether or not they differ), 1 failure, 2 usage.\n";
+
+struct out {
+	bool json;
+	FILE *steps, *fields, *words, *messages;
+	char *steps_buf, *fields_buf, *words_buf, *messages_buf;
+	size_t steps_len, fields_len, words_len, messages_len;
+	struct json_object *j_steps, *j_fields, *j_words, *j_messages;
+};
+
+static struct json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static int on_step(void *u, const struct store_diff_step *d)
+{
+	struct out *o = u;
+
+	if (o->json) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "kind", jstr(d->kind));
+		json_object_object_add(x, "a", jstr(d->a));
+		json_object_object_add(x, "b", jstr(d->b));
+		json_object_object_add(x, "b_reason", jstr(d->b_reason));
+		json_object_array_add(o->j_steps, x);
+		return 0;
+	}
+	fprintf(o->steps, "  %s: %s -> %s", d->kind, d->a ? d->a : "(absent)",
+		d->b ? d->b : "(absent)");
+	if (d->b_reason && *d->b_reason)
+		fprintf(o->steps, " (%s)", d->b_reason);
+	fputc('\n', o->steps);
+	return 0;
+}
+
+static void field_value(FILE *f, const char *v, const char *e)
+{
+	fputs(v ? v : "(absent)", f);
+	if (e)
+		fprintf(f, " (%s)", e);
+}
+
+static int on_field(void *u, const struct store_diff_field *d)
+{
+	struct out *o = u;
+
+	if (o->json) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "register", jstr(d->reg));
+		json_object_object_add(x, "instance", json_object_new_int((int)d->instance));
+		json_object_object_add(x, "field", jstr(d->field));
+		json_object_object_add(x, "a", jstr(d->a));
+		json_object_object_add(x, "b", jstr(d->b));
+		json_object_object_add(x, "a_enum", jstr(d->a_enum));
+		json_object_object_add(x, "b_enum", jstr(d->b_enum));
+		json_object_array_add(o->j_fields, x);
+		return 0;
+	}
+	fprintf(o->fields, "  %s[%u].%s: ", d->reg, d->instance, d->field);
+	field_value(o->fields, d->a, d->a_enum);
+	fputs(" -> ", o->fields);
+	field_value(o->fields, d->b, d->b_enum);
+	fputc('\n', o->fields);
+	return 0;
+}
+
+static int on_word(void *u, const struct store_diff_word *w)
+{
+	struct out *o = u;
+	char a[16] = "(absent)", b[16] = "(absent)";
+
+	if (w->has_a)
+		snprintf(a, sizeof(a), "0x%08x", w->a);
+	if (w->has_b)
+		snprintf(b, sizeof(b), "0x%08x", w->b);
+	if (o->json) {
+		struct json_object *x = json_object_new_object();
+		char addr[24];
+
+		snprintf(addr, sizeof(addr), "0x%08" PRIx64, w->address);
+		json_object_object_add(x, "source", jstr(w->source));
+		json_object_object_add(x, "address", json_object_new_string(addr));
+		json_object_object_add(x, "a", w->has_a ? json_object_new_string(a) : NULL);
+		json_object_object_add(x, "b", w->has_b ? json_object_new_string(b) : NULL);
+		json_object_array_add(o->j_words, x);
+		return 0;
+	}
+	fprintf(o->words, "  %s 0x%08" PRIx64 ": %s -> %s\n", w->source, w->address, a, b);
+	return 0;
+}
+
+static int on_message(void *u, const struct store_diff_message *m)
+{
+	struct out *o = u;
+
+	if (o->json) {
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "format", jstr(m->format));
+		json_object_object_add(x, "count", json_object_new_int64((int64_t)m->count));
+		json_object_object_add(x, "example", jstr(m->example));
+		json_object_array_add(o->j_messages, x);
+		return 0;
+	}
+	fprintf(o->messages, "  %" PRIu64 "x %s (e.g. %s)\n", m->count, m->format,
+		m->example ? m->example : "");
+	return 0;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int file_sha256(struct fw_ctx *ctx, const char *path, uint8_t out[FW_SHA256_LEN])
+{
+	struct fw_sha256 *h = NULL;
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+	int r;
+
+	if (!f)
+		return fw_error(ctx, -errno, "cannot open '%s': %s", path, strerror(errno));
+	r = fw_sha256_new(&h);
+	while (r >= 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		r = fw_sha256_update(h, buf, n);
+	if (r >= 0 && ferror(f))
+		r = fw_error(ctx, -EIO, "cannot read '%s'", path);
+	if (r >= 0)
+		r = fw_sha256_final(h, out);
+	fw_sha256_free(h);
+	fclose(f);
+	return r;
+}
+
+static char *bundle_uuid(struct store *s, int64_t id)
+{
+	struct store_query *q;
+	char *u = NULL;
+
+	if (store_query_prepare(s, "SELECT uuid FROM bundles WHERE id = ?", &q) < 0)
+		return NULL;
+	store_query_bind_int(q, 1, id);
+	if (store_query_step(q) == 1)
+		u = strdup(store_query_column_text(q, 0));
+	store_query_free(q);
+	return u;
+}
+
+/* Resolve A and B to ids in one store: the history if both are there,
+ * else a temporary in-memory store holding both files. */
+static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struct store **ret_s,
+		   int64_t id[2])
+{
+	struct store *hist = NULL, *mem = NULL;
+	bool found[2] = { false, false };
+	int r = 0;
+
+	if (store_open(ctx, db, STORE_OPEN_READONLY, &hist) < 0) {
+		hist = NULL;
+		fw_ctx_clear_error(ctx);
+	}
+	for (int i = 0; i < 2 && hist; i++) {
+		uint8_t sha[FW_SHA256_LEN];
+
+		if (is_file(arg[i])) {
+			r = file_sha256(ctx, arg[i], sha);
+			if (r < 0)
+				goto fail;
+			found[i] = store_find_bundle_sha(hist, sha, &id[i]) == 0;
+		} else {
+			r = store_find_bundle(hist, arg[i], &id[i]);
+			if (r < 0)
+				goto fail;
+			found[i] = true;
+		}
+	}
+	if (found[0] && found[1]) {
+		*ret_s = hist;
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!is_file(arg[i])) {
+			r = hist ? fw_error(ctx, -EINVAL, "'%s' is in the history but '%s' is a file "
+					    "that is not: load it first with 'fwbox load', or give "
+					    "both as files", arg[i], arg[1 - i])
+				 : fw_error(ctx, -ENOENT, "'%s' is not a file and there is no history "
+					    "database '%s'", arg[i], db);
+			goto fail;
+		}
+	}
+	r = store_open(ctx, ":memory:", 0, &mem);
+	if (r < 0)
+		goto fail;
+	for (int i = 0; i < 2; i++) {
+		struct store_load_result res;
+
+		r = store_load_bundle(mem, arg[i], &res);
+		if (r < 0) {
+			fw_error_prefix(ctx, r, "'%s'", arg[i]);
+			goto fail;
+		}
+		r = store_find_bundle(mem, res.uuid, &id[i]);
+		if (r < 0)
+			goto fail;
+	}
+	store_close(hist);
+	*ret_s = mem;
+	return 0;
+fail:
+	store_close(mem);
+	store_close(hist);
+	return r;
+}
+
+static void section(const char *title, uint64_t n, FILE *f, char **buf)
+{
+	fclose(f);
+	printf("%s: %" PRIu64 "\n", title, n);
+	fputs(*buf, stdout);
+	free(*buf);
+	*buf = NULL;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "fwbox diff: not implemented yet\n");
-	return CLI_EXIT_FAILURE;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	static const struct store_diff_visitor v = {
+		.field = on_field,
+		.word = on_word,
+		.message = on_message,
+		.step = on_step,
+	};
+	struct store_diff_counts counts;
+	struct out o = { 0 };
+	struct store *s = NULL;
+	const char *db = NULL;
+	char *dbpath = NULL, *ua = NULL, *ub = NULL;
+	int64_t id[2];
+	int c, r, ret = CLI_EXIT_FAILURE;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'h':
+			return cli_help(&cli_verb_diff);
+		default:
+			return cli_usage_error(&cli_verb_diff, "bad option");
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(&cli_verb_diff, "give two bundles (files or UUIDs)");
+	if (!db) {
+		r = store_default_path(ctx, false, &dbpath);
+		if (r < 0)
+			return cli_fail(ctx, "diff", "no database");
+		db = dbpath;
+	}
+	r = resolve(ctx, db, argv + optind, &s, id);
+	if (r < 0) {
+		cli_fail(ctx, "diff", "cannot find the bundles");
+		goto out;
+	}
+	ua = bundle_uuid(s, id[0]);
+	ub = bundle_uuid(s, id[1]);
+	if (o.json) {
+		o.j_steps = json_object_new_array();
+		o.j_fields = json_object_new_array();
+		o.j_words = json_object_new_array();
+		o.j_messages = json_object_new_array();
+	} else {
+		o.steps = open_memstream(&o.steps_buf, &o.steps_len);
+		o.fields = open_memstream(&o.fields_buf, &o.fields_len);
+		o.words = open_memstream(&o.words_buf, &o.words_len);
+		o.messages = open_memstream(&o.messages_buf, &o.messages_len);
+		if (!o.steps || !o.fields || !o.words || !o.messages) {
+			fprintf(stderr, "fwbox diff: out of memory\n");
+			goto out;
+		}
+	}
+	r = store_diff(s, id[0], id[1], &v, &o, &counts);
+	if (r < 0) {
+		cli_fail(ctx, "diff", "comparison failed");
+		goto out;
+	}
+	if (o.json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *cw = json_object_new_object();
+
+		json_object_object_add(root, "a", jstr(ua));
+		json_object_object_add(root, "b", jstr(ub));
+		json_object_object_add(root, "steps", o.j_steps);
+		json_object_object_add(root, "register_fields", o.j_fields);
+		json_object_object_add(cw, "count", json_object_new_int64((int64_t)counts.words));
+		json_object_object_add(cw, "words", o.j_words);
+		json_object_object_add(root, "crspace", cw);
+		json_object_object_add(root, "new_messages", o.j_messages);
+		o.j_steps = o.j_fields = o.j_words = o.j_messages = NULL;
+		cli_print_json(root);
+		json_object_put(root);
+	} else {
+		printf("A: %s\nB: %s\n", ua ? ua : "?", ub ? ub : "?");
+		section("Steps with a changed outcome", counts.steps, o.steps, &o.steps_buf);
+		section("Register fields changed", counts.fields, o.fields, &o.fields_buf);
+		section("CR-space words changed", counts.words, o.words, &o.words_buf);
+		section("Trace messages new in B", counts.messages, o.messages, &o.messages_buf);
+		o.steps = o.fields = o.words = o.messages = NULL;
+	}
+	ret = CLI_EXIT_OK;
+out:
+	if (o.steps)
+		fclose(o.steps);
+	if (o.fields)
+		fclose(o.fields);
+	if (o.words)
+		fclose(o.words);
+	if (o.messages)
+		fclose(o.messages);
+	free(o.steps_buf);
+	free(o.fields_buf);
+	free(o.words_buf);
+	free(o.messages_buf);
+	json_object_put(o.j_steps);
+	json_object_put(o.j_fields);
+	json_object_put(o.j_words);
+	json_object_put(o.j_messages);
+	free(ua);
+	free(ub);
+	store_close(s);
+	free(dbpath);
+	return ret;
 }
 
 const struct cli_verb cli_verb_diff = {
 	.name = "diff",
-	.summary = "(not implemented yet)",
-	.usage = "Usage: fwbox diff\n",
+	.summary = "compare two captures: steps, registers, CR-space, new trace messages",
+	.usage = usage,
 	.run = run,
 };

@@ -1,23 +1,186 @@
 /* SPDX-License-Identifier: MIT */
-/* fwbox load: PLACEHOLDER until its subsystem lands (replaced, never shipped). */
+/* fwbox load: verify bundles and insert them into the history database. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
+static const char usage[] =
+	"Usage: fwbox load [--db PATH] [-q] BUNDLE|DIR...\n"
+	"\n"
+	"Verify each bundle and load it into the history database, one\n"
+	"transaction per bundle.  A bundle that fails verification is rejected\n"
+	"and nothing of it is stored; a bundle already in the history is\n"
+	"skipped.  A folder loads every bundle in it (names containing '.tar').\n"
+	"Several loaders may share one database.\n"
+	"\n"
+	"Options:\n"
+	"  --db PATH    history database (default $FWBOX_DB, else\n"
+	"               $XDG_DATA_HOME/fwbox/history.db; created if absent)\n"
+	"  -q, --quiet  no progress and no line per loaded bundle\n"
+	"  -h, --help   show this help\n"
+	"\n"
+	"Exit status: 0 every bundle loaded (or already there), 1 none loaded,\n"
+	"2 usage, 3 some loaded and some rejected.\n";
+
+struct tally {
+	unsigned loaded, already, rejected;
+	bool quiet;
+};
+
+static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, struct tally *t)
+{
+	struct store_load_result res;
+	int r;
+
+	fw_ctx_clear_error(ctx);
+	r = store_load_bundle(s, path, &res);
+	if (r < 0) {
+		fprintf(stderr, "fwbox load: rejected '%s': %s\n", path, fw_ctx_errmsg(ctx));
+		t->rejected++;
+		return;
+	}
+	if (res.status == STORE_LOAD_ALREADY) {
+		if (!t->quiet)
+			printf("already loaded: %s '%s'\n", res.uuid, path);
+		t->already++;
+		return;
+	}
+	if (!t->quiet)
+		printf("loaded %s '%s': %llu artifacts, %llu trace events, %llu register fields, "
+		       "%llu CR-space words, %llu segments, %llu health items\n", res.uuid, path,
+		       (unsigned long long)res.stats.artifacts,
+		       (unsigned long long)res.stats.trace_events,
+		       (unsigned long long)res.stats.register_fields,
+		       (unsigned long long)res.stats.crspace_words,
+		       (unsigned long long)res.stats.segments, (unsigned long long)res.stats.health);
+	t->loaded++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every bundle-looking file of a folder, in name order. */
+static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struct tally *t)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d) {
+		fprintf(stderr, "fwbox load: cannot read folder '%s': %s\n", dir, strerror(errno));
+		t->rejected++;
+		return;
+	}
+	while ((de = readdir(d))) {
+		char *p, **nn;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !strstr(de->d_name, ".tar"))
+			continue;
+		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+			break;
+		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nn = realloc(names, cap * sizeof(*names));
+			if (!nn) {
+				free(p);
+				break;
+			}
+			names = nn;
+		}
+		names[n++] = p;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!fw_ctx_cancelled(ctx))
+			load_one(ctx, s, names[i], t);
+		free(names[i]);
+	}
+	free(names);
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "fwbox load: not implemented yet\n");
-	return CLI_EXIT_FAILURE;
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct tally t = { 0 };
+	struct store *s = NULL;
+	const char *db = NULL;
+	char *dbpath = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'q':
+			t.quiet = true;
+			break;
+		case 'h':
+			return cli_help(&cli_verb_load);
+		default:
+			return cli_usage_error(&cli_verb_load, "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(&cli_verb_load, "give at least one bundle or folder");
+	if (!db) {
+		r = store_default_path(ctx, true, &dbpath);
+		if (r < 0)
+			return cli_fail(ctx, "load", "no database");
+		db = dbpath;
+	}
+	r = store_open(ctx, db, 0, &s);
+	if (r < 0) {
+		free(dbpath);
+		return cli_fail(ctx, "load", "cannot open '%s'", db);
+	}
+	if (cli_progress_wanted(t.quiet))
+		cli_enable_progress(ctx);
+	cli_catch_signals(ctx);
+
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		struct stat st;
+
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+			load_dir(ctx, s, argv[i], &t);
+		else
+			load_one(ctx, s, argv[i], &t);
+	}
+	store_close(s);
+	free(dbpath);
+	if (!t.quiet && (t.rejected || t.loaded + t.already > 1))
+		fprintf(stderr, "fwbox load: %u loaded, %u already loaded, %u rejected\n",
+			t.loaded, t.already, t.rejected);
+	if (!t.rejected)
+		return CLI_EXIT_OK;
+	return t.loaded + t.already ? CLI_EXIT_PARTIAL : CLI_EXIT_FAILURE;
 }
 
 const struct cli_verb cli_verb_load = {
 	.name = "load",
-	.summary = "(not implemented yet)",
-	.usage = "Usage: fwbox load\n",
+	.summary = "verify bundles and load them into the history database",
+	.usage = usage,
 	.run = run,
 };

@@ -107,10 +107,8 @@ static int g_tracefs_text(void *p, unsigned seconds, char **ret, size_t *ret_len
 {
 	struct glue *g = p;
 
-	/* The kernel keeps appending mlx5_fw lines to the trace buffer:
-	 * waiting lets --trace-seconds worth of them gather. */
-	wait_seconds(g->ctx, seconds);
-	return fw_device_tracefs_text(g->dev, ret, ret_len);
+	/* The device reads the kernel's mlx5_fw lines for that long. */
+	return fw_device_tracefs_text(g->dev, seconds, ret, ret_len);
 }
 
 #define RING_BYTES (256u << 10)          /* TRACE_BUFFER_SIZE_BYTE */

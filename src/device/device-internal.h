@@ -19,3 +19,11 @@ int fw_transport_select(struct fw_ctx *ctx, const char *spec, const char *sysroo
 
 /* The emulator behind the vtable (transport-emu.c), selected by "emu..." specs. */
 extern const struct fw_device_ops fw_emu_transport_ops;
+
+/* The transport object behind a device (tests reach the emulator through
+ * it to count what arrived). */
+const struct fw_device_ops *fw_device_ops_of(const struct fw_device *dev);
+void *fw_device_priv(const struct fw_device *dev);
+/* The emulator inside an emu transport's priv. */
+struct emu;
+struct emu *fw_emu_transport_emu(void *priv);

@@ -81,8 +81,8 @@ int fw_device_open_with(struct fw_ctx *ctx, const char *spec,
 	if (!spec || !spec[0])
 		return fw_error(ctx, -EINVAL, "no device given: pass a PCI address, a device node or 'emu'");
 	if (spec_is_emu(spec)) {
-		/* The adapter (transport-emu.c) is wired in once src/emu/ lands. */
-		return fw_error(ctx, -ENODEV, "device '%s': this build has no emulator yet", spec);
+		ops = &fw_emu_transport_ops;
+		r = ops->open(ctx, spec, &priv);
 	} else {
 		r = fw_transport_select(ctx, spec, sysroot, &ops, &priv);
 	}
@@ -114,6 +114,16 @@ int fw_device_info(struct fw_device *dev, struct fw_device_info *ret)
 struct fw_ctx *fw_device_ctx(const struct fw_device *dev)
 {
 	return dev->ctx;
+}
+
+const struct fw_device_ops *fw_device_ops_of(const struct fw_device *dev)
+{
+	return dev->ops;
+}
+
+void *fw_device_priv(const struct fw_device *dev)
+{
+	return dev->priv;
 }
 
 void fw_device_allow_trace_control(struct fw_device *dev, bool allow)
@@ -330,11 +340,12 @@ int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t sn
 	return dev->ops->region_read(dev->priv, region, snapshot_id, ret_data, ret_len);
 }
 
-int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len)
+int fw_device_tracefs_text(struct fw_device *dev, unsigned seconds, char **ret_text,
+			   size_t *ret_len)
 {
 	if (!dev->ops->tracefs_text)
 		return unsupported(dev, "tracefs mlx5_fw text");
-	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+	return dev->ops->tracefs_text(dev->priv, seconds, ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)

@@ -21,9 +21,10 @@
  * The devlink/tracefs side (health reporters, regions, tracefs text, the
  * health buffer) is optional in the vtable; missing ops are -EOPNOTSUPP.
  * Health diagnose and dump data are the raw netlink attribute bytes the
- * kernel sends (the DEVLINK_ATTR_FMSG nest), and the emulator produces the
- * same bytes, so one decoder handles both.  A dump is only ever READ:
- * nothing here asks the kernel to take a new one.
+ * kernel sends (the fmsg attribute stream fw_devlink_diagnose() hands back,
+ * see device/transports.h), and the emulator produces the same bytes
+ * (emu_reporter_diagnose()), so one decoder handles both.  A dump is only
+ * ever READ: nothing here asks the kernel to take a new one.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -96,8 +97,10 @@ struct fw_device_ops {
 	/* The bytes of one existing snapshot (chunk framing removed). */
 	int (*region_read)(void *priv, const char *region, uint32_t snapshot_id,
 			   void **ret_data, size_t *ret_len);
-	/* The mlx5_fw tracepoint lines for this device, as text. */
-	int (*tracefs_text)(void *priv, char **ret_text, size_t *ret_len);
+	/* The mlx5_fw tracepoint lines for this device, as text: what the
+	 * trace buffer holds now (seconds 0), or what arrives in that many
+	 * seconds. */
+	int (*tracefs_text)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
 	/* The 64-byte health buffer of the initialization segment. */
 	int (*health_buffer)(void *priv, void **ret_data, size_t *ret_len);
 };
@@ -187,5 +190,6 @@ int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **re
 int fw_device_regions(struct fw_device *dev, struct fw_region **ret, size_t *ret_n);
 int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t snapshot_id,
 			  void **ret_data, size_t *ret_len);
-int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len);
+int fw_device_tracefs_text(struct fw_device *dev, unsigned seconds, char **ret_text,
+			   size_t *ret_len);
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len);

@@ -126,7 +126,10 @@ int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, si
 		return fw_kernel_error(f->ctx, -errno, "fwctl", "FWCTL_RPC", f->path);
 	/* The kernel copies min(out_len, response) bytes; a short response
 	 * leaves stale bytes in our buffer, so clear what it did not write. */
-	if (rpc.out_len < outlen)
+	if (rpc.out_len < outlen) {
 		memset((uint8_t *)out + rpc.out_len, 0, outlen - rpc.out_len);
+		/* The vtable's contract: a short reply returns its length. */
+		return (int)rpc.out_len;
+	}
 	return 0;
 }

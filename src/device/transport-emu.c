@@ -38,6 +38,13 @@ static int emu_t_open(struct fw_ctx *ctx, const char *spec, void **ret_priv)
 	return 0;
 }
 
+struct emu *fw_emu_transport_emu(void *priv)
+{
+	struct emu_transport *t = priv;
+
+	return t->emu;
+}
+
 static void copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
@@ -75,8 +82,15 @@ static int emu_t_info(void *priv, struct fw_device_info *ret)
 static int emu_t_rpc(void *priv, const void *in, size_t inlen, void *out, size_t outlen)
 {
 	struct emu_transport *t = priv;
+	uint32_t got;
+	int r;
 
-	return emu_cmd(t->emu, in, inlen, out, outlen);
+	r = emu_cmd(t->emu, in, inlen, out, outlen);
+	if (r < 0)
+		return r;
+	/* short=NAME cuts the reply; tell the gate how much is real. */
+	got = emu_last_outlen(t->emu);
+	return got < outlen ? (int)got : 0;
 }
 
 static int emu_t_umem_reg(void *priv, void *addr, size_t len, uint32_t *ret_id)
@@ -147,10 +161,13 @@ static int emu_t_health_dump(void *priv, const char *reporter, void **ret_data, 
 	return emu_reporter_dump(t->emu, reporter, ret_data, ret_len);
 }
 
-static int emu_t_tracefs_text(void *priv, char **ret_text, size_t *ret_len)
+static int emu_t_tracefs_text(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
 {
 	struct emu_transport *t = priv;
 
+	/* Gathering for N seconds is N seconds of emulated firmware time. */
+	if (seconds)
+		emu_advance(t->emu, (uint64_t)seconds * 1000000000ull);
 	return emu_tracefs_text(t->emu, ret_text, ret_len);
 }
 

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,25 +368,6 @@ static int kdev_umem_unreg(void *priv, uint32_t id)
 	return fw_mlx5ctl_umem_unreg(k->mlx5ctl, id);
 }
 
-/* The vtable's open takes a spec; kernel devices are opened by
- * fw_transport_select() (it needs the sysroot), so this one refuses. */
-static int kdev_open(struct fw_ctx *ctx, const char *spec, void **ret_priv)
-{
-	(void)ret_priv;
-	return fw_error(ctx, -EINVAL, "device '%s': kernel devices open through fw_transport_select()",
-			spec);
-}
-
-const struct fw_device_ops fw_kdev_ops = {
-	.name = "kernel",
-	.open = kdev_open,
-	.info = kdev_info,
-	.rpc = kdev_rpc,
-	.umem_reg = kdev_umem_reg,
-	.umem_unreg = kdev_umem_unreg,
-	.close = kdev_close,
-};
-
 const char *fw_kdev_pci(const struct fw_kdev *k)
 {
 	return k->has_fn ? k->fn.pci : NULL;
@@ -460,3 +442,123 @@ int fw_kdev_tracefs_text(struct fw_kdev *k, unsigned seconds, char **ret_text, s
 	free(dir);
 	return r;
 }
+
+/* --- the optional devlink/tracefs ops of the device vtable --- */
+
+static int kdev_health_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
+{
+	struct fw_kdev *k = priv;
+	struct fw_devlink_reporter *v;
+	struct fw_health_reporter *out;
+	size_t n;
+	int r;
+
+	r = fw_kdev_reporters(k, &v, &n);
+	if (r < 0)
+		return r;
+	out = calloc(n ? n : 1, sizeof(*out));
+	if (!out) {
+		free(v);
+		return fw_error(k->ctx, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		static_assert(sizeof(out[i].name) == sizeof(v[i].name), "reporter names match");
+		memcpy(out[i].name, v[i].name, sizeof(out[i].name));
+		out[i].state = v[i].state;
+		out[i].error_count = v[i].error_count;
+		out[i].recover_count = v[i].recover_count;
+		out[i].has_dump = v[i].has_dump;
+		out[i].dump_ts_ns = v[i].dump_ts_ns;
+	}
+	free(v);
+	*ret = out;
+	*ret_n = n;
+	return 0;
+}
+
+static int kdev_health_diagnose(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
+{
+	return fw_kdev_diagnose(priv, reporter, ret_data, ret_len);
+}
+
+static int kdev_health_dump(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
+{
+	return fw_kdev_dump_get(priv, reporter, ret_data, ret_len);
+}
+
+/* One row per existing snapshot; a region without snapshots gets one row
+ * with has_snapshot false (the vtable's contract). */
+static int kdev_regions(void *priv, struct fw_region **ret, size_t *ret_n)
+{
+	struct fw_kdev *k = priv;
+	struct fw_devlink_region *v;
+	struct fw_region *out;
+	size_t n, rows = 0, j = 0;
+	int r;
+
+	r = fw_kdev_regions(k, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		rows += v[i].nsnapshots ? v[i].nsnapshots : 1;
+	out = calloc(rows ? rows : 1, sizeof(*out));
+	if (!out) {
+		fw_devlink_free_regions(v, n);
+		return fw_error(k->ctx, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t ns = v[i].nsnapshots ? v[i].nsnapshots : 1;
+
+		for (size_t s = 0; s < ns; s++, j++) {
+			memcpy(out[j].name, v[i].name, sizeof(out[j].name));
+			out[j].size = v[i].size;
+			out[j].has_snapshot = v[i].nsnapshots != 0;
+			out[j].snapshot_id = v[i].nsnapshots ? v[i].snapshots[s] : 0;
+		}
+	}
+	fw_devlink_free_regions(v, n);
+	*ret = out;
+	*ret_n = rows;
+	return 0;
+}
+
+static int kdev_region_read(void *priv, const char *region, uint32_t snapshot_id, void **ret_data,
+			    size_t *ret_len)
+{
+	return fw_kdev_region_read(priv, region, snapshot_id, ret_data, ret_len);
+}
+
+/* seconds == 0: a snapshot of the `trace` file (nothing consumed); else
+ * the lines that arrive on trace_pipe for that long. */
+static int kdev_tracefs(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
+{
+	return fw_kdev_tracefs_text(priv, seconds, ret_text, ret_len);
+}
+
+/* The vtable's open takes a spec; kernel devices are opened by
+ * fw_transport_select() (it needs the sysroot), so this one refuses. */
+static int kdev_open(struct fw_ctx *ctx, const char *spec, void **ret_priv)
+{
+	(void)ret_priv;
+	return fw_error(ctx, -EINVAL, "device '%s': kernel devices open through fw_transport_select()",
+			spec);
+}
+
+const struct fw_device_ops fw_kdev_ops = {
+	.name = "kernel",
+	.open = kdev_open,
+	.info = kdev_info,
+	.rpc = kdev_rpc,
+	.umem_reg = kdev_umem_reg,
+	.umem_unreg = kdev_umem_unreg,
+	.close = kdev_close,
+	.health_reporters = kdev_health_reporters,
+	.health_diagnose = kdev_health_diagnose,
+	.health_dump = kdev_health_dump,
+	.regions = kdev_regions,
+	.region_read = kdev_region_read,
+	.tracefs_text = kdev_tracefs,
+	/* No health_buffer: the initialization segment is in BAR0, which no
+	 * kernel interface here exposes (the fw reporter's diagnose carries
+	 * the syndrome, its dump the buffer). */
+};

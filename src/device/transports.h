@@ -61,7 +61,9 @@ int fw_fwctl_open(struct fw_ctx *ctx, const char *path, struct fw_fwctl **ret);
 void fw_fwctl_close(struct fw_fwctl *f);
 /* UID and uctx_caps from FWCTL_INFO (done once at open; cached). */
 void fw_fwctl_ident(const struct fw_fwctl *f, uint32_t *ret_uid, uint32_t *ret_uctx_caps);
-/* FWCTL_RPC with scope DEBUG_READ_ONLY: 16 <= inlen, outlen <= 2 MiB. */
+/* FWCTL_RPC with scope DEBUG_READ_ONLY: 16 <= inlen, outlen <= 2 MiB.
+ * Returns 0 for a full outbox, or the reply length if the kernel says it
+ * was shorter (the rest of out is zeroed). */
 int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, size_t outlen);
 
 /* --- devlink (generic netlink) --- */

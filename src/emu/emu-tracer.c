@@ -22,6 +22,7 @@
 
 #define EMU_NTEMPLATES (sizeof(emu_trace_templates) / sizeof(emu_trace_templates[0]))
 #define EMU_MASK_52_7 0x1FFFFFFFFFFF80ull
+#define EMU_ADVANCE_MAX_EVENTS (4ull * EMU_TRACE_BLOCKS * (EMU_TRACES_PER_BLOCK - 1))
 
 static const uint32_t emu_db_base[EMU_STRINGS_SECTIONS] = { 0x00a00000, 0x00b80000, 0x00d00000, 0x00e40000 };
 static const char *const emu_db_prefix[EMU_STRINGS_SECTIONS] = { "", "[irisc1] ", "[irisc2] ", "[nic] " };
@@ -464,6 +465,13 @@ void emu_tracer_advance(struct emu *e, uint64_t ns)
 	total += t->events_frac / 1000000000ull;
 	t->events_frac %= 1000000000ull;
 	n = total;
+	/* Beyond a few laps of the ring only the last ones can still be read:
+	 * generate those, spread over the end of the interval, so a day of
+	 * emulated time at a high rate costs what four laps cost. */
+	if (n > EMU_ADVANCE_MAX_EVENTS) {
+		from = t->clock - (t->clock - from) / (n / EMU_ADVANCE_MAX_EVENTS);
+		n = EMU_ADVANCE_MAX_EVENTS;
+	}
 	if (n)
 		emu_ring_events(e, n, from, t->clock);
 }

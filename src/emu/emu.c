@@ -233,6 +233,7 @@ static int emu_parse_fault(struct emu *e, enum emu_fault_kind kind, const char *
 struct emu_opts {
 	char crspace[256];
 	int owner;
+	uint64_t history_ms;
 };
 
 static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
@@ -264,6 +265,9 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else if (strcmp(kv, "tracefs") == 0) {
 		if (emu_parse_u64(val, 100000000ull, &e->tracefs_max) < 0)
 			goto bad_number;
+	} else if (strcmp(kv, "history") == 0) {
+		if (emu_parse_u64(val, 3600000ull, &o->history_ms) < 0)
+			return fw_error(e->ctx, -EINVAL, "emu spec: 'history=%s' must be 0..3600000 ms", val);
 	} else if (strcmp(kv, "fatal-after") == 0) {
 		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0 || e->fatal_after == 0)
 			return fw_error(e->ctx, -EINVAL,
@@ -297,7 +301,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		return emu_parse_fault(e, EMU_FAULT_SHORT, kv, val);
 	} else {
 		return fw_error(e->ctx, -EINVAL,
-				"emu spec: unknown key '%s'; known: seed, pci, rate, lost, tracefs, owner, "
+				"emu spec: unknown key '%s'; known: seed, pci, rate, lost, tracefs, owner, history, "
 				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, synd (fwbox-emu(7))",
 				kv);
 	}
@@ -352,7 +356,7 @@ out:
 
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 {
-	struct emu_opts o = { .owner = 1 };
+	struct emu_opts o = { .owner = 1, .history_ms = 2000 };
 	struct emu *e;
 	int r;
 
@@ -404,6 +408,11 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->tr.owner = o.owner;
 	e->tr.active = o.owner == 1;
 	emu_health_init(e);
+	/* The card has been up and, with the driver owning the tracer, tracing
+	 * for a while before anyone looks: run that history now so the ring,
+	 * the tracepoint text and the saved traces are not empty. */
+	if (e->tr.active && o.history_ms)
+		emu_advance(e, o.history_ms * 1000000ull);
 	*ret = e;
 	return 0;
 fail:
@@ -640,6 +649,7 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 	uint32_t syndrome = 0;
 	uint16_t opcode;
 	uint8_t status;
+	int ret = 0;
 
 	if (!in || !out || outlen < MLX5_MBOX_HDR_LEN)
 		return fw_error(e->ctx, -EINVAL, "emu: command needs an outbox of at least %d bytes",
@@ -725,11 +735,13 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 
 		memset(out + keep, 0, outlen - keep);
 		e->last_outlen = (uint32_t)keep;
+		/* The transport contract: a count below outlen = a short reply. */
+		ret = keep < outlen ? (int)keep : 0;
 	}
 done:
 	if (e->fw_error_after && e->ncmds >= e->fw_error_after && !e->fw_error && !e->fatal)
 		emu_health_fw_error(e);
 	if (e->fatal_after && e->ncmds >= e->fatal_after && !e->fatal)
 		emu_health_fatal(e);
-	return 0;
+	return ret;
 }

@@ -42,11 +42,13 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret);
 void emu_free(struct emu *e);
 const struct emu_identity *emu_identity(const struct emu *e);
 
-/* Run one mailbox command as the firmware would.  Returns 0 when an outbox
- * was produced (its status byte may be non-zero: bad status / syndrome
- * injection), or a negative errno for failures below the firmware
- * (-ETIMEDOUT for timeout=NAME, -EBUSY for busy=NAME, -EIO after
- * fatal-after=N has fired).  short=NAME truncates the output it fills. */
+/* Run one mailbox command as the firmware would.  Returns 0 when a whole
+ * outbox was produced (its status byte may be non-zero: bad status /
+ * syndrome injection), the byte count (16..outlen-1) when short=NAME cut
+ * it (the device vtable's "shorter reply" convention; the rest is zero),
+ * or a negative errno for failures below the firmware (-EINVAL for an
+ * outbox under 16 bytes, -ETIMEDOUT for timeout=NAME, -EBUSY for
+ * busy=NAME, -EIO after fatal-after=N has fired). */
 int emu_cmd(struct emu *e, const void *in, size_t inlen, void *out, size_t outlen);
 
 /* User memory the tracer may DMA its ring into (MTRC_CONF trace_mkey). */

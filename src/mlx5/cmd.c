@@ -104,12 +104,13 @@ int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out
 	status_set(st, in, r, true, status, syndrome);
 	if (st)
 		st->out_len = got;
-	describe(in, what, sizeof(what));
 	if (r < 0) {
+		describe(in, what, sizeof(what));
 		mlx5_status_text(status, syndrome, text, sizeof(text));
 		return fw_error(ctx, r, "%s: firmware returned %s", what, text);
 	}
 	if (got < outlen) {
+		describe(in, what, sizeof(what));
 		r = fw_error(ctx, -EBADMSG, "%s: outbox cut short, %zu of %zu bytes", what, got,
 			     outlen);
 		if (st) {

@@ -201,7 +201,11 @@ int mlx5_strings_db_read_all(struct fw_device *dev, const struct mlx5_tracer_cap
  * gate refuses with -EPERM): take or release ownership (MTRC_CAP write;
  * *ret_owner says whether the firmware granted it), configure the ring
  * (MTRC_CONF: trace-to-memory, log size, mkey), start/stop and arm
- * (MTRC_CTRL).
+ * (MTRC_CTRL).  The mkey names memory the firmware writes the ring to: on
+ * the emulator, a umem id from fw_device_umem_reg(); on a real card it
+ * would take CREATE_MKEY over a umem, which the allowlist refuses (the
+ * fwctl driver refuses it too), so a raw ring is an emulator-only path and
+ * real cards give their trace through tracefs and devlink.
  */
 int mlx5_tracer_set_owner(struct fw_device *dev, bool own, bool *ret_owner,
 			  struct mlx5_status *st);

@@ -31,20 +31,18 @@ static const char steps_sql[] =
 	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
 	"WHERE oa IS NOT ob ORDER BY k.kind";
 
+/* Formats of B absent from A, from the per-bundle format counts. */
 static const char messages_sql[] =
-	"WITH ra AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?1), "
-	"     rb AS (SELECT ev_first AS lo, ev_last AS hi FROM bundles WHERE id = ?2), "
-	"     nb AS (SELECT e.fmt AS fmt, count(*) AS n, min(e.id) AS first FROM trace_ev e, rb "
-	"            WHERE e.id BETWEEN rb.lo AND rb.hi AND e.fmt NOT IN "
-	"            (SELECT e2.fmt FROM trace_ev e2, ra WHERE e2.id BETWEEN ra.lo AND ra.hi) "
-	"            GROUP BY e.fmt) "
-	"SELECT f.text, nb.n, "
+	"SELECT f.text, nb.events, "
 	"(SELECT printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) FROM trace_ev x "
-	" WHERE x.id = nb.first) "
-	"FROM nb JOIN trace_formats f ON f.id = nb.fmt ORDER BY f.text";
+	" WHERE x.id = nb.first_event) "
+	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
+	"WHERE nb.bundle = ?2 AND nb.fmt NOT IN "
+	"(SELECT fmt FROM trace_bundle_formats WHERE bundle = ?1) "
+	"ORDER BY f.text";
 
 static const char chunks_sql[] =
-	"SELECT addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY addr";
+	"SELECT source, addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY source, addr";
 
 static int bind2_prepare(struct store *s, const char *sql, int64_t a, int64_t b,
 			 sqlite3_stmt **ret)
@@ -149,6 +147,7 @@ finalize:
 /* A cursor over one bundle's CR-space words in address order. */
 struct word_cursor {
 	sqlite3_stmt *st;
+	const char *source;
 	const uint8_t *data;
 	size_t nwords, i;
 	uint64_t base;
@@ -163,9 +162,10 @@ static void cursor_next_chunk(struct word_cursor *c)
 		c->done = true;
 		return;
 	}
-	c->base = (uint64_t)sqlite3_column_int64(c->st, 0);
-	c->data = sqlite3_column_blob(c->st, 1);
-	c->nwords = (size_t)sqlite3_column_bytes(c->st, 1) / 4;
+	c->source = (const char *)sqlite3_column_text(c->st, 0);
+	c->base = (uint64_t)sqlite3_column_int64(c->st, 1);
+	c->data = sqlite3_column_blob(c->st, 2);
+	c->nwords = (size_t)sqlite3_column_bytes(c->st, 2) / 4;
 	c->i = 0;
 	if (!c->nwords)
 		cursor_next_chunk(c);
@@ -174,6 +174,16 @@ static void cursor_next_chunk(struct word_cursor *c)
 static uint64_t cursor_addr(const struct word_cursor *c)
 {
 	return c->base + 4 * c->i;
+}
+
+/* Order of words: by image (source), then address. */
+static int cursor_cmp(const struct word_cursor *a, const struct word_cursor *b)
+{
+	int c = strcmp(a->source, b->source);
+
+	if (c)
+		return c;
+	return cursor_addr(a) < cursor_addr(b) ? -1 : cursor_addr(a) > cursor_addr(b);
 }
 
 static uint32_t cursor_word(const struct word_cursor *c)
@@ -207,37 +217,43 @@ static int diff_words(struct store *s, int64_t a, int64_t b, const struct store_
 	cursor_next_chunk(&cb);
 	while (!ca.done || !cb.done) {
 		struct store_diff_word w = { 0 };
+		bool adv_a = false, adv_b = false;
 
 		/* Whole equal chunks at the same address: skip them unread. */
 		if (!ca.done && !cb.done && ca.i == 0 && cb.i == 0 && ca.base == cb.base &&
-		    ca.nwords == cb.nwords && !memcmp(ca.data, cb.data, 4 * ca.nwords)) {
+		    ca.nwords == cb.nwords && !strcmp(ca.source, cb.source) &&
+		    !memcmp(ca.data, cb.data, 4 * ca.nwords)) {
 			cursor_next_chunk(&ca);
 			cursor_next_chunk(&cb);
 			continue;
 		}
-		if (!ca.done && (cb.done || cursor_addr(&ca) < cursor_addr(&cb))) {
+		if (!ca.done && (cb.done || cursor_cmp(&ca, &cb) < 0)) {
+			w.source = ca.source;
 			w.address = cursor_addr(&ca);
 			w.a = cursor_word(&ca);
-			w.has_a = true;
-			cursor_advance(&ca);
-		} else if (!cb.done && (ca.done || cursor_addr(&cb) < cursor_addr(&ca))) {
+			w.has_a = adv_a = true;
+		} else if (!cb.done && (ca.done || cursor_cmp(&cb, &ca) < 0)) {
+			w.source = cb.source;
 			w.address = cursor_addr(&cb);
 			w.b = cursor_word(&cb);
-			w.has_b = true;
-			cursor_advance(&cb);
+			w.has_b = adv_b = true;
 		} else {
+			w.source = ca.source;
 			w.address = cursor_addr(&ca);
 			w.a = cursor_word(&ca);
 			w.b = cursor_word(&cb);
-			w.has_a = w.has_b = true;
-			cursor_advance(&ca);
-			cursor_advance(&cb);
-			if (w.a == w.b)
-				continue;
+			w.has_a = w.has_b = adv_a = adv_b = true;
 		}
-		(*count)++;
-		if (v && v->word && (r = v->word(u, &w)) < 0)
-			goto finalize;
+		if (!w.has_a || !w.has_b || w.a != w.b) {
+			(*count)++;
+			/* Before advancing: w.source lives in the current row. */
+			if (v && v->word && (r = v->word(u, &w)) < 0)
+				goto finalize;
+		}
+		if (adv_a)
+			cursor_advance(&ca);
+		if (adv_b)
+			cursor_advance(&cb);
 	}
 	if (ca.rc != SQLITE_DONE)
 		r = store_sqlite_error(s, ca.rc, "cannot compare CR-space");

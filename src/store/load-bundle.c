@@ -22,44 +22,30 @@
 #include <sys/stat.h>
 
 #include "core/limits.h"
+#include "analyze/analyze.h"
 #include "store/store-internal.h"
-#include "trace.h"
 
-/* What the walk is doing with the current member. */
-enum walk_member {
-	WALK_SKIP,
-	WALK_TRACE_CAP,
-	WALK_TRACE_STRINGS,
-	WALK_TRACE_RING,
-	WALK_TRACE_TEXT,
-};
-
-/* MTRC_CAP is 128 bytes; anything much larger is not one. */
-#define LOAD_TRACE_CAP_MAX 4096u
+/* Longest text kept for a binary health value (hex); longer ones are
+ * summarised by their size (CR-space dumps arrive as crspace records). */
+#define LOAD_HEALTH_HEX_MAX 1024u
 
 struct load_walk {
 	struct store *s;
 	struct store_load *l;
+	struct analyze *an;
 	unsigned member, members;
 	uint64_t bytes;
-
-	enum walk_member cur;
-	bool use_ring;               /* decode trace.ring; else trace.text */
-	uint8_t *buf;                /* trace.cap or one strings section */
-	size_t len, cap;
-	unsigned section;
-	struct trace_cap trace_cap;
-	bool have_cap;
-	struct trace_strdb *strdb;
-	struct trace_decoder *ring;
-	struct trace_text *text;
+	uint64_t problems;
 	char msg[2 * FW_LIMIT_TRACE_MESSAGE + 1];
+	char hex[2 * LOAD_HEALTH_HEX_MAX + 1];
+	char num[32];
 };
 
 /* A decoded record becomes a row.  Ring records keep their format and
- * parameters (the text is rendered by the trace_events view); text records
- * carry only their rendered message, stored as a format with '%' escaped. */
-static int on_trace(void *userdata, const struct trace_event *ev)
+ * parameters (the text is rendered by the trace_events view); text and
+ * saved records carry only their message, stored as a format with '%'
+ * escaped. */
+static int on_trace(void *userdata, const char *kind, const struct trace_event *ev)
 {
 	struct load_walk *w = userdata;
 	struct store_trace_event se = {
@@ -67,8 +53,14 @@ static int on_trace(void *userdata, const struct trace_event *ev)
 		.lost = ev->lost,
 		.event_id = ev->event_id,
 		.tmsn = ev->tmsn,
+		.source = STORE_TRACE_RING,
 	};
 
+	(void)kind;
+	if (ev->source == TRACE_SOURCE_TEXT)
+		se.source = STORE_TRACE_TEXT;
+	else if (ev->source == TRACE_SOURCE_SAVED)
+		se.source = STORE_TRACE_SAVED;
 	if (ev->text) {
 		size_t o = 0;
 
@@ -91,94 +83,98 @@ static int on_trace(void *userdata, const struct trace_event *ev)
 	return store_load_trace(w->l, &se);
 }
 
-static void on_trace_problem(void *userdata, uint64_t offset, int err, const char *msg)
+static const char *to_hex(struct load_walk *w, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (n > LOAD_HEALTH_HEX_MAX) {
+		snprintf(w->hex, sizeof(w->hex), "(%zu bytes)", n);
+		return w->hex;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w->hex[2 * i] = digits[p[i] >> 4];
+		w->hex[2 * i + 1] = digits[p[i] & 15];
+	}
+	w->hex[2 * n] = '\0';
+	return w->hex;
+}
+
+static int on_reg_field(void *userdata, const char *kind, const struct regs_field *f)
 {
 	struct load_walk *w = userdata;
 
-	fw_log(w->s->ctx, FW_LOG_INFO, "trace at offset %llu: %s (%d), skipping",
-	       (unsigned long long)offset, msg, err);
-}
-
-static bool kind_is(const char *kind, const char *prefix, const char **ret_rest)
-{
-	size_t n = strlen(prefix);
-
-	if (strncmp(kind, prefix, n))
-		return false;
-	*ret_rest = kind + n;
-	return true;
-}
-
-static int buffer_member(struct load_walk *w, const struct bundle_artifact *a, size_t max)
-{
-	if (a->size > max) {
-		fw_log(w->s->ctx, FW_LOG_WARNING, "member '%s' of %llu bytes is larger than %zu, "
-		       "skipping", a->path, (unsigned long long)a->size, max);
-		return 1;
+	(void)kind;
+	switch (f->type) {
+	case REGCAT_STRING:
+		return store_load_register_text(w->l, f->reg, 0, f->field, f->str ? f->str : "");
+	case REGCAT_BYTES:
+		return store_load_register_text(w->l, f->reg, 0, f->field,
+						to_hex(w, f->bytes, f->nbytes));
+	default:
+		return store_load_register_field(w->l, f->reg, 0, f->field, f->value,
+						 f->enum_name);
 	}
-	free(w->buf);
-	w->buf = malloc(a->size ? a->size : 1);
-	if (!w->buf)
-		return fw_error(w->s->ctx, -ENOMEM, "out of memory");
-	w->len = 0;
-	w->cap = a->size;
-	return 0;
+}
+
+static int on_crspace(void *userdata, const char *kind, uint32_t addr, const uint32_t *values,
+		      size_t n)
+{
+	struct load_walk *w = userdata;
+
+	return store_load_crspace(w->l, kind, addr, values, n);
+}
+
+static int on_segment(void *userdata, const char *kind, const struct resdump_segment *seg)
+{
+	struct load_walk *w = userdata;
+
+	return store_load_segment(w->l, kind, seg->type, seg->name, seg->index1, seg->index2,
+				  seg->payload, seg->payload_len);
+}
+
+static int on_health(void *userdata, const char *kind, const struct health_item *h)
+{
+	struct load_walk *w = userdata;
+	const char *v = NULL;
+
+	if (h->event != HEALTH_VALUE)
+		return 0;
+	switch (h->type) {
+	case HEALTH_STRING:
+		v = h->str;
+		break;
+	case HEALTH_BINARY:
+		v = to_hex(w, h->bin, h->bin_len);
+		break;
+	case HEALTH_NULL:
+		break;
+	default:
+		snprintf(w->num, sizeof(w->num), "%llu", (unsigned long long)h->u);
+		v = w->num;
+		break;
+	}
+	return store_load_health(w->l, kind, h->path ? h->path : "", v);
+}
+
+static void on_problem(void *userdata, const char *kind, uint64_t offset, int err,
+		       const char *msg)
+{
+	struct load_walk *w = userdata;
+
+	w->problems++;
+	fw_log(w->s->ctx, FW_LOG_INFO, "'%s' at offset %llu: %s (%d), skipping", kind,
+	       (unsigned long long)offset, msg, err);
 }
 
 static int walk_begin(void *userdata, const struct bundle_artifact *a)
 {
 	struct load_walk *w = userdata;
-	const char *rest;
-	char *end;
-	int r;
 
 	w->member++;
-	w->cur = WALK_SKIP;
 	if (fw_ctx_cancelled(w->s->ctx))
 		return fw_error(w->s->ctx, -EINTR, "load interrupted");
-	if (!a->kind || !a->size || a->outcome == BUNDLE_OUTCOME_FAILED ||
-	    a->outcome == BUNDLE_OUTCOME_SKIPPED)
-		return 1;
-	if (!strcmp(a->kind, "trace.cap") && w->use_ring) {
-		r = buffer_member(w, a, LOAD_TRACE_CAP_MAX);
-		if (r)
-			return r;
-		w->cur = WALK_TRACE_CAP;
-	} else if (kind_is(a->kind, "trace.strings.", &rest) && w->use_ring) {
-		unsigned long i = strtoul(rest, &end, 10);
-
-		if (!*rest || *end || i >= TRACE_STRINGS_DB_MAX)
-			return 1;
-		r = buffer_member(w, a, FW_LIMIT_STRINGS_DB_SECTION);
-		if (r)
-			return r;
-		w->section = (unsigned)i;
-		w->cur = WALK_TRACE_STRINGS;
-	} else if (!strcmp(a->kind, "trace.ring") && w->use_ring) {
-		if (!w->have_cap) {
-			fw_log(w->s->ctx, FW_LOG_WARNING, "trace ring before its MTRC_CAP, skipping");
-			return 1;
-		}
-		if (!w->strdb) {
-			r = trace_strdb_new(w->s->ctx, &w->trace_cap, &w->strdb);
-			if (r < 0)
-				return r;
-		}
-		r = trace_decoder_new(w->s->ctx, w->strdb, on_trace, on_trace_problem, w,
-				      &w->ring);
-		if (r < 0)
-			return r;
-		w->cur = WALK_TRACE_RING;
-	} else if (!strcmp(a->kind, "trace.text") && !w->use_ring) {
-		r = trace_text_new(w->s->ctx, on_trace, on_trace_problem, w, &w->text);
-		if (r < 0)
-			return r;
-		w->cur = WALK_TRACE_TEXT;
-	} else {
-		/* Not decoded here: still read, hashed and checked by the reader. */
-		return 1;
-	}
-	return 0;
+	/* 1: not decoded; the reader still reads, hashes and checks it. */
+	return analyze_begin(w->an, a->kind ? a->kind : "");
 }
 
 static int walk_data(void *userdata, const struct bundle_artifact *a, const void *buf,
@@ -186,90 +182,22 @@ static int walk_data(void *userdata, const struct bundle_artifact *a, const void
 {
 	struct load_walk *w = userdata;
 
-	(void)a;
+	/* Progress inside a long member (a 200 MB ring) as well. */
+	if ((w->bytes + len) >> 24 != w->bytes >> 24)
+		fw_progress(w->s->ctx, a->kind, w->member, w->members, w->bytes + len);
 	w->bytes += len;
-	switch (w->cur) {
-	case WALK_TRACE_CAP:
-	case WALK_TRACE_STRINGS:
-		if (len > w->cap - w->len)
-			return fw_error(w->s->ctx, -EBADMSG, "member '%s' is longer than its index "
-					"entry", a->path);
-		memcpy(w->buf + w->len, buf, len);
-		w->len += len;
-		return 0;
-	case WALK_TRACE_RING:
-		return trace_decoder_feed(w->ring, buf, len);
-	case WALK_TRACE_TEXT:
-		return trace_text_feed(w->text, buf, len);
-	default:
-		return 0;
-	}
+	return analyze_data(w->an, buf, len);
 }
 
 static int walk_end(void *userdata, const struct bundle_artifact *a)
 {
 	struct load_walk *w = userdata;
-	int r = 0;
+	int r = analyze_end(w->an);
 
-	switch (w->cur) {
-	case WALK_TRACE_CAP:
-		r = trace_cap_parse(w->s->ctx, w->buf, w->len, &w->trace_cap);
-		if (r < 0) {
-			fw_log(w->s->ctx, FW_LOG_WARNING, "'%s': %s, skipping the trace", a->path,
-			       fw_ctx_errmsg(w->s->ctx));
-			fw_ctx_clear_error(w->s->ctx);
-			r = 0;
-		} else {
-			w->have_cap = true;
-			r = trace_strdb_new(w->s->ctx, &w->trace_cap, &w->strdb);
-		}
-		break;
-	case WALK_TRACE_STRINGS:
-		if (!w->strdb)
-			break;
-		r = trace_strdb_set_section(w->strdb, w->section, w->buf, w->len);
-		if (r > 0)
-			r = 0;
-		break;
-	case WALK_TRACE_RING:
-		r = trace_decoder_finish(w->ring);
-		trace_decoder_free(w->ring);
-		w->ring = NULL;
-		break;
-	case WALK_TRACE_TEXT:
-		r = trace_text_finish(w->text);
-		trace_text_free(w->text);
-		w->text = NULL;
-		break;
-	default:
-		break;
-	}
-	free(w->buf);
-	w->buf = NULL;
-	w->cur = WALK_SKIP;
 	if (r < 0)
 		return r;
 	fw_progress(w->s->ctx, a->kind, w->member, w->members, w->bytes);
 	return 0;
-}
-
-static void walk_release(struct load_walk *w)
-{
-	trace_decoder_free(w->ring);
-	trace_text_free(w->text);
-	trace_strdb_free(w->strdb);
-	free(w->buf);
-}
-
-/* Decode the ring when the bundle has one with its capabilities (it has the
- * parameters); the tracefs text only otherwise, never both (same events). */
-static bool prefer_ring(struct bundle *b)
-{
-	const struct bundle_artifact *ring = bundle_find_kind(b, "trace.ring");
-	const struct bundle_artifact *cap = bundle_find_kind(b, "trace.cap");
-
-	return ring && cap && ring->size && cap->size &&
-	       (ring->outcome == BUNDLE_OUTCOME_OK || ring->outcome == BUNDLE_OUTCOME_PARTIAL);
 }
 
 static void format_uuid(const uint8_t u[16], char out[37])
@@ -285,6 +213,14 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 		.begin = walk_begin,
 		.data = walk_data,
 		.end = walk_end,
+	};
+	static const struct analyze_sink sink = {
+		.trace = on_trace,
+		.reg_field = on_reg_field,
+		.crspace = on_crspace,
+		.segment = on_segment,
+		.health = on_health,
+		.problem = on_problem,
 	};
 	struct store_load_result res = { 0 };
 	struct store_bundle_info info = { 0 };
@@ -303,7 +239,6 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	info.file = path;
 	if (stat(path, &st) == 0)
 		info.file_size = (uint64_t)st.st_size;
-	walk.use_ring = prefer_ring(b);
 	r = bundle_file_sha256(b, info.sha256);
 	if (r < 0)
 		goto close_bundle;
@@ -334,6 +269,13 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	n = bundle_artifact_count(b);
 	walk.l = l;
 	walk.members = (unsigned)n;
+	r = analyze_new(s->ctx, &sink, &walk, &walk.an);
+	if (r < 0)
+		goto free_load;
+	/* Side inputs (MTRC_CAP, strings DB) first, bounded; then one pass. */
+	r = analyze_prepare_bundle(walk.an, b);
+	if (r < 0)
+		goto free_load;
 	for (size_t i = 0; i < n; i++) {
 		r = store_load_artifact(l, bundle_artifact_at(b, i));
 		if (r < 0)
@@ -355,7 +297,7 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 free_load:
 	store_load_free(l);
 close_bundle:
-	walk_release(&walk);
+	analyze_free(walk.an);
 	bundle_close(b);
 	return r;
 }

@@ -25,6 +25,8 @@
 /* Words per crspace_chunks row (4 KiB of CR-space). */
 #define STORE_CHUNK_WORDS 1024u
 #define STORE_CHUNK_BYTES (STORE_CHUNK_WORDS * 4u)
+/* CR-space images per bundle (the crspace artifact, crdumps of reporters). */
+#define STORE_IMAGES 16u
 /* The text stored for events whose format the strings DB lacks: what the
  * kernel prints for them. */
 #define STORE_UNKNOWN_FORMAT "0x%08x%08x"
@@ -33,6 +35,8 @@ struct fmt_entry {
 	uint64_t key;
 	char *text;            /* NULL for caller keys (format_key) */
 	int64_t id;
+	uint64_t events;       /* of this bundle, through this entry */
+	int64_t first_event;
 	bool used;
 	bool caller_key;
 };
@@ -67,12 +71,21 @@ struct store_load {
 	unsigned blk_count;
 	int64_t blk_id_lo;
 	uint64_t blk_ts_lo, blk_ts_hi;
+	uint64_t blk_span;              /* widest ts_hi - ts_lo so far */
 
 	struct fmt_entry *fmts;
 	size_t fmt_cap, fmt_used;
 
-	/* CR-space chunk being filled. */
+	/* CR-space chunk being filled, and the image it belongs to. */
 	uint8_t chunk[STORE_CHUNK_BYTES];
+	char *chunk_source;
+	/* Per image, the end of what was written: images must come in
+	 * ascending address order, so an overlap is caught at once. */
+	struct {
+		char *source;
+		uint64_t end;
+	} images[STORE_IMAGES];
+	unsigned nimages;
 	uint64_t chunk_addr;
 	size_t chunk_words;
 
@@ -148,11 +161,12 @@ static int prepare_all(struct store_load *l)
 	if (r < 0)
 		return r;
 	r = store_prepare(s, "INSERT INTO register_fields(bundle, register, instance, field, value, "
-			  "enum_name) VALUES (?, ?, ?, ?, ?, ?)", &l->ins_field);
+			  "enum_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			  &l->ins_field);
 	if (r < 0)
 		return r;
-	r = store_prepare(s, "INSERT INTO crspace_chunks(bundle, addr, data) VALUES (?, ?, ?)",
-			  &l->ins_chunk);
+	r = store_prepare(s, "INSERT INTO crspace_chunks(bundle, source, addr, data) "
+			  "VALUES (?, ?, ?, ?)", &l->ins_chunk);
 	if (r < 0)
 		return r;
 	r = store_prepare(s, "INSERT INTO segments(bundle, seq, dump, segment_type, name, index1, "
@@ -483,7 +497,8 @@ static int format_row(struct store_load *l, const char *text, int64_t *ret_id)
 	return 0;
 }
 
-static int format_id(struct store_load *l, const struct store_trace_event *ev, int64_t *ret_id)
+static int format_id(struct store_load *l, const struct store_trace_event *ev,
+		     struct fmt_entry **ret)
 {
 	const char *text = ev->format ? ev->format : STORE_UNKNOWN_FORMAT;
 	bool caller_key = ev->format && ev->format_key;
@@ -499,7 +514,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev, i
 				continue;
 			if (!caller_key && strcmp(e->text, text))
 				continue;
-			*ret_id = e->id;
+			*ret = e;
 			return 0;
 		}
 	}
@@ -523,7 +538,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev, i
 	e->caller_key = caller_key;
 	e->used = true;
 	l->fmt_used++;
-	*ret_id = e->id;
+	*ret = e;
 	return 0;
 }
 
@@ -538,6 +553,8 @@ static int flush_block(struct store_load *l)
 	sqlite3_bind_int64(st, 3, (int64_t)l->blk_ts_hi);
 	sqlite3_bind_int64(st, 4, l->blk_id_lo);
 	sqlite3_bind_int64(st, 5, l->ev_next - 1);
+	if (l->blk_ts_hi - l->blk_ts_lo > l->blk_span)
+		l->blk_span = l->blk_ts_hi - l->blk_ts_lo;
 	l->blk_count = 0;
 	return step_done(l, st, "cannot record a trace block");
 }
@@ -593,22 +610,24 @@ static int flush_events(struct store_load *l)
 
 int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 {
+	struct fmt_entry *f = NULL;
 	struct pending_ev *e;
-	int64_t fmt = 0;
 	unsigned n = ev->nparams;
 	int r;
 
 	if (n > FW_LIMIT_TRACE_PARAMS)
 		return fw_error(l->s->ctx, -EOVERFLOW, "trace event with %u parameters: more than "
 				"FW_LIMIT_TRACE_PARAMS (%u)", n, FW_LIMIT_TRACE_PARAMS);
-	r = format_id(l, ev, &fmt);
+	r = format_id(l, ev, &f);
 	if (r < 0)
 		return r;
+	if (!f->events++)
+		f->first_event = l->ev_next;
 	e = &l->batch[l->nbatch++];
 	e->ts = (int64_t)ev->timestamp;
-	e->fmt = fmt;
+	e->fmt = f->id;
 	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
-		  (int64_t)(ev->tmsn & 0x1fff) << 12;
+		  (int64_t)(ev->tmsn & 0x1fff) << 12 | (int64_t)(ev->source & 3) << 25;
 	e->nparams = n;
 	memcpy(e->params, ev->params, n * sizeof(e->params[0]));
 	if (l->nbatch == STORE_EV_BATCH) {
@@ -650,6 +669,21 @@ int store_load_register_field(struct store_load *l, const char *reg, unsigned in
 	return step_done(l, st, "cannot record a register field");
 }
 
+int store_load_register_text(struct store_load *l, const char *reg, unsigned instance,
+			     const char *field, const char *value)
+{
+	sqlite3_stmt *st = l->ins_field;
+
+	sqlite3_bind_int64(st, 1, l->bundle_id);
+	sqlite3_bind_text(st, 2, reg, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)instance);
+	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, value);
+	sqlite3_bind_null(st, 6);
+	l->stats.register_fields++;
+	return step_done(l, st, "cannot record a register field");
+}
+
 static int flush_chunk(struct store_load *l)
 {
 	sqlite3_stmt *st = l->ins_chunk;
@@ -658,26 +692,60 @@ static int flush_chunk(struct store_load *l)
 	if (!l->chunk_words)
 		return 0;
 	sqlite3_bind_int64(st, 1, l->bundle_id);
-	sqlite3_bind_int64(st, 2, (int64_t)l->chunk_addr);
-	sqlite3_bind_blob(st, 3, l->chunk, (int)(l->chunk_words * 4), SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->chunk_source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)l->chunk_addr);
+	sqlite3_bind_blob(st, 4, l->chunk, (int)(l->chunk_words * 4), SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	l->chunk_words = 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return fw_error(l->s->ctx, -EBADMSG, "CR-space address 0x%llx given twice",
-				(unsigned long long)l->chunk_addr);
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space address 0x%llx of '%s' given twice",
+				(unsigned long long)l->chunk_addr, l->chunk_source);
 	if (rc != SQLITE_DONE)
 		return load_error(l, rc, "cannot record CR-space");
 	return 0;
 }
 
-int store_load_crspace(struct store_load *l, uint64_t addr, const uint32_t *words, size_t n)
+int store_load_crspace(struct store_load *l, const char *source, uint64_t addr,
+		       const uint32_t *words, size_t n)
 {
+	unsigned k;
 	int r;
 
 	if (addr & 3)
 		return fw_error(l->s->ctx, -EINVAL, "CR-space address 0x%llx is not 4-byte aligned",
 				(unsigned long long)addr);
+	if (!source)
+		source = "crspace";
+	for (k = 0; k < l->nimages; k++)
+		if (!strcmp(l->images[k].source, source))
+			break;
+	if (k == l->nimages) {
+		if (k == STORE_IMAGES)
+			return fw_error(l->s->ctx, -EOVERFLOW, "more than %u CR-space images in one "
+					"bundle", STORE_IMAGES);
+		l->images[k].source = strdup(source);
+		if (!l->images[k].source)
+			return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+		l->images[k].end = 0;
+		l->nimages++;
+	} else if (addr < l->images[k].end) {
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space image '%s': address 0x%llx comes "
+				"after 0x%llx (given twice or out of order)", source,
+				(unsigned long long)addr, (unsigned long long)l->images[k].end);
+	}
+	if (n > (UINT64_MAX - addr) / 4)
+		return fw_error(l->s->ctx, -EBADMSG, "CR-space image '%s' runs past 2^64", source);
+	l->images[k].end = addr + 4 * n;
+	if (!l->chunk_source || strcmp(l->chunk_source, source)) {
+		r = flush_chunk(l);
+		if (r < 0)
+			return r;
+		free(l->chunk_source);
+		l->chunk_source = strdup(source);
+		if (!l->chunk_source)
+			return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++, addr += 4) {
 		uint32_t w = words[i];
 		uint8_t *p;
@@ -742,6 +810,36 @@ int store_load_health(struct store_load *l, const char *source, const char *item
 	return step_done(l, st, "cannot record a health item");
 }
 
+/* One row per format the bundle used.  Several cache entries can name one
+ * format (two strings-DB pointers to equal text): they add up. */
+static int write_format_counts(struct store_load *l)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (!l->fmt_used)
+		return 0;
+	r = store_prepare(l->s, "INSERT INTO trace_bundle_formats(bundle, fmt, events, first_event) "
+			  "VALUES (?, ?, ?, ?) ON CONFLICT(bundle, fmt) DO UPDATE SET "
+			  "events = events + excluded.events, "
+			  "first_event = min(first_event, excluded.first_event)", &st);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l->fmt_cap && r >= 0; i++) {
+		const struct fmt_entry *e = &l->fmts[i];
+
+		if (!e->used || !e->events)
+			continue;
+		sqlite3_bind_int64(st, 1, l->bundle_id);
+		sqlite3_bind_int64(st, 2, e->id);
+		sqlite3_bind_int64(st, 3, (int64_t)e->events);
+		sqlite3_bind_int64(st, 4, e->first_event);
+		r = step_done(l, st, "cannot record trace format counts");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static const char *overall_outcome(const struct store_load *l)
 {
 	if (!l->n_partial && !l->n_failed)
@@ -759,22 +857,26 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	r = flush_events(l);
 	if (r < 0)
 		goto free_load;
+	r = write_format_counts(l);
+	if (r < 0)
+		goto free_load;
 	r = flush_block(l);
 	if (r < 0)
 		goto free_load;
 	r = flush_chunk(l);
 	if (r < 0)
 		goto free_load;
-	r = store_prepare(l->s, "UPDATE bundles SET outcome = ?, ev_first = ?, ev_last = ? "
-			  "WHERE id = ?", &st);
+	r = store_prepare(l->s, "UPDATE bundles SET outcome = ?, ev_first = ?, ev_last = ?, "
+			  "blk_span = ? WHERE id = ?", &st);
 	if (r < 0)
 		goto free_load;
 	sqlite3_bind_text(st, 1, overall_outcome(l), -1, SQLITE_STATIC);
 	if (l->ev_next > l->ev_first) {
 		sqlite3_bind_int64(st, 2, l->ev_first);
 		sqlite3_bind_int64(st, 3, l->ev_next - 1);
+		sqlite3_bind_int64(st, 4, (int64_t)l->blk_span);
 	}
-	sqlite3_bind_int64(st, 4, l->bundle_id);
+	sqlite3_bind_int64(st, 5, l->bundle_id);
 	r = step_done(l, st, "cannot finish the bundle row");
 	sqlite3_finalize(st);
 	if (r < 0)
@@ -802,6 +904,9 @@ void store_load_free(struct store_load *l)
 	finalize_all(l);
 	if (!l->committed)
 		sqlite3_exec(l->s->db, "ROLLBACK", NULL, NULL, NULL);
+	free(l->chunk_source);
+	for (unsigned k = 0; k < l->nimages; k++)
+		free(l->images[k].source);
 	for (size_t i = 0; i < l->fmt_cap; i++)
 		free(l->fmts[i].text);
 	free(l->fmts);

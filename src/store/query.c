@@ -45,16 +45,27 @@ static const struct store_named_query named[] = {
 	{ "trace-search", "TEXT",
 	  "trace events whose message matches an FTS5 query on the format text",
 	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
-	  "FROM trace_events t WHERE t.format IN "
+	  "FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
+	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
+	  "AND t.format IN "
 	  "(SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
 	  "ORDER BY t.bundle, t.seq" },
+	{ "trace-cards", "TEXT",
+	  "cards whose trace has messages matching an FTS5 query, with counts",
+	  "SELECT d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
+	  "min(b.created) AS first_seen, max(b.created) AS last_seen "
+	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
+	  "LEFT JOIN devices d ON d.id = b.device "
+	  "WHERE bf.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
+	  "GROUP BY b.device ORDER BY events DESC" },
 	{ "trace-count", "", "number of trace events per bundle",
 	  "SELECT b.uuid, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
 	  "FROM bundles b ORDER BY b.id" },
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
 	  "SELECT " TRACE_COLUMNS " FROM bundles b "
-	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo <= ?3 AND k.ts_hi >= ?2 "
+	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo BETWEEN ?2 - b.blk_span AND ?3 "
+	  "AND k.ts_hi >= ?2 "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
 	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },

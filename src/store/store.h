@@ -63,9 +63,16 @@ struct store_bundle_info {
 	uint64_t file_size;
 };
 
+enum store_trace_source {
+	STORE_TRACE_RING = 0,      /* decoded from the raw ring */
+	STORE_TRACE_TEXT = 1,      /* tracefs mlx5_fw lines */
+	STORE_TRACE_SAVED = 2,     /* devlink fw reporter's saved traces */
+};
+
 /* One decoded firmware trace event. */
 struct store_trace_event {
 	uint64_t timestamp;
+	enum store_trace_source source;
 	bool lost;
 	uint8_t event_id;
 	uint16_t tmsn;
@@ -107,10 +114,17 @@ int store_load_begin(struct store *s, const struct store_bundle_info *info,
 int64_t store_load_bundle_id(const struct store_load *l);
 int store_load_artifact(struct store_load *l, const struct bundle_artifact *a);
 int store_load_trace(struct store_load *l, const struct store_trace_event *ev);
+/* A register field; a second value for the same (reg, instance, field) in
+ * one bundle is ignored.  The _text form stores strings and hex bytes. */
 int store_load_register_field(struct store_load *l, const char *reg, unsigned instance,
 			      const char *field, uint64_t value, const char *enum_name);
-/* n words starting at byte address addr (any alignment to 4). */
-int store_load_crspace(struct store_load *l, uint64_t addr, const uint32_t *words, size_t n);
+int store_load_register_text(struct store_load *l, const char *reg, unsigned instance,
+			     const char *field, const char *value);
+/* n words of the CR-space image named source (the artifact kind), starting
+ * at byte address addr (4-byte aligned).  An address given twice for one
+ * source is -EBADMSG. */
+int store_load_crspace(struct store_load *l, const char *source, uint64_t addr,
+		       const uint32_t *words, size_t n);
 int store_load_segment(struct store_load *l, const char *dump, uint32_t segment_type,
 		       const char *name, int64_t index1, int64_t index2,
 		       const void *data, size_t len);
@@ -186,6 +200,7 @@ struct store_diff_field {
 	const char *a_enum, *b_enum;
 };
 struct store_diff_word {
+	const char *source;         /* the image: artifact kind */
 	uint64_t address;
 	uint32_t a, b;
 	bool has_a, has_b;

@@ -9,25 +9,33 @@ MKTRACE=$top_builddir/tests/cli/store-mktrace
 scratch
 cd "$SCRATCH"
 
-# A: 6 trace formats, every step ok.  B: all 12 formats, CR-space failed.
+# A: 6 trace formats, every step ok.  B: all 12 formats, a changed MGIR
+# (fw major 28, sub-minor 1), one CR-space word changed, host.info failed.
 mkdir a b
 "$MKTRACE" a 200 5 6
 "$MKTRACE" b 200 6
+printf '\000\000\000\001\000\000\000\002\000\000\000\003\000\000\000\004' > cr_a
+printf '\000\000\000\001\000\000\000\002\377\000\000\003\000\000\000\004' > cr_b
+head -c 64 /dev/zero > mg_a
+{ head -c 32 /dev/zero; printf '\000\034\000\001'; head -c 28 /dev/zero; } > mg_b
 echo data > x
 "$MKBUNDLE" -o A.tar --compress none --uuid aaaaaaaa000000000000000000000001 \
 	trace.cap=a/cap.bin trace.strings.0=a/strings.bin trace.ring=a/ring.bin \
-	crspace=x reg.MGIR=x >/dev/null
+	crspace=cr_a reg.MGIR=mg_a host.info=x >/dev/null
 "$MKBUNDLE" -o B.tar --compress none --uuid bbbbbbbb000000000000000000000002 \
 	trace.cap=b/cap.bin trace.strings.0=b/strings.bin trace.ring=b/ring.bin \
-	crspace=/dev/null:failed:"resource dump timed out" reg.MGIR=x >/dev/null
+	crspace=cr_b reg.MGIR=mg_b host.info=/dev/null:failed:"timed out" >/dev/null
 
 cat > expected <<'EOT'
 A: aaaaaaaa-0000-0000-0000-000000000001
 B: bbbbbbbb-0000-0000-0000-000000000002
 Steps with a changed outcome: 1
-  crspace: ok -> failed (resource dump timed out)
-Register fields changed: 0
-CR-space words changed: 0
+  host.info: ok -> failed (timed out)
+Register fields changed: 2
+  MGIR[0].major: 0 -> 28
+  MGIR[0].sub_minor: 0 -> 1
+CR-space words changed: 1
+  crspace 0x00000008: 0x00000003 -> 0xff000003
 Trace messages new in B: 6
   17x FW assert at 0x%08x (e.g. FW assert at 0x00000722)
   14x command interface ready (e.g. command interface ready)
@@ -50,15 +58,16 @@ diff -u expected got || fail "diff of a file found in the history"
 
 # Nothing is new from B to itself; reversed, A has no new formats.
 "$FWBOX" diff --db h.db B.tar B.tar | grep -q '^Trace messages new in B: 0$' || fail "self diff"
-"$FWBOX" diff --db h.db B.tar A.tar | grep -q '^  crspace: failed -> ok$' || fail "reverse diff"
+"$FWBOX" diff --db h.db B.tar A.tar | grep -q '^  host.info: failed -> ok$' || fail "reverse diff"
 
 if command -v python3 >/dev/null; then
 	"$FWBOX" diff --db h.db --json aaaaaaaa bbbbbbbb | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["a"] == "aaaaaaaa-0000-0000-0000-000000000001", d["a"]
-assert d["steps"] == [{"kind": "crspace", "a": "ok", "b": "failed", "b_reason": "resource dump timed out"}], d["steps"]
-assert d["crspace"] == {"count": 0, "words": []}
+assert d["steps"] == [{"kind": "host.info", "a": "ok", "b": "failed", "b_reason": "timed out"}], d["steps"]
+assert d["crspace"] == {"count": 1, "words": [{"source": "crspace", "address": "0x00000008", "a": "0x00000003", "b": "0xff000003"}]}, d["crspace"]
+assert [(f["field"], f["a"], f["b"]) for f in d["register_fields"]] == [("major", "0", "28"), ("sub_minor", "0", "1")]
 assert len(d["new_messages"]) == 6
 assert d["new_messages"][0] == {"format": "FW assert at 0x%08x", "count": 17, "example": "FW assert at 0x00000722"}
 ' || fail "json diff"

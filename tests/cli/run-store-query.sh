@@ -7,9 +7,11 @@ set -e
 command -v sqlite3 >/dev/null || { echo "no sqlite3 tool"; exit 77; }
 scratch
 db=$SCRATCH/h.db
-for f in "$top_srcdir"/schema/[0-9]*.sql; do sqlite3 "$db" < "$f"; done
+nschema=0
+for f in "$top_srcdir"/schema/[0-9]*.sql; do sqlite3 "$db" < "$f"; nschema=$((nschema + 1)); done
+sqlite3 "$db" "PRAGMA user_version = $nschema"
 sqlite3 "$db" <<'SQL'
-PRAGMA user_version = 1;
+
 INSERT INTO devices(id, identity, serial, psid) VALUES (1, 'sn:MT_1:SN1', 'SN1', 'MT_1');
 INSERT INTO bundles(id, uuid, sha256, created, created_ns, outcome, device, fw_version, loaded, ev_first, ev_last)
 VALUES (1, 'aaaaaaaa-0000-0000-0000-000000000001', 'a1', '2026-01-01T00:00:00.000Z', 1, 'ok', 1, '16.35.1012', 'now', 1, 3),
@@ -18,6 +20,8 @@ INSERT INTO trace_formats(id, text) VALUES (1, 'link up on port %d'), (2, 'FW as
 INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2, 1 << 9, 255),
   (3, 30, 1, 1 << 9, 2), (4, 40, 2, 1 << 9, 7);
 INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
+UPDATE bundles SET blk_span = CASE id WHEN 1 THEN 20 ELSE 0 END;
+INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1), (1, 2, 1, 2), (2, 2, 1, 4);
 INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
 VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
 SQL
@@ -39,6 +43,9 @@ exp='[
 ]'
 [ "$out" = "$exp" ] || fail "json output: $out"
 [ "$("$FWBOX" query --db "$db" --format json "SELECT 1 WHERE 0")" = "[]" ] || fail "empty json"
+out=$("$FWBOX" query --db "$db" --format csv trace-cards assert)
+[ "$out" = "identity,bundles,events,first_seen,last_seen
+sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "trace-cards: $out"
 
 out=$("$FWBOX" query --db "$db" fw-history)
 exp='device  identity     created                   bundle_uuid                           fw_version  changed

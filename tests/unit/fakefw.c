@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/bytes.h"
+#include "emu/emu.h"
 #include "fakefw.h"
 
 int fakefw_cmd(void *userdata, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
@@ -25,4 +26,11 @@ int fakefw_cmd(void *userdata, const uint8_t *in, size_t inlen, uint8_t *out, si
 		fw_put_be32(out + 20, FAKEFW_MAGIC);
 	}
 	return 0;
+}
+
+int fakefw_emu_cmd(void *userdata, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
+{
+	int r = emu_cmd(userdata, in, inlen, out, outlen);
+
+	return r < 0 ? -r : 0;
 }

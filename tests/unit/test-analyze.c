@@ -7,10 +7,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze.h"
 #include "core/bytes.h"
+#include "emu/emu.h"
+#include "mlx5/mlx5.h"
 #include "fmsg-enc.h"
 #include "resdump-enc.h"
 #include "testutil.h"
@@ -288,6 +291,190 @@ START_TEST(test_callback_stops)
 }
 END_TEST
 
+
+/* ---- against the emulated card: the bytes its interfaces produce ---- */
+
+struct emu_got {
+	char **lines;
+	size_t n, cap;
+	uint64_t crs_words, health, problems, ring, text, saved;
+};
+
+static int e_trace(void *ud, const char *kind, const struct trace_event *ev)
+{
+	struct emu_got *g = ud;
+	char msg[FW_LIMIT_TRACE_MESSAGE], line[700];
+
+	(void)kind;
+	trace_event_render(ev, msg, sizeof(msg));
+	snprintf(line, sizeof(line), "[0x%llx] %d [0x%x] %s", (unsigned long long)ev->timestamp,
+		 ev->lost, ev->event_id, msg);
+	if (ev->source == TRACE_SOURCE_RING) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 1024;
+			g->lines = realloc(g->lines, g->cap * sizeof(*g->lines));
+			ck_assert_ptr_nonnull(g->lines);
+		}
+		g->lines[g->n++] = strdup(line);
+		g->ring++;
+	} else if (ev->source == TRACE_SOURCE_TEXT) {
+		/* The emulated driver's tracefs lines are the ring decoded by
+		 * the kernel's rules: the same messages in the same order. */
+		ck_assert_uint_lt(g->text, g->n);
+		ck_assert_str_eq(line, g->lines[g->text]);
+		g->text++;
+	} else {
+		ck_assert_ptr_nonnull(ev->text);
+		g->saved++;
+	}
+	return 0;
+}
+
+static int e_crs(void *ud, const char *kind, uint32_t addr, const uint32_t *v, size_t n)
+{
+	struct emu_got *g = ud;
+
+	(void)kind;
+	(void)addr;
+	(void)v;
+	g->crs_words += n;
+	return 0;
+}
+
+static int e_health(void *ud, const char *kind, const struct health_item *h)
+{
+	struct emu_got *g = ud;
+
+	(void)kind;
+	(void)h;
+	g->health++;
+	return 0;
+}
+
+static void e_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct emu_got *g = ud;
+
+	(void)kind;
+	(void)off;
+	(void)err;
+	(void)msg;
+	g->problems++;
+}
+
+static const struct analyze_sink emu_sink = {
+	.trace = e_trace,
+	.crspace = e_crs,
+	.health = e_health,
+	.problem = e_problem,
+};
+
+struct blocks {
+	uint8_t *p;
+	size_t len;
+};
+
+static int on_blk(void *ud, const void *blk, size_t len)
+{
+	struct blocks *b = ud;
+
+	b->p = realloc(b->p, b->len + len);
+	ck_assert_ptr_nonnull(b->p);
+	memcpy(b->p + b->len, blk, len);
+	b->len += len;
+	return 0;
+}
+
+static void emu_reg(struct emu *e, uint16_t id, uint8_t *data, size_t len)
+{
+	uint8_t in[16 + 256], out[16 + 256];
+
+	memset(in, 0, sizeof(in));
+	mlx5_mbox_in_hdr(in, 0x805, 1);
+	fw_put_be32(in + 8, id);
+	ck_assert_int_eq(emu_cmd(e, in, 16 + len, out, 16 + len), 0);
+	ck_assert_uint_eq(out[0], 0);
+	memcpy(data, out + 16, len);
+}
+
+START_TEST(test_emulator_trace)
+{
+	struct emu *e;
+	struct analyze *an;
+	struct emu_got g;
+	struct blocks b = { NULL, 0 };
+	uint8_t cap[128];
+	char *text;
+	size_t tlen, i;
+
+	memset(&g, 0, sizeof(g));
+	tu_assert_ok(ctx, emu_new(ctx, "emu:cx7,seed=4", &e));
+	tu_assert_ok(ctx, emu_trace_stream(e, 5000, on_blk, &b));
+	tu_assert_ok(ctx, emu_tracefs_text(e, &text, &tlen));
+	emu_reg(e, 0x9040, cap, sizeof(cap));
+	tu_assert_ok(ctx, analyze_new(ctx, &emu_sink, &g, &an));
+	tu_assert_ok(ctx, analyze_set_trace_cap(an, cap, sizeof(cap)));
+	for (i = 0; i < emu_strings_db_sections(e); i++) {
+		const void *d;
+		size_t l;
+
+		tu_assert_ok(ctx, emu_strings_db(e, (unsigned)i, &d, &l));
+		tu_assert_ok(ctx, analyze_set_trace_strings(an, (unsigned)i, d, l));
+	}
+	feed(an, "trace.ring", b.p, b.len, 4096);
+	feed(an, "trace.text", text, tlen, 4096);
+	ck_assert_uint_gt(g.ring, 1000);
+	ck_assert_uint_eq(g.text, g.ring);
+	ck_assert_uint_eq(g.problems, 0);
+	analyze_free(an);
+	for (i = 0; i < g.n; i++)
+		free(g.lines[i]);
+	free(g.lines);
+	free(b.p);
+	free(text);
+	emu_free(e);
+}
+END_TEST
+
+START_TEST(test_emulator_health)
+{
+	static const char *const specs[] = { "emu:cx6dx,seed=5,fw-error-after=1",
+					     "emu:cx6dx,seed=5,fatal-after=1" };
+	unsigned k;
+
+	for (k = 0; k < 2; k++) {
+		struct emu *e;
+		struct analyze *an;
+		struct emu_got g;
+		struct blocks b = { NULL, 0 };
+		uint8_t cap[128];
+		void *data = NULL, *hb = NULL;
+		size_t len = 0, hlen = 0;
+
+		memset(&g, 0, sizeof(g));
+		tu_assert_ok(ctx, emu_new(ctx, specs[k], &e));
+		tu_assert_ok(ctx, emu_trace_stream(e, 2000, on_blk, &b));
+		emu_cmd(e, "", 0, cap, 16); /* one command: the fault fires */
+		tu_assert_ok(ctx, emu_reporter_dump(e, k ? "fw_fatal" : "fw", &data, &len));
+		tu_assert_ok(ctx, emu_health_buffer(e, &hb, &hlen));
+		tu_assert_ok(ctx, analyze_new(ctx, &emu_sink, &g, &an));
+		feed(an, k ? "health.fw_fatal.dump" : "health.fw.dump", data, len, 1000);
+		feed(an, "health.buffer", hb, hlen, hlen);
+		ck_assert_uint_eq(g.problems, 0);
+		ck_assert_uint_ge(g.health, 19);
+		if (k)
+			ck_assert_uint_gt(g.crs_words, 1000);
+		else
+			ck_assert_uint_gt(g.saved, 0);
+		analyze_free(an);
+		free(data);
+		free(hb);
+		free(b.p);
+		emu_free(e);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("analyze");
@@ -297,6 +484,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_all_kinds);
 	tcase_add_test(tc, test_crdump);
 	tcase_add_test(tc, test_callback_stops);
+	tcase_add_test(tc, test_emulator_trace);
+	tcase_add_test(tc, test_emulator_health);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -201,6 +201,33 @@ static void check_sample(struct bundle *b, size_t big)
 	free(p2);
 }
 
+static int skip_begin(void *u, const struct bundle_artifact *a)
+{
+	struct collected *c = u;
+
+	c->begins++;
+	return strcmp(a->kind, "trace.ring") ? 0 : 1;
+}
+
+START_TEST(test_stream_skip)
+{
+	static const struct bundle_visitor v = { skip_begin, col_data, col_end };
+	struct collected c = { 0 };
+	struct bundle *b = NULL;
+
+	write_sample("s.tar", BUNDLE_COMPRESS_NONE, 0, 100000);
+	tu_assert_ok(ctx, bundle_open(ctx, "s.tar", &b));
+	tu_assert_ok(ctx, bundle_stream(b, &v, &c));
+	ck_assert_uint_eq(c.begins, 3);
+	ck_assert_uint_eq(c.ends, 3);
+	ck_assert_uint_eq(c.bytes[0], 160);
+	ck_assert_uint_eq(c.bytes[1], 0);
+	for (int i = 0; i < 8; i++)
+		free(c.data[i]);
+	bundle_close(b);
+}
+END_TEST
+
 START_TEST(test_round_trip)
 {
 	static const enum bundle_compression comps[] = { BUNDLE_COMPRESS_ZSTD, BUNDLE_COMPRESS_GZIP,
@@ -463,13 +490,16 @@ static void expect_member_reject(const struct member *m, size_t n, int err, cons
 {
 	struct bundle *b = NULL;
 	struct problems p = { 0 };
+	struct collected c = { 0 };
 	int r;
 
 	unlink("x.tar");
 	craft("x.tar", m, n, NULL);
 	tu_assert_ok(ctx, bundle_open(ctx, "x.tar", &b));
 	fw_ctx_clear_error(ctx);
-	r = bundle_stream(b, &col_visitor, &(struct collected){ 0 });
+	r = bundle_stream(b, &col_visitor, &c);
+	for (int i = 0; i < 8; i++)
+		free(c.data[i]);
 	ck_assert_msg(r == err, "stream: expected %d, got %d (%s)", err, r, fw_ctx_errmsg(ctx));
 	ck_assert_msg(strstr(fw_ctx_errmsg(ctx), what), "message '%s' lacks '%s'",
 		      fw_ctx_errmsg(ctx), what);
@@ -736,6 +766,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_spill);
+	tcase_add_test(tc, test_stream_skip);
 	tcase_add_test(tc, test_writer_exists);
 	tcase_add_test(tc, test_writer_cancel);
 	tcase_add_test(tc, test_writer_args);

@@ -447,7 +447,7 @@ START_TEST(test_optional_ops)
 	ck_assert_int_eq(fw_device_health_dump(dev, "fw", &data, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_regions(dev, &regions, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_region_read(dev, "cr-space", 1, &data, &n), -EOPNOTSUPP);
-	ck_assert_int_eq(fw_device_tracefs_text(dev, &text, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_tracefs_text(dev, 0, &text, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_health_buffer(dev, &data, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_umem_reg(dev, &id, sizeof(id), &id), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_umem_unreg(dev, 1), -EOPNOTSUPP);

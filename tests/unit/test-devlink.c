@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include <linux/netlink.h>
 
 #include "device/transports.h"
+#include "health.h"
 #include "testutil.h"
 
 static struct fw_ctx *ctx;
@@ -401,6 +403,59 @@ START_TEST(test_fmsg_concat)
 }
 END_TEST
 
+struct decoded {
+	unsigned values;
+	char name[64];
+	int type;
+	uint64_t u;
+};
+
+static int on_item(void *ud, const struct health_item *h)
+{
+	struct decoded *d = ud;
+
+	if (h->event != HEALTH_VALUE)
+		return 0;
+	d->values++;
+	snprintf(d->name, sizeof(d->name), "%s", h->path);
+	d->type = h->type;
+	d->u = h->u;
+	return 0;
+}
+
+static void on_problem(void *ud, uint64_t offset, int err, const char *msg)
+{
+	(void)ud;
+	ck_abort_msg("fmsg decoder problem at %llu (%d): %s", (unsigned long long)offset, err, msg);
+}
+
+/* What the transport hands back is what the one fmsg decoder reads. */
+START_TEST(test_fmsg_decodes)
+{
+	static struct rbuf b;
+	struct acc a = { .limit = 1 << 20 };
+	struct health_fmsg *f;
+	struct decoded d = { 0 };
+	uint8_t *want;
+	size_t wlen;
+
+	b.len = 0;
+	put_fmsg_reply(&b, 13, &want, &wlen);
+	put_done(&b, 13, 0);
+	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 13, fmsg_collect, &a), 1);
+	tu_assert_ok(ctx, health_fmsg_new(ctx, on_item, on_problem, &d, &f));
+	tu_assert_ok(ctx, health_fmsg_feed(f, a.buf, a.len));
+	tu_assert_ok(ctx, health_fmsg_finish(f));
+	health_fmsg_free(f);
+	ck_assert_uint_eq(d.values, 1);
+	ck_assert_str_eq(d.name, "Syndrome");
+	ck_assert_int_eq(d.type, HEALTH_U8);
+	ck_assert_uint_eq(d.u, 1);
+	free(a.buf);
+	free(want);
+}
+END_TEST
+
 START_TEST(test_region_and_chunks)
 {
 	static struct rbuf b;
@@ -478,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, test_walk_errors);
 	tcase_add_test(tc, test_reporter_malformed);
 	tcase_add_test(tc, test_fmsg_concat);
+	tcase_add_test(tc, test_fmsg_decodes);
 	tcase_add_test(tc, test_region_and_chunks);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);

@@ -125,6 +125,7 @@ START_TEST(test_spec_errors)
 		{ "emu,fatal-after=0", "fatal-after" },
 		{ "emu,synd=0", "synd" },
 		{ "emu,owner=me", "owner" },
+		{ "emu,history=9999999", "history" },
 		{ "emu,crspace=/nonexistent/x.csv", "x.csv" },
 		{ "emux", "emux" },
 		{ "mlx5", "mlx5" },
@@ -561,6 +562,11 @@ START_TEST(test_tracer_kernel_owned)
 	char *text;
 	size_t len;
 
+	/* Two seconds of history at 1000 events/s are already decoded. */
+	tu_assert_ok(ctx, emu_tracefs_text(e, &text, &len));
+	ck_assert_uint_gt(len, 100 * 40);
+	free(text);
+	ck_assert_uint_eq(e->tr.blocks_written, 2000 / 31);
 	own[0] = 0x80;
 	ck_assert_int_eq(reg_op(e, MLX5_REG_MTRC_CAP, true, own, 128, out, 128, NULL), 0);
 	ck_assert_uint_eq(out[0] >> 7, 0);                         /* not granted */
@@ -568,6 +574,12 @@ START_TEST(test_tracer_kernel_owned)
 	tu_assert_ok(ctx, emu_tracefs_text(e, &text, &len));
 	ck_assert_uint_gt(len, 1000);
 	free(text);
+	emu_free(e);
+	/* A day at a high rate stays bounded: only the last laps are made. */
+	e = mk("emu:cx5,rate=10000000,tracefs=0,history=0");
+	emu_advance(e, 86400ull * 1000000000ull);
+	ck_assert_uint_le(e->tr.blocks_written, 4 * 1024 + 1);
+	ck_assert_uint_ge(e->tr.blocks_written, 4 * 1024 - 1);
 	emu_free(e);
 }
 END_TEST
@@ -965,6 +977,15 @@ START_TEST(test_faults)
 	ck_assert_int_eq(reg_op(e, MLX5_REG_PDDR, false, NULL, 0, out, 64, NULL), -ETIMEDOUT);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "timeout=PDDR"));
 	ck_assert_int_eq(reg_op(e, MLX5_REG_RESOURCE_DUMP, false, NULL, 0, out, 64, NULL), -EBUSY);
+	{
+		uint8_t mb[16] = { 0 }, ob[16 + 72];
+
+		fw_put_be16(mb, MLX5_CMD_ACCESS_REG);
+		fw_put_be16(mb + 6, 1);
+		fw_put_be16(mb + 10, MLX5_REG_MCAM);
+		ck_assert_int_eq(emu_cmd(e, mb, 16, ob, sizeof(ob)), 16 + 36);   /* a short reply */
+		ck_assert_uint_eq(ob[0], 0);
+	}
 	ck_assert_int_eq(reg_op(e, MLX5_REG_MCAM, false, NULL, 0, out, 72, NULL), 0);
 	ck_assert_uint_eq(emu_last_outlen(e), 16 + 36);
 	ck_assert_uint_eq(out[15] & 0xf, 0xf);                   /* first half kept */

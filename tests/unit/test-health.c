@@ -109,6 +109,13 @@ START_TEST(test_fmsg_golden)
 	ck_assert_uint_eq(g.n, sizeof(want_dump) / sizeof(want_dump[0]));
 	for (i = 0; i < g.n; i++)
 		ck_assert_str_eq(g.lines[i], want_dump[i]);
+	/* The bare item stream (FMSG nest header dropped, as the devlink
+	 * transport returns it): the same again. */
+	run_fmsg(e.buf + 4, len - 4, 5, &g);
+	ck_assert_uint_eq(g.problems, 0);
+	ck_assert_uint_eq(g.n, sizeof(want_dump) / sizeof(want_dump[0]));
+	for (i = 0; i < g.n; i++)
+		ck_assert_str_eq(g.lines[i], want_dump[i]);
 }
 END_TEST
 

@@ -14,6 +14,7 @@
 #include "device/transports.h"
 #include "device/uapi-mlx5ctl.h"
 #include "fakefw.h"
+#include "gate-tests.h"
 #include "mockdev.h"
 #include "testutil.h"
 
@@ -196,6 +197,36 @@ START_TEST(test_select_node)
 }
 END_TEST
 
+/* The emulated ConnectX behind the node. */
+static struct emu *emu;
+
+static void setup_emu(void)
+{
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	tu_assert_ok(ctx, emu_new(ctx, GATE_EMU_SPEC, &emu));
+	md = mockdev_new(MOCKDEV_MLX5CTL, NODE, fakefw_emu_cmd, emu);
+	ck_assert_ptr_nonnull(md);
+}
+
+static void teardown_emu(void)
+{
+	mockdev_free(md);
+	emu_free(emu);
+	fw_ctx_free(ctx);
+}
+
+START_TEST(test_emu_roundtrip)
+{
+	gate_roundtrip(ctx, NODE, md);
+}
+END_TEST
+
+START_TEST(test_gate_refuses)
+{
+	gate_refuses(ctx, NODE, md);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("mlx5ctl");
@@ -212,6 +243,11 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_rpc_bounds);
 	tcase_add_test(tc, test_kernel_errors);
 	tcase_add_test(tc, test_select_node);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("emu");
+	tcase_add_checked_fixture(tc, setup_emu, teardown_emu);
+	tcase_add_test(tc, test_emu_roundtrip);
+	tcase_add_test(tc, test_gate_refuses);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

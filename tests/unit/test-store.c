@@ -141,8 +141,11 @@ static void load_pair(struct store *s)
 	add_event(l, 110, "cmd 0x%x done, syndrome 0x%x", 2, 0x806, 0);
 	add_event(l, 120, "link up on port %d", 1, 2, 0);
 	tu_assert_ok(ctx, store_load_register_field(l, "MGIR", 0, "fw_version", 0x10, NULL));
+	tu_assert_ok(ctx, store_load_register_text(l, "MGIR", 0, "psid", "MT_1"));
+	/* A second value for the same field is ignored, not an error. */
+	tu_assert_ok(ctx, store_load_register_field(l, "MGIR", 0, "fw_version", 0x99, NULL));
 	tu_assert_ok(ctx, store_load_register_field(l, "PDDR", 1, "phy_state", 3, "active"));
-	tu_assert_ok(ctx, store_load_crspace(l, 0, words, 2048));
+	tu_assert_ok(ctx, store_load_crspace(l, "crspace", 0, words, 2048));
 	tu_assert_ok(ctx, store_load_health(l, "fw", "state", "healthy"));
 	tu_assert_ok(ctx, store_load_commit(l, &st));
 	ck_assert_uint_eq(st.trace_events, 3);
@@ -159,8 +162,9 @@ static void load_pair(struct store *s)
 	add_event(l, 210, "FW assert at 0x%08x", 1, 0xabc, 0);
 	add_event(l, 220, "FW assert at 0x%08x", 1, 0xdef, 0);
 	tu_assert_ok(ctx, store_load_register_field(l, "MGIR", 0, "fw_version", 0x11, NULL));
+	tu_assert_ok(ctx, store_load_register_text(l, "MGIR", 0, "psid", "MT_2"));
 	tu_assert_ok(ctx, store_load_register_field(l, "PDDR", 1, "phy_state", 3, "active"));
-	tu_assert_ok(ctx, store_load_crspace(l, 0, words, 2048));
+	tu_assert_ok(ctx, store_load_crspace(l, "crspace", 0, words, 2048));
 	tu_assert_ok(ctx, store_load_commit(l, &st));
 	ck_assert_uint_eq(st.trace_formats, 1);
 }
@@ -219,7 +223,16 @@ START_TEST(test_load_and_views)
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_events"), 6);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM crspace_words"), 4096);
 	ck_assert_int_eq(query_int(s, "SELECT value FROM crspace_words WHERE bundle = 2 "
-				   "AND address = 20"), 0xdeadbeef);
+				   "AND address = 20 AND source = 'crspace'"), 0xdeadbeef);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_events WHERE source = 'ring'"), 6);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM register_fields"), 6);
+	t = query_text(s, "SELECT bundle, f.text, events, first_event FROM trace_bundle_formats bf "
+		       "JOIN trace_formats f ON f.id = bf.fmt ORDER BY bundle, f.text");
+	ck_assert_str_eq(t, "1|cmd 0x%x done, syndrome 0x%x|1|2\n"
+			    "1|link up on port %d|2|1\n"
+			    "2|FW assert at 0x%08x|2|5\n"
+			    "2|link up on port %d|1|4\n");
+	free(t);
 
 	t = query_text(s, "SELECT bundle, seq, timestamp, lost, event_id, tmsn, message, parameters "
 		       "FROM trace_events ORDER BY bundle, seq");
@@ -296,6 +309,17 @@ START_TEST(test_abort_leaves_nothing)
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_formats"), 0);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM devices"), 0);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM artifacts"), 0);
+	/* An inconsistent image (one address twice) is refused; the load is
+	 * dropped and leaves nothing either. */
+	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
+	add_event(l, 1, "tick %d", 1, 1, 0);
+	tu_assert_ok(ctx, store_load_crspace(l, "crspace", 0, (const uint32_t[]){ 1, 2 }, 2));
+	tu_assert_ok(ctx, store_load_crspace(l, "fw_fatal", 0, (const uint32_t[]){ 1, 2 }, 2));
+	ck_assert_int_eq(store_load_crspace(l, "crspace", 4, (const uint32_t[]){ 3 }, 1), -EBADMSG);
+	store_load_free(l);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM bundles"), 0);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM crspace_chunks"), 0);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_ev"), 0);
 	/* And it loads afterwards, into the same id range. */
 	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
 	for (int i = 0; i < 600; i++)
@@ -355,6 +379,16 @@ START_TEST(test_named_queries)
 		n++;
 	tu_assert_ok(ctx, r);
 	ck_assert_int_eq(n, 3);
+	store_query_free(q);
+
+	nq = store_named_query_find("trace-cards");
+	tu_assert_ok(ctx, store_query_prepare(s, nq->sql, &q));
+	tu_assert_ok(ctx, store_query_bind_text(q, 1, "link"));
+	ck_assert_int_eq(store_query_step(q), 1);
+	ck_assert_str_eq(store_query_column_text(q, 0), "sn:MT_0000000359:MT2001X00001");
+	ck_assert_int_eq(store_query_column_int(q, 1), 2);
+	ck_assert_int_eq(store_query_column_int(q, 2), 3);
+	ck_assert_int_eq(store_query_step(q), 0);
 	store_query_free(q);
 
 	nq = store_named_query_find("trace-window");
@@ -433,11 +467,12 @@ START_TEST(test_diff)
 	ck_assert_str_eq(buf,
 			 "step crspace ok -> failed (timed out after 60 s)\n"
 			 "field MGIR[0].fw_version 16 -> 17\n"
+			 "field MGIR[0].psid MT_1 -> MT_2\n"
 			 "word 0x14 0000000f -> deadbeef\n"
 			 "word 0x1770 00001194 -> 00000000\n"
 			 "message 'FW assert at 0x%08x' x2 e.g. 'FW assert at 0x00000abc'\n");
 	ck_assert_uint_eq(c.steps, 1);
-	ck_assert_uint_eq(c.fields, 1);
+	ck_assert_uint_eq(c.fields, 2);
 	ck_assert_uint_eq(c.words, 2);
 	ck_assert_uint_eq(c.messages, 1);
 	free(buf);
