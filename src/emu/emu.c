@@ -356,7 +356,7 @@ out:
 
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 {
-	struct emu_opts o = { .owner = 1, .history_ms = 2000 };
+	struct emu_opts o = { .owner = 1, .history_ms = 0 };
 	struct emu *e;
 	int r;
 
@@ -408,9 +408,10 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->tr.owner = o.owner;
 	e->tr.active = o.owner == 1;
 	emu_health_init(e);
-	/* The card has been up and, with the driver owning the tracer, tracing
-	 * for a while before anyone looks: run that history now so the ring,
-	 * the tracepoint text and the saved traces are not empty. */
+	/* history=MS: the card has been tracing for a while before anyone
+	 * looks (off by default: the device adapter advances emulated time
+	 * while a collector gathers trace text, and emu_trace_stream() users
+	 * expect the text to hold their stream only). */
 	if (e->tr.active && o.history_ms)
 		emu_advance(e, o.history_ms * 1000000ull);
 	*ret = e;

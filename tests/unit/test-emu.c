@@ -557,7 +557,7 @@ END_TEST
 
 START_TEST(test_tracer_kernel_owned)
 {
-	struct emu *e = mk("emu:cx5,rate=1000");
+	struct emu *e = mk("emu:cx5,rate=1000,history=2000");
 	uint8_t own[128] = { 0 }, out[128];
 	char *text;
 	size_t len;
