@@ -234,6 +234,7 @@ struct emu_opts {
 	char crspace[256];
 	int owner;
 	uint64_t history_ms;
+	bool fatal_now, fw_error_now;   /* fatal-after=0, fw-error-after=0 */
 };
 
 static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
@@ -269,13 +270,15 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		if (emu_parse_u64(val, 3600000ull, &o->history_ms) < 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'history=%s' must be 0..3600000 ms", val);
 	} else if (strcmp(kv, "fatal-after") == 0) {
-		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0 || e->fatal_after == 0)
+		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0)
 			return fw_error(e->ctx, -EINVAL,
-					"emu spec: 'fatal-after=%s' must be a positive command count", val);
+					"emu spec: 'fatal-after=%s' must be a command count", val);
+		o->fatal_now = e->fatal_after == 0;
 	} else if (strcmp(kv, "fw-error-after") == 0) {
-		if (emu_parse_u64(val, UINT64_MAX, &e->fw_error_after) < 0 || e->fw_error_after == 0)
+		if (emu_parse_u64(val, UINT64_MAX, &e->fw_error_after) < 0)
 			return fw_error(e->ctx, -EINVAL,
-					"emu spec: 'fw-error-after=%s' must be a positive command count", val);
+					"emu spec: 'fw-error-after=%s' must be a command count", val);
+		o->fw_error_now = e->fw_error_after == 0;
 	} else if (strcmp(kv, "synd") == 0) {
 		if (emu_parse_u64(val, 0xff, &v) < 0 || v == 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'synd=%s' must be 1..255", val);
@@ -356,7 +359,7 @@ out:
 
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 {
-	struct emu_opts o = { .owner = 1, .history_ms = 2000 };
+	struct emu_opts o = { .owner = 1, .history_ms = 0 };
 	struct emu *e;
 	int r;
 
@@ -408,11 +411,17 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->tr.owner = o.owner;
 	e->tr.active = o.owner == 1;
 	emu_health_init(e);
-	/* The card has been up and, with the driver owning the tracer, tracing
-	 * for a while before anyone looks: run that history now so the ring,
-	 * the tracepoint text and the saved traces are not empty. */
+	/* history=MS: the card has been tracing for a while before anyone
+	 * looks (off by default: the device adapter advances emulated time
+	 * while a collector gathers trace text, and emu_trace_stream() users
+	 * expect the text to hold their stream only). */
 	if (e->tr.active && o.history_ms)
 		emu_advance(e, o.history_ms * 1000000ull);
+	/* N = 0: the error happened before anyone looked. */
+	if (o.fw_error_now)
+		emu_health_fw_error(e);
+	if (o.fatal_now)
+		emu_health_fatal(e);
 	*ret = e;
 	return 0;
 fail:

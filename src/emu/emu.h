@@ -40,7 +40,7 @@ struct emu_identity {
 /* Parse spec and build the device; -EINVAL with a message naming the key
  * on a bad spec; crspace=PATH can also fail to open (-ENOENT...) or parse
  * (-EBADMSG, -EOVERFLOW).  With the driver owning the tracer (the default),
- * history=MS of tracing (2 s) has already happened when this returns. */
+ * history=MS of tracing (default 0) has already happened when this returns. */
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret);
 void emu_free(struct emu *e);
 const struct emu_identity *emu_identity(const struct emu *e);

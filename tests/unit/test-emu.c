@@ -122,7 +122,7 @@ START_TEST(test_spec_errors)
 		{ "emu,pci=0000:08:00.9", "pci" },
 		{ "emu,rate=-1", "rate" },
 		{ "emu,rate=999999999999", "rate" },
-		{ "emu,fatal-after=0", "fatal-after" },
+		{ "emu,fatal-after=x", "fatal-after" },
 		{ "emu,synd=0", "synd" },
 		{ "emu,owner=me", "owner" },
 		{ "emu,history=9999999", "history" },
@@ -557,7 +557,7 @@ END_TEST
 
 START_TEST(test_tracer_kernel_owned)
 {
-	struct emu *e = mk("emu:cx5,rate=1000");
+	struct emu *e = mk("emu:cx5,rate=1000,history=2000");
 	uint8_t own[128] = { 0 }, out[128];
 	char *text;
 	size_t len;
@@ -1120,6 +1120,24 @@ START_TEST(test_fatal_and_reporters)
 }
 END_TEST
 
+START_TEST(test_fatal_at_start)
+{
+	struct emu *e = mk("emu:cx5,crspace=builtin,fatal-after=0,fw-error-after=0");
+	uint8_t in[16] = { 0 }, out[16];
+	void *d;
+	size_t len;
+
+	ck_assert(emu_reporter_at(e, 0)->has_dump);     /* fw error first, then fatal */
+	ck_assert(emu_reporter_at(e, 1)->has_dump);
+	tu_assert_ok(ctx, emu_reporter_dump(e, "fw_fatal", &d, &len));
+	ck_assert_ptr_nonnull(memmem(d, len, "crdump_data", 11));
+	free(d);
+	fw_put_be16(in, MLX5_CMD_NOP);
+	ck_assert_int_eq(emu_cmd(e, in, 16, out, 16), -EIO);
+	emu_free(e);
+}
+END_TEST
+
 START_TEST(test_fw_error_reporter)
 {
 	struct emu *e = mk("emu:cx7,crspace=builtin,fw-error-after=2,synd=0x10,rate=3000");
@@ -1214,6 +1232,7 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_fatal_and_reporters);
 	tcase_add_test(tc, test_fw_error_reporter);
+	tcase_add_test(tc, test_fatal_at_start);
 	suite_add_tcase(s, tc);
 	return s;
 }
