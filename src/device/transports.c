@@ -528,13 +528,14 @@ static int kdev_region_read(void *priv, const char *region, uint32_t snapshot_id
 	return fw_kdev_region_read(priv, region, snapshot_id, ret_data, ret_len);
 }
 
-/* A snapshot of the `trace` file: nothing consumed. */
+/* What the trace ring buffer holds now: the `trace` file, nothing consumed. */
 static int kdev_tracefs(void *priv, char **ret_text, size_t *ret_len)
 {
 	return fw_kdev_tracefs_text(priv, 0, ret_text, ret_len);
 }
 
-/* The lines that arrive on trace_pipe during that many seconds. */
+/* The lines that arrive on trace_pipe during `seconds` (consuming them);
+ * seconds == 0 is the snapshot above. */
 static int kdev_tracefs_gather(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
 {
 	return fw_kdev_tracefs_text(priv, seconds, ret_text, ret_len);
