@@ -1119,6 +1119,11 @@ int trace_decoder_finish(struct trace_decoder *d)
 		d->err = r;
 		return r;
 	}
+	if (d->st.blocks && d->st.blocks == d->st.blocks_empty)
+		problem(d, 0, -ENODATA,
+			"trace ring: none of its %llu blocks was ever written (all zero); the tracer "
+			"produced nothing while it was captured",
+			(unsigned long long)d->st.blocks);
 	if (d->st.trailing_bytes)
 		problem(d, d->in_off, -EBADMSG,
 			"trace ring: %llu bytes after the last whole 256-byte block, skipping",

@@ -256,6 +256,11 @@ START_TEST(test_ring_empty_and_invalid)
 	ck_assert_uint_eq(g.n, 1);
 	ck_assert_uint_eq(g.problems, 1);
 	ck_assert_uint_eq(g.first_problem_off, 2 * TRACE_BLOCK_SIZE);
+	/* A ring never written at all says so. */
+	memset(ring, 0, sizeof(ring));
+	decode(db, ring, sizeof(ring), sizeof(ring), &g);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_uint_eq(g.problems, 1);
 	trace_strdb_free(db);
 }
 END_TEST
