@@ -480,6 +480,9 @@ START_TEST(test_strdb_lookup)
 	/* A section shorter than MTRC_CAP says: zero-filled, reported. */
 	ck_assert_int_eq(trace_strdb_set_section(db, 0, "\0abc", 4), 1);
 	ck_assert_str_eq(trace_strdb_lookup(db, TENC_BASE + 1, NULL), "abc");
+	np = 99;
+	ck_assert_str_eq(trace_strdb_lookup(db, TENC_BASE + 100, &np), "");
+	ck_assert_uint_eq(np, 0);
 	ck_assert_int_eq(trace_strdb_set_section(db, 8, "x", 1), -EINVAL);
 	trace_strdb_free(db);
 }
