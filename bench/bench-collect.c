@@ -46,7 +46,8 @@ static void null_free(void *s)
 
 static const struct collect_sink_ops null_sink = { null_add, null_commit, null_free };
 
-/* Dwords actually read into the flat image (not the 0xBADACCE5 holes). */
+/* Dwords of CR-space in the bundle: the payload of the stream's CR-space
+ * segments (type <= 0xfeff), header words excluded. */
 static uint64_t crspace_dwords(struct collect *c, const char *path)
 {
 	struct bundle *b;
@@ -57,8 +58,18 @@ static uint64_t crspace_dwords(struct collect *c, const char *path)
 	if (bundle_open(c->ctx, path, &b) < 0)
 		return 0;
 	if (bundle_read_kind(b, "crspace", 1u << 30, &data, &len) == 0) {
-		for (size_t i = 0; i + 4 <= len; i += 4)
-			n += fw_get_be32((uint8_t *)data + i) != 0xBADACCE5u;
+		const uint8_t *p = data;
+
+		for (size_t off = 0; off + 4 <= len;) {
+			uint32_t w = fw_get_be32(p + off);
+			size_t dw = w >> 16;
+
+			if (dw == 0)
+				break;
+			if ((w & 0xffff) <= 0xfeff && dw > 4)
+				n += dw - 4;
+			off += dw * 4;
+		}
 		free(data);
 	}
 	bundle_close(b);
@@ -112,7 +123,7 @@ int main(int argc, char **argv)
 			else if (!strncmp(oc->kind, "resdump.", 8))
 				min_cmds += div_up(oc->bytes, 208);
 			else if (!strcmp(oc->kind, "crspace"))
-				/* Image holes hold no pairs: count the dwords read. */
+				/* One (address, value) pair per dword, 4 MiB a call. */
 				min_cmds += div_up(crspace_dwords(c, path) * 8, 4u << 20);
 			else if (!strncmp(oc->kind, "reg.", 4) || !strncmp(oc->kind, "hca.caps.", 9) ||
 				 !strcmp(oc->kind, "trace.cap"))

@@ -23,7 +23,7 @@ rm -f ring.bin
 now() { date +%s.%N; }
 
 t0=$(now)
-/usr/bin/time -f '%M' -o rss.txt "$FWBOX" load -q --db h.db big.tar.zst
+/usr/bin/time -f '%M %U %S' -o rss.txt "$FWBOX" load -q --db h.db big.tar.zst
 t1=$(now)
 events=$(sqlite3 h.db "SELECT ev_last - ev_first + 1 FROM bundles")
 [ "$events" -ge "$N" ] || { echo "bench-store-bundle: loaded $events events, expected $N" >&2; exit 1; }
@@ -32,24 +32,28 @@ events=$(sqlite3 h.db "SELECT ev_last - ev_first + 1 FROM bundles")
 	"SELECT bundle, device, timestamp, lost, event_id, message, parameters FROM trace_events" |
 	tail -n +2 > rows.csv
 t2=$(now)
-sqlite3 import.db "CREATE TABLE trace_events(bundle INTEGER, device INTEGER, timestamp INTEGER,
+/usr/bin/time -f '%U %S' -o icpu.txt sqlite3 import.db "CREATE TABLE trace_events(bundle INTEGER, device INTEGER, timestamp INTEGER,
 	lost INTEGER, event_id INTEGER, message TEXT, parameters TEXT)" ".mode csv" \
 	".import rows.csv trace_events"
 t3=$(now)
 imported=$(sqlite3 import.db "SELECT count(*) FROM trace_events")
 [ "$imported" = "$events" ] || { echo "bench-store-bundle: imported $imported rows" >&2; exit 1; }
 
-awk -v n="$events" -v l="$t0 $t1" -v i="$t2 $t3" -v rss="$(cat rss.txt)" \
+awk -v n="$events" -v l="$t0 $t1" -v i="$t2 $t3" -v rss="$(cat rss.txt)" -v icpu="$(cat icpu.txt)" \
 	-v db="$(stat -c %s h.db)" -v idb="$(stat -c %s import.db)" -v bsz="$(stat -c %s big.tar.zst)" 'BEGIN {
-	split(l, a, " "); split(i, b, " ");
+	split(l, a, " "); split(i, b, " "); split(rss, r, " "); split(icpu, c, " ");
 	tl = a[2] - a[1]; ti = b[2] - b[1];
+	cl = r[2] + r[3]; ci = c[1] + c[2];
 	printf "figure: bundle-load-events %d events\n", n;
 	printf "figure: bundle-file-bytes %d bytes\n", bsz;
 	printf "figure: bundle-load-seconds %.2f s\n", tl;
 	printf "figure: bundle-load-rate %.0f events/s\n", n / tl;
 	printf "figure: bundle-import-baseline-rate %.0f rows/s\n", n / ti;
 	printf "figure: bundle-load-speedup %.2f x\n", ti / tl;
-	printf "figure: bundle-load-peak-rss %.1f MiB\n", rss / 1024;
+	printf "figure: bundle-load-cpu-rate %.0f events/cpu-s\n", n / cl;
+	printf "figure: bundle-import-baseline-cpu-rate %.0f rows/cpu-s\n", n / ci;
+	printf "figure: bundle-load-cpu-speedup %.2f x\n", ci / cl;
+	printf "figure: bundle-load-peak-rss %.1f MiB\n", r[1] / 1024;
 	printf "figure: bundle-db-bytes-per-event %.1f bytes\n", db / n;
 	printf "figure: bundle-import-db-bytes-per-event %.1f bytes\n", idb / n;
 }'

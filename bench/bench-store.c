@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,6 +168,11 @@ static int write_csv(const char *path, uint64_t n)
 	return fclose(f) ? -errno : 0;
 }
 
+static double tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
 static long long file_size(const char *path)
 {
 	struct stat st;
@@ -180,8 +186,8 @@ int main(int argc, char **argv)
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : env ? strtoull(env, NULL, 0) : 10000000;
 	const char *tmp = argc > 2 ? argv[2] : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char dir[4096], db[4200], csv[4200], idb[4200], cmd[13000];
-	struct rusage ru;
-	double t0, t_store, t_import;
+	struct rusage ru, rc0, rc1;
+	double t0, t_store, t_import, c_store, c_import;
 	int status;
 	pid_t pid;
 
@@ -208,6 +214,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t_store = now_s() - t0;
+	c_store = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
 
 	/* 2. The baseline: CSV of the logical rows, imported by sqlite3. */
 	rng = 0x9e3779b97f4a7c15ull;
@@ -220,16 +227,24 @@ int main(int argc, char **argv)
 		 "timestamp INTEGER, lost INTEGER, event_id INTEGER, message TEXT, parameters TEXT)' "
 		 "'.mode csv' '.import %s trace_events'", idb, csv);
 	t0 = now_s();
+	getrusage(RUSAGE_CHILDREN, &rc0);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "bench-store: sqlite3 .import failed (is the sqlite3 tool installed?)\n");
 		return 1;
 	}
 	t_import = now_s() - t0;
+	getrusage(RUSAGE_CHILDREN, &rc1);
+	c_import = tv_s(&rc1.ru_utime) + tv_s(&rc1.ru_stime) - tv_s(&rc0.ru_utime) -
+		   tv_s(&rc0.ru_stime);
 
 	printf("figure: store-load-events %llu events\n", (unsigned long long)n);
 	printf("figure: store-load-rate %.0f events/s\n", (double)n / t_store);
 	printf("figure: sqlite3-import-rate %.0f rows/s\n", (double)n / t_import);
 	printf("figure: store-load-speedup %.2f x\n", t_import / t_store);
+	/* CPU time too: on a shared machine wall time includes waiting. */
+	printf("figure: store-load-cpu-rate %.0f events/cpu-s\n", (double)n / c_store);
+	printf("figure: sqlite3-import-cpu-rate %.0f rows/cpu-s\n", (double)n / c_import);
+	printf("figure: store-load-cpu-speedup %.2f x\n", c_import / c_store);
 	printf("figure: store-load-peak-rss %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
 	printf("figure: store-db-bytes-per-event %.1f bytes\n", (double)file_size(db) / (double)n);
 	printf("figure: import-db-bytes-per-event %.1f bytes\n", (double)file_size(idb) / (double)n);

@@ -157,7 +157,8 @@ int bundle_file_sha256(struct bundle *b, uint8_t out[FW_SHA256_LEN]);
 
 /* Streaming walk.  For each indexed member in archive order: begin, data in
  * chunks of at most FW_LIMIT_READ_CHUNK, end.  begin may return 1 to skip
- * the member's data callbacks (it is still hashed and checked).  A callback
+ * the member's data and end callbacks (it is still hashed and checked).
+ * end is not called for a member whose data fails its checks.  A callback
  * returning < 0 stops the walk with that code.  Returns 0 only if every
  * check passed: members match the index, none missing, none extra. */
 struct bundle_visitor {

@@ -56,6 +56,21 @@ static struct bundle_artifact *lookup_path(const struct bundle *b, const char *p
 	return hit ? *hit : NULL;
 }
 
+/* A hostile name, fit for a message: control bytes become '?', long names
+ * are cut with "...". */
+static const char *printable(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 4 < size; i++)
+		buf[i] = ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) ? '?' : name[i];
+	if (name[i])
+		memcpy(buf + i, "...", 4);
+	else
+		buf[i] = '\0';
+	return buf;
+}
+
 static int archive_err(struct bundle *b, struct archive *a, const char *what)
 {
 	const char *msg = archive_error_string(a);
@@ -122,10 +137,13 @@ static int read_index_member(struct bundle *b, struct archive *a, uint8_t **ret,
 	if (r != ARCHIVE_OK)
 		return archive_err(b, a, "first member");
 	name = archive_entry_pathname(e);
-	if (!name || strcmp(name, BUNDLE_INDEX_NAME) != 0)
+	if (!name || strcmp(name, BUNDLE_INDEX_NAME) != 0) {
+		char shown[128];
+
 		return fw_error(b->ctx, -EBADMSG,
 				"'%s': the first member is '%s', not index.elf: not an fwbox bundle",
-				b->path, name ? name : "(unnamed)");
+				b->path, name ? printable(name, shown, sizeof(shown)) : "(unnamed)");
+	}
 	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
 	    archive_entry_symlink(e) || archive_entry_sparse_count(e) > 0)
 		return fw_error(b->ctx, -EBADMSG, "'%s': index.elf is not a plain file", b->path);
@@ -521,7 +539,8 @@ static int walk(struct walk *w)
 	for (;;) {
 		struct archive_entry *e;
 		struct bundle_artifact *art;
-		const char *name, *why;
+		const char *name, *why, *shown = NULL;
+		char shown_buf[128];
 		int skip = 0;
 
 		r = archive_read_next_header(a, &e);
@@ -543,6 +562,10 @@ static int walk(struct walk *w)
 			goto out;
 		}
 		name = archive_entry_pathname(e);
+		if (name && !bundle_path_problem(name))
+			shown = name;
+		else if (name)
+			shown = printable(name, shown_buf, sizeof(shown_buf));
 		if (!name) {
 			r = problem(w, NULL, -EBADMSG, "a member has no name");
 			if (r < 0)
@@ -551,7 +574,7 @@ static int walk(struct walk *w)
 		}
 		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
 		    archive_entry_symlink(e)) {
-			r = problem(w, strlen(name) > 256 ? "(long name)" : name, -EBADMSG, "is %s; a bundle holds only plain files",
+			r = problem(w, shown, -EBADMSG, "is %s; a bundle holds only plain files",
 				    type_name(e));
 			if (r < 0)
 				goto out;
@@ -559,8 +582,8 @@ static int walk(struct walk *w)
 		}
 		why = !strcmp(name, BUNDLE_INDEX_NAME) ? "a second index.elf" : bundle_path_problem(name);
 		if (why) {
-			r = problem(w, strlen(name) > 256 ? "(long name)" : name,
-				    strlen(name) > FW_LIMIT_MEMBER_NAME ? -EOVERFLOW : -EBADMSG, "%s", why);
+			r = problem(w, shown, strlen(name) > FW_LIMIT_MEMBER_NAME ? -EOVERFLOW : -EBADMSG,
+				    "%s", why);
 			if (r < 0)
 				goto out;
 			continue;
@@ -622,9 +645,9 @@ static int walk(struct walk *w)
 		r = walk_data(w, a, art, skip == 0, buf, &total);
 		if (r < 0)
 			goto out;
-		/* A skipped member still ends (only its data callbacks are
-		 * skipped); a damaged one (r == 1, reported) does not. */
-		if (r == 0 && w->v && w->v->end) {
+		/* No end for a member begin() skipped (callers pair begin/end
+		 * only for what they took), nor for a damaged one (r == 1). */
+		if (r == 0 && skip == 0 && w->v && w->v->end) {
 			r = w->v->end(w->userdata, art);
 			if (r < 0)
 				goto out;

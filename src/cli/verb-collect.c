@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,33 @@ static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
+
+/*
+ * First SIGINT/SIGTERM: stop collecting, publish what was gathered.  The
+ * handler then resets itself (SA_RESETHAND), so a second signal ends the
+ * process at once: the bundle being written lives in an unnamed temporary
+ * file until it is complete, so nothing is left at the final path.
+ */
+static struct fw_ctx *signal_ctx;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	fw_ctx_request_cancel(signal_ctx);
+}
+
+static void catch_signals_once(struct fw_ctx *ctx)
+{
+	struct sigaction sa;
+
+	signal_ctx = ctx;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static char *join_args(int argc, char **argv)
 {
@@ -281,7 +309,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		ret = r < 0 ? cli_fail(ctx, "collect", "plan") : CLI_EXIT_OK;
 		goto out;
 	}
-	cli_catch_signals(ctx);
+	catch_signals_once(ctx);
 	if (cli_progress_wanted(quiet))
 		cli_enable_progress(ctx);
 	r = collect_run(c, &path);

@@ -61,8 +61,10 @@ static json_object *fn_json(const struct fw_pci_function *f)
 		json_object_object_add(o, "mlx5ctl_node", json_object_new_string(f->mlx5ctl_node));
 	if (f->fwctl_node[0])
 		json_object_object_add(o, "fwctl_node", json_object_new_string(f->fwctl_node));
-	if (f->tracefs_dir[0])
+	if (f->tracefs_dir[0]) {
 		json_object_object_add(o, "tracefs", json_object_new_string(f->tracefs_dir));
+		json_object_object_add(o, "tracefs_enabled", json_object_new_boolean(f->tracefs_enabled));
+	}
 	return o;
 }
 

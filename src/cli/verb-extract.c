@@ -63,7 +63,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_extract, "expected BUNDLE and KIND");
 	r = bundle_open(ctx, argv[optind], &b);
 	if (r < 0)
-		return cli_fail(ctx, "extract", "cannot read '%s'", argv[optind]);
+		return cli_fail(ctx, "extract", "cannot read the bundle");
 	if (!bundle_find_kind(b, argv[optind + 1])) {
 		bundle_close(b);
 		fprintf(stderr, "fwbox extract: '%s' holds no artifact of kind '%s'\n", argv[optind],

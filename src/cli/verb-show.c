@@ -12,9 +12,26 @@
 
 #include "cli/cli.h"
 
+/* Index strings come from the bundle: control bytes (escape sequences)
+ * are shown as '?' so a hostile bundle cannot drive the terminal.  Kinds
+ * and paths are already restricted by the reader.  Rotates four buffers so
+ * one printf can show several fields. */
 static const char *str(const char *s)
 {
-	return s ? s : "";
+	static char bufs[4][512];
+	static unsigned next;
+	char *out = bufs[next++ % 4];
+	size_t i;
+
+	if (!s)
+		return "";
+	for (i = 0; s[i] && i < sizeof(bufs[0]) - 4; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	if (s[i])
+		memcpy(out + i, "...", 4);
+	else
+		out[i] = '\0';
+	return out;
 }
 
 static void hex(const uint8_t *p, size_t n, char *out)
@@ -188,7 +205,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_show, "expected one BUNDLE");
 	r = bundle_open(ctx, argv[optind], &b);
 	if (r < 0)
-		return cli_fail(ctx, "show", "cannot read '%s'", argv[optind]);
+		return cli_fail(ctx, "show", "cannot read the bundle");
 	if (json) {
 		struct json_object *o = to_json(b);
 

@@ -108,7 +108,7 @@ static int g_tracefs_text(void *p, unsigned seconds, char **ret, size_t *ret_len
 	struct glue *g = p;
 
 	/* The device reads the kernel's mlx5_fw lines for that long. */
-	return fw_device_tracefs_text(g->dev, seconds, ret, ret_len);
+	return fw_device_tracefs_gather(g->dev, seconds, ret, ret_len);
 }
 
 #define RING_BYTES (256u << 10)          /* TRACE_BUFFER_SIZE_BYTE */

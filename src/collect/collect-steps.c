@@ -297,6 +297,12 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 		snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
 		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, a.kind))
 			continue;
+		if (collect_skipped(c, a.kind)) {
+			r = collect_emit_excluded(c, a.kind);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (size > FW_LIMIT_STRINGS_DB_SECTION) {
 			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EOVERFLOW,
 					 "section of %u bytes exceeds FW_LIMIT_STRINGS_DB_SECTION",
@@ -469,9 +475,13 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 
 		snprintf(kind, sizeof(kind), "health.%s.diagnose", rep[i].name);
 		fw_ctx_clear_error(c->ctx);
-		r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
-				     : -EOPNOTSUPP;
-		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (collect_skipped(c, kind)) {
+			r = collect_emit_excluded(c, kind);
+		} else {
+			r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
+					     : -EOPNOTSUPP;
+			r = emit_blob(c, kind, hif, r, data, dlen);
+		}
 		if (r < 0)
 			goto out;
 		/* Only a dump the kernel already holds: asking for one when the
@@ -482,9 +492,13 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		data = NULL;
 		dlen = 0;
 		fw_ctx_clear_error(c->ctx);
-		r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
-					: -EOPNOTSUPP;
-		r = emit_blob(c, kind, hif, r, data, dlen);
+		if (collect_skipped(c, kind)) {
+			r = collect_emit_excluded(c, kind);
+		} else {
+			r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
+						: -EOPNOTSUPP;
+			r = emit_blob(c, kind, hif, r, data, dlen);
+		}
 		if (r < 0)
 			goto out;
 	}
@@ -772,7 +786,10 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, kind))
 			continue;
 		c->deadline = fw_monotonic_ns() + (uint64_t)c->opts.step_timeout_ms * 1000000ull;
-		r = dump_segment(c, kind, collect_default_segments[i], NULL);
+		if (collect_skipped(c, kind))
+			r = collect_emit_excluded(c, kind);
+		else
+			r = dump_segment(c, kind, collect_default_segments[i], NULL);
 		if (r < 0)
 			return r;
 	}
@@ -782,24 +799,98 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 #define CORE_DUMP_REG_BYTES   64u
 #define CORE_DUMP_CR_TO_MEM   2u
 #define CORE_DUMP_UMEM_BYTES  (4u << 20)    /* 512 Ki dwords per command */
+#define CR_SEGMENT_TYPE       0x7000u       /* the CRSPACE segment of fwbox-emu(7) */
+#define CR_SEGMENT_MAX_DW     (0xffffu - 4u)
+
+/* A growable byte buffer bounded by FW_LIMIT_CRSPACE. */
+struct crbuf {
+	uint8_t *p;
+	size_t len, cap;
+	size_t run;                    /* offset of the open run's segment header, or SIZE_MAX */
+	uint32_t next;                 /* address that would extend the open run */
+};
+
+static int crbuf_room(struct collect *c, struct collect_art *a, struct crbuf *b, size_t n)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (b->len + n <= b->cap)
+		return 0;
+	if (b->len + n > FW_LIMIT_CRSPACE) {
+		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+				 "CR-space exceeds FW_LIMIT_CRSPACE (%u bytes)", FW_LIMIT_CRSPACE);
+		return -EOVERFLOW;
+	}
+	ncap = b->cap ? b->cap : 1u << 20;
+	while (ncap < b->len + n)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (!np)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+static int crbuf_segment(struct collect *c, struct collect_art *a, struct crbuf *b,
+			 uint32_t dw0, uint32_t index1, size_t body)
+{
+	int r = crbuf_room(c, a, b, body);
+
+	if (r < 0)
+		return r;
+	memset(b->p + b->len, 0, body);
+	put_be32(b->p + b->len, dw0);
+	if (body >= 12)
+		put_be32(b->p + b->len + 8, index1);
+	b->len += body;
+	return 0;
+}
+
+/* Add one (address, value) pair: extend the open run or start a segment. */
+static int crbuf_pair(struct collect *c, struct collect_art *a, struct crbuf *b, uint32_t addr,
+		      const uint8_t value[4])
+{
+	int r;
+
+	if (b->run != SIZE_MAX && addr == b->next &&
+	    (fw_get_be32(b->p + b->run) >> 16) < CR_SEGMENT_MAX_DW) {
+		r = crbuf_room(c, a, b, 4);
+		if (r < 0)
+			return r;
+		put_be32(b->p + b->run, fw_get_be32(b->p + b->run) + (1u << 16));
+	} else {
+		b->run = b->len;
+		r = crbuf_segment(c, a, b, 5u << 16 | CR_SEGMENT_TYPE, addr, 16);
+		if (r < 0)
+			return r;
+	}
+	memcpy(b->p + b->len, value, 4);
+	b->len += 4;
+	b->next = addr + 4;
+	return 0;
+}
 
 /*
  * CR-space through CORE_DUMP type CR_DUMP_TO_MEM: the firmware writes
  * (address, value) big-endian pairs into registered user memory, a buffer
  * per command, and says where to go on (cookie) until more_dump is clear.
- * The pairs become a flat big-endian image from address 0, holes holding
- * 0xBADACCE5 as in the kernel's crdump, which the crspace decoder reads.
- * Returns bytes of image, -EOPNOTSUPP when the transport has no user
- * memory (the caller falls back to RESOURCE_DUMP), or -ENOMEM.
+ * The pairs are kept as a resource-dump stream (INFO, one CR-space segment
+ * per run of consecutive addresses with index1 = its first address,
+ * TERMINATE), the layout the crspace decoder reads for CR-space segments:
+ * unlike a flat image it keeps holes out, so the bundle and the history
+ * hold only words that were read.  Returns the stream's bytes,
+ * -EOPNOTSUPP when the transport has no user memory (the caller falls back
+ * to RESOURCE_DUMP), or -ENOMEM.
  */
-static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t **ret_img)
+static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t **ret)
 {
 	uint8_t in[MLX5_MBOX_HDR_LEN + CORE_DUMP_REG_BYTES], out[sizeof(in)];
-	uint8_t *umem = NULL, *img = NULL;
-	size_t img_len = 0, img_cap = 0;
+	struct crbuf b = { .run = SIZE_MAX };
+	uint8_t *umem = NULL;
 	uint64_t cookie = 0;
 	uint32_t id = 0;
-	bool reg = false;
 	int r;
 
 	if (!c->info.can_umem || !c->ops->umem_reg || !c->ops->umem_unreg)
@@ -812,8 +903,8 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 		free(umem);
 		return -EOPNOTSUPP;
 	}
-	reg = true;
-	for (unsigned page = 0;; page++) {
+	r = crbuf_segment(c, a, &b, 4u << 16 | 0xfffeu, 0, 16);      /* INFO */
+	for (unsigned page = 0; r >= 0; page++) {
 		const uint8_t *o = out + MLX5_MBOX_HDR_LEN;
 		uint32_t used, w0;
 		uintptr_t va = (uintptr_t)umem;
@@ -845,51 +936,28 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 					 "CORE_DUMP reply claims %u bytes written", used);
 			break;
 		}
-		for (uint32_t k = 0; k < used; k += 8) {
-			uint32_t addr = fw_get_be32(umem + k);
-			size_t need = (size_t)addr + 4;
-
-			if (addr % 4 || need > FW_LIMIT_CRSPACE) {
-				collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
-						 "CR-space address %#x beyond FW_LIMIT_CRSPACE", addr);
-				goto done;
-			}
-			if (need > img_cap) {
-				size_t ncap = img_cap ? img_cap : 1u << 20;
-				uint8_t *ni;
-
-				while (ncap < need)
-					ncap *= 2;
-				ni = realloc(img, ncap);
-				if (!ni) {
-					r = fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-					goto done;
-				}
-				img = ni;
-				img_cap = ncap;
-			}
-			for (; img_len < addr; img_len += 4)      /* holes: never read */
-				put_be32(img + img_len, 0xBADACCE5u);
-			memcpy(img + addr, umem + k + 4, 4);
-			if (need > img_len)
-				img_len = need;
-		}
-		if (!(w0 >> 31))
+		for (uint32_t k = 0; k < used && r >= 0; k += 8)
+			r = crbuf_pair(c, a, &b, fw_get_be32(umem + k), umem + k + 4);
+		if (r < 0 || !(w0 >> 31))
 			break;
 		cookie = fw_get_be64(o + 0x20);
 	}
-done:
-	if (reg)
-		c->ops->umem_unreg(c->dev, id);
+	c->ops->umem_unreg(c->dev, id);
 	free(umem);
 	if (r == -ENOMEM) {
-		free(img);
+		free(b.p);
 		return r;
 	}
-	if (a->outcome == BUNDLE_OUTCOME_FAILED && img_len)
+	if (crbuf_segment(c, a, &b, 1u << 16 | 0xfffbu, 0, 4) == -ENOMEM) {   /* TERMINATE */
+		free(b.p);
+		return -ENOMEM;
+	}
+	if (a->outcome == BUNDLE_OUTCOME_FAILED && b.len > 20)
 		a->outcome = BUNDLE_OUTCOME_PARTIAL;
-	*ret_img = img;
-	return (int)img_len;
+	else if (a->outcome == BUNDLE_OUTCOME_FAILED)
+		b.len = 0;              /* INFO and TERMINATE alone say nothing */
+	*ret = b.p;
+	return (int)b.len;
 }
 
 static int step_crspace(struct collect *c, const struct collect_step *s)
@@ -999,11 +1067,7 @@ static int step_host_info(struct collect *c, const struct collect_step *s)
 
 static int step_excluded(struct collect *c, const struct collect_step *s)
 {
-	struct collect_art a;
-
-	collect_art_init(&a, s->kind, "host");
-	collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0, "excluded by --skip");
-	return collect_emit(c, &a, NULL, 0);
+	return collect_emit_excluded(c, s->kind);
 }
 
 int collect_step_run(struct collect *c, const struct collect_step *s)

@@ -106,6 +106,10 @@ extern const size_t collect_default_segments_count;
 void collect_art_init(struct collect_art *a, const char *kind, const char *interface);
 void collect_art_fail(struct collect_art *a, enum bundle_outcome o, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Is this kind left out by --skip?  Checked before reading anything for
+ * kinds only known once the device answered. */
+bool collect_skipped(const struct collect *c, const char *kind);
+int collect_emit_excluded(struct collect *c, const char *kind);
 /* Forget a failure that was recovered from (a retried command). */
 void collect_art_reset(struct collect_art *a);
 /* Hand an artifact to the sink and record its outcome; < 0 only when

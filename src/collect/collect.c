@@ -417,6 +417,21 @@ void collect_art_reset(struct collect_art *a)
 	a->err = 0;
 	a->status = 0;
 	a->syndrome = 0;
+	a->request_len = 0;     /* the retry's request is the one that counts */
+}
+
+bool collect_skipped(const struct collect *c, const char *kind)
+{
+	return c->opts.skip && *c->opts.skip && collect_kind_matches(c->opts.skip, kind);
+}
+
+int collect_emit_excluded(struct collect *c, const char *kind)
+{
+	struct collect_art a;
+
+	collect_art_init(&a, kind, "host");
+	collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0, "excluded by --skip");
+	return collect_emit(c, &a, NULL, 0);
 }
 
 static int outcome_push(struct collect *c, const struct collect_art *a, uint64_t bytes,

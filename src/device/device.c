@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/bytes.h"
 #include "core/limits.h"
@@ -340,12 +341,28 @@ int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t sn
 	return dev->ops->region_read(dev->priv, region, snapshot_id, ret_data, ret_len);
 }
 
-int fw_device_tracefs_text(struct fw_device *dev, unsigned seconds, char **ret_text,
-			   size_t *ret_len)
+int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
 	if (!dev->ops->tracefs_text)
 		return unsupported(dev, "tracefs mlx5_fw text");
-	return dev->ops->tracefs_text(dev->priv, seconds, ret_text, ret_len);
+	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+}
+
+int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
+			     size_t *ret_len)
+{
+	struct timespec slice = { 0, 100 * 1000 * 1000 };
+	unsigned i;
+
+	if (dev->ops->tracefs_gather)
+		return dev->ops->tracefs_gather(dev->priv, seconds, ret_text, ret_len);
+	if (!dev->ops->tracefs_text)
+		return unsupported(dev, "tracefs mlx5_fw text");
+	/* The kernel keeps appending lines; wait in short slices so a
+	 * cancellation (SIGINT) ends the wait early. */
+	for (i = 0; i < seconds * 10u && !fw_ctx_cancelled(dev->ctx); i++)
+		nanosleep(&slice, NULL);
+	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)

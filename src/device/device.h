@@ -97,12 +97,15 @@ struct fw_device_ops {
 	/* The bytes of one existing snapshot (chunk framing removed). */
 	int (*region_read)(void *priv, const char *region, uint32_t snapshot_id,
 			   void **ret_data, size_t *ret_len);
-	/* The mlx5_fw tracepoint lines for this device, as text: what the
-	 * trace buffer holds now (seconds 0), or what arrives in that many
-	 * seconds. */
-	int (*tracefs_text)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
+	/* The mlx5_fw tracepoint lines for this device that the trace buffer
+	 * holds now, as text. */
+	int (*tracefs_text)(void *priv, char **ret_text, size_t *ret_len);
 	/* The 64-byte health buffer of the initialization segment. */
 	int (*health_buffer)(void *priv, void **ret_data, size_t *ret_len);
+	/* Optional: let `seconds` of tracing happen, then read the text (the
+	 * emulator advances its firmware clock).  Without it,
+	 * fw_device_tracefs_gather() waits in real time, then reads. */
+	int (*tracefs_gather)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
 };
 
 /* Options for fw_device_open_with(); zero-initialise, then set. */
@@ -190,6 +193,10 @@ int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **re
 int fw_device_regions(struct fw_device *dev, struct fw_region **ret, size_t *ret_n);
 int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t snapshot_id,
 			  void **ret_data, size_t *ret_len);
-int fw_device_tracefs_text(struct fw_device *dev, unsigned seconds, char **ret_text,
-			   size_t *ret_len);
+/* The mlx5_fw lines the trace buffer holds now. */
+int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len);
+/* The lines that arrive within seconds (on the emulator: that much emulated
+ * firmware time; on a kernel: as the transport reads tracefs). */
+int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
+			     size_t *ret_len);
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len);

@@ -305,23 +305,16 @@ int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 {
 	struct attr_tab t;
 	const struct nlattr *f;
-	int r;
 
 	if (tab_parse(&t, attrs, len) < 0)
 		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in an fmsg message");
 	f = t.a[FW_DEVLINK_ATTR_FMSG];
 	if (!is_nest(f))
 		return fw_error(ctx, -EBADMSG, "devlink: reply without a DEVLINK_ATTR_FMSG nest");
-	/* The whole attribute, header included, padded to 4 like the next
-	 * attribute in a message would start: a stream of FMSG nests, the
-	 * same bytes emu_reporter_diagnose()/_dump() produce. */
-	r = append(ctx, buf, buf_len, limit, f, mnl_attr_get_len(f));
-	if (r >= 0 && (mnl_attr_get_len(f) & 3)) {
-		static const uint8_t zero[4];
-
-		r = append(ctx, buf, buf_len, limit, zero, 4 - (mnl_attr_get_len(f) & 3));
-	}
-	return r;
+	/* The nest's items, without the nest header: concatenated over the
+	 * reply messages they form one attribute stream, the same bytes
+	 * emu_reporter_diagnose()/_dump() produce. */
+	return append(ctx, buf, buf_len, limit, mnl_attr_get_payload(f), mnl_attr_get_payload_len(f));
 }
 
 struct snap_ctx {

@@ -185,8 +185,22 @@ static void find_tracefs(const char *sysroot, struct fw_pci_function *fn)
 		ok = p && path_exists(p);
 		free(p);
 		if (ok) {
+			char en[8] = "";
+			FILE *f;
+
 			copy_field(fn->tracefs_dir, sizeof(fn->tracefs_dir), dirs[i]);
 			fn->interfaces |= FW_IFACE_TRACEFS;
+			/* Enabled or not is the administrator's choice; we only
+			 * report it, since a disabled tracepoint prints nothing. */
+			snprintf(rel, sizeof(rel), "%s/events/mlx5/mlx5_fw/enable", dirs[i]);
+			p = fw_sysroot_path(sysroot, rel);
+			f = p ? fopen(p, "re") : NULL;
+			if (f) {
+				if (fgets(en, sizeof(en), f))
+					fn->tracefs_enabled = en[0] == '1';
+				fclose(f);
+			}
+			free(p);
 			return;
 		}
 	}

@@ -19,6 +19,7 @@
  * its own usr/share/misc/pci.ids uses it (so captured trees give the same
  * names everywhere), else the system's.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,7 @@ struct fw_pci_function {
 	char mlx5ctl_node[128];        /* "/dev/mlx5ctl-mlx5_core.ctl.0" or "" */
 	char fwctl_node[64];           /* "/dev/fwctl/fwctl0" or "" */
 	char tracefs_dir[64];          /* "/sys/kernel/tracing" or "" */
+	bool tracefs_enabled;          /* events/mlx5/mlx5_fw/enable reads 1 */
 };
 
 /*

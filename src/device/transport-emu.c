@@ -161,13 +161,19 @@ static int emu_t_health_dump(void *priv, const char *reporter, void **ret_data, 
 	return emu_reporter_dump(t->emu, reporter, ret_data, ret_len);
 }
 
-static int emu_t_tracefs_text(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
+static int emu_t_tracefs_text(void *priv, char **ret_text, size_t *ret_len)
+{
+	struct emu_transport *t = priv;
+
+	return emu_tracefs_text(t->emu, ret_text, ret_len);
+}
+
+static int emu_t_tracefs_gather(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
 {
 	struct emu_transport *t = priv;
 
 	/* Gathering for N seconds is N seconds of emulated firmware time. */
-	if (seconds)
-		emu_advance(t->emu, (uint64_t)seconds * 1000000000ull);
+	emu_advance(t->emu, (uint64_t)seconds * 1000000000ull);
 	return emu_tracefs_text(t->emu, ret_text, ret_len);
 }
 
@@ -193,5 +199,6 @@ const struct fw_device_ops fw_emu_transport_ops = {
 	.health_diagnose = emu_t_health_diagnose,
 	.health_dump = emu_t_health_dump,
 	.tracefs_text = emu_t_tracefs_text,
+	.tracefs_gather = emu_t_tracefs_gather,
 	.health_buffer = emu_t_health_buffer,
 };

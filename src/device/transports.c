@@ -528,9 +528,14 @@ static int kdev_region_read(void *priv, const char *region, uint32_t snapshot_id
 	return fw_kdev_region_read(priv, region, snapshot_id, ret_data, ret_len);
 }
 
-/* seconds == 0: a snapshot of the `trace` file (nothing consumed); else
- * the lines that arrive on trace_pipe for that long. */
-static int kdev_tracefs(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
+/* A snapshot of the `trace` file: nothing consumed. */
+static int kdev_tracefs(void *priv, char **ret_text, size_t *ret_len)
+{
+	return fw_kdev_tracefs_text(priv, 0, ret_text, ret_len);
+}
+
+/* The lines that arrive on trace_pipe during that many seconds. */
+static int kdev_tracefs_gather(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
 {
 	return fw_kdev_tracefs_text(priv, seconds, ret_text, ret_len);
 }
@@ -558,6 +563,7 @@ const struct fw_device_ops fw_kdev_ops = {
 	.regions = kdev_regions,
 	.region_read = kdev_region_read,
 	.tracefs_text = kdev_tracefs,
+	.tracefs_gather = kdev_tracefs_gather,
 	/* No health_buffer: the initialization segment is in BAR0, which no
 	 * kernel interface here exposes (the fw reporter's diagnose carries
 	 * the syndrome, its dump the buffer). */

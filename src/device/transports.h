@@ -140,10 +140,11 @@ int fw_devlink_dev_list(struct fw_devlink *dl, char ***ret_names, size_t *ret_n)
 void fw_devlink_free_names(char **names, size_t n);
 int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
 			 struct fw_devlink_reporter **ret, size_t *ret_n);
-/* The DEVLINK_ATTR_FMSG nests of every reply message, whole (attribute
- * header included) and back to back, malloc'd: a netlink attribute stream
- * of FMSG nests holding the items.  The same bytes emu_reporter_diagnose()
- * and emu_reporter_dump() return, so one fmsg decoder serves both. */
+/* The items inside the DEVLINK_ATTR_FMSG nest of every reply message,
+ * concatenated (an attribute stream of OBJ/PAIR/ARR_NEST_START, NEST_END,
+ * OBJ_NAME, OBJ_VALUE_TYPE, OBJ_VALUE_DATA), malloc'd.  The same bytes
+ * emu_reporter_diagnose() and emu_reporter_dump() return, so one fmsg
+ * decoder (parsers/health.c) serves both. */
 int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
 			const char *reporter, void **ret_data, size_t *ret_len);
 /* Read a dump the kernel already stored; -ENOENT "no stored dump" when the
@@ -181,7 +182,7 @@ int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
 			      struct fw_devlink_reporter *ret);
 int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size);
-/* Append the message's FMSG nest, whole, to *buf (growing, bounded by limit). */
+/* Append the items of the message's FMSG nest to *buf (growing, bounded by limit). */
 int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 			  uint8_t **buf, size_t *buf_len, size_t limit);
 int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,

@@ -81,7 +81,8 @@ int emu_crspace_parse_csv(struct fw_ctx *ctx, const char *name, const char *data
 			goto fail;
 		}
 		total += ndw * 4;
-		if (total > FW_LIMIT_CRSPACE) {
+		/* The crdump image is flat up to the highest address: bound both. */
+		if (total > FW_LIMIT_CRSPACE || addr + ndw * 4 > FW_LIMIT_CRSPACE) {
 			r = fw_error(ctx, -EOVERFLOW, "'%s' line %u: CR-space over FW_LIMIT_CRSPACE (%u bytes)", name,
 				     line, FW_LIMIT_CRSPACE);
 			goto fail;

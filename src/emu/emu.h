@@ -37,7 +37,10 @@ struct emu_identity {
 	uint32_t uctx_caps;
 };
 
-/* Parse spec and build the device; -EINVAL with a message on a bad spec. */
+/* Parse spec and build the device; -EINVAL with a message naming the key
+ * on a bad spec; crspace=PATH can also fail to open (-ENOENT...) or parse
+ * (-EBADMSG, -EOVERFLOW).  With the driver owning the tracer (the default),
+ * history=MS of tracing (2 s) has already happened when this returns. */
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret);
 void emu_free(struct emu *e);
 const struct emu_identity *emu_identity(const struct emu *e);
@@ -51,11 +54,14 @@ const struct emu_identity *emu_identity(const struct emu *e);
  * busy=NAME, -EIO after fatal-after=N has fired). */
 int emu_cmd(struct emu *e, const void *in, size_t inlen, void *out, size_t outlen);
 
-/* User memory the tracer may DMA its ring into (MTRC_CONF trace_mkey). */
+/* User memory the firmware may write into: its id is the mkey of
+ * MTRC_CONF (the trace ring, 256 KiB), CORE_DUMP CR_DUMP_TO_MEM and
+ * RESOURCE_DUMP (with address = a virtual address inside it). 1 B..64 MiB. */
 int emu_umem_reg(struct emu *e, void *addr, size_t len, uint32_t *ret_id);
 int emu_umem_unreg(struct emu *e, uint32_t id);
 
-/* Emulated time: the tracer produces events at its configured rate. */
+/* Emulated time: the tracer produces events at its configured rate into
+ * the ring (at most four laps of the ring per call), counters grow. */
 void emu_advance(struct emu *e, uint64_t ns);
 
 /* Generate n tracer events as a stream of 256-byte ring blocks, exactly as

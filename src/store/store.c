@@ -15,6 +15,7 @@
  * holds the write lock for as long as it takes to stream it. */
 #define STORE_BUSY_WRITER_MS 600000
 #define STORE_BUSY_READER_MS 5000
+#define STORE_PAGE_SIZE "16384"
 /* Page cache per connection, KiB (negative cache_size).  Appends in id
  * order touch few pages, so a modest cache keeps loading within the 64 MiB
  * memory budget without costing speed. */
@@ -237,6 +238,12 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		 * on the write lock.  synchronous=NORMAL keeps every commit atomic
 		 * and durable across a crash of the process; only a power loss can
 		 * drop the last commits (pragma.html). */
+		/* 16 KiB pages for a new file (no effect on an existing one): a
+		 * quarter of the page writes and syscalls of the default 4 KiB
+		 * when appending millions of small rows. */
+		r = store_exec(s, "PRAGMA page_size = " STORE_PAGE_SIZE);
+		if (r < 0)
+			goto free_store;
 		r = set_wal(s);
 		if (r < 0)
 			goto free_store;

@@ -60,6 +60,12 @@ assert a[0]["size"] == 70000 and a[0]["outcome"] == "ok"
 assert a[2]["outcome"] == "failed" and a[2]["reason"] == "ETIMEDOUT reading CR-space"
 EOF
 
+# Control bytes from a bundle never reach the terminal through show.
+$MK --reason "$(printf 'evil\033[2J\007')" -o esc.tar x=mgir.bin
+"$FWBOX" show esc.tar > esc.out
+grep -q '^  reason:    evil?\[2J?$' esc.out || fail "show does not mask control bytes: $(grep reason esc.out)"
+! grep -q "$(printf '\033')" esc.out || fail "show printed an escape byte"
+
 # --- verify and extract.
 "$FWBOX" verify b.tar.zst | grep -q '^b.tar.zst: ok (3 artifacts)$' || fail "verify good bundle"
 "$FWBOX" extract b.tar.zst reg.MGIR | cmp -s - mgir.bin || fail "extract to stdout"

@@ -36,6 +36,7 @@ assert a["vendor_id"] == "15b3" and a["device_id"] == "1021", a
 assert a["model"] == "MT2910 Family [ConnectX-7]", a
 assert a["interfaces"] == ["fwctl", "devlink", "tracefs"], a
 assert a["fwctl_node"] == "/dev/fwctl/fwctl0", a
+assert a["tracefs"] == "/sys/kernel/tracing" and a["tracefs_enabled"] is True, a
 assert all(x["pci"] != "0000:02:00.0" for x in d)
 PY
 

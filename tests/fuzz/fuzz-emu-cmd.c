@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	outlen = 16 + fw_get_be16(data) % 8192;
 	if (fw_ctx_new(&ctx) < 0)
 		return 0;
-	if (emu_new(ctx, "emu:cx6dx,crspace=builtin,seed=1", &e) < 0)
+	if (emu_new(ctx, "emu:cx6dx,crspace=builtin,seed=1,history=0", &e) < 0)
 		goto out_ctx;
 	emu_umem_reg(e, umem, sizeof(umem), &id);
 	out = malloc(outlen);

@@ -83,6 +83,49 @@ static int resdump(struct fake *f, const uint8_t *reg, uint8_t *out)
 	return 0;
 }
 
+uint32_t cr_value(uint32_t addr)
+{
+	return addr * 2654435761u;
+}
+
+/* CORE_DUMP type 2: (address, value) pairs into user memory, at most
+ * 'size' bytes a call, resuming at the address in the cookie. */
+static int core_dump(struct fake *f, const uint8_t *reg, uint8_t *out)
+{
+	uint32_t size = fw_get_be32(reg + 0x14), cookie = fw_get_be32(reg + 0x24);
+	uint64_t va = fw_get_be64(reg + 0x18);
+	size_t used = 0;
+	bool more = false;
+
+	memcpy(out, reg, 64);
+	if (fw_get_be32(reg) != 2 || fw_get_be32(reg + 0x10) != f->umem_id || !f->umem ||
+	    va != (uintptr_t)f->umem || size > f->umem_len)
+		return MLX5_STAT_BAD_PARAM;
+	if (size > CR_CALL_BYTES)
+		size = CR_CALL_BYTES;
+	for (unsigned i = 0; i < CR_RUNS; i++) {
+		for (uint32_t k = 0; k < CR_RUN_DW; k++) {
+			uint32_t addr = CR_RUN_BASE(i) + 4 * k;
+
+			if (addr < cookie)
+				continue;
+			if (used + 8 > size) {
+				more = true;
+				cookie = addr;
+				goto done;
+			}
+			be32(f->umem + used, addr);
+			be32(f->umem + used + 4, cr_value(addr));
+			used += 8;
+		}
+	}
+done:
+	be32(out, (more ? 1u << 31 : 0) | 2);
+	be32(out + 0x14, (uint32_t)used);
+	be32(out + 0x24, more ? cookie : 0);
+	return 0;
+}
+
 int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t outlen)
 {
 	const uint8_t *i = in;
@@ -126,6 +169,9 @@ int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t out
 				o[24 + k] = str_byte(idx, off + k);
 			break;
 		}
+		case MLX5_REG_CORE_DUMP:
+			o[0] = (uint8_t)core_dump(f, i + 16, o + 16);
+			break;
 		case MLX5_REG_RESOURCE_DUMP:
 			ck_assert_uint_eq(inlen, 16 + 256);
 			resdump(f, i + 16, o + 16);

@@ -24,9 +24,22 @@ struct fake {
 	uint16_t timeout_reg;        /* -ETIMEDOUT */
 	uint16_t short_reg;          /* outbox cut in half */
 	bool no_crspace;
+	/* CORE_DUMP CR_DUMP_TO_MEM: user memory registered by the collector. */
+	uint8_t *umem;
+	size_t umem_len;
+	uint32_t umem_id;
+	bool can_umem;               /* offer user memory (CORE_DUMP path) */
 	uint8_t menu[16 + 20 + 8 + 3 * 52 + 4];
 	size_t menu_len;
 };
+
+/* CR-space of the fake for CORE_DUMP: CR_RUNS runs of CR_RUN_DW dwords
+ * starting at CR_RUN_BASE(i); value of a dword is cr_value(addr). */
+#define CR_RUNS 3u
+#define CR_RUN_DW 300u
+#define CR_RUN_BASE(i) (0x1000u + (uint32_t)(i) * 0x10000u)
+#define CR_CALL_BYTES 2000u      /* pairs the fake writes per CORE_DUMP call, at most */
+uint32_t cr_value(uint32_t addr);
 
 void fake_init(struct fake *f, size_t max_rpc);
 uint8_t str_byte(unsigned idx, uint32_t off);

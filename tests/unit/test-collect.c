@@ -34,6 +34,28 @@ static int fake_info(void *dev, struct fw_device_info *ret)
 	strcpy(ret->transport, "fake");
 	strcpy(ret->fw_version, "28.39.1002");
 	ret->max_rpc = f->max_rpc;
+	ret->can_umem = f->can_umem;
+	return 0;
+}
+
+static int fake_umem_reg(void *dev, void *addr, size_t len, uint32_t *ret_id)
+{
+	struct fake *f = dev;
+
+	ck_assert_ptr_null(f->umem);
+	f->umem = addr;
+	f->umem_len = len;
+	f->umem_id = 7;
+	*ret_id = 7;
+	return 0;
+}
+
+static int fake_umem_unreg(void *dev, uint32_t id)
+{
+	struct fake *f = dev;
+
+	ck_assert_uint_eq(id, 7);
+	f->umem = NULL;
 	return 0;
 }
 
@@ -98,6 +120,8 @@ static const struct collect_dev_ops fake_ops = {
 	.diagnose = fake_diagnose,
 	.stored_dump = fake_dump,
 	.tracefs_text = fake_text,
+	.umem_reg = fake_umem_reg,
+	.umem_unreg = fake_umem_unreg,
 	.command_count = fake_count,
 };
 
@@ -309,6 +333,37 @@ START_TEST(test_full_run)
 }
 END_TEST
 
+START_TEST(test_crspace_core_dump)
+{
+	struct collect_options o = { .output = ".", .only = "crspace" };
+	struct collect *c;
+	const struct item *it;
+	const uint8_t *p;
+
+	dev.can_umem = true;
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_ptr_null(dev.umem);                      /* unregistered again */
+	it = find(&snk, "crspace");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	/* INFO, one segment per run (16-byte head + dwords), TERMINATE. */
+	ck_assert_uint_eq(it->len, 16 + CR_RUNS * (16 + 4 * CR_RUN_DW) + 4);
+	p = it->data;
+	ck_assert_uint_eq(fw_get_be32(p), 4u << 16 | 0xfffe);
+	p += 16;
+	for (unsigned i = 0; i < CR_RUNS; i++) {
+		ck_assert_uint_eq(fw_get_be32(p), (4 + CR_RUN_DW) << 16 | 0x7000);
+		ck_assert_uint_eq(fw_get_be32(p + 8), CR_RUN_BASE(i));
+		for (uint32_t k = 0; k < CR_RUN_DW; k++)
+			ck_assert_uint_eq(fw_get_be32(p + 16 + 4 * k), cr_value(CR_RUN_BASE(i) + 4 * k));
+		p += 16 + 4 * CR_RUN_DW;
+	}
+	ck_assert_uint_eq(fw_get_be32(p), 1u << 16 | 0xfffb);
+	/* 900 pairs of 8 bytes, 2000 bytes (250 pairs) per call. */
+	ck_assert_uint_eq(dev.commands, 4);
+	collect_free(c);
+}
+END_TEST
+
 START_TEST(test_faults)
 {
 	struct collect_options o = { .output = "." };
@@ -379,6 +434,31 @@ START_TEST(test_only_extra_register)
 	ck_assert_uint_eq(snk.n, 2);
 	ck_assert_uint_eq(find(&snk, "reg.MCIA")->len, 64);
 	ck_assert_uint_eq(find(&snk, "reg.MGIR")->len, 160);
+	collect_free(c);
+}
+END_TEST
+
+START_TEST(test_skip_dynamic_kinds)
+{
+	struct collect_options o = { .output = ".", .only = "trace.strings,health,resdump",
+				     .skip = "trace.strings.0,health.fw_fatal,resdump.SX*" };
+	struct collect *c;
+	uint64_t before;
+
+	ck_assert_int_eq(run(&o, &c), 0);
+	/* Skipped kinds are recorded, and nothing was read for them: one
+	 * MTRC_CAP, STR1 in one command, menu and FUNC_SYND_REC pages. */
+	ck_assert_str_eq(find(&snk, "trace.strings.0")->reason, "excluded by --skip");
+	ck_assert_uint_eq(find(&snk, "trace.strings.0")->len, 0);
+	ck_assert_uint_eq(find(&snk, "trace.strings.1")->len, STR1_SIZE);
+	ck_assert_int_eq(find(&snk, "health.fw_fatal")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	/* A prefix takes what is under it too. */
+	ck_assert_int_eq(find(&snk, "health.fw_fatal.diagnose")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "health.fw.diagnose")->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_int_eq(find(&snk, "resdump.SX_SLICE_ALL")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "resdump.FUNC_SYND_REC")->outcome, BUNDLE_OUTCOME_OK);
+	before = 1 + 1 + (dev.menu_len + 207) / 208 + (SEG_SIZE + 207) / 208;
+	ck_assert_uint_eq(dev.commands, before);
 	collect_free(c);
 }
 END_TEST
@@ -477,10 +557,12 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_patterns);
 	tcase_add_test(tc, test_full_run);
+	tcase_add_test(tc, test_crspace_core_dump);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_resdump_timeout);
 	tcase_add_test(tc, test_only_skip);
 	tcase_add_test(tc, test_only_extra_register);
+	tcase_add_test(tc, test_skip_dynamic_kinds);
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);

@@ -288,14 +288,14 @@ START_TEST(test_devlink_side)
 	tu_assert_ok(ctx, fw_device_health_buffer(dev, &data, &len));
 	ck_assert_uint_eq(len, 64);
 	free(data);
-	tu_assert_ok(ctx, fw_device_tracefs_text(dev, 0, &text, &len));
+	tu_assert_ok(ctx, fw_device_tracefs_text(dev, &text, &len));
 	free(text);
 	{
 		size_t len2;
 		char *text2;
 
 		/* Two seconds of emulated time add mlx5_fw lines. */
-		tu_assert_ok(ctx, fw_device_tracefs_text(dev, 2, &text2, &len2));
+		tu_assert_ok(ctx, fw_device_tracefs_gather(dev, 2, &text2, &len2));
 		ck_assert_uint_gt(len2, len);
 		ck_assert_ptr_nonnull(strstr(text2, "mlx5_fw: "));
 		free(text2);

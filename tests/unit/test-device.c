@@ -8,9 +8,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "device/allowlist.h"
+#include "sysfs-fixtures.h"
 #include "testutil.h"
 #include "test-device-fake.h"
 
@@ -59,6 +61,27 @@ START_TEST(test_open_specs)
 	ck_assert_int_lt(fw_device_open(ctx, "0000:ff:1f.7", &dev), 0);
 	ck_assert_ptr_null(dev);
 	ck_assert_int_lt(fw_device_open(ctx, "emulator", &dev), 0);
+	ck_assert_ptr_null(dev);
+}
+END_TEST
+
+/* The sysroot reaches the kernel transports: the captured tree has a
+ * ConnectX-7 at 0000:08:00.0 with a fwctl node, which is found there (and
+ * then cannot be opened: it is no device node), while the real root has no
+ * such function. */
+START_TEST(test_open_sysroot)
+{
+	struct fw_device_open_opts opts = { .sysroot = fx_tree("sysfs-cx7-fwctl") };
+	struct fw_device *dev = NULL;
+	char with[1024];
+
+	ck_assert_int_lt(fw_device_open_with(ctx, "0000:08:00.0", &opts, &dev), 0);
+	ck_assert_ptr_null(dev);
+	snprintf(with, sizeof(with), "%s", fw_ctx_errmsg(ctx));
+	ck_assert_msg(strstr(with, "sysfs-cx7-fwctl/dev/fwctl/fwctl0") != NULL, "%s", with);
+	opts.sysroot = "/nonexistent-fwbox-root";
+	ck_assert_int_lt(fw_device_open_with(ctx, "0000:08:00.0", &opts, &dev), 0);
+	ck_assert_msg(strstr(fw_ctx_errmsg(ctx), "no ConnectX") != NULL, "%s", fw_ctx_errmsg(ctx));
 	ck_assert_ptr_null(dev);
 }
 END_TEST
@@ -447,7 +470,7 @@ START_TEST(test_optional_ops)
 	ck_assert_int_eq(fw_device_health_dump(dev, "fw", &data, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_regions(dev, &regions, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_region_read(dev, "cr-space", 1, &data, &n), -EOPNOTSUPP);
-	ck_assert_int_eq(fw_device_tracefs_text(dev, 0, &text, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_tracefs_text(dev, &text, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_health_buffer(dev, &data, &n), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_umem_reg(dev, &id, sizeof(id), &id), -EOPNOTSUPP);
 	ck_assert_int_eq(fw_device_umem_unreg(dev, 1), -EOPNOTSUPP);
@@ -464,6 +487,7 @@ static Suite *device_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open_info_close);
 	tcase_add_test(tc, test_open_specs);
+	tcase_add_test(tc, test_open_sysroot);
 	tcase_add_test(tc, test_optional_ops);
 	suite_add_tcase(s, tc);
 
@@ -489,5 +513,10 @@ static Suite *device_suite(void)
 
 int main(void)
 {
-	return tu_run_suite(device_suite());
+	int r;
+
+	fx_make();
+	r = tu_run_suite(device_suite());
+	fx_remove();
+	return r;
 }

@@ -319,7 +319,7 @@ static int fmsg_collect(void *userdata, const void *attrs, size_t len)
 }
 
 /* Two reply messages, each with an FMSG nest: {obj {pair "Syndrome" u8 0x1}} split
- * across them; *ret_items gets both nests, whole. */
+ * across them; *ret_items gets the items of both nests. */
 static void put_fmsg_reply(struct rbuf *b, uint32_t seq, uint8_t **ret_items, size_t *ret_len)
 {
 	struct nlmsghdr *nlh;
@@ -329,28 +329,28 @@ static void put_fmsg_reply(struct rbuf *b, uint32_t seq, uint8_t **ret_items, si
 	size_t n = 0;
 
 	nlh = msg_begin(b, 0x14, NLM_F_MULTI, seq, FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);
-	off1 = nlh->nlmsg_len;
 	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
+	off1 = nlh->nlmsg_len;
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START, 0, NULL);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START, 0, NULL);
 	mnl_attr_put_strz(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_NAME, "Syndrome");
-	mnl_attr_nest_end(nlh, f);
 	off2 = nlh->nlmsg_len;
 	memcpy(items, (uint8_t *)nlh + off1, off2 - off1);
 	n = off2 - off1;
+	mnl_attr_nest_end(nlh, f);
 	msg_end(b, nlh);
 
 	nlh = msg_begin(b, 0x14, NLM_F_MULTI, seq, FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE);
-	off1 = nlh->nlmsg_len;
 	f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
+	off1 = nlh->nlmsg_len;
 	mnl_attr_put_u8(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, 1);
 	mnl_attr_put_u8(nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, 0x1);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_NEST_END, 0, NULL);
 	mnl_attr_put(nlh, FW_DEVLINK_ATTR_FMSG_NEST_END, 0, NULL);
-	mnl_attr_nest_end(nlh, f);
 	off2 = nlh->nlmsg_len;
 	memcpy(items + n, (uint8_t *)nlh + off1, off2 - off1);
 	n += off2 - off1;
+	mnl_attr_nest_end(nlh, f);
 	msg_end(b, nlh);
 	*ret_items = items;
 	*ret_len = n;
@@ -370,15 +370,12 @@ START_TEST(test_fmsg_concat)
 	put_fmsg_reply(&b, 11, &want, &wlen);
 	put_done(&b, 11, 0);
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 11, fmsg_collect, &a), 1);
-	/* Both FMSG nests, whole and back to back: an attribute stream. */
+	/* The items of both nests, back to back, as one attribute stream. */
 	ck_assert_uint_eq(a.len, wlen);
 	ck_assert_mem_eq(a.buf, want, wlen);
 	mnl_attr_for_each_payload((void *)a.buf, a.len) {
-		const struct nlattr *item;
-
-		ck_assert_uint_eq(mnl_attr_get_type(attr), FW_DEVLINK_ATTR_FMSG);
-		mnl_attr_for_each_nested(item, attr)
-			count++;
+		ck_assert_uint_ne(mnl_attr_get_type(attr), FW_DEVLINK_ATTR_FMSG);
+		count++;
 	}
 	ck_assert_uint_eq(count, 7);
 	(void)it;
@@ -453,6 +450,86 @@ START_TEST(test_fmsg_decodes)
 	ck_assert_uint_eq(d.u, 1);
 	free(a.buf);
 	free(want);
+}
+END_TEST
+
+/*
+ * The emulator's diagnose and stored dump, wrapped into kernel-style reply
+ * messages (one FMSG nest each, split every few items), come back out of
+ * the transport byte for byte: kernel and emulator give the decoder the
+ * same bytes.
+ */
+static void wrap_and_compare(const uint8_t *items, size_t len, uint32_t seq)
+{
+	static struct rbuf b;
+	struct acc a = { .limit = 1 << 24 };
+	const struct nlattr *attr;
+	struct nlmsghdr *nlh = NULL;
+	struct nlattr *f = NULL;
+	unsigned in_msg = 0;
+	uint8_t *big = malloc(len * 2 + 65536);
+	size_t blen = 0;
+
+	mnl_attr_for_each_payload((void *)items, len) {
+		if (!nlh || in_msg == 5) {
+			if (nlh) {
+				mnl_attr_nest_end(nlh, f);
+				blen += NLMSG_ALIGN(nlh->nlmsg_len);
+			}
+			nlh = mnl_nlmsg_put_header(big + blen);
+			nlh->nlmsg_type = 0x14;
+			nlh->nlmsg_flags = NLM_F_MULTI;
+			nlh->nlmsg_seq = seq;
+			mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+			f = mnl_attr_nest_start(nlh, FW_DEVLINK_ATTR_FMSG);
+			in_msg = 0;
+		}
+		memcpy((uint8_t *)nlh + nlh->nlmsg_len, attr, MNL_ALIGN(mnl_attr_get_len(attr)));
+		nlh->nlmsg_len += MNL_ALIGN(mnl_attr_get_len(attr));
+		in_msg++;
+	}
+	ck_assert_ptr_nonnull(nlh);
+	mnl_attr_nest_end(nlh, f);
+	blen += NLMSG_ALIGN(nlh->nlmsg_len);
+	b.len = 0;
+	put_done(&b, seq, 0);
+	memcpy(big + blen, b.buf, b.len);
+	blen += b.len;
+	ck_assert_int_eq(fw_devlink_walk(ctx, big, blen, seq, fmsg_collect, &a), 1);
+	ck_assert_uint_eq(a.len, len);
+	ck_assert_mem_eq(a.buf, items, len);
+	free(a.buf);
+	free(big);
+}
+
+START_TEST(test_fmsg_same_as_emu)
+{
+	struct emu *e;
+	void *data;
+	size_t len, n, dumps = 0;
+	uint8_t in[16] = { 0x08, 0x0d }, out[16];     /* NOP */
+
+	/* A firmware fatal error after one command stores a fw_fatal dump. */
+	tu_assert_ok(ctx, emu_new(ctx, "emu:cx7,seed=3,fatal-after=1", &e));
+	emu_cmd(e, in, sizeof(in), out, sizeof(out));
+	emu_cmd(e, in, sizeof(in), out, sizeof(out));
+	tu_assert_ok(ctx, emu_reporter_diagnose(e, "fw", &data, &len));
+	ck_assert_uint_gt(len, 0);
+	wrap_and_compare(data, len, 21);
+	free(data);
+	n = emu_reporter_count(e);
+	for (size_t i = 0; i < n; i++) {
+		const struct emu_reporter *r = emu_reporter_at(e, i);
+
+		if (!r->has_dump)
+			continue;
+		tu_assert_ok(ctx, emu_reporter_dump(e, r->name, &data, &len));
+		wrap_and_compare(data, len, 22);
+		free(data);
+		dumps++;
+	}
+	ck_assert_uint_ge(dumps, 1);
+	emu_free(e);
 }
 END_TEST
 
@@ -534,6 +611,7 @@ int main(void)
 	tcase_add_test(tc, test_reporter_malformed);
 	tcase_add_test(tc, test_fmsg_concat);
 	tcase_add_test(tc, test_fmsg_decodes);
+	tcase_add_test(tc, test_fmsg_same_as_emu);
 	tcase_add_test(tc, test_region_and_chunks);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);

@@ -51,6 +51,7 @@ START_TEST(test_cx7_fwctl)
 	ck_assert_str_eq(l[1].fwctl_node, "/dev/fwctl/fwctl1");
 	ck_assert_str_eq(l[0].mlx5ctl_node, "");
 	ck_assert_str_eq(l[0].tracefs_dir, "/sys/kernel/tracing");
+	ck_assert(l[0].tracefs_enabled);
 	fw_discover_free(l);
 }
 END_TEST
@@ -69,6 +70,7 @@ START_TEST(test_cx6dx_mlx5ctl)
 	ck_assert_str_eq(l[0].mlx5ctl_node, "/dev/mlx5ctl-mlx5_core.ctl.0");
 	ck_assert_str_eq(l[0].fwctl_node, "");
 	ck_assert_str_eq(l[0].tracefs_dir, "/sys/kernel/debug/tracing");
+	ck_assert(!l[0].tracefs_enabled);
 	fw_discover_free(l);
 }
 END_TEST

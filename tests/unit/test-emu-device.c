@@ -125,7 +125,7 @@ START_TEST(test_tracer_and_resdump_through_device)
 	ck_assert_uint_eq(len, 16 + 20 + 8 + 46 * 52 + 4);
 	ck_assert_uint_eq(st.commands, (len + 207) / 208);
 	free(menu);
-	tu_assert_ok(ctx, fw_device_tracefs_text(dev, 0, &text, &len));
+	tu_assert_ok(ctx, fw_device_tracefs_text(dev, &text, &len));
 	ck_assert_ptr_nonnull(strstr(text, "mlx5_fw: 0000:08:00.0 [0x"));
 	free(text);
 	fw_device_close(dev);

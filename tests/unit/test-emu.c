@@ -929,6 +929,9 @@ START_TEST(test_crspace_csv)
 		ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "'t.csv' line 1"));
 	}
 	ck_assert_int_eq(emu_crspace_parse_csv(ctx, "t.csv", "", 0, &v, &n), -EBADMSG);
+	/* A sparse map reaching past FW_LIMIT_CRSPACE would make a huge image. */
+	ck_assert_int_eq(emu_crspace_parse_csv(ctx, "t.csv", "0xf0000000,1,\n", 13, &v, &n), -EOVERFLOW);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "FW_LIMIT_CRSPACE"));
 }
 END_TEST
 
