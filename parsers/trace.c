@@ -93,6 +93,9 @@ struct trace_strdb {
 	 * parameter count is one load per message instead of a scan. */
 	char *data[TRACE_STRINGS_DB_MAX];
 	uint8_t *pct[TRACE_STRINGS_DB_MAX];
+	/* Bytes held of each section; MTRC_CAP's size may be larger when the
+	 * capture was short, and the rest reads as zeros (empty formats). */
+	uint32_t held[TRACE_STRINGS_DB_MAX];
 };
 
 int trace_strdb_new(struct fw_ctx *ctx, const struct trace_cap *cap, struct trace_strdb **ret)
@@ -160,21 +163,23 @@ int trace_strdb_set_section(struct trace_strdb *db, unsigned i, const void *data
 		return fw_error(db->ctx, -EOVERFLOW,
 				"strings DB section %u: %zu bytes is over FW_LIMIT_STRINGS_DB_SECTION",
 				i, size > len ? (size_t)size : len);
-	/* The kernel reads exactly string_db_size bytes; so do we. */
-	s = calloc(1, size + 1);
-	pct = malloc(size + 1);
+	/* The kernel reads exactly string_db_size bytes; so do we.  A shorter
+	 * capture is held as is and its missing tail reads as zeros. */
+	n = len < size ? len : size;
+	s = calloc(1, n + 1);
+	pct = malloc(n + 1);
 	if (!s || !pct) {
 		free(s);
 		free(pct);
 		return fw_error(db->ctx, -ENOMEM, "strings DB section %u: out of memory", i);
 	}
-	n = len < size ? len : size;
-	memcpy(s, data, n);
+	if (n)
+		memcpy(s, data, n);
 	if (n < size)
 		short_input = 1;
-	rewrite_llx(s, size);
-	pct[size] = 0;
-	for (k = size; k-- > 0;) {
+	rewrite_llx(s, n);
+	pct[n] = 0;
+	for (k = n; k-- > 0;) {
 		if (s[k] == '\0')
 			count = 0;
 		else if (s[k] == '%' && count < 255)
@@ -185,6 +190,7 @@ int trace_strdb_set_section(struct trace_strdb *db, unsigned i, const void *data
 	free(db->pct[i]);
 	db->data[i] = s;
 	db->pct[i] = pct;
+	db->held[i] = (uint32_t)n;
 	return short_input;
 }
 
@@ -203,6 +209,8 @@ const char *trace_strdb_lookup(const struct trace_strdb *db, uint32_t ptr, unsig
 		if (ptr > base && (uint64_t)ptr < (uint64_t)base + size) {
 			uint32_t off = ptr - base;
 
+			if (off >= db->held[i])
+				off = db->held[i]; /* the NUL after what is held */
 			if (ret_nparams)
 				*ret_nparams = db->pct[i][off];
 			return db->data[i] + off;
@@ -1119,6 +1127,11 @@ int trace_decoder_finish(struct trace_decoder *d)
 		d->err = r;
 		return r;
 	}
+	if (d->st.blocks && d->st.blocks == d->st.blocks_empty)
+		problem(d, 0, -ENODATA,
+			"trace ring: none of its %llu blocks was ever written (all zero); the tracer "
+			"produced nothing while it was captured",
+			(unsigned long long)d->st.blocks);
 	if (d->st.trailing_bytes)
 		problem(d, d->in_off, -EBADMSG,
 			"trace ring: %llu bytes after the last whole 256-byte block, skipping",

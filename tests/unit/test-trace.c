@@ -256,6 +256,11 @@ START_TEST(test_ring_empty_and_invalid)
 	ck_assert_uint_eq(g.n, 1);
 	ck_assert_uint_eq(g.problems, 1);
 	ck_assert_uint_eq(g.first_problem_off, 2 * TRACE_BLOCK_SIZE);
+	/* A ring never written at all says so. */
+	memset(ring, 0, sizeof(ring));
+	decode(db, ring, sizeof(ring), sizeof(ring), &g);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_uint_eq(g.problems, 1);
 	trace_strdb_free(db);
 }
 END_TEST
@@ -475,6 +480,9 @@ START_TEST(test_strdb_lookup)
 	/* A section shorter than MTRC_CAP says: zero-filled, reported. */
 	ck_assert_int_eq(trace_strdb_set_section(db, 0, "\0abc", 4), 1);
 	ck_assert_str_eq(trace_strdb_lookup(db, TENC_BASE + 1, NULL), "abc");
+	np = 99;
+	ck_assert_str_eq(trace_strdb_lookup(db, TENC_BASE + 100, &np), "");
+	ck_assert_uint_eq(np, 0);
 	ck_assert_int_eq(trace_strdb_set_section(db, 8, "x", 1), -EINVAL);
 	trace_strdb_free(db);
 }
