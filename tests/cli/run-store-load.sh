@@ -96,6 +96,12 @@ FWBOX_DB=$SCRATCH/env.db "$FWBOX" load -q in/b1.tar.zst
 if "$FWBOX" trace --help 2>/dev/null | grep -q BUNDLE; then
 	n=$("$FWBOX" trace in/b2.tar.zst | wc -l)
 	[ "$n" -eq 300 ] || fail "fwbox trace printed $n lines, the store has 300 events"
+	# And the same timestamps and messages, in the same order.
+	"$FWBOX" trace in/b2.tar.zst | sed 's/^[^ ]* //' > trace.txt
+	sqlite3 "$db" "SELECT printf('[0x%x] %d [0x%x] %s', timestamp, lost, event_id, message)
+		FROM trace_events t JOIN bundles b ON b.id = t.bundle
+		WHERE b.uuid = '00000000-0000-0000-0000-000000000002' ORDER BY seq" > store.txt
+	cmp -s trace.txt store.txt || { diff trace.txt store.txt | head -5; fail "messages differ"; }
 fi
 
 # Migration: a version-1 file (built from 001 alone) is brought up to date
