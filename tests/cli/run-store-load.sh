@@ -116,6 +116,19 @@ sqlite3 v1.db "PRAGMA user_version = 1;
 	fail "not migrated"
 [ "$(sqlite3 v1.db "SELECT blk_span FROM bundles WHERE uuid = 'old'")" = 50 ] || fail "backfill"
 
+# A bundle of the emulated card, as fwbox collect writes it: every decoded
+# table gets rows, and the trace count equals fwbox trace's lines.
+mkdir emu
+if "$FWBOX" collect -q -d emu -o emu >/dev/null 2>&1; then
+	f=$(ls emu/*.tar*)
+	"$FWBOX" load -q --db emu.db "$f"
+	for t in register_fields crspace_chunks segments health; do
+		[ "$(sqlite3 emu.db "SELECT count(*) > 0 FROM $t")" = 1 ] || fail "no rows in $t"
+	done
+	[ "$(sqlite3 emu.db "SELECT count(*) FROM trace_events")" = "$("$FWBOX" trace "$f" | wc -l)" ] ||
+		fail "trace count of the emulator bundle"
+fi
+
 expect_exit 2 "$FWBOX" load --db "$db"
 expect_exit 1 "$FWBOX" load --db "$db" no-such.tar.zst
 echo ok
