@@ -96,6 +96,12 @@ FWBOX_DB=$SCRATCH/env.db "$FWBOX" load -q in/b1.tar.zst
 if "$FWBOX" trace --help 2>/dev/null | grep -q BUNDLE; then
 	n=$("$FWBOX" trace in/b2.tar.zst | wc -l)
 	[ "$n" -eq 300 ] || fail "fwbox trace printed $n lines, the store has 300 events"
+	# And the same timestamps and messages, in the same order.
+	"$FWBOX" trace in/b2.tar.zst | sed 's/^[^ ]* //' > trace.txt
+	sqlite3 "$db" "SELECT printf('[0x%x] %d [0x%x] %s', timestamp, lost, event_id, message)
+		FROM trace_events t JOIN bundles b ON b.id = t.bundle
+		WHERE b.uuid = '00000000-0000-0000-0000-000000000002' ORDER BY seq" > store.txt
+	cmp -s trace.txt store.txt || { diff trace.txt store.txt | head -5; fail "messages differ"; }
 fi
 
 # Migration: a version-1 file (built from 001 alone) is brought up to date
@@ -109,6 +115,19 @@ sqlite3 v1.db "PRAGMA user_version = 1;
 [ "$(sqlite3 v1.db "PRAGMA user_version")" = "$(ls "$top_srcdir"/schema/[0-9]*.sql | wc -l)" ] ||
 	fail "not migrated"
 [ "$(sqlite3 v1.db "SELECT blk_span FROM bundles WHERE uuid = 'old'")" = 50 ] || fail "backfill"
+
+# A bundle of the emulated card, as fwbox collect writes it: every decoded
+# table gets rows, and the trace count equals fwbox trace's lines.
+mkdir emu
+if "$FWBOX" collect -q -d emu -o emu >/dev/null 2>&1; then
+	f=$(ls emu/*.tar*)
+	"$FWBOX" load -q --db emu.db "$f"
+	for t in register_fields crspace_chunks segments health; do
+		[ "$(sqlite3 emu.db "SELECT count(*) > 0 FROM $t")" = 1 ] || fail "no rows in $t"
+	done
+	[ "$(sqlite3 emu.db "SELECT count(*) FROM trace_events")" = "$("$FWBOX" trace "$f" | wc -l)" ] ||
+		fail "trace count of the emulator bundle"
+fi
 
 expect_exit 2 "$FWBOX" load --db "$db"
 expect_exit 1 "$FWBOX" load --db "$db" no-such.tar.zst
