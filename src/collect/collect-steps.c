@@ -356,6 +356,11 @@ static int step_trace_ring(struct collect *c, const struct collect_step *s)
 		 * of a live host, not a fault of the card. */
 		collect_art_fail(&a, r == -EBUSY ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED, r,
 				 "%s: %s", fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
+	} else if (c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
+				 "interrupted by a signal before --trace-seconds %u ran out; tracer "
+				 "ownership was taken with --trace-control, then released",
+				 c->opts.trace_seconds);
 	} else {
 		/* Recorded in the index: we changed tracer state and put it back. */
 		snprintf(a.reason, sizeof(a.reason),
