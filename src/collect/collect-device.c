@@ -33,13 +33,10 @@ static int g_info(void *p, struct fw_device_info *ret)
 static int g_cmd(void *p, const void *in, size_t inlen, void *out, size_t outlen)
 {
 	struct glue *g = p;
-	int r = fw_device_cmd(g->dev, in, inlen, out, outlen);
 
-	/* 0: an outbox came back and, as far as the transport tells, all of
-	 * it is filled; a positive count is the bytes filled. */
-	if (r < 0)
-		return r;
-	return r > 0 && (size_t)r < outlen ? r : (int)outlen;
+	/* The gate returns the outbox bytes the transport filled (a short
+	 * reply is less than outlen), or a negative errno. */
+	return fw_device_cmd(g->dev, in, inlen, out, outlen);
 }
 
 static int g_health_buffer(void *p, void **ret, size_t *ret_len)

@@ -356,6 +356,11 @@ static int step_trace_ring(struct collect *c, const struct collect_step *s)
 		 * of a live host, not a fault of the card. */
 		collect_art_fail(&a, r == -EBUSY ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED, r,
 				 "%s: %s", fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
+	} else if (c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
+				 "interrupted by a signal before --trace-seconds %u ran out; tracer "
+				 "ownership was taken with --trace-control, then released",
+				 c->opts.trace_seconds);
 	} else {
 		/* Recorded in the index: we changed tracer state and put it back. */
 		snprintf(a.reason, sizeof(a.reason),
@@ -396,10 +401,8 @@ static int step_health_buffer(struct collect *c, const struct collect_step *s)
 {
 	void *data = NULL;
 	size_t len = 0;
-	uint64_t t0 = fw_monotonic_ns();
 	int r = -EOPNOTSUPP;
 
-	(void)t0;
 	fw_ctx_clear_error(c->ctx);
 	if (c->ops->health_buffer)
 		r = c->ops->health_buffer(c->dev, &data, &len);
@@ -715,8 +718,7 @@ static int find_seg_cb(void *u, const struct menu_record *m)
 #define MENU_MUST_NOBJ2      (1u << 9)
 #define MENU_NOBJ2_ALL       (1u << 10)
 
-static int dump_segment(struct collect *c, const char *kind, const char *name,
-			const struct collect_art *menu_art)
+static int dump_segment(struct collect *c, const char *kind, const char *name)
 {
 	struct collect_art a;
 	struct find_seg f = { .name = name };
@@ -729,7 +731,7 @@ static int dump_segment(struct collect *c, const char *kind, const char *name,
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, menu_art ? menu_art->err : a.err,
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
 				 "resource-dump menu unavailable: %s", a.reason);
 		return collect_emit(c, &a, NULL, 0);
 	}
@@ -754,7 +756,6 @@ static int dump_segment(struct collect *c, const char *kind, const char *name,
 		n1 = RESDUMP_ALL;
 	if (f.rec.flags & MENU_MUST_NOBJ2)
 		n2 = RESDUMP_ALL;
-	/* Start the time box again: the menu read above belongs to no one. */
 	r = resdump_read(c, &a, f.rec.type, n1, n2, &buf);
 	if (r == -ENOMEM)
 		return r;
@@ -789,7 +790,7 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 		if (collect_skipped(c, kind))
 			r = collect_emit_excluded(c, kind);
 		else
-			r = dump_segment(c, kind, collect_default_segments[i], NULL);
+			r = dump_segment(c, kind, collect_default_segments[i]);
 		if (r < 0)
 			return r;
 	}
@@ -992,7 +993,7 @@ static int step_crspace(struct collect *c, const struct collect_step *s)
 					 "segment");
 		return collect_emit(c, &a, NULL, 0);
 	}
-	return dump_segment(c, s->kind, "CRSPACE", NULL);
+	return dump_segment(c, s->kind, "CRSPACE");
 }
 
 /* ------------------------------------------------------------ context */

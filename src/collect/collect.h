@@ -104,12 +104,13 @@ struct collect_outcome {
 };
 size_t collect_outcome_count(const struct collect *c);
 const struct collect_outcome *collect_outcome_at(const struct collect *c, size_t i);
-/* Worst outcome over the run, skipped steps excluded unless interrupted. */
+/* Worst outcome over the run; skipped steps count only when a signal
+ * made them skipped (then the run is at best partial). */
 enum bundle_outcome collect_worst(const struct collect *c);
 /* Device commands sent by this collection (through fw_device_cmd). */
 uint64_t collect_device_commands(const struct collect *c);
 
-/* Parse a kind pattern list ("reg,trace.strings.*,-crspace"): each item
- * is a shell pattern, or a prefix that matches itself and everything under
- * "prefix.".  Exposed for tests and the front-end's usage checks. */
+/* Does kind match a pattern list ("reg,trace.strings.*,crspace")?  Each
+ * comma-separated item is a shell pattern, or a prefix that matches itself
+ * and everything under "prefix." (as --only and --skip use them). */
 bool collect_kind_matches(const char *patterns, const char *kind);

@@ -15,7 +15,7 @@ check() {
 	spec=$1 kind=$2 outcome=$3 cond=$4
 	out="$SCRATCH/b$$-$(echo "$spec" | tr ':,=' '___').tar.zst"
 	set +e
-	"$FWBOX" collect -d "$spec" -o "$out" -q --json --only reg,trace.cap,resdump.menu,crspace \
+	"$FWBOX" collect -d "$spec" -o "$out" -q --json --only reg,trace.cap,hca.caps.GENERAL,resdump.menu,crspace \
 		>"$SCRATCH/s.json"
 	rc=$?
 	set -e
@@ -35,5 +35,8 @@ PY
 check "emu:cx7,fail=MGIR" reg.MGIR failed 'k["status"] != 0 and "status" in k["reason"]'
 check "emu:cx7,timeout=PDDR" reg.PDDR failed 'k["errno"] == errno.ETIMEDOUT'
 check "emu:cx7,busy=MCAM" reg.MCAM failed 'k["errno"] == errno.EBUSY'
+check "emu:cx7,short=MGIR" reg.MGIR partial 'k["bytes"] == 80 and "short read" in k["reason"]'
+check "emu:cx7,short=QUERY_HCA_CAP" hca.caps.GENERAL partial 'k["bytes"] == 2048'
+check "emu:cx7,short=RESOURCE_DUMP" resdump.menu failed 'k["errno"] == errno.EBADMSG'
 check "emu:cx7,fatal-after=5" reg.PPCNT failed 'k["errno"] == errno.EIO'
 echo ok
