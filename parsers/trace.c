@@ -508,6 +508,20 @@ stop:
 	return 0;
 }
 
+size_t trace_format_render(const char *fmt, const uint32_t params[TRACE_MAX_PARAMS], char *buf,
+			   size_t len)
+{
+	if (!len)
+		return 0;
+	if (!fmt) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (len > FW_LIMIT_TRACE_MESSAGE)
+		len = FW_LIMIT_TRACE_MESSAGE;
+	return render_format(fmt, params, buf, len);
+}
+
 size_t trace_event_render(const struct trace_event *ev, char *buf, size_t len)
 {
 	size_t n;

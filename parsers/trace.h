@@ -96,6 +96,11 @@ struct trace_event {
  * written.  Text/saved records copy their text.
  */
 size_t trace_event_render(const struct trace_event *ev, char *buf, size_t len);
+/* The same rendering from a stored format and its seven parameters (for a
+ * consumer that keeps formats and parameters apart, e.g. as an SQL
+ * function), so every front-end prints exactly what `fwbox trace` prints. */
+size_t trace_format_render(const char *fmt, const uint32_t params[TRACE_MAX_PARAMS], char *buf,
+			   size_t len);
 
 /* ------------------------------------------------------------ strings DB */
 

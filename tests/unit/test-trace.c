@@ -445,6 +445,13 @@ START_TEST(test_render)
 	check_render("%*d|", 4, 9, "   9|");
 	check_render("trailing %", 1, 2, "trailing ");
 	check_render("%c!", 0, 0, "");
+	{
+		static const uint32_t p[TRACE_MAX_PARAMS] = { 0xffffffff, 2, 3, 4, 5, 6, 7 };
+		char buf[64];
+
+		ck_assert_uint_eq(trace_format_render("%d %s %u%u%u%u%u%u", p, buf, sizeof(buf)), 18);
+		ck_assert_str_eq(buf, "-1 (efault) 345670"); /* the 8th conversion reads 0 */
+	}
 }
 END_TEST
 
