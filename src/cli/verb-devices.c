@@ -116,6 +116,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_devices, "unexpected argument '%s'", argv[optind]);
 
 	fw_ctx_set_log(ctx, log_warning, NULL);
+	if (fw_discover_check_sysroot(ctx, sysroot) < 0)
+		return cli_fail(ctx, "devices", "--sysroot");
 	if (fw_discover(ctx, sysroot, &list, &n) < 0)
 		return cli_fail(ctx, "devices", "cannot list devices");
 
