@@ -33,6 +33,9 @@ assert isinstance(d, list) and len(d) == 2, d
 a = d[0]
 assert a["pci"] == "0000:08:00.0", a
 assert a["vendor_id"] == "15b3" and a["device_id"] == "1021", a
+# Same key names as 'fwbox show --json'.
+assert a["subsys_vendor_id"] == "15b3" and a["subsys_device_id"] == "0040", a
+assert not any(k.startswith("subsystem_") for k in a), a
 assert a["model"] == "MT2910 Family [ConnectX-7]", a
 assert a["interfaces"] == ["fwctl", "devlink", "tracefs"], a
 assert a["fwctl_node"] == "/dev/fwctl/fwctl0", a
