@@ -46,6 +46,8 @@ int cli_option_error(const struct cli_verb *v, char **argv, const char *optstrin
 	if (arg && !strncmp(arg, "--", 2)) {
 		int n = (int)strcspn(arg, "=");
 
+		if (optopt && arg[n] == '=')
+			return cli_usage_error(v, "option '%.*s' takes no argument", n, arg);
 		if (optopt)
 			return cli_usage_error(v, "option '%.*s' needs an argument", n, arg);
 		return cli_usage_error(v, "unknown option '%.*s'", n, arg);

@@ -60,11 +60,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'm')
 			o.mstdump = true;
 		else
-			return cli_usage_error(&cli_verb_crspace, "unknown option");
+			return cli_option_error(&cli_verb_crspace, argv, "");
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(&cli_verb_crspace, "expected one BUNDLE");

@@ -98,6 +98,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int c;
 
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -109,7 +110,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_devices);
 		default:
-			return cli_usage_error(&cli_verb_devices, "unknown option");
+			return cli_option_error(&cli_verb_devices, argv, "jr:h");
 		}
 	}
 	if (optind != argc)

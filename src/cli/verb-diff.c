@@ -283,6 +283,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int64_t id[2];
 	int c, r, ret = CLI_EXIT_FAILURE;
 
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -294,7 +295,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_diff);
 		default:
-			return cli_usage_error(&cli_verb_diff, "bad option");
+			return cli_option_error(&cli_verb_diff, argv, "jh");
 		}
 	}
 	if (argc - optind != 2)

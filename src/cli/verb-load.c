@@ -136,6 +136,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *dbpath = NULL;
 	int c, r;
 
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -147,7 +148,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_load);
 		default:
-			return cli_usage_error(&cli_verb_load, "bad option");
+			return cli_option_error(&cli_verb_load, argv, "qh");
 		}
 	}
 	if (optind >= argc)

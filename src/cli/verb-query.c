@@ -2,6 +2,7 @@
 /* fwbox query: read-only SQL or a named query on the history database. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -264,6 +265,16 @@ static int bind_arg(struct store_query *q, int i, const char *arg)
 	return store_query_bind_text(q, i, arg);
 }
 
+static bool is_bare_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -283,6 +294,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool list = false;
 	int c, r, nargs, ret = CLI_EXIT_FAILURE;
 
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "+f:lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -304,7 +316,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_query);
 		default:
-			return cli_usage_error(&cli_verb_query, "bad option");
+			return cli_option_error(&cli_verb_query, argv, "+f:lh");
 		}
 	}
 	if (list)
@@ -316,6 +328,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	nargs = argc - optind - 1;
 	if (nq) {
 		sql = nq->sql;
+	} else if (is_bare_word(sql)) {
+		/* No SQL statement is one bare word that a read-only connection
+		 * would run: a mistyped query name, most likely. */
+		return cli_usage_error(&cli_verb_query, "'%s' is not a named query "
+				       "(see 'fwbox query --list')", sql);
 	} else if (nargs > 0) {
 		return cli_usage_error(&cli_verb_query, "'%s' is not a named query (see --list); "
 				       "quote the SQL as one argument", sql);
@@ -362,7 +379,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	fflush(stdout);
 	if (r < 0) {
-		cli_fail(ctx, "query", "query failed");
+		/* The library's message already starts with "query failed". */
+		if (nq && strstr(nq->sql, " MATCH ?"))
+			cli_fail(ctx, "query", "'%s' (its argument is FTS5 query syntax: "
+				 "\"a phrase\", word*, a AND b, a OR b, NOT)", nq->name);
+		else
+			cli_fail(ctx, "query", "%s", nq ? nq->name : "SQL");
 		goto out;
 	}
 	ret = CLI_EXIT_OK;

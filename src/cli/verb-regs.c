@@ -82,11 +82,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'j')
 			o.json = true;
 		else
-			return cli_usage_error(&cli_verb_regs, "unknown option");
+			return cli_option_error(&cli_verb_regs, argv, "");
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage_error(&cli_verb_regs, "expected BUNDLE [REGISTER]");

@@ -192,13 +192,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
 		default:
-			return cli_usage_error(&cli_verb_show, "unknown option");
+			return cli_option_error(&cli_verb_show, argv, "j");
 		}
 	}
 	if (argc - optind != 1)

@@ -130,6 +130,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -157,7 +158,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		default:
 			if (o.have_re)
 				regfree(&o.re);
-			return cli_usage_error(&cli_verb_trace, "unknown option");
+			return cli_option_error(&cli_verb_trace, argv, "");
 		}
 	}
 	if (optind != argc - 1) {

@@ -33,13 +33,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, status = CLI_EXIT_OK;
 
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			quiet = true;
 			break;
 		default:
-			return cli_usage_error(&cli_verb_verify, "unknown option");
+			return cli_option_error(&cli_verb_verify, argv, "q");
 		}
 	}
 	if (optind >= argc)

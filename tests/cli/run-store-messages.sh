@@ -29,4 +29,24 @@ err 1 "it is a folder, not a history database" "$FWBOX" load --db "$SCRATCH" "$S
 db=$SCRATCH/new/sub/h.db
 n=$("$FWBOX" query --db "$db" "SELECT count(*) FROM bundles" | tail -1)
 [ "$n" -eq 1 ] || fail "bundle not loaded ($n)"
+
+# --- query: messages without doubled prefixes, FTS5 and unknown names
+err 1 "^fwbox query: 'trace-search' (its argument is FTS5 query syntax" \
+	"$FWBOX" query --db "$db" trace-search 'bad"quote'
+grep -c 'query failed' "$SCRATCH/err" | grep -qx 1 || fail "doubled prefix: $(cat "$SCRATCH/err")"
+grep -q 'query failed: query failed' "$SCRATCH/err" && fail "doubled prefix: $(cat "$SCRATCH/err")"
+err 2 "'nosuch' is not a named query (see 'fwbox query --list')" "$FWBOX" query --db "$db" nosuch
+grep -q 'syntax error' "$SCRATCH/err" && fail "nosuch was run as SQL"
+"$FWBOX" query --db "$db" "SELECT 1" | grep -qx 1 || fail "plain SQL"
+
+# --- one message per unknown option, the same words for every verb
+for v in crspace devices diff load query regs segments show trace verify extract; do
+	err 2 "^fwbox $v: unknown option '--bogus'$" "$FWBOX" $v --bogus
+	[ "$(grep -c bogus "$SCRATCH/err")" -eq 1 ] || fail "$v: $(cat "$SCRATCH/err")"
+	err 2 "^fwbox $v: unknown option '-Z'$" "$FWBOX" $v -Z
+	[ "$(grep -c Z "$SCRATCH/err")" -eq 1 ] || fail "$v: $(cat "$SCRATCH/err")"
+done
+err 2 "^fwbox load: option '--db' needs an argument$" "$FWBOX" load --db
+err 2 "^fwbox query: option '-f' needs an argument$" "$FWBOX" query -f
+err 2 "^fwbox show: option '--json' takes no argument$" "$FWBOX" show --json=1 x
 echo ok
