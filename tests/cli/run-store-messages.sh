@@ -49,4 +49,10 @@ done
 err 2 "^fwbox load: option '--db' needs an argument$" "$FWBOX" load --db
 err 2 "^fwbox query: option '-f' needs an argument$" "$FWBOX" query -f
 err 2 "^fwbox show: option '--json' takes no argument$" "$FWBOX" show --json=1 x
+
+# --- the WAL files a read-only query leaves (fwbox-query(1) FILES) go with
+# the next load's close.
+"$FWBOX" query --db "$db" bundles > /dev/null
+"$FWBOX" load -q --db "$db" "$SCRATCH/b.tar.zst"
+[ ! -e "$db-wal" ] && [ ! -e "$db-shm" ] || fail "load left $(ls "$db"*)"
 echo ok
