@@ -30,13 +30,11 @@ static int g_info(void *p, struct fw_device_info *ret)
 	return fw_device_info(g->dev, ret);
 }
 
-static int g_cmd(void *p, const void *in, size_t inlen, void *out, size_t outlen)
+static struct fw_device *g_device(void *p)
 {
 	struct glue *g = p;
 
-	/* The gate returns the outbox bytes the transport filled (a short
-	 * reply is less than outlen), or a negative errno. */
-	return fw_device_cmd(g->dev, in, inlen, out, outlen);
+	return g->dev;
 }
 
 static int g_health_buffer(void *p, void **ret, size_t *ret_len)
@@ -217,7 +215,7 @@ static void g_close(void *p)
 
 static const struct collect_dev_ops glue_ops = {
 	.info = g_info,
-	.cmd = g_cmd,
+	.device = g_device,
 	.health_buffer = g_health_buffer,
 	.reporters = g_reporters,
 	.diagnose = g_diagnose,

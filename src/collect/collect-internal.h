@@ -28,9 +28,10 @@ struct collect_reporter {
 
 struct collect_dev_ops {
 	int (*info)(void *dev, struct fw_device_info *ret);
-	/* Mailbox command through the allowlist.  Returns the number of outbox
-	 * bytes filled (<= outlen) or a negative errno. */
-	int (*cmd)(void *dev, const void *in, size_t inlen, void *out, size_t outlen);
+	/* The device object every mailbox command goes through (allowlist
+	 * gate); the collector sends with the mlx5 command layer on it and
+	 * sets its observer.  Owned by the glue. */
+	struct fw_device *(*device)(void *dev);
 	/* The rest may be NULL (-EOPNOTSUPP: step skipped). */
 	int (*health_buffer)(void *dev, void **ret_data, size_t *ret_len);
 	int (*reporters)(void *dev, struct collect_reporter **ret, size_t *ret_n);
