@@ -87,6 +87,5 @@ int collect_host_taint(const char *sysroot, uint64_t *ret);
 int collect_host_info(const char *sysroot, const struct fw_device_info *info,
 		      uint64_t taint_before, uint64_t taint_after, char **ret_text,
 		      size_t *ret_len);
-int collect_host_kmsg(const char *sysroot, const char *pci, char **ret_text, size_t *ret_len);
 /* Name of this host for the bundle and the default file name. */
 void collect_host_name(char *buf, size_t len);

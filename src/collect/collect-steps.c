@@ -918,46 +918,28 @@ static int step_crspace(struct collect *c, const struct collect_step *s)
 
 /* ------------------------------------------------------------ context */
 
+/* The device's kernel log lines come from the device layer: /dev/kmsg on
+ * a kernel transport, the emulated driver's own lines on the emulator. */
 static int step_kernel_log(struct collect *c, const struct collect_step *s)
 {
-	char *dev_text = NULL, *host_text = NULL, *all;
-	size_t dev_len = 0, host_len = 0;
 	struct collect_art a;
-	int rd = -EOPNOTSUPP, rh, r;
+	char *text = NULL;
+	size_t len = 0;
+	int r = -EOPNOTSUPP;
 
-	collect_art_init(&a, s->kind, "host");
-	if (c->ops->kernel_log) {
-		rd = c->ops->kernel_log(c->dev, &dev_text, &dev_len);
-		a.interface = iface(c, "kernel_log");
-	}
-	rh = collect_host_kmsg(c->opts.sysroot, c->info.pci, &host_text, &host_len);
-	if (rh < 0 && rd < 0) {
+	collect_art_init(&a, s->kind, iface(c, "kernel_log"));
+	fw_ctx_clear_error(c->ctx);
+	if (c->ops->kernel_log)
+		r = c->ops->kernel_log(c->dev, &text, &len);
+	if (r == -EPERM || r == -EACCES) {
 		char ebuf[128];
 
-		collect_art_fail(&a, rh == -EPERM || rh == -EACCES ? BUNDLE_OUTCOME_SKIPPED
-								  : BUNDLE_OUTCOME_FAILED,
-				 rh, "kernel log: %s (reading it may need CAP_SYSLOG)",
-				 fw_strerror(rh, ebuf, sizeof(ebuf)));
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, r,
+				 "kernel log: %s (reading it needs CAP_SYSLOG)",
+				 fw_strerror(r, ebuf, sizeof(ebuf)));
 		return collect_emit(c, &a, NULL, 0);
 	}
-	all = malloc(dev_len + host_len + 1);
-	if (!all) {
-		free(dev_text);
-		free(host_text);
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-	}
-	if (dev_len)
-		memcpy(all, dev_text, dev_len);
-	if (host_len)
-		memcpy(all + dev_len, host_text, host_len);
-	all[dev_len + host_len] = '\0';
-	if (rh < 0 && rd >= 0 && rh != -EPERM && rh != -EACCES)
-		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, rh, "host kernel log unreadable");
-	r = collect_emit(c, &a, all, dev_len + host_len);
-	free(all);
-	free(dev_text);
-	free(host_text);
-	return r;
+	return emit_blob(c, s->kind, a.interface, r, text, len);
 }
 
 static int step_host_info(struct collect *c, const struct collect_step *s)
@@ -1150,7 +1132,8 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			}
 			break;
 		case COLLECT_ST_KERNEL_LOG:
-			r = plan_emit(&p, s->kind, "host", "kernel log read (/dev/kmsg), device lines",
+			r = plan_emit(&p, s->kind, iface(c, "kernel_log"),
+				      "kernel log read (/dev/kmsg, the emulator's own), device lines",
 				      0, 0, NULL, RD, 0, 0, 1, 0);
 			break;
 		case COLLECT_ST_HOST_INFO:
