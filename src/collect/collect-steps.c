@@ -783,6 +783,10 @@ static int crbuf_pair(struct collect *c, struct collect_art *a, struct crbuf *b,
 			return r;
 		fw_put_be32(b->p + b->run, fw_get_be32(b->p + b->run) + (1u << 16));
 	} else {
+		/* Room for the segment header and its first value at once. */
+		r = crbuf_room(c, a, b, 16 + 4);
+		if (r < 0)
+			return r;
 		b->run = b->len;
 		r = crbuf_segment(c, a, b, 5u << 16 | CR_SEGMENT_TYPE, addr, 16);
 		if (r < 0)
