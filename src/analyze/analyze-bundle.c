@@ -70,6 +70,18 @@ static int v_end(void *ud, const struct bundle_artifact *a)
 	return analyze_end(w->an);
 }
 
+/*
+ * A side input that does not decode (a partial or damaged 'trace.cap', a bad
+ * strings DB section) is a problem of that artifact only: it is reported and
+ * skipped, and the trace is decoded without it (events rendered raw).  Only
+ * errors that are not about the artifact's bytes (out of memory, or the
+ * reader refusing the bundle) stop the whole walk.
+ */
+static bool side_error_fatal(int r)
+{
+	return r != -EBADMSG && r != -EOVERFLOW && r != -EINVAL;
+}
+
 static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
 {
 	const struct bundle_artifact *a;
@@ -87,8 +99,14 @@ static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
 		return r;
 	r = analyze_set_trace_cap(an, data, len);
 	free(data);
-	if (r < 0)
-		return fw_error_prefix(ctx, r, "'trace.cap'");
+	if (r < 0) {
+		if (side_error_fatal(r))
+			return fw_error_prefix(ctx, r, "'trace.cap'");
+		an_problem(an, "trace.cap", 0, r, fw_ctx_errmsg(ctx));
+		fw_ctx_clear_error(ctx);
+		/* The strings DB cannot be used without its MTRC_CAP. */
+		return 0;
+	}
 	for (i = 0; i < TRACE_STRINGS_DB_MAX; i++) {
 		snprintf(kind, sizeof(kind), "trace.strings.%u", i);
 		a = bundle_find_kind(b, kind);
@@ -100,22 +118,29 @@ static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
 			return r;
 		r = analyze_set_trace_strings(an, i, data, len);
 		free(data);
-		if (r < 0)
-			return fw_error_prefix(ctx, r, "'%s'", kind);
+		if (r < 0) {
+			if (side_error_fatal(r))
+				return fw_error_prefix(ctx, r, "'%s'", kind);
+			an_problem(an, kind, 0, r, fw_ctx_errmsg(ctx));
+			fw_ctx_clear_error(ctx);
+		}
 	}
 	return 0;
 }
 
-int analyze_prepare_bundle(struct analyze *an, struct bundle *b)
+static void report_device(struct analyze *an, struct bundle *b)
 {
-	struct fw_ctx *ctx = analyze_ctx(an);
-
 	if (an_sink(an)->device) {
 		const struct bundle_device *dev = bundle_get_device(b);
 
 		an_sink(an)->device(an_ud(an), dev && dev->pci && *dev->pci ? dev->pci : "-");
 	}
-	return read_side(an, ctx, b);
+}
+
+int analyze_prepare_bundle(struct analyze *an, struct bundle *b)
+{
+	report_device(an, b);
+	return read_side(an, analyze_ctx(an), b);
 }
 
 int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix)
@@ -128,9 +153,14 @@ int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix
 	struct walk w = { an, only_prefix };
 	int r;
 
-	r = analyze_prepare_bundle(an, b);
-	if (r < 0)
-		return r;
+	/* The side inputs only serve the ring: 'regs' has no use for them, nor
+	 * for their problems. */
+	report_device(an, b);
+	if (kind_selected("trace.ring", only_prefix)) {
+		r = read_side(an, analyze_ctx(an), b);
+		if (r < 0)
+			return r;
+	}
 	return bundle_stream(b, &v, &w);
 }
 

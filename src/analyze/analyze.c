@@ -129,6 +129,13 @@ static void problemf(struct analyze *an, uint64_t off, int err, const char *fmt,
 	on_problem(an, off, err, msg);
 }
 
+void an_problem(struct analyze *an, const char *kind, uint64_t off, int err, const char *msg)
+{
+	an->st.problems++;
+	if (an->sink->problem)
+		an->sink->problem(an->ud, kind, off, err, msg);
+}
+
 static int on_trace(void *ud, const struct trace_event *ev)
 {
 	struct analyze *an = ud;
@@ -345,8 +352,11 @@ int analyze_set_trace_cap(struct analyze *an, const void *data, size_t len)
 	an->cap = cap;
 	an->have_cap = true;
 	r = trace_strdb_new(an->ctx, &an->cap, &an->strdb);
-	if (r < 0)
+	if (r < 0) {
+		/* Without its strings DB the MTRC_CAP is of no use: decode raw. */
+		an->have_cap = false;
 		return r;
+	}
 	memset(an->strings_set, 0, sizeof(an->strings_set));
 	return 0;
 }

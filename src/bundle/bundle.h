@@ -168,8 +168,10 @@ struct bundle_visitor {
 };
 int bundle_stream(struct bundle *b, const struct bundle_visitor *v, void *userdata);
 /* The same for the first artifact of one kind only: the other members'
- * headers are checked but their data is skipped, and the walk stops after
- * it.  -ENOENT if the index has no such kind. */
+ * headers are checked (all of them, after the artifact too: a duplicate,
+ * unindexed or missing member fails the call even though the artifact's
+ * bytes were already delivered, so callers hold them until it returns 0) but
+ * their data is skipped.  -ENOENT if the index has no such kind. */
 int bundle_stream_kind(struct bundle *b, const char *kind, const struct bundle_visitor *v,
 		       void *userdata);
 
@@ -180,6 +182,8 @@ typedef void (*bundle_problem_fn)(void *userdata, const char *member, const char
 int bundle_verify(struct bundle *b, bundle_problem_fn fn, void *userdata);
 
 /* Read one artifact whole into memory (checked against size and SHA-256,
- * at most max bytes: -EOVERFLOW beyond).  *ret_data is malloc'd. */
+ * at most max bytes: -EOVERFLOW beyond).  *ret_data is malloc'd.  The walk
+ * stops after the artifact: meant for small side inputs read ahead of a
+ * bundle_stream() that checks the whole archive. */
 int bundle_read_kind(struct bundle *b, const char *kind, size_t max,
 		     void **ret_data, size_t *ret_len);

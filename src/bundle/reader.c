@@ -375,7 +375,8 @@ struct walk {
 	void *userdata;
 	bundle_problem_fn problem_fn;  /* verify: report and go on */
 	void *problem_userdata;
-	const struct bundle_artifact *only;  /* read only this member, then stop */
+	const struct bundle_artifact *only;  /* deliver only this member */
+	bool stop_after_only;  /* and stop there, the rest unchecked (side inputs) */
 	unsigned problems;
 	int first_err;
 };
@@ -652,12 +653,15 @@ static int walk(struct walk *w)
 			if (r < 0)
 				goto out;
 		}
-		if (w->only) {
+		if (w->only && w->stop_after_only) {
 			r = w->problems ? w->first_err : 0;
 			goto out;
 		}
+		/* Otherwise the other members' headers are still checked: a
+		 * duplicate or unindexed member later on makes the bundle, and
+		 * so the bytes just delivered, untrustworthy. */
 	}
-	if (w->only) {
+	if (w->only && !seen[w->only - b->idx->artifacts]) {
 		r = problem(w, w->only->path, -EBADMSG, "is in the index but not in the archive");
 		r = w->first_err;
 		goto out;
@@ -696,6 +700,17 @@ int bundle_stream_kind(struct bundle *b, const char *kind, const struct bundle_v
 	w.only = bundle_find_kind(b, kind);
 	if (!w.only)
 		return fw_error(b->ctx, -ENOENT, "'%s' holds no artifact of kind '%s'", b->path, kind);
+	return walk(&w);
+}
+
+/* One member, then stop: for small side inputs read ahead of a full walk
+ * (which checks the rest of the archive anyway). */
+static int stream_kind_only(struct bundle *b, const struct bundle_artifact *a,
+			    const struct bundle_visitor *v, void *userdata)
+{
+	struct walk w = { .b = b, .v = v, .userdata = userdata, .only = a,
+			  .stop_after_only = true };
+
 	return walk(&w);
 }
 
@@ -744,7 +759,7 @@ int bundle_read_kind(struct bundle *b, const char *kind, size_t max, void **ret_
 	o.data = malloc(a->size ? (size_t)a->size : 1);
 	if (!o.data)
 		return fw_error(b->ctx, -ENOMEM, "out of memory");
-	r = bundle_stream_kind(b, kind, &v, &o);
+	r = stream_kind_only(b, a, &v, &o);
 	if (r < 0) {
 		free(o.data);
 		return r;

@@ -31,6 +31,10 @@ int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 /* Print "fwbox VERB: <message>" and "Try 'fwbox VERB --help'."; return CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* After getopt_long() (run with opterr = 0) returned '?' or ':': print one
+ * message naming the unknown option, or the option missing its argument, as
+ * cli_usage_error() does; optstring is the one given to getopt_long(). */
+int cli_option_error(const struct cli_verb *v, char **argv, const char *optstring);
 /* Print the verb's usage to stdout; return CLI_EXIT_OK. */
 int cli_help(const struct cli_verb *v);
 /* True if progress should be shown (stderr is a terminal and not quiet). */

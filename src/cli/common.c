@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +37,24 @@ int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'fwbox %s --help'.\n", v->name);
 	return CLI_EXIT_USAGE;
+}
+
+int cli_option_error(const struct cli_verb *v, char **argv, const char *optstring)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+
+	if (arg && !strncmp(arg, "--", 2)) {
+		int n = (int)strcspn(arg, "=");
+
+		if (optopt)
+			return cli_usage_error(v, "option '%.*s' needs an argument", n, arg);
+		return cli_usage_error(v, "unknown option '%.*s'", n, arg);
+	}
+	if (optopt && optopt != ':' && strchr(optstring, optopt))
+		return cli_usage_error(v, "option '-%c' needs an argument", optopt);
+	if (optopt)
+		return cli_usage_error(v, "unknown option '-%c'", optopt);
+	return cli_usage_error(v, "unknown option '%s'", arg ? arg : "?");
 }
 
 int cli_help(const struct cli_verb *v)

@@ -48,8 +48,8 @@ static json_object *fn_json(const struct fw_pci_function *f)
 	json_object_object_add(o, name, json_object_new_string(hex));
 	HEXFIELD("vendor_id", f->vendor_id)
 	HEXFIELD("device_id", f->device_id)
-	HEXFIELD("subsystem_vendor_id", f->subsys_vendor_id)
-	HEXFIELD("subsystem_device_id", f->subsys_device_id)
+	HEXFIELD("subsys_vendor_id", f->subsys_vendor_id)
+	HEXFIELD("subsys_device_id", f->subsys_device_id)
 #undef HEXFIELD
 	json_object_object_add(o, "model", json_object_new_string(f->model));
 	json_object_object_add(o, "driver", f->driver[0] ? json_object_new_string(f->driver) : NULL);
@@ -116,6 +116,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_devices, "unexpected argument '%s'", argv[optind]);
 
 	fw_ctx_set_log(ctx, log_warning, NULL);
+	if (fw_discover_check_sysroot(ctx, sysroot) < 0)
+		return cli_fail(ctx, "devices", "--sysroot");
 	if (fw_discover(ctx, sysroot, &list, &n) < 0)
 		return cli_fail(ctx, "devices", "cannot list devices");
 

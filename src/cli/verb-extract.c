@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -37,6 +39,54 @@ static int on_data(void *userdata, const struct bundle_artifact *a, const void *
 	return 0;
 }
 
+/*
+ * FILE is replaced only once the artifact and the whole archive check out:
+ * the bytes go to a temporary file in FILE's folder (so the final rename is
+ * atomic), and a failure leaves any old FILE as it was.  A FILE that exists
+ * and is not a regular file (/dev/null, a FIFO) is written in place.
+ */
+static int open_output(const char *out, char **ret_tmp, int *ret_fd)
+{
+	struct stat st;
+	const char *slash = strrchr(out, '/');
+	char *tmp = NULL;
+	mode_t mask;
+	int fd;
+
+	if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(out, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		*ret_tmp = NULL;
+		*ret_fd = fd;
+		return 0;
+	}
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - out + 1) : 0, out,
+		     slash ? slash + 1 : out) < 0)
+		return -ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+
+		free(tmp);
+		return -e;
+	}
+	/* mkstemp makes 0600; the file gets what open(0644) would have given. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0644 & ~mask) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -e;
+	}
+	*ret_tmp = tmp;
+	*ret_fd = fd;
+	return 0;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -46,17 +96,19 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct bundle_visitor v = { .data = on_data };
 	struct sink s = { .fd = STDOUT_FILENO };
 	const char *out = NULL;
+	char *tmp = NULL;
 	struct bundle *b = NULL;
 	int c, r;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
 		default:
-			return cli_usage_error(&cli_verb_extract, "unknown option");
+			return cli_option_error(&cli_verb_extract, argv, "o:");
 		}
 	}
 	if (argc - optind != 2)
@@ -71,9 +123,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	if (out) {
-		s.fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (s.fd < 0) {
-			fprintf(stderr, "fwbox extract: cannot create '%s': %s\n", out, strerror(errno));
+		r = open_output(out, &tmp, &s.fd);
+		if (r < 0) {
+			fprintf(stderr, "fwbox extract: cannot create '%s': %s\n", out, strerror(-r));
 			bundle_close(b);
 			return CLI_EXIT_FAILURE;
 		}
@@ -91,9 +143,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "fwbox extract: writing '%s': %s\n", out, strerror(errno));
 			r = -EIO;
 		}
-		/* Damaged or partial bytes never stay behind under the asked name. */
-		if (r < 0)
-			unlink(out);
+		if (tmp && r >= 0 && rename(tmp, out) < 0) {
+			fprintf(stderr, "fwbox extract: cannot replace '%s': %s\n", out, strerror(errno));
+			r = -EIO;
+		}
+		/* Damaged or partial bytes never stay behind; an old FILE stays. */
+		if (tmp && r < 0)
+			unlink(tmp);
+		free(tmp);
 	}
 	bundle_close(b);
 	return r < 0 ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
@@ -106,9 +163,10 @@ const struct cli_verb cli_verb_extract = {
 		 "\n"
 		 "Write the raw bytes of the first artifact of KIND (e.g. reg.MGIR,\n"
 		 "trace.strings.0, crspace) to standard output, or to FILE.  The bytes\n"
-		 "are checked against the index's size and SHA-256; on a mismatch the\n"
-		 "exit status is 1 and FILE is removed (standard output may already\n"
-		 "have received the damaged bytes).\n"
+		 "are checked against the index's size and SHA-256, and the headers of\n"
+		 "every other member against the index; on a mismatch the exit status\n"
+		 "is 1 and FILE is left as it was (standard output may already have\n"
+		 "received the bytes).\n"
 		 "\n"
 		 "Options:\n"
 		 "  -o, --output FILE  write to FILE instead of standard output\n"

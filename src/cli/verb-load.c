@@ -28,7 +28,9 @@ static const char usage[] =
 	"  -h, --help   show this help\n"
 	"\n"
 	"Exit status: 0 every bundle loaded (or already there), 1 none loaded,\n"
-	"2 usage, 3 some loaded and some rejected.\n";
+	"2 usage, 3 some loaded and some rejected.  A part of a loaded bundle\n"
+	"that cannot be decoded (say a partial 'trace.cap') is skipped with a\n"
+	"warning on stderr; it does not change the exit status.\n";
 
 struct tally {
 	unsigned loaded, already, rejected;
@@ -61,6 +63,11 @@ static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, stru
 		       (unsigned long long)res.stats.register_fields,
 		       (unsigned long long)res.stats.crspace_words,
 		       (unsigned long long)res.stats.segments, (unsigned long long)res.stats.health);
+	if (res.problems)
+		fprintf(stderr, "fwbox load: warning: '%s': %llu decoding problem%s (those parts were "
+			"skipped or kept raw, the rest is loaded); first: %s\n", path,
+			(unsigned long long)res.problems, res.problems == 1 ? "" : "s",
+			res.first_problem);
 	t->loaded++;
 }
 

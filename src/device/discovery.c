@@ -327,6 +327,27 @@ out:
 	return r;
 }
 
+int fw_discover_check_sysroot(struct fw_ctx *ctx, const char *sysroot)
+{
+	struct stat st;
+	char *busdir;
+	int r = 0;
+
+	if (!sysroot || !*sysroot)
+		return 0;
+	busdir = fw_sysroot_path(sysroot, "/sys/bus/pci/devices");
+	if (!busdir)
+		return fw_error(ctx, -ENOMEM, "discovery: out of memory");
+	if (stat(busdir, &st) < 0)
+		r = fw_error(ctx, -ENOENT, "'%s' does not exist: is '%s' a sysfs copy?", busdir,
+			     sysroot);
+	else if (!S_ISDIR(st.st_mode))
+		r = fw_error(ctx, -ENOTDIR, "'%s' is not a folder: is '%s' a sysfs copy?", busdir,
+			     sysroot);
+	free(busdir);
+	return r;
+}
+
 void fw_discover_free(struct fw_pci_function *f)
 {
 	free(f);

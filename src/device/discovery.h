@@ -54,6 +54,11 @@ struct fw_pci_function {
  */
 int fw_discover(struct fw_ctx *ctx, const char *sysroot, struct fw_pci_function **ret,
 		size_t *ret_n);
+/* A sysroot given by the user must hold a sysfs copy: -ENOENT with a message
+ * naming the missing '<sysroot>/sys/bus/pci/devices' otherwise (fw_discover()
+ * treats that as "nothing found", as in a container without a PCI bus).
+ * "" or NULL (the real root) is always accepted. */
+int fw_discover_check_sysroot(struct fw_ctx *ctx, const char *sysroot);
 /* Look up one function by PCI address ("0000:08:00.0" or "08:00.0");
  * -ENOENT with a message if it is absent or not a ConnectX. */
 int fw_discover_one(struct fw_ctx *ctx, const char *sysroot, const char *pci,

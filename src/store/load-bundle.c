@@ -36,6 +36,7 @@ struct load_walk {
 	unsigned member, members;
 	uint64_t bytes;
 	uint64_t problems;
+	char first_problem[320];
 	char msg[2 * FW_LIMIT_TRACE_MESSAGE + 1];
 	char hex[2 * LOAD_HEALTH_HEX_MAX + 1];
 	char num[32];
@@ -161,7 +162,8 @@ static void on_problem(void *userdata, const char *kind, uint64_t offset, int er
 {
 	struct load_walk *w = userdata;
 
-	w->problems++;
+	if (!w->problems++)
+		snprintf(w->first_problem, sizeof(w->first_problem), "'%s': %s", kind, msg);
 	fw_log(w->s->ctx, FW_LOG_INFO, "'%s' at offset %llu: %s (%d), skipping", kind,
 	       (unsigned long long)offset, msg, err);
 }
@@ -292,6 +294,8 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	if (r < 0)
 		goto close_bundle;
 	res.status = STORE_LOAD_NEW;
+	res.problems = walk.problems;
+	memcpy(res.first_problem, walk.first_problem, sizeof(res.first_problem));
 	*ret = res;
 
 free_load:

@@ -181,6 +181,54 @@ static int set_wal(struct store *s)
 	return 0;
 }
 
+static int mkdir_p(struct fw_ctx *ctx, char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			int err = -errno;
+
+			*p = '/';
+			return fw_error(ctx, err, "cannot create folder '%s': %s", path, strerror(-err));
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/*
+ * Say what is wrong with the path in fwbox's terms before SQLite does in its
+ * own ("unable to open database file", "disk I/O error"): nothing there to
+ * read, or a folder.  A new database gets its missing folders, as the
+ * default path does.
+ */
+static int check_path(struct fw_ctx *ctx, const char *path, bool readonly)
+{
+	struct stat st;
+	char *copy;
+	int r;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return fw_error(ctx, -EISDIR, "it is a folder, not a history database: "
+					"give a file path such as '%s/history.db'", path);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return 0; /* SQLite says it better (permissions...). */
+	if (readonly)
+		return fw_error(ctx, -ENOENT, "there is no history database there yet: "
+				"run 'fwbox load --db %s BUNDLE' first", path);
+	copy = strdup(path);
+	if (!copy)
+		return fw_error(ctx, -ENOMEM, "out of memory");
+	r = mkdir_p(ctx, copy);
+	free(copy);
+	return r;
+}
+
 int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
 {
 	struct store *s;
@@ -203,6 +251,9 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		r = fw_error(ctx, -ENOMEM, "out of memory");
 		goto free_store;
 	}
+	r = check_path(ctx, path, s->readonly);
+	if (r < 0)
+		goto free_store;
 	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/* One connection per store, never shared across threads: no mutexes. */
 	oflags |= SQLITE_OPEN_NOMUTEX;
@@ -275,23 +326,6 @@ void store_close(struct store *s)
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
-}
-
-static int mkdir_p(struct fw_ctx *ctx, char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			int err = -errno;
-
-			*p = '/';
-			return fw_error(ctx, err, "cannot create folder '%s': %s", path, strerror(-err));
-		}
-		*p = '/';
-	}
-	return 0;
 }
 
 int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)

@@ -140,6 +140,10 @@ struct store_load_result {
 	enum store_load_status status;
 	char uuid[37];
 	struct store_load_stats stats;
+	/* Parts the decoders could not read (reported and skipped; the rest of
+	 * the bundle is loaded), and the first of them as "'kind': why". */
+	uint64_t problems;
+	char first_problem[320];
 };
 int store_load_bundle(struct store *s, const char *path, struct store_load_result *ret);
 

@@ -33,6 +33,9 @@ assert isinstance(d, list) and len(d) == 2, d
 a = d[0]
 assert a["pci"] == "0000:08:00.0", a
 assert a["vendor_id"] == "15b3" and a["device_id"] == "1021", a
+# Same key names as 'fwbox show --json'.
+assert a["subsys_vendor_id"] == "15b3" and a["subsys_device_id"] == "0040", a
+assert not any(k.startswith("subsystem_") for k in a), a
 assert a["model"] == "MT2910 Family [ConnectX-7]", a
 assert a["interfaces"] == ["fwctl", "devlink", "tracefs"], a
 assert a["fwctl_node"] == "/dev/fwctl/fwctl0", a
@@ -40,8 +43,23 @@ assert a["tracefs"] == "/sys/kernel/tracing" and a["tracefs_enabled"] is True, a
 assert all(x["pci"] != "0000:02:00.0" for x in d)
 PY
 
+# A sysroot that is no sysfs copy (no sys/bus/pci/devices, or not there at
+# all) is an error naming what is missing, not an empty list.
+for t in "$fx/sysfs-empty" "$SCRATCH/nonexistent"; do
+	for j in "" --json; do
+		set +e
+		"$FWBOX" devices $j --sysroot "$t" >"$SCRATCH/out" 2>"$SCRATCH/err"
+		rc=$?
+		set -e
+		[ "$rc" -eq 1 ] || fail "$t $j: exit $rc, expected 1"
+		[ ! -s "$SCRATCH/out" ] || fail "$t $j: printed $(cat "$SCRATCH/out")"
+		grep -qF "'$t/sys/bus/pci/devices' does not exist: is '$t' a sysfs copy?" "$SCRATCH/err" ||
+			fail "$t $j: said $(cat "$SCRATCH/err")"
+	done
+done
+
 # No ConnectX: empty table with a note on stderr, "[]"-equivalent JSON, exit 0.
-for t in sysfs-other sysfs-empty; do
+for t in sysfs-other; do
 	"$FWBOX" devices --sysroot "$fx/$t" >"$SCRATCH/out" 2>"$SCRATCH/err"
 	[ ! -s "$SCRATCH/out" ] || fail "$t: table not empty"
 	grep -q 'no ConnectX' "$SCRATCH/err" || fail "$t: no note on stderr"
