@@ -30,13 +30,11 @@ static int g_info(void *p, struct fw_device_info *ret)
 	return fw_device_info(g->dev, ret);
 }
 
-static int g_cmd(void *p, const void *in, size_t inlen, void *out, size_t outlen)
+static struct fw_device *g_device(void *p)
 {
 	struct glue *g = p;
 
-	/* The gate returns the outbox bytes the transport filled (a short
-	 * reply is less than outlen), or a negative errno. */
-	return fw_device_cmd(g->dev, in, inlen, out, outlen);
+	return g->dev;
 }
 
 static int g_health_buffer(void *p, void **ret, size_t *ret_len)
@@ -91,21 +89,19 @@ static int g_stored_dump(void *p, const char *name, void **ret, size_t *ret_len)
 	return fw_device_health_dump(g->dev, name, ret, ret_len);
 }
 
-/* Wait up to seconds, in short slices so a signal ends the wait. */
-static void wait_seconds(struct fw_ctx *ctx, unsigned seconds)
-{
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-	for (unsigned i = 0; i < seconds * 10u && !fw_ctx_cancelled(ctx); i++)
-		nanosleep(&ts, NULL);
-}
-
 static int g_tracefs_text(void *p, unsigned seconds, char **ret, size_t *ret_len)
 {
 	struct glue *g = p;
 
 	/* The device reads the kernel's mlx5_fw lines for that long. */
 	return fw_device_tracefs_gather(g->dev, seconds, ret, ret_len);
+}
+
+static int g_kernel_log(void *p, char **ret, size_t *ret_len)
+{
+	struct glue *g = p;
+
+	return fw_device_kernel_log(g->dev, ret, ret_len);
 }
 
 #define RING_BYTES (256u << 10)          /* TRACE_BUFFER_SIZE_BYTE */
@@ -145,7 +141,8 @@ static int g_trace_ring(void *p, unsigned seconds, void **ret, size_t *ret_len)
 		r = mlx5_tracer_set_status(g->dev, true, true, &st);
 	if (r < 0)
 		goto out;
-	wait_seconds(g->ctx, seconds);
+	/* On the emulator this is emulated firmware time too: the ring fills. */
+	fw_device_wait(g->dev, seconds);
 	r = mlx5_tracer_set_status(g->dev, false, false, &st);
 out:
 	if (asked) {
@@ -204,6 +201,8 @@ static const char *g_interface(void *p, const char *what)
 		return "devlink";
 	if (!strcmp(what, "tracefs"))
 		return "tracefs";
+	if (!strcmp(what, "kernel_log"))
+		return "kmsg";
 	return NULL;            /* the command transport's name */
 }
 
@@ -217,12 +216,13 @@ static void g_close(void *p)
 
 static const struct collect_dev_ops glue_ops = {
 	.info = g_info,
-	.cmd = g_cmd,
+	.device = g_device,
 	.health_buffer = g_health_buffer,
 	.reporters = g_reporters,
 	.diagnose = g_diagnose,
 	.stored_dump = g_stored_dump,
 	.tracefs_text = g_tracefs_text,
+	.kernel_log = g_kernel_log,
 	.trace_ring = g_trace_ring,
 	.umem_reg = g_umem_reg,
 	.umem_unreg = g_umem_unreg,

@@ -21,7 +21,6 @@
 
 /* Cap on what we keep of the kernel log: a noisy host must not make the
  * bundle huge (sos keeps 25 MiB per log; device lines are far fewer). */
-#define COLLECT_KMSG_MAX (4u << 20)
 
 static void root_path(char *buf, size_t len, const char *sysroot, const char *path)
 {
@@ -172,56 +171,3 @@ int collect_host_info(const char *sysroot, const struct fw_device_info *info,
 	return 0;
 }
 
-/* Kernel log records that mention the device's PCI address, read from
- * /dev/kmsg without blocking (each read() returns one record). */
-int collect_host_kmsg(const char *sysroot, const char *pci, char **ret_text, size_t *ret_len)
-{
-	struct text t = { 0 };
-	char p[4096], rec[8192];
-	int fd;
-
-	if (!pci || !*pci)
-		return -ENOENT;
-	root_path(p, sizeof(p), sysroot, "/dev/kmsg");
-	fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (unsigned i = 0; i < 1000000u; i++) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *msg;
-
-		if (n < 0) {
-			if (errno == EPIPE)        /* overwritten while reading: go on */
-				continue;
-			break;                     /* EAGAIN: the end; others: stop */
-		}
-		if (n == 0)
-			break;
-		rec[n] = '\0';
-		/* A plain file (tests) holds many records: split on newlines. */
-		for (char *line = rec, *nl; line && *line; line = nl) {
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl++ = '\0';
-			if (!strstr(line, pci))
-				continue;
-			msg = strchr(line, ';');
-			if (t.len + strlen(line) + 1 > COLLECT_KMSG_MAX)
-				break;
-			text_add(&t, "%s\n", msg ? msg + 1 : line);
-		}
-	}
-	close(fd);
-	if (t.oom) {
-		free(t.s);
-		return -ENOMEM;
-	}
-	if (!t.s) {
-		t.s = strdup("");
-		if (!t.s)
-			return -ENOMEM;
-	}
-	*ret_text = t.s;
-	*ret_len = t.len;
-	return 0;
-}

@@ -28,9 +28,10 @@ struct collect_reporter {
 
 struct collect_dev_ops {
 	int (*info)(void *dev, struct fw_device_info *ret);
-	/* Mailbox command through the allowlist.  Returns the number of outbox
-	 * bytes filled (<= outlen) or a negative errno. */
-	int (*cmd)(void *dev, const void *in, size_t inlen, void *out, size_t outlen);
+	/* The device object every mailbox command goes through (allowlist
+	 * gate); the collector sends with the mlx5 command layer on it and
+	 * sets its observer.  Owned by the glue. */
+	struct fw_device *(*device)(void *dev);
 	/* The rest may be NULL (-EOPNOTSUPP: step skipped). */
 	int (*health_buffer)(void *dev, void **ret_data, size_t *ret_len);
 	int (*reporters)(void *dev, struct collect_reporter **ret, size_t *ret_n);
@@ -86,6 +87,5 @@ int collect_host_taint(const char *sysroot, uint64_t *ret);
 int collect_host_info(const char *sysroot, const struct fw_device_info *info,
 		      uint64_t taint_before, uint64_t taint_after, char **ret_text,
 		      size_t *ret_len);
-int collect_host_kmsg(const char *sysroot, const char *pci, char **ret_text, size_t *ret_len);
 /* Name of this host for the bundle and the default file name. */
 void collect_host_name(char *buf, size_t len);

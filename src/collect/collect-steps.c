@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * collect-steps: what each step sends and what it keeps.  Mailbox layouts
- * follow the PRM subset in shared/reference/mlx5-interfaces.md §3-§6:
- * ACCESS_REG (0x805) with op_mod 1 = read, QUERY_HCA_CAP (0x100) with
- * op_mod = cap_type << 1 | 1 (current values), RESOURCE_DUMP (0xc000) in
- * inline mode with its more_dump/seq_num loop, MTRC_CAP/MTRC_STDB for the
- * tracer's strings database.  Every command goes through collect_cmd(),
- * hence through fw_device_cmd() and its allowlist.
+ * collect-steps: what each step reads and what it keeps.  The mailboxes
+ * themselves (ACCESS_REG reads, QUERY_HCA_CAP, the RESOURCE_DUMP loop,
+ * CORE_DUMP, MTRC_CAP, the strings database) are the mlx5 command layer's
+ * (mlx5/mlx5.h), sent through fw_device_cmd() and its allowlist; this
+ * file decides what to ask for and turns each outcome into an artifact
+ * record (collect_cmd_begin/collect_cmd_end).
  */
 #include "config.h"
 
@@ -61,15 +60,10 @@ const char *const collect_default_segments[] = {
 const size_t collect_default_segments_count =
 	sizeof(collect_default_segments) / sizeof(collect_default_segments[0]);
 
-#define HCA_CAP_BYTES         4096u
-#define MTRC_CAP_BYTES        128u
-#define MTRC_STDB_HDR         8u
-#define STDB_KERNEL_CHUNK     256u   /* STRINGS_DB_READ_SIZE_BYTES */
-#define RESDUMP_REG_BYTES     256u
-#define RESDUMP_INLINE_OFF    48u
-#define RESDUMP_INLINE_BYTES  208u
-#define RESDUMP_MENU_TYPE     0xffffu
-#define RESDUMP_ALL           0xffffu
+#define HCA_CAP_BYTES         MLX5_HCA_CAP_SIZE
+#define MTRC_CAP_BYTES        MLX5_MTRC_CAP_SIZE
+#define RESDUMP_REG_BYTES     MLX5_RESDUMP_REG_SIZE
+#define RESDUMP_MENU_TYPE     MLX5_RESDUMP_SEG_MENU
 #define MENU_RECORD_BYTES     52u
 
 static const char *iface(struct collect *c, const char *what)
@@ -83,54 +77,27 @@ static const char *iface(struct collect *c, const char *what)
 	return s;
 }
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* ACCESS_REG read: inbox = header + register data in, outbox = header +
- * out_len register bytes.  Returns the register bytes received (a short
- * outbox marks the art partial) or < 0. */
+/* One ACCESS_REG read through the mlx5 layer.  Returns the register bytes
+ * received (a reply cut short marks the art partial) or < 0. */
 static int access_reg_read(struct collect *c, struct collect_art *a, uint16_t reg_id,
-			   uint32_t argument, const uint8_t *data_in, size_t in_len,
-			   uint8_t *data_out, size_t out_len)
+			   const uint8_t *data_in, size_t in_len, uint8_t *data_out, size_t out_len)
 {
-	size_t inlen = MLX5_MBOX_HDR_LEN + in_len, outlen = MLX5_MBOX_HDR_LEN + out_len;
-	uint8_t *in = calloc(1, inlen), *out = malloc(outlen);
+	struct mlx5_status st = { 0 };
 	int r;
 
-	if (!in || !out) {
-		r = -ENOMEM;
-		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "out of memory");
-		goto out;
-	}
-	put_be16(in, MLX5_CMD_ACCESS_REG);
-	put_be16(in + 6, MLX5_REG_OP_READ);
-	put_be16(in + 10, reg_id);
-	put_be32(in + 12, argument);
-	if (in_len)
-		memcpy(in + MLX5_MBOX_HDR_LEN, data_in, in_len);
-	r = collect_cmd(c, a, in, inlen, out, outlen);
+	r = collect_cmd_begin(c, a);
 	if (r < 0)
-		goto out;
-	r -= MLX5_MBOX_HDR_LEN;
-	memcpy(data_out, out + MLX5_MBOX_HDR_LEN, (size_t)r);
-	if ((size_t)r < out_len)
+		return r;
+	r = mlx5_access_reg_read(c->fdev, reg_id, 0, data_in, in_len, data_out, out_len, &st);
+	if (r < 0 && collect_cmd_cut_short(&st, MLX5_MBOX_HDR_LEN + out_len)) {
+		c->cur = NULL;
+		r = (int)(st.out_len - MLX5_MBOX_HDR_LEN);
 		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EIO,
 				 "short read: %d of %zu register bytes", r, out_len);
-out:
-	free(in);
-	free(out);
-	return r;
+		return r;
+	}
+	r = collect_cmd_end(c, a, r, &st);
+	return r < 0 ? r : (int)out_len;
 }
 
 /* ------------------------------------------------------------ registers, caps */
@@ -146,7 +113,7 @@ static int step_reg(struct collect *c, const struct collect_step *s)
 		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
 	/* The register's own bytes go in too: index fields (local_port, page
 	 * select, group) are zero, which selects port 1's default page. */
-	r = access_reg_read(c, &a, (uint16_t)s->arg, 0, buf, s->size, buf, s->size);
+	r = access_reg_read(c, &a, (uint16_t)s->arg, buf, s->size, buf, s->size);
 	r = collect_emit(c, &a, buf, r > 0 ? (size_t)r : 0);
 	free(buf);
 	return r;
@@ -155,23 +122,28 @@ static int step_reg(struct collect *c, const struct collect_step *s)
 static int step_hca_cap(struct collect *c, const struct collect_step *s)
 {
 	struct collect_art a;
-	uint8_t in[MLX5_MBOX_HDR_LEN] = { 0 };
-	uint8_t *out = malloc(MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES);
+	struct mlx5_status st = { 0 };
+	uint8_t *out = calloc(1, HCA_CAP_BYTES);
 	int r;
 
 	collect_art_init(&a, s->kind, iface(c, "cmd"));
 	if (!out)
 		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-	put_be16(in, MLX5_CMD_QUERY_HCA_CAP);
-	put_be16(in + 6, (uint16_t)(s->arg << 1 | 1));
-	r = collect_cmd(c, &a, in, sizeof(in), out, MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES);
+	r = collect_cmd_begin(c, &a);
 	if (r >= 0) {
-		r -= MLX5_MBOX_HDR_LEN;
-		if ((size_t)r < HCA_CAP_BYTES)
+		r = mlx5_query_hca_cap(c->fdev, (uint16_t)s->arg, true, out, HCA_CAP_BYTES, &st);
+		if (r < 0 && collect_cmd_cut_short(&st, MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES)) {
+			c->cur = NULL;
+			r = (int)(st.out_len - MLX5_MBOX_HDR_LEN);
 			collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EIO,
 					 "short read: %d of %u capability bytes", r, HCA_CAP_BYTES);
+		} else {
+			r = collect_cmd_end(c, &a, r, &st);
+			if (r >= 0)
+				r = HCA_CAP_BYTES;
+		}
 	}
-	r = collect_emit(c, &a, out + MLX5_MBOX_HDR_LEN, r > 0 ? (size_t)r : 0);
+	r = collect_emit(c, &a, out, r > 0 ? (size_t)r : 0);
 	free(out);
 	return r;
 }
@@ -185,9 +157,12 @@ static int read_trace_cap(struct collect *c, struct collect_art *a)
 
 	if (c->trace_cap)
 		return (int)c->trace_cap_len;
-	r = access_reg_read(c, a, MLX5_REG_MTRC_CAP, 0, buf, sizeof(buf), buf, sizeof(buf));
+	r = access_reg_read(c, a, MLX5_REG_MTRC_CAP, buf, sizeof(buf), buf, sizeof(buf));
 	if (r < 0)
 		return r;
+	/* The layer's parser says what the strings database is; a reply it
+	 * cannot parse is still kept as the artifact. */
+	c->caps_err = mlx5_tracer_caps_parse(c->ctx, buf, (size_t)r, &c->caps);
 	c->trace_cap = malloc((size_t)r ? (size_t)r : 1);
 	if (!c->trace_cap)
 		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
@@ -208,62 +183,40 @@ static int step_trace_cap(struct collect *c, const struct collect_step *s)
 	return collect_emit(c, &a, c->trace_cap, r > 0 ? (size_t)r : 0);
 }
 
-/* Largest strings-DB chunk one command can carry: the transport's limit
- * minus the mailbox and MTRC_STDB headers, in the 64-byte units the DBs
- * are aligned to.  The kernel reads 256 bytes at a time; we read as much as
- * the transport takes, so a DB costs a handful of commands. */
+/* Largest strings-DB chunk one command carries, as the mlx5 layer picks
+ * it (the transport's limit minus the mailbox and MTRC_STDB headers, in
+ * 64-byte units), or the kernel's 256 bytes once the firmware refused
+ * larger reads. */
 static size_t stdb_chunk(const struct collect *c)
 {
-	size_t room = c->max_rpc - MLX5_MBOX_HDR_LEN - MTRC_STDB_HDR;
+	size_t room = c->max_rpc - MLX5_MBOX_HDR_LEN - MLX5_MTRC_STDB_HDR;
 
 	if (c->stdb_small)
-		return STDB_KERNEL_CHUNK;
-
-	room &= ~(size_t)63;
-	return room ? room : 64;
+		return MLX5_MTRC_STDB_KERNEL_CHUNK;
+	room &= ~(size_t)(MLX5_MTRC_STDB_ALIGN - 1);
+	return room ? room : MLX5_MTRC_STDB_ALIGN;
 }
 
+/* One section through the mlx5 layer; returns its bytes (malloc'd in
+ * *ret) and their count, or < 0 with the art failed. */
 static int read_strings_section(struct collect *c, struct collect_art *a, unsigned idx,
-				uint32_t size, uint8_t *db)
+				uint32_t size, void **ret)
 {
-	size_t chunk = stdb_chunk(c);
-	uint8_t hdr[MTRC_STDB_HDR];
-	uint32_t off = 0;
-	int r = 0;
+	struct mlx5_status st = { 0 };
+	size_t chunk = stdb_chunk(c), len = 0;
+	int r;
 
-	while (off < size) {
-		uint32_t want = (uint32_t)((size - off) < chunk ? (size - off) : chunk);
-		size_t outlen = MTRC_STDB_HDR + want;
-		uint8_t *out = malloc(outlen);
-
-		if (!out)
-			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-		put_be32(hdr, (uint32_t)idx << 28 | (want & 0xffffff));
-		put_be32(hdr + 4, off);
-		r = access_reg_read(c, a, MLX5_REG_MTRC_STDB, 0, hdr, sizeof(hdr), out, outlen);
-		/* Firmware that only takes the kernel's 256-byte reads says so
-		 * with a status: drop to that size for the rest of the run. */
-		if (r == -EREMOTEIO && want > STDB_KERNEL_CHUNK && !c->stdb_small &&
-		    (a->status == MLX5_STAT_BAD_PARAM || a->status == MLX5_STAT_BAD_INP_LEN ||
-		     a->status == MLX5_STAT_BAD_OUTP_LEN || a->status == MLX5_STAT_LIM_ERR)) {
-			free(out);
-			c->stdb_small = true;
-			chunk = STDB_KERNEL_CHUNK;
-			collect_art_reset(a);
-			continue;
-		}
-		if (r > (int)MTRC_STDB_HDR)
-			memcpy(db + off, out + MTRC_STDB_HDR, (size_t)r - MTRC_STDB_HDR);
-		free(out);
-		if (r < 0)
-			return (int)off ? (int)off : r;
-		if ((size_t)r < outlen) {
-			off += r > (int)MTRC_STDB_HDR ? (uint32_t)r - MTRC_STDB_HDR : 0;
-			return (int)off;
-		}
-		off += want;
-	}
-	return (int)off;
+	r = collect_cmd_begin(c, a);
+	if (r < 0)
+		return r;
+	r = mlx5_strings_db_read(c->fdev, &c->caps, idx, c->stdb_small ? chunk : 0, ret, &len,
+				 &st);
+	/* More commands than chunks: the firmware refused a large read and
+	 * the layer fell back to 256-byte reads; keep to them from here. */
+	if (r >= 0 && !c->stdb_small && st.commands > (size + chunk - 1) / chunk)
+		c->stdb_small = true;
+	r = collect_cmd_end(c, a, r, &st);
+	return r < 0 ? r : (int)len;
 }
 
 static int step_trace_strings(struct collect *c, const struct collect_step *s)
@@ -276,22 +229,23 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 	r = read_trace_cap(c, &a);
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0 || (size_t)r < 16 + 8 * FW_LIMIT_STRINGS_DB_SECTIONS) {
+	if (r < 0 || (size_t)r < 16 + 8 * FW_LIMIT_STRINGS_DB_SECTIONS || c->caps_err < 0) {
 		if (r >= 0)
-			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
-					 "MTRC_CAP too short (%d bytes) to list the strings DB", r);
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED,
+					 c->caps_err < 0 ? c->caps_err : -EBADMSG,
+					 "MTRC_CAP (%d bytes) does not list the strings DB", r);
 		else
 			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
 					 "MTRC_CAP unavailable: %s", a.reason);
 		return collect_emit(c, &a, NULL, 0);
 	}
 	(void)s;
-	n = c->trace_cap[3] & 0xf;
+	n = c->caps.num_string_db;
 	if (n > FW_LIMIT_STRINGS_DB_SECTIONS)
 		n = FW_LIMIT_STRINGS_DB_SECTIONS;
 	for (unsigned i = 0; i < n; i++) {
-		uint32_t size = fw_get_be32(c->trace_cap + 20 + 8 * i) & 0xffffff;
-		uint8_t *db;
+		uint32_t size = c->caps.db[i].size;
+		void *db = NULL;
 
 		collect_art_init(&a, "", iface(c, "cmd"));
 		snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
@@ -312,14 +266,9 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 				return r;
 			continue;
 		}
-		db = calloc(1, size ? size : 1);
-		if (!db)
-			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-		r = read_strings_section(c, &a, i, size, db);
-		if (r >= 0 && (uint32_t)r < size && a.outcome == BUNDLE_OUTCOME_FAILED)
-			collect_art_fail(&a, r ? BUNDLE_OUTCOME_PARTIAL : BUNDLE_OUTCOME_FAILED,
-					 a.err, "%u of %u bytes read: %s", (unsigned)r, size,
-					 a.reason);
+		r = read_strings_section(c, &a, i, size, &db);
+		if (r == -ENOMEM)
+			return r;
 		r = collect_emit(c, &a, db, r > 0 ? (size_t)r : 0);
 		free(db);
 		if (r < 0)
@@ -537,88 +486,92 @@ static int step_trace_text(struct collect *c, const struct collect_step *s)
 
 /* ------------------------------------------------------------ resource dump */
 
-/* Read one segment (or the menu) to the end of its more_dump chain.  The
- * dump is accumulated in *buf; returns bytes read (the art says whether it
- * is complete) or -ENOMEM. */
+/* A growable byte buffer bounded by FW_LIMIT_CRSPACE. */
+struct crbuf {
+	uint8_t *p;
+	size_t len, cap;
+	size_t run;                    /* offset of the open run's segment header, or SIZE_MAX */
+	uint32_t next;                 /* address that would extend the open run */
+};
+
+static int crbuf_room(struct collect *c, struct collect_art *a, struct crbuf *b, size_t n)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (b->len + n <= b->cap)
+		return 0;
+	if (b->len + n > FW_LIMIT_CRSPACE) {
+		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+				 "dump exceeds FW_LIMIT_CRSPACE (%u bytes)", FW_LIMIT_CRSPACE);
+		return -EOVERFLOW;
+	}
+	ncap = b->cap ? b->cap : 4096;
+	while (ncap < b->len + n)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (!np)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+/* Where resdump_read() gathers a dump (a crbuf: bounded by FW_LIMIT_CRSPACE). */
+struct rd_buf {
+	struct collect *c;
+	struct collect_art *a;
+	struct crbuf b;
+};
+
+static int rd_add(void *u, const void *data, size_t n)
+{
+	struct rd_buf *d = u;
+	int r = crbuf_room(d->c, d->a, &d->b, n);
+
+	if (r < 0)
+		return r;
+	memcpy(d->b.p + d->b.len, data, n);
+	d->b.len += n;
+	return 0;
+}
+
+/* Read one segment (or the menu) to the end of its more_dump chain with the
+ * mlx5 layer's loop, in the tool's read form.  What came before a failure
+ * is kept (the art says partial).  Returns bytes read or -ENOMEM. */
 static int resdump_read(struct collect *c, struct collect_art *a, uint16_t segment,
 			uint16_t nobj1, uint16_t nobj2, uint8_t **ret_buf)
 {
-	uint8_t reg[RESDUMP_REG_BYTES], out[RESDUMP_REG_BYTES];
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
-	unsigned seq = 0;
+	struct mlx5_resdump_req req = { .segment_type = segment, .num_of_obj1 = nobj1,
+					.num_of_obj2 = nobj2, .read_op = true };
+	struct rd_buf d = { .c = c, .a = a, .b = { .run = SIZE_MAX } };
+	struct mlx5_status st = { 0 };
 	int r;
 
-	memset(reg, 0, sizeof(reg));
-	put_be32(reg, 1u << 30 | segment);                 /* inline_dump, segment */
-	put_be16(reg + 16, nobj1);
-	put_be16(reg + 18, nobj2);
-	put_be32(reg + 36, RESDUMP_INLINE_BYTES);
-	for (unsigned page = 0;; page++) {
-		uint32_t size, w0;
-		unsigned oseq;
-
-		if (page >= FW_LIMIT_RESDUMP_PAGES) {
-			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
-					 "more than FW_LIMIT_RESDUMP_PAGES (%u) pages",
-					 FW_LIMIT_RESDUMP_PAGES);
-			break;
-		}
-		r = access_reg_read(c, a, MLX5_REG_RESOURCE_DUMP, 0, reg, sizeof(reg), out,
-				    sizeof(out));
-		if (r < 0)
-			break;
-		if ((size_t)r < RESDUMP_INLINE_OFF) {
-			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
-					 "RESOURCE_DUMP reply of %d bytes lacks its header", r);
-			break;
-		}
-		w0 = fw_get_be32(out);
-		oseq = (w0 >> 16) & 0xf;
-		if (oseq != 0 && oseq != ((seq + 1) & 0xf)) {
-			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EIO,
-					 "RESOURCE_DUMP sequence jumped from %u to %u", seq, oseq);
-			break;
-		}
-		size = fw_get_be32(out + 36);
-		if (size > RESDUMP_INLINE_BYTES || RESDUMP_INLINE_OFF + size > (size_t)r) {
-			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
-					 "RESOURCE_DUMP reply claims %u inline bytes", size);
-			break;
-		}
-		if (len + size > FW_LIMIT_CRSPACE) {
-			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
-					 "dump exceeds FW_LIMIT_CRSPACE (%u bytes)", FW_LIMIT_CRSPACE);
-			break;
-		}
-		if (len + size > cap) {
-			size_t ncap = cap ? cap * 2 : 4096;
-			uint8_t *nb;
-
-			while (ncap < len + size)
-				ncap *= 2;
-			nb = realloc(buf, ncap);
-			if (!nb) {
-				free(buf);
-				return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		memcpy(buf + len, out + RESDUMP_INLINE_OFF, size);
-		len += size;
-		if (!(w0 >> 31))
-			break;
-		/* Continue: copy what the firmware wants back, keep our segment. */
-		seq = oseq;
-		memcpy(reg, out, 48);
-		put_be32(reg, (w0 & 0x800f0000u) | 1u << 30 | segment);
-		put_be32(reg + 36, RESDUMP_INLINE_BYTES);
+	r = collect_cmd_begin(c, a);
+	if (r < 0)
+		goto out;
+	r = mlx5_resdump_each(c->fdev, &req, rd_add, &d, &st);
+	c->cur = NULL;
+	if (r == -ENOMEM) {
+		free(d.b.p);
+		return r;
 	}
-	if (a->outcome == BUNDLE_OUTCOME_FAILED && len)
+	if (r == -EOVERFLOW && a->outcome == BUNDLE_OUTCOME_PARTIAL) {
+		/* crbuf_room() hit FW_LIMIT_CRSPACE and said so. */
+	} else if (r == -EOVERFLOW && st.err == 0) {
+		/* The layer's FW_LIMIT_RESDUMP_PAGES bound, not a command's fault. */
+		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+				 "more than FW_LIMIT_RESDUMP_PAGES (%u) pages",
+				 FW_LIMIT_RESDUMP_PAGES);
+	} else {
+		collect_cmd_end(c, a, r, &st);
+	}
+out:
+	if (a->outcome == BUNDLE_OUTCOME_FAILED && d.b.len)
 		a->outcome = BUNDLE_OUTCOME_PARTIAL;
-	*ret_buf = buf;
-	return (int)len;
+	*ret_buf = d.b.p;
+	return (int)d.b.len;
 }
 
 static int ensure_menu(struct collect *c, struct collect_art *a)
@@ -753,9 +706,9 @@ static int dump_segment(struct collect *c, const char *kind, const char *name)
 		return collect_emit(c, &a, NULL, 0);
 	}
 	if (f.rec.flags & MENU_MUST_NOBJ1)
-		n1 = RESDUMP_ALL;
+		n1 = MLX5_RESDUMP_ALL;
 	if (f.rec.flags & MENU_MUST_NOBJ2)
-		n2 = RESDUMP_ALL;
+		n2 = MLX5_RESDUMP_ALL;
 	r = resdump_read(c, &a, f.rec.type, n1, n2, &buf);
 	if (r == -ENOMEM)
 		return r;
@@ -797,42 +750,10 @@ static int step_resdump_segments(struct collect *c, const struct collect_step *s
 	return 0;
 }
 
-#define CORE_DUMP_REG_BYTES   64u
-#define CORE_DUMP_CR_TO_MEM   2u
+#define CORE_DUMP_REG_BYTES   MLX5_CORE_DUMP_REG_SIZE
 #define CORE_DUMP_UMEM_BYTES  (4u << 20)    /* 512 Ki dwords per command */
 #define CR_SEGMENT_TYPE       0x7000u       /* the CRSPACE segment of fwbox-emu(7) */
 #define CR_SEGMENT_MAX_DW     (0xffffu - 4u)
-
-/* A growable byte buffer bounded by FW_LIMIT_CRSPACE. */
-struct crbuf {
-	uint8_t *p;
-	size_t len, cap;
-	size_t run;                    /* offset of the open run's segment header, or SIZE_MAX */
-	uint32_t next;                 /* address that would extend the open run */
-};
-
-static int crbuf_room(struct collect *c, struct collect_art *a, struct crbuf *b, size_t n)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (b->len + n <= b->cap)
-		return 0;
-	if (b->len + n > FW_LIMIT_CRSPACE) {
-		collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
-				 "CR-space exceeds FW_LIMIT_CRSPACE (%u bytes)", FW_LIMIT_CRSPACE);
-		return -EOVERFLOW;
-	}
-	ncap = b->cap ? b->cap : 1u << 20;
-	while (ncap < b->len + n)
-		ncap *= 2;
-	np = realloc(b->p, ncap);
-	if (!np)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-	b->p = np;
-	b->cap = ncap;
-	return 0;
-}
 
 static int crbuf_segment(struct collect *c, struct collect_art *a, struct crbuf *b,
 			 uint32_t dw0, uint32_t index1, size_t body)
@@ -842,9 +763,9 @@ static int crbuf_segment(struct collect *c, struct collect_art *a, struct crbuf 
 	if (r < 0)
 		return r;
 	memset(b->p + b->len, 0, body);
-	put_be32(b->p + b->len, dw0);
+	fw_put_be32(b->p + b->len, dw0);
 	if (body >= 12)
-		put_be32(b->p + b->len + 8, index1);
+		fw_put_be32(b->p + b->len + 8, index1);
 	b->len += body;
 	return 0;
 }
@@ -860,8 +781,12 @@ static int crbuf_pair(struct collect *c, struct collect_art *a, struct crbuf *b,
 		r = crbuf_room(c, a, b, 4);
 		if (r < 0)
 			return r;
-		put_be32(b->p + b->run, fw_get_be32(b->p + b->run) + (1u << 16));
+		fw_put_be32(b->p + b->run, fw_get_be32(b->p + b->run) + (1u << 16));
 	} else {
+		/* Room for the segment header and its first value at once. */
+		r = crbuf_room(c, a, b, 16 + 4);
+		if (r < 0)
+			return r;
 		b->run = b->len;
 		r = crbuf_segment(c, a, b, 5u << 16 | CR_SEGMENT_TYPE, addr, 16);
 		if (r < 0)
@@ -887,8 +812,11 @@ static int crbuf_pair(struct collect *c, struct collect_art *a, struct crbuf *b,
  */
 static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t **ret)
 {
-	uint8_t in[MLX5_MBOX_HDR_LEN + CORE_DUMP_REG_BYTES], out[sizeof(in)];
 	struct crbuf b = { .run = SIZE_MAX };
+	struct mlx5_core_dump req = { .core_dump_type = MLX5_CORE_DUMP_CR_DUMP_TO_MEM,
+				      .size = CORE_DUMP_UMEM_BYTES };
+	struct mlx5_core_dump rep;
+	struct mlx5_status st = { 0 };
 	uint8_t *umem = NULL;
 	uint64_t cookie = 0;
 	uint32_t id = 0;
@@ -904,10 +832,10 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 		free(umem);
 		return -EOPNOTSUPP;
 	}
+	req.mkey = id;
 	r = crbuf_segment(c, a, &b, 4u << 16 | 0xfffeu, 0, 16);      /* INFO */
 	for (unsigned page = 0; r >= 0; page++) {
-		const uint8_t *o = out + MLX5_MBOX_HDR_LEN;
-		uint32_t used, w0;
+		uint32_t used;
 		uintptr_t va = (uintptr_t)umem;
 
 		if (page >= FW_LIMIT_RESDUMP_PAGES) {
@@ -916,22 +844,18 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 					 FW_LIMIT_RESDUMP_PAGES);
 			break;
 		}
-		memset(in, 0, sizeof(in));
-		put_be16(in, MLX5_CMD_ACCESS_REG);
-		put_be16(in + 6, MLX5_REG_OP_READ);
-		put_be16(in + 10, MLX5_REG_CORE_DUMP);
-		put_be32(in + 16, CORE_DUMP_CR_TO_MEM);
-		put_be32(in + 16 + 0x10, id);                       /* mkey */
-		put_be32(in + 16 + 0x14, CORE_DUMP_UMEM_BYTES);     /* size */
-		put_be32(in + 16 + 0x18, (uint32_t)((uint64_t)va >> 32));
-		put_be32(in + 16 + 0x1c, (uint32_t)va);
-		put_be32(in + 16 + 0x20, (uint32_t)(cookie >> 32));
-		put_be32(in + 16 + 0x24, (uint32_t)cookie);
-		r = collect_cmd(c, a, in, sizeof(in), out, sizeof(out));
+		req.address = (uint64_t)va;
+		req.cookie = cookie;
+		r = collect_cmd_begin(c, a);
 		if (r < 0)
 			break;
-		w0 = fw_get_be32(o);
-		used = fw_get_be32(o + 0x14);
+		/* The tool's read form: the kernel's write form is for its own
+		 * buffers, and the allowlist takes both. */
+		r = mlx5_core_dump(c->fdev, &req, true, NULL, 0, &rep, &st);
+		r = collect_cmd_end(c, a, r, &st);
+		if (r < 0)
+			break;
+		used = rep.size;
 		if (used > CORE_DUMP_UMEM_BYTES || used % 8) {
 			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
 					 "CORE_DUMP reply claims %u bytes written", used);
@@ -939,9 +863,9 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 		}
 		for (uint32_t k = 0; k < used && r >= 0; k += 8)
 			r = crbuf_pair(c, a, &b, fw_get_be32(umem + k), umem + k + 4);
-		if (r < 0 || !(w0 >> 31))
+		if (r < 0 || !rep.more_dump)
 			break;
-		cookie = fw_get_be64(o + 0x20);
+		cookie = rep.cookie;
 	}
 	c->ops->umem_unreg(c->dev, id);
 	free(umem);
@@ -998,46 +922,28 @@ static int step_crspace(struct collect *c, const struct collect_step *s)
 
 /* ------------------------------------------------------------ context */
 
+/* The device's kernel log lines come from the device layer: /dev/kmsg on
+ * a kernel transport, the emulated driver's own lines on the emulator. */
 static int step_kernel_log(struct collect *c, const struct collect_step *s)
 {
-	char *dev_text = NULL, *host_text = NULL, *all;
-	size_t dev_len = 0, host_len = 0;
 	struct collect_art a;
-	int rd = -EOPNOTSUPP, rh, r;
+	char *text = NULL;
+	size_t len = 0;
+	int r = -EOPNOTSUPP;
 
-	collect_art_init(&a, s->kind, "host");
-	if (c->ops->kernel_log) {
-		rd = c->ops->kernel_log(c->dev, &dev_text, &dev_len);
-		a.interface = iface(c, "kernel_log");
-	}
-	rh = collect_host_kmsg(c->opts.sysroot, c->info.pci, &host_text, &host_len);
-	if (rh < 0 && rd < 0) {
+	collect_art_init(&a, s->kind, iface(c, "kernel_log"));
+	fw_ctx_clear_error(c->ctx);
+	if (c->ops->kernel_log)
+		r = c->ops->kernel_log(c->dev, &text, &len);
+	if (r == -EPERM || r == -EACCES) {
 		char ebuf[128];
 
-		collect_art_fail(&a, rh == -EPERM || rh == -EACCES ? BUNDLE_OUTCOME_SKIPPED
-								  : BUNDLE_OUTCOME_FAILED,
-				 rh, "kernel log: %s (reading it may need CAP_SYSLOG)",
-				 fw_strerror(rh, ebuf, sizeof(ebuf)));
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, r,
+				 "kernel log: %s (reading it needs CAP_SYSLOG)",
+				 fw_strerror(r, ebuf, sizeof(ebuf)));
 		return collect_emit(c, &a, NULL, 0);
 	}
-	all = malloc(dev_len + host_len + 1);
-	if (!all) {
-		free(dev_text);
-		free(host_text);
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
-	}
-	if (dev_len)
-		memcpy(all, dev_text, dev_len);
-	if (host_len)
-		memcpy(all + dev_len, host_text, host_len);
-	all[dev_len + host_len] = '\0';
-	if (rh < 0 && rd >= 0 && rh != -EPERM && rh != -EACCES)
-		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, rh, "host kernel log unreadable");
-	r = collect_emit(c, &a, all, dev_len + host_len);
-	free(all);
-	free(dev_text);
-	free(host_text);
-	return r;
+	return emit_blob(c, s->kind, a.interface, r, text, len);
 }
 
 static int step_host_info(struct collect *c, const struct collect_step *s)
@@ -1166,9 +1072,10 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 		case COLLECT_ST_TRACE_STRINGS:
 			/* Section sizes come from MTRC_CAP: count unknown until then. */
 			r = plan_emit(&p, "trace.strings.<N>", ci,
-				      "ACCESS_REG read, 256-byte reads if larger ones are refused",
-				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "MTRC_STDB", RD,
-				      hdr + MTRC_STDB_HDR, hdr + MTRC_STDB_HDR + stdb_chunk(c), 0, 0);
+				      "ACCESS_REG write-for-read, 256-byte reads if larger ones are refused",
+				      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, "MTRC_STDB", RD,
+				      hdr + MLX5_MTRC_STDB_IN_SIZE,
+				      hdr + MLX5_MTRC_STDB_HDR + stdb_chunk(c), 0, 0);
 			break;
 		case COLLECT_ST_TRACE_RING:
 			if (!c->opts.trace_control)
@@ -1229,7 +1136,8 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			}
 			break;
 		case COLLECT_ST_KERNEL_LOG:
-			r = plan_emit(&p, s->kind, "host", "kernel log read (/dev/kmsg), device lines",
+			r = plan_emit(&p, s->kind, iface(c, "kernel_log"),
+				      "kernel log read (/dev/kmsg, the emulator's own), device lines",
 				      0, 0, NULL, RD, 0, 0, 1, 0);
 			break;
 		case COLLECT_ST_HOST_INFO:

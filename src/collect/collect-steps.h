@@ -13,6 +13,7 @@
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "mlx5/ifc.h"
+#include "mlx5/mlx5.h"
 
 #define COLLECT_KIND_MAX 64
 
@@ -61,6 +62,8 @@ struct collect {
 	char *s_output, *s_reason, *s_only, *s_skip, *s_cmdline, *s_sysroot;
 	const struct collect_dev_ops *ops;
 	void *dev;
+	struct fw_device *fdev;        /* what the mlx5 layer sends through */
+	struct collect_art *cur;       /* artifact whose commands are in flight */
 	bool owns_dev;
 	struct fw_device_info info;
 	size_t max_rpc;
@@ -80,6 +83,8 @@ struct collect {
 	uint64_t taint_before;
 	uint8_t *trace_cap;            /* MTRC_CAP register bytes, once read */
 	size_t trace_cap_len;
+	struct mlx5_tracer_caps caps;  /* ... parsed */
+	int caps_err;                  /* 0, or why the bytes did not parse */
 	bool stdb_small;               /* firmware refused large MTRC_STDB reads */
 	uint8_t *menu;                 /* resource-dump menu stream, once read */
 	size_t menu_len;
@@ -115,10 +120,20 @@ void collect_art_reset(struct collect_art *a);
 /* Hand an artifact to the sink and record its outcome; < 0 only when
  * staging failed (the run must stop). */
 int collect_emit(struct collect *c, struct collect_art *a, const void *data, size_t len);
-/* One mailbox command: cancellation, time box, size limit, status and
- * syndrome.  Returns outbox bytes filled, or < 0 with the art marked failed. */
-int collect_cmd(struct collect *c, struct collect_art *a, const void *in, size_t inlen,
-		void *out, size_t outlen);
+/*
+ * Mailbox operations go through the mlx5 command layer (mlx5/mlx5.h) on
+ * c->fdev.  Around each one: collect_cmd_begin() checks cancellation and
+ * the step's time box (< 0 with the art failed) and marks a as the
+ * artifact whose request bytes the device observer keeps;
+ * collect_cmd_end() turns the layer's outcome record into the art's
+ * (status, syndrome, errno and message) and returns r.
+ * collect_cmd_cut_short() says whether a failure was a reply the
+ * transport cut short (asked = outbox bytes asked for), whose bytes the
+ * layer handed over all the same.
+ */
+int collect_cmd_begin(struct collect *c, struct collect_art *a);
+int collect_cmd_end(struct collect *c, struct collect_art *a, int r, const struct mlx5_status *st);
+bool collect_cmd_cut_short(const struct mlx5_status *st, size_t asked);
 const char *collect_status_name(uint32_t status);
 int collect_step_run(struct collect *c, const struct collect_step *s);
 void collect_uuid(uint8_t out[16]);

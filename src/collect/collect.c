@@ -263,6 +263,8 @@ static int copy_opt(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
+static void observe_cmd(void *userdata, const struct fw_cmd_event *ev);
+
 int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 		     const struct collect_dev_ops *ops, void *dev, struct collect **ret)
 {
@@ -290,6 +292,14 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 	c->opts.sysroot = c->s_sysroot;
 	if (!c->opts.step_timeout_ms)
 		c->opts.step_timeout_ms = COLLECT_STEP_TIMEOUT_MS;
+	c->fdev = ops->device ? ops->device(dev) : NULL;
+	if (!c->fdev) {
+		r = fw_error(ctx, -EINVAL, "collect: the device glue gave no device object");
+		goto fail;
+	}
+	/* The observer sees every command the mlx5 layer sends for us: it
+	 * keeps the first inbox of each artifact and counts. */
+	fw_device_set_observer(c->fdev, observe_cmd, c);
 	r = ops->info(dev, &c->info);
 	if (r < 0)
 		goto fail;
@@ -324,6 +334,8 @@ void collect_free(struct collect *c)
 {
 	if (!c)
 		return;
+	if (c->fdev)
+		fw_device_set_observer(c->fdev, NULL, NULL);
 	if (c->dev && c->owns_dev && c->ops->close)
 		c->ops->close(c->dev);
 	outcomes_clear(c);
@@ -522,13 +534,23 @@ const char *collect_status_name(uint32_t status)
 	return "unknown status";
 }
 
-int collect_cmd(struct collect *c, struct collect_art *a, const void *in, size_t inlen,
-		void *out, size_t outlen)
+/* Every command the device gate saw while a step ran: count it, and keep
+ * the first inbox of the artifact in progress as its request bytes. */
+static void observe_cmd(void *userdata, const struct fw_cmd_event *ev)
 {
-	char ebuf[128];
-	const uint8_t *o = out;
-	int r;
+	struct collect *c = userdata;
+	struct collect_art *a = c->cur;
 
+	if (!ev->refused)
+		c->commands_sent++;
+	if (a && !a->request_len && ev->in) {
+		a->request_len = ev->inlen < sizeof(a->request) ? ev->inlen : sizeof(a->request);
+		memcpy(a->request, ev->in, a->request_len);
+	}
+}
+
+int collect_cmd_begin(struct collect *c, struct collect_art *a)
+{
 	if (fw_ctx_cancelled(c->ctx)) {
 		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EINTR, "interrupted by a signal");
 		return -EINTR;
@@ -538,40 +560,37 @@ int collect_cmd(struct collect *c, struct collect_art *a, const void *in, size_t
 				 "step ran out of its %u ms time box", c->opts.step_timeout_ms);
 		return -ETIMEDOUT;
 	}
-	if (inlen > c->max_rpc || outlen > c->max_rpc) {
-		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EOVERFLOW,
-				 "command of %zu/%zu bytes exceeds the transport's %zu-byte limit",
-				 inlen, outlen, c->max_rpc);
-		return -EOVERFLOW;
-	}
-	if (!a->request_len) {
-		a->request_len = inlen < sizeof(a->request) ? inlen : sizeof(a->request);
-		memcpy(a->request, in, a->request_len);
-	}
-	memset(out, 0, outlen);
 	fw_ctx_clear_error(c->ctx);
-	r = c->ops->cmd(c->dev, in, inlen, out, outlen);
-	c->commands_sent++;
-	if (r < 0) {
-		const char *msg = fw_ctx_errcode(c->ctx) ? fw_ctx_errmsg(c->ctx) : "";
+	c->cur = a;
+	return 0;
+}
 
-		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "%s%s%s",
-				 fw_strerror(r, ebuf, sizeof(ebuf)), *msg ? ": " : "", msg);
+bool collect_cmd_cut_short(const struct mlx5_status *st, size_t asked)
+{
+	return st->err == -EBADMSG && st->fw_replied && st->status == 0 &&
+	       st->out_len >= MLX5_MBOX_HDR_LEN && st->out_len < asked;
+}
+
+int collect_cmd_end(struct collect *c, struct collect_art *a, int r, const struct mlx5_status *st)
+{
+	char ebuf[128];
+
+	c->cur = NULL;
+	if (r >= 0)
 		return r;
-	}
-	if ((size_t)r >= MLX5_MBOX_HDR_LEN && o[0] != 0) {
-		a->status = o[0];
-		a->syndrome = fw_get_be32(o + 4);
+	if (st->fw_replied && st->status) {
+		a->status = st->status;
+		a->syndrome = st->syndrome;
 		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EREMOTEIO,
 				 "firmware returned status 0x%x (%s), syndrome 0x%08x", a->status,
 				 collect_status_name(a->status), a->syndrome);
 		return -EREMOTEIO;
 	}
-	if ((size_t)r < MLX5_MBOX_HDR_LEN) {
-		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
-				 "outbox of %d bytes is shorter than its %u-byte header", r,
-				 MLX5_MBOX_HDR_LEN);
-		return -EBADMSG;
+	{
+		const char *msg = fw_ctx_errcode(c->ctx) ? fw_ctx_errmsg(c->ctx) : "";
+
+		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "%s%s%s",
+				 fw_strerror(r, ebuf, sizeof(ebuf)), *msg ? ": " : "", msg);
 	}
 	return r;
 }

@@ -27,3 +27,10 @@ void *fw_device_priv(const struct fw_device *dev);
 /* The emulator inside an emu transport's priv. */
 struct emu;
 struct emu *fw_emu_transport_emu(void *priv);
+
+/* The wait of fw_device_wait(): `seconds` of real time in slices of
+ * FW_DEVICE_WAIT_SLICE_NS, calling tick (may be NULL) before each slice;
+ * -EINTR as soon as ctx is cancelled, else 0. */
+#define FW_DEVICE_WAIT_SLICE_NS (100u * 1000u * 1000u)
+int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(void *u),
+			  void *u);

@@ -348,21 +348,48 @@ int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_l
 	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
 }
 
+int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(void *u),
+			  void *u)
+{
+	struct timespec slice = { 0, FW_DEVICE_WAIT_SLICE_NS };
+	unsigned i;
+
+	/* Short slices so a cancellation (SIGINT) ends the wait early. */
+	for (i = 0; i < seconds * (1000000000u / FW_DEVICE_WAIT_SLICE_NS); i++) {
+		if (fw_ctx_cancelled(ctx))
+			return -EINTR;
+		if (tick)
+			tick(u);
+		nanosleep(&slice, NULL);
+	}
+	return 0;
+}
+
+int fw_device_wait(struct fw_device *dev, unsigned seconds)
+{
+	if (dev->ops->wait)
+		return dev->ops->wait(dev->priv, seconds);
+	return fw_device_wait_slices(dev->ctx, seconds, NULL, NULL);
+}
+
 int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
 			     size_t *ret_len)
 {
-	struct timespec slice = { 0, 100 * 1000 * 1000 };
-	unsigned i;
-
 	if (dev->ops->tracefs_gather)
 		return dev->ops->tracefs_gather(dev->priv, seconds, ret_text, ret_len);
 	if (!dev->ops->tracefs_text)
 		return unsupported(dev, "tracefs mlx5_fw text");
-	/* The kernel keeps appending lines; wait in short slices so a
-	 * cancellation (SIGINT) ends the wait early. */
-	for (i = 0; i < seconds * 10u && !fw_ctx_cancelled(dev->ctx); i++)
-		nanosleep(&slice, NULL);
+	/* The kernel keeps appending lines while we wait; a cancelled wait
+	 * still reads what came. */
+	fw_device_wait_slices(dev->ctx, seconds, NULL, NULL);
 	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+}
+
+int fw_device_kernel_log(struct fw_device *dev, char **ret_text, size_t *ret_len)
+{
+	if (!dev->ops->kernel_log)
+		return unsupported(dev, "kernel log");
+	return dev->ops->kernel_log(dev->priv, ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)

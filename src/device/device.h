@@ -106,6 +106,15 @@ struct fw_device_ops {
 	 * emulator advances its firmware clock).  Without it,
 	 * fw_device_tracefs_gather() waits in real time, then reads. */
 	int (*tracefs_gather)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
+	/* Optional: let `seconds` pass on the device (the emulator advances
+	 * its firmware clock as well).  Must end early, returning -EINTR, once
+	 * the context is cancelled.  Without it, fw_device_wait() waits in
+	 * real time. */
+	int (*wait)(void *priv, unsigned seconds);
+	/* Optional: the kernel log lines that concern this device (kernel
+	 * transports: /dev/kmsg lines naming the PCI address; the emulator:
+	 * its emulated driver's lines), as text, one line each. */
+	int (*kernel_log)(void *priv, char **ret_text, size_t *ret_len);
 };
 
 /* Options for fw_device_open_with(); zero-initialise, then set. */
@@ -200,3 +209,22 @@ int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_l
 int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
 			     size_t *ret_len);
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len);
+
+/*
+ * Let `seconds` pass while the device works (a trace ring filling): real
+ * time in 100 ms slices on a kernel transport; on the emulator, emulated
+ * firmware time advances slice by slice alongside the real wait, so what
+ * the emulated tracer writes matches the time waited and a Ctrl-C still
+ * has a window.  Returns 0, or -EINTR when a cancellation ended the wait
+ * early (what the slices before it produced stays).
+ */
+int fw_device_wait(struct fw_device *dev, unsigned seconds);
+
+/*
+ * The kernel log lines for this device, as text ("" when none): on kernel
+ * transports the /dev/kmsg records that name its PCI address, read under
+ * the sysroot it was opened with (-EPERM/-EACCES without CAP_SYSLOG); on
+ * the emulator, the lines its emulated mlx5_core driver would have logged
+ * (probe, firmware version, health events; man fwbox-emu.7).
+ */
+int fw_device_kernel_log(struct fw_device *dev, char **ret_text, size_t *ret_len);

@@ -177,6 +177,30 @@ static int emu_t_tracefs_gather(void *priv, unsigned seconds, char **ret_text, s
 	return emu_tracefs_text(t->emu, ret_text, ret_len);
 }
 
+static void emu_t_tick(void *u)
+{
+	struct emu_transport *t = u;
+
+	emu_advance(t->emu, FW_DEVICE_WAIT_SLICE_NS);
+}
+
+/* Emulated firmware time moves with the real wait, a slice at a time, so
+ * the ring holds what the time waited produced and an interrupted wait
+ * keeps what its slices made. */
+static int emu_t_wait(void *priv, unsigned seconds)
+{
+	struct emu_transport *t = priv;
+
+	return fw_device_wait_slices(t->ctx, seconds, emu_t_tick, t);
+}
+
+static int emu_t_kernel_log(void *priv, char **ret_text, size_t *ret_len)
+{
+	struct emu_transport *t = priv;
+
+	return emu_kernel_log(t->emu, ret_text, ret_len);
+}
+
 static int emu_t_health_buffer(void *priv, void **ret_data, size_t *ret_len)
 {
 	struct emu_transport *t = priv;
@@ -201,4 +225,6 @@ const struct fw_device_ops fw_emu_transport_ops = {
 	.tracefs_text = emu_t_tracefs_text,
 	.tracefs_gather = emu_t_tracefs_gather,
 	.health_buffer = emu_t_health_buffer,
+	.wait = emu_t_wait,
+	.kernel_log = emu_t_kernel_log,
 };

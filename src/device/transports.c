@@ -541,6 +541,14 @@ static int kdev_tracefs_gather(void *priv, unsigned seconds, char **ret_text, si
 	return fw_kdev_tracefs_text(priv, seconds, ret_text, ret_len);
 }
 
+/* The kernel log lines that name this function. */
+static int kdev_kernel_log(void *priv, char **ret_text, size_t *ret_len)
+{
+	struct fw_kdev *k = priv;
+
+	return fw_kmsg_device_lines(k->ctx, k->sysroot, fw_kdev_pci(k), ret_text, ret_len);
+}
+
 /* The vtable's open takes a spec; kernel devices are opened by
  * fw_transport_select() (it needs the sysroot), so this one refuses. */
 static int kdev_open(struct fw_ctx *ctx, const char *spec, void **ret_priv)
@@ -565,6 +573,7 @@ const struct fw_device_ops fw_kdev_ops = {
 	.region_read = kdev_region_read,
 	.tracefs_text = kdev_tracefs,
 	.tracefs_gather = kdev_tracefs_gather,
+	.kernel_log = kdev_kernel_log,
 	/* No health_buffer: the initialization segment is in BAR0, which no
 	 * kernel interface here exposes (the fw reporter's diagnose carries
 	 * the syndrome, its dump the buffer). */

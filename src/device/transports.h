@@ -219,6 +219,11 @@ struct fw_kdev;
 extern const struct fw_device_ops fw_kdev_ops;
 /* The kernel device behind a priv from fw_transport_select(). */
 const char *fw_kdev_pci(const struct fw_kdev *k);
+
+/* The /dev/kmsg messages (text after ';') that name pci, one a line, read
+ * under sysroot without blocking ("" when none); kmsg.c. */
+int fw_kmsg_device_lines(struct fw_ctx *ctx, const char *sysroot, const char *pci,
+			 char **ret_text, size_t *ret_len);
 const char *fw_kdev_tracefs_dir(const struct fw_kdev *k);   /* NULL if none */
 /* devlink companions (handle "pci/<pci>"); open netlink lazily. */
 int fw_kdev_reporters(struct fw_kdev *k, struct fw_devlink_reporter **ret, size_t *ret_n);

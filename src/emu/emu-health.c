@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +239,65 @@ int emu_health_buffer(struct emu *e, void **ret_data, size_t *ret_len)
 	memcpy(p, e->health, sizeof(e->health));
 	*ret_data = p;
 	*ret_len = sizeof(e->health);
+	return 0;
+}
+
+/* The health report the emulated driver logs for a syndrome: what
+ * mlx5's print_health_info() shows, field by field from the buffer. */
+static void emu_klog_health(struct emu *e, FILE *f, const char *pfx)
+{
+	const uint8_t *h = e->health;
+	uint8_t sev = h[HB_RFR_SEVERITY] & 0x7;
+	uint32_t fw = fw_get_be32(h + HB_FW_VER);
+
+	fprintf(f, "%s: Health issue observed, %s, severity(%u) %s:\n", pfx,
+		emu_synd_str(h[HB_SYND]), sev, sev == 3 ? "ERROR" : "WARNING");
+	for (unsigned i = 0; i < 6; i++)
+		fprintf(f, "%s: assert_var[%u] 0x%08x\n", pfx, i,
+			fw_get_be32(h + HB_ASSERT_VAR + 4 * i));
+	fprintf(f, "%s: assert_exit_ptr 0x%08x\n", pfx, fw_get_be32(h + HB_EXIT_PTR));
+	fprintf(f, "%s: assert_callra 0x%08x\n", pfx, fw_get_be32(h + HB_CALLRA));
+	fprintf(f, "%s: fw_ver %u.%u.%u\n", pfx, fw >> 24, (fw >> 16) & 0xff, fw & 0xffff);
+	fprintf(f, "%s: time %u\n", pfx, fw_get_be32(h + HB_TIME));
+	fprintf(f, "%s: hw_id 0x%08x\n", pfx, fw_get_be32(h + HB_HW_ID));
+	fprintf(f, "%s: rfr %u\n", pfx, h[HB_RFR_SEVERITY] >> 7);
+	fprintf(f, "%s: irisc_index %u\n", pfx, h[HB_IRISC]);
+	fprintf(f, "%s: synd 0x%x: %s\n", pfx, h[HB_SYND], emu_synd_str(h[HB_SYND]));
+	fprintf(f, "%s: ext_synd 0x%04x\n", pfx, fw_get_be16(h + HB_EXT_SYND));
+}
+
+int emu_kernel_log(struct emu *e, char **ret_text, size_t *ret_len)
+{
+	char pfx[64], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(pfx, sizeof(pfx), "%s %s", e->id.driver ? e->id.driver : "mlx5_core", e->pci);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return fw_error(e->ctx, -ENOMEM, "emu: out of memory");
+	/* Probe, as the driver logs it on every boot. */
+	fprintf(f, "%s: enabling device (0000 -> 0002)\n", pfx);
+	fprintf(f, "%s: firmware version: %s\n", pfx, e->fw_version);
+	fprintf(f, "%s: Port module event: module 0, Cable plugged\n", pfx);
+	if (e->fw_error && !e->fatal) {
+		emu_klog_health(e, f, pfx);
+		fprintf(f, "%s: devlink health reporter fw: error reported, dump stored\n", pfx);
+	}
+	if (e->fatal) {
+		fprintf(f, "%s: poll_health: Fatal error %u detected\n", pfx, e->health[HB_SYND]);
+		emu_klog_health(e, f, pfx);
+		fprintf(f, "%s: mlx5_enter_error_state: start\n", pfx);
+		fprintf(f, "%s: mlx5_enter_error_state: end\n", pfx);
+		fprintf(f, "%s: devlink health reporter fw_fatal: error reported, crdump stored\n",
+			pfx);
+	}
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		return fw_error(e->ctx, -ENOMEM, "emu: out of memory");
+	}
+	*ret_text = text;
+	*ret_len = len;
 	return 0;
 }
 

@@ -113,6 +113,13 @@ int emu_tracefs_text(struct emu *e, char **ret_text, size_t *ret_len);
  * All zero but fw_ver/hw_id while healthy; filled after fatal-after=N. */
 int emu_health_buffer(struct emu *e, void **ret_data, size_t *ret_len);
 
+/* The lines the emulated mlx5_core driver has logged for this device, as
+ * the collector keeps kernel log lines (message text, one a line): probe
+ * and firmware version always, then the health report (each health
+ * buffer field) after fw-error-after=N, the fatal-error lines after
+ * fatal-after=N.  Deterministic for a spec and command count. */
+int emu_kernel_log(struct emu *e, char **ret_text, size_t *ret_len);
+
 /* Number of commands executed so far (benchmarks count device commands). */
 uint64_t emu_command_count(const struct emu *e);
 

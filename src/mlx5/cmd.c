@@ -123,12 +123,19 @@ int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out
 	return 0;
 }
 
+/* The firmware said OK but the transport brought fewer bytes than asked. */
+static bool cut_short(const struct mlx5_status *st, size_t outlen)
+{
+	return st->err == -EBADMSG && st->fw_replied && st->status == 0 && st->out_len < outlen;
+}
+
 int mlx5_reg_cmd(struct fw_device *dev, uint16_t reg_id, uint16_t op_mod, uint32_t argument,
 		 const void *in_data, size_t in_len, void *out, size_t out_len,
 		 struct mlx5_status *st)
 {
 	struct fw_ctx *ctx = fw_device_ctx(dev);
 	uint8_t *in = NULL, *outbox = NULL;
+	struct mlx5_status local = { 0 };
 	size_t inlen, outlen;
 	int r;
 
@@ -147,9 +154,12 @@ int mlx5_reg_cmd(struct fw_device *dev, uint16_t reg_id, uint16_t op_mod, uint32
 	fw_put_be32(in + 12, argument);
 	if (in_data && in_len)
 		memcpy(in + MLX5_MBOX_HDR_LEN, in_data, in_len);
+	if (!st)
+		st = &local;
 	r = mlx5_cmd_exec(dev, in, inlen, outbox, outlen, st);
-	if (r < 0)
+	if (r < 0 && !cut_short(st, outlen))
 		goto out_free;
+	/* A reply cut short still hands over what came (zeros after it). */
 	memcpy(out, outbox + MLX5_MBOX_HDR_LEN, out_len);
 out_free:
 	free(in);
@@ -188,6 +198,7 @@ int mlx5_query_hca_cap(struct fw_device *dev, uint16_t cap_type, bool current, v
 {
 	struct fw_ctx *ctx = fw_device_ctx(dev);
 	uint8_t in[MLX5_MBOX_HDR_LEN];
+	struct mlx5_status local = { 0 };
 	uint8_t *outbox;
 	size_t outlen = MLX5_MBOX_HDR_LEN + MLX5_HCA_CAP_SIZE;
 	int r;
@@ -204,8 +215,10 @@ int mlx5_query_hca_cap(struct fw_device *dev, uint16_t cap_type, bool current, v
 		return fw_error(ctx, -ENOMEM, "QUERY_HCA_CAP: out of memory");
 	mlx5_mbox_in_hdr(in, MLX5_CMD_QUERY_HCA_CAP,
 			 (uint16_t)((cap_type << 1) | (current ? MLX5_CAP_MODE_CUR : MLX5_CAP_MODE_MAX)));
+	if (!st)
+		st = &local;
 	r = mlx5_cmd_exec(dev, in, sizeof(in), outbox, outlen, st);
-	if (r >= 0)
+	if (r >= 0 || cut_short(st, outlen))
 		memcpy(out, outbox + MLX5_MBOX_HDR_LEN, out_len);
 	free(outbox);
 	return r;

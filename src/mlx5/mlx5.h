@@ -87,6 +87,13 @@ int mlx5_cmd_exec(struct fw_device *dev, const void *in, size_t inlen, void *out
  * form is what the kernel uses for MTRC_STDB, RESOURCE_DUMP and CORE_DUMP
  * reads, and the only writes the allowlist lets through.
  */
+/*
+ * A reply the transport cut short (the firmware said OK, fewer outbox bytes
+ * came than asked) is -EBADMSG with st->out_len the bytes that came; out
+ * then still holds the register bytes that arrived (st->out_len - 16 of
+ * them, zeros after), so a caller can keep a partial read.  The same holds
+ * for mlx5_query_hca_cap().
+ */
 int mlx5_access_reg(struct fw_device *dev, uint16_t reg_id, uint16_t op_mod, uint32_t argument,
 		    const void *in_data, size_t in_len, void *out, size_t out_len,
 		    struct mlx5_status *st);
@@ -123,6 +130,14 @@ struct mlx5_resdump_req {
  */
 int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void **ret_data,
 		 size_t *ret_len, struct mlx5_status *st);
+/*
+ * The same loop, handing each call's inline bytes to fn as they come
+ * (len may be 0), for callers that keep what came before a failure.  A
+ * negative return from fn stops the loop and is returned as is.
+ */
+typedef int (*mlx5_resdump_fn)(void *userdata, const void *data, size_t len);
+int mlx5_resdump_each(struct fw_device *dev, const struct mlx5_resdump_req *req,
+		      mlx5_resdump_fn fn, void *userdata, struct mlx5_status *st);
 
 /* ---- CORE_DUMP ---- */
 

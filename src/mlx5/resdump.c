@@ -54,12 +54,11 @@ int mlx5_buf_append(struct fw_ctx *ctx, struct mlx5_buf *b, const void *p, size_
 #define GET(reg, f)       fw_mlx5_get(reg, f)
 #define SET(reg, f, v)    fw_mlx5_set(reg, f, v)
 
-int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void **ret_data,
-		 size_t *ret_len, struct mlx5_status *st)
+int mlx5_resdump_each(struct fw_device *dev, const struct mlx5_resdump_req *req,
+		      mlx5_resdump_fn fn, void *userdata, struct mlx5_status *st)
 {
 	struct fw_ctx *ctx = fw_device_ctx(dev);
 	uint8_t in[MLX5_RESDUMP_REG_SIZE] = { 0 }, out[MLX5_RESDUMP_REG_SIZE];
-	struct mlx5_buf buf = { 0 };
 	unsigned max_calls = req->max_calls ? req->max_calls : FW_LIMIT_RESDUMP_PAGES;
 	uint16_t op_mod = req->read_op ? MLX5_REG_OP_READ : MLX5_REG_OP_WRITE;
 	unsigned calls = 0, seq = 0, rseq;
@@ -115,9 +114,9 @@ int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void
 				     MLX5_RESDUMP_INLINE_MAX);
 			goto err;
 		}
-		r = mlx5_buf_append(ctx, &buf, out + MLX5_RESDUMP_INLINE_OFF, size);
+		r = fn(userdata, out + MLX5_RESDUMP_INLINE_OFF, size);
 		if (r < 0)
-			goto err;
+			return r;
 		if (!more)
 			break;
 		/* Send back what the firmware returned (seq_num, indexes, object
@@ -129,17 +128,42 @@ int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void
 		SET(in, RD_INLINE_DUMP, 1);
 		SET(in, RD_SIZE, MLX5_RESDUMP_INLINE_MAX);
 	}
-	if (!buf.data) {
-		/* An empty dump is still a result: hand back a valid pointer. */
-		buf.data = calloc(1, 1);
-		if (!buf.data)
-			return fw_error(ctx, -ENOMEM, "resource dump: out of memory");
-	}
-	*ret_data = buf.data;
-	*ret_len = buf.len;
 	return 0;
 
 err:
-	free(buf.data);
 	return r;
+}
+
+struct buf_sink {
+	struct fw_ctx *ctx;
+	struct mlx5_buf buf;
+};
+
+static int buf_sink_add(void *u, const void *data, size_t len)
+{
+	struct buf_sink *b = u;
+
+	return mlx5_buf_append(b->ctx, &b->buf, data, len);
+}
+
+int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void **ret_data,
+		 size_t *ret_len, struct mlx5_status *st)
+{
+	struct buf_sink b = { .ctx = fw_device_ctx(dev) };
+	int r;
+
+	r = mlx5_resdump_each(dev, req, buf_sink_add, &b, st);
+	if (r < 0) {
+		free(b.buf.data);
+		return r;
+	}
+	if (!b.buf.data) {
+		/* An empty dump is still a result: hand back a valid pointer. */
+		b.buf.data = calloc(1, 1);
+		if (!b.buf.data)
+			return fw_error(b.ctx, -ENOMEM, "resource dump: out of memory");
+	}
+	*ret_data = b.buf.data;
+	*ret_len = b.buf.len;
+	return 0;
 }

@@ -66,6 +66,39 @@ k = json.load(open(sys.argv[1]))["kinds"]["trace.ring"]
 assert k["outcome"] == "ok" and k["bytes"] == 262144, k
 assert "ownership" in k["reason"], k
 ' "$SCRATCH/ring.json" || fail "trace.ring with --trace-control"
+# The wait runs emulated firmware time: one second fills the ring with
+# events that `fwbox trace` decodes (with no wait the ring stays empty).
+"$FWBOX" collect -d emu:cx7,owner=none --only trace --trace-control --trace-seconds 1 \
+	-o "$SCRATCH/ring1.tar.zst" -q >/dev/null || fail "--trace-seconds 1 run"
+"$FWBOX" trace --json "$SCRATCH/ring1.tar.zst" >"$SCRATCH/ring1.json" 2>"$SCRATCH/ring1.err" ||
+	fail "fwbox trace on the ring bundle: $(cat "$SCRATCH/ring1.err")"
+python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1])) if e["kind"] == "trace.ring"]
+assert len(ev) >= 100, len(ev)
+assert all(e["device"] == "0000:08:00.0" and e["message"] for e in ev)
+' "$SCRATCH/ring1.json" || fail "trace.ring after --trace-seconds 1 decodes into too few events"
+"$FWBOX" trace --json "$SCRATCH/ring.tar.zst" 2>/dev/null >"$SCRATCH/ring0.json" || true
+python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1])) if e["kind"] == "trace.ring"]
+assert len(ev) == 0, len(ev)
+' "$SCRATCH/ring0.json" || fail "trace.ring without a wait should hold no events"
+
+# kernel.log on the emulator: the emulated driver's lines, the fatal
+# report after fatal-after=N.
+"$FWBOX" collect -d emu:cx7 --only kernel.log -o "$SCRATCH/klog.tar" --compress none -q \
+	>/dev/null || fail "kernel.log run"
+"$FWBOX" extract -o "$SCRATCH/klog" "$SCRATCH/klog.tar" kernel.log || fail "extract kernel.log"
+grep -qx 'mlx5_core 0000:08:00.0: firmware version: 28\.[0-9]*\.[0-9]*' "$SCRATCH/klog" ||
+	fail "kernel.log lacks the firmware version line: $(cat "$SCRATCH/klog")"
+! grep -q 'Fatal error' "$SCRATCH/klog" || fail "healthy emulator logged a fatal error"
+"$FWBOX" collect -d emu:cx7,fatal-after=0 --only kernel.log -o "$SCRATCH/klogf.tar" \
+	--compress none -q >/dev/null || true
+"$FWBOX" extract -o "$SCRATCH/klogf" "$SCRATCH/klogf.tar" kernel.log || fail "extract fatal kernel.log"
+grep -q '^mlx5_core 0000:08:00.0: poll_health: Fatal error [0-9]* detected$' "$SCRATCH/klogf" ||
+	fail "fatal kernel.log: $(cat "$SCRATCH/klogf")"
+grep -q '^mlx5_core 0000:08:00.0: synd 0x[0-9a-f]*: ' "$SCRATCH/klogf" || fail "fatal kernel.log lacks synd"
 
 # The kernel driver owns the tracer (the emulator's default): skipped, exit 0.
 "$FWBOX" collect -d emu:cx7 --only trace.ring --trace-control -o "$SCRATCH/own.tar.zst" -q --json \

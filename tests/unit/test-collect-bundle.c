@@ -46,7 +46,7 @@ static int t_rpc(void *priv, const void *in, size_t inlen, void *out, size_t out
 
 	if (cancel_after && fw.commands == cancel_after)
 		fw_ctx_request_cancel(ctx);
-	return r < 0 ? r : 0;
+	return r < 0 || (size_t)r < outlen ? r : 0;
 }
 
 static int t_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "device/device.h"
+
 #define STR0_SIZE 70000u     /* several transport-sized chunks */
 #define STR1_SIZE 320u
 #define CRSPACE_SIZE 1000u   /* 5 inline pages of 208 bytes */
@@ -46,3 +48,9 @@ uint8_t str_byte(unsigned idx, uint32_t off);
 uint8_t seg_byte(uint16_t seg, uint32_t off);
 /* One mailbox: returns the outbox bytes filled, or a negative errno. */
 int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t outlen);
+/* The fake behind a real device object (the allowlist gate, the
+ * transport's short-reply convention), as the collector's mlx5 layer
+ * sends through one.  Closing the device leaves the fake alone. */
+/* What the fake says about itself (pci 0000:08:00.0, transport "fake"). */
+int fake_device_info(void *priv, struct fw_device_info *ret);
+int fake_device_new(struct fw_ctx *ctx, struct fake *f, struct fw_device **ret);

@@ -20,22 +20,12 @@
 
 /* ------------------------------------------------------------ scripted device */
 
-static int fake_cmd(void *dev, const void *in, size_t inlen, void *out, size_t outlen)
-{
-	return fake_rpc(dev, in, inlen, out, outlen);
-}
+static struct fw_device *fdev;    /* the fake behind the device gate */
 
-static int fake_info(void *dev, struct fw_device_info *ret)
+static struct fw_device *fake_device(void *dev)
 {
-	struct fake *f = dev;
-
-	memset(ret, 0, sizeof(*ret));
-	strcpy(ret->pci, "0000:08:00.0");
-	strcpy(ret->transport, "fake");
-	strcpy(ret->fw_version, "28.39.1002");
-	ret->max_rpc = f->max_rpc;
-	ret->can_umem = f->can_umem;
-	return 0;
+	(void)dev;
+	return fdev;
 }
 
 static int fake_umem_reg(void *dev, void *addr, size_t len, uint32_t *ret_id)
@@ -113,8 +103,8 @@ static uint64_t fake_count(void *dev)
 }
 
 static const struct collect_dev_ops fake_ops = {
-	.info = fake_info,
-	.cmd = fake_cmd,
+	.info = fake_device_info,
+	.device = fake_device,
 	.health_buffer = fake_health,
 	.reporters = fake_reporters,
 	.diagnose = fake_diagnose,
@@ -217,6 +207,7 @@ static void setup(void)
 {
 	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
 	fake_init(&dev, 8192);
+	tu_assert_ok(ctx, fake_device_new(ctx, &dev, &fdev));
 	memset(&snk, 0, sizeof(snk));
 	snk.fail_at = -1;
 	tu_tmpdir_enter();
@@ -225,6 +216,8 @@ static void setup(void)
 static void teardown(void)
 {
 	sink_free(&snk);
+	fw_device_close(fdev);
+	fdev = NULL;
 	fw_ctx_free(ctx);
 	tu_tmpdir_leave();
 }

@@ -216,6 +216,10 @@ START_TEST(test_short_outbox)
 	ck_assert(st.fw_replied);
 	ck_assert_uint_eq(st.out_len, 40);
 	ck_assert_str_eq(st.text, "outbox cut short: 40 of 176 bytes");
+	/* What came is handed over: 24 register bytes, zeros after. */
+	ck_assert_uint_eq(data[0], 0x77);
+	ck_assert_uint_eq(data[23], 0);
+	ck_assert_uint_eq(data[159], 0);
 	fw_device_close(dev);
 }
 END_TEST
@@ -402,6 +406,56 @@ START_TEST(test_resdump_errors)
 	ck_assert_uint_eq(s.calls, 40);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "FW_LIMIT_RESDUMP_PAGES"));
 	ck_assert_ptr_null(data);
+	fw_device_close(dev);
+}
+END_TEST
+
+struct each_count {
+	size_t bytes;
+	unsigned calls;
+};
+
+static int each_cb(void *u, const void *data, size_t len)
+{
+	struct each_count *e = u;
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		ck_assert_uint_eq(p[i], rd_byte(e->bytes + i));
+	e->bytes += len;
+	e->calls++;
+	return e->calls == 4 ? -ECANCELED : 0;
+}
+
+/* The streaming form keeps what came before a failure; the callback can stop it. */
+START_TEST(test_resdump_each)
+{
+	struct mlx5_resdump_req req = { .segment_type = 0x1000, .index1 = 0x11,
+					.num_of_obj1 = MLX5_RESDUMP_ALL };
+	struct each_count e = { 0 };
+	struct rd_script s;
+	struct mlx5_status st;
+	struct fw_device *dev;
+	struct fake *f;
+
+	memset(&s, 0, sizeof(s));
+	s.total = 5000;
+	s.segment = 0x1000;
+	s.fail_at = 3;
+	dev = rd_device(&s, &f);
+	ck_assert_int_eq(mlx5_resdump_each(dev, &req, each_cb, &e, &st), -EREMOTEIO);
+	ck_assert_uint_eq(e.bytes, 2 * 208);
+	ck_assert_uint_eq(st.status, MLX5_STAT_BAD_RES_STATE);
+	fw_device_close(dev);
+
+	memset(&s, 0, sizeof(s));
+	memset(&e, 0, sizeof(e));
+	s.total = 5000;
+	s.segment = 0x1000;
+	dev = rd_device(&s, &f);
+	ck_assert_int_eq(mlx5_resdump_each(dev, &req, each_cb, &e, &st), -ECANCELED);
+	ck_assert_uint_eq(e.bytes, 4 * 208);
+	ck_assert_uint_eq(s.calls, 4);
 	fw_device_close(dev);
 }
 END_TEST
@@ -739,6 +793,7 @@ static Suite *mlx5_suite(void)
 	tcase_add_test(tc, test_access_reg_read);
 	tcase_add_test(tc, test_status_errors);
 	tcase_add_test(tc, test_short_outbox);
+	tcase_add_test(tc, test_resdump_each);
 	tcase_add_test(tc, test_query_hca_cap);
 	suite_add_tcase(s, tc);
 
