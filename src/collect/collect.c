@@ -251,6 +251,46 @@ static int pick_free_name(struct collect *c, const char *dir, const char *stem,
 			dir, sep, stem, ext, COLLECT_NAME_TRIES - 1);
 }
 
+/*
+ * -o PATH is not an existing folder: say what is really wrong with it
+ * before anything is collected.  "dir/" is meant as a folder; "dir/file"
+ * needs its folder to exist.
+ */
+static int check_output_folder(struct collect *c, const char *out)
+{
+	size_t len = strlen(out);
+	const char *slash = strrchr(out, '/');
+	struct stat st;
+	char *dir;
+	int r = 0;
+
+	if (out[len - 1] == '/') {
+		if (stat(out, &st) < 0 && errno == ENOENT)
+			return fw_error(c->ctx, -ENOENT,
+					"output folder '%s' does not exist: create it first "
+					"(mkdir -p '%s') or give an existing folder or a file name",
+					out, out);
+		return fw_error(c->ctx, -ENOTDIR,
+				"'%s' ends in '/' but is not a folder: give a folder or a file name",
+				out);
+	}
+	if (!slash || slash == out)
+		return 0;
+	dir = strndup(out, (size_t)(slash - out));
+	if (!dir)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	if (stat(dir, &st) < 0 && errno == ENOENT)
+		r = fw_error(c->ctx, -ENOENT,
+			     "folder '%s' of bundle '%s' does not exist: create it first "
+			     "(mkdir -p '%s') or write the bundle elsewhere",
+			     dir, out, dir);
+	else if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		r = fw_error(c->ctx, -ENOTDIR, "'%s' in bundle path '%s' is not a folder", dir,
+			     out);
+	free(dir);
+	return r;
+}
+
 static int make_output_path(struct collect *c)
 {
 	char host[128], pci[64], stamp[32], stem[256];
@@ -259,9 +299,13 @@ static int make_output_path(struct collect *c)
 	struct stat st;
 	time_t t = (time_t)(c->created_ns / 1000000000ull);
 	struct tm tm;
+	int r;
 
 	if (out && *out && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
 		c->default_name = false;
+		r = check_output_folder(c, out);
+		if (r < 0)
+			return r;
 		/* Fail before collecting, not after: the writer never replaces. */
 		if (lstat(out, &st) == 0)
 			return fw_error(c->ctx, -EEXIST,

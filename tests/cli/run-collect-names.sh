@@ -2,7 +2,7 @@
 # fwbox collect output naming: two default-named runs in the same second
 # (every emulator profile has PCI 0000:08:00.0) both write a bundle; an
 # explicit -o FILE that exists fails with exit 1 and, with --json, still
-# prints a JSON object saying what failed.
+# prints a JSON object saying what failed; -o into a missing folder says so.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 if "$FWBOX" collect -d emu:cx7 --plan 2>&1 >/dev/null | grep -q 'has no emulator'; then
@@ -58,4 +58,13 @@ s = json.load(open(sys.argv[1]))
 assert s["status"] == "failed" and s["exit"] == 1, s
 assert "already exists" in s["error"] and sys.argv[2] in s["error"], s
 PY
+
+# -o naming a folder that does not exist: say so (not "names a folder").
+set +e
+"$FWBOX" collect -q -d emu:cx7 -o "$SCRATCH/nonexist/dir/" 2>"$SCRATCH/n.err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "missing -o folder: exit $rc, expected 1"
+grep -q "output folder '$SCRATCH/nonexist/dir/' does not exist: create it first" "$SCRATCH/n.err" ||
+	fail "missing -o folder: $(cat "$SCRATCH/n.err")"
 echo ok

@@ -577,6 +577,25 @@ START_TEST(test_output_collision)
 }
 END_TEST
 
+/* -o naming a folder that is not there: the message says so, and what to do. */
+START_TEST(test_output_missing_folder)
+{
+	struct collect_options o = { .output = "/nonexistent-fwbox-test/dir/" };
+	struct collect *c = NULL;
+
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "output folder '/nonexistent-fwbox-test/dir/' does not exist: create it "
+			 "first (mkdir -p '/nonexistent-fwbox-test/dir/') or give an existing "
+			 "folder or a file name");
+	o.output = "/nonexistent-fwbox-test/dir/b.tar.zst";
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "folder '/nonexistent-fwbox-test/dir' of bundle"));
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "does not exist"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("collect");
@@ -597,6 +616,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stage_failure_stops);
 	tcase_add_test(tc, test_output_naming);
 	tcase_add_test(tc, test_output_collision);
+	tcase_add_test(tc, test_output_missing_folder);
 	suite_add_tcase(s, tc);
 	return s;
 }
