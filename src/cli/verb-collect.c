@@ -226,6 +226,24 @@ static void print_summary_json(struct collect *c, const char *path)
 	json_object_put(o);
 }
 
+/* With --json, exit 1 still answers on stdout: what failed and why. */
+static void print_failure_json(struct collect *c, struct fw_ctx *ctx, const char *stage)
+{
+	struct json_object *o = json_object_new_object();
+	const char *path = c ? collect_output_path(c) : NULL;
+
+	json_object_object_add(o, "path", path ? json_object_new_string(path) : NULL);
+	json_object_object_add(o, "status", json_object_new_string("failed"));
+	json_object_object_add(o, "exit", json_object_new_int(CLI_EXIT_FAILURE));
+	json_object_object_add(o, "stage", json_object_new_string(stage));
+	json_object_object_add(o, "error",
+			       json_object_new_string(fw_ctx_errcode(ctx) ? fw_ctx_errmsg(ctx) : ""));
+	if (fw_ctx_errcode(ctx))
+		json_object_object_add(o, "errno", json_object_new_int(-fw_ctx_errcode(ctx)));
+	cli_print_json(o);
+	json_object_put(o);
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	struct collect_options o = { 0 };
@@ -301,6 +319,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (r < 0) {
+		if (json)
+			print_failure_json(NULL, ctx, "start");
 		ret = cli_fail(ctx, "collect", "cannot start");
 		goto out;
 	}
@@ -314,6 +334,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		cli_enable_progress(ctx);
 	r = collect_run(c, &path);
 	if (r < 0) {
+		if (json)
+			print_failure_json(c, ctx, "collect");
 		ret = cli_fail(ctx, "collect", "no bundle written");
 		goto out;
 	}

@@ -446,6 +446,9 @@ int collect_run(struct collect *c, char **ret_path)
 	void *sink;
 	int r;
 
+	r = collect_refresh_output(c);
+	if (r < 0)
+		return r;
 	fill_header_device(c, &h, &d, host, sizeof(host));
 	r = collect_bundle_sink_new(c->ctx, c->output, c->opts.compression, &h, &d, &sops, &sink);
 	if (r < 0)

@@ -64,6 +64,8 @@ struct collect_sink_ops {
 int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 		     const struct collect_dev_ops *ops, void *dev, struct collect **ret);
 /* Run, writing to the given sink (the glue passes a bundle writer). */
+/* Re-pick a default output name that was taken since collect_new(). */
+int collect_refresh_output(struct collect *c);
 int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, void *sink,
 		     char **ret_path);
 

@@ -16,6 +16,8 @@
 #include "mlx5/mlx5.h"
 
 #define COLLECT_KIND_MAX 64
+/* NAME, NAME-2 ... NAME-N tried for a default bundle name before giving up. */
+#define COLLECT_NAME_TRIES 100u
 
 enum collect_step_type {
 	COLLECT_ST_EXCLUDED = 0,       /* left out by --skip: recorded as skipped */
@@ -69,6 +71,7 @@ struct collect {
 	size_t max_rpc;
 	uint64_t created_ns;
 	char *output;
+	bool default_name;        /* output is the generated name, may be renumbered */
 
 	struct collect_step *steps;
 	size_t n_steps, cap_steps;

@@ -216,39 +216,127 @@ static void sanitize(char *s)
 			*s = '-';
 }
 
+/*
+ * The default name has one-second resolution and every emulator profile
+ * shares one PCI address, so two runs can want the same name: the first
+ * free one of NAME, NAME-2, NAME-3, ... (before the suffix) is taken.  An
+ * explicit file name is the operator's choice and is never changed.
+ */
+static int pick_free_name(struct collect *c, const char *dir, const char *stem,
+			  const char *ext)
+{
+	struct stat st;
+	char *p;
+	size_t len = strlen(dir) + 1 + strlen(stem) + 16 + strlen(ext) + 1;
+	const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
+
+	p = malloc(len);
+	if (!p)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	for (unsigned n = 1; n <= COLLECT_NAME_TRIES; n++) {
+		if (n == 1)
+			snprintf(p, len, "%s%s%s%s", dir, sep, stem, ext);
+		else
+			snprintf(p, len, "%s%s%s-%u%s", dir, sep, stem, n, ext);
+		if (lstat(p, &st) < 0 && errno == ENOENT) {
+			free(c->output);
+			c->output = p;
+			return 0;
+		}
+	}
+	free(p);
+	return fw_error(c->ctx, -EEXIST,
+			"collect: '%s%s%s%s' and %u numbered variants already exist: remove old "
+			"bundles or give -o another folder",
+			dir, sep, stem, ext, COLLECT_NAME_TRIES - 1);
+}
+
+/*
+ * -o PATH is not an existing folder: say what is really wrong with it
+ * before anything is collected.  "dir/" is meant as a folder; "dir/file"
+ * needs its folder to exist.
+ */
+static int check_output_folder(struct collect *c, const char *out)
+{
+	size_t len = strlen(out);
+	const char *slash = strrchr(out, '/');
+	struct stat st;
+	char *dir;
+	int r = 0;
+
+	if (out[len - 1] == '/') {
+		if (stat(out, &st) < 0 && errno == ENOENT)
+			return fw_error(c->ctx, -ENOENT,
+					"output folder '%s' does not exist: create it first "
+					"(mkdir -p '%s') or give an existing folder or a file name",
+					out, out);
+		return fw_error(c->ctx, -ENOTDIR,
+				"'%s' ends in '/' but is not a folder: give a folder or a file name",
+				out);
+	}
+	if (!slash || slash == out)
+		return 0;
+	dir = strndup(out, (size_t)(slash - out));
+	if (!dir)
+		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	if (stat(dir, &st) < 0 && errno == ENOENT)
+		r = fw_error(c->ctx, -ENOENT,
+			     "folder '%s' of bundle '%s' does not exist: create it first "
+			     "(mkdir -p '%s') or write the bundle elsewhere",
+			     dir, out, dir);
+	else if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		r = fw_error(c->ctx, -ENOTDIR, "'%s' in bundle path '%s' is not a folder", dir,
+			     out);
+	free(dir);
+	return r;
+}
+
 static int make_output_path(struct collect *c)
 {
-	char host[128], pci[64], stamp[32], name[384];
+	char host[128], pci[64], stamp[32], stem[256];
 	const char *dir = ".";
 	const char *out = c->opts.output;
 	struct stat st;
 	time_t t = (time_t)(c->created_ns / 1000000000ull);
 	struct tm tm;
+	int r;
 
+	if (out && *out && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
+		c->default_name = false;
+		r = check_output_folder(c, out);
+		if (r < 0)
+			return r;
+		/* Fail before collecting, not after: the writer never replaces. */
+		if (lstat(out, &st) == 0)
+			return fw_error(c->ctx, -EEXIST,
+					"'%s' already exists: remove it, choose another file name, or "
+					"give -o a folder to get a fresh default name", out);
+		free(c->output);
+		c->output = strdup(out);
+		if (!c->output)
+			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return 0;
+	}
+	c->default_name = true;
 	collect_host_name(host, sizeof(host));
 	sanitize(host);
 	snprintf(pci, sizeof(pci), "%s", c->info.pci[0] ? c->info.pci : "unknown");
 	sanitize(pci);
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(name, sizeof(name), "fwbox-%s-%s-%s%s", host, pci, stamp,
-		 suffix(c->opts.compression));
+	snprintf(stem, sizeof(stem), "fwbox-%s-%s-%s", host, pci, stamp);
+	if (out && *out)
+		dir = out;
+	return pick_free_name(c, dir, stem, suffix(c->opts.compression));
+}
 
-	if (out && *out && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
-		c->output = strdup(out);
-	} else {
-		size_t len;
+int collect_refresh_output(struct collect *c)
+{
+	struct stat st;
 
-		if (out && *out)
-			dir = out;
-		len = strlen(dir) + 1 + strlen(name) + 1;
-		c->output = malloc(len);
-		if (c->output)
-			snprintf(c->output, len, "%s%s%s", dir,
-				 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
-	}
-	if (!c->output)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+	/* Another run may have taken the default name since collect_new(). */
+	if (c->default_name && lstat(c->output, &st) == 0)
+		return make_output_path(c);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect/collect-internal.h"
 #include "core/bytes.h"
@@ -542,6 +543,59 @@ START_TEST(test_output_naming)
 }
 END_TEST
 
+/* Two default-named runs in the same second: the second gets NAME-2, and
+ * an explicit file that exists is refused before anything is collected. */
+START_TEST(test_output_collision)
+{
+	char dir[] = "/tmp/test-collect-XXXXXX", first[512];
+	struct collect_options o = { .compression = BUNDLE_COMPRESS_NONE };
+	struct collect *c, *c2;
+	const char *p;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	o.output = dir;
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	snprintf(first, sizeof(first), "%s", collect_output_path(c));
+	f = fopen(first, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	/* The name is now taken, as by a run in the same second. */
+	tu_assert_ok(ctx, collect_refresh_output(c));
+	p = collect_output_path(c);
+	ck_assert_uint_eq(strlen(p), strlen(first) + 2);
+	ck_assert(!strncmp(p, first, strlen(first) - 4));
+	ck_assert_str_eq(p + strlen(p) - 6, "-2.tar");
+	/* An explicit name that exists: refused, with the name and a way out. */
+	o.output = first;
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c2), -EEXIST);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "already exists"));
+	ck_assert(strstr(fw_ctx_errmsg(ctx), first));
+	collect_free(c);
+	ck_assert_int_eq(unlink(first), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* -o naming a folder that is not there: the message says so, and what to do. */
+START_TEST(test_output_missing_folder)
+{
+	struct collect_options o = { .output = "/nonexistent-fwbox-test/dir/" };
+	struct collect *c = NULL;
+
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "output folder '/nonexistent-fwbox-test/dir/' does not exist: create it "
+			 "first (mkdir -p '/nonexistent-fwbox-test/dir/') or give an existing "
+			 "folder or a file name");
+	o.output = "/nonexistent-fwbox-test/dir/b.tar.zst";
+	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "folder '/nonexistent-fwbox-test/dir' of bundle"));
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "does not exist"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("collect");
@@ -561,6 +615,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_stage_failure_stops);
 	tcase_add_test(tc, test_output_naming);
+	tcase_add_test(tc, test_output_collision);
+	tcase_add_test(tc, test_output_missing_folder);
 	suite_add_tcase(s, tc);
 	return s;
 }
