@@ -585,6 +585,11 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 	}
 	if (a->outcome == BUNDLE_OUTCOME_OK && a->reason[0] == '\0')
 		a->err = 0;
+	/* One rule for the step a signal cut short, whichever step it was:
+	 * partial if it kept bytes, failed if it kept none (fwbox-collect(1)). */
+	if (a->err == -EINTR && (a->outcome == BUNDLE_OUTCOME_FAILED ||
+				 a->outcome == BUNDLE_OUTCOME_PARTIAL))
+		a->outcome = data && len ? BUNDLE_OUTCOME_PARTIAL : BUNDLE_OUTCOME_FAILED;
 	memset(&meta, 0, sizeof(meta));
 	meta.kind = a->kind;
 	meta.outcome = a->outcome;
