@@ -244,6 +244,19 @@ static void print_failure_json(struct collect *c, struct fw_ctx *ctx, const char
 	json_object_put(o);
 }
 
+/* "--json=1": getopt reports it like a missing argument; say what it is. */
+static int option_error(char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	const char *eq = arg && !strncmp(arg, "--", 2) ? strchr(arg, '=') : NULL;
+
+	for (const struct option *o = options; eq && optopt && o->name; o++)
+		if (o->has_arg == no_argument && o->val == optopt)
+			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
+					       o->name);
+	return cli_option_error(&cli_verb_collect, argv, "d:o:qh");
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	struct collect_options o = { 0 };
@@ -254,6 +267,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:o:qh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -304,7 +318,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_collect);
 		default:
-			return cli_usage_error(&cli_verb_collect, "unknown option");
+			/* opterr = 0: one message, ours, naming the option. */
+			return option_error(argv);
 		}
 	}
 	if (optind < argc)

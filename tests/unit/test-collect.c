@@ -465,6 +465,29 @@ START_TEST(test_only_nothing)
 	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -EINVAL);
 	ck_assert_ptr_null(c);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "nosuchkind"));
+	/* The front-end adds "fwbox collect: "; the library adds no prefix. */
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "'--only nosuchkind' selects nothing; kinds are health, trace, reg, "
+			 "hca.caps, crspace, resdump, kernel.log, host.info");
+}
+END_TEST
+
+/* A reason that wraps the step's earlier reason says it once, whole. */
+START_TEST(test_wrapped_reason)
+{
+	struct collect_options o = { .output = ".", .only = "trace" };
+	struct collect *c;
+	const char *r;
+
+	dev.fail_reg = MLX5_REG_MTRC_CAP;
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_int_eq(find(&snk, "trace.cap")->outcome, BUNDLE_OUTCOME_FAILED);
+	r = find(&snk, "trace.strings")->reason;
+	ck_assert_int_eq(find(&snk, "trace.strings")->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_msg(!strncmp(r, "MTRC_CAP unavailable: firmware returned status 0x3 (bad parameter)",
+			       66), "reason '%s'", r);
+	ck_assert_ptr_null(strstr(r + 1, "MTRC_CAP unavailable"));
+	collect_free(c);
 }
 END_TEST
 
@@ -665,6 +688,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_only_extra_register);
 	tcase_add_test(tc, test_skip_dynamic_kinds);
 	tcase_add_test(tc, test_only_nothing);
+	tcase_add_test(tc, test_wrapped_reason);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_interrupted_step_kept);
