@@ -37,7 +37,8 @@ static const char usage_text[] =
 	"      --compress METHOD   zstd (default), gzip, xz or none\n"
 	"      --plan              print every command that would be sent; send nothing\n"
 	"      --trace-control     allow taking tracer ownership to read the raw ring\n"
-	"      --json              print a JSON summary (path, outcome per kind)\n"
+	"      --json              print a JSON summary (path, status, exit, outcome\n"
+	"                          per kind)\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -190,12 +191,21 @@ static int do_plan(struct collect *c, bool json)
 	return r;
 }
 
-static void print_summary_json(struct collect *c, const char *path)
+/*
+ * The overall fields follow the exit status, so a script reads one
+ * answer: "status" ok (exit 0) or partial (exit 3, the bundle was written
+ * but some step failed or was partial); "worst_outcome" is the worst
+ * per-kind outcome, which can be "failed" while the run is partial.
+ */
+static void print_summary_json(struct collect *c, const char *path, int exit_status)
 {
 	struct json_object *o = json_object_new_object(), *kinds = json_object_new_object();
 
 	json_object_object_add(o, "path", json_object_new_string(path));
-	json_object_object_add(o, "outcome",
+	json_object_object_add(o, "status",
+			       json_object_new_string(exit_status == CLI_EXIT_OK ? "ok" : "partial"));
+	json_object_object_add(o, "exit", json_object_new_int(exit_status));
+	json_object_object_add(o, "worst_outcome",
 			       json_object_new_string(bundle_outcome_name(collect_worst(c))));
 	json_object_object_add(o, "device_commands",
 			       json_object_new_int64((int64_t)collect_device_commands(c)));
@@ -364,11 +374,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 					bundle_outcome_name(oc->outcome), oc->reason);
 		}
 	}
+	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (json)
-		print_summary_json(c, path);
+		print_summary_json(c, path, ret);
 	else
 		printf("%s\n", path);
-	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 out:
 	free(path);
 	free(cmdline);
