@@ -37,7 +37,8 @@ static const char usage_text[] =
 	"      --compress METHOD   zstd (default), gzip, xz or none\n"
 	"      --plan              print every command that would be sent; send nothing\n"
 	"      --trace-control     allow taking tracer ownership to read the raw ring\n"
-	"      --json              print a JSON summary (path, outcome per kind)\n"
+	"      --json              print a JSON summary (path, status, exit, outcome\n"
+	"                          per kind)\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -190,12 +191,21 @@ static int do_plan(struct collect *c, bool json)
 	return r;
 }
 
-static void print_summary_json(struct collect *c, const char *path)
+/*
+ * The overall fields follow the exit status, so a script reads one
+ * answer: "status" ok (exit 0) or partial (exit 3, the bundle was written
+ * but some step failed or was partial); "worst_outcome" is the worst
+ * per-kind outcome, which can be "failed" while the run is partial.
+ */
+static void print_summary_json(struct collect *c, const char *path, int exit_status)
 {
 	struct json_object *o = json_object_new_object(), *kinds = json_object_new_object();
 
 	json_object_object_add(o, "path", json_object_new_string(path));
-	json_object_object_add(o, "outcome",
+	json_object_object_add(o, "status",
+			       json_object_new_string(exit_status == CLI_EXIT_OK ? "ok" : "partial"));
+	json_object_object_add(o, "exit", json_object_new_int(exit_status));
+	json_object_object_add(o, "worst_outcome",
 			       json_object_new_string(bundle_outcome_name(collect_worst(c))));
 	json_object_object_add(o, "device_commands",
 			       json_object_new_int64((int64_t)collect_device_commands(c)));
@@ -244,6 +254,19 @@ static void print_failure_json(struct collect *c, struct fw_ctx *ctx, const char
 	json_object_put(o);
 }
 
+/* "--json=1": getopt reports it like a missing argument; say what it is. */
+static int option_error(char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	const char *eq = arg && !strncmp(arg, "--", 2) ? strchr(arg, '=') : NULL;
+
+	for (const struct option *o = options; eq && optopt && o->name; o++)
+		if (o->has_arg == no_argument && o->val == optopt)
+			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
+					       o->name);
+	return cli_option_error(&cli_verb_collect, argv, "d:o:qh");
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	struct collect_options o = { 0 };
@@ -254,6 +277,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	optind = 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:o:qh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -304,7 +328,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_collect);
 		default:
-			return cli_usage_error(&cli_verb_collect, "unknown option");
+			/* opterr = 0: one message, ours, naming the option. */
+			return option_error(argv);
 		}
 	}
 	if (optind < argc)
@@ -349,11 +374,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 					bundle_outcome_name(oc->outcome), oc->reason);
 		}
 	}
+	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (json)
-		print_summary_json(c, path);
+		print_summary_json(c, path, ret);
 	else
 		printf("%s\n", path);
-	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 out:
 	free(path);
 	free(cmdline);

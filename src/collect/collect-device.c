@@ -58,7 +58,7 @@ static int g_reporters(void *p, struct collect_reporter **ret, size_t *ret_n)
 	cr = calloc(n ? n : 1, sizeof(*cr));
 	if (!cr) {
 		free(hr);
-		return fw_error(g->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(g->ctx, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(cr[i].name, sizeof(cr[i].name), "%s", hr[i].name);
@@ -120,7 +120,7 @@ static int g_trace_ring(void *p, unsigned seconds, void **ret, size_t *ret_len)
 
 	ring = aligned_alloc(4096, RING_BYTES);
 	if (!ring)
-		return fw_error(g->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(g->ctx, -ENOMEM, "out of memory");
 	memset(ring, 0, RING_BYTES);
 	r = fw_device_umem_reg(g->dev, ring, RING_BYTES, &id);
 	if (r < 0)
@@ -273,7 +273,7 @@ int collect_device_wrap(struct fw_ctx *ctx, struct fw_device *dev, bool emu,
 
 	if (!g) {
 		fw_device_close(dev);
-		return fw_error(ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(ctx, -ENOMEM, "out of memory");
 	}
 	g->ctx = ctx;
 	g->dev = dev;
@@ -370,7 +370,7 @@ int collect_bundle_sink_new(struct fw_ctx *ctx, const char *path,
 	s = calloc(1, sizeof(*s));
 	if (!s || fw_ctx_new(&s->wctx) < 0) {
 		free(s);
-		return fw_error(ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(ctx, -ENOMEM, "out of memory");
 	}
 	s->ctx = ctx;
 	r = bundle_writer_new(s->wctx, path, &wo, &s->w);

@@ -110,7 +110,7 @@ static int step_reg(struct collect *c, const struct collect_step *s)
 
 	collect_art_init(&a, s->kind, iface(c, "cmd"));
 	if (!buf)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	/* The register's own bytes go in too: index fields (local_port, page
 	 * select, group) are zero, which selects port 1's default page. */
 	r = access_reg_read(c, &a, (uint16_t)s->arg, buf, s->size, buf, s->size);
@@ -128,7 +128,7 @@ static int step_hca_cap(struct collect *c, const struct collect_step *s)
 
 	collect_art_init(&a, s->kind, iface(c, "cmd"));
 	if (!out)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	r = collect_cmd_begin(c, &a);
 	if (r >= 0) {
 		r = mlx5_query_hca_cap(c->fdev, (uint16_t)s->arg, true, out, HCA_CAP_BYTES, &st);
@@ -165,7 +165,7 @@ static int read_trace_cap(struct collect *c, struct collect_art *a)
 	c->caps_err = mlx5_tracer_caps_parse(c->ctx, buf, (size_t)r, &c->caps);
 	c->trace_cap = malloc((size_t)r ? (size_t)r : 1);
 	if (!c->trace_cap)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	memcpy(c->trace_cap, buf, (size_t)r);
 	c->trace_cap_len = (size_t)r;
 	return r;
@@ -511,7 +511,7 @@ static int crbuf_room(struct collect *c, struct collect_art *a, struct crbuf *b,
 		ncap *= 2;
 	np = realloc(b->p, ncap);
 	if (!np)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	b->p = np;
 	b->cap = ncap;
 	return 0;
@@ -826,7 +826,7 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 		return -EOPNOTSUPP;
 	umem = aligned_alloc(4096, CORE_DUMP_UMEM_BYTES);
 	if (!umem)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	r = c->ops->umem_reg(c->dev, umem, CORE_DUMP_UMEM_BYTES, &id);
 	if (r < 0) {
 		free(umem);
@@ -995,7 +995,7 @@ int collect_step_run(struct collect *c, const struct collect_step *s)
 	case COLLECT_ST_KERNEL_LOG:        return step_kernel_log(c, s);
 	case COLLECT_ST_HOST_INFO:         return step_host_info(c, s);
 	}
-	return fw_error(c->ctx, -EINVAL, "collect: unknown step type %d", (int)s->type);
+	return fw_error(c->ctx, -EINVAL, "unknown step type %d", (int)s->type);
 }
 
 /* ------------------------------------------------------------ plan */

@@ -106,7 +106,7 @@ static int plan_add(struct collect *c, enum collect_step_type type, const char *
 		struct collect_step *ns = realloc(c->steps, cap * sizeof(*ns));
 
 		if (!ns)
-			return fw_error(c->ctx, -ENOMEM, "collect: out of memory building the plan");
+			return fw_error(c->ctx, -ENOMEM, "out of memory building the plan");
 		c->steps = ns;
 		c->cap_steps = cap;
 	}
@@ -189,7 +189,7 @@ static int build_plan(struct collect *c)
 		return r;
 	if (c->n_steps == 0)
 		return fw_error(c->ctx, -EINVAL,
-				"collect: '--only %s' selects nothing; kinds are health, trace, reg, "
+				"'--only %s' selects nothing; kinds are health, trace, reg, "
 				"hca.caps, crspace, resdump, kernel.log, host.info",
 				c->opts.only ? c->opts.only : "");
 	return 0;
@@ -232,7 +232,7 @@ static int pick_free_name(struct collect *c, const char *dir, const char *stem,
 
 	p = malloc(len);
 	if (!p)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	for (unsigned n = 1; n <= COLLECT_NAME_TRIES; n++) {
 		if (n == 1)
 			snprintf(p, len, "%s%s%s%s", dir, sep, stem, ext);
@@ -246,7 +246,7 @@ static int pick_free_name(struct collect *c, const char *dir, const char *stem,
 	}
 	free(p);
 	return fw_error(c->ctx, -EEXIST,
-			"collect: '%s%s%s%s' and %u numbered variants already exist: remove old "
+			"'%s%s%s%s' and %u numbered variants already exist: remove old "
 			"bundles or give -o another folder",
 			dir, sep, stem, ext, COLLECT_NAME_TRIES - 1);
 }
@@ -278,7 +278,7 @@ static int check_output_folder(struct collect *c, const char *out)
 		return 0;
 	dir = strndup(out, (size_t)(slash - out));
 	if (!dir)
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	if (stat(dir, &st) < 0 && errno == ENOENT)
 		r = fw_error(c->ctx, -ENOENT,
 			     "folder '%s' of bundle '%s' does not exist: create it first "
@@ -314,7 +314,7 @@ static int make_output_path(struct collect *c)
 		free(c->output);
 		c->output = strdup(out);
 		if (!c->output)
-			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+			return fw_error(c->ctx, -ENOMEM, "out of memory");
 		return 0;
 	}
 	c->default_name = true;
@@ -361,7 +361,7 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return fw_error(ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(ctx, -ENOMEM, "out of memory");
 	c->ctx = ctx;
 	c->ops = ops;
 	c->dev = dev;
@@ -369,7 +369,7 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 	if (copy_opt(&c->s_output, opts->output) < 0 || copy_opt(&c->s_reason, opts->reason) < 0 ||
 	    copy_opt(&c->s_only, opts->only) < 0 || copy_opt(&c->s_skip, opts->skip) < 0 ||
 	    copy_opt(&c->s_cmdline, opts->cmdline) < 0 || copy_opt(&c->s_sysroot, opts->sysroot) < 0) {
-		r = fw_error(ctx, -ENOMEM, "collect: out of memory");
+		r = fw_error(ctx, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	c->opts.output = c->s_output;
@@ -382,7 +382,7 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 		c->opts.step_timeout_ms = COLLECT_STEP_TIMEOUT_MS;
 	c->fdev = ops->device ? ops->device(dev) : NULL;
 	if (!c->fdev) {
-		r = fw_error(ctx, -EINVAL, "collect: the device glue gave no device object");
+		r = fw_error(ctx, -EINVAL, "the device glue gave no device object");
 		goto fail;
 	}
 	/* The observer sees every command the mlx5 layer sends for us: it
@@ -501,13 +501,18 @@ void collect_art_init(struct collect_art *a, const char *kind, const char *inter
 
 void collect_art_fail(struct collect_art *a, enum bundle_outcome o, int err, const char *fmt, ...)
 {
+	char reason[sizeof(a->reason)];
 	va_list ap;
 
 	a->outcome = o;
 	a->err = err;
+	/* Through a copy: callers wrap the old reason ("... unavailable: %s",
+	 * a->reason), and formatting into the buffer being read repeated
+	 * the prefix and lost the start of the message. */
 	va_start(ap, fmt);
-	vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	memcpy(a->reason, reason, sizeof(reason));
 }
 
 void collect_art_reset(struct collect_art *a)
@@ -544,7 +549,7 @@ static int outcome_push(struct collect *c, const struct collect_art *a, uint64_t
 		struct collect_outcome *no = realloc(c->out, cap * sizeof(*no));
 
 		if (!no)
-			return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+			return fw_error(c->ctx, -ENOMEM, "out of memory");
 		c->out = no;
 		c->cap_out = cap;
 	}
@@ -555,7 +560,7 @@ static int outcome_push(struct collect *c, const struct collect_art *a, uint64_t
 	if (!o->kind || !o->reason) {
 		free((char *)o->kind);
 		free((char *)o->reason);
-		return fw_error(c->ctx, -ENOMEM, "collect: out of memory");
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	}
 	o->outcome = a->outcome;
 	o->err = a->err;
@@ -585,6 +590,11 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 	}
 	if (a->outcome == BUNDLE_OUTCOME_OK && a->reason[0] == '\0')
 		a->err = 0;
+	/* One rule for the step a signal cut short, whichever step it was:
+	 * partial if it kept bytes, failed if it kept none (fwbox-collect(1)). */
+	if (a->err == -EINTR && (a->outcome == BUNDLE_OUTCOME_FAILED ||
+				 a->outcome == BUNDLE_OUTCOME_PARTIAL))
+		a->outcome = data && len ? BUNDLE_OUTCOME_PARTIAL : BUNDLE_OUTCOME_FAILED;
 	memset(&meta, 0, sizeof(meta));
 	meta.kind = a->kind;
 	meta.outcome = a->outcome;
@@ -599,7 +609,7 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 	meta.request_len = a->request_len;
 	r = c->sops->add(c->sink, &meta, data, data ? len : 0);
 	if (r < 0)
-		return fw_error_prefix(c->ctx, r, "collect: staging '%s'", a->kind);
+		return fw_error_prefix(c->ctx, r, "staging '%s'", a->kind);
 	c->bytes += data ? len : 0;
 	return outcome_push(c, a, data ? len : 0, dur);
 }

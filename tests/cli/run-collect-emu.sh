@@ -25,7 +25,8 @@ for p in cx5 cx6dx cx7; do
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["path"] == sys.argv[2], s["path"]
-assert s["outcome"] == "ok", s["outcome"]
+assert s["status"] == "ok" and s["exit"] == 0, s["status"]
+assert s["worst_outcome"] == "ok", s["worst_outcome"]
 assert s["device_commands"] > 0
 for k in sys.argv[3:]:
     assert k in s["kinds"], "missing " + k

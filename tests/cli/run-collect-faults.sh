@@ -26,6 +26,9 @@ import errno, json, sys
 s = json.load(open(sys.argv[1]))
 k = s["kinds"][sys.argv[2]]
 assert k["outcome"] == sys.argv[3], k
+# The overall fields follow the exit status (3), whatever the worst kind.
+assert s["status"] == "partial" and s["exit"] == 3, s["status"]
+assert s["worst_outcome"] in ("failed", "partial"), s["worst_outcome"]
 assert eval(sys.argv[4], {"errno": errno}, {"k": k}), k
 # Other steps still ran.
 assert any(v["outcome"] == "ok" for n, v in s["kinds"].items() if n != sys.argv[2]), s

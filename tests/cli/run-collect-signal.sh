@@ -1,7 +1,7 @@
 #!/bin/sh
 # SIGINT and SIGTERM during a collect: the step under way is recorded as
-# interrupted, the rest as skipped, and the partial bundle is published and
-# verifies (exit 3).  The raw-ring wait (--trace-control --trace-seconds)
+# partial when it kept bytes (failed when none), the rest as skipped, and
+# the partial bundle is published and verifies (exit 3).  The raw-ring wait (--trace-control --trace-seconds)
 # gives a window to signal into: on the emulator the tracefs wait is
 # emulated time and returns at once, the ring wait is real time.
 set -e

@@ -274,9 +274,29 @@ START_TEST(test_existing_file_kept)
 	struct fw_device *dev;
 	struct stat st;
 
+	struct collect_options o = { .output = "e.tar", .only = "reg.MGIR",
+				     .compression = BUNDLE_COMPRESS_NONE };
+	const struct collect_dev_ops *ops;
+	void *priv;
+	char *path = NULL;
+
+	/* Named -o FILE that exists: refused at start, before collecting. */
 	tu_write_file("e.tar", "keep", 4);
-	ck_assert_int_eq(collect_to("e.tar", "reg.MGIR", &c, &dev), -EEXIST);
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &t_ops, &fw, &dev));
+	tu_assert_ok(ctx, collect_device_wrap(ctx, dev, false, &ops, &priv));
+	g_ops = ops;
+	g_priv = priv;
+	ck_assert_int_eq(collect_new_with(ctx, &o, ops, priv, &c), -EEXIST);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "'e.tar' already exists"));
+	/* The file appears while the run goes on: the writer keeps it too. */
+	o.output = "f.tar";
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, ops, priv, &c));
+	tu_write_file("f.tar", "keep", 4);
+	ck_assert_int_eq(collect_run(c, &path), -EEXIST);
+	ck_assert_ptr_null(path);
 	ck_assert_int_eq(stat("e.tar", &st), 0);
+	ck_assert_int_eq(st.st_size, 4);
+	ck_assert_int_eq(stat("f.tar", &st), 0);
 	ck_assert_int_eq(st.st_size, 4);
 	done(c);
 }

@@ -465,6 +465,29 @@ START_TEST(test_only_nothing)
 	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -EINVAL);
 	ck_assert_ptr_null(c);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "nosuchkind"));
+	/* The front-end adds "fwbox collect: "; the library adds no prefix. */
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "'--only nosuchkind' selects nothing; kinds are health, trace, reg, "
+			 "hca.caps, crspace, resdump, kernel.log, host.info");
+}
+END_TEST
+
+/* A reason that wraps the step's earlier reason says it once, whole. */
+START_TEST(test_wrapped_reason)
+{
+	struct collect_options o = { .output = ".", .only = "trace" };
+	struct collect *c;
+	const char *r;
+
+	dev.fail_reg = MLX5_REG_MTRC_CAP;
+	ck_assert_int_eq(run(&o, &c), 0);
+	ck_assert_int_eq(find(&snk, "trace.cap")->outcome, BUNDLE_OUTCOME_FAILED);
+	r = find(&snk, "trace.strings")->reason;
+	ck_assert_int_eq(find(&snk, "trace.strings")->outcome, BUNDLE_OUTCOME_FAILED);
+	ck_assert_msg(!strncmp(r, "MTRC_CAP unavailable: firmware returned status 0x3 (bad parameter)",
+			       66), "reason '%s'", r);
+	ck_assert_ptr_null(strstr(r + 1, "MTRC_CAP unavailable"));
+	collect_free(c);
 }
 END_TEST
 
@@ -508,6 +531,60 @@ START_TEST(test_cancel)
 	ck_assert_int_eq(find(&snk, "reg.MGIR")->err, -EINTR);
 	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_PARTIAL);
 	collect_free(c);
+}
+END_TEST
+
+/* A trace wait that a signal ends: what came is kept (partial); nothing
+ * came, nothing kept (failed); both with EINTR, and the rest not run. */
+static int cancel_text(void *d, unsigned seconds, char **ret, size_t *ret_len)
+{
+	(void)d;
+	(void)seconds;
+	fw_ctx_request_cancel(ctx);
+	return dup_blob("mlx5_fw: before the signal", (void **)ret, ret_len);
+}
+
+static int cancel_text_empty(void *d, unsigned seconds, char **ret, size_t *ret_len)
+{
+	(void)d;
+	(void)seconds;
+	fw_ctx_request_cancel(ctx);
+	return dup_blob("", (void **)ret, ret_len);
+}
+
+static void interrupted_run(int (*text)(void *, unsigned, char **, size_t *),
+			    enum bundle_outcome want, size_t want_len)
+{
+	struct collect_options o = { .output = ".", .only = "trace.text,host.info",
+				     .trace_seconds = 5 };
+	struct collect_dev_ops ops = fake_ops;
+	struct collect *c;
+	const struct item *it;
+	char *path = NULL;
+
+	ops.tracefs_text = text;
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, &ops, &dev, &c));
+	tu_assert_ok(ctx, collect_run_sink(c, &sink_ops, &snk, &path));
+	free(path);
+	it = find(&snk, "trace.text");
+	ck_assert_int_eq(it->outcome, want);
+	ck_assert_int_eq(it->err, -EINTR);
+	ck_assert_uint_eq(it->len, want_len);
+	ck_assert(!strncmp(it->reason, "interrupted by a signal", 23));
+	ck_assert_int_eq(find(&snk, "host.info")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "host.info")->err, -EINTR);
+	collect_free(c);
+}
+
+START_TEST(test_interrupted_step_kept)
+{
+	interrupted_run(cancel_text, BUNDLE_OUTCOME_PARTIAL, 26);
+}
+END_TEST
+
+START_TEST(test_interrupted_step_empty)
+{
+	interrupted_run(cancel_text_empty, BUNDLE_OUTCOME_FAILED, 0);
 }
 END_TEST
 
@@ -611,8 +688,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_only_extra_register);
 	tcase_add_test(tc, test_skip_dynamic_kinds);
 	tcase_add_test(tc, test_only_nothing);
+	tcase_add_test(tc, test_wrapped_reason);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_interrupted_step_kept);
+	tcase_add_test(tc, test_interrupted_step_empty);
 	tcase_add_test(tc, test_stage_failure_stops);
 	tcase_add_test(tc, test_output_naming);
 	tcase_add_test(tc, test_output_collision);
