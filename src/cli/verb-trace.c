@@ -98,17 +98,30 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 	fprintf(stderr, "fwbox trace: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
 }
 
-static bool parse_u64(const char *s, uint64_t *ret)
+/* 0 on success, -EINVAL when not a number, -ERANGE when above 2^64-1:
+ * the two deserve different messages. */
+static int parse_u64(const char *s, uint64_t *ret)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
-		return false;
+	if (end == s || *end || *s == '-')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno)
+		return -EINVAL;
 	*ret = v;
-	return true;
+	return 0;
+}
+
+static int time_error(const char *opt, const char *arg, int r)
+{
+	return cli_usage_error(&cli_verb_trace, "%s: '%s' is %s", opt, arg,
+			       r == -ERANGE ? "out of range (at most 18446744073709551615)"
+					    : "not a number");
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -134,13 +147,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (!parse_u64(optarg, &o.since))
-				return cli_usage_error(&cli_verb_trace, "--since: '%s' is not a number", optarg);
+			r = parse_u64(optarg, &o.since);
+			if (r < 0)
+				goto bad_since;
 			o.have_since = true;
 			break;
 		case 'u':
-			if (!parse_u64(optarg, &o.until))
-				return cli_usage_error(&cli_verb_trace, "--until: '%s' is not a number", optarg);
+			r = parse_u64(optarg, &o.until);
+			if (r < 0)
+				goto bad_until;
 			o.have_until = true;
 			break;
 		case 'g':
@@ -166,6 +181,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			regfree(&o.re);
 		return cli_usage_error(&cli_verb_trace, "expected one BUNDLE");
 	}
+	if (o.have_since && o.have_until && o.since > o.until) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_usage_error(&cli_verb_trace,
+				       "--since %" PRIu64 " is after --until %" PRIu64 ": nothing could match",
+				       o.since, o.until);
+	}
 	cli_catch_signals(ctx);
 	r = analyze_path(ctx, argv[optind], "trace.,health.", &sink, &o);
 	if (o.json)
@@ -175,6 +197,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (o.have_re)
 		regfree(&o.re);
 	return status;
+bad_since:
+	if (o.have_re)
+		regfree(&o.re);
+	return time_error("--since", optarg, r);
+bad_until:
+	if (o.have_re)
+		regfree(&o.re);
+	return time_error("--until", optarg, r);
 }
 
 const struct cli_verb cli_verb_trace = {

@@ -44,5 +44,12 @@ PY
 expect_exit 2 "$FWBOX" trace
 expect_exit 2 "$FWBOX" trace "$SCRATCH/b.tar.zst" --since nope
 expect_exit 2 "$FWBOX" trace "$SCRATCH/b.tar.zst" --grep '('
+# An empty window is a mistake, not an empty answer; an overlong number is out of range.
+expect_exit 2 "$FWBOX" trace "$SCRATCH/b.tar.zst" --since 10 --until 5
+"$FWBOX" trace "$SCRATCH/b.tar.zst" --since 10 --until 5 2>&1 | grep -q -- "--since 10 is after --until 5" ||
+	fail "--since > --until does not name both"
+expect_exit 2 "$FWBOX" trace "$SCRATCH/b.tar.zst" --since 99999999999999999999999
+"$FWBOX" trace "$SCRATCH/b.tar.zst" --until 99999999999999999999999 2>&1 | grep -q "out of range" ||
+	fail "overlong --until not reported as out of range"
 expect_exit 1 "$FWBOX" trace "$SCRATCH/missing.tar.zst"
 echo ok
