@@ -6,6 +6,7 @@
  * defines a struct cli_verb listed in the table in main.c.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "fwbox.h"
@@ -45,6 +46,8 @@ void cli_enable_progress(struct fw_ctx *ctx);
 void cli_catch_signals(struct fw_ctx *ctx);
 /* Print a JSON object/array (a json_object *) to stdout, pretty, with newline. */
 void cli_print_json(void *json_object);
+/* Print serialized JSON with invalid UTF-8 replaced by U+FFFD. */
+void cli_put_json_text(const char *s, size_t len);
 
 extern const struct cli_verb cli_verb_collect;
 extern const struct cli_verb cli_verb_devices;

@@ -6,12 +6,14 @@
 #include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 
 int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 {
@@ -111,10 +113,25 @@ void cli_catch_signals(struct fw_ctx *ctx)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* json-c escapes control characters but copies invalid UTF-8 through
+ * (a --reason, a firmware string): replace it with U+FFFD so the output
+ * is always valid JSON. Quotes and backslashes are ASCII and already
+ * escaped, so this cannot change the document's structure. */
+void cli_put_json_text(const char *s, size_t len)
+{
+	char *clean = fw_utf8_sanitize(s, len);
+
+	fputs(clean ? clean : s, stdout);
+	free(clean);
+}
+
 void cli_print_json(void *json_object)
 {
-	const char *s = json_object_to_json_string_ext(json_object,
-						       JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	fputs(s, stdout);
+	size_t len;
+	const char *s = json_object_to_json_string_length(json_object,
+							  JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	cli_put_json_text(s, len);
 	fputc('\n', stdout);
 }

@@ -137,9 +137,13 @@ static int print_json(struct store_query *q)
 
 		for (int i = 0; i < ncol; i++)
 			json_object_object_add(row, store_query_column_name(q, i), json_value(q, i));
-		printf("%s\n  %s", first ? "" : ",",
-		       json_object_to_json_string_ext(row, JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
+		size_t len;
+		const char *text = json_object_to_json_string_length(row, JSON_C_TO_STRING_SPACED |
+								      JSON_C_TO_STRING_NOSLASHESCAPE,
+								      &len);
+
+		printf("%s\n  ", first ? "" : ",");
+		cli_put_json_text(text, len); /* stored texts may be any bytes */
 		json_object_put(row);
 		first = false;
 	}
@@ -154,13 +158,29 @@ struct table {
 	size_t nrows;
 };
 
+/* Stored texts come from bundles (a --reason, firmware strings): control
+ * bytes print as '?', as in show, so a hostile bundle cannot drive the
+ * terminal. One byte for one byte, so the column widths stay right. */
+static void put_cell(const char *s, size_t width)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		putchar(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s);
+	for (; n < width; n++)
+		putchar(' ');
+}
+
 static void table_row(const struct table *t, const char *const *cells)
 {
 	for (int i = 0; i < t->ncol; i++) {
-		if (i == t->ncol - 1)
-			printf("%s\n", cells[i]);
-		else
-			printf("%-*s  ", (int)t->width[i], cells[i]);
+		if (i == t->ncol - 1) {
+			put_cell(cells[i], 0);
+			putchar('\n');
+		} else {
+			put_cell(cells[i], t->width[i]);
+			fputs("  ", stdout);
+		}
 	}
 }
 

@@ -77,8 +77,11 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 				json_object_array_add(params, json_object_new_uint64(ev->params[i]));
 			json_object_object_add(j, "params", params);
 		}
-		printf("%s%s", o->printed ? ",\n" : "[\n",
-		       json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		size_t len;
+		const char *text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
+
+		fputs(o->printed ? ",\n" : "[\n", stdout);
+		cli_put_json_text(text, len); /* firmware strings may be any bytes */
 		json_object_put(j);
 	} else {
 		/* The mlx5_fw tracepoint: "%s [0x%llx] %d [0x%x] %s". */

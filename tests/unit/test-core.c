@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
+#include "core/text.h"
 #include "testutil.h"
 
 START_TEST(test_error_message)
@@ -97,6 +99,35 @@ START_TEST(test_format_utc)
 }
 END_TEST
 
+START_TEST(test_utf8_sanitize)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} v[] = {
+		{ "plain \x01\x1b[31m", 12, "plain \x01\x1b[31m" },	/* controls are valid UTF-8 */
+		{ "bad\xff\xfe\x80 text", 12, "bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd text" },
+		{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },		/* overlong '/' */
+		{ "\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
+		{ "\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd" },		/* truncated at the end */
+		{ "a\0b", 3, "a" },						/* NUL ends the C string */
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *o = fw_utf8_sanitize(v[i].in, v[i].len);
+
+		ck_assert_ptr_nonnull(o);
+		ck_assert_msg(strcmp(o, v[i].out) == 0, "case %zu", i);
+		free(o);
+	}
+	ck_assert_uint_eq(fw_utf8_valid_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
+	ck_assert_uint_eq(fw_utf8_valid_len((const unsigned char *)"\xe2\x82\xac", 2), 0);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -111,6 +142,7 @@ static Suite *core_suite(void)
 	tc = tcase_create("sha256");
 	tcase_add_test(tc, test_sha256_vectors);
 	tcase_add_test(tc, test_format_utc);
+	tcase_add_test(tc, test_utf8_sanitize);
 	suite_add_tcase(s, tc);
 	return s;
 }
