@@ -1150,13 +1150,12 @@ int trace_decoder_finish(struct trace_decoder *d)
 		problem(d, d->in_off, -EBADMSG,
 			"trace ring: %llu bytes after the last whole 256-byte block, skipping",
 			(unsigned long long)d->st.trailing_bytes);
+	/* A message still waiting for parameters at the end is normal: the
+	 * snapshot was taken while the firmware was writing it. Counted in
+	 * the statistics, not reported as a problem. */
 	for (p = d->ahead; p; p = p->anext)
 		if (!p->ready)
 			d->st.incomplete++;
-	if (d->st.incomplete)
-		problem(d, d->in_off, -EBADMSG,
-			"trace ring: %llu messages still wait for parameters at the end, skipping",
-			(unsigned long long)d->st.incomplete);
 	if (d->problems > FW_LIMIT_PROBLEMS && d->problem) {
 		char msg[128];
 

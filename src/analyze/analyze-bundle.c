@@ -44,9 +44,11 @@ static int v_begin(void *ud, const struct bundle_artifact *a)
 	struct walk *w = ud;
 	int r;
 
-	/* A failed or skipped step left no bytes: nothing to decode, and
-	 * decoding nothing would only report every field as missing. */
-	if (!kind_selected(a->kind, w->only_prefix) || a->size == 0)
+	/* A failed or skipped step: nothing to decode (its failure is in the
+	 * index already), and decoding nothing would only report every field
+	 * as missing. A partial one is decoded for what is there. */
+	if (!kind_selected(a->kind, w->only_prefix) || a->size == 0 ||
+	    a->outcome == BUNDLE_OUTCOME_FAILED || a->outcome == BUNDLE_OUTCOME_SKIPPED)
 		return 1;
 	if (!analyze_wants(a->kind))
 		return 1;

@@ -101,6 +101,8 @@ struct analyze {
 	struct resdump *rd;        /* kept across artifacts: menu names persist */
 	struct saved saved;
 	uint64_t saved_count;
+	uint64_t fed;              /* bytes of the current artifact */
+	uint64_t art_problems;     /* problems of the current artifact */
 	int err;
 };
 
@@ -110,6 +112,10 @@ static void on_problem(void *ud, uint64_t off, int err, const char *msg)
 {
 	struct analyze *an = ud;
 
+	/* A register cut short would report every missing field: one
+	 * problem per register artifact says it all. */
+	if (an->dec == DEC_REG && an->art_problems++)
+		return;
 	an->st.problems++;
 	if (an->sink->problem)
 		an->sink->problem(an->ud, an->kind ? an->kind : "", off, err, msg);
@@ -429,12 +435,11 @@ int analyze_begin(struct analyze *an, const char *kind)
 		return fw_error(an->ctx, -ENOMEM, "analyze: out of memory");
 	an->dec = dec;
 	an->open = true;
+	an->fed = 0;
+	an->art_problems = 0;
 	an->st.artifacts++;
 	switch (dec) {
 	case DEC_TRACE_RING:
-		if (!an->strdb)
-			problemf(an, 0, -ENOENT,
-				 "no MTRC_CAP ('trace.cap') in the bundle: every event is shown raw");
 		r = trace_decoder_new(an->ctx, an->strdb, on_trace, on_problem, an, &an->ring);
 		break;
 	case DEC_TRACE_TEXT:
@@ -528,6 +533,7 @@ int analyze_data(struct analyze *an, const void *data, size_t len)
 		return 0;
 	if (an->err)
 		return an->err;
+	an->fed += len;
 	switch (an->dec) {
 	case DEC_TRACE_RING:
 		r = trace_decoder_feed(an->ring, data, len);
@@ -615,8 +621,20 @@ int analyze_end(struct analyze *an)
 		close_decoders(an);
 		return r;
 	}
+	/* No bytes: a failed or skipped step (the index records why), not
+	 * something to decode; decoding nothing would report every field of
+	 * a register as missing. */
+	if (an->fed == 0) {
+		close_decoders(an);
+		return 0;
+	}
 	switch (an->dec) {
 	case DEC_TRACE_RING:
+		/* Said at the end, once there were bytes: an empty ring of a
+		 * failed tracer step needs no word about its strings. */
+		if (!an->strdb)
+			problemf(an, 0, -ENOENT,
+				 "no MTRC_CAP ('trace.cap') in the bundle: every event is shown raw");
 		r = trace_decoder_finish(an->ring);
 		break;
 	case DEC_TRACE_TEXT:

@@ -228,7 +228,9 @@ START_TEST(test_ring_wrap)
 	ck_assert_str_eq(g.lines[0], "[0x1000f0] 0 [0x20] link up port 0 speed 1000");
 	ck_assert_str_eq(g.lines[1], "[0x1001f1] 0 [0x20] link up port 1 speed 1001");
 	ck_assert_str_eq(g.lines[2], "[0x1002f2] 0 [0x20] link up port 2 speed 1002");
-	ck_assert_uint_eq(g.problems, 1); /* one message left incomplete */
+	/* One message left incomplete: normal at the end of a snapshot, so
+	 * counted in the statistics but not a problem. */
+	ck_assert_uint_eq(g.problems, 0);
 	/* Same bytes fed 7 at a time: same records. */
 	decode(db, ring, sizeof(ring), 7, &g2);
 	ck_assert_uint_eq(g2.n, 3);
