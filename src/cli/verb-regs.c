@@ -14,7 +14,9 @@
 
 #include <json-c/json.h>
 
+#include "bundle/bundle.h"
 #include "cli/cli.h"
+#include "mlx5/regcat.h"
 
 struct regs_opts {
 	const char *only;      /* register name, or NULL */
@@ -66,6 +68,33 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 	fprintf(stderr, "fwbox regs: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
 }
 
+/* REGISTER printed nothing: say why. A step that failed or was skipped is
+ * in the index with its reason; that is the answer, not "no register". */
+static int explain_missing(struct fw_ctx *ctx, const char *path, const struct regcat_reg *reg)
+{
+	struct bundle *b = NULL;
+	const struct bundle_artifact *a;
+	char kind[96];
+	int r;
+
+	r = bundle_open(ctx, path, &b);
+	if (r < 0)
+		return cli_fail(ctx, "regs", "'%s'", path);
+	snprintf(kind, sizeof(kind), "reg.%s", reg->name);
+	a = bundle_find_kind(b, kind);
+	if (!a)
+		fprintf(stderr, "fwbox regs: register '%s' was not captured in '%s'\n", reg->name, path);
+	else if (a->outcome == BUNDLE_OUTCOME_FAILED || a->outcome == BUNDLE_OUTCOME_SKIPPED)
+		fprintf(stderr, "fwbox regs: register '%s' was captured in '%s' but its step %s: %s\n",
+			reg->name, path, bundle_outcome_name(a->outcome),
+			a->reason && *a->reason ? a->reason : "no reason recorded");
+	else
+		fprintf(stderr, "fwbox regs: register '%s' in '%s' holds no field that decodes (%s, %" PRIu64
+			" bytes)\n", reg->name, path, bundle_outcome_name(a->outcome), a->size);
+	bundle_close(b);
+	return CLI_EXIT_FAILURE;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -77,6 +106,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct regs_opts o;
+	const struct regcat_reg *reg = NULL;
 	char prefix[128];
 	int c, r, status = CLI_EXIT_OK;
 
@@ -91,8 +121,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage_error(&cli_verb_regs, "expected BUNDLE [REGISTER]");
-	if (argc - optind == 2)
+	if (argc - optind == 2) {
 		o.only = argv[optind + 1];
+		reg = regcat_by_name(o.only);
+		if (!reg)
+			return cli_usage_error(&cli_verb_regs,
+					       "'%s' is not in the register catalog (see fwbox-regs(1))",
+					       o.only);
+	}
 	if (o.json)
 		o.arr = json_object_new_array();
 	cli_catch_signals(ctx);
@@ -100,9 +136,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	r = analyze_path(ctx, argv[optind], prefix, &sink, &o);
 	if (r < 0) {
 		status = cli_fail(ctx, "regs", "'%s'", argv[optind]);
-	} else if (o.only && !o.fields) {
-		fprintf(stderr, "fwbox regs: no register '%s' in '%s'\n", o.only, argv[optind]);
-		status = CLI_EXIT_FAILURE;
+	} else if (reg && !o.fields) {
+		status = explain_missing(ctx, argv[optind], reg);
 	} else if (o.json) {
 		cli_print_json(o.arr);
 	}

@@ -20,4 +20,17 @@ a = json.load(open(sys.argv[1]))
 d = [f for f in a if f["field"] == "device_id"][0]
 assert d["register"] == "MGIR" and d["value"] == 0x101d and d["register_id"] == 0x9020, d
 PY
+
+# A name outside the catalog is a usage error; a captured register whose
+# step failed says so, with the recorded reason.
+expect_exit 2 "$FWBOX" regs "$SCRATCH/b.tar.zst" NOSUCHREG
+"$FWBOX" regs "$SCRATCH/b.tar.zst" NOSUCHREG 2>&1 | grep -q "'NOSUCHREG' is not in the register catalog" ||
+	fail "unknown register name not reported as outside the catalog"
+"$FWBOX" regs "$SCRATCH/b.tar.zst" PDDR 2>&1 | grep -q "register 'PDDR' was not captured" ||
+	fail "absent register not reported as not captured"
+"$FWBOX" collect -d emu:cx7,seed=3,fail=MGIR -q -o "$SCRATCH/f.tar.zst" >/dev/null 2>&1 || true
+expect_exit 1 "$FWBOX" regs "$SCRATCH/f.tar.zst" MGIR
+"$FWBOX" regs "$SCRATCH/f.tar.zst" mgir 2>&1 |
+	grep -q "register 'MGIR' was captured in '.*' but its step failed: firmware returned status" ||
+	fail "failed MGIR step not explained with its reason"
 echo ok
