@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox devices [--json] [--sysroot DIR]\n"
+	"Usage: fwbox devices [-j|--json] [-r|--sysroot DIR]\n"
 	"List the ConnectX (PCI vendor 0x15b3) functions found in sysfs, their model\n"
 	"and the kernel interfaces present for each (mlx5ctl, fwctl, devlink, tracefs).\n"
 	"\n"

@@ -159,7 +159,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_extract = {
 	.name = "extract",
 	.summary = "write the raw bytes of one artifact",
-	.usage = "Usage: fwbox extract [-o FILE] BUNDLE KIND\n"
+	.usage = "Usage: fwbox extract [-o|--output FILE] BUNDLE KIND\n"
 		 "\n"
 		 "Write the raw bytes of the first artifact of KIND (e.g. reg.MGIR,\n"
 		 "trace.strings.0, crspace) to standard output, or to FILE.  The bytes\n"

@@ -222,7 +222,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_show = {
 	.name = "show",
 	.summary = "print a bundle's header, device and artifact list",
-	.usage = "Usage: fwbox show [--json] BUNDLE\n"
+	.usage = "Usage: fwbox show [-j|--json] BUNDLE\n"
 		 "\n"
 		 "Print what the bundle's index says: the header (uuid, time, host,\n"
 		 "reason), the device identity, and one line per artifact (kind, size,\n"

@@ -76,7 +76,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_verify = {
 	.name = "verify",
 	.summary = "check that bundles are intact",
-	.usage = "Usage: fwbox verify [--quiet] BUNDLE...\n"
+	.usage = "Usage: fwbox verify [-q|--quiet] BUNDLE...\n"
 		 "\n"
 		 "Check each bundle completely: the index and its seal, then every\n"
 		 "member's name, type, size and SHA-256 against the index, and that no\n"

@@ -1,0 +1,36 @@
+#!/bin/sh
+# --help and the man page agree: the options of the usage line are those
+# of the man SYNOPSIS (same short/long pairs, same argument names), and
+# every option the verb accepts is on its usage line.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+command -v mandoc >/dev/null || { echo "SKIP: no mandoc"; exit 77; }
+for v in show verify extract trace regs segments crspace devices; do
+	usage=$("$FWBOX" "$v" --help | head -n 1)
+	synopsis=$(MANWIDTH=200 mandoc -Tascii "$top_srcdir/man/fwbox-$v.1" | col -b |
+		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\n' ' ')
+	python3 - "$v" "$usage" "$synopsis" <<'PY' || fail "$v: --help and man SYNOPSIS disagree"
+import re, sys
+v, usage, syn = sys.argv[1:]
+def opts(text):
+    # bracketed option groups, normalized: "[-j | --json]" == "[-j|--json]"
+    out = set()
+    for g in re.findall(r"\[([^\]]*)\]", text):
+        g = re.sub(r"\s*\|\s*", "|", g.strip())
+        if g.startswith("-"):
+            out.add(g)
+    return out
+u, s = opts(usage), opts(syn)
+if v == "devices":
+    s.discard("-h|--help")
+if u != s:
+    print(f"{v}: usage {sorted(u)} man {sorted(s)}", file=sys.stderr)
+    sys.exit(1)
+PY
+done
+# Short options the code accepts appear on the usage line.
+for pair in "show -j" "verify -q" "extract -o" "devices -j" "devices -r"; do
+	set -- $pair
+	"$FWBOX" "$1" --help | head -n 1 | grep -q -- "\[$2|" || fail "$1: usage line omits $2"
+done
+echo ok
