@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "collect/collect-steps.h"
 #include "mlx5/regcat.h"
@@ -291,6 +292,37 @@ static int check_output_folder(struct collect *c, const char *out)
 	return r;
 }
 
+/*
+ * The bundle is written into its folder only at the end (an O_TMPFILE
+ * there, then linkat): a read-only or foreign folder must fail here,
+ * before the first device command, not after the whole collection.
+ * access() also reports EROFS for a read-only mount, even for root.
+ */
+static int check_writable(struct collect *c)
+{
+	const char *slash = strrchr(c->output, '/');
+	char *dir;
+	int r = 0;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == c->output)
+		dir = strdup("/");
+	else
+		dir = strndup(c->output, (size_t)(slash - c->output));
+	if (!dir)
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
+	if (access(dir, W_OK | X_OK) < 0) {
+		int e = errno;
+
+		r = fw_error(c->ctx, -e,
+			     "cannot write bundle '%s' into folder '%s': %s; nothing was "
+			     "collected: give -o a writable folder", c->output, dir, strerror(e));
+	}
+	free(dir);
+	return r;
+}
+
 static int make_output_path(struct collect *c)
 {
 	char host[128], pci[64], stamp[32], stem[256];
@@ -315,7 +347,7 @@ static int make_output_path(struct collect *c)
 		c->output = strdup(out);
 		if (!c->output)
 			return fw_error(c->ctx, -ENOMEM, "out of memory");
-		return 0;
+		return check_writable(c);
 	}
 	c->default_name = true;
 	collect_host_name(host, sizeof(host));
@@ -327,7 +359,8 @@ static int make_output_path(struct collect *c)
 	snprintf(stem, sizeof(stem), "fwbox-%s-%s-%s", host, pci, stamp);
 	if (out && *out)
 		dir = out;
-	return pick_free_name(c, dir, stem, suffix(c->opts.compression));
+	r = pick_free_name(c, dir, stem, suffix(c->opts.compression));
+	return r < 0 ? r : check_writable(c);
 }
 
 int collect_refresh_output(struct collect *c)
