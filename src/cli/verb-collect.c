@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "core/limits.h"
 
 static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
@@ -287,6 +288,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			o.output = optarg;
 			break;
 		case OPT_REASON:
+			/* Kept in one index note string: refuse now, not after
+			 * the whole collection. */
+			if (strlen(optarg) > FW_LIMIT_NOTE_STRING)
+				return cli_usage_error(&cli_verb_collect,
+						       "--reason is %zu bytes, longer than the limit "
+						       "of %u bytes (FW_LIMIT_NOTE_STRING): shorten it",
+						       strlen(optarg), FW_LIMIT_NOTE_STRING);
 			o.reason = optarg;
 			break;
 		case OPT_TRACE_SECONDS: {
@@ -336,6 +344,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
 
 	cmdline = join_args(argc, argv);
+	/* The command line is kept in one index note string too. */
+	if (cmdline && strlen(cmdline) > FW_LIMIT_NOTE_STRING) {
+		ret = cli_usage_error(&cli_verb_collect,
+				      "the command line is %zu bytes, longer than the limit of "
+				      "%u bytes (FW_LIMIT_NOTE_STRING): shorten --only, --skip "
+				      "or --reason", strlen(cmdline), FW_LIMIT_NOTE_STRING);
+		goto out;
+	}
 	o.cmdline = cmdline;
 	r = collect_new(ctx, &o, &c);
 	if (r == -EINVAL) {
