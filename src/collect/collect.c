@@ -144,6 +144,74 @@ static int plan_maybe(struct collect *c, enum collect_step_type type, const char
 	return plan_add(c, type, kind, arg, size);
 }
 
+/*
+ * Does one --skip token name anything fwbox could collect?  A typo
+ * ("crpsace") would otherwise leave the step in without a word.
+ */
+static bool token_known(const char *tok)
+{
+	static const char *const fixed[] = {
+		"health.buffer", "trace.cap", "trace.ring", "trace.text", "crspace",
+		"resdump.menu", "kernel.log", "host.info",
+	};
+	static const char *const families[] = { "health", "trace.strings", "resdump" };
+	char kind[COLLECT_KIND_MAX];
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (collect_kind_matches(tok, fixed[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (family_may_match(tok, families[i]))
+			return true;
+	for (size_t i = 0; i < regcat_count(); i++) {
+		snprintf(kind, sizeof(kind), "reg.%s", regcat_at(i)->name);
+		if (collect_kind_matches(tok, kind))
+			return true;
+	}
+	for (size_t i = 0; i < collect_cap_types_count; i++) {
+		snprintf(kind, sizeof(kind), "hca.caps.%s", collect_cap_types[i].name);
+		if (collect_kind_matches(tok, kind))
+			return true;
+	}
+	return false;
+}
+
+#define COLLECT_KIND_LIST "health, trace, reg, hca.caps, crspace, resdump, kernel.log, host.info"
+
+/* --only '' and --skip '' are mistakes, and every --skip token must
+ * name a kind: usage errors (-EINVAL), before the device is asked anything. */
+static int check_filters(struct collect *c)
+{
+	const char *skip = c->opts.skip;
+	char tok[128];
+
+	if (c->opts.only && !*c->opts.only)
+		return fw_error(c->ctx, -EINVAL,
+				"'--only' is empty: give a comma list of kinds (%s); "
+				"see fwbox-collect(1)", COLLECT_KIND_LIST);
+	if (!skip)
+		return 0;
+	if (!*skip)
+		return fw_error(c->ctx, -EINVAL,
+				"'--skip' is empty: give a comma list of kinds (%s); "
+				"see fwbox-collect(1)", COLLECT_KIND_LIST);
+	for (const char *p = skip;;) {
+		size_t n = strcspn(p, ",");
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+		if (n == 0 || n >= sizeof(tok) || !token_known(tok))
+			return fw_error(c->ctx, -EINVAL,
+					"'--skip %s': '%.*s' names no kind; kinds are %s "
+					"(see fwbox-collect(1))", skip, (int)(n > 64 ? 64 : n), p,
+					COLLECT_KIND_LIST);
+		p += n;
+		if (!*p)
+			break;
+		p++;
+	}
+	return 0;
+}
+
 static int build_plan(struct collect *c)
 {
 	char kind[COLLECT_KIND_MAX];
@@ -426,6 +494,9 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 		goto fail;
 	c->max_rpc = c->info.max_rpc ? c->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
 	c->created_ns = fw_now_ns();
+	r = check_filters(c);
+	if (r < 0)
+		goto fail;
 	r = build_plan(c);
 	if (r < 0)
 		goto fail;

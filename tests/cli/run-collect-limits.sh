@@ -35,4 +35,24 @@ set -e
 grep -q "the command line is [0-9]* bytes, longer than the limit of 65536 bytes" \
 	"$SCRATCH/c.err" || fail "cmdline message: $(cat "$SCRATCH/c.err")"
 [ ! -e "$SCRATCH/c.tar.zst" ] || fail "a bundle was written"
+
+# --skip is checked like --only: a typo is a usage error naming it.
+usage() {
+	want=$1
+	shift
+	set +e
+	"$FWBOX" collect -d emu:cx7 --plan "$@" >/dev/null 2>"$SCRATCH/u.err"
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || fail "collect $*: exit $rc, expected 2"
+	grep -qF -- "$want" "$SCRATCH/u.err" || fail "collect $*: $(cat "$SCRATCH/u.err")"
+}
+usage "'--skip crpsace': 'crpsace' names no kind; kinds are health, trace, reg," --skip crpsace
+usage "'crpsace' names no kind" --skip crspace,crpsace
+usage "'' names no kind" --skip crspace,
+usage "'--skip' is empty" --skip ''
+usage "'--only' is empty" --only ''
+# Real kinds, families, patterns and kinds only known from the device pass.
+"$FWBOX" collect -d emu:cx7 --plan --skip 'crspace,health.fw*,trace.strings,reg.MGIR,hca.caps,resdump.x,kernel.log' \
+	>/dev/null || fail "valid --skip refused"
 echo ok
