@@ -692,6 +692,8 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 		data = NULL;
 		len = 0;
 	}
+	if (c->kind_suffix && strlen(a->kind) + strlen(c->kind_suffix) < sizeof(a->kind))
+		strcat(a->kind, c->kind_suffix);
 	if (a->outcome == BUNDLE_OUTCOME_OK && a->reason[0] == '\0')
 		a->err = 0;
 	/* One rule for the step a signal cut short, whichever step it was:
@@ -808,6 +810,19 @@ static int record_interrupted(struct collect *c, const struct collect_step *s)
 	return collect_emit(c, &a, NULL, 0);
 }
 
+/* Did a device step after the health steps fail with EIO (firmware fatal)? */
+static bool went_fatal(const struct collect *c)
+{
+	for (size_t i = 0; i < c->n_out; i++) {
+		const struct collect_outcome *o = &c->out[i];
+
+		if (o->err == -EIO && strncmp(o->kind, "health", 6) != 0 &&
+		    !(o->interface && !strcmp(o->interface, "host")))
+			return true;
+	}
+	return false;
+}
+
 int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, void *sink,
 		     char **ret_path)
 {
@@ -836,6 +851,24 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 		}
 		/* Only a failure to stage (disk, memory) stops the run: the
 		 * bundle could not hold the evidence anyway. */
+		if (r < 0)
+			goto out;
+	}
+	/* A fatal error during the run (the device answers EIO) leaves its
+	 * dump in the health buffer and the fw_fatal reporter, which were
+	 * read before it: read them once more, as KIND.after. */
+	if (went_fatal(c) && !fw_ctx_cancelled(c->ctx)) {
+		c->kind_suffix = ".after";
+		for (size_t i = 0; r >= 0 && i < c->n_steps; i++) {
+			const struct collect_step *s = &c->steps[i];
+
+			if (s->type != COLLECT_ST_HEALTH_BUFFER && s->type != COLLECT_ST_HEALTH_REPORTERS)
+				continue;
+			c->deadline = fw_monotonic_ns() +
+				      (uint64_t)c->opts.step_timeout_ms * 1000000ull;
+			r = collect_step_run(c, s);
+		}
+		c->kind_suffix = NULL;
 		if (r < 0)
 			goto out;
 	}
