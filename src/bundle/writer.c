@@ -492,6 +492,46 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 
 /* ---------------------------------------------------------------- commit */
 
+/* Name the string that hit FW_LIMIT_NOTE_STRING, for the message. */
+static bool too_long(const char *s)
+{
+	return s && strlen(s) > FW_LIMIT_NOTE_STRING;
+}
+
+static const char *overlong_field(const struct bundle_writer *w)
+{
+	const struct bundle_header *h = &w->header;
+	const struct bundle_device *d = &w->device;
+	const struct {
+		const char *name, *value;
+	} f[] = {
+		{ "the header field 'host'", h->host },
+		{ "the header field 'fwbox_version'", h->fwbox_version },
+		{ "the header field 'reason'", h->reason },
+		{ "the header field 'cmdline'", h->cmdline },
+		{ "the device field 'pci'", w->has_device ? d->pci : NULL },
+		{ "the device field 'model'", w->has_device ? d->model : NULL },
+		{ "the device field 'fw_version'", w->has_device ? d->fw_version : NULL },
+		{ "the device field 'psid'", w->has_device ? d->psid : NULL },
+		{ "the device field 'board_id'", w->has_device ? d->board_id : NULL },
+		{ "the device field 'serial'", w->has_device ? d->serial : NULL },
+		{ "the device field 'kernel'", w->has_device ? d->kernel : NULL },
+		{ "the device field 'driver'", w->has_device ? d->driver : NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (too_long(f[i].value))
+			return f[i].name;
+	for (size_t i = 0; i < w->n_stages; i++) {
+		const struct bundle_artifact *m = &w->stages[i]->meta;
+
+		if (too_long(m->reason) || too_long(m->path) || too_long(m->kind) ||
+		    too_long(m->interface))
+			return "an artifact's reason, path, kind or interface";
+	}
+	return NULL;
+}
+
 static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_len)
 {
 	struct bundle_buf notes = { 0 };
@@ -520,9 +560,15 @@ static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_l
 	if (r >= 0)
 		r = bundle_notes_seal(&notes);
 	if (r < 0) {
+		const char *field = r == -EOVERFLOW ? overlong_field(w) : NULL;
+
 		bundle_buf_release(&notes);
-		return fw_error(w->ctx, r, "cannot build the index notes: %s",
-				r == -EOVERFLOW ? "a field is beyond its named limit" : strerror(-r));
+		if (r == -EOVERFLOW)
+			return fw_error(w->ctx, r,
+					"cannot build the index notes: %s is longer than "
+					"FW_LIMIT_NOTE_STRING (%u bytes): shorten it",
+					field ? field : "a field", FW_LIMIT_NOTE_STRING);
+		return fw_error(w->ctx, r, "cannot build the index notes: %s", strerror(-r));
 	}
 	r = bundle_elf_build(w->ctx, notes.data, notes.len, ret_elf, ret_len);
 	bundle_buf_release(&notes);
@@ -534,6 +580,11 @@ static int archive_fail(struct bundle_writer *w, struct archive *a, const char *
 	int e = archive_errno(a);
 	const char *msg = archive_error_string(a);
 
+	/* libarchive's text ("Write error") often leaves out the cause: add
+	 * errno's ("No space left on device") unless it already says so. */
+	if (e > 0 && (!msg || !strstr(msg, strerror(e))))
+		return fw_error(w->ctx, -e, "writing '%s': %s: %s: %s", w->path, what,
+				msg ? msg : "libarchive error", strerror(e));
 	return fw_error(w->ctx, e > 0 ? -e : -EIO, "writing '%s': %s: %s", w->path, what,
 			msg ? msg : "unknown libarchive error");
 }

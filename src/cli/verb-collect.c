@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "core/limits.h"
 
 static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
@@ -192,6 +193,65 @@ static int do_plan(struct collect *c, bool json)
 }
 
 /*
+ * JSON output must be valid UTF-8, but paths, reasons and device names
+ * are bytes: replace each invalid sequence with U+FFFD.  (To be replaced
+ * by the shared fw_utf8_sanitize() once it lands.)
+ */
+static char *utf8_sanitize(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 3 + 1);
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		unsigned char b = *p;
+		size_t n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 :
+			   b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+		size_t i;
+
+		/* Continuation bytes, with the first one narrowed against
+		 * overlongs, surrogates and code points above U+10FFFF. */
+		for (i = 1; n && i < n; i++) {
+			unsigned char lo = 0x80, hi = 0xbf;
+
+			if (i == 1 && b == 0xe0)
+				lo = 0xa0;
+			else if (i == 1 && b == 0xed)
+				hi = 0x9f;
+			else if (i == 1 && b == 0xf0)
+				lo = 0x90;
+			else if (i == 1 && b == 0xf4)
+				hi = 0x8f;
+			if (p[i] < lo || p[i] > hi)
+				break;
+		}
+		if (n && i == n) {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		/* Skip the lead byte and the valid continuation bytes seen. */
+		memcpy(out + o, "\xef\xbf\xbd", 3);
+		o += 3;
+		p += n ? i : 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static struct json_object *json_text(const char *s)
+{
+	char *t = utf8_sanitize(s);
+	struct json_object *j = t ? json_object_new_string(t) : NULL;
+
+	free(t);
+	return j;
+}
+
+/*
  * The overall fields follow the exit status, so a script reads one
  * answer: "status" ok (exit 0) or partial (exit 3, the bundle was written
  * but some step failed or was partial); "worst_outcome" is the worst
@@ -201,7 +261,7 @@ static void print_summary_json(struct collect *c, const char *path, int exit_sta
 {
 	struct json_object *o = json_object_new_object(), *kinds = json_object_new_object();
 
-	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "path", json_text(path));
 	json_object_object_add(o, "status",
 			       json_object_new_string(exit_status == CLI_EXIT_OK ? "ok" : "partial"));
 	json_object_object_add(o, "exit", json_object_new_int(exit_status));
@@ -219,9 +279,9 @@ static void print_summary_json(struct collect *c, const char *path, int exit_sta
 		json_object_object_add(k, "duration_ms",
 				       json_object_new_double((double)oc->duration_ns / 1e6));
 		json_object_object_add(k, "interface",
-				       json_object_new_string(oc->interface ? oc->interface : ""));
+				       json_text(oc->interface ? oc->interface : ""));
 		if (oc->reason && *oc->reason)
-			json_object_object_add(k, "reason", json_object_new_string(oc->reason));
+			json_object_object_add(k, "reason", json_text(oc->reason));
 		if (oc->err)
 			json_object_object_add(k, "errno", json_object_new_int(-oc->err));
 		if (oc->status) {
@@ -229,7 +289,12 @@ static void print_summary_json(struct collect *c, const char *path, int exit_sta
 			json_object_object_add(k, "syndrome",
 					       json_object_new_int64((int64_t)oc->syndrome));
 		}
-		json_object_object_add(kinds, oc->kind, k);
+		{
+			char *key = utf8_sanitize(oc->kind);
+
+			json_object_object_add(kinds, key ? key : "?", k);
+			free(key);
+		}
 	}
 	json_object_object_add(o, "kinds", kinds);
 	cli_print_json(o);
@@ -242,12 +307,12 @@ static void print_failure_json(struct collect *c, struct fw_ctx *ctx, const char
 	struct json_object *o = json_object_new_object();
 	const char *path = c ? collect_output_path(c) : NULL;
 
-	json_object_object_add(o, "path", path ? json_object_new_string(path) : NULL);
+	json_object_object_add(o, "path", path ? json_text(path) : NULL);
 	json_object_object_add(o, "status", json_object_new_string("failed"));
 	json_object_object_add(o, "exit", json_object_new_int(CLI_EXIT_FAILURE));
 	json_object_object_add(o, "stage", json_object_new_string(stage));
 	json_object_object_add(o, "error",
-			       json_object_new_string(fw_ctx_errcode(ctx) ? fw_ctx_errmsg(ctx) : ""));
+			       json_text(fw_ctx_errcode(ctx) ? fw_ctx_errmsg(ctx) : ""));
 	if (fw_ctx_errcode(ctx))
 		json_object_object_add(o, "errno", json_object_new_int(-fw_ctx_errcode(ctx)));
 	cli_print_json(o);
@@ -287,6 +352,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			o.output = optarg;
 			break;
 		case OPT_REASON:
+			/* Kept in one index note string: refuse now, not after
+			 * the whole collection. */
+			if (strlen(optarg) > FW_LIMIT_NOTE_STRING)
+				return cli_usage_error(&cli_verb_collect,
+						       "--reason is %zu bytes, longer than the limit "
+						       "of %u bytes (FW_LIMIT_NOTE_STRING): shorten it",
+						       strlen(optarg), FW_LIMIT_NOTE_STRING);
 			o.reason = optarg;
 			break;
 		case OPT_TRACE_SECONDS: {
@@ -336,6 +408,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
 
 	cmdline = join_args(argc, argv);
+	/* The command line is kept in one index note string too. */
+	if (cmdline && strlen(cmdline) > FW_LIMIT_NOTE_STRING) {
+		ret = cli_usage_error(&cli_verb_collect,
+				      "the command line is %zu bytes, longer than the limit of "
+				      "%u bytes (FW_LIMIT_NOTE_STRING): shorten --only, --skip "
+				      "or --reason", strlen(cmdline), FW_LIMIT_NOTE_STRING);
+		goto out;
+	}
 	o.cmdline = cmdline;
 	r = collect_new(ctx, &o, &c);
 	if (r == -EINVAL) {

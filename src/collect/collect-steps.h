@@ -94,6 +94,9 @@ struct collect {
 
 	struct collect_outcome *out;
 	size_t n_out, cap_out;
+	/* ".after" while the health steps are read again at the end because
+	 * the device went fatal during the run (fwbox-collect(1)). */
+	const char *kind_suffix;
 };
 
 /* Registers read by default (documented in fwbox-collect(1)). */

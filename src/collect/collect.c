@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "collect/collect-steps.h"
 #include "mlx5/regcat.h"
@@ -141,6 +142,74 @@ static int plan_maybe(struct collect *c, enum collect_step_type type, const char
 	if (skip && *skip && collect_kind_matches(skip, kind))
 		return plan_add(c, COLLECT_ST_EXCLUDED, kind, 0, 0);
 	return plan_add(c, type, kind, arg, size);
+}
+
+/*
+ * Does one --skip token name anything fwbox could collect?  A typo
+ * ("crpsace") would otherwise leave the step in without a word.
+ */
+static bool token_known(const char *tok)
+{
+	static const char *const fixed[] = {
+		"health.buffer", "trace.cap", "trace.ring", "trace.text", "crspace",
+		"resdump.menu", "kernel.log", "host.info",
+	};
+	static const char *const families[] = { "health", "trace.strings", "resdump" };
+	char kind[COLLECT_KIND_MAX];
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (collect_kind_matches(tok, fixed[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (family_may_match(tok, families[i]))
+			return true;
+	for (size_t i = 0; i < regcat_count(); i++) {
+		snprintf(kind, sizeof(kind), "reg.%s", regcat_at(i)->name);
+		if (collect_kind_matches(tok, kind))
+			return true;
+	}
+	for (size_t i = 0; i < collect_cap_types_count; i++) {
+		snprintf(kind, sizeof(kind), "hca.caps.%s", collect_cap_types[i].name);
+		if (collect_kind_matches(tok, kind))
+			return true;
+	}
+	return false;
+}
+
+#define COLLECT_KIND_LIST "health, trace, reg, hca.caps, crspace, resdump, kernel.log, host.info"
+
+/* --only '' and --skip '' are mistakes, and every --skip token must
+ * name a kind: usage errors (-EINVAL), before the device is asked anything. */
+static int check_filters(struct collect *c)
+{
+	const char *skip = c->opts.skip;
+	char tok[128];
+
+	if (c->opts.only && !*c->opts.only)
+		return fw_error(c->ctx, -EINVAL,
+				"'--only' is empty: give a comma list of kinds (%s); "
+				"see fwbox-collect(1)", COLLECT_KIND_LIST);
+	if (!skip)
+		return 0;
+	if (!*skip)
+		return fw_error(c->ctx, -EINVAL,
+				"'--skip' is empty: give a comma list of kinds (%s); "
+				"see fwbox-collect(1)", COLLECT_KIND_LIST);
+	for (const char *p = skip;;) {
+		size_t n = strcspn(p, ",");
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+		if (n == 0 || n >= sizeof(tok) || !token_known(tok))
+			return fw_error(c->ctx, -EINVAL,
+					"'--skip %s': '%.*s' names no kind; kinds are %s "
+					"(see fwbox-collect(1))", skip, (int)(n > 64 ? 64 : n), p,
+					COLLECT_KIND_LIST);
+		p += n;
+		if (!*p)
+			break;
+		p++;
+	}
+	return 0;
 }
 
 static int build_plan(struct collect *c)
@@ -291,6 +360,37 @@ static int check_output_folder(struct collect *c, const char *out)
 	return r;
 }
 
+/*
+ * The bundle is written into its folder only at the end (an O_TMPFILE
+ * there, then linkat): a read-only or foreign folder must fail here,
+ * before the first device command, not after the whole collection.
+ * access() also reports EROFS for a read-only mount, even for root.
+ */
+static int check_writable(struct collect *c)
+{
+	const char *slash = strrchr(c->output, '/');
+	char *dir;
+	int r = 0;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == c->output)
+		dir = strdup("/");
+	else
+		dir = strndup(c->output, (size_t)(slash - c->output));
+	if (!dir)
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
+	if (access(dir, W_OK | X_OK) < 0) {
+		int e = errno;
+
+		r = fw_error(c->ctx, -e,
+			     "cannot write bundle '%s' into folder '%s': %s; nothing was "
+			     "collected: give -o a writable folder", c->output, dir, strerror(e));
+	}
+	free(dir);
+	return r;
+}
+
 static int make_output_path(struct collect *c)
 {
 	char host[128], pci[64], stamp[32], stem[256];
@@ -315,7 +415,7 @@ static int make_output_path(struct collect *c)
 		c->output = strdup(out);
 		if (!c->output)
 			return fw_error(c->ctx, -ENOMEM, "out of memory");
-		return 0;
+		return check_writable(c);
 	}
 	c->default_name = true;
 	collect_host_name(host, sizeof(host));
@@ -327,7 +427,8 @@ static int make_output_path(struct collect *c)
 	snprintf(stem, sizeof(stem), "fwbox-%s-%s-%s", host, pci, stamp);
 	if (out && *out)
 		dir = out;
-	return pick_free_name(c, dir, stem, suffix(c->opts.compression));
+	r = pick_free_name(c, dir, stem, suffix(c->opts.compression));
+	return r < 0 ? r : check_writable(c);
 }
 
 int collect_refresh_output(struct collect *c)
@@ -393,6 +494,9 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 		goto fail;
 	c->max_rpc = c->info.max_rpc ? c->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
 	c->created_ns = fw_now_ns();
+	r = check_filters(c);
+	if (r < 0)
+		goto fail;
 	r = build_plan(c);
 	if (r < 0)
 		goto fail;
@@ -588,6 +692,8 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 		data = NULL;
 		len = 0;
 	}
+	if (c->kind_suffix && strlen(a->kind) + strlen(c->kind_suffix) < sizeof(a->kind))
+		strcat(a->kind, c->kind_suffix);
 	if (a->outcome == BUNDLE_OUTCOME_OK && a->reason[0] == '\0')
 		a->err = 0;
 	/* One rule for the step a signal cut short, whichever step it was:
@@ -704,6 +810,19 @@ static int record_interrupted(struct collect *c, const struct collect_step *s)
 	return collect_emit(c, &a, NULL, 0);
 }
 
+/* Did a device step after the health steps fail with EIO (firmware fatal)? */
+static bool went_fatal(const struct collect *c)
+{
+	for (size_t i = 0; i < c->n_out; i++) {
+		const struct collect_outcome *o = &c->out[i];
+
+		if (o->err == -EIO && strncmp(o->kind, "health", 6) != 0 &&
+		    !(o->interface && !strcmp(o->interface, "host")))
+			return true;
+	}
+	return false;
+}
+
 int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, void *sink,
 		     char **ret_path)
 {
@@ -732,6 +851,24 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 		}
 		/* Only a failure to stage (disk, memory) stops the run: the
 		 * bundle could not hold the evidence anyway. */
+		if (r < 0)
+			goto out;
+	}
+	/* A fatal error during the run (the device answers EIO) leaves its
+	 * dump in the health buffer and the fw_fatal reporter, which were
+	 * read before it: read them once more, as KIND.after. */
+	if (went_fatal(c) && !fw_ctx_cancelled(c->ctx)) {
+		c->kind_suffix = ".after";
+		for (size_t i = 0; r >= 0 && i < c->n_steps; i++) {
+			const struct collect_step *s = &c->steps[i];
+
+			if (s->type != COLLECT_ST_HEALTH_BUFFER && s->type != COLLECT_ST_HEALTH_REPORTERS)
+				continue;
+			c->deadline = fw_monotonic_ns() +
+				      (uint64_t)c->opts.step_timeout_ms * 1000000ull;
+			r = collect_step_run(c, s);
+		}
+		c->kind_suffix = NULL;
 		if (r < 0)
 			goto out;
 	}

@@ -499,8 +499,8 @@ static void emu_rd_build(struct emu *e, struct emu_buf *b, size_t m, uint16_t ty
 	if (s) {
 		fw_put_be32(s + 4, 1);                            /* dump_version */
 		fw_put_be32(s + 8, e->prof->hw_dev_id);
-		fw_put_be32(s + 12, ((uint32_t)e->prof->fw_major << 24) | ((uint32_t)e->prof->fw_minor << 16) |
-					    e->prof->fw_sub);
+		fw_put_be32(s + 12, ((uint32_t)e->fw_major << 24) | ((uint32_t)e->fw_minor << 16) |
+					    e->fw_sub);
 	}
 	s = emu_seg(b, 0xfffa, 20);                               /* COMMAND */
 	if (s) {

@@ -218,7 +218,7 @@ void emu_health_init(struct emu *e)
 {
 	memset(e->health, 0, sizeof(e->health));
 	fw_put_be32(e->health + HB_FW_VER,
-		    ((uint32_t)e->prof->fw_major << 24) | ((uint32_t)e->prof->fw_minor << 16) | e->prof->fw_sub);
+		    ((uint32_t)e->fw_major << 24) | ((uint32_t)e->fw_minor << 16) | e->fw_sub);
 	fw_put_be32(e->health + HB_HW_ID, e->prof->hw_dev_id);
 	e->rep[0] = (struct emu_reporter){ .name = "fw", .state = "healthy" };
 	e->rep[1] = (struct emu_reporter){ .name = "fw_fatal", .state = "healthy" };

@@ -153,6 +153,11 @@ struct emu {
 	char pci[32];
 	char serial[32];
 	char fw_version[32];
+	/* The profile's firmware version unless the spec says fw=: the same
+	 * card (serial, PSID) with new firmware. */
+	uint8_t fw_major, fw_minor;
+	uint16_t fw_sub;
+	bool fw_set;
 	uint64_t seed;
 	uint64_t rate;          /* trace events per second */
 	uint32_t lost_every;    /* one message in N carries the lost flag; 0 = never */

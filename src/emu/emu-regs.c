@@ -95,9 +95,9 @@ static void emu_mgir(struct emu *e, const struct regcat_reg *r, uint8_t *out)
 	SET("bkv_major", 1);
 	emu_reg_set_str(r, out, "psid", p->psid);
 	SET("ini_file_version", p->ini_version);
-	SET("extended_major", p->fw_major);
-	SET("extended_minor", p->fw_minor);
-	SET("extended_sub_minor", p->fw_sub);
+	SET("extended_major", e->fw_major);
+	SET("extended_minor", e->fw_minor);
+	SET("extended_sub_minor", e->fw_sub);
 	SET("isfu_major", 1);
 	SET("sec_boot", 1);
 	SET("encryption", 1);
@@ -397,7 +397,7 @@ uint8_t emu_reg_access(struct emu *e, const struct regcat_reg *r, bool write, co
 			/* VERSION: packed version then build time, as far as the register goes. */
 			SET("info_size", 0x7c);
 			SET("data_size", 20);
-			fw_put_be32(out + 24, ((uint32_t)p->fw_major << 24) | ((uint32_t)p->fw_minor << 16) | p->fw_sub);
+			fw_put_be32(out + 24, ((uint32_t)e->fw_major << 24) | ((uint32_t)e->fw_minor << 16) | e->fw_sub);
 			fw_put_be32(out + 28, 0x20250918u);
 			fw_put_be32(out + 32, 0x17430000u);
 		} else {

@@ -269,6 +269,19 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else if (strcmp(kv, "history") == 0) {
 		if (emu_parse_u64(val, 3600000ull, &o->history_ms) < 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'history=%s' must be 0..3600000 ms", val);
+	} else if (strcmp(kv, "fw") == 0) {
+		unsigned maj, min, sub;
+		int n = -1;
+
+		if (sscanf(val, "%3u.%3u.%5u%n", &maj, &min, &sub, &n) != 3 || n < 0 || val[n] ||
+		    !isdigit((unsigned char)val[0]) || maj > 255 || min > 255 || sub > 65535)
+			return fw_error(e->ctx, -EINVAL,
+					"emu spec: 'fw=%s' must be MAJOR.MINOR.SUBMINOR like 28.40.1000 "
+					"(0..255, 0..255, 0..65535)", val);
+		e->fw_major = (uint8_t)maj;
+		e->fw_minor = (uint8_t)min;
+		e->fw_sub = (uint16_t)sub;
+		e->fw_set = true;
 	} else if (strcmp(kv, "fatal-after") == 0) {
 		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0)
 			return fw_error(e->ctx, -EINVAL,
@@ -304,7 +317,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		return emu_parse_fault(e, EMU_FAULT_SHORT, kv, val);
 	} else {
 		return fw_error(e->ctx, -EINVAL,
-				"emu spec: unknown key '%s'; known: seed, pci, rate, lost, tracefs, owner, history, "
+				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
 				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, synd (fwbox-emu(7))",
 				kv);
 	}
@@ -384,8 +397,13 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->uid = 1 + (uint32_t)(emu_hash(e->seed, 3) % 0x7ff);
 	snprintf(e->serial, sizeof(e->serial), "MT%02u%02uX%05u", 20 + (unsigned)(emu_hash(e->seed, 4) % 6),
 		 1 + (unsigned)(emu_hash(e->seed, 5) % 52), (unsigned)(emu_hash(e->seed, 6) % 100000));
-	snprintf(e->fw_version, sizeof(e->fw_version), "%u.%u.%04u", e->prof->fw_major, e->prof->fw_minor,
-		 e->prof->fw_sub);
+	if (!e->fw_set) {
+		e->fw_major = e->prof->fw_major;
+		e->fw_minor = e->prof->fw_minor;
+		e->fw_sub = e->prof->fw_sub;
+	}
+	snprintf(e->fw_version, sizeof(e->fw_version), "%u.%u.%04u", e->fw_major, e->fw_minor,
+		 e->fw_sub);
 	e->id.profile = e->prof->name;
 	e->id.pci = e->pci;
 	e->id.vendor_id = 0x15b3;

@@ -318,6 +318,31 @@ START_TEST(test_writer_cancel)
 }
 END_TEST
 
+START_TEST(test_writer_long_field)
+{
+	struct bundle_writer *w = NULL;
+	struct bundle_artifact m = { .kind = "a" };
+	struct bundle_header h = { .host = "h", .reason = NULL };
+	char *big = malloc(FW_LIMIT_NOTE_STRING + 2);
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'r', FW_LIMIT_NOTE_STRING + 1);
+	big[FW_LIMIT_NOTE_STRING + 1] = '\0';
+	h.reason = big;
+	tu_assert_ok(ctx, bundle_writer_new(ctx, "long.tar", NULL, &w));
+	tu_assert_ok(ctx, bundle_writer_set_header(w, &h));
+	tu_assert_ok(ctx, bundle_writer_add(w, &m, "x", 1));
+	ck_assert_int_eq(bundle_writer_commit(w, NULL), -EOVERFLOW);
+	/* The message names the field and the limit, not "a field". */
+	ck_assert_str_eq(fw_ctx_errmsg(ctx),
+			 "cannot build the index notes: the header field 'reason' is longer "
+			 "than FW_LIMIT_NOTE_STRING (65536 bytes): shorten it");
+	bundle_writer_free(w);
+	free(big);
+	ck_assert_uint_eq(count_dir_entries("."), 0);
+}
+END_TEST
+
 START_TEST(test_writer_args)
 {
 	struct bundle_writer *w = NULL;
@@ -775,6 +800,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_writer_exists);
 	tcase_add_test(tc, test_writer_cancel);
 	tcase_add_test(tc, test_writer_args);
+	tcase_add_test(tc, test_writer_long_field);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reader");
