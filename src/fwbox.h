@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "core/limits.h"
 #include "core/sha256.h"
+#include "core/text.h"
 #include "bundle/bundle.h"
 #include "device/device.h"
 #include "device/discovery.h"

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "collect/collect-steps.h"
+#include "core/text.h"
 
 /* The default register set: what says which firmware, which state, which
  * port condition.  Ids and sizes come from the register catalog. */
@@ -358,59 +359,11 @@ static int step_health_buffer(struct collect *c, const struct collect_step *s)
 	return emit_blob(c, s->kind, iface(c, "health"), r, data, len);
 }
 
-/*
- * JSON output must be valid UTF-8, but paths, reasons and device names
- * are bytes: replace each invalid sequence with U+FFFD.  (To be replaced
- * by the shared fw_utf8_sanitize() once it lands.)
- */
-static char *utf8_sanitize(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), o = 0;
-	char *out = malloc(len * 3 + 1);
-
-	if (!out)
-		return NULL;
-	while (*p) {
-		unsigned char b = *p;
-		size_t n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 :
-			   b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-		size_t i;
-
-		/* Continuation bytes, with the first one narrowed against
-		 * overlongs, surrogates and code points above U+10FFFF. */
-		for (i = 1; n && i < n; i++) {
-			unsigned char lo = 0x80, hi = 0xbf;
-
-			if (i == 1 && b == 0xe0)
-				lo = 0xa0;
-			else if (i == 1 && b == 0xed)
-				hi = 0x9f;
-			else if (i == 1 && b == 0xf0)
-				lo = 0x90;
-			else if (i == 1 && b == 0xf4)
-				hi = 0x8f;
-			if (p[i] < lo || p[i] > hi)
-				break;
-		}
-		if (n && i == n) {
-			memcpy(out + o, p, n);
-			o += n;
-			p += n;
-			continue;
-		}
-		/* Skip the lead byte and the valid continuation bytes seen. */
-		memcpy(out + o, "\xef\xbf\xbd", 3);
-		o += 3;
-		p += n ? i : 1;
-	}
-	out[o] = '\0';
-	return out;
-}
-
+/* JSON output must be valid UTF-8, but paths, reasons and device names
+ * are bytes: fw_utf8_sanitize() replaces each invalid sequence. */
 static struct json_object *json_text(const char *s)
 {
-	char *t = utf8_sanitize(s);
+	char *t = fw_utf8_sanitize(s, strlen(s));
 	struct json_object *j = t ? json_object_new_string(t) : NULL;
 
 	free(t);
