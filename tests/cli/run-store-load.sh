@@ -131,4 +131,36 @@ fi
 
 expect_exit 2 "$FWBOX" load --db "$db"
 expect_exit 1 "$FWBOX" load --db "$db" no-such.tar.zst
+
+# A folder without bundles says so and fails (it used to exit 0 silently).
+mkdir none
+echo x > none/notes.txt
+expect_exit 1 "$FWBOX" load --db "$db" none
+"$FWBOX" load --db "$db" none 2>&1 | grep -qx "fwbox load: no bundles in 'none'" ||
+	fail "no message for an empty folder"
+
+# SIGTERM while a load waits: one "interrupted" line, no "rejected", exit
+# 1, nothing stored.  Another connection holding the write lock for 3 s
+# keeps the load waiting in its BEGIN IMMEDIATE (it reads no further).
+"$MKBUNDLE" -o b5.tar.zst --uuid $(printf '%032d' 5) --time 5000000000000000000 \
+	--fw 28.39.1005 trace.cap=t1/cap.bin trace.strings.0=t1/strings.bin trace.ring=t1/ring.bin >/dev/null
+before=$(sqlite3 "$db" .dump | sha256sum)
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE"); time.sleep(3); c.execute("ROLLBACK")' "$db" &
+hpid=$!
+sleep 0.5
+"$FWBOX" load -q --db "$db" b5.tar.zst 2> int.err &
+lpid=$!
+sleep 1
+kill -s TERM "$lpid"
+set +e
+wait "$lpid"
+rc=$?
+set -e
+wait "$hpid"
+[ "$rc" -eq 1 ] || fail "SIGTERM: exit $rc, expected 1: $(cat int.err)"
+[ "$(cat int.err)" = "fwbox load: interrupted: nothing of 'b5.tar.zst' was loaded" ] ||
+	fail "SIGTERM message: $(cat int.err)"
+[ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ] || fail "the interrupted load changed the database"
 echo ok
