@@ -49,7 +49,7 @@ sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "tr
 
 out=$("$FWBOX" query --db "$db" fw-history)
 exp='device  identity     created                   bundle_uuid                           fw_version  changed
-1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  1
+1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  0
 1       sn:MT_1:SN1  2026-02-01T00:00:00.000Z  bbbbbbbb-0000-0000-0000-000000000002  16.35.2000  1'
 [ "$out" = "$exp" ] || fail "table output: $out"
 

@@ -243,8 +243,8 @@ START_TEST(test_load_and_views)
 			    "2|1|210|0|3|17|FW assert at 0x00000abc|[2748]\n"
 			    "2|2|220|0|3|17|FW assert at 0x00000def|[3567]\n");
 	free(t);
-	t = query_text(s, "SELECT fw_version, changed FROM fw_history");
-	ck_assert_str_eq(t, "16.35.1012|1\n16.35.2000|1\n");
+	t = query_text(s, "SELECT fw_version, changed, first FROM fw_history");
+	ck_assert_str_eq(t, "16.35.1012|0|1\n16.35.2000|1|0\n");
 	free(t);
 	t = query_text(s, "SELECT kind, outcome, reason FROM failed_steps");
 	ck_assert_str_eq(t, "crspace|failed|timed out after 60 s\n");
@@ -407,6 +407,8 @@ START_TEST(test_named_queries)
 
 	t = query_text(s, store_named_query_find("fw-changes")->sql);
 	ck_assert_ptr_nonnull(strstr(t, "16.35.2000"));
+	/* The first capture is no update. */
+	ck_assert_ptr_null(strstr(t, "16.35.1012"));
 	free(t);
 	store_close(s);
 }
