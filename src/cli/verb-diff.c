@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox diff [--db PATH] [--json] A B\n"
+	"Usage: fwbox diff [--db PATH] [-j|--json] A B\n"
 	"\n"
 	"Compare capture A with capture B: steps whose outcome changed,\n"
 	"register fields that changed, CR-space words that changed (count and\n"
