@@ -129,6 +129,20 @@ if "$FWBOX" collect -q -d emu -o emu >/dev/null 2>&1; then
 		fail "trace count of the emulator bundle"
 fi
 
+# A ring bundle of the emulator with parameters of 2^31 and more: the
+# view's messages are fwbox trace's text (%d of 0x8000_0000 and up is
+# negative, as the kernel prints it).
+if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 --trace-control --trace-seconds 1 \
+	-o ring.tar.zst >/dev/null 2>&1; then
+	"$FWBOX" load -q --db ring.db ring.tar.zst 2>/dev/null
+	"$FWBOX" trace ring.tar.zst 2>/dev/null |
+		sed -E 's/^[^ ]* \[0x[0-9a-f]+\] [0-9]+ \[0x[0-9a-f]+\] //' > ring-trace.txt
+	sqlite3 ring.db "SELECT message FROM trace_events ORDER BY seq" > ring-view.txt
+	grep -q 'temperature -[0-9]' ring-view.txt || fail "seed 4 no longer has negative values"
+	cmp -s ring-trace.txt ring-view.txt ||
+		{ diff ring-trace.txt ring-view.txt | head -5; fail "view messages differ from fwbox trace"; }
+fi
+
 expect_exit 2 "$FWBOX" load --db "$db"
 expect_exit 1 "$FWBOX" load --db "$db" no-such.tar.zst
 
