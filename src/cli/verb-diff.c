@@ -15,11 +15,13 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox diff [--db PATH] [--json] A B\n"
+	"Usage: fwbox diff [--db PATH] [-j|--json] A B\n"
 	"\n"
 	"Compare capture A with capture B: steps whose outcome changed,\n"
 	"register fields that changed, CR-space words that changed (count and\n"
-	"list) and trace messages (formats) that appear in B but not in A.\n"
+	"list) and trace messages that appear in B but not in A (ring events by\n"
+	"format, tracefs lines by rendered text; a line rendering a format is\n"
+	"that format's message).\n"
 	"A and B are bundle files or bundle UUIDs (or unique UUID prefixes) in\n"
 	"the history database.  Bundle files already in the history are taken\n"
 	"from it; others are verified and loaded into a temporary in-memory\n"

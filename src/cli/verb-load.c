@@ -18,7 +18,9 @@ static const char usage[] =
 	"Verify each bundle and load it into the history database, one\n"
 	"transaction per bundle.  A bundle that fails verification is rejected\n"
 	"and nothing of it is stored; a bundle already in the history is\n"
-	"skipped.  A folder loads every bundle in it (names containing '.tar').\n"
+	"skipped.  A folder loads every regular file in it (not in its\n"
+	"subfolders) whose name contains '.tar' and does not start with '.',\n"
+	"in name order; a folder with none is an error.\n"
 	"Several loaders may share one database.\n"
 	"\n"
 	"Options:\n"
@@ -28,12 +30,14 @@ static const char usage[] =
 	"  -h, --help   show this help\n"
 	"\n"
 	"Exit status: 0 every bundle loaded (or already there), 1 none loaded,\n"
-	"2 usage, 3 some loaded and some rejected.  A part of a loaded bundle\n"
-	"that cannot be decoded (say a partial 'trace.cap') is skipped with a\n"
-	"warning on stderr; it does not change the exit status.\n";
+	"2 usage, 3 some loaded and some rejected or interrupted.  Steps that\n"
+	"failed inside a loaded bundle are data (query failed-steps), not an\n"
+	"error.  A part of a loaded bundle that cannot be decoded (say a partial\n"
+	"'trace.cap') is skipped with a warning on stderr; it does not change\n"
+	"the exit status.\n";
 
 struct tally {
-	unsigned loaded, already, rejected;
+	unsigned loaded, already, rejected, interrupted, empty;
 	bool quiet;
 };
 
@@ -44,6 +48,12 @@ static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, stru
 
 	fw_ctx_clear_error(ctx);
 	r = store_load_bundle(s, path, &res);
+	if (r < 0 && fw_ctx_cancelled(ctx)) {
+		/* A signal is not a verification failure: say only that. */
+		fprintf(stderr, "fwbox load: interrupted: nothing of '%s' was loaded\n", path);
+		t->interrupted++;
+		return;
+	}
 	if (r < 0) {
 		fprintf(stderr, "fwbox load: rejected '%s': %s\n", path, fw_ctx_errmsg(ctx));
 		t->rejected++;
@@ -113,6 +123,12 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		names[n++] = p;
 	}
 	closedir(d);
+	if (!n) {
+		fprintf(stderr, "fwbox load: no bundles in '%s'\n", dir);
+		t->empty++;
+		free(names);
+		return;
+	}
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (!fw_ctx_cancelled(ctx))
@@ -181,7 +197,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (!t.quiet && (t.rejected || t.loaded + t.already > 1))
 		fprintf(stderr, "fwbox load: %u loaded, %u already loaded, %u rejected\n",
 			t.loaded, t.already, t.rejected);
-	if (!t.rejected)
+	if (!t.loaded && !t.already)
+		return CLI_EXIT_FAILURE; /* every argument yielded nothing */
+	if (!t.rejected && !t.interrupted && !t.empty)
 		return CLI_EXIT_OK;
 	return t.loaded + t.already ? CLI_EXIT_PARTIAL : CLI_EXIT_FAILURE;
 }

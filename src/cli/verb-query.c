@@ -25,9 +25,9 @@ enum out_format {
 };
 
 static const char usage[] =
-	"Usage: fwbox query [--db PATH] [--format table|csv|json] SQL\n"
-	"       fwbox query [--db PATH] [--format table|csv|json] NAME [ARG...]\n"
-	"       fwbox query --list\n"
+	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] SQL\n"
+	"       fwbox query [--db PATH] [-f|--format table|csv|json] NAME [ARG...]\n"
+	"       fwbox query -l|--list\n"
 	"\n"
 	"Run one read-only SQL statement, or a named query, on the history\n"
 	"database.  The database is opened read-only: statements that would\n"
@@ -36,7 +36,8 @@ static const char usage[] =
 	"Options:\n"
 	"  --db PATH        history database (default $FWBOX_DB, else\n"
 	"                   $XDG_DATA_HOME/fwbox/history.db)\n"
-	"  -f, --format F   output as table (default), csv or json (an array of objects)\n"
+	"  -f, --format FORMAT\n"
+	"                   output as table (default), csv or json (an array of objects)\n"
 	"  -l, --list       list the named queries and their arguments\n"
 	"  -h, --help       show this help\n"
 	"\n"

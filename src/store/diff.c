@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store-internal.h"
@@ -31,15 +32,15 @@ static const char steps_sql[] =
 	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
 	"WHERE oa IS NOT ob ORDER BY k.kind";
 
-/* Formats of B absent from A, from the per-bundle format counts. */
+/* The formats of A and B, from the per-bundle format counts, with one
+ * rendered message and the source of the first event (1: a tracefs line,
+ * whose "format" is its rendered text). */
 static const char messages_sql[] =
-	"SELECT f.text, nb.events, "
-	"(SELECT printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) FROM trace_ev x "
-	" WHERE x.id = nb.first_event) "
+	"SELECT nb.bundle = ?1, nb.bundle = ?2, f.text, nb.events, "
+	"printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6), (x.meta >> 25) & 3 "
 	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
-	"WHERE nb.bundle = ?2 AND nb.fmt NOT IN "
-	"(SELECT fmt FROM trace_bundle_formats WHERE bundle = ?1) "
-	"ORDER BY f.text";
+	"JOIN trace_ev x ON x.id = nb.first_event "
+	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text";
 
 static const char chunks_sql[] =
 	"SELECT source, addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY source, addr";
@@ -118,29 +119,140 @@ finalize:
 	return r;
 }
 
+struct msg_row {
+	char *text, *example, *glob; /* glob: NULL for a rendered (tracefs) row */
+	uint64_t events;
+	bool in_a, in_b;
+};
+
+/* A GLOB pattern matching every rendering of format text: each conversion
+ * becomes '*', GLOB's own metacharacters are bracketed. */
+static char *format_glob(const char *text)
+{
+	char *g = malloc(3 * strlen(text) + 1), *o = g;
+
+	if (!g)
+		return NULL;
+	for (const char *p = text; *p; p++) {
+		if (*p == '%' && p[1] == '%') {
+			*o++ = *++p;
+			continue;
+		}
+		if (*p == '%') {
+			for (p++; *p && strchr("-+ #0!,*.123456789hlLqjzt", *p); p++)
+				;
+			*o++ = '*';
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p == '*' || *p == '?' || *p == '[') {
+			*o++ = '[';
+			*o++ = *p;
+			*o++ = ']';
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return g;
+}
+
+/* Whether rows x and y are the same message: the same format text, or a
+ * rendered (tracefs) row whose text is a rendering of the other's format. */
+static bool msg_same(const struct msg_row *x, const struct msg_row *y)
+{
+	if (!strcmp(x->text, y->text))
+		return true;
+	if (x->glob && !y->glob)
+		return sqlite3_strglob(x->glob, y->example) == 0;
+	if (!x->glob && y->glob)
+		return sqlite3_strglob(y->glob, x->example) == 0;
+	return false;
+}
+
+/* Trace messages of B that A does not have.  Ring events are keyed by their
+ * format, tracefs lines only carry rendered text: a format and a rendered
+ * line are the same message when the line is a rendering of the format.  A
+ * rendered line of B that renders one of B's formats is listed under that
+ * format only. */
 static int diff_messages(struct store *s, int64_t a, int64_t b,
 			 const struct store_diff_visitor *v, void *u, uint64_t *count)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	struct msg_row *rows = NULL, *nr;
+	size_t n = 0, cap = 0;
+	int rc, r = 0;
 
 	r = bind2_prepare(s, messages_sql, a, b, &st);
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_diff_message m = {
-			.format = col_text(st, 0),
-			.count = (uint64_t)sqlite3_column_int64(st, 1),
-			.example = col_text(st, 2),
-		};
+		struct msg_row *m;
 
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nr = realloc(rows, cap * sizeof(*rows));
+			if (!nr) {
+				r = fw_error(s->ctx, -ENOMEM, "out of memory");
+				goto finalize;
+			}
+			rows = nr;
+		}
+		m = &rows[n];
+		m->in_a = sqlite3_column_int(st, 0);
+		m->in_b = sqlite3_column_int(st, 1);
+		m->events = (uint64_t)sqlite3_column_int64(st, 3);
+		m->text = strdup(col_text(st, 2) ? col_text(st, 2) : "");
+		m->example = strdup(col_text(st, 4) ? col_text(st, 4) : "");
+		m->glob = sqlite3_column_int(st, 5) == STORE_TRACE_TEXT ? NULL :
+			  format_glob(m->text);
+		n++;
+		if (!m->text || !m->example ||
+		    (sqlite3_column_int(st, 5) != STORE_TRACE_TEXT && !m->glob)) {
+			r = fw_error(s->ctx, -ENOMEM, "out of memory");
+			goto finalize;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_sqlite_error(s, rc, "cannot compare trace messages");
+		goto finalize;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct store_diff_message m = {
+			.format = rows[i].text,
+			.count = rows[i].events,
+			.example = rows[i].example,
+		};
+		bool known = false;
+
+		if (!rows[i].in_b)
+			continue;
+		for (size_t j = 0; j < n && !known; j++) {
+			if (j == i)
+				continue;
+			if (rows[j].in_a && msg_same(&rows[i], &rows[j]))
+				known = true;
+			/* The same message of B, listed under its format. */
+			else if (rows[j].in_b && !rows[i].glob && rows[j].glob &&
+				 msg_same(&rows[i], &rows[j]))
+				known = true;
+		}
+		if (known || rows[i].in_a)
+			continue;
 		(*count)++;
 		if (v && v->message && (r = v->message(u, &m)) < 0)
 			goto finalize;
 	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare trace messages");
+	r = 0;
 finalize:
 	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].text);
+		free(rows[i].example);
+		free(rows[i].glob);
+	}
+	free(rows);
 	return r;
 }
 

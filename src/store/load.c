@@ -37,6 +37,7 @@ struct fmt_entry {
 	int64_t id;
 	uint64_t events;       /* of this bundle, through this entry */
 	int64_t first_event;
+	uint8_t signed_mask;   /* bit i: parameter i is printed by %d or %i */
 	bool used;
 	bool caller_key;
 };
@@ -44,7 +45,7 @@ struct fmt_entry {
 struct pending_ev {
 	int64_t ts, fmt, meta;
 	unsigned nparams;
-	uint32_t params[FW_LIMIT_TRACE_PARAMS];
+	int64_t params[FW_LIMIT_TRACE_PARAMS];
 };
 
 struct store_load {
@@ -480,6 +481,47 @@ static int fmts_grow(struct store_load *l)
 	return 0;
 }
 
+/* Which parameters of format text are printed by a signed conversion.
+ * The kernel hands each 32-bit parameter to vsnprintf as a u64, so %d and
+ * %i show its low 32 bits as a signed int, every other conversion (%u, %x,
+ * %o, %ld...) the unsigned 32-bit value.  SQLite's printf() renders the
+ * stored 64-bit value as it is, so the loader stores the parameters of %d
+ * and %i sign-extended from 32 bits and the others zero-extended: the
+ * views then print what the kernel and fwbox trace print.  A '*' width or
+ * precision consumes a parameter too. */
+static uint8_t format_signed_mask(const char *text)
+{
+	unsigned arg = 0;
+	uint8_t mask = 0;
+
+	for (const char *p = text; *p && arg < FW_LIMIT_TRACE_PARAMS; p++) {
+		bool longmod = false;
+
+		if (*p != '%')
+			continue;
+		if (*++p == '%')
+			continue;
+		while (*p && strchr("-+ #0!,", *p))
+			p++;
+		for (; *p == '*' || (*p >= '0' && *p <= '9'); p++)
+			if (*p == '*')
+				arg++;
+		if (*p == '.')
+			for (p++; *p == '*' || (*p >= '0' && *p <= '9'); p++)
+				if (*p == '*')
+					arg++;
+		for (; *p && strchr("hlLqjzt", *p); p++)
+			if (*p == 'l' || *p == 'L' || *p == 'q' || *p == 'j')
+				longmod = true;
+		if (!*p)
+			break;
+		if ((*p == 'd' || *p == 'i') && !longmod && arg < FW_LIMIT_TRACE_PARAMS)
+			mask |= 1u << arg;
+		arg++;
+	}
+	return mask;
+}
+
 /* Find or create the trace_formats row of text. */
 static int format_row(struct store_load *l, const char *text, int64_t *ret_id)
 {
@@ -543,6 +585,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev,
 	}
 	e->key = key;
 	e->caller_key = caller_key;
+	e->signed_mask = format_signed_mask(text);
 	e->used = true;
 	l->fmt_used++;
 	*ret = e;
@@ -636,7 +679,9 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
 		  (int64_t)(ev->tmsn & 0x1fff) << 12 | (int64_t)(ev->source & 3) << 25;
 	e->nparams = n;
-	memcpy(e->params, ev->params, n * sizeof(e->params[0]));
+	for (unsigned i = 0; i < n; i++)
+		e->params[i] = f->signed_mask & (1u << i) ? (int64_t)(int32_t)ev->params[i] :
+							    (int64_t)ev->params[i];
 	if (l->nbatch == STORE_EV_BATCH) {
 		r = flush_events(l);
 		if (r < 0)

@@ -32,7 +32,7 @@ static const struct store_named_query named[] = {
 	  "SELECT d.id, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
 	  "(SELECT count(*) FROM bundles b WHERE b.device = d.id) AS captures "
 	  "FROM devices d ORDER BY d.id" },
-	{ "fw-history", "", "firmware version of every capture per card; changed=1 marks an update",
+	{ "fw-history", "", "firmware version of every capture per card; changed=1 marks an update (a card's first capture has changed=0)",
 	  "SELECT device, identity, created, bundle_uuid, fw_version, changed FROM fw_history "
 	  "ORDER BY device, created" },
 	{ "fw-changes", "", "only the captures where a card's firmware version changed",

@@ -82,4 +82,25 @@ expect_exit 1 "$FWBOX" diff --db h.db C.tar aaaaaaaa
 "$FWBOX" diff --db h.db C.tar aaaaaaaa 2>&1 | grep -q "fwbox load" || fail "no advice"
 expect_exit 1 "$FWBOX" diff --db h.db cccccccc aaaaaaaa
 expect_exit 2 "$FWBOX" diff --db h.db A.tar
+
+# A ring bundle of the emulator holds each message twice: ring events
+# keyed by format and the tracefs lines as rendered text.  Each message is
+# listed once, under its format: as many as B has ring formats, and no
+# listed line without a conversion.
+if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 -o plain.tar.zst >/dev/null 2>&1 &&
+	"$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 --trace-control --trace-seconds 1 \
+		-o ring.tar.zst >/dev/null 2>&1; then
+	"$FWBOX" load -q --db ring.db ring.tar.zst 2>/dev/null
+	ring=$(sqlite3 ring.db "SELECT count(*) FROM trace_bundle_formats nb
+		JOIN trace_ev x ON x.id = nb.first_event WHERE (x.meta >> 25) & 3 = 0")
+	text=$(sqlite3 ring.db "SELECT count(*) FROM trace_bundle_formats nb
+		JOIN trace_ev x ON x.id = nb.first_event WHERE (x.meta >> 25) & 3 = 1")
+	[ "$ring" -gt 0 ] && [ "$text" -gt 0 ] || fail "ring bundle: $ring ring and $text tracefs formats"
+	"$FWBOX" diff --db ring.db plain.tar.zst ring.tar.zst 2>/dev/null > ring-diff.txt
+	grep -qx "Trace messages new in B: $ring" ring-diff.txt ||
+		fail "ring diff: $(grep 'Trace messages' ring-diff.txt), expected $ring"
+	# B against itself: nothing is new.
+	"$FWBOX" diff --db ring.db ring.tar.zst ring.tar.zst 2>/dev/null | grep -qx "Trace messages new in B: 0" ||
+		fail "a bundle has new messages against itself"
+fi
 echo ok

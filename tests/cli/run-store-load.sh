@@ -87,7 +87,7 @@ FWBOX_DB=$SCRATCH/env.db "$FWBOX" load -q in/b1.tar.zst
 [ -f "$SCRATCH/env.db" ] || fail "FWBOX_DB not used"
 
 # The views answer the common questions.
-[ "$(sqlite3 "$db" "SELECT count(*) FROM fw_history WHERE changed")" = 4 ] || fail "fw_history"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM fw_history WHERE changed")" = 3 ] || fail "fw_history"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM failed_steps WHERE kind = 'reg.MGIR'")" = 3 ] || fail "failed_steps"
 [ "$(sqlite3 "$db" "SELECT fw_version FROM latest_capture")" = 28.39.1002 ] || fail "latest_capture"
 
@@ -129,6 +129,52 @@ if "$FWBOX" collect -q -d emu -o emu >/dev/null 2>&1; then
 		fail "trace count of the emulator bundle"
 fi
 
+# A ring bundle of the emulator with parameters of 2^31 and more: the
+# view's messages are fwbox trace's text (%d of 0x8000_0000 and up is
+# negative, as the kernel prints it).
+if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 --trace-control --trace-seconds 1 \
+	-o ring.tar.zst >/dev/null 2>&1; then
+	"$FWBOX" load -q --db ring.db ring.tar.zst 2>/dev/null
+	"$FWBOX" trace ring.tar.zst 2>/dev/null |
+		sed -E 's/^[^ ]* \[0x[0-9a-f]+\] [0-9]+ \[0x[0-9a-f]+\] //' > ring-trace.txt
+	sqlite3 ring.db "SELECT message FROM trace_events ORDER BY seq" > ring-view.txt
+	grep -q 'temperature -[0-9]' ring-view.txt || fail "seed 4 no longer has negative values"
+	cmp -s ring-trace.txt ring-view.txt ||
+		{ diff ring-trace.txt ring-view.txt | head -5; fail "view messages differ from fwbox trace"; }
+fi
+
 expect_exit 2 "$FWBOX" load --db "$db"
 expect_exit 1 "$FWBOX" load --db "$db" no-such.tar.zst
+
+# A folder without bundles says so and fails (it used to exit 0 silently).
+mkdir none
+echo x > none/notes.txt
+expect_exit 1 "$FWBOX" load --db "$db" none
+"$FWBOX" load --db "$db" none 2>&1 | grep -qx "fwbox load: no bundles in 'none'" ||
+	fail "no message for an empty folder"
+
+# SIGTERM while a load waits: one "interrupted" line, no "rejected", exit
+# 1, nothing stored.  Another connection holding the write lock for 3 s
+# keeps the load waiting in its BEGIN IMMEDIATE (it reads no further).
+"$MKBUNDLE" -o b5.tar.zst --uuid $(printf '%032d' 5) --time 5000000000000000000 \
+	--fw 28.39.1005 trace.cap=t1/cap.bin trace.strings.0=t1/strings.bin trace.ring=t1/ring.bin >/dev/null
+before=$(sqlite3 "$db" .dump | sha256sum)
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE"); time.sleep(3); c.execute("ROLLBACK")' "$db" &
+hpid=$!
+sleep 0.5
+"$FWBOX" load -q --db "$db" b5.tar.zst 2> int.err &
+lpid=$!
+sleep 1
+kill -s TERM "$lpid"
+set +e
+wait "$lpid"
+rc=$?
+set -e
+wait "$hpid"
+[ "$rc" -eq 1 ] || fail "SIGTERM: exit $rc, expected 1: $(cat int.err)"
+[ "$(cat int.err)" = "fwbox load: interrupted: nothing of 'b5.tar.zst' was loaded" ] ||
+	fail "SIGTERM message: $(cat int.err)"
+[ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ] || fail "the interrupted load changed the database"
 echo ok

@@ -49,7 +49,7 @@ sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "tr
 
 out=$("$FWBOX" query --db "$db" fw-history)
 exp='device  identity     created                   bundle_uuid                           fw_version  changed
-1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  1
+1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  0
 1       sn:MT_1:SN1  2026-02-01T00:00:00.000Z  bbbbbbbb-0000-0000-0000-000000000002  16.35.2000  1'
 [ "$out" = "$exp" ] || fail "table output: $out"
 
@@ -73,4 +73,27 @@ expect_exit 2 "$FWBOX" query --db "$db" trace-search
 expect_exit 1 "$FWBOX" query --db "$SCRATCH/absent.db" "SELECT 1"
 [ ! -e "$SCRATCH/absent.db" ] || fail "query created a database"
 FWBOX_DB=$db "$FWBOX" query --format csv "SELECT count(*) AS n FROM bundles" | grep -qx 2 || fail "FWBOX_DB not used"
+
+# --help of load, query and diff lists every option of the man page's
+# OPTIONS, spelled the same (man's "Ar path" is help's "PATH"), and as
+# many forms as the man SYNOPSIS.
+for v in load query diff; do
+	"$FWBOX" $v --help > help.txt
+	python3 - "$top_srcdir/man/fwbox-$v.1" help.txt <<'PY' || fail "$v --help differs from fwbox-$v(1)"
+import re, sys
+man = open(sys.argv[1]).read().splitlines()
+help = open(sys.argv[2]).read().splitlines()
+syn = man[man.index('.Sh SYNOPSIS'):man.index('.Sh DESCRIPTION')]
+forms = sum(1 for l in syn if l.startswith('.Nm fwbox'))
+hforms = sum(1 for l in help if re.match(r'(Usage: |       )fwbox ', l))
+assert forms == hforms, (forms, hforms)
+opts = man[man.index('.Sh OPTIONS'):]
+for l in opts:
+    if not l.startswith('.It Fl'):
+        continue
+    t = re.sub(r'Ar (\S+)', lambda m: m.group(1).upper(), l[4:])
+    t = t.replace('Fl ', '-').replace(' , ', ', ')
+    assert any(h.startswith('  ' + t) for h in help), t
+PY
+done
 echo ok

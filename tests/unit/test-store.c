@@ -243,8 +243,8 @@ START_TEST(test_load_and_views)
 			    "2|1|210|0|3|17|FW assert at 0x00000abc|[2748]\n"
 			    "2|2|220|0|3|17|FW assert at 0x00000def|[3567]\n");
 	free(t);
-	t = query_text(s, "SELECT fw_version, changed FROM fw_history");
-	ck_assert_str_eq(t, "16.35.1012|1\n16.35.2000|1\n");
+	t = query_text(s, "SELECT fw_version, changed, first FROM fw_history");
+	ck_assert_str_eq(t, "16.35.1012|0|1\n16.35.2000|1|0\n");
 	free(t);
 	t = query_text(s, "SELECT kind, outcome, reason FROM failed_steps");
 	ck_assert_str_eq(t, "crspace|failed|timed out after 60 s\n");
@@ -259,6 +259,37 @@ START_TEST(test_load_and_views)
 	t = query_text(s, "SELECT message FROM trace_events WHERE format IN (SELECT rowid FROM "
 		       "trace_formats_fts WHERE trace_formats_fts MATCH 'assert') ORDER BY seq");
 	ck_assert_str_eq(t, "FW assert at 0x00000abc\nFW assert at 0x00000def\n");
+	free(t);
+	store_close(s);
+}
+END_TEST
+
+/* Parameters of 2^31 and more render as the kernel prints them: %d and %i
+ * as a signed 32-bit int, %u, %x and %ld as unsigned 32-bit; a '*' width
+ * takes a parameter too. */
+START_TEST(test_signed_params)
+{
+	struct store_trace_event ev = {
+		.timestamp = 1,
+		.format = "a %d b %u c %x d %i e %*d f %ld",
+		.nparams = 7,
+		.params = { 0x80000001u, 0xfffffffeu, 0xffffffffu, 0xfffffff0u, 3, 0x80000000u,
+			    0x90000000u },
+	};
+	struct fake_bundle fb;
+	struct store_load *l;
+	struct store_load_stats st;
+	struct store *s;
+	char *t;
+
+	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	fake_bundle(&fb, 1, "MT2001X00001", "16.35.1012");
+	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
+	tu_assert_ok(ctx, store_load_trace(l, &ev));
+	tu_assert_ok(ctx, store_load_commit(l, &st));
+	t = query_text(s, "SELECT message FROM trace_events");
+	ck_assert_str_eq(t, "a -2147483647 b 4294967294 c ffffffff d -16 e -2147483648 "
+			    "f 2415919104\n");
 	free(t);
 	store_close(s);
 }
@@ -407,6 +438,8 @@ START_TEST(test_named_queries)
 
 	t = query_text(s, store_named_query_find("fw-changes")->sql);
 	ck_assert_ptr_nonnull(strstr(t, "16.35.2000"));
+	/* The first capture is no update. */
+	ck_assert_ptr_null(strstr(t, "16.35.1012"));
 	free(t);
 	store_close(s);
 }
@@ -492,6 +525,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_open_schema);
 	tcase_add_test(tc, test_load_and_views);
 	tcase_add_test(tc, test_idempotent);
+	tcase_add_test(tc, test_signed_params);
 	tcase_add_test(tc, test_abort_leaves_nothing);
 	tcase_add_test(tc, test_query_readonly);
 	tcase_add_test(tc, test_named_queries);
