@@ -45,15 +45,22 @@ static const struct {
 	{ "resdump.", false, DEC_RESDUMP },
 };
 
+/* The collector reads health again after a fatal error as KIND.after
+ * (fwbox-bundle(5)); such a kind decodes like KIND. */
+#define KIND_AFTER_SUFFIX ".after"
+
 static enum dec kind_dec(const char *kind)
 {
+	size_t len = strlen(kind), sfx = strlen(KIND_AFTER_SUFFIX);
 	size_t i;
 
+	if (len > sfx && !strcmp(kind + len - sfx, KIND_AFTER_SUFFIX))
+		len -= sfx;
 	for (i = 0; i < sizeof(kind_table) / sizeof(kind_table[0]); i++) {
 		size_t n = strlen(kind_table[i].prefix);
 
-		if (kind_table[i].exact ? strcmp(kind, kind_table[i].prefix) == 0
-					: strncmp(kind, kind_table[i].prefix, n) == 0 && kind[n])
+		if (kind_table[i].exact ? len == n && strncmp(kind, kind_table[i].prefix, n) == 0
+					: len > n && strncmp(kind, kind_table[i].prefix, n) == 0)
 			return kind_table[i].dec;
 	}
 	return DEC_NONE;

@@ -810,13 +810,16 @@ static int record_interrupted(struct collect *c, const struct collect_step *s)
 	return collect_emit(c, &a, NULL, 0);
 }
 
-/* Did a device step after the health steps fail with EIO (firmware fatal)? */
+/* Did a device step after the health steps fail with EIO (firmware fatal)?
+ * Only a failed step counts: a short reply is recorded as partial with EIO
+ * too, and that is the transport, not the firmware going down. */
 static bool went_fatal(const struct collect *c)
 {
 	for (size_t i = 0; i < c->n_out; i++) {
 		const struct collect_outcome *o = &c->out[i];
 
-		if (o->err == -EIO && strncmp(o->kind, "health", 6) != 0 &&
+		if (o->outcome == BUNDLE_OUTCOME_FAILED && o->err == -EIO &&
+		    strncmp(o->kind, "health", 6) != 0 &&
 		    !(o->interface && !strcmp(o->interface, "host")))
 			return true;
 	}
