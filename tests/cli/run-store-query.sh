@@ -78,8 +78,8 @@ FWBOX_DB=$db "$FWBOX" query --format csv "SELECT count(*) AS n FROM bundles" | g
 # OPTIONS, spelled the same (man's "Ar path" is help's "PATH"), and as
 # many forms as the man SYNOPSIS.
 for v in load query diff; do
-	"$FWBOX" $v --help > help.txt
-	python3 - "$top_srcdir/man/fwbox-$v.1" help.txt <<'PY' || fail "$v --help differs from fwbox-$v(1)"
+	"$FWBOX" $v --help > "$SCRATCH/help.txt"
+	python3 - "$top_srcdir/man/fwbox-$v.1" "$SCRATCH/help.txt" <<'PY' || fail "$v --help differs from fwbox-$v(1)"
 import re, sys
 man = open(sys.argv[1]).read().splitlines()
 help = open(sys.argv[2]).read().splitlines()
