@@ -772,21 +772,33 @@ static void ready_push(struct trace_decoder *d, struct pend *p)
 
 /* mlx5_tracer_handle_raw_string: "0x%08x%08x" with upper/lower 32 bits of
  * the event read as a host (little-endian) u64. */
-static void handle_raw(struct trace_decoder *d, const uint8_t *e, uint64_t off, uint8_t event_id,
-		       uint8_t ts7, bool lost, uint32_t ptr)
+/* A new message from the ring: the fields its first (string) event sets. */
+static inline __attribute__((always_inline)) struct pend *
+pend_start(struct trace_decoder *d, uint64_t off, uint8_t event_id, uint8_t ts7, bool lost,
+	   const char *format, uint32_t ptr)
 {
 	struct pend *p = pend_alloc(d);
 
 	if (!p)
-		return;
+		return NULL;
 	p->ev.source = TRACE_SOURCE_RING;
 	p->ev.offset = off;
 	p->ev.event_id = event_id;
 	p->ev.timestamp = ts7;
 	p->ev.lost = lost;
-	p->ev.raw = true;
-	p->ev.format = TRACE_RAW_FORMAT;
+	p->ev.format = format;
 	p->ev.format_ptr = ptr;
+	return p;
+}
+
+static void handle_raw(struct trace_decoder *d, const uint8_t *e, uint64_t off, uint8_t event_id,
+		       uint8_t ts7, bool lost, uint32_t ptr)
+{
+	struct pend *p = pend_start(d, off, event_id, ts7, lost, TRACE_RAW_FORMAT, ptr);
+
+	if (!p)
+		return;
+	p->ev.raw = true;
 	p->ev.params[0] = fw_get_le32(e + 4);
 	p->ev.params[1] = fw_get_le32(e);
 	p->ev.nparams = 2;
@@ -815,17 +827,10 @@ static void handle_string(struct trace_decoder *d, const uint8_t *e, uint64_t of
 			handle_raw(d, e, off, event_id, ts7, lost, param);
 			return;
 		}
-		p = pend_alloc(d);
+		p = pend_start(d, off, event_id, ts7, lost, fmt, param);
 		if (!p)
 			return;
-		p->ev.source = TRACE_SOURCE_RING;
-		p->ev.offset = off;
-		p->ev.event_id = event_id;
 		p->ev.tmsn = tmsn;
-		p->ev.timestamp = ts7;
-		p->ev.lost = lost;
-		p->ev.format = fmt;
-		p->ev.format_ptr = param;
 		p->ev.nparams_expected = (uint8_t)np;
 		/* mlx5_tracer_message_insert: hlist_add_head, newest first. */
 		p->hnext = d->slot[tmsn];
