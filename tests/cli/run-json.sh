@@ -11,7 +11,6 @@
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 MKBUNDLE="$top_builddir/tests/mkbundle"
-[ -x "$MKBUNDLE" ] || { echo "SKIP: tests/mkbundle not built yet"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 scratch
 cd "$SCRATCH"
