@@ -46,13 +46,18 @@ static const char steps_sql[] =
 	"WHERE b.created_ns >= ?1 AND a.outcome IN ('failed', 'partial') "
 	"GROUP BY a.kind ORDER BY sum(a.outcome IN ('failed', 'partial')) DESC, a.kind LIMIT 300";
 
+/* Every firmware version seen in the window, with the cards whose latest
+ * capture runs it. */
 static const char fw_sql[] =
-	"SELECT b.fw_version, count(*), group_concat(DISTINCT coalesce(d.model, '?')), "
-	"(SELECT count(*) FROM bundles x WHERE x.fw_version IS b.fw_version AND x.created_ns >= ?1) "
-	"FROM bundles b JOIN devices d ON d.id = b.device "
-	"WHERE b.id = (SELECT y.id FROM bundles y WHERE y.device = b.device AND y.created_ns >= ?1 "
-	"              ORDER BY y.created_ns DESC, y.id DESC LIMIT 1) "
-	"GROUP BY b.fw_version ORDER BY count(*) DESC, b.fw_version LIMIT 300";
+	"WITH w AS (SELECT id, device, fw_version, created, created_ns FROM bundles "
+	"           WHERE created_ns >= ?1), "
+	"latest AS (SELECT w.device, w.fw_version FROM w WHERE w.id = "
+	"           (SELECT y.id FROM w y WHERE y.device IS w.device "
+	"            ORDER BY y.created_ns DESC, y.id DESC LIMIT 1)) "
+	"SELECT w.fw_version, (SELECT count(*) FROM latest l WHERE l.fw_version IS w.fw_version), "
+	"group_concat(DISTINCT coalesce(d.model, '?')), count(*), count(DISTINCT w.device), max(w.created) "
+	"FROM w LEFT JOIN devices d ON d.id = w.device GROUP BY w.fw_version "
+	"ORDER BY 2 DESC, 4 DESC, w.fw_version LIMIT 300";
 
 /* Formats whose events per capture are higher in the later half of the
  * window than in the earlier half (halves split at the midpoint of the
@@ -218,17 +223,22 @@ static int write_firmware(struct rp_out *o, struct store *db, uint64_t since)
 
 	if (r < 0)
 		return r;
-	rp_puts(o, "<h2 id=\"firmware\">Firmware versions in use</h2>\n<p class=\"small mute\">By each "
-		   "card's latest capture in the window.</p>\n");
+	rp_puts(o, "<h2 id=\"firmware\">Firmware versions in use</h2>\n<p class=\"small mute\">Every version "
+		   "seen in the window; <i>cards now</i> counts the cards whose latest capture runs "
+		   "it.</p>\n");
 	while ((r = store_query_step(q)) == 1) {
 		if (!rows++)
-			rp_puts(o, "<table><tr><th>firmware</th><th class=\"num\">cards</th><th>models</th>"
-				   "<th class=\"num\">captures</th></tr>\n");
+			rp_puts(o, "<table><tr><th>firmware</th><th class=\"num\">cards now</th><th>models</th>"
+				   "<th class=\"num\">captures</th><th class=\"num\">cards seen</th>"
+				   "<th>last seen</th></tr>\n");
 		rp_puts(o, "<tr><td class=\"mono\">");
 		rp_html(o, col(q, 0) ? col(q, 0) : "unknown");
 		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td><td>", store_query_column_int(q, 1));
 		rp_html(o, col(q, 2));
-		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td></tr>\n", store_query_column_int(q, 3));
+		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64 "</td><td>",
+			  store_query_column_int(q, 3), store_query_column_int(q, 4));
+		rp_html(o, col(q, 5));
+		rp_puts(o, "</td></tr>\n");
 	}
 	store_query_free(q);
 	if (r < 0)
