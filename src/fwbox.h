@@ -10,13 +10,14 @@
  * never exits.  Out-parameters are named ret_* and written only on success.
  */
 #include "core/core.h"
+#include "core/buf.h"
 #include "core/limits.h"
 #include "core/sha256.h"
 #include "core/text.h"
 #include "bundle/bundle.h"
 #include "device/device.h"
 #include "device/discovery.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 #include "mlx5/mlx5.h"
 #include "emu/emu.h"
 #include "collect/collect.h"
