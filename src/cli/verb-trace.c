@@ -26,6 +26,7 @@ struct trace_opts {
 	regex_t re;
 	bool have_re;
 	char device[64];
+	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
 	uint64_t problems;
 };
@@ -55,6 +56,10 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 			*c = ' ';
 	if (o->have_re && regexec(&o->re, msg, 0, NULL, 0) != 0)
 		return 0;
+	if (o->chrome) {
+		o->printed++;
+		return report_chrome_event(o->chrome, ev, msg);
+	}
 	if (ev->device && ev->device_len)
 		snprintf(dev, sizeof(dev), "%.*s", (int)ev->device_len, ev->device);
 	else
@@ -132,6 +137,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "grep", required_argument, NULL, 'g' },
 		CLI_JSON_LONGOPTS,
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -141,6 +147,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	};
 	struct trace_opts o;
 	struct cli_tally t = { 0 };
+	bool chrome = false;
 	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
@@ -171,6 +178,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 						       optarg);
 			o.have_re = true;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "json")) {
+				o.json.on = true;
+			} else if (!strcmp(optarg, "chrome")) {
+				chrome = true;
+			} else if (strcmp(optarg, "text")) {
+				if (o.have_re)
+					regfree(&o.re);
+				return cli_usage_error(&cli_verb_trace, "--format: '%s' is not one of "
+						       "text, json, chrome", optarg);
+			}
+			break;
 		default:
 			if (o.have_re)
 				regfree(&o.re);
@@ -190,6 +209,19 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 				       o.since, o.until);
 	}
 	cli_catch_signals(ctx);
+	/* A Chrome trace is one document of one bundle (its clock, its UUID). */
+	if (chrome && argc - optind != 1) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_usage_error(&cli_verb_trace, "--format chrome writes one trace of one "
+				       "bundle: give one BUNDLE");
+	}
+	if (chrome && report_chrome_open(ctx, argv[optind], 0, stdout, &o.chrome) < 0) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_error(ctx, "trace");
+	}
+	o.json.on = o.json.on && !chrome;
 	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
 		fw_ctx_clear_error(ctx);
 		o.path = argv[i];
@@ -204,6 +236,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	t.records = o.printed;
 	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
+	if (o.chrome) {
+		if (t.failed)
+			report_chrome_free(o.chrome);
+		else if (report_chrome_close(o.chrome, NULL) < 0)
+			status = cli_error(ctx, "trace");
+	}
 	if (o.have_re)
 		regfree(&o.re);
 	return status;
@@ -221,7 +259,7 @@ const struct cli_verb cli_verb_trace = {
 	.name = "trace",
 	.summary = "print the firmware trace messages of bundles",
 	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [-j|--json] [-p|--pretty]\n"
-		 "                   BUNDLE...\n"
+		 "                   [--format FMT] BUNDLE...\n"
 		 "\n"
 		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
@@ -234,6 +272,8 @@ const struct cli_verb cli_verb_trace = {
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
 		 "  -j, --json   one JSON object per message, one a line (fields: fwbox-trace(1))\n"
 		 "  -p, --pretty indented JSON; implies --json\n"
+		 "  --format FMT text (the default), json (as --json), or chrome: Chrome\n"
+		 "               trace-event JSON for Perfetto and chrome://tracing (one BUNDLE)\n"
 		 "  -h, --help   show this help\n",
 	.run = run,
 };

@@ -143,6 +143,10 @@ PY
 	diff)
 		run diff 1 diff --db h.db failed.tar.zst ring.tar.zst
 		;;
+	report)
+		run report 0 report -q -o r.html ring.tar.zst
+		run report-fleet 0 report -q --db h.db -o fleet.html
+		;;
 	*)
 		fail "no JSON case for verb '$verb': add one to tests/cli/run-json.sh"
 		;;
