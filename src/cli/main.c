@@ -21,6 +21,8 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_crspace,
 	&cli_verb_segments,
 	&cli_verb_load,
+	&cli_verb_list,
+	&cli_verb_info,
 	&cli_verb_query,
 	&cli_verb_diff,
 	&cli_verb_report,

@@ -216,6 +216,11 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 	bool found[2] = { false, false };
 	int r = 0;
 
+	/* Neither a file nor a UUID: say that, not "not in the history". */
+	for (int i = 0; i < 2; i++)
+		if (!is_file(arg[i]) && !store_is_capture_key(arg[i]))
+			return fw_error(ctx, -ENOENT, "'%s' does not exist, and is not a bundle UUID",
+					arg[i]);
 	if (store_open(ctx, db, STORE_OPEN_READONLY, &hist) < 0) {
 		hist = NULL;
 		fw_ctx_clear_error(ctx);

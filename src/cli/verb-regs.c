@@ -138,6 +138,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ "register", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,6 +157,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&o.json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		if (c == 'r')
 			o.only = optarg;
 		else
@@ -200,7 +205,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_regs = {
 	.name = "regs",
 	.summary = "decode the register snapshots of bundles",
-	.usage = "Usage: fwbox regs [-r|--register REGISTER] [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox regs [-r|--register REGISTER] [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "       fwbox regs BUNDLE REGISTER\n"
 		 "\n"
 		 "Decode every register snapshot of each BUNDLE (artifacts reg.NAME) field\n"
@@ -209,6 +214,7 @@ const struct cli_verb cli_verb_regs = {
 		 "\n"
 		 "Options:\n"
 		 "  -r, --register REGISTER  only this register (e.g. MGIR)\n"
+		 "  --db PATH                history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json               one JSON object per field (fields: fwbox-regs(1))\n"
 		 "  -p, --pretty             indented JSON; implies --json\n"
 		 "  -h, --help               show this help\n",

@@ -143,6 +143,12 @@ PY
 	diff)
 		run diff 1 diff --db h.db failed.tar.zst ring.tar.zst
 		;;
+	list)
+		run list 0 list --db h.db
+		;;
+	info)
+		run info 0 info --db h.db ring.tar.zst failed.tar.zst
+		;;
 	report)
 		run report 0 report -q -o r.html ring.tar.zst
 		run report-fleet 0 report -q --db h.db -o fleet.html
