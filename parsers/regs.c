@@ -72,6 +72,14 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 				       reg->name, cf->name);
 				continue;
 			}
+			/* The field is read as its whole big-endian dword: data
+			 * that ends inside that dword does not hold it. */
+			if ((uint64_t)(cf->bit_off / 32) * 4 + 4 > len) {
+				report(problem, ud, cf->bit_off / 8, -EBADMSG,
+				       "lies past the end of the data",
+				       reg->name, cf->name);
+				continue;
+			}
 			f.value = fw_mlx5_get(p, cf->bit_off, cf->width);
 			f.enum_name = enum_name(cf, f.value);
 			break;
