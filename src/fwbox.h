@@ -10,6 +10,7 @@
  * never exits.  Out-parameters are named ret_* and written only on success.
  */
 #include "core/core.h"
+#include "core/buf.h"
 #include "core/limits.h"
 #include "core/sha256.h"
 #include "core/text.h"
