@@ -17,7 +17,7 @@
 #include "bundle/bundle.h"
 #include "device/device.h"
 #include "device/discovery.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 #include "mlx5/mlx5.h"
 #include "emu/emu.h"
 #include "collect/collect.h"

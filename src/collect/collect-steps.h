@@ -12,7 +12,7 @@
 #include "collect/collect-internal.h"
 #include "core/bytes.h"
 #include "core/limits.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 #include "mlx5/mlx5.h"
 
 #define COLLECT_KIND_MAX 64

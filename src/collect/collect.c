@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "collect/collect-steps.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 /* ------------------------------------------------------------ kind patterns */
 

@@ -28,9 +28,9 @@
 
 struct fw_buf {
 	uint8_t *data;
-	size_t len;   /* bytes in use */
-	size_t cap;   /* bytes allocated */
-	size_t max;   /* ceiling on len; 0 means FW_BUF_MAX */
+	size_t len; /* bytes in use */
+	size_t cap; /* bytes allocated */
+	size_t max; /* ceiling on len; 0 means FW_BUF_MAX */
 };
 
 /*

@@ -45,7 +45,7 @@
 #define FW_LIMIT_DEVLINK_OBJECTS      4096u                /* devices, reporters or regions in one listing */
 #define FW_LIMIT_DEVLINK_SNAPSHOTS    256u                 /* snapshot ids of one region */
 
-/* parsers (added by the parsers subsystem) */
+/* --- Parsers --- */
 #define FW_LIMIT_TRACE_RING           (4u << 20)           /* ring look-ahead: input up to this is a ring snapshot */
 #define FW_LIMIT_FMSG_ITEMS           10000000u            /* fmsg items in one dump */
 #define FW_LIMIT_FMSG_NAME            1024u                /* one fmsg object name, bytes */

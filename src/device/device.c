@@ -17,7 +17,7 @@
 #include "core/limits.h"
 #include "device/allowlist.h"
 #include "device/device-internal.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 struct fw_device {
 	struct fw_ctx *ctx;

@@ -19,26 +19,16 @@
  * in device.c): these functions do not check the allowlist themselves.
  *
  * Kernel errors are turned into messages that say what to do by
- * fw_kernel_error().
+ * fw_kernel_error() (kerror.h); paths are read under a sysroot (sysroot.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "device/device-internal.h"
-
-/*
- * Record a message for a failed system call on a kernel interface: what
- * failed ("open", "FWCTL_RPC"), on which node, and what to do about err
- * (a negative errno).  iface is "mlx5ctl", "fwctl", "devlink" or "tracefs"
- * (some errnos mean different things per interface).  Returns err.
- */
-int fw_kernel_error(struct fw_ctx *ctx, int err, const char *iface, const char *what,
-		    const char *path);
-
-/* Join sysroot ("" or NULL = "/") and an absolute path into a malloc'd
- * string, or NULL on allocation failure. */
-char *fw_sysroot_path(const char *sysroot, const char *path);
+#include "device/kerror.h"
+#include "device/sysroot.h"
+#include "ifc/devlink.h"
 
 /* --- mlx5ctl --- */
 struct fw_mlx5ctl;
@@ -67,49 +57,6 @@ void fw_fwctl_ident(const struct fw_fwctl *f, uint32_t *ret_uid, uint32_t *ret_u
 int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, size_t outlen);
 
 /* --- devlink (generic netlink) --- */
-
-/* Attribute and command numbers (include/uapi/linux/devlink.h, via the
- * reference sections 5.4 and 6). */
-enum {
-	FW_DEVLINK_CMD_GET = 1,
-	FW_DEVLINK_CMD_REGION_GET = 42,
-	FW_DEVLINK_CMD_REGION_READ = 46,
-	FW_DEVLINK_CMD_HEALTH_REPORTER_GET = 52,
-	FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE = 55,
-	FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET = 56,
-};
-enum {
-	FW_DEVLINK_ATTR_BUS_NAME = 1,
-	FW_DEVLINK_ATTR_DEV_NAME = 2,
-	FW_DEVLINK_ATTR_REGION_NAME = 88,
-	FW_DEVLINK_ATTR_REGION_SIZE = 89,
-	FW_DEVLINK_ATTR_REGION_SNAPSHOTS = 90,
-	FW_DEVLINK_ATTR_REGION_SNAPSHOT = 91,
-	FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID = 92,
-	FW_DEVLINK_ATTR_REGION_CHUNKS = 93,
-	FW_DEVLINK_ATTR_REGION_CHUNK = 94,
-	FW_DEVLINK_ATTR_REGION_CHUNK_DATA = 95,
-	FW_DEVLINK_ATTR_REGION_CHUNK_ADDR = 96,
-	FW_DEVLINK_ATTR_REGION_CHUNK_LEN = 97,
-	FW_DEVLINK_ATTR_FMSG = 106,
-	FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START = 107,
-	FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START = 108,
-	FW_DEVLINK_ATTR_FMSG_ARR_NEST_START = 109,
-	FW_DEVLINK_ATTR_FMSG_NEST_END = 110,
-	FW_DEVLINK_ATTR_FMSG_OBJ_NAME = 111,
-	FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE = 112,
-	FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA = 113,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER = 114,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_NAME = 115,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_STATE = 116,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_ERR_COUNT = 117,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_RECOVER_COUNT = 118,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS = 119,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_GRACEFUL_PERIOD = 120,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_RECOVER = 121,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_DUMP_TS_NS = 137,
-	FW_DEVLINK_ATTR_HEALTH_REPORTER_AUTO_DUMP = 141,
-};
 
 struct fw_devlink_reporter {
 	char name[64];

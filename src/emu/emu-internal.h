@@ -5,16 +5,18 @@
  * (spec, profiles, command dispatch, faults, capabilities), emu-regs.c the
  * register file, emu-tracer.c the firmware tracer and the emulated
  * driver's decoder, emu-crspace.c CR-space, CORE_DUMP and RESOURCE_DUMP,
- * emu-health.c the health buffer and the devlink reporters.
+ * emu-health.c the health buffer and the devlink reporters, emu-base.c
+ * what they all use.  Calls go one way: emu.c -> emu-health.c and
+ * emu-regs.c -> emu-tracer.c and emu-crspace.c -> emu-base.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "emu/emu.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
-/* Not in mlx5/ifc.h (owned by the mlx5 engineer): kernel mlx5_ifc.h values. */
+/* Not in ifc/ifc.h (owned by the mlx5 engineer): kernel mlx5_ifc.h values. */
 #define EMU_CMD_DESTROY_UMEM 0xa0a
 
 #define EMU_MAX_FAULTS 16u
@@ -196,22 +198,24 @@ struct emu {
 	uint8_t health[64];
 };
 
-/* emu.c */
+/* emu-base.c: below every other part. */
 uint64_t emu_hash(uint64_t seed, uint64_t v);
 struct emu_umem *emu_umem_find(struct emu *e, uint32_t id);
 /* Resolve [addr, addr + len) inside umem id; NULL if it does not fit. */
 uint8_t *emu_umem_ptr(struct emu *e, uint32_t id, uint64_t addr, size_t len);
 uint64_t emu_wall_ns(const struct emu *e);
 uint64_t emu_device_tick(const struct emu *e);
+/* Register fields by name through the catalog (UINT fields; strings for
+ * set_str); an unknown name reads 0 and writes nothing. */
+void emu_reg_set(const struct regcat_reg *r, uint8_t *buf, const char *field, uint32_t v);
+uint32_t emu_reg_get(const struct regcat_reg *r, const uint8_t *buf, const char *field);
+void emu_reg_set_str(const struct regcat_reg *r, uint8_t *buf, const char *field, const char *s);
 
 /* emu-regs.c: register file.  Fills out (size bytes, zeroed by the caller)
  * for a read or write of r with input data in (inlen bytes); returns an
  * mlx5 status and sets *syndrome when not OK. */
 uint8_t emu_reg_access(struct emu *e, const struct regcat_reg *r, bool write, const uint8_t *in,
 		       size_t inlen, uint8_t *out, size_t outlen, uint32_t *syndrome);
-void emu_reg_set(const struct regcat_reg *r, uint8_t *buf, const char *field, uint32_t v);
-uint32_t emu_reg_get(const struct regcat_reg *r, const uint8_t *buf, const char *field);
-void emu_reg_set_str(const struct regcat_reg *r, uint8_t *buf, const char *field, const char *s);
 
 /* emu-tracer.c */
 int emu_tracer_init(struct emu *e);

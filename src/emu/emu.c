@@ -17,7 +17,7 @@
 
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 static const struct emu_profile emu_profiles[] = {
 	{
@@ -90,16 +90,6 @@ static const struct {
  * host's clock, so every output of a given spec is reproducible. */
 #define EMU_WALL_BASE_NS (1767225600ull * 1000000000ull)
 
-uint64_t emu_hash(uint64_t seed, uint64_t v)
-{
-	/* splitmix64 finalizer over seed and value. */
-	uint64_t z = seed * 0x9e3779b97f4a7c15ull + v + 0x632be59bd9b4e019ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint64_t emu_hash_str(uint64_t seed, const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -107,16 +97,6 @@ static uint64_t emu_hash_str(uint64_t seed, const char *s)
 	for (; *s; s++)
 		h = (h ^ (uint8_t)toupper((unsigned char)*s)) * 1099511628211ull;
 	return emu_hash(seed, h);
-}
-
-uint64_t emu_wall_ns(const struct emu *e)
-{
-	return e->wall_base_ns + e->now_ns;
-}
-
-uint64_t emu_device_tick(const struct emu *e)
-{
-	return e->tr.clock;
 }
 
 static const char *emu_cmd_name(uint16_t opcode)
@@ -509,29 +489,6 @@ int emu_umem_unreg(struct emu *e, uint32_t id)
 	}
 	memset(u, 0, sizeof(*u));
 	return 0;
-}
-
-struct emu_umem *emu_umem_find(struct emu *e, uint32_t id)
-{
-	if (!id)
-		return NULL;
-	for (size_t i = 0; i < EMU_MAX_UMEMS; i++)
-		if (e->umems[i].id == id)
-			return &e->umems[i];
-	return NULL;
-}
-
-uint8_t *emu_umem_ptr(struct emu *e, uint32_t id, uint64_t addr, size_t len)
-{
-	struct emu_umem *u = emu_umem_find(e, id);
-	uint64_t base;
-
-	if (!u)
-		return NULL;
-	base = (uintptr_t)u->addr;
-	if (addr < base || !fw_range_ok(u->len, (size_t)(addr - base), len))
-		return NULL;
-	return u->addr + (addr - base);
 }
 
 void emu_advance(struct emu *e, uint64_t ns)

@@ -7,21 +7,29 @@
 
 #include "core/bytes.h"
 #include "device/device.h"
+#include "ifc/regcat-layout.h"
 #include "mlx5/mlx5-internal.h"
+
+/* Fields of the register, from its row in ifc/regcat.def; 64-bit values
+ * are two dwords there and one big-endian quadword here. */
+#define CD(f)         REGCAT_FIELD(CORE_DUMP, f)
+#define CD_BYTE(f)    REGCAT_FIELD_BYTE(CORE_DUMP, f)
+/* The bytes the parser reads: up to the end of the cookie. */
+#define CD_PARSED     ((unsigned)(CD_BYTE(cookie_31_0) + 4u))
 
 void mlx5_core_dump_pack(const struct mlx5_core_dump *d, void *reg)
 {
 	uint8_t *p = reg;
 
 	memset(reg, 0, MLX5_CORE_DUMP_REG_SIZE);
-	fw_mlx5_set(p, 0, 1, d->more_dump);
-	fw_mlx5_set(p, 24, 8, d->core_dump_type);
-	fw_mlx5_set(p, 80, 16, d->vhca_id);          /* byte 8, bits 15..0 */
-	fw_mlx5_set(p, 104, 24, d->qpn);             /* byte 12, bits 23..0 */
-	fw_put_be32(p + 16, d->mkey);
-	fw_put_be32(p + 20, d->size);
-	fw_put_be64(p + 24, d->address);
-	fw_put_be64(p + 32, d->cookie);
+	fw_mlx5_set(p, CD(more_dump), d->more_dump);
+	fw_mlx5_set(p, CD(core_dump_type), d->core_dump_type);
+	fw_mlx5_set(p, CD(vhca_id), d->vhca_id);
+	fw_mlx5_set(p, CD(qpn), d->qpn);
+	fw_mlx5_set(p, CD(mkey), d->mkey);
+	fw_mlx5_set(p, CD(size), d->size);
+	fw_put_be64(p + CD_BYTE(address_63_32), d->address);
+	fw_put_be64(p + CD_BYTE(cookie_63_32), d->cookie);
 }
 
 int mlx5_core_dump_parse(struct fw_ctx *ctx, const void *reg, size_t len, struct mlx5_core_dump *ret)
@@ -29,16 +37,17 @@ int mlx5_core_dump_parse(struct fw_ctx *ctx, const void *reg, size_t len, struct
 	const uint8_t *p = reg;
 	struct mlx5_core_dump d;
 
-	if (len < 40)
-		return fw_error(ctx, -EBADMSG, "CORE_DUMP reply of %zu bytes is shorter than 40", len);
-	d.more_dump = fw_mlx5_get(p, 0, 1);
-	d.core_dump_type = (uint8_t)fw_mlx5_get(p, 24, 8);
-	d.vhca_id = (uint16_t)fw_mlx5_get(p, 80, 16);
-	d.qpn = fw_mlx5_get(p, 104, 24);
-	d.mkey = fw_get_be32(p + 16);
-	d.size = fw_get_be32(p + 20);
-	d.address = fw_get_be64(p + 24);
-	d.cookie = fw_get_be64(p + 32);
+	if (len < CD_PARSED)
+		return fw_error(ctx, -EBADMSG, "CORE_DUMP reply of %zu bytes is shorter than %u", len,
+				CD_PARSED);
+	d.more_dump = fw_mlx5_get(p, CD(more_dump));
+	d.core_dump_type = (uint8_t)fw_mlx5_get(p, CD(core_dump_type));
+	d.vhca_id = (uint16_t)fw_mlx5_get(p, CD(vhca_id));
+	d.qpn = fw_mlx5_get(p, CD(qpn));
+	d.mkey = fw_mlx5_get(p, CD(mkey));
+	d.size = fw_mlx5_get(p, CD(size));
+	d.address = fw_get_be64(p + CD_BYTE(address_63_32));
+	d.cookie = fw_get_be64(p + CD_BYTE(cookie_63_32));
 	*ret = d;
 	return 0;
 }

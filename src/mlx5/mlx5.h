@@ -20,31 +20,22 @@
  *    read-only allowlist; -EOVERFLOW: larger than the transport's RPC) or
  *    the transport (-EIO, -ETIMEDOUT, -EBUSY...).
  *  - Register sizes come from mlx5_reg_size(), which reads the register
- *    catalog (mlx5/regcat.def).
+ *    catalog (ifc/regcat.def).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/core.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
+#include "ifc/names.h"
 
 struct fw_device;
 
-/* ---- Names and text ---- */
+/* ---- Status ---- */
 
-/* "ACCESS_REG", or NULL for an opcode we have no name for. */
-const char *mlx5_opcode_name(uint16_t opcode);
-/* "MGIR", or NULL. */
-const char *mlx5_reg_name(uint16_t reg_id);
-/* Register data size in bytes from the register catalog (mlx5/regcat.h),
- * or 0 for a register not in it (then callers give a length). */
-size_t mlx5_reg_size(uint16_t reg_id);
-/* "BAD_PARAM", or NULL for an unknown status. */
-const char *mlx5_status_name(uint8_t status);
-/* "BAD_PARAM (0x3), syndrome 0x1a2b3c"; "OK (0x0)"; "status 0x77, syndrome 0x1". */
-void mlx5_status_text(uint8_t status, uint32_t syndrome, char *buf, size_t len);
-/* 0 for OK, -EREMOTEIO for every other status (the kernel's rule). */
+/* 0 for OK, -EREMOTEIO for every other status (the kernel's rule).  Names
+ * and status text are in ifc/names.h. */
 int mlx5_status_to_errno(uint8_t status);
 
 /* ---- Outcome record ---- */

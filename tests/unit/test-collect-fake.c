@@ -8,7 +8,7 @@
 #include <check.h>
 
 #include "core/bytes.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 #include "test-collect-fake.h"
 
 static void be32(uint8_t *p, uint32_t v)

@@ -15,7 +15,7 @@
 
 #include "collect/collect-internal.h"
 #include "core/bytes.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 #include "test-collect-fake.h"
 #include "testutil.h"
 

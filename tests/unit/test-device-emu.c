@@ -15,7 +15,7 @@
 #include "device/device-internal.h"
 #include "emu/emu.h"
 #include "mlx5/mlx5.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 #include "testutil.h"
 
 static struct fw_ctx *ctx;

@@ -12,7 +12,7 @@
 
 #include "core/bytes.h"
 #include "device/device.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 #define FAKE_MAX_CALLS 4096
 #define FAKE_IN_KEEP   512
