@@ -35,6 +35,7 @@
 #define FW_LIMIT_TRACE_PARAMS         7u                   /* TRACER_MAX_PARAMS */
 #define FW_LIMIT_TRACE_PENDING        8192u                /* messages waiting for params */
 #define FW_LIMIT_TRACE_MESSAGE        512u                 /* rendered message, like the kernel's tmp[512] */
+#define FW_LIMIT_MATCH_STEPS          64u                  /* trace matcher steps per message byte (plus 4096) before it gives up */
 #define FW_LIMIT_TEXT_LINE            65536u               /* one line of text input */
 #define FW_LIMIT_SEGMENTS             1000000u             /* resource-dump segments per artifact */
 #define FW_LIMIT_FMSG_DEPTH           32u                  /* nesting of devlink fmsg */
