@@ -196,6 +196,7 @@ struct emu {
 	size_t dump_len[2];
 	uint32_t fw_miss_counter;
 	uint8_t health[64];
+	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
 };
 
 /* emu-base.c: below every other part. */
@@ -243,6 +244,13 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 
 /* emu-health.c */
 void emu_health_init(struct emu *e);
+/* emu-schedule.c: time-scheduled faults. */
+struct emu_schedule;
+int emu_schedule_parse(struct emu *e, const char *key, const char *val);
+int emu_schedule_start(struct emu *e);
+int emu_schedule_arm(struct emu *e);
+void emu_schedule_run(struct emu *e);
+void emu_schedule_release(struct emu *e);
 void emu_health_fatal(struct emu *e);
 void emu_health_fw_error(struct emu *e);
 void emu_health_release(struct emu *e);

@@ -98,6 +98,30 @@ struct emu_reporter {
 	uint64_t dump_ts_ns;
 };
 size_t emu_reporter_count(const struct emu *e);
+
+/*
+ * Health events of the scheduled faults (fatal-at=SECONDS,
+ * burst=COUNT@SECONDS; emu-schedule.c): what a devlink health
+ * notification carries (reporter, state, counts), the driver's message,
+ * and the real time the fault fired.  emu_events_fd() becomes readable
+ * when a scheduled fault is due (a timerfd; -1 without a schedule);
+ * emu_events_read() fires what is due and hands over up to max queued
+ * events, oldest first.
+ */
+struct emu_health_event {
+	char reporter[16];
+	bool error;                    /* reporter state after the event */
+	uint64_t error_count;
+	uint64_t recover_count;
+	bool has_dump;
+	const char *msg;               /* static text */
+	uint64_t time_ns;              /* CLOCK_REALTIME when it fired */
+	uint64_t mono_ns;              /* CLOCK_MONOTONIC when it fired */
+};
+int emu_events_fd(struct emu *e);
+int emu_events_read(struct emu *e, struct emu_health_event *ev, size_t max);
+/* Events lost because nobody read 100,000 queued ones. */
+uint64_t emu_events_dropped(const struct emu *e);
 const struct emu_reporter *emu_reporter_at(const struct emu *e, size_t i);
 int emu_reporter_diagnose(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
 int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
