@@ -366,11 +366,14 @@ int collect_run_steps(struct collect *c)
 		const struct collect_step *s = &c->steps[i];
 
 		c->plan_step = (unsigned)i + 1;
-		fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
-		if (fw_ctx_cancelled(c->ctx))
+		/* Progress names a step only once it is sure to run, so a
+		 * "[k/n] KIND" line means KIND is under way. */
+		if (fw_ctx_cancelled(c->ctx)) {
 			r = record_interrupted(c, s);
-		else
+		} else {
+			fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
 			r = run_step(c, s);
+		}
 		/* Only a failure to stage (disk, memory) stops the run: the
 		 * bundle could not hold the evidence anyway. */
 		if (r < 0)
