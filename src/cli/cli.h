@@ -57,6 +57,10 @@ int cli_help(const struct cli_verb *v);
 /* The candidate closest to word by edit distance, if it is close enough
  * to be a typing mistake ("did you mean"); else NULL. */
 const char *cli_closest(const char *word, const char *const *cands, size_t n);
+/* The i-th verb of the table (NULL past the end). */
+const struct cli_verb *cli_verb_at(size_t i);
+/* fwbox __complete WORD...: completion candidates (src/cli/complete.c). */
+int cli_complete(struct fw_ctx *ctx, int argc, char **argv);
 /* The verb of that name, or NULL. */
 const struct cli_verb *cli_verb_find(const char *name);
 

@@ -30,6 +30,11 @@ static const struct cli_verb *const verbs[] = {
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
+const struct cli_verb *cli_verb_at(size_t i)
+{
+	return i < NVERBS ? verbs[i] : NULL;
+}
+
 const struct cli_verb *cli_verb_find(const char *name)
 {
 	for (size_t i = 0; i < NVERBS; i++)
@@ -75,6 +80,15 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "__complete")) {
+		/* For the shell completion scripts; not a verb of --help. */
+		if (fw_ctx_new(&ctx) < 0)
+			return CLI_EXIT_FAILURE;
+		fw_ctx_set_log(ctx, NULL, NULL);
+		r = cli_complete(ctx, argc - 1, argv + 1);
+		fw_ctx_free(ctx);
+		return r;
 	}
 	if (!strcmp(argv[1], "help")) {
 		/* "fwbox help VERB" is "fwbox VERB --help", as in git and devlink. */
