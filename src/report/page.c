@@ -72,7 +72,7 @@ void rp_page_begin(struct rp_out *o, const char *title, uint64_t now_ns)
 	fw_format_utc(now_ns, when, sizeof(when));
 	rp_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		   "style-src 'unsafe-inline'; img-src data:\">\n"
+		   "style-src 'unsafe-inline'\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<meta name=\"generator\" content=\"fwbox ");
 	rp_puts(o, fw_version());
