@@ -57,10 +57,11 @@ int cli_help(const struct cli_verb *v);
 /* The candidate closest to word by edit distance, if it is close enough
  * to be a typing mistake ("did you mean"); else NULL. */
 const char *cli_closest(const char *word, const char *const *cands, size_t n);
-/* The i-th verb of the table (NULL past the end). */
-const struct cli_verb *cli_verb_at(size_t i);
-/* fwbox __complete WORD...: completion candidates (src/cli/complete.c). */
-int cli_complete(struct fw_ctx *ctx, int argc, char **argv);
+/* fwbox __complete WORD...: completion candidates (src/cli/complete.c),
+ * given main.c's verb table (passed in, so that complete.c and main.c do
+ * not call each other). */
+int cli_complete(struct fw_ctx *ctx, int argc, char **argv, const struct cli_verb *const *verbs,
+		 size_t nverbs);
 /* The verb of that name, or NULL. */
 const struct cli_verb *cli_verb_find(const char *name);
 

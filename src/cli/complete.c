@@ -20,6 +20,8 @@
 #include "cli/cli.h"
 
 static const char *cur;   /* the word being completed */
+static const struct cli_verb *const *verbs;
+static size_t nverbs;
 
 static void offer(const char *cand)
 {
@@ -63,13 +65,8 @@ static void offer_options(const struct cli_verb *v)
 
 static void offer_verbs(void)
 {
-	for (size_t i = 0;; i++) {
-		const struct cli_verb *v = cli_verb_at(i);
-
-		if (!v)
-			break;
-		offer(v->name);
-	}
+	for (size_t i = 0; i < nverbs; i++)
+		offer(verbs[i]->name);
 }
 
 /* Device specs: what discovery finds here, and the emulator's profiles. */
@@ -194,15 +191,18 @@ static bool offer_option_value(struct fw_ctx *ctx, const char *verb, const char 
 	return true;
 }
 
-int cli_complete(struct fw_ctx *ctx, int argc, char **argv)
+int cli_complete(struct fw_ctx *ctx, int argc, char **argv, const struct cli_verb *const *table,
+		 size_t ntable)
 {
-	const struct cli_verb *v;
+	const struct cli_verb *v = NULL;
 	const char *verb, *prev;
 	int npos = 0, first_pos = -1;
 	bool dashdash = false;
 
 	/* argv: "__complete", then the words after "fwbox", the last being
 	 * the one under the cursor (maybe empty). */
+	verbs = table;
+	nverbs = ntable;
 	if (argc < 2)
 		return CLI_EXIT_OK;
 	argv++;
@@ -225,7 +225,9 @@ int cli_complete(struct fw_ctx *ctx, int argc, char **argv)
 			offer_verbs();
 		return CLI_EXIT_OK;
 	}
-	v = cli_verb_find(verb);
+	for (size_t i = 0; i < nverbs; i++)
+		if (!strcmp(verbs[i]->name, verb))
+			v = verbs[i];
 	if (!v)
 		return CLI_EXIT_OK;
 	/* --db given earlier names the history UUIDs come from. */

@@ -30,11 +30,6 @@ static const struct cli_verb *const verbs[] = {
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-const struct cli_verb *cli_verb_at(size_t i)
-{
-	return i < NVERBS ? verbs[i] : NULL;
-}
-
 const struct cli_verb *cli_verb_find(const char *name)
 {
 	for (size_t i = 0; i < NVERBS; i++)
@@ -86,7 +81,7 @@ int main(int argc, char **argv)
 		if (fw_ctx_new(&ctx) < 0)
 			return CLI_EXIT_FAILURE;
 		fw_ctx_set_log(ctx, NULL, NULL);
-		r = cli_complete(ctx, argc - 1, argv + 1);
+		r = cli_complete(ctx, argc - 1, argv + 1, verbs, NVERBS);
 		fw_ctx_free(ctx);
 		return r;
 	}

@@ -153,7 +153,6 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		return;
 	}
 	while ((de = readdir(d))) {
-		struct dir_entry *nl;
 		struct bundle *b = NULL;
 		struct stat st;
 		char *p;
@@ -161,19 +160,18 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		if (de->d_name[0] == '.' || !strstr(de->d_name, ".tar"))
 			continue;
 		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-			break;
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			p = NULL;
+		if (p && (stat(p, &st) < 0 || !S_ISREG(st.st_mode))) {
 			free(p);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			nl = realloc(list, cap * sizeof(*list));
-			if (!nl) {
-				free(p);
-				break;
-			}
-			list = nl;
+		/* Loading only part of the folder without a word would lose
+		 * bundles: out of memory is said and counted. */
+		if (!p || fw_grow((void **)&list, &cap, n + 1, sizeof(*list), 0) < 0) {
+			fprintf(stderr, "fwbox load: out of memory listing folder '%s'\n", dir);
+			t->rejected++;
+			free(p);
+			break;
 		}
 		list[n].path = p;
 		list[n].readable = bundle_open(ctx, p, &b) >= 0;

@@ -15,12 +15,15 @@ touch other.txt
 
 # comp WORD...: the candidates for the last WORD, sorted, on one line.
 comp() { "$FWBOX" __complete "$@" | sort | tr '\n' ' '; }
-want() { got=$(comp "$@" | sed 's/ $//'); [ "$got" = "$EXP" ] || fail "__complete $*: got '$got', expected '$EXP'"; }
+want() {
+	got=$(comp "$@" | sed 's/ $//')
+	exp=$(for w in $EXP; do echo "$w"; done | sort | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$exp" ] || fail "__complete $*: got '$got', expected '$exp'"
+}
 
 EXP="segments show"; want s
 EXP="devices diff"; want help d
-EXP="--db --grep --help --json --pretty --since --until --format"
-EXP=$(echo $EXP | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'); want trace --
+EXP="--db --grep --help --json --pretty --since --until --format"; want trace --
 EXP="emu:cx5 emu:cx6dx emu:cx7"; want collect -d emu
 EXP="gzip none xz zstd"; want collect --compress ''
 EXP="fw-changes fw-history"; want query fw
