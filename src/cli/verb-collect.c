@@ -350,6 +350,14 @@ static int pick_compression(const char *out, bool given, enum bundle_compression
 	return 0;
 }
 
+static bool names_file(const char *out)
+{
+	struct stat st;
+	size_t len = out ? strlen(out) : 0;
+
+	return len && out[len - 1] != '/' && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
 /* -o -: the bundle is written complete into a private folder, then copied
  * to standard output, so a reader never sees half a bundle. */
 static int copy_to_stdout(const char *path)
@@ -505,8 +513,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (r < 0) {
+		/* path is the bundle that was to be written: an explicit file,
+		 * not a folder the default name would have gone into. */
 		if (json.on)
-			print_json(&json, ctx, NULL, o.output, CLI_EXIT_FAILURE, "start");
+			print_json(&json, ctx, NULL, names_file(o.output) ? o.output : NULL,
+				   CLI_EXIT_FAILURE, "start");
 		ret = cli_fail(ctx, "collect", "cannot start");
 		goto out;
 	}
