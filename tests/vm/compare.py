@@ -167,6 +167,15 @@ def devlink(out, probe):
     _, _, probs, _ = fwbox_items(probe, os.path.join(out, "diag-empty.fmsg"))
     check(not probs, "diagnose empty: fwbox decodes it without problems")
     # After the report: the stored dump, 1 MiB of binary over many messages.
+    # The notifications: devlink_health_report() notifies the error before it
+    # counts it and dumps, then the recovery with the counts and the dump.
+    mon = read(out, "mon.out").decode().splitlines()
+    check(rc(out, "mon") == 0 and mon[:1] == ["monitoring"] and len(mon) == 3,
+          f"monitor: joined the 'config' group and received 2 events ({mon}, {read(out, 'mon.err')[:200]!r})")
+    if len(mon) == 3:
+        check(mon[1].split()[:2] == ["dummy", "1"], f"monitor: first event 'dummy' in error ({mon[1]})")
+        check(mon[2].split() == ["dummy", "0", "1", "1", "1"],
+              f"monitor: second event 'dummy' healthy, 1 error, 1 recovery, dump stored ({mon[2]})")
     j2, p2 = compare_reporters(out, "show2", "probe-rep2")
     check(p2.get("dummy", {}).get("error") == 1 and p2["dummy"]["has_dump"],
           "after break_health: 'dummy' has one error and a stored dump")

@@ -24,9 +24,17 @@ r diag-json devlink -j health diagnose $H reporter dummy
 r probe-diag vm-probe diagnose $H dummy diag.fmsg
 r diag-empty-json devlink -j health diagnose $H reporter empty
 r probe-diag-empty vm-probe diagnose $H empty diag-empty.fmsg
+# The health notifications of the report below, as fwbox's monitor
+# receives them: the report (state error) and the recovery (healthy).
+# Handshake: vm-probe prints "monitoring" once it has joined the group.
+vm-probe monitor $H 2 > mon.out 2> mon.err &
+mon=$!
+until grep -q monitoring mon.out 2>/dev/null || ! kill -0 $mon 2>/dev/null; do :; done
 # A 1 MiB binary in the dump: many fmsg binary items over many messages.
 echo 1048576 > $D/health/binary_len
 echo "fwbox vm break" > $D/health/break_health
+wait $mon
+echo $? > mon.rc
 r show2 devlink -j health show
 r probe-rep2 vm-probe reporters $H
 r probe-dump vm-probe dump $H dummy dump.fmsg
