@@ -21,6 +21,7 @@ struct glue {
 	struct fw_ctx *ctx;
 	struct fw_device *dev;
 	bool emu;
+	bool borrowed;          /* the caller keeps and closes dev */
 };
 
 static int g_info(void *p, struct fw_device_info *ret)
@@ -210,7 +211,8 @@ static void g_close(void *p)
 {
 	struct glue *g = p;
 
-	fw_device_close(g->dev);
+	if (!g->borrowed)
+		fw_device_close(g->dev);
 	free(g);
 }
 
@@ -405,6 +407,32 @@ int collect_new(struct fw_ctx *ctx, const struct collect_options *opts, struct c
 		return r;
 	}
 	(*ret)->owns_dev = true;
+	return 0;
+}
+
+int collect_new_on_device(struct fw_ctx *ctx, const struct collect_options *opts,
+			  struct fw_device *dev, struct collect **ret)
+{
+	struct fw_device_info info;
+	struct glue *g;
+	int r;
+
+	r = fw_device_info(dev, &info);
+	if (r < 0)
+		return r;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return fw_error(ctx, -ENOMEM, "out of memory");
+	g->ctx = ctx;
+	g->dev = dev;
+	g->emu = !strcmp(info.transport, "emu");
+	g->borrowed = true;
+	r = collect_new_with(ctx, opts, &glue_ops, g, ret);
+	if (r < 0) {
+		free(g);
+		return r;
+	}
+	(*ret)->owns_dev = true;   /* the glue, not the device */
 	return 0;
 }
 

@@ -97,6 +97,7 @@ struct collect {
 	/* ".after" while the health steps are read again at the end because
 	 * the device went fatal during the run (fwbox-collect(1)). */
 	const char *kind_suffix;
+	uint64_t first_read_mono_ns;  /* collect_first_read_mono_ns() */
 };
 
 /* Registers read by default (documented in fwbox-collect(1)). */

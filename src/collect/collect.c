@@ -826,6 +826,11 @@ static bool went_fatal(const struct collect *c)
 	return false;
 }
 
+uint64_t collect_first_read_mono_ns(const struct collect *c)
+{
+	return c->first_read_mono_ns;
+}
+
 int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, void *sink,
 		     char **ret_path)
 {
@@ -845,6 +850,8 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 		const struct collect_step *s = &c->steps[i];
 
 		fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
+		if (i == 0)
+			c->first_read_mono_ns = fw_monotonic_ns();
 		if (fw_ctx_cancelled(c->ctx)) {
 			r = record_interrupted(c, s);
 		} else {
