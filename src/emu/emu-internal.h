@@ -14,15 +14,13 @@
 #include <stdint.h>
 
 #include "emu/emu.h"
+#include "ifc/ifc.h"
 #include "ifc/regcat.h"
-
-/* Not in ifc/ifc.h (owned by the mlx5 engineer): kernel mlx5_ifc.h values. */
-#define EMU_CMD_DESTROY_UMEM 0xa0a
 
 #define EMU_MAX_FAULTS 16u
 #define EMU_MAX_UMEMS 64u
-#define EMU_TRACE_RING_BYTES (256u << 10)    /* TRACE_BUFFER_SIZE_BYTE */
-#define EMU_TRACE_BLOCK_BYTES 256u           /* TRACER_BLOCK_SIZE_BYTE */
+#define EMU_TRACE_RING_BYTES MLX5_TRACE_RING_BYTES
+#define EMU_TRACE_BLOCK_BYTES MLX5_TRACE_BLOCK_BYTES
 #define EMU_TRACE_BLOCKS (EMU_TRACE_RING_BYTES / EMU_TRACE_BLOCK_BYTES)
 #define EMU_TRACES_PER_BLOCK 32u
 #define EMU_SAVED_TRACES 8192u               /* SAVED_TRACES_NUM */

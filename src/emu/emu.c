@@ -66,7 +66,7 @@ static const struct {
 	{ MLX5_CMD_CREATE_UCTX, "CREATE_UCTX" },
 	{ MLX5_CMD_DESTROY_UCTX, "DESTROY_UCTX" },
 	{ MLX5_CMD_CREATE_UMEM, "CREATE_UMEM" },
-	{ EMU_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
+	{ MLX5_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
 };
 
 /* Groups a fault NAME may name besides commands and registers. */
