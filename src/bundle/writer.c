@@ -58,6 +58,8 @@ struct bundle_writer {
 	bool has_header;
 	struct bundle_device device;
 	bool has_device;
+	struct bundle_trigger trigger;
+	bool has_trigger;
 	struct bundle_stage **stages;
 	size_t n_stages;
 	size_t cap_stages;
@@ -161,6 +163,8 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 	return 0;
 }
 
+static void trigger_release(struct bundle_trigger *t);
+
 void bundle_writer_free(struct bundle_writer *w)
 {
 	if (!w)
@@ -170,6 +174,7 @@ void bundle_writer_free(struct bundle_writer *w)
 	free(w->stages);
 	header_release(&w->header);
 	device_release(&w->device);
+	trigger_release(&w->trigger);
 	free(w->path);
 	free(w->dir);
 	free(w->base);
@@ -216,6 +221,31 @@ int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device
 	device_release(&w->device);
 	w->device = c;
 	w->has_device = true;
+	return 0;
+}
+
+static void trigger_release(struct bundle_trigger *t)
+{
+	free((char *)t->source);
+	free((char *)t->reporter);
+	free((char *)t->message);
+	memset(t, 0, sizeof(*t));
+}
+
+int bundle_writer_set_trigger(struct bundle_writer *w, const struct bundle_trigger *t)
+{
+	struct bundle_trigger c = *t;
+
+	c.source = xstrdup(t->source);
+	c.reporter = xstrdup(t->reporter);
+	c.message = xstrdup(t->message);
+	if ((t->source && !c.source) || (t->reporter && !c.reporter) || (t->message && !c.message)) {
+		trigger_release(&c);
+		return fw_error(w->ctx, -ENOMEM, "out of memory");
+	}
+	trigger_release(&w->trigger);
+	w->trigger = c;
+	w->has_trigger = true;
 	return 0;
 }
 
@@ -506,6 +536,8 @@ static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_l
 	r = bundle_notes_add_header(w->ctx, &notes, &h);
 	if (r >= 0 && w->has_device)
 		r = bundle_notes_add_device(w->ctx, &notes, &w->device);
+	if (r >= 0 && w->has_trigger)
+		r = bundle_notes_add_trigger(w->ctx, &notes, &w->trigger);
 	for (size_t i = 0; r >= 0 && i < w->n_stages; i++)
 		r = bundle_notes_add_artifact(w->ctx, &notes, &w->stages[i]->meta);
 	if (r >= 0)

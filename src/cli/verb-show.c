@@ -45,6 +45,27 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* The trigger note of a bundle fwbox watch took. */
+static void print_trigger(const struct bundle_trigger *t)
+{
+	char when[40];
+
+	if (!t)
+		return;
+	fw_format_utc(t->event_ns, when, sizeof(when));
+	printf("Trigger:\n");
+	printf("  source:    %s\n", str(t->source));
+	printf("  reporter:  %s (%s, error count %" PRIu64 ")\n", str(t->reporter),
+	       t->state ? "error" : "healthy", t->error_count);
+	printf("  message:   %s\n", str(t->message));
+	printf("  event:     %s\n", when);
+	printf("  latency:   %.3f ms to the first device read\n", (double)t->latency_ns / 1e6);
+	printf("  incident:  %" PRIu64 " event%s%s%s\n", t->incident_events,
+	       t->incident_events == 1 ? "" : "s", t->first_of_incident ? ", first capture" : "",
+	       t->replayed ? ", acknowledged before a restart" : "");
+	printf("  suppressed: %" PRIu64 " since the last capture\n", t->suppressed);
+}
+
 static void print_text(struct bundle *b)
 {
 	const struct bundle_header *h = bundle_get_header(b);
@@ -77,6 +98,7 @@ static void print_text(struct bundle *b)
 	} else {
 		printf("Device: (none recorded)\n");
 	}
+	print_trigger(bundle_get_trigger(b));
 	printf("Artifacts: %zu\n", n);
 	printf("  %-24s %12s  %-8s %s\n", "KIND", "SIZE", "OUTCOME", "REASON");
 	for (size_t i = 0; i < n; i++) {
@@ -156,6 +178,28 @@ static struct json_object *to_json(struct bundle *b)
 		json_object_object_add(root, "device", NULL);
 	}
 
+	if (bundle_get_trigger(b)) {
+		const struct bundle_trigger *t = bundle_get_trigger(b);
+		struct json_object *jt = json_object_new_object();
+
+		add_str(jt, "source", t->source);
+		add_str(jt, "reporter", t->reporter);
+		add_str(jt, "state", t->state ? "error" : "healthy");
+		add_u64(jt, "error_count", t->error_count);
+		add_str(jt, "message", t->message);
+		add_time(jt, "event", t->event_ns);
+		add_u64(jt, "event_ns", t->event_ns);
+		add_u64(jt, "latency_ns", t->latency_ns);
+		add_u64(jt, "incident_ns", t->incident_ns);
+		add_u64(jt, "incident_events", t->incident_events);
+		json_object_object_add(jt, "first_of_incident",
+				       json_object_new_boolean(t->first_of_incident));
+		json_object_object_add(jt, "replayed", json_object_new_boolean(t->replayed));
+		add_u64(jt, "suppressed", t->suppressed);
+		add_u64(jt, "suppressed_first_ns", t->suppressed_first_ns);
+		add_u64(jt, "suppressed_last_ns", t->suppressed_last_ns);
+		json_object_object_add(root, "trigger", jt);
+	}
 	for (size_t i = 0; i < bundle_artifact_count(b); i++) {
 		const struct bundle_artifact *a = bundle_artifact_at(b, i);
 		struct json_object *ja = json_object_new_object();
@@ -231,6 +275,7 @@ const struct cli_verb cli_verb_show = {
 		 "\n"
 		 "Options:\n"
 		 "  -j, --json   print one JSON object with keys bundle, device, artifacts\n"
+		 "               (and trigger, for a bundle fwbox watch took)\n"
 		 "  -h, --help   show this help\n",
 	.run = run,
 };

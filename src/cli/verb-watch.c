@@ -242,7 +242,7 @@ static int status(struct fw_ctx *ctx, const char *spool, bool json)
 	}
 	printf("spool: %s\n", json_object_get_string(json_object_object_get(o, "spool")));
 	printf("pid: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "pid")));
-	printf("captures: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "captures")));
+	printf("captures: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "capture_count")));
 	static const char *const lists[] = { "devices", "events", "captures", "suppressions", "removed" };
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (!json_object_object_get_ex(o, lists[i], &a) || !json_object_is_type(a, json_type_array))

@@ -21,6 +21,8 @@
 struct collect_sink_ops {
 	int (*add)(void *sink, const struct bundle_artifact *meta, const void *data, size_t len);
 	int (*commit)(void *sink, char **ret_path);
+	/* Optional: the trigger note, set just before commit. */
+	int (*set_trigger)(void *sink, const struct bundle_trigger *t);
 	void (*free)(void *sink);
 };
 

@@ -875,6 +875,15 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 			goto out;
 	}
 	fw_progress(c->ctx, "publishing", (unsigned)c->n_steps, (unsigned)c->n_steps, c->bytes);
+	if (c->opts.trigger && sops->set_trigger) {
+		struct bundle_trigger t = *c->opts.trigger;
+
+		if (c->opts.trigger_mono_ns && c->first_read_mono_ns > c->opts.trigger_mono_ns)
+			t.latency_ns = c->first_read_mono_ns - c->opts.trigger_mono_ns;
+		r = sops->set_trigger(sink, &t);
+		if (r < 0)
+			goto out;
+	}
 	r = sops->commit(sink, &path);
 	if (r < 0)
 		goto out;

@@ -49,6 +49,12 @@ struct collect_options {
 	const char *cmdline;           /* recorded in the bundle header */
 	const char *sysroot;           /* "" or NULL: "/"; for discovery and host files */
 	unsigned step_timeout_ms;      /* 0: COLLECT_STEP_TIMEOUT_MS */
+	/* fwbox watch: the event that made this collection, written as the
+	 * bundle's trigger note (it must stay valid until collect_run()
+	 * returns); latency_ns is filled in from trigger_mono_ns, the
+	 * CLOCK_MONOTONIC time of the event. */
+	const struct bundle_trigger *trigger;
+	uint64_t trigger_mono_ns;
 };
 
 /* Default time box of one step; a single device command is bounded by its

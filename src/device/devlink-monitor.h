@@ -24,7 +24,7 @@
 struct fw_devlink_event {
 	char bus[64];
 	char dev[128];
-	struct fw_devlink_reporter rep;
+	struct fw_health_reporter rep;
 	uint64_t time_ns;              /* CLOCK_REALTIME when read */
 	uint64_t mono_ns;              /* CLOCK_MONOTONIC when read */
 };

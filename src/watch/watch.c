@@ -24,9 +24,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "bundle/bundle.h"
 #include "collect/collect.h"
 #include "device/devlink-monitor.h"
-#include "device/device-internal.h"
 #include "device/device.h"
 #include "device/discovery.h"
 #include "emu/emu.h"
@@ -66,6 +66,7 @@ static const char *source_name(enum source s)
 }
 
 struct wevent {
+	const char *source;             /* the trigger note's source */
 	char reporter[64];
 	bool error;
 	uint64_t error_count;
@@ -113,6 +114,7 @@ struct watch {
 	struct hist events[WATCH_HISTORY], caps[WATCH_HISTORY], supps[WATCH_HISTORY],
 		removed[WATCH_HISTORY];
 	unsigned nevents, ncaps, nsupps, nremoved;
+	bool status_dirty;              /* written once per loop turn, not per event */
 };
 
 static void note(struct watch *w, const struct watch_note *n)
@@ -186,7 +188,7 @@ static void status_write(struct watch *w)
 
 	if (!f)
 		return;
-	fprintf(f, "{\n  \"pid\": %ld,\n  \"updated_ns\": %" PRIu64 ",\n  \"captures\": %u,\n",
+	fprintf(f, "{\n  \"pid\": %ld,\n  \"updated_ns\": %" PRIu64 ",\n  \"capture_count\": %u,\n",
 		(long)getpid(), fw_now_ns(), w->captures);
 	fprintf(f, "  \"spool\": ");
 	json_str(f, w->cfg.spool);
@@ -260,9 +262,7 @@ int watch_status_read(struct fw_ctx *ctx, const char *spool, char **ret_json, si
 /* The emulator inside a device opened from an "emu" spec, or NULL. */
 static struct emu *device_emu(struct fw_device *dev)
 {
-	if (fw_device_ops_of(dev) != &fw_emu_transport_ops)
-		return NULL;
-	return fw_emu_transport_emu(fw_device_priv(dev));
+	return emu_of_device(dev);
 }
 
 static int dev_open(struct watch *w, struct wdev *d, const char *spec)
@@ -367,6 +367,7 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 		      bool replayed, bool first)
 {
 	struct collect_options co = { 0 };
+	struct bundle_trigger trig = { 0 };
 	struct collect *c = NULL;
 	char reason[512], *path = NULL;
 	struct watch_note n = { .kind = WATCH_NOTE_CAPTURE, .device = d->key,
@@ -394,6 +395,22 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	co.cmdline = w->cmdline;
 	co.sysroot = w->sysroot[0] ? w->sysroot : NULL;
 	co.compression = BUNDLE_COMPRESS_ZSTD;
+	trig.source = ev->source ? ev->source : "";
+	trig.reporter = ev->reporter;
+	trig.state = ev->error ? 1 : 0;
+	trig.error_count = ev->error_count;
+	trig.message = ev->msg;
+	trig.event_ns = ev->time_ns;
+	trig.incident_ns = d->st.incident_id;
+	trig.incident_events = d->st.incident_events;
+	trig.first_of_incident = first;
+	trig.replayed = replayed;
+	trig.suppressed = d->st.supp.count;
+	trig.suppressed_first_ns = d->st.supp.first_ns;
+	trig.suppressed_last_ns = d->st.supp.last_ns;
+	co.trigger = &trig;
+	/* A replayed event happened before this process: no latency to tell. */
+	co.trigger_mono_ns = replayed ? 0 : ev->mono_ns;
 	r = collect_new_on_device(w->ctx, &co, d->fdev, &c);
 	if (r >= 0)
 		r = collect_run(c, &path);
@@ -459,6 +476,24 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 
 /* ------------------------------------------------------------ retention */
 
+/* The card of a bundle the daemon did not write (a manual collect): its
+ * device note, or the file name when it has none or cannot be read. */
+static char *bundle_card(struct watch *w, const char *path)
+{
+	struct bundle *b = NULL;
+	const struct bundle_device *d;
+	char *card;
+
+	if (bundle_open(w->ctx, path, &b) < 0) {
+		fw_ctx_clear_error(w->ctx);
+		return strdup(path);
+	}
+	d = bundle_get_device(b);
+	card = strdup(d && d->pci && *d->pci ? d->pci : path);
+	bundle_close(b);
+	return card;
+}
+
 static void retention(struct watch *w)
 {
 	struct watch_spool_entry *e = NULL;
@@ -502,7 +537,7 @@ static void retention(struct watch *w)
 		}
 		paths[n] = strdup(p);
 		rec = watch_journal_find(w->journal, p);
-		cards[n] = strdup(rec ? rec->card : "?");
+		cards[n] = rec ? strdup(rec->card) : bundle_card(w, p);
 		if (!paths[n] || !cards[n]) {
 			free(paths[n]);
 			free(cards[n]);
@@ -595,7 +630,7 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 			 d->st.supp.by_reason[WATCH_SUPPRESS_GLOBAL],
 			 d->st.supp.by_reason[WATCH_SUPPRESS_BUSY]);
 		note(w, &sn);
-		status_write(w);
+		w->status_dirty = true;
 		return;
 	}
 	if (replayed) {
@@ -627,6 +662,7 @@ static void read_emu(struct watch *w, struct wdev *d)
 		for (int i = 0; i < r && !w->stop; i++) {
 			struct wevent we = { 0 };
 
+			we.source = "emulator";
 			snprintf(we.reporter, sizeof(we.reporter), "%s", ev[i].reporter);
 			we.error = ev[i].error;
 			we.error_count = ev[i].error_count;
@@ -683,6 +719,7 @@ static void poll_reporters(struct watch *w, struct wdev *d, const char *why)
 		if (rep[i].error_count > before) {
 			struct wevent we = { 0 };
 
+			we.source = "poll";
 			snprintf(we.reporter, sizeof(we.reporter), "%s", rep[i].name);
 			we.error = rep[i].state == 1;
 			we.error_count = rep[i].error_count;
@@ -716,6 +753,7 @@ static void poll_buffer(struct watch *w, struct wdev *d)
 		if (synd && synd != d->last_synd) {
 			struct wevent we = { 0 };
 
+			we.source = "health-buffer";
 			snprintf(we.reporter, sizeof(we.reporter), "health buffer");
 			we.error = true;
 			snprintf(we.msg, sizeof(we.msg), "health syndrome 0x%x", synd);
@@ -752,6 +790,7 @@ static void read_monitor(struct watch *w)
 			 * the error notification started: nothing to capture. */
 			if (!d || ev[i].rep.state != 1)
 				continue;
+			we.source = "devlink";
 			snprintf(we.reporter, sizeof(we.reporter), "%s", ev[i].rep.name);
 			we.error = true;
 			we.error_count = ev[i].rep.error_count;
@@ -795,6 +834,7 @@ static void replay(struct watch *w)
 			warn(w, NULL, msg);
 			continue;
 		}
+		we.source = "journal";
 		snprintf(we.reporter, sizeof(we.reporter), "%s", p[i].reporter);
 		we.error = true;
 		we.error_count = p[i].error_count;
@@ -1067,6 +1107,10 @@ int watch_run(struct watch *w)
 			} else {
 				read_emu(w, &w->devs[which[k]]);
 			}
+		}
+		if (w->status_dirty) {
+			status_write(w);
+			w->status_dirty = false;
 		}
 		if (w->reload)
 			do_reload(w);
