@@ -19,8 +19,8 @@
 
 static const char usage_text[] =
 	"Usage: fwbox watch [-d DEVICE]... [-c FILE] [--spool DIR] [--db DB]\n"
-	"                   [--exit-after N] [--poll] [--json] [-q]\n"
-	"       fwbox watch --status [--spool DIR] [--json]\n"
+	"                   [--exit-after N] [--poll] [-j|--json] [-q]\n"
+	"       fwbox watch --status [--spool DIR] [-j|--json]\n"
 	"\n"
 	"Watch ConnectX cards (or emulator specs) for firmware failures and capture a\n"
 	"support bundle of each one at once, before recovery wipes the evidence: devlink\n"

@@ -5,8 +5,8 @@
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 command -v mandoc >/dev/null || { echo "SKIP: no mandoc"; exit 77; }
-for v in show verify extract trace regs segments crspace devices; do
-	usage=$("$FWBOX" "$v" --help | head -n 1)
+for v in show verify extract trace regs segments crspace devices watch; do
+	usage=$("$FWBOX" "$v" --help | sed "/^$/q" | tr "\n" " ")
 	synopsis=$(MANWIDTH=200 mandoc -Tascii "$top_srcdir/man/fwbox-$v.1" | col -b |
 		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\n' ' ')
 	python3 - "$v" "$usage" "$synopsis" <<'PY' || fail "$v: --help and man SYNOPSIS disagree"
