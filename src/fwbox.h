@@ -24,3 +24,4 @@
 #include "store/store.h"
 #include "analyze/analyze.h"
 #include "watch/watch.h"
+#include "report/report.h"
