@@ -153,7 +153,7 @@ static void print_json(const struct watch_note *n)
 		json_object_object_add(o, "first_of_incident",
 				       json_object_new_boolean(n->first_of_incident));
 	}
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	cli_put_json_text(s, strlen(s));
 	putchar('\n');
 	json_object_put(o);
