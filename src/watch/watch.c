@@ -280,9 +280,19 @@ static int dev_open(struct watch *w, struct wdev *d, const char *spec)
 		return fw_error_prefix(w->ctx, r, "device '%s'", spec);
 	snprintf(d->key, sizeof(d->key), "%s", info.pci[0] ? info.pci : spec);
 	d->emu = device_emu(d->fdev);
-	if (!d->emu && info.pci[0]) {
-		snprintf(d->bus, sizeof(d->bus), "pci");
-		snprintf(d->dev, sizeof(d->dev), "%s", info.pci);
+	if (!d->emu) {
+		const char *slash = strchr(spec, '/');
+
+		/* A devlink handle names itself; a PCI function is "pci/<address>". */
+		if (spec[0] != '/' && slash && !strchr(slash + 1, '/') &&
+		    (size_t)(slash - spec) < sizeof(d->bus)) {
+			snprintf(d->bus, sizeof(d->bus), "%.*s", (int)(slash - spec), spec);
+			snprintf(d->dev, sizeof(d->dev), "%s", slash + 1);
+			snprintf(d->key, sizeof(d->key), "%s", spec);
+		} else if (info.pci[0]) {
+			snprintf(d->bus, sizeof(d->bus), "pci");
+			snprintf(d->dev, sizeof(d->dev), "%s", info.pci);
+		}
 	}
 	return 0;
 }
@@ -721,12 +731,14 @@ static void poll_reporters(struct watch *w, struct wdev *d, const char *why)
 
 			we.source = "poll";
 			snprintf(we.reporter, sizeof(we.reporter), "%s", rep[i].name);
-			we.error = rep[i].state == 1;
+			/* A grown error count is an error, whether or not the
+			 * reporter has recovered since. */
+			we.error = true;
 			we.error_count = rep[i].error_count;
 			we.has_dump = rep[i].has_dump;
-			snprintf(we.msg, sizeof(we.msg), "%" PRIu64 " new error%s seen %s",
+			snprintf(we.msg, sizeof(we.msg), "%" PRIu64 " new error%s seen %s%s",
 				 rep[i].error_count - before, rep[i].error_count - before > 1 ? "s" : "",
-				 why);
+				 why, rep[i].state == 1 ? "" : " (the reporter has recovered since)");
 			we.time_ns = fw_now_ns();
 			we.mono_ns = fw_monotonic_ns();
 			handle_event(w, d, &we, false, 0);
