@@ -24,8 +24,10 @@ for sig in INT TERM; do
 	[ "$rc" -eq 3 ] || fail "SIG$sig: exit $rc, expected 3"
 	"$FWBOX" verify "$out" >/dev/null || fail "SIG$sig: partial bundle does not verify"
 	python3 - "$SCRATCH/$sig.json" <<'PY' || fail "SIG$sig: outcome notes"
-import errno, json, sys
-k = json.load(open(sys.argv[1]))["kinds"]
+import errno, json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+k = fwjson.kinds(fwjson.one(sys.argv[1]))
 assert k["health.buffer"]["outcome"] == "ok", k["health.buffer"]
 t = k["trace.ring"]
 assert t["outcome"] == "partial" and t["errno"] == errno.EINTR, t

@@ -12,11 +12,13 @@ fx="$top_srcdir/tests/fixtures/decode"
 grep -qx 'MGIR.device_hw_revision = 0xa1' "$SCRATCH/out" || fail "device_hw_revision"
 grep -qx 'MGIR.device_id = 0x101d' "$SCRATCH/out" || fail "device_id"
 "$FWBOX" regs "$SCRATCH/b.tar.zst" mgir | grep -q '^MGIR\.' || fail "REGISTER filter (any case)"
-expect_exit 1 "$FWBOX" regs "$SCRATCH/b.tar.zst" PDDR
+# Nothing to show is exit 4 (fwbox(1)).
+expect_exit 4 "$FWBOX" regs "$SCRATCH/b.tar.zst" PDDR
+expect_exit 4 "$FWBOX" regs -r PDDR "$SCRATCH/b.tar.zst"
 "$FWBOX" regs "$SCRATCH/b.tar.zst" --json > "$SCRATCH/json"
 python3 - "$SCRATCH/json" <<'PY'
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = [json.loads(line) for line in open(sys.argv[1])]   # one field a line
 d = [f for f in a if f["field"] == "device_id"][0]
 assert d["register"] == "MGIR" and d["value"] == 0x101d and d["register_id"] == 0x9020, d
 PY
@@ -26,10 +28,14 @@ PY
 expect_exit 2 "$FWBOX" regs "$SCRATCH/b.tar.zst" NOSUCHREG
 "$FWBOX" regs "$SCRATCH/b.tar.zst" NOSUCHREG 2>&1 | grep -q "'NOSUCHREG' is not in the register catalog" ||
 	fail "unknown register name not reported as outside the catalog"
+# ... and lists the catalog, with the likely intended name.
+"$FWBOX" regs "$SCRATCH/b.tar.zst" MGIX 2>&1 | grep -q "did you mean 'MGIR'" ||
+	fail "a misspelt register gets no suggestion"
+"$FWBOX" regs "$SCRATCH/b.tar.zst" MGIX 2>&1 | grep -q "^  .*PDDR" || fail "the catalog is not listed"
 "$FWBOX" regs "$SCRATCH/b.tar.zst" PDDR 2>&1 | grep -q "register 'PDDR' was not captured" ||
 	fail "absent register not reported as not captured"
 "$FWBOX" collect -d emu:cx7,seed=3,fail=MGIR -q -o "$SCRATCH/f.tar.zst" >/dev/null 2>&1 || true
-expect_exit 1 "$FWBOX" regs "$SCRATCH/f.tar.zst" MGIR
+expect_exit 4 "$FWBOX" regs "$SCRATCH/f.tar.zst" MGIR
 "$FWBOX" regs "$SCRATCH/f.tar.zst" mgir 2>&1 |
 	grep -q "register 'MGIR' was captured in '.*' but its step failed: firmware returned status" ||
 	fail "failed MGIR step not explained with its reason"

@@ -29,8 +29,9 @@ if u != s:
 PY
 done
 # Short options the code accepts appear on the usage line.
-for pair in "show -j" "verify -q" "extract -o" "devices -j" "devices -r"; do
+for pair in "show -j" "show -p" "verify -q" "verify -j" "extract -o" "extract -j" "devices -j" \
+	"devices -r" "trace -j" "regs -j" "regs -r" "crspace -j" "segments -j" "collect -j" "collect -p"; do
 	set -- $pair
-	"$FWBOX" "$1" --help | head -n 1 | grep -q -- "\[$2|" || fail "$1: usage line omits $2"
+	"$FWBOX" "$1" --help | sed '/^$/q' | grep -q -- "\[$2|" || fail "$1: usage line omits $2"
 done
 echo ok
