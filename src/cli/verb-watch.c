@@ -19,8 +19,8 @@
 
 static const char usage_text[] =
 	"Usage: fwbox watch [-d DEVICE]... [-c FILE] [--spool DIR] [--db DB]\n"
-	"                   [--exit-after N] [--poll] [-j|--json] [-q]\n"
-	"       fwbox watch --status [--spool DIR] [-j|--json]\n"
+	"                   [--exit-after N] [--poll] [-j|--json] [-p|--pretty] [-q]\n"
+	"       fwbox watch --status [--spool DIR] [-j|--json] [-p|--pretty]\n"
 	"\n"
 	"Watch ConnectX cards (or emulator specs) for firmware failures and capture a\n"
 	"support bundle of each one at once, before recovery wipes the evidence: devlink\n"
@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"      --poll              poll the reporters even where notifications work\n"
 	"      --status            print the status of the daemon of the spool and exit\n"
 	"  -j, --json              one JSON object per line (--status: the status file)\n"
+	"  -p, --pretty            indented JSON (implies --json)\n"
 	"  -q, --quiet             print only captures, removals and problems\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -65,14 +66,15 @@ static const struct option options[] = {
 	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 	{ "poll", no_argument, NULL, OPT_POLL },
 	{ "status", no_argument, NULL, OPT_STATUS },
-	{ "json", no_argument, NULL, 'j' },
+	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
 
 struct out {
-	bool json, quiet;
+	struct cli_json json;
+	bool quiet;
 	bool partial;
 };
 
@@ -119,44 +121,43 @@ static const char *kind_name(enum watch_note_kind k)
 	return names[k];
 }
 
-static void add_str(struct json_object *o, const char *k, const char *v)
+static void print_json(const struct out *o, const struct watch_note *n)
 {
-	if (v)
-		json_object_object_add(o, k, json_object_new_string(v));
-}
+	struct json_object *j = json_object_new_object();
 
-static void print_json(const struct watch_note *n)
-{
-	struct json_object *o = json_object_new_object();
-	const char *s;
-
-	add_str(o, "note", kind_name(n->kind));
-	add_str(o, "device", n->device);
-	add_str(o, "mode", n->mode);
-	add_str(o, "reporter", n->reporter);
-	add_str(o, "state", n->state);
-	add_str(o, "msg", n->msg);
-	add_str(o, "path", n->path);
-	add_str(o, "outcome", n->outcome);
-	add_str(o, "why", n->why);
+	json_object_object_add(j, "note", json_object_new_string(kind_name(n->kind)));
+	if (n->device)
+		json_object_object_add(j, "device", cli_json_text(n->device));
+	if (n->mode)
+		json_object_object_add(j, "mode", cli_json_text(n->mode));
+	if (n->reporter)
+		json_object_object_add(j, "reporter", cli_json_text(n->reporter));
+	if (n->state)
+		json_object_object_add(j, "state", cli_json_text(n->state));
+	if (n->msg)
+		json_object_object_add(j, "msg", cli_json_text(n->msg));
+	if (n->kind == WATCH_NOTE_CAPTURED || n->path)
+		json_object_object_add(j, "path", cli_json_text(n->path));
+	if (n->outcome)
+		json_object_object_add(j, "outcome", cli_json_text(n->outcome));
+	if (n->why)
+		json_object_object_add(j, "why", cli_json_text(n->why));
 	if (n->kind == WATCH_NOTE_EVENT)
-		json_object_object_add(o, "error_count", json_object_new_uint64(n->error_count));
+		json_object_object_add(j, "error_count", cli_json_int((int64_t)n->error_count));
 	if (n->kind == WATCH_NOTE_SUPPRESSED || n->kind == WATCH_NOTE_READY ||
 	    n->kind == WATCH_NOTE_CAPTURED)
-		json_object_object_add(o, "count", json_object_new_uint64(n->count));
+		json_object_object_add(j, "count", cli_json_int((int64_t)n->count));
 	if (n->kind == WATCH_NOTE_CAPTURED)
-		json_object_object_add(o, "latency_ns", json_object_new_uint64(n->latency_ns));
+		json_object_object_add(j, "latency_ns",
+				       n->latency_ns ? cli_json_int((int64_t)n->latency_ns) : NULL);
 	if (n->event_ns)
-		json_object_object_add(o, "event_ns", json_object_new_uint64(n->event_ns));
+		cli_json_add_time(j, "event", n->event_ns);
 	if (n->kind == WATCH_NOTE_CAPTURE) {
-		json_object_object_add(o, "replayed", json_object_new_boolean(n->replayed));
-		json_object_object_add(o, "first_of_incident",
+		json_object_object_add(j, "replayed", json_object_new_boolean(n->replayed));
+		json_object_object_add(j, "first_of_incident",
 				       json_object_new_boolean(n->first_of_incident));
 	}
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	cli_put_json_text(s, strlen(s));
-	putchar('\n');
-	json_object_put(o);
+	cli_json_emit(&o->json, j);
 }
 
 static void on_note(void *ud, const struct watch_note *n)
@@ -165,8 +166,8 @@ static void on_note(void *ud, const struct watch_note *n)
 
 	if (n->kind == WATCH_NOTE_CAPTURED && (!n->path || strcmp(n->outcome, "ok")))
 		o->partial = true;
-	if (o->json) {
-		print_json(n);
+	if (o->json.on) {
+		print_json(o, n);
 		fflush(stdout);
 		return;
 	}
@@ -212,14 +213,14 @@ static void on_note(void *ud, const struct watch_note *n)
 		printf("fwbox watch: configuration '%s' read again\n", n->path);
 		break;
 	case WATCH_NOTE_WARNING:
-		fprintf(stderr, "fwbox watch: %s%s%s%s\n", n->device ? "'" : "",
-			n->device ? n->device : "", n->device ? "': " : "", n->msg);
+		cli_warn("watch", "%s%s%s%s", n->device ? "'" : "", n->device ? n->device : "",
+			 n->device ? "': " : "", n->msg);
 		break;
 	}
 	fflush(stdout);
 }
 
-static int status(struct fw_ctx *ctx, const char *spool, bool json)
+static int status(struct fw_ctx *ctx, const char *spool, const struct cli_json *json)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -229,16 +230,16 @@ static int status(struct fw_ctx *ctx, const char *spool, bool json)
 	r = watch_status_read(ctx, spool, &text, &len);
 	if (r < 0)
 		return cli_fail(ctx, "watch", "--status");
-	if (json) {
-		cli_put_json_text(text, len);
-		free(text);
-		return CLI_EXIT_OK;
-	}
+	(void)len;
 	o = json_tokener_parse(text);
 	free(text);
 	if (!o) {
 		fprintf(stderr, "fwbox watch: the status file in '%s' is not valid JSON\n", spool);
 		return CLI_EXIT_FAILURE;
+	}
+	if (json->on) {
+		cli_json_emit(json, o);
+		return CLI_EXIT_OK;
 	}
 	printf("spool: %s\n", json_object_get_string(json_object_object_get(o, "spool")));
 	printf("pid: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "pid")));
@@ -284,7 +285,7 @@ const struct cli_verb cli_verb_watch = {
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	static const char optstring[] = ":d:c:jqh";
+	static const char optstring[] = ":d:c:" CLI_JSON_SHORTOPTS "qh";
 	struct watch_options wo = { 0 };
 	struct out out = { 0 };
 	const char *devices[WATCH_MAX_DEVICES], *spool = NULL, *db = NULL, *config = NULL;
@@ -296,6 +297,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		if (cli_json_option(&out.json, c))
+			continue;
 		switch (c) {
 		case 'd':
 			if (ndev >= WATCH_MAX_DEVICES)
@@ -330,9 +333,6 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_STATUS:
 			want_status = true;
-			break;
-		case 'j':
-			out.json = true;
 			break;
 		case 'q':
 			out.quiet = true;
@@ -370,7 +370,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (want_status) {
 		if (ndev || db || wo.exit_after || wo.force_poll || out.quiet)
 			return cli_usage_error(&cli_verb_watch, "--status takes only --spool, --config and --json");
-		return status(ctx, wo.cfg.spool, out.json);
+		return status(ctx, wo.cfg.spool, &out.json);
 	}
 	if (db) {
 		snprintf(wo.cfg.db, sizeof(wo.cfg.db), "%s", db);

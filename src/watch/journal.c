@@ -324,3 +324,13 @@ int watch_journal_pending(struct watch_journal *j, struct watch_pending **ret, s
 	*ret_n = j->npend;
 	return 0;
 }
+
+size_t watch_journal_capture_count(const struct watch_journal *j)
+{
+	return j->ncaps;
+}
+
+const struct watch_capture_rec *watch_journal_capture_at(const struct watch_journal *j, size_t i)
+{
+	return i < j->ncaps ? &j->caps[i] : NULL;
+}

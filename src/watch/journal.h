@@ -47,5 +47,8 @@ int watch_journal_done(struct watch_journal *j, uint64_t seq, const char *path, 
 		       uint64_t time_ns, uint64_t incident, bool first);
 const struct watch_capture_rec *watch_journal_find(const struct watch_journal *j, const char *path);
 int watch_journal_forget(struct watch_journal *j, const char *path);
+/* The bundles the journal knows, oldest record first. */
+size_t watch_journal_capture_count(const struct watch_journal *j);
+const struct watch_capture_rec *watch_journal_capture_at(const struct watch_journal *j, size_t i);
 /* Events without a D record, oldest first (malloc'd array). */
 int watch_journal_pending(struct watch_journal *j, struct watch_pending **ret, size_t *ret_n);

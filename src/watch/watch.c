@@ -898,6 +898,46 @@ static int spool_prepare(struct watch *w)
 	return watch_journal_open(w->ctx, w->state_dir, &w->journal);
 }
 
+/*
+ * A restarted daemon (Restart=on-failure, an upgrade) goes on where the
+ * last one stopped: the newest capture of each card in the journal counts
+ * for the rate limits and continues its incident, so a crash loop of the
+ * daemon itself cannot bypass MinIntervalCard=.  Only captures of this
+ * boot count: the monotonic clock started with it.
+ */
+static void restore(struct watch *w)
+{
+	uint64_t now_ns = fw_now_ns(), now_mono = fw_monotonic_ns();
+
+	for (size_t i = 0; i < watch_journal_capture_count(w->journal); i++) {
+		const struct watch_capture_rec *c = watch_journal_capture_at(w->journal, i);
+		uint64_t age, ms;
+
+		if (c->time_ns > now_ns || now_ns - c->time_ns >= now_mono)
+			continue;
+		age = now_ns - c->time_ns;
+		ms = (now_mono - age) / 1000000u;
+		for (size_t k = 0; k < w->ndevs; k++) {
+			struct watch_card_state *st = &w->devs[k].st;
+
+			if (strcmp(w->devs[k].key, c->card) ||
+			    (st->captured && st->last_capture_mono_ms >= ms))
+				continue;
+			st->captured = true;
+			st->last_capture_mono_ms = ms;
+			st->any_event = true;
+			st->last_event_mono_ms = ms;
+			st->incident_id = c->incident;
+			st->incident_events = 1;
+			st->incident_captured = true;
+			if (!w->g.captured || w->g.last_capture_mono_ms < ms) {
+				w->g.captured = true;
+				w->g.last_capture_mono_ms = ms;
+			}
+		}
+	}
+}
+
 int watch_new(struct fw_ctx *ctx, const struct watch_options *opts, struct watch **ret)
 {
 	struct watch *w;
@@ -960,6 +1000,7 @@ int watch_new(struct fw_ctx *ctx, const struct watch_options *opts, struct watch
 			}
 	}
 	choose_sources(w);
+	restore(w);
 	*ret = w;
 	return 0;
 fail:

@@ -20,15 +20,15 @@ b=$(bundles s1)
 python3 - show.json <<'PY' || fail "fatal-at: trigger not recorded as expected"
 import json, sys
 s = json.load(open(sys.argv[1]))
-reason = s["bundle"]["reason"]
+reason = s["reason"]
 assert "reporter 'fw_fatal' error" in reason and "FW fatal error reported" in reason, reason
 t = s["trigger"]
 assert t["source"] == "emulator" and t["reporter"] == "fw_fatal" and t["state"] == "error", t
 assert t["error_count"] == 1 and t["message"] == "FW fatal error reported", t
 assert t["first_of_incident"] and not t["replayed"] and t["incident_events"] == 1, t
-assert 0 < t["latency_ns"] < 10 * 10**9 and t["event_ns"] > 0, t
+assert 0 < t["latency_ns"] < 10 * 10**9 and t["event_us"] > 0, t
 kinds = {a["kind"]: a for a in s["artifacts"]}
-assert kinds["health.fw_fatal"]["outcome"] == "ok" and kinds["health.fw_fatal"]["size"] > 0, kinds["health.fw_fatal"]
+assert kinds["health.fw_fatal"]["outcome"] == "ok" and kinds["health.fw_fatal"]["bytes"] > 0, kinds["health.fw_fatal"]
 PY
 
 # readelf (binutils) sees the trigger note in the index.
@@ -52,7 +52,7 @@ s = json.load(open(sys.argv[1]))
 assert s["capture_count"] == 1, s["capture_count"]
 sup = s["suppressions"]
 assert len(sup) == 1 and sup[0]["count"] == 999, sup
-assert sup[0]["first_ns"] <= sup[0]["last_ns"]
+assert 0 < sup[0]["first_ns"] <= sup[0]["last_ns"]
 assert sup[0]["card_interval"] + sup[0]["during_capture"] == 999, sup
 assert s["devices"][0]["incident_events"] == 1000, s["devices"]
 PY
