@@ -101,9 +101,16 @@ int cli_help(const struct cli_verb *v)
 	return CLI_EXIT_OK;
 }
 
+/* FWBOX_PROGRESS=lines: progress as plain lines even when stderr is no
+ * terminal (logs, and scripts that wait for a step to start). */
+static bool progress_lines;
+
 bool cli_progress_wanted(bool quiet)
 {
-	return !quiet && isatty(STDERR_FILENO);
+	const char *e = getenv("FWBOX_PROGRESS");
+
+	progress_lines = e && strcmp(e, "lines") == 0;
+	return !quiet && (progress_lines || isatty(STDERR_FILENO));
 }
 
 static bool progress_on_screen;
@@ -121,6 +128,15 @@ static void progress_print(void *userdata, const char *what, unsigned step, unsi
 			   uint64_t bytes)
 {
 	(void)userdata;
+	if (progress_lines) {
+		if (nsteps)
+			fprintf(stderr, "[%u/%u] %s (%llu bytes)\n", step, nsteps, what,
+				(unsigned long long)bytes);
+		else
+			fprintf(stderr, "%s (%llu bytes)\n", what, (unsigned long long)bytes);
+		fflush(stderr);
+		return;
+	}
 	progress_on_screen = true;
 	if (nsteps)
 		fprintf(stderr, "\r\033[K[%u/%u] %s (%llu bytes)", step, nsteps, what,

@@ -39,4 +39,16 @@ expect_exit 4 "$FWBOX" regs "$SCRATCH/f.tar.zst" MGIR
 "$FWBOX" regs "$SCRATCH/f.tar.zst" mgir 2>&1 |
 	grep -q "register 'MGIR' was captured in '.*' but its step failed: firmware returned status" ||
 	fail "failed MGIR step not explained with its reason"
+
+# Issue 10: a 6-byte MGIR ends inside dword 1.  num_ports (bits 27..16 of
+# that dword) lies in bytes 4-5 and decodes from them alone; technology needs
+# byte 6 and is reported, never read (the ASan build of this script failed
+# with a heap over-read in `regs` and `load` before the fix).
+printf '\000\241\020\035\012\274' > "$SCRATCH/mgir6"
+"$MKBUNDLE" -o "$SCRATCH/m6.tar.zst" reg.MGIR="$SCRATCH/mgir6" >/dev/null
+"$FWBOX" regs "$SCRATCH/m6.tar.zst" > "$SCRATCH/out6" 2> "$SCRATCH/err6" || fail "regs of a 6-byte MGIR failed"
+grep -qx 'MGIR.num_ports = 0xabc' "$SCRATCH/out6" || fail "num_ports not decoded from bytes 4-5"
+! grep -q 'technology' "$SCRATCH/out6" || fail "technology decoded from bytes past the artifact"
+grep -q "field 'technology' lies past the end of the data" "$SCRATCH/err6" || fail "cut field not reported"
+FWBOX_DB="$SCRATCH/h6.db" "$FWBOX" load "$SCRATCH/m6.tar.zst" >/dev/null 2>&1 || fail "load of a 6-byte MGIR failed"
 echo ok

@@ -154,34 +154,32 @@ expect_exit 1 "$FWBOX" load --db "$db" none
 	fail "no message for an empty folder"
 
 # SIGTERM while a load waits: one "interrupted" line, no "rejected", exit
-# 1, nothing stored.  Another connection holding the write lock for 3 s
-# keeps the load waiting in its BEGIN IMMEDIATE (it reads no further).
+# 1, nothing stored.  Another connection holds the write lock until told to
+# let go, so the load cannot store anything before the signal.  Handshakes,
+# no sleeps: the holder prints "locked" once it has the lock, the load is
+# signalled once its handler is installed (wait_caught), and the holder lets
+# go only after the signal was sent.
 "$MKBUNDLE" -o b5.tar.zst --uuid $(printf '%032d' 5) --time 5000000000000000000 \
 	--fw 28.39.1005 trace.cap=t1/cap.bin trace.strings.0=t1/strings.bin trace.ring=t1/ring.bin >/dev/null
 before=$(sqlite3 "$db" .dump | sha256sum)
-# Handshakes, not sleeps: the holder says when it has the lock, and keeps
-# it until this script closes the FIFO; the load is signalled once it is
-# blocked in the database (its wchan, or after it has had time to reach it).
-mkfifo lock.fifo ready.fifo
+rm -f locked release
+mkfifo locked release
 python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").write("locked\n")
-open(sys.argv[3]).read()
-c.execute("ROLLBACK")' "$db" ready.fifo lock.fifo &
+print("locked", flush=True)
+sys.stdin.readline()
+c.execute("ROLLBACK")' "$db" <release >locked &
 hpid=$!
-read -r _ < ready.fifo
+exec 3>release
+read -r line <locked
+[ "$line" = locked ] || fail "the lock holder did not take the lock"
 "$FWBOX" load -q --db "$db" b5.tar.zst 2> int.err &
 lpid=$!
-# The load waits for the lock in SQLite's busy handler, which sleeps:
-# signal it once the kernel shows it asleep in nanosleep (a handshake with
-# the kernel's view of the process, not a guess at how long it takes).
-n=0
-while [ "$n" -lt 400 ] && ! grep -q nanosleep /proc/$lpid/wchan 2>/dev/null; do
-	n=$((n + 1)); sleep 0.05
-done
+wait_caught "$lpid" 15
 kill -s TERM "$lpid"
-exec 3>lock.fifo; exec 3>&-
+echo go >&3
+exec 3>&-
 set +e
 wait "$lpid"
 rc=$?
