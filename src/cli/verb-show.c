@@ -172,11 +172,11 @@ static struct json_object *trigger_json(const struct bundle_trigger *t)
 {
 	struct json_object *jt = json_object_new_object();
 
-	json_object_object_add(jt, "source", cli_json_text_or_null(t->source));
-	json_object_object_add(jt, "reporter", cli_json_text_or_null(t->reporter));
+	json_object_object_add(jt, "source", cli_json_text(t->source ? t->source : ""));
+	json_object_object_add(jt, "reporter", cli_json_text(t->reporter ? t->reporter : ""));
 	json_object_object_add(jt, "state", json_object_new_string(t->state ? "error" : "healthy"));
 	json_object_object_add(jt, "error_count", cli_json_int((int64_t)t->error_count));
-	json_object_object_add(jt, "message", cli_json_text_or_null(t->message));
+	json_object_object_add(jt, "message", cli_json_text(t->message ? t->message : ""));
 	cli_json_add_time(jt, "event", t->event_ns);
 	/* 0 is unknown (an event acknowledged before a restart). */
 	json_object_object_add(jt, "latency_ns", t->latency_ns ? cli_json_int((int64_t)t->latency_ns)

@@ -127,7 +127,7 @@ static void print_json(const struct out *o, const struct watch_note *n)
 
 	json_object_object_add(j, "note", json_object_new_string(kind_name(n->kind)));
 	if (n->device)
-		json_object_object_add(j, "device", cli_json_text(n->device));
+		json_object_object_add(j, "card", cli_json_text(n->device));
 	if (n->mode)
 		json_object_object_add(j, "mode", cli_json_text(n->mode));
 	if (n->reporter)
@@ -135,7 +135,7 @@ static void print_json(const struct out *o, const struct watch_note *n)
 	if (n->state)
 		json_object_object_add(j, "state", cli_json_text(n->state));
 	if (n->msg)
-		json_object_object_add(j, "msg", cli_json_text(n->msg));
+		json_object_object_add(j, "message", cli_json_text(n->msg));
 	if (n->kind == WATCH_NOTE_CAPTURED || n->path)
 		json_object_object_add(j, "path", cli_json_text(n->path));
 	if (n->outcome)

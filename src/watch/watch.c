@@ -169,6 +169,54 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* s escaped for a JSON string (without the quotes); four rotating buffers
+ * so one format call can use several (the daemon is one thread). */
+static const char *jesc(const char *s)
+{
+	static char bufs[4][2600];
+	static unsigned next;
+	char *out = bufs[next++ % 4];
+	size_t o = 0;
+
+	for (; s && *s && o < sizeof(bufs[0]) - 8; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(out + o, 8, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* NAME (ISO 8601 UTC) and NAME_us, as fwbox(1) writes times. */
+static void json_time(FILE *f, const char *name, uint64_t ns)
+{
+	char when[48];
+
+	fw_format_utc(ns, when, sizeof(when));
+	fprintf(f, "\"%s\": \"%s\", \"%s_us\": %" PRIu64, name, when, name, ns / 1000u);
+}
+
+/* The same into a buffer, for the history lines. */
+static const char *time_fields(char *buf, size_t len, const char *name, uint64_t ns)
+{
+	char when[48];
+
+	if (!ns) {
+		snprintf(buf, len, "\"%s\": null, \"%s_us\": null", name, name);
+		return buf;
+	}
+	fw_format_utc(ns, when, sizeof(when));
+	snprintf(buf, len, "\"%s\": \"%s\", \"%s_us\": %" PRIu64, name, when, name, ns / 1000u);
+	return buf;
+}
+
 static void json_hist(FILE *f, const char *name, const struct hist *h, unsigned n, bool last)
 {
 	fprintf(f, "  \"%s\": [", name);
@@ -188,15 +236,16 @@ static void status_write(struct watch *w)
 
 	if (!f)
 		return;
-	fprintf(f, "{\n  \"pid\": %ld,\n  \"updated_ns\": %" PRIu64 ",\n  \"capture_count\": %u,\n",
-		(long)getpid(), fw_now_ns(), w->captures);
+	fprintf(f, "{\n  \"pid\": %ld,\n", (long)getpid());
+	json_time(f, "updated", fw_now_ns());
+	fprintf(f, ",\n  \"capture_count\": %u,\n", w->captures);
 	fprintf(f, "  \"spool\": ");
 	json_str(f, w->cfg.spool);
 	fprintf(f, ",\n  \"devices\": [");
 	for (size_t i = 0; i < w->ndevs; i++) {
 		const struct wdev *d = &w->devs[i];
 
-		fprintf(f, "%s\n    {\"device\": ", i ? "," : "");
+		fprintf(f, "%s\n    {\"card\": ", i ? "," : "");
 		json_str(f, d->key);
 		fprintf(f, ", \"mode\": ");
 		json_str(f, source_name(d->src));
@@ -397,7 +446,9 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 		return lock;
 	}
 	note(w, &n);
-	d->capture_start_mono_ns = fw_monotonic_ns();
+	/* The card is busy from its triggering event on: what happens between
+	 * the event and the first read belongs to this capture too. */
+	d->capture_start_mono_ns = replayed ? fw_monotonic_ns() : ev->mono_ns;
 	set_reason(reason, sizeof(reason), d, ev, replayed);
 	co.output = w->cfg.spool;
 	co.reason = reason;
@@ -444,9 +495,10 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	close(lock);
 	w->captures++;
 	hist_push(w->caps, &w->ncaps,
-		  "{\"device\": \"%s\", \"reporter\": \"%s\", \"path\": \"%s\", \"outcome\": \"%s\", "
-		  "\"latency_ns\": %" PRIu64 ", \"first_of_incident\": %s, \"suppressed_before\": %" PRIu64 "}",
-		  d->key, ev->reporter, path ? path : "", outcome, latency, first ? "true" : "false",
+		  "{\"card\": \"%s\", \"reporter\": \"%s\", \"path\": \"%s\", \"outcome\": \"%s\", "
+		  "\"latency_ns\": %" PRIu64 ", \"first_of_incident\": %s, \"suppressed\": %" PRIu64 "}",
+		  jesc(d->key), jesc(ev->reporter), jesc(path ? path : ""), outcome, latency,
+		  first ? "true" : "false",
 		  d->st.supp.count);
 	memset(&n, 0, sizeof(n));
 	n.kind = WATCH_NOTE_CAPTURED;
@@ -582,8 +634,8 @@ static void retention(struct watch *w)
 			}
 			watch_journal_forget(w->journal, e[i].path);
 			hist_push(w->removed, &w->nremoved,
-				  "{\"path\": \"%s\", \"device\": \"%s\", \"rule\": \"%s\"}", e[i].path,
-				  e[i].card, rn.why);
+				  "{\"path\": \"%s\", \"card\": \"%s\", \"rule\": \"%s\"}",
+				  jesc(e[i].path), jesc(e[i].card), rn.why);
 			note(w, &rn);
 		}
 	}
@@ -606,14 +658,16 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 				.state = ev->error ? "error" : "healthy",
 				.error_count = ev->error_count, .msg = ev->msg, .event_ns = ev->time_ns };
 	enum watch_verdict v;
+	char tbuf[160], tbuf2[160];
 	uint64_t ev_ms = ev->mono_ns / 1000000u, seq;
 	bool first = false, was_busy;
 
 	note(w, &n);
 	hist_push(w->events, &w->nevents,
-		  "{\"device\": \"%s\", \"reporter\": \"%s\", \"state\": \"%s\", \"error_count\": %" PRIu64
-		  ", \"time_ns\": %" PRIu64 "}",
-		  d->key, ev->reporter, n.state, ev->error_count, ev->time_ns);
+		  "{\"card\": \"%s\", \"reporter\": \"%s\", \"state\": \"%s\", \"error_count\": %" PRIu64
+		  ", %s}",
+		  jesc(d->key), jesc(ev->reporter), n.state, ev->error_count,
+		  time_fields(tbuf, sizeof(tbuf), "event", ev->time_ns));
 	/* An event that happened while this card's last capture ran was
 	 * waiting in its source: it belongs to that capture. */
 	was_busy = d->st.busy;
@@ -632,10 +686,11 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 		if (d->st.supp.count == 1 || !w->nsupps)
 			hist_push(w->supps, &w->nsupps, "{}");
 		snprintf(w->supps[w->nsupps - 1].line, sizeof(w->supps[0].line),
-			 "{\"device\": \"%s\", \"count\": %" PRIu64 ", \"first_ns\": %" PRIu64
-			 ", \"last_ns\": %" PRIu64 ", \"card_interval\": %" PRIu64
+			 "{\"card\": \"%s\", \"count\": %" PRIu64 ", %s, %s, \"card_interval\": %" PRIu64
 			 ", \"global_interval\": %" PRIu64 ", \"during_capture\": %" PRIu64 "}",
-			 d->key, d->st.supp.count, d->st.supp.first_ns, d->st.supp.last_ns,
+			 jesc(d->key), d->st.supp.count,
+			 time_fields(tbuf, sizeof(tbuf), "first", d->st.supp.first_ns),
+			 time_fields(tbuf2, sizeof(tbuf2), "last", d->st.supp.last_ns),
 			 d->st.supp.by_reason[WATCH_SUPPRESS_CARD],
 			 d->st.supp.by_reason[WATCH_SUPPRESS_GLOBAL],
 			 d->st.supp.by_reason[WATCH_SUPPRESS_BUSY]);

@@ -52,7 +52,7 @@ s = json.load(open(sys.argv[1]))
 assert s["capture_count"] == 1, s["capture_count"]
 sup = s["suppressions"]
 assert len(sup) == 1 and sup[0]["count"] == 999, sup
-assert 0 < sup[0]["first_ns"] <= sup[0]["last_ns"]
+assert 0 < sup[0]["first_us"] <= sup[0]["last_us"] and sup[0]["card"] == "0000:08:00.0"
 assert sup[0]["card_interval"] + sup[0]["during_capture"] == 999, sup
 assert s["devices"][0]["incident_events"] == 1000, s["devices"]
 PY
