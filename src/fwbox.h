@@ -22,3 +22,4 @@
 #include "collect/collect.h"
 #include "store/store.h"
 #include "analyze/analyze.h"
+#include "redact/redact.h"

@@ -111,6 +111,10 @@ struct bundle_writer_options {
 	int level;                     /* 0: the default for the filter */
 	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
 	unsigned threads;              /* zstd worker threads; 0: default (2) */
+	uint64_t max_file_size;        /* commit refuses (-EFBIG) a bundle file larger than
+					* this, publishing nothing; 0: no limit */
+	bool dry_run;                  /* commit writes the archive to an unnamed temporary
+					* file only, to learn its size; nothing is published */
 };
 
 /* path is the final bundle path; it must not exist yet (-EEXIST). */
@@ -131,6 +135,9 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 /* Write, fsync, publish.  On success *ret_path (optional) is the path written,
  * to be freed by the caller. */
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path);
+/* Bytes of the archive the last commit wrote (also after a dry run or an
+ * -EFBIG refusal); 0 before. */
+uint64_t bundle_writer_file_size(const struct bundle_writer *w);
 /* Frees; if commit did not succeed, everything staged is discarded. */
 void bundle_writer_free(struct bundle_writer *w);
 

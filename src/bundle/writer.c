@@ -64,6 +64,7 @@ struct bundle_writer {
 	size_t n_stages;
 	size_t cap_stages;
 	bool committed;
+	uint64_t file_size;            /* of the archive the last commit wrote */
 };
 
 static char *xstrdup(const char *s)
@@ -767,6 +768,11 @@ fail:
 	return fw_error(w->ctx, -errno, "cannot link the bundle into place as '%s': %m", w->path);
 }
 
+uint64_t bundle_writer_file_size(const struct bundle_writer *w)
+{
+	return w->file_size;
+}
+
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 {
 	uint8_t *elf = NULL;
@@ -801,6 +807,25 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 	r = write_archive(w, fd, elf, elf_len);
 	if (r < 0)
 		goto out;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			r = fw_error(w->ctx, -errno, "cannot stat the bundle being written: %m");
+			goto out;
+		}
+		w->file_size = (uint64_t)st.st_size;
+	}
+	if (w->opts.dry_run) {
+		r = 0;
+		goto out;
+	}
+	if (w->opts.max_file_size && w->file_size > w->opts.max_file_size) {
+		r = fw_error(w->ctx, -EFBIG, "'%s' would be %llu bytes, more than the %llu allowed",
+			     w->path, (unsigned long long)w->file_size,
+			     (unsigned long long)w->opts.max_file_size);
+		goto out;
+	}
 	/* One fsync, never retried: after a failed one the kernel may have
 	 * dropped the dirty pages, and a second could lie (fsyncgate). */
 	if (fsync(fd) < 0) {
