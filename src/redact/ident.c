@@ -561,7 +561,8 @@ static size_t try_guid_hex(struct ident_set *s, const uint8_t *b, size_t n, size
 			return 0;
 	if (n > i + 16 && is_hex(b[i + 16]))
 		return 0;
-	look = before < 48 ? before : 48;
+	/* "node_guid 0x...", "GUID: 0x...", "port_guid=...": right before. */
+	look = before < 12 ? before : 12;
 	for (size_t k = 4; k <= look; k++) {
 		const uint8_t *p = start - k;
 

@@ -164,6 +164,9 @@ struct rule;
 const struct rule *rule_for_kind(const char *kind);
 enum rule_class rule_class(const struct rule *r);
 const char *rule_describe(const struct rule *r);   /* "kernel log text", "register snapshot" */
+/* A binary dump (registers, CR-space, resource dumps, the ring): searched
+ * without word boundaries (SCAN_BINARY). */
+bool rule_binary_dump(const struct rule *r);
 /* Required for --max-size: never dropped to save space. */
 bool rule_required(const char *kind);
 

@@ -577,7 +577,7 @@ static char *scan_string(struct redactor *r, const char *s, struct item *it, uin
 	c = strdup(s);
 	if (!c)
 		return NULL;
-	scan_apply(r->scan, (uint8_t *)c, n, on_hit, &hc, &res);
+	scan_apply(r->scan, (uint8_t *)c, n, SCAN_TEXT, on_hit, &hc, &res);
 	for (size_t i = 0; i < n; i++)
 		if (!c[i])
 			c[i] = '?';
@@ -606,7 +606,7 @@ static int rewrite_items(struct redactor *r)
 			if (!it->request)
 				return fw_error(r->ctx, -ENOMEM, "out of memory");
 			memcpy(it->request, it->a->request, it->a->request_len);
-			scan_apply(r->scan, it->request, it->a->request_len, on_hit, &hc, &res);
+			scan_apply(r->scan, it->request, it->a->request_len, SCAN_BINARY, on_hit, &hc, &res);
 			note_hits += res.hits;
 		}
 		if (it->action == REDACT_DROPPED)
@@ -653,7 +653,8 @@ static int rewrite_items(struct redactor *r)
 			it->len = nl;
 		}
 		res = (struct scan_result){ 0 };
-		scan_apply(r->scan, it->data, it->len, on_hit, &hc, &res);
+		scan_apply(r->scan, it->data, it->len,
+			   rule_binary_dump(it->rule) ? SCAN_BINARY : SCAN_TEXT, on_hit, &hc, &res);
 		it->hits = res.hits + note_hits;
 		it->bytes_changed += res.bytes_changed;
 		if (it->fields || it->hits || it->cut)

@@ -30,24 +30,27 @@ struct rule {
 	bool text_discovery;           /* look for addresses and names in it */
 	bool registers;                /* reg.NAME: decoded by the catalog */
 	bool host_info;
+	bool dump;                     /* binary dump: no word boundaries in it */
 };
 
 static const struct rule rules[] = {
 	{ "host.info", RULE_TEXT, "host facts (key=value text)", true, false, true },
 	{ "kernel.log", RULE_TEXT, "kernel log text", true, false, false },
 	{ "trace.text", RULE_TEXT, "tracefs mlx5_fw text", true, false, false },
-	{ "health.buffer", RULE_BINARY, "health buffer", false, false, false },
+	{ "health.buffer", RULE_BINARY, "health buffer", false, false, false, true },
 	{ "health.*", RULE_BINARY, "devlink health report (fmsg or JSON)", true, false, false },
-	{ "trace.cap", RULE_BINARY, "MTRC_CAP register", false, false, false },
+	{ "trace.cap", RULE_BINARY, "MTRC_CAP register", false, false, false, true },
 	{ "trace.strings.*", RULE_BINARY, "firmware strings database", false, false, false },
-	{ "trace.ring", RULE_BINARY, "firmware tracer ring", false, false, false },
-	{ "reg.*", RULE_BINARY, "register snapshot", false, true, false },
-	{ "hca.caps.*", RULE_BINARY, "HCA capability page", false, false, false },
-	{ "crspace", RULE_BINARY, "CR-space image", false, false, false },
-	{ "resdump.*", RULE_BINARY, "resource-dump segments", true, false, false },
+	{ "trace.ring", RULE_BINARY, "firmware tracer ring", false, false, false, true },
+	{ "reg.*", RULE_BINARY, "register snapshot", false, true, false, true },
+	{ "hca.caps.*", RULE_BINARY, "HCA capability page", false, false, false, true },
+	{ "crspace", RULE_BINARY, "CR-space image", false, false, false, true },
+	{ "resdump.*", RULE_BINARY, "resource-dump segments", true, false, false, true },
 };
 
-static const struct rule unknown_rule = { "*", RULE_UNKNOWN, "unknown kind", true, false, false };
+/* A kind kept by --keep may be anything: searched as binary, where a
+ * spelling counts wherever it is. */
+static const struct rule unknown_rule = { "*", RULE_UNKNOWN, "unknown kind", true, false, false, true };
 
 /* "reg.MGIR.after" is read like "reg.MGIR". */
 static void base_kind(const char *kind, char *out, size_t len)
@@ -81,6 +84,11 @@ const struct rule *rule_for_kind(const char *kind)
 enum rule_class rule_class(const struct rule *r)
 {
 	return r->cls;
+}
+
+bool rule_binary_dump(const struct rule *r)
+{
+	return r->dump;
 }
 
 const char *rule_describe(const struct rule *r)

@@ -432,6 +432,7 @@ struct run {
 	uint8_t *buf;
 	size_t len;
 	size_t written_end;      /* end of the last replacement made behind the cursor */
+	bool no_bounds;          /* SCAN_BINARY */
 	scan_hit_fn fn;
 	void *userdata;
 	struct scan_result res;
@@ -447,6 +448,8 @@ static bool bounds_ok(const struct run *rn, const struct pat *p, size_t start)
 	bool has_r = end < rn->len;
 	uint8_t l = has_l ? b[start - 1] : 0, r = has_r ? b[end] : 0;
 
+	if (rn->no_bounds)
+		return true;
 	if (p->flags & SCAN_WORD) {
 		if ((has_l && is_alnum(l)) || (has_r && is_alnum(r)))
 			return false;
@@ -587,10 +590,11 @@ static void exact_pass(struct run *rn)
 		replace(rn, &s->pats[q[qh % PENDING_CAP].pat], q[qh % PENDING_CAP].off);
 }
 
-void scan_apply(const struct scan *s, uint8_t *buf, size_t len, scan_hit_fn fn, void *userdata,
-		struct scan_result *ret)
+void scan_apply(const struct scan *s, uint8_t *buf, size_t len, enum scan_mode mode,
+		scan_hit_fn fn, void *userdata, struct scan_result *ret)
 {
-	struct run rn = { .s = s, .buf = buf, .len = len, .fn = fn, .userdata = userdata };
+	struct run rn = { .s = s, .buf = buf, .len = len, .fn = fn, .userdata = userdata,
+			  .no_bounds = mode == SCAN_BINARY };
 
 	if (s->built && len) {
 		if (s->n_states > 1)

@@ -76,6 +76,14 @@ struct scan_result {
 	uint64_t bytes_changed;  /* bytes whose value changed */
 };
 
+/* scan_apply() modes. */
+enum scan_mode {
+	SCAN_TEXT = 0,           /* boundary rules hold */
+	SCAN_BINARY = 1,         /* binary dumps: the bytes around a spelling mean nothing,
+				  * so boundary rules are ignored (a serial next to a
+				  * random letter byte is still the serial) */
+};
+
 /* Find and overwrite every occurrence in buf.  Never fails once built. */
-void scan_apply(const struct scan *s, uint8_t *buf, size_t len, scan_hit_fn fn, void *userdata,
-		struct scan_result *ret);
+void scan_apply(const struct scan *s, uint8_t *buf, size_t len, enum scan_mode mode,
+		scan_hit_fn fn, void *userdata, struct scan_result *ret);
