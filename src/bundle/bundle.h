@@ -127,6 +127,11 @@ int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device
  * A failed/skipped step is added with len 0 (or what was read, if partial). */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta,
 		      const void *data, size_t len);
+/* The same without copying: data must stay valid and unchanged until commit
+ * returns or the writer is freed (a caller that holds every artifact
+ * already, mapped or in memory, saves staging it a second time). */
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len);
 /* Streaming add: begin, append any number of times, end with the metadata. */
 int bundle_writer_begin(struct bundle_writer *w, struct bundle_stage **ret);
 int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len);

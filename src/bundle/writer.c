@@ -43,6 +43,7 @@ struct bundle_stage {
 	size_t mem_len;
 	size_t mem_cap;
 	int fd;                        /* spill file, or -1 */
+	const uint8_t *borrowed;       /* the caller's bytes (bundle_writer_add_borrowed) */
 	uint64_t size;
 	struct fw_sha256 *hash;
 	bool ended;
@@ -491,6 +492,32 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 	return r;
 }
 
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len)
+{
+	struct bundle_stage *s;
+	int r;
+
+	if (len > FW_LIMIT_MEMBER_SIZE)
+		return fw_error(w->ctx, -EOVERFLOW, "artifact beyond FW_LIMIT_MEMBER_SIZE (%llu bytes)",
+				(unsigned long long)FW_LIMIT_MEMBER_SIZE);
+	r = bundle_writer_begin(w, &s);
+	if (r < 0)
+		return r;
+	s->borrowed = len ? data : NULL;
+	s->size = len;
+	r = len ? fw_sha256_update(s->hash, data, len) : 0;
+	if (r < 0)
+		r = fw_error(w->ctx, r, "SHA-256 failed");
+	if (r >= 0)
+		r = bundle_writer_end(w, s, meta);
+	if (r < 0) {
+		stage_free(s);
+		w->n_stages--;
+	}
+	return r;
+}
+
 /* ---------------------------------------------------------------- commit */
 
 /* Name the string that hit FW_LIMIT_NOTE_STRING, for the message. */
@@ -670,6 +697,8 @@ static int write_stage(struct bundle_writer *w, struct archive *a, struct bundle
 	uint64_t off = 0;
 	int r;
 
+	if (s->borrowed)
+		return write_data(w, a, s->meta.path, s->borrowed, (size_t)s->size);
 	if (s->fd < 0)
 		return write_data(w, a, s->meta.path, s->mem, s->mem_len);
 	while (off < s->size) {

@@ -56,7 +56,7 @@
 #define FW_LIMIT_HEALTH_BUFFER        4096u                /* health.buffer artifact decoded */
 
 /* --- Redaction (redact/) --- */
-#define FW_LIMIT_REDACT_IDENTIFIERS   4096u                /* distinct identifiers found in one bundle */
+#define FW_LIMIT_REDACT_IDENTIFIERS   65536u               /* distinct identifiers found in one bundle */
 #define FW_LIMIT_REDACT_PATTERNS      65536u               /* spellings searched by the second net */
 #define FW_LIMIT_REDACT_PATTERN       4096u                /* bytes in one spelling (a kernel command line) */
 #define FW_LIMIT_REDACT_TABLE         (128u << 20)         /* the second net's compiled automaton, bytes */

@@ -336,17 +336,36 @@ const char *ident_pseudo_for(struct ident_set *s, enum ident_type type, const ch
 
 /* ------------------------------------------------------------- discovery */
 
+/* Character classes by table: discovery looks at every byte of the text
+ * artifacts, so one load per test. */
+enum { C_DIGIT = 1, C_HEX = 2, C_ALNUM = 4, C_SPAN = 8 /* hex digit or : . - */ };
+#define R10(f, x) f(x), f(x + 1), f(x + 2), f(x + 3), f(x + 4), f(x + 5), f(x + 6), f(x + 7), f(x + 8), f(x + 9)
+#define CLS(c)                                                                         \
+	(uint8_t)(((c) >= '0' && (c) <= '9' ? C_DIGIT | C_HEX | C_ALNUM | C_SPAN : 0) |  \
+		  (((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F') ? C_HEX | C_SPAN : 0) | \
+		  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ? C_ALNUM : 0) | \
+		  ((c) == ':' || (c) == '.' || (c) == '-' ? C_SPAN : 0))
+static const uint8_t ctype[256] = {
+	R10(CLS, 0), R10(CLS, 10), R10(CLS, 20), R10(CLS, 30), R10(CLS, 40), R10(CLS, 50),
+	R10(CLS, 60), R10(CLS, 70), R10(CLS, 80), R10(CLS, 90), R10(CLS, 100), R10(CLS, 110),
+	R10(CLS, 120), R10(CLS, 130), R10(CLS, 140), R10(CLS, 150), R10(CLS, 160), R10(CLS, 170),
+	R10(CLS, 180), R10(CLS, 190), R10(CLS, 200), R10(CLS, 210), R10(CLS, 220), R10(CLS, 230),
+	R10(CLS, 240), CLS(250), CLS(251), CLS(252), CLS(253), CLS(254), CLS(255),
+};
+#undef CLS
+#undef R10
+
 static bool is_digit(uint8_t c)
 {
-	return c >= '0' && c <= '9';
+	return ctype[c] & C_DIGIT;
 }
 static bool is_hex(uint8_t c)
 {
-	return is_digit(c) || (lower((char)c) >= 'a' && lower((char)c) <= 'f');
+	return ctype[c] & C_HEX;
 }
 static bool is_alnum(uint8_t c)
 {
-	return is_digit(c) || (lower((char)c) >= 'a' && lower((char)c) <= 'z');
+	return ctype[c] & C_ALNUM;
 }
 static unsigned hexv(uint8_t c)
 {
@@ -618,18 +637,26 @@ int ident_discover_text(struct ident_set *s, const uint8_t *b, size_t n, const c
 	while (i < n) {
 		uint8_t c = b[i], p = i ? b[i - 1] : ' ';
 		bool token_start = !is_alnum(p) && p != '.';
-		size_t used = 0;
+		size_t used = 0, span = 0;
 		int err = 0;
 
-		if ((c == '/' || c == 'u') && token_start) {
+		if (token_start && (c == '/' || c == 'u')) {
 			used = try_user(s, b + i, n - i, source, &err);
-		} else if (is_hex(c) && token_start) {
-			/* The start of a token: try each shape, longest first.  After
-			 * "<hex>:" this is the middle of a longer address: only a
-			 * dotted quad can start there (::ffff:10.1.2.3). */
+		} else if (token_start && c == '0' && i + 1 < n && (b[i + 1] | 0x20) == 'x') {
+			used = try_guid_hex(s, b + i, n - i, i, source, &err);
+		} else if (token_start && is_hex(c)) {
+			/* Nothing looked for is shorter than "fe80::1" or "1.2.3.4",
+			 * or made of other bytes: most tokens end here. */
+			while (i + span < n && span < 7 && (ctype[b[i + span]] & C_SPAN))
+				span++;
+		}
+		if (span == 7) {
+			/* After "<hex>:" this is the middle of a longer address: only
+			 * a dotted quad can start there (::ffff:10.1.2.3). */
 			bool inside = p == ':' && i >= 2 && is_hex(b[i - 2]);
 
 			if (!inside) {
+				/* Each shape, longest first. */
 				used = try_pairs(s, b + i, n - i, source, &err);
 				if (!used && !err)
 					used = try_guid_groups(s, b + i, n - i, source, &err);
@@ -637,11 +664,11 @@ int ident_discover_text(struct ident_set *s, const uint8_t *b, size_t n, const c
 					used = try_ipv6(s, b + i, n - i, source, &err);
 				if (!used && !err)
 					used = try_cisco(s, b + i, n - i, source, &err);
+				if (!used && !err)
+					used = try_guid_hex(s, b + i, n - i, i, source, &err);
 			}
 			if (!used && !err && is_digit(c))
 				used = try_ipv4(s, b + i, n - i, source, &err);
-			if (!used && !err && !inside)
-				used = try_guid_hex(s, b + i, n - i, i, source, &err);
 		}
 		if (err < 0)
 			return err;

@@ -815,7 +815,8 @@ static int write_bundle(struct redactor *r, const char *path, bool dry_run, uint
 			e = bundle_writer_add(w, &m, NULL, 0);
 			free(reason);
 		} else {
-			e = bundle_writer_add(w, &m, it->data, it->len);
+			/* Held until the writer is freed: no second staging copy. */
+			e = bundle_writer_add_borrowed(w, &m, it->data, it->len);
 		}
 	}
 	if (e >= 0)

@@ -50,6 +50,8 @@ struct scan {
 	uint32_t *table;         /* [state * n_classes + class] = next * n_classes | OUTBIT */
 	uint32_t *out;           /* state -> pattern ending here, NONE if none */
 	uint32_t *dict;          /* state -> next shorter state with output, 0 if none */
+	uint8_t fold[256];       /* ASCII case folding */
+	uint64_t *pairs;         /* 2^16 bits: folded byte pairs that begin a pattern */
 
 	/* raw values */
 	struct exact_set sets[SCAN_EXACT_LENGTHS];
@@ -141,6 +143,7 @@ void scan_free(struct scan *s)
 	free(s->table);
 	free(s->out);
 	free(s->dict);
+	free(s->pairs);
 	for (unsigned i = 0; i < s->n_sets; i++)
 		free(s->sets[i].slots);
 	free(s->prefilter);
@@ -239,6 +242,32 @@ static int build_text(struct scan *s)
 			s->cls[b] = folded_cls[fold((uint8_t)b)];
 	}
 	s->n_classes = C;
+	/* The pair filter: at the root, a position whose two bytes begin no
+	 * pattern cannot begin a match, and feeding its byte would lead back to
+	 * where feeding the next one from the root leads, so it is skipped
+	 * without touching the table. */
+	s->pairs = calloc(65536 / 64, sizeof(uint64_t));
+	if (!s->pairs)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	for (unsigned b = 0; b < 256; b++)
+		s->fold[b] = fold((uint8_t)b);
+	for (size_t i = 0; i < s->n_pats; i++) {
+		const struct pat *p = &s->pats[i];
+
+		if (!(p->flags & SCAN_NOCASE))
+			continue;
+		if (p->len == 1) {
+			for (unsigned b = 0; b < 256; b++) {
+				unsigned k = (unsigned)p->bytes[0] << 8 | s->fold[b];
+
+				s->pairs[k / 64] |= 1ull << (k % 64);
+			}
+		} else {
+			unsigned k = (unsigned)p->bytes[0] << 8 | p->bytes[1];
+
+			s->pairs[k / 64] |= 1ull << (k % 64);
+		}
+	}
 	max_states = s->text_bytes + 1;
 	cells = max_states * C;
 	if (cells * sizeof(uint32_t) > FW_LIMIT_REDACT_TABLE || max_states >= OUTBIT / C)
@@ -525,12 +554,23 @@ static void text_pass(struct run *rn)
 {
 	const struct scan *s = rn->s;
 	const uint32_t *tab = s->table;
-	const uint8_t *cls = s->cls;
+	const uint8_t *cls = s->cls, *fd = s->fold, *b = rn->buf;
+	const uint64_t *pairs = s->pairs;
 	const uint32_t C = s->n_classes;
+	const size_t len = rn->len;
 	uint32_t st = 0;
 
-	for (size_t i = 0; i < rn->len; i++) {
-		st = tab[st + cls[rn->buf[i]]];
+	for (size_t i = 0; i < len; i++) {
+		if (!st) {
+			while (i + 1 < len) {
+				unsigned k = (unsigned)fd[b[i]] << 8 | fd[b[i + 1]];
+
+				if (pairs[k / 64] & (1ull << (k % 64)))
+					break;
+				i++;
+			}
+		}
+		st = tab[st + cls[b[i]]];
 		if (__builtin_expect(st & OUTBIT, 0)) {
 			st &= ~OUTBIT;
 			text_hit(rn, st / C, i);
