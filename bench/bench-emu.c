@@ -13,7 +13,7 @@
 
 #include "core/bytes.h"
 #include "emu/emu.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 struct sink {
 	uint64_t blocks;

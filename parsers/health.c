@@ -244,14 +244,14 @@ static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n
 	int r;
 
 	switch (type) {
-	case HEALTH_ATTR_OBJ_NEST_START:
-	case HEALTH_ATTR_PAIR_NEST_START:
-	case HEALTH_ATTR_ARR_NEST_START:
+	case FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START:
+	case FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START:
+	case FW_DEVLINK_ATTR_FMSG_ARR_NEST_START:
 		saved = f->tree.path_len;
-		if (type != HEALTH_ATTR_PAIR_NEST_START)
+		if (type != FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START)
 			tree_element(&f->tree);
-		if (!tree_push(&f->tree, type == HEALTH_ATTR_OBJ_NEST_START ? FR_OBJ
-					 : type == HEALTH_ATTR_PAIR_NEST_START ? FR_PAIR
+		if (!tree_push(&f->tree, type == FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START ? FR_OBJ
+					 : type == FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START ? FR_PAIR
 										: FR_ARR)) {
 			if (f->tree.over == 1)
 				fproblem(f, off, -EOVERFLOW,
@@ -261,7 +261,7 @@ static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n
 		/* An element's "[i]" belongs to the frame just pushed. */
 		f->tree.st[f->tree.depth - 1].path_len = saved;
 		return 0;
-	case HEALTH_ATTR_NEST_END:
+	case FW_DEVLINK_ATTR_FMSG_NEST_END:
 		/* END carries the closed container's own path. */
 		memcpy(f->endpath, f->tree.path, f->tree.path_len + 1);
 		if (!tree_pop(&f->tree, &k)) {
@@ -278,10 +278,10 @@ static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n
 		h.path = f->endpath;
 		h.name = f->tree.name;
 		return emit(f, &h);
-	case HEALTH_ATTR_OBJ_NAME:
+	case FW_DEVLINK_ATTR_FMSG_OBJ_NAME:
 		tree_name(&f->tree, (const char *)p, strnlen((const char *)p, n));
 		return 0;
-	case HEALTH_ATTR_OBJ_VALUE_TYPE:
+	case FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE:
 		if (n < 1) {
 			fproblem(f, off, -EBADMSG, "fmsg value type at offset %llu is empty, skipping",
 				 (unsigned long long)off);
@@ -290,7 +290,7 @@ static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n
 		f->vtype = p[0];
 		f->have_vtype = true;
 		return 0;
-	case HEALTH_ATTR_OBJ_VALUE_DATA:
+	case FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA:
 		memset(&h, 0, sizeof(h));
 		h.event = HEALTH_VALUE;
 		h.offset = off;
@@ -422,15 +422,15 @@ int health_fmsg_feed(struct health_fmsg *f, const void *data, size_t len)
 				f->stopped = true;
 				break;
 			}
-			if (!f->nests && type == HEALTH_ATTR_FMSG) {
+			if (!f->nests && type == FW_DEVLINK_ATTR_FMSG) {
 				f->nest_end[f->nests++] = off + alen;
 				continue;
 			}
 			/* Outside a nest, items stand alone: the devlink transport
 			 * hands back the concatenated contents of every reply's
 			 * FMSG nest.  Anything else at the top level is skipped. */
-			if (!f->nests && (type < HEALTH_ATTR_OBJ_NEST_START ||
-					  type > HEALTH_ATTR_OBJ_VALUE_DATA)) {
+			if (!f->nests && (type < FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START ||
+					  type > FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA)) {
 				f->skip = plen + pad;
 				continue;
 			}

@@ -21,16 +21,17 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "ifc/devlink.h"
 
 /* Value types: the netlink NLA types devlink uses, plus JSON's. */
 enum health_vtype {
-	HEALTH_U8 = 1,
-	HEALTH_U16 = 2,
-	HEALTH_U32 = 3,
-	HEALTH_U64 = 4,
-	HEALTH_BOOL = 6,      /* NLA_FLAG in fmsg */
-	HEALTH_STRING = 10,   /* NLA_NUL_STRING */
-	HEALTH_BINARY = 11,   /* NLA_BINARY */
+	HEALTH_U8 = FW_NLA_U8,
+	HEALTH_U16 = FW_NLA_U16,
+	HEALTH_U32 = FW_NLA_U32,
+	HEALTH_U64 = FW_NLA_U64,
+	HEALTH_BOOL = FW_NLA_FLAG,          /* a flag in fmsg */
+	HEALTH_STRING = FW_NLA_NUL_STRING,
+	HEALTH_BINARY = FW_NLA_BINARY,
 	HEALTH_NUMBER = 100,  /* JSON number (u) */
 	HEALTH_NULL = 101,    /* JSON null */
 };
@@ -89,11 +90,3 @@ const char *health_syndrome_name(uint8_t synd);
  * returns the new length or 0 if it does not fit. */
 size_t health_fmsg_put(uint8_t *buf, size_t len, size_t cap, uint16_t type, const void *data,
 		       size_t dlen);
-#define HEALTH_ATTR_FMSG 106
-#define HEALTH_ATTR_OBJ_NEST_START 107
-#define HEALTH_ATTR_PAIR_NEST_START 108
-#define HEALTH_ATTR_ARR_NEST_START 109
-#define HEALTH_ATTR_NEST_END 110
-#define HEALTH_ATTR_OBJ_NAME 111
-#define HEALTH_ATTR_OBJ_VALUE_TYPE 112
-#define HEALTH_ATTR_OBJ_VALUE_DATA 113

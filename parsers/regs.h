@@ -2,14 +2,14 @@
 #pragma once
 /*
  * regs: field-level decode of register data from the register catalog
- * (src/mlx5/regcat.h).  Bytes in, one record per field out.
+ * (src/ifc/regcat.h).  Bytes in, one record per field out.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/core.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 /*
  * One decoded field.

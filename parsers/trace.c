@@ -15,6 +15,7 @@
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "trace.h"
+#include "trace-internal.h"
 
 #define MASK_52_7 0x1FFFFFFFFFFF80ull
 #define MASK_6_0 0x7Full
@@ -126,6 +127,16 @@ void trace_strdb_free(struct trace_strdb *db)
 const struct trace_cap *trace_strdb_cap(const struct trace_strdb *db)
 {
 	return &db->cap;
+}
+
+size_t trace_strdb_section(const struct trace_strdb *db, unsigned i, const char **ret_data,
+			   uint32_t *ret_base)
+{
+	if (i >= TRACE_STRINGS_DB_MAX || !db->data[i] || !db->cap.db_size[i])
+		return 0;
+	*ret_data = db->data[i];
+	*ret_base = db->cap.db_base[i];
+	return db->held[i];
 }
 
 /*
@@ -240,7 +251,13 @@ static void out_pad(struct out *o, char c, int n)
 		out_c(o, c);
 }
 
-enum { F_LEFT = 1, F_PLUS = 2, F_SPACE = 4, F_ALT = 8, F_ZERO = 16 };
+enum {
+	F_LEFT = TRACE_F_LEFT,
+	F_PLUS = TRACE_F_PLUS,
+	F_SPACE = TRACE_F_SPACE,
+	F_ALT = TRACE_F_ALT,
+	F_ZERO = TRACE_F_ZERO,
+};
 
 static void out_number(struct out *o, uint64_t v, bool neg, unsigned base, bool upper, int flags,
 		       int width, int prec)
@@ -341,6 +358,157 @@ static void out_str(struct out *o, const char *s, int flags, int width, int prec
 }
 
 /*
+ * One conversion specification, after its '%': flags, width, precision,
+ * length modifier and conversion character, read the way the kernel's
+ * vsnprintf reads them.  The renderer and the matcher (trace-match.c) both
+ * use it, so a line matches a format exactly when the renderer would have
+ * printed it.
+ */
+const char *trace_spec_parse(const char *f, struct trace_spec *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->width = -1;
+	sp->prec = -1;
+	for (;; f++) {
+		if (*f == '-')
+			sp->flags |= TRACE_F_LEFT;
+		else if (*f == '+')
+			sp->flags |= TRACE_F_PLUS;
+		else if (*f == ' ')
+			sp->flags |= TRACE_F_SPACE;
+		else if (*f == '#')
+			sp->flags |= TRACE_F_ALT;
+		else if (*f == '0')
+			sp->flags |= TRACE_F_ZERO;
+		else
+			break;
+	}
+	if (*f == '*') {
+		sp->star_width = true;
+		f++;
+	} else {
+		sp->width = 0;
+		while (*f >= '0' && *f <= '9') {
+			if (sp->width < 4096)
+				sp->width = sp->width * 10 + (*f - '0');
+			f++;
+		}
+	}
+	if (*f == '.') {
+		f++;
+		if (*f == '*') {
+			sp->star_prec = true;
+			f++;
+		} else {
+			sp->prec = 0;
+			while (*f >= '0' && *f <= '9') {
+				if (sp->prec < 4096)
+					sp->prec = sp->prec * 10 + (*f - '0');
+				f++;
+			}
+		}
+	}
+	/* Length modifiers: h, hh, l, ll, z, t, j, L, q. */
+	for (;; f++) {
+		if (*f == 'h')
+			sp->lmod = sp->lmod == -1 ? -2 : -1;
+		else if (*f == 'l' || *f == 'z' || *f == 't' || *f == 'j' || *f == 'L' || *f == 'q')
+			sp->lmod = 1;
+		else
+			break;
+	}
+	switch (*f) {
+	case '%':
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+	case 'c':
+	case 's':
+	case 'p':
+		sp->conv = *f++;
+		break;
+	default:
+		/* Anything else (%n, %f, the end of the string) stops the
+		 * output, as the kernel's vsnprintf stops at
+		 * FORMAT_TYPE_INVALID. */
+		sp->conv = 0;
+		break;
+	}
+	return f;
+}
+
+/* One conversion of parameter a; *wrote_nul is set by a %c of 0. */
+static void render_conv(struct out *o, const struct trace_spec *sp, uint32_t a, bool *wrote_nul)
+{
+	int flags = sp->flags, width = sp->width, prec = sp->prec;
+	uint64_t v;
+
+	switch (sp->conv) {
+	case 'd':
+	case 'i': {
+		int64_t sv;
+
+		if (sp->lmod == 1)
+			sv = (int64_t)(uint64_t)a;
+		else if (sp->lmod == -1)
+			sv = (int16_t)a;
+		else if (sp->lmod == -2)
+			sv = (int8_t)a;
+		else
+			sv = (int32_t)a;
+		out_number(o, sv < 0 ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv, sv < 0, 10, false,
+			   flags, width, prec);
+		break;
+	}
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		v = a;
+		if (sp->lmod == -1)
+			v = (uint16_t)a;
+		else if (sp->lmod == -2)
+			v = (uint8_t)a;
+		out_number(o, v, false, sp->conv == 'u' ? 10 : (sp->conv == 'o' ? 8 : 16),
+			   sp->conv == 'X', flags & ~(F_PLUS | F_SPACE), width, prec);
+		break;
+	case 'c':
+		if (!(char)a)
+			*wrote_nul = true;
+		if (!(flags & F_LEFT))
+			out_pad(o, ' ', width - 1);
+		out_c(o, (char)a);
+		if (flags & F_LEFT)
+			out_pad(o, ' ', width - 1);
+		break;
+	case 's':
+		out_str(o, a ? "(efault)" : "(null)", flags, width, prec);
+		break;
+	case 'p':
+		/* The kernel hashes %p; there is no value to match, so show
+		 * the parameter in hex like %x. */
+		out_number(o, a, false, 16, false, 0, width, prec);
+		break;
+	default:
+		break;
+	}
+}
+
+size_t trace_spec_render(const struct trace_spec *sp, uint32_t a, char *buf, size_t len)
+{
+	struct out o = { buf, 0, len ? len - 1 : 0 };
+	bool nul = false;
+
+	render_conv(&o, sp, a, &nul);
+	if (len)
+		buf[o.n < o.cap ? o.n : o.cap] = '\0';
+	return o.n;
+}
+
+/*
  * Interpret fmt with the seven 32-bit parameters the way the kernel's
  * snprintf(tmp, 512, fmt, p0..p6) does on x86-64: each conversion takes the
  * next int; a long/long long conversion sees it zero-extended; %s of a
@@ -356,9 +524,7 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 	const char *f = fmt;
 
 	while (*f) {
-		int flags = 0, width = -1, prec = -1, lmod = 0;
-		uint32_t a;
-		uint64_t v;
+		struct trace_spec sp;
 
 		if (*f != '%') {
 			const char *q = strchr(f, '%');
@@ -373,130 +539,32 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 			f = q;
 			continue;
 		}
-		f++;
-		for (;; f++) {
-			if (*f == '-')
-				flags |= F_LEFT;
-			else if (*f == '+')
-				flags |= F_PLUS;
-			else if (*f == ' ')
-				flags |= F_SPACE;
-			else if (*f == '#')
-				flags |= F_ALT;
-			else if (*f == '0')
-				flags |= F_ZERO;
-			else
-				break;
-		}
-		if (*f == '*') {
+		f = trace_spec_parse(f + 1, &sp);
+		if (sp.star_width) {
 			int w = (int)(pi < TRACE_MAX_PARAMS ? params[pi] : 0);
 
 			pi++;
-			f++;
 			if (w < 0) {
-				flags |= F_LEFT;
+				sp.flags |= F_LEFT;
 				w = -w;
 			}
-			width = w > 4096 ? 4096 : w;
-		} else {
-			width = 0;
-			while (*f >= '0' && *f <= '9') {
-				if (width < 4096)
-					width = width * 10 + (*f - '0');
-				f++;
-			}
+			sp.width = w > 4096 ? 4096 : w;
 		}
-		if (*f == '.') {
-			f++;
-			if (*f == '*') {
-				int p = (int)(pi < TRACE_MAX_PARAMS ? params[pi] : 0);
+		if (sp.star_prec) {
+			int p = (int)(pi < TRACE_MAX_PARAMS ? params[pi] : 0);
 
-				pi++;
-				f++;
-				prec = p < 0 ? -1 : (p > 4096 ? 4096 : p);
-			} else {
-				prec = 0;
-				while (*f >= '0' && *f <= '9') {
-					if (prec < 4096)
-						prec = prec * 10 + (*f - '0');
-					f++;
-				}
-			}
+			pi++;
+			sp.prec = p < 0 ? -1 : (p > 4096 ? 4096 : p);
 		}
-		/* Length modifiers: h, hh, l, ll, z, t, j, L, q. */
-		for (;; f++) {
-			if (*f == 'h')
-				lmod = lmod == -1 ? -2 : -1;
-			else if (*f == 'l' || *f == 'z' || *f == 't' || *f == 'j' || *f == 'L' ||
-				 *f == 'q')
-				lmod = 1;
-			else
-				break;
-		}
-		if (*f == '%') {
+		if (sp.conv == '%') {
 			out_c(&o, '%');
-			f++;
 			continue;
 		}
-		a = pi < TRACE_MAX_PARAMS ? params[pi] : 0;
-		switch (*f) {
-		case 'd':
-		case 'i': {
-			int64_t sv;
-
-			if (lmod == 1)
-				sv = (int64_t)(uint64_t)a;
-			else if (lmod == -1)
-				sv = (int16_t)a;
-			else if (lmod == -2)
-				sv = (int8_t)a;
-			else
-				sv = (int32_t)a;
-			pi++;
-			out_number(&o, sv < 0 ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv, sv < 0, 10,
-				   false, flags, width, prec);
+		if (!sp.conv)
 			break;
-		}
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			v = a;
-			if (lmod == -1)
-				v = (uint16_t)a;
-			else if (lmod == -2)
-				v = (uint8_t)a;
-			pi++;
-			out_number(&o, v, false, *f == 'u' ? 10 : (*f == 'o' ? 8 : 16), *f == 'X',
-				   flags & ~(F_PLUS | F_SPACE), width, prec);
-			break;
-		case 'c':
-			pi++;
-			if (!(char)a)
-				wrote_nul = true;
-			if (!(flags & F_LEFT))
-				out_pad(&o, ' ', width - 1);
-			out_c(&o, (char)a);
-			if (flags & F_LEFT)
-				out_pad(&o, ' ', width - 1);
-			break;
-		case 's':
-			pi++;
-			out_str(&o, a ? "(efault)" : "(null)", flags, width, prec);
-			break;
-		case 'p':
-			/* The kernel hashes %p; there is no value to match, so show
-			 * the parameter in hex like %x. */
-			pi++;
-			out_number(&o, a, false, 16, false, 0, width, prec);
-			break;
-		default:
-			goto stop;
-		}
-		if (*f)
-			f++;
+		render_conv(&o, &sp, pi < TRACE_MAX_PARAMS ? params[pi] : 0, &wrote_nul);
+		pi++;
 	}
-stop:
 	if (len) {
 		size_t end = o.n < o.cap ? o.n : o.cap;
 
@@ -1175,14 +1243,7 @@ int trace_decoder_finish(struct trace_decoder *d)
 
 static const char *memfind(const char *h, size_t hl, const char *n)
 {
-	size_t nl = strlen(n), i;
-
-	if (nl > hl)
-		return NULL;
-	for (i = 0; i + nl <= hl; i++)
-		if (h[i] == n[0] && memcmp(h + i, n, nl) == 0)
-			return h + i;
-	return NULL;
+	return memmem(h, hl, n, strlen(n));
 }
 
 static bool parse_hex(const char **pp, const char *end, uint64_t *ret)

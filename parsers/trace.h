@@ -67,6 +67,10 @@ const char *trace_source_name(enum trace_source s);
  *  - offset: byte offset in the input of the message's first event (ring)
  *    or of its line (text); index for saved records.
  *  - seq: 0-based ordinal of the record within its decoder.
+ *  - unmatched: a text or saved record whose message no format of the
+ *    strings DB renders (or no strings DB was at hand): only its text is
+ *    known.  ambiguous: matched, but other formats render it too (see
+ *    trace-match.h).  Both false for ring records.
  */
 struct trace_event {
 	uint64_t timestamp;
@@ -82,6 +86,8 @@ struct trace_event {
 	uint16_t tmsn;
 	bool lost;
 	bool raw;
+	bool unmatched;
+	bool ambiguous;
 	enum trace_source source;
 	const char *device;        /* text records: the device name on the line */
 	size_t device_len;
@@ -136,6 +142,10 @@ int trace_strdb_set_section(struct trace_strdb *db, unsigned i, const void *data
  * parameter count ('%' characters after the %llx rewrite). */
 const char *trace_strdb_lookup(const struct trace_strdb *db, uint32_t ptr, unsigned *ret_nparams);
 const struct trace_cap *trace_strdb_cap(const struct trace_strdb *db);
+/* The bytes held of section i (after the %llx rewrite, NUL after them) and
+ * its base address; returns their count, 0 for a section not set. */
+size_t trace_strdb_section(const struct trace_strdb *db, unsigned i, const char **ret_data,
+			   uint32_t *ret_base);
 
 /* --------------------------------------------------------------- decoder */
 

@@ -13,7 +13,7 @@
 
 #include "analyze/analyze-internal.h"
 #include "core/limits.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 
 enum dec {

@@ -196,7 +196,9 @@ static int do_open(struct bundle *b)
 	if (r < 0)
 		return r;
 	r = fw_sha256(elf, elf_len, b->index_sha256);
-	if (r >= 0)
+	if (r < 0)
+		r = fw_error(b->ctx, r, "cannot hash index.elf: SHA-256 failed");
+	else
 		r = bundle_index_parse(b->ctx, elf, elf_len, &b->idx);
 	free(elf);
 	if (r < 0)
@@ -531,7 +533,11 @@ static int walk(struct walk *w)
 	r = read_index_member(b, a, &elf, &elf_len);
 	if (r < 0)
 		goto out;
-	fw_sha256(elf, elf_len, digest);
+	r = fw_sha256(elf, elf_len, digest);
+	if (r < 0) {
+		r = fw_error(b->ctx, r, "'%s': cannot hash index.elf: SHA-256 failed", b->path);
+		goto out;
+	}
 	if (memcmp(digest, b->index_sha256, FW_SHA256_LEN) != 0) {
 		r = fw_error(b->ctx, -EBADMSG, "'%s': index.elf changed since the bundle was opened",
 			     b->path);
@@ -662,7 +668,9 @@ static int walk(struct walk *w)
 		 * so the bytes just delivered, untrustworthy. */
 	}
 	if (w->only && !seen[w->only - b->idx->artifacts]) {
-		r = problem(w, w->only->path, -EBADMSG, "is in the index but not in the archive");
+		/* The one member asked for is missing: that ends the walk with
+		 * an error even when a callback took the problem. */
+		problem(w, w->only->path, -EBADMSG, "is in the index but not in the archive");
 		r = w->first_err;
 		goto out;
 	}

@@ -16,7 +16,7 @@
 
 #include "bundle/bundle.h"
 #include "cli/cli.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 struct regs_opts {
 	const char *only;      /* register name, or NULL */

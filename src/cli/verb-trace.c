@@ -24,6 +24,7 @@ struct trace_opts {
 	regex_t re;
 	bool have_re;
 	char device[64];
+	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
 	uint64_t problems;
 };
@@ -53,6 +54,10 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 			*c = ' ';
 	if (o->have_re && regexec(&o->re, msg, 0, NULL, 0) != 0)
 		return 0;
+	if (o->chrome) {
+		o->printed++;
+		return report_chrome_event(o->chrome, ev, msg);
+	}
 	if (ev->device && ev->device_len)
 		snprintf(dev, sizeof(dev), "%.*s", (int)ev->device_len, ev->device);
 	else
@@ -134,6 +139,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "grep", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -142,6 +148,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct trace_opts o;
+	bool chrome = false;
 	int c, r, status = CLI_EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
@@ -173,6 +180,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "json")) {
+				o.json = true;
+			} else if (!strcmp(optarg, "chrome")) {
+				chrome = true;
+			} else if (strcmp(optarg, "text")) {
+				if (o.have_re)
+					regfree(&o.re);
+				return cli_usage_error(&cli_verb_trace, "--format: '%s' is not one of "
+						       "text, json, chrome", optarg);
+			}
+			break;
 		default:
 			if (o.have_re)
 				regfree(&o.re);
@@ -192,9 +211,21 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 				       o.since, o.until);
 	}
 	cli_catch_signals(ctx);
+	if (chrome && report_chrome_open(ctx, argv[optind], 0, stdout, &o.chrome) < 0) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_fail(ctx, "trace", "'%s'", argv[optind]);
+	}
+	o.json = o.json && !chrome;
 	r = analyze_path(ctx, argv[optind], "trace.,health.", &sink, &o);
 	if (o.json)
 		printf("%s]\n", o.printed ? "\n" : "[");
+	if (o.chrome) {
+		if (r < 0)
+			report_chrome_free(o.chrome);
+		else
+			r = report_chrome_close(o.chrome, NULL);
+	}
 	if (r < 0)
 		status = cli_fail(ctx, "trace", "'%s'", argv[optind]);
 	if (o.have_re)
@@ -213,7 +244,7 @@ bad_until:
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
 	.summary = "print the firmware trace messages of a bundle",
-	.usage = "Usage: fwbox trace BUNDLE [--since T] [--until T] [--grep RE] [--json]\n"
+	.usage = "Usage: fwbox trace BUNDLE [--since T] [--until T] [--grep RE] [--json] [--format FMT]\n"
 		 "\n"
 		 "Print every firmware trace message of BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
@@ -225,6 +256,8 @@ const struct cli_verb cli_verb_trace = {
 		 "  --until T    only messages with device timestamp <= T\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
 		 "  --json       print a JSON array of objects instead\n"
+		 "  --format FMT text (the default), json (as --json), or chrome: Chrome\n"
+		 "               trace-event JSON for Perfetto and chrome://tracing\n"
 		 "  -h, --help   show this help\n",
 	.run = run,
 };

@@ -67,15 +67,9 @@ const size_t collect_default_segments_count =
 #define RESDUMP_MENU_TYPE     MLX5_RESDUMP_SEG_MENU
 #define MENU_RECORD_BYTES     52u
 
-static const char *iface(struct collect *c, const char *what)
+static const char *iface(struct collect *c, enum fw_device_part part)
 {
-	const char *s = NULL;
-
-	if (c->ops->interface)
-		s = c->ops->interface(c->dev, what);
-	if (!s)
-		s = c->info.transport[0] ? c->info.transport : "device";
-	return s;
+	return fw_device_interface(c->dev, part);
 }
 
 /* One ACCESS_REG read through the mlx5 layer.  Returns the register bytes
@@ -89,7 +83,7 @@ static int access_reg_read(struct collect *c, struct collect_art *a, uint16_t re
 	r = collect_cmd_begin(c, a);
 	if (r < 0)
 		return r;
-	r = mlx5_access_reg_read(c->fdev, reg_id, 0, data_in, in_len, data_out, out_len, &st);
+	r = mlx5_access_reg_read(c->dev, reg_id, 0, data_in, in_len, data_out, out_len, &st);
 	if (r < 0 && collect_cmd_cut_short(&st, MLX5_MBOX_HDR_LEN + out_len)) {
 		c->cur = NULL;
 		r = (int)(st.out_len - MLX5_MBOX_HDR_LEN);
@@ -109,7 +103,7 @@ static int step_reg(struct collect *c, const struct collect_step *s)
 	uint8_t *buf = calloc(1, s->size);
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	if (!buf)
 		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	/* The register's own bytes go in too: index fields (local_port, page
@@ -127,12 +121,12 @@ static int step_hca_cap(struct collect *c, const struct collect_step *s)
 	uint8_t *out = calloc(1, HCA_CAP_BYTES);
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	if (!out)
 		return fw_error(c->ctx, -ENOMEM, "out of memory");
 	r = collect_cmd_begin(c, &a);
 	if (r >= 0) {
-		r = mlx5_query_hca_cap(c->fdev, (uint16_t)s->arg, true, out, HCA_CAP_BYTES, &st);
+		r = mlx5_query_hca_cap(c->dev, (uint16_t)s->arg, true, out, HCA_CAP_BYTES, &st);
 		if (r < 0 && collect_cmd_cut_short(&st, MLX5_MBOX_HDR_LEN + HCA_CAP_BYTES)) {
 			c->cur = NULL;
 			r = (int)(st.out_len - MLX5_MBOX_HDR_LEN);
@@ -177,7 +171,7 @@ static int step_trace_cap(struct collect *c, const struct collect_step *s)
 	struct collect_art a;
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	r = read_trace_cap(c, &a);
 	if (r == -ENOMEM)
 		return r;
@@ -210,7 +204,7 @@ static int read_strings_section(struct collect *c, struct collect_art *a, unsign
 	r = collect_cmd_begin(c, a);
 	if (r < 0)
 		return r;
-	r = mlx5_strings_db_read(c->fdev, &c->caps, idx, c->stdb_small ? chunk : 0, ret, &len,
+	r = mlx5_strings_db_read(c->dev, &c->caps, idx, c->stdb_small ? chunk : 0, ret, &len,
 				 &st);
 	/* More commands than chunks: the firmware refused a large read and
 	 * the layer fell back to 256-byte reads; keep to them from here. */
@@ -226,7 +220,7 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 	unsigned n;
 	int r;
 
-	collect_art_init(&a, "trace.strings", iface(c, "cmd"));
+	collect_art_init(&a, "trace.strings", iface(c, FW_PART_CMD));
 	r = read_trace_cap(c, &a);
 	if (r == -ENOMEM)
 		return r;
@@ -248,7 +242,7 @@ static int step_trace_strings(struct collect *c, const struct collect_step *s)
 		uint32_t size = c->caps.db[i].size;
 		void *db = NULL;
 
-		collect_art_init(&a, "", iface(c, "cmd"));
+		collect_art_init(&a, "", iface(c, FW_PART_CMD));
 		snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
 		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, a.kind))
 			continue;
@@ -285,20 +279,20 @@ static int step_trace_ring(struct collect *c, const struct collect_step *s)
 	size_t len = 0;
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "umem"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	if (!c->opts.trace_control) {
 		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0,
 				 "reading the raw ring takes tracer ownership: needs --trace-control");
 		return collect_emit(c, &a, NULL, 0);
 	}
-	if (!c->ops->trace_ring || !c->info.can_umem) {
+	if (!c->info.can_umem) {
 		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -EOPNOTSUPP,
 				 "transport '%s' cannot register user memory for the ring",
 				 c->info.transport);
 		return collect_emit(c, &a, NULL, 0);
 	}
 	fw_ctx_clear_error(c->ctx);
-	r = c->ops->trace_ring(c->dev, c->opts.trace_seconds, &data, &len);
+	r = mlx5_tracer_capture_ring(c->dev, c->opts.trace_seconds, &data, &len, NULL);
 	if (r < 0) {
 		char ebuf[128];
 
@@ -351,12 +345,11 @@ static int step_health_buffer(struct collect *c, const struct collect_step *s)
 {
 	void *data = NULL;
 	size_t len = 0;
-	int r = -EOPNOTSUPP;
+	int r;
 
 	fw_ctx_clear_error(c->ctx);
-	if (c->ops->health_buffer)
-		r = c->ops->health_buffer(c->dev, &data, &len);
-	return emit_blob(c, s->kind, iface(c, "health"), r, data, len);
+	r = fw_device_health_buffer(c->dev, &data, &len);
+	return emit_blob(c, s->kind, iface(c, FW_PART_HEALTH), r, data, len);
 }
 
 /* JSON output must be valid UTF-8, but paths, reasons and device names
@@ -372,7 +365,7 @@ static struct json_object *json_text(const char *s)
 
 /* Reporter states in the shape of `devlink -j health show`, so the health
  * decoder reads them like an iproute2 capture. */
-static int reporters_json(const char *pci, const struct collect_reporter *rep, size_t n,
+static int reporters_json(const char *pci, const struct fw_health_reporter *rep, size_t n,
 			  char **ret, size_t *ret_len)
 {
 	struct json_object *top = json_object_new_object(), *health = json_object_new_object();
@@ -390,7 +383,8 @@ static int reporters_json(const char *pci, const struct collect_reporter *rep, s
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "reporter", json_text(rep[i].name));
-		json_object_object_add(o, "state", json_text(rep[i].state));
+		json_object_object_add(o, "state",
+				       json_object_new_string(rep[i].state == 0 ? "healthy" : "error"));
 		json_object_object_add(o, "error", json_object_new_int64((int64_t)rep[i].error_count));
 		json_object_object_add(o, "recover",
 				       json_object_new_int64((int64_t)rep[i].recover_count));
@@ -414,17 +408,16 @@ static int reporters_json(const char *pci, const struct collect_reporter *rep, s
 
 static int step_health_reporters(struct collect *c, const struct collect_step *s)
 {
-	struct collect_reporter *rep = NULL;
-	const char *hif = iface(c, "devlink");
+	struct fw_health_reporter *rep = NULL;
+	const char *hif = iface(c, FW_PART_HEALTH);
 	char kind[COLLECT_KIND_MAX];
 	char *text = NULL;
 	size_t n = 0, len = 0;
-	int r = -EOPNOTSUPP;
+	int r;
 
 	(void)s;
 	fw_ctx_clear_error(c->ctx);
-	if (c->ops->reporters)
-		r = c->ops->reporters(c->dev, &rep, &n);
+	r = fw_device_health_reporters(c->dev, &rep, &n);
 	if (r >= 0) {
 		r = reporters_json(c->info.pci, rep, n, &text, &len);
 		if (r == -ENOMEM)
@@ -442,8 +435,7 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		if (collect_skipped(c, kind)) {
 			r = collect_emit_excluded(c, kind);
 		} else {
-			r = c->ops->diagnose ? c->ops->diagnose(c->dev, rep[i].name, &data, &dlen)
-					     : -EOPNOTSUPP;
+			r = fw_device_health_diagnose(c->dev, rep[i].name, &data, &dlen);
 			r = emit_blob(c, kind, hif, r, data, dlen);
 		}
 		if (r < 0)
@@ -459,8 +451,7 @@ static int step_health_reporters(struct collect *c, const struct collect_step *s
 		if (collect_skipped(c, kind)) {
 			r = collect_emit_excluded(c, kind);
 		} else {
-			r = c->ops->stored_dump ? c->ops->stored_dump(c->dev, rep[i].name, &data, &dlen)
-						: -EOPNOTSUPP;
+			r = fw_device_health_dump(c->dev, rep[i].name, &data, &dlen);
 			r = emit_blob(c, kind, hif, r, data, dlen);
 		}
 		if (r < 0)
@@ -476,16 +467,16 @@ static int step_trace_text(struct collect *c, const struct collect_step *s)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int r = -EOPNOTSUPP;
+	int r;
 
 	fw_ctx_clear_error(c->ctx);
-	if (c->ops->tracefs_text)
-		r = c->ops->tracefs_text(c->dev, c->opts.trace_seconds, &text, &len);
+	/* The device reads the kernel's mlx5_fw lines for that long. */
+	r = fw_device_tracefs_gather(c->dev, c->opts.trace_seconds, &text, &len);
 	if (r >= 0 && c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
 		/* The wait was cut short: keep what came, say so. */
 		struct collect_art a;
 
-		collect_art_init(&a, s->kind, iface(c, "tracefs"));
+		collect_art_init(&a, s->kind, iface(c, FW_PART_TRACE));
 		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
 				 "interrupted by a signal before --trace-seconds %u ran out",
 				 c->opts.trace_seconds);
@@ -493,7 +484,7 @@ static int step_trace_text(struct collect *c, const struct collect_step *s)
 		free(text);
 		return r;
 	}
-	return emit_blob(c, s->kind, iface(c, "tracefs"), r, text, len);
+	return emit_blob(c, s->kind, iface(c, FW_PART_TRACE), r, text, len);
 }
 
 /* ------------------------------------------------------------ resource dump */
@@ -563,7 +554,7 @@ static int resdump_read(struct collect *c, struct collect_art *a, uint16_t segme
 	r = collect_cmd_begin(c, a);
 	if (r < 0)
 		goto out;
-	r = mlx5_resdump_each(c->fdev, &req, rd_add, &d, &st);
+	r = mlx5_resdump_each(c->dev, &req, rd_add, &d, &st);
 	c->cur = NULL;
 	if (r == -ENOMEM) {
 		free(d.b.p);
@@ -691,7 +682,7 @@ static int dump_segment(struct collect *c, const char *kind, const char *name)
 	uint16_t n1 = 0, n2 = 0;
 	int r;
 
-	collect_art_init(&a, kind, iface(c, "cmd"));
+	collect_art_init(&a, kind, iface(c, FW_PART_CMD));
 	r = ensure_menu(c, &a);
 	if (r == -ENOMEM)
 		return r;
@@ -734,7 +725,7 @@ static int step_resdump_menu(struct collect *c, const struct collect_step *s)
 	struct collect_art a;
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	r = ensure_menu(c, &a);
 	if (r == -ENOMEM)
 		return r;
@@ -822,68 +813,62 @@ static int crbuf_pair(struct collect *c, struct collect_art *a, struct crbuf *b,
  * -EOPNOTSUPP when the transport has no user memory (the caller falls back
  * to RESOURCE_DUMP), or -ENOMEM.
  */
+struct crdump_sink {
+	struct collect *c;
+	struct collect_art *a;
+	struct crbuf b;
+};
+
+/* One call's pairs; before the next call, the step's checks again
+ * (cancellation, time box), as for every command. */
+static int crdump_pairs(void *u, const uint8_t *pairs, size_t len, bool more)
+{
+	struct crdump_sink *d = u;
+	int r = 0;
+
+	for (size_t k = 0; k + 8 <= len && r >= 0; k += 8)
+		r = crbuf_pair(d->c, d->a, &d->b, fw_get_be32(pairs + k), pairs + k + 4);
+	if (r >= 0 && more)
+		r = collect_cmd_begin(d->c, d->a);
+	return r;
+}
+
 static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t **ret)
 {
-	struct crbuf b = { .run = SIZE_MAX };
-	struct mlx5_core_dump req = { .core_dump_type = MLX5_CORE_DUMP_CR_DUMP_TO_MEM,
-				      .size = CORE_DUMP_UMEM_BYTES };
-	struct mlx5_core_dump rep;
+	struct crdump_sink d = { .c = c, .a = a, .b = { .run = SIZE_MAX } };
+	struct crbuf b;
 	struct mlx5_status st = { 0 };
-	uint8_t *umem = NULL;
-	uint64_t cookie = 0;
-	uint32_t id = 0;
 	int r;
 
-	if (!c->info.can_umem || !c->ops->umem_reg || !c->ops->umem_unreg)
+	if (!c->info.can_umem)
 		return -EOPNOTSUPP;
-	umem = aligned_alloc(4096, CORE_DUMP_UMEM_BYTES);
-	if (!umem)
-		return fw_error(c->ctx, -ENOMEM, "out of memory");
-	r = c->ops->umem_reg(c->dev, umem, CORE_DUMP_UMEM_BYTES, &id);
-	if (r < 0) {
-		free(umem);
-		return -EOPNOTSUPP;
-	}
-	req.mkey = id;
-	r = crbuf_segment(c, a, &b, 4u << 16 | 0xfffeu, 0, 16);      /* INFO */
-	for (unsigned page = 0; r >= 0; page++) {
-		uint32_t used;
-		uintptr_t va = (uintptr_t)umem;
-
-		if (page >= FW_LIMIT_RESDUMP_PAGES) {
-			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
-					 "more than FW_LIMIT_RESDUMP_PAGES (%u) CORE_DUMP calls",
-					 FW_LIMIT_RESDUMP_PAGES);
-			break;
-		}
-		req.address = (uint64_t)va;
-		req.cookie = cookie;
+	r = crbuf_segment(c, a, &d.b, 4u << 16 | 0xfffeu, 0, 16);    /* INFO */
+	if (r >= 0)
 		r = collect_cmd_begin(c, a);
-		if (r < 0)
-			break;
-		/* The tool's read form: the kernel's write form is for its own
-		 * buffers, and the allowlist takes both. */
-		r = mlx5_core_dump(c->fdev, &req, true, NULL, 0, &rep, &st);
-		r = collect_cmd_end(c, a, r, &st);
-		if (r < 0)
-			break;
-		used = rep.size;
-		if (used > CORE_DUMP_UMEM_BYTES || used % 8) {
-			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EBADMSG,
-					 "CORE_DUMP reply claims %u bytes written", used);
-			break;
+	if (r >= 0) {
+		r = mlx5_crdump_each(c->dev, CORE_DUMP_UMEM_BYTES, 0, crdump_pairs, &d, &st);
+		c->cur = NULL;
+		if (r == -EOPNOTSUPP && st.commands == 0) {
+			/* No user memory after all: the caller reads the
+			 * RESOURCE_DUMP segment instead. */
+			free(d.b.p);
+			return -EOPNOTSUPP;
 		}
-		for (uint32_t k = 0; k < used && r >= 0; k += 8)
-			r = crbuf_pair(c, a, &b, fw_get_be32(umem + k), umem + k + 4);
-		if (r < 0 || !rep.more_dump)
-			break;
-		cookie = rep.cookie;
 	}
-	c->ops->umem_unreg(c->dev, id);
-	free(umem);
+	b = d.b;
 	if (r == -ENOMEM) {
 		free(b.p);
 		return r;
+	}
+	if (r < 0 && a->outcome == BUNDLE_OUTCOME_OK) {
+		if (r == -EOVERFLOW && st.err == 0)
+			collect_art_fail(a, BUNDLE_OUTCOME_PARTIAL, -EOVERFLOW,
+					 "more than FW_LIMIT_RESDUMP_PAGES (%u) CORE_DUMP calls",
+					 FW_LIMIT_RESDUMP_PAGES);
+		else if (r == -EBADMSG && st.err == 0)
+			collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "%s", fw_ctx_errmsg(c->ctx));
+		else
+			collect_cmd_end(c, a, r, &st);
 	}
 	if (crbuf_segment(c, a, &b, 1u << 16 | 0xfffbu, 0, 4) == -ENOMEM) {   /* TERMINATE */
 		free(b.p);
@@ -904,7 +889,7 @@ static int step_crspace(struct collect *c, const struct collect_step *s)
 	uint8_t *img = NULL;
 	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "cmd"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_CMD));
 	r = crspace_core_dump(c, &a, &img);
 	if (r == -ENOMEM)
 		return r;
@@ -941,12 +926,11 @@ static int step_kernel_log(struct collect *c, const struct collect_step *s)
 	struct collect_art a;
 	char *text = NULL;
 	size_t len = 0;
-	int r = -EOPNOTSUPP;
+	int r;
 
-	collect_art_init(&a, s->kind, iface(c, "kernel_log"));
+	collect_art_init(&a, s->kind, iface(c, FW_PART_LOG));
 	fw_ctx_clear_error(c->ctx);
-	if (c->ops->kernel_log)
-		r = c->ops->kernel_log(c->dev, &text, &len);
+	r = fw_device_kernel_log(c->dev, &text, &len);
 	if (r == -EPERM || r == -EACCES) {
 		char ebuf[128];
 
@@ -1050,29 +1034,28 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 
 	/* Nothing below sends a command; the device's dry-run mode makes
 	 * sure of it should that ever change. */
-	if (c->ops->set_dry_run)
-		c->ops->set_dry_run(c->dev, true);
+	fw_device_set_dry_run(c->dev, true);
 	for (size_t i = 0; i < c->n_steps && r >= 0; i++) {
 		const struct collect_step *s = &c->steps[i];
-		const char *ci = iface(c, "cmd");
+		const char *ci = iface(c, FW_PART_CMD);
 
 		p.step = (unsigned)i + 1;
 		switch (s->type) {
 		case COLLECT_ST_EXCLUDED:
 			break;
 		case COLLECT_ST_HEALTH_BUFFER:
-			r = plan_emit(&p, s->kind, iface(c, "health"), "health buffer read", 0, 0,
+			r = plan_emit(&p, s->kind, iface(c, FW_PART_HEALTH), "health buffer read", 0, 0,
 				      NULL, RD, 0, 0, 1, 64);
 			break;
 		case COLLECT_ST_HEALTH_REPORTERS:
-			r = plan_emit(&p, "health.reporters", iface(c, "devlink"),
+			r = plan_emit(&p, "health.reporters", iface(c, FW_PART_HEALTH),
 				      "devlink health reporter list", 0, 0, NULL, RD, 0, 0, 1, 0);
 			if (r >= 0)
-				r = plan_emit(&p, "health.<reporter>.diagnose", iface(c, "devlink"),
+				r = plan_emit(&p, "health.<reporter>.diagnose", iface(c, FW_PART_HEALTH),
 					      "devlink health diagnose, each reporter", 0, 0, NULL,
 					      RD, 0, 0, 0, 0);
 			if (r >= 0)
-				r = plan_emit(&p, "health.<reporter>", iface(c, "devlink"),
+				r = plan_emit(&p, "health.<reporter>", iface(c, FW_PART_HEALTH),
 					      "devlink health dump get, stored dumps only", 0, 0,
 					      NULL, RD, 0, 0, 0, 0);
 			break;
@@ -1091,18 +1074,18 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			break;
 		case COLLECT_ST_TRACE_RING:
 			if (!c->opts.trace_control)
-				r = plan_emit(&p, s->kind, iface(c, "umem"),
+				r = plan_emit(&p, s->kind, iface(c, FW_PART_CMD),
 					      "nothing: needs --trace-control", 0, 0, NULL, RD, 0, 0,
 					      0, 0);
 			else
-				r = plan_emit(&p, s->kind, iface(c, "umem"),
+				r = plan_emit(&p, s->kind, iface(c, FW_PART_CMD),
 					      "ACCESS_REG write MTRC_CAP/MTRC_CONF/MTRC_CTRL, then "
 					      "ownership released",
 					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_WRITE, "MTRC_*",
 					      "tracer-control", 0, 0, 0, 256u << 10);
 			break;
 		case COLLECT_ST_TRACE_TEXT:
-			r = plan_emit(&p, s->kind, iface(c, "tracefs"), "tracefs mlx5_fw read", 0, 0,
+			r = plan_emit(&p, s->kind, iface(c, FW_PART_TRACE), "tracefs mlx5_fw read", 0, 0,
 				      NULL, RD, 0, 0, 1, 0);
 			break;
 		case COLLECT_ST_REG:
@@ -1116,7 +1099,7 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 				      hdr + HCA_CAP_BYTES, 1, HCA_CAP_BYTES);
 			break;
 		case COLLECT_ST_CRSPACE:
-			if (c->info.can_umem && c->ops->umem_reg)
+			if (c->info.can_umem)
 				r = plan_emit(&p, s->kind, ci,
 					      "ACCESS_REG read CORE_DUMP CR_DUMP_TO_MEM until more_dump=0",
 					      MLX5_CMD_ACCESS_REG, MLX5_REG_OP_READ, "CORE_DUMP", RD,
@@ -1148,7 +1131,7 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			}
 			break;
 		case COLLECT_ST_KERNEL_LOG:
-			r = plan_emit(&p, s->kind, iface(c, "kernel_log"),
+			r = plan_emit(&p, s->kind, iface(c, FW_PART_LOG),
 				      "kernel log read (/dev/kmsg, the emulator's own), device lines",
 				      0, 0, NULL, RD, 0, 0, 1, 0);
 			break;
@@ -1159,7 +1142,6 @@ int collect_plan(struct collect *c, collect_plan_fn fn, void *userdata)
 			break;
 		}
 	}
-	if (c->ops->set_dry_run)
-		c->ops->set_dry_run(c->dev, false);
+	fw_device_set_dry_run(c->dev, false);
 	return r < 0 ? r : p.count;
 }

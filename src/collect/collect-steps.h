@@ -12,7 +12,7 @@
 #include "collect/collect-internal.h"
 #include "core/bytes.h"
 #include "core/limits.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 #include "mlx5/mlx5.h"
 
 #define COLLECT_KIND_MAX 64
@@ -62,9 +62,7 @@ struct collect {
 	struct fw_ctx *ctx;
 	struct collect_options opts;
 	char *s_output, *s_reason, *s_only, *s_skip, *s_cmdline, *s_sysroot;
-	const struct collect_dev_ops *ops;
-	void *dev;
-	struct fw_device *fdev;        /* what the mlx5 layer sends through */
+	struct fw_device *dev;         /* every command and read goes through it */
 	struct collect_art *cur;       /* artifact whose commands are in flight */
 	bool owns_dev;
 	struct fw_device_info info;

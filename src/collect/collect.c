@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "collect/collect-steps.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 /* ------------------------------------------------------------ kind patterns */
 
@@ -455,7 +455,7 @@ static int copy_opt(char **dst, const char *src)
 static void observe_cmd(void *userdata, const struct fw_cmd_event *ev);
 
 int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
-		     const struct collect_dev_ops *ops, void *dev, struct collect **ret)
+		     struct fw_device *dev, struct collect **ret)
 {
 	struct collect *c;
 	int r;
@@ -464,7 +464,6 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 	if (!c)
 		return fw_error(ctx, -ENOMEM, "out of memory");
 	c->ctx = ctx;
-	c->ops = ops;
 	c->dev = dev;
 	c->opts = *opts;
 	if (copy_opt(&c->s_output, opts->output) < 0 || copy_opt(&c->s_reason, opts->reason) < 0 ||
@@ -481,15 +480,10 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 	c->opts.sysroot = c->s_sysroot;
 	if (!c->opts.step_timeout_ms)
 		c->opts.step_timeout_ms = COLLECT_STEP_TIMEOUT_MS;
-	c->fdev = ops->device ? ops->device(dev) : NULL;
-	if (!c->fdev) {
-		r = fw_error(ctx, -EINVAL, "the device glue gave no device object");
-		goto fail;
-	}
 	/* The observer sees every command the mlx5 layer sends for us: it
 	 * keeps the first inbox of each artifact and counts. */
-	fw_device_set_observer(c->fdev, observe_cmd, c);
-	r = ops->info(dev, &c->info);
+	fw_device_set_observer(dev, observe_cmd, c);
+	r = fw_device_info(dev, &c->info);
 	if (r < 0)
 		goto fail;
 	c->max_rpc = c->info.max_rpc ? c->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
@@ -506,7 +500,7 @@ int collect_new_with(struct fw_ctx *ctx, const struct collect_options *opts,
 	*ret = c;
 	return 0;
 fail:
-	c->dev = NULL;          /* the caller still owns it on failure */
+	c->owns_dev = false;    /* the caller still owns it on failure */
 	collect_free(c);
 	return r;
 }
@@ -526,10 +520,10 @@ void collect_free(struct collect *c)
 {
 	if (!c)
 		return;
-	if (c->fdev)
-		fw_device_set_observer(c->fdev, NULL, NULL);
-	if (c->dev && c->owns_dev && c->ops->close)
-		c->ops->close(c->dev);
+	if (c->dev)
+		fw_device_set_observer(c->dev, NULL, NULL);
+	if (c->owns_dev)
+		fw_device_close(c->dev);
 	outcomes_clear(c);
 	free(c->steps);
 	free(c->output);
@@ -587,9 +581,7 @@ enum bundle_outcome collect_worst(const struct collect *c)
 
 uint64_t collect_device_commands(const struct collect *c)
 {
-	if (c->ops->command_count)
-		return c->ops->command_count(c->dev) - c->commands_before;
-	return c->commands_sent;
+	return fw_device_cmd_count(c->dev) - c->commands_before;
 }
 
 /* ------------------------------------------------------------ recording */
@@ -837,7 +829,7 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 	c->sink = sink;
 	c->bytes = 0;
 	c->commands_sent = 0;
-	c->commands_before = c->ops->command_count ? c->ops->command_count(c->dev) : 0;
+	c->commands_before = fw_device_cmd_count(c->dev);
 	if (collect_host_taint(c->opts.sysroot, &c->taint_before) < 0)
 		c->taint_before = UINT64_MAX;
 

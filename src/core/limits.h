@@ -35,6 +35,7 @@
 #define FW_LIMIT_TRACE_PARAMS         7u                   /* TRACER_MAX_PARAMS */
 #define FW_LIMIT_TRACE_PENDING        8192u                /* messages waiting for params */
 #define FW_LIMIT_TRACE_MESSAGE        512u                 /* rendered message, like the kernel's tmp[512] */
+#define FW_LIMIT_MATCH_STEPS          64u                  /* trace matcher steps per message byte (plus 4096) before it gives up */
 #define FW_LIMIT_TEXT_LINE            65536u               /* one line of text input */
 #define FW_LIMIT_SEGMENTS             1000000u             /* resource-dump segments per artifact */
 #define FW_LIMIT_FMSG_DEPTH           32u                  /* nesting of devlink fmsg */
@@ -45,7 +46,7 @@
 #define FW_LIMIT_DEVLINK_OBJECTS      4096u                /* devices, reporters or regions in one listing */
 #define FW_LIMIT_DEVLINK_SNAPSHOTS    256u                 /* snapshot ids of one region */
 
-/* parsers (added by the parsers subsystem) */
+/* --- Parsers --- */
 #define FW_LIMIT_TRACE_RING           (4u << 20)           /* ring look-ahead: input up to this is a ring snapshot */
 #define FW_LIMIT_FMSG_ITEMS           10000000u            /* fmsg items in one dump */
 #define FW_LIMIT_FMSG_NAME            1024u                /* one fmsg object name, bytes */

@@ -10,8 +10,8 @@
 
 #include "core/bytes.h"
 #include "device/allowlist.h"
-#include "mlx5/ifc.h"
-#include "mlx5/mlx5.h"
+#include "ifc/ifc.h"
+#include "ifc/names.h"
 
 #define CMD(op, nm, why)                                                              \
 	{ .opcode = (op), .op_mod = FW_ALLOW_ANY_OPMOD, .reg_id = FW_ALLOW_NO_REG,     \

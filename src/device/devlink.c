@@ -255,10 +255,10 @@ int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 }
 
 int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
-			      struct fw_devlink_reporter *ret)
+			      struct fw_health_reporter *ret)
 {
 	struct attr_tab t, n;
-	struct fw_devlink_reporter rep;
+	struct fw_health_reporter rep;
 	uint8_t b;
 
 	memset(&rep, 0, sizeof(rep));
@@ -601,14 +601,14 @@ static bool msg_is_for(const void *attrs, size_t len, const char *bus, const cha
 struct rep_list {
 	struct fw_ctx *ctx;
 	const char *bus, *dev;
-	struct fw_devlink_reporter *v;
+	struct fw_health_reporter *v;
 	size_t n;
 };
 
 static int rep_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct rep_list *l = userdata;
-	struct fw_devlink_reporter *nv;
+	struct fw_health_reporter *nv;
 	int r;
 
 	if (!msg_is_for(attrs, len, l->bus, l->dev))
@@ -627,7 +627,7 @@ static int rep_cb(void *userdata, const void *attrs, size_t len)
 }
 
 int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
-			 struct fw_devlink_reporter **ret, size_t *ret_n)
+			 struct fw_health_reporter **ret, size_t *ret_n)
 {
 	/* Dump all and filter: older kernels ignore a device filter on dumps. */
 	struct fw_devlink_req req = { .family = dl->family,
@@ -692,7 +692,7 @@ int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
 int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
 			const char *reporter, void **ret_data, size_t *ret_len)
 {
-	struct fw_devlink_reporter *v;
+	struct fw_health_reporter *v;
 	size_t n;
 	bool found = false, stored = false;
 	int r;

@@ -18,7 +18,7 @@
 #include <pci/pci.h>
 
 #include "device/discovery.h"
-#include "device/transports.h"
+#include "device/sysroot.h"
 
 static const char *const iface_names[FW_IFACE_COUNT] = {
 	"mlx5ctl", "fwctl", "devlink", "tracefs",

@@ -20,7 +20,7 @@
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "emu/emu-internal.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 #define EMU_CSV_MAX_BYTES (8u << 20)
 #define EMU_CSV_MAX_RANGES 200000u

@@ -22,20 +22,7 @@
 
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
-
-/* include/uapi/linux/devlink.h attribute numbers (reference §6). */
-enum {
-	EMU_DL_FMSG = 106,
-	EMU_DL_OBJ_NEST_START = 107,
-	EMU_DL_PAIR_NEST_START = 108,
-	EMU_DL_ARR_NEST_START = 109,
-	EMU_DL_NEST_END = 110,
-	EMU_DL_OBJ_NAME = 111,
-	EMU_DL_OBJ_VALUE_TYPE = 112,
-	EMU_DL_OBJ_VALUE_DATA = 113,
-};
-/* Netlink attribute types used as fmsg value types. */
-enum { EMU_NLA_U8 = 1, EMU_NLA_U32 = 3, EMU_NLA_U64 = 4, EMU_NLA_FLAG = 6, EMU_NLA_NUL_STRING = 10, EMU_NLA_BINARY = 11 };
+#include "ifc/devlink.h"
 
 /* One netlink message buffer (4 KiB like a genetlink reply) and the
  * kernel's DEVLINK_FMSG_MAX_SIZE for one binary item. */
@@ -87,7 +74,7 @@ static void emu_fmsg_room(struct emu_fmsg *f, size_t need)
 		emu_fmsg_flush(f);
 	if (!f->nlh) {
 		f->nlh = mnl_nlmsg_put_header(f->msg);
-		f->nest = mnl_attr_nest_start(f->nlh, EMU_DL_FMSG);
+		f->nest = mnl_attr_nest_start(f->nlh, FW_DEVLINK_ATTR_FMSG);
 	}
 }
 
@@ -100,36 +87,36 @@ static void emu_fmsg_flag(struct emu_fmsg *f, uint16_t type)
 static void emu_fmsg_name(struct emu_fmsg *f, const char *name)
 {
 	emu_fmsg_room(f, MNL_ATTR_HDRLEN + MNL_ALIGN(strlen(name) + 1));
-	mnl_attr_put_strz(f->nlh, EMU_DL_OBJ_NAME, name);
+	mnl_attr_put_strz(f->nlh, FW_DEVLINK_ATTR_FMSG_OBJ_NAME, name);
 }
 
 static void emu_fmsg_value(struct emu_fmsg *f, uint8_t nla_type, const void *data, size_t len)
 {
 	emu_fmsg_room(f, MNL_ATTR_HDRLEN + MNL_ALIGN(1) + MNL_ATTR_HDRLEN + MNL_ALIGN(len));
-	mnl_attr_put_u8(f->nlh, EMU_DL_OBJ_VALUE_TYPE, nla_type);
-	mnl_attr_put(f->nlh, EMU_DL_OBJ_VALUE_DATA, len, data);
+	mnl_attr_put_u8(f->nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, nla_type);
+	mnl_attr_put(f->nlh, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, len, data);
 }
 
 static void emu_fmsg_obj_start(struct emu_fmsg *f)
 {
-	emu_fmsg_flag(f, EMU_DL_OBJ_NEST_START);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START);
 }
 
 static void emu_fmsg_end(struct emu_fmsg *f)
 {
-	emu_fmsg_flag(f, EMU_DL_NEST_END);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_NEST_END);
 }
 
 static void emu_fmsg_pair_start(struct emu_fmsg *f, const char *name)
 {
-	emu_fmsg_flag(f, EMU_DL_PAIR_NEST_START);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START);
 	emu_fmsg_name(f, name);
 }
 
 static void emu_fmsg_u8_pair(struct emu_fmsg *f, const char *name, uint8_t v)
 {
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_value(f, EMU_NLA_U8, &v, 1);
+	emu_fmsg_value(f, FW_NLA_U8, &v, 1);
 	emu_fmsg_end(f);
 }
 
@@ -138,39 +125,39 @@ static void emu_fmsg_bool_pair(struct emu_fmsg *f, const char *name, bool b)
 	uint8_t v = b;
 
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_value(f, EMU_NLA_FLAG, &v, 1);
+	emu_fmsg_value(f, FW_NLA_FLAG, &v, 1);
 	emu_fmsg_end(f);
 }
 
 static void emu_fmsg_u32_pair(struct emu_fmsg *f, const char *name, uint32_t v)
 {
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_value(f, EMU_NLA_U32, &v, 4);   /* host order, as nla_put_u32 */
+	emu_fmsg_value(f, FW_NLA_U32, &v, 4);   /* host order, as nla_put_u32 */
 	emu_fmsg_end(f);
 }
 
 static void emu_fmsg_u64_pair(struct emu_fmsg *f, const char *name, uint64_t v)
 {
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_value(f, EMU_NLA_U64, &v, 8);
+	emu_fmsg_value(f, FW_NLA_U64, &v, 8);
 	emu_fmsg_end(f);
 }
 
 static void emu_fmsg_string_pair(struct emu_fmsg *f, const char *name, const char *s)
 {
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_value(f, EMU_NLA_NUL_STRING, s, strlen(s) + 1);
+	emu_fmsg_value(f, FW_NLA_NUL_STRING, s, strlen(s) + 1);
 	emu_fmsg_end(f);
 }
 
 static void emu_fmsg_binary_pair(struct emu_fmsg *f, const char *name, const uint8_t *data, size_t len)
 {
 	emu_fmsg_pair_start(f, name);
-	emu_fmsg_flag(f, EMU_DL_ARR_NEST_START);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_ARR_NEST_START);
 	for (size_t off = 0; off < len; off += EMU_FMSG_BINARY_CHUNK) {
 		size_t n = len - off < EMU_FMSG_BINARY_CHUNK ? len - off : EMU_FMSG_BINARY_CHUNK;
 
-		emu_fmsg_value(f, EMU_NLA_BINARY, data + off, n);
+		emu_fmsg_value(f, FW_NLA_BINARY, data + off, n);
 	}
 	emu_fmsg_end(f);
 	emu_fmsg_end(f);
@@ -312,11 +299,11 @@ static void emu_fmsg_health_buffer(struct emu *e, struct emu_fmsg *f)
 	emu_fmsg_pair_start(f, "health buffer");
 	emu_fmsg_obj_start(f);
 	emu_fmsg_pair_start(f, "assert_var");
-	emu_fmsg_flag(f, EMU_DL_ARR_NEST_START);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_ARR_NEST_START);
 	for (unsigned i = 0; i < 6; i++) {
 		uint32_t v = fw_get_be32(h + HB_ASSERT_VAR + 4 * i);
 
-		emu_fmsg_value(f, EMU_NLA_U32, &v, 4);
+		emu_fmsg_value(f, FW_NLA_U32, &v, 4);
 	}
 	emu_fmsg_end(f);
 	emu_fmsg_end(f);
@@ -358,7 +345,7 @@ static int emu_build_fw_dump(struct emu *e, void **ret, size_t *ret_len)
 	emu_fmsg_health_buffer(e, f);
 	n = emu_tracer_saved(e, 0, &sv);
 	emu_fmsg_pair_start(f, "dump fw traces");
-	emu_fmsg_flag(f, EMU_DL_ARR_NEST_START);
+	emu_fmsg_flag(f, FW_DEVLINK_ATTR_FMSG_ARR_NEST_START);
 	for (size_t i = 0; i < n; i++) {
 		emu_tracer_saved(e, i, &sv);
 		emu_fmsg_obj_start(f);

@@ -5,22 +5,22 @@
  * (spec, profiles, command dispatch, faults, capabilities), emu-regs.c the
  * register file, emu-tracer.c the firmware tracer and the emulated
  * driver's decoder, emu-crspace.c CR-space, CORE_DUMP and RESOURCE_DUMP,
- * emu-health.c the health buffer and the devlink reporters.
+ * emu-health.c the health buffer and the devlink reporters, emu-base.c
+ * what they all use.  Calls go one way: emu.c -> emu-health.c and
+ * emu-regs.c -> emu-tracer.c and emu-crspace.c -> emu-base.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "emu/emu.h"
-#include "mlx5/regcat.h"
-
-/* Not in mlx5/ifc.h (owned by the mlx5 engineer): kernel mlx5_ifc.h values. */
-#define EMU_CMD_DESTROY_UMEM 0xa0a
+#include "ifc/ifc.h"
+#include "ifc/regcat.h"
 
 #define EMU_MAX_FAULTS 16u
 #define EMU_MAX_UMEMS 64u
-#define EMU_TRACE_RING_BYTES (256u << 10)    /* TRACE_BUFFER_SIZE_BYTE */
-#define EMU_TRACE_BLOCK_BYTES 256u           /* TRACER_BLOCK_SIZE_BYTE */
+#define EMU_TRACE_RING_BYTES MLX5_TRACE_RING_BYTES
+#define EMU_TRACE_BLOCK_BYTES MLX5_TRACE_BLOCK_BYTES
 #define EMU_TRACE_BLOCKS (EMU_TRACE_RING_BYTES / EMU_TRACE_BLOCK_BYTES)
 #define EMU_TRACES_PER_BLOCK 32u
 #define EMU_SAVED_TRACES 8192u               /* SAVED_TRACES_NUM */
@@ -194,24 +194,27 @@ struct emu {
 	size_t dump_len[2];
 	uint32_t fw_miss_counter;
 	uint8_t health[64];
+	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
 };
 
-/* emu.c */
+/* emu-base.c: below every other part. */
 uint64_t emu_hash(uint64_t seed, uint64_t v);
 struct emu_umem *emu_umem_find(struct emu *e, uint32_t id);
 /* Resolve [addr, addr + len) inside umem id; NULL if it does not fit. */
 uint8_t *emu_umem_ptr(struct emu *e, uint32_t id, uint64_t addr, size_t len);
 uint64_t emu_wall_ns(const struct emu *e);
 uint64_t emu_device_tick(const struct emu *e);
+/* Register fields by name through the catalog (UINT fields; strings for
+ * set_str); an unknown name reads 0 and writes nothing. */
+void emu_reg_set(const struct regcat_reg *r, uint8_t *buf, const char *field, uint32_t v);
+uint32_t emu_reg_get(const struct regcat_reg *r, const uint8_t *buf, const char *field);
+void emu_reg_set_str(const struct regcat_reg *r, uint8_t *buf, const char *field, const char *s);
 
 /* emu-regs.c: register file.  Fills out (size bytes, zeroed by the caller)
  * for a read or write of r with input data in (inlen bytes); returns an
  * mlx5 status and sets *syndrome when not OK. */
 uint8_t emu_reg_access(struct emu *e, const struct regcat_reg *r, bool write, const uint8_t *in,
 		       size_t inlen, uint8_t *out, size_t outlen, uint32_t *syndrome);
-void emu_reg_set(const struct regcat_reg *r, uint8_t *buf, const char *field, uint32_t v);
-uint32_t emu_reg_get(const struct regcat_reg *r, const uint8_t *buf, const char *field);
-void emu_reg_set_str(const struct regcat_reg *r, uint8_t *buf, const char *field, const char *s);
 
 /* emu-tracer.c */
 int emu_tracer_init(struct emu *e);
@@ -239,6 +242,13 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 
 /* emu-health.c */
 void emu_health_init(struct emu *e);
+/* emu-schedule.c: time-scheduled faults. */
+struct emu_schedule;
+int emu_schedule_parse(struct emu *e, const char *key, const char *val);
+int emu_schedule_start(struct emu *e);
+int emu_schedule_arm(struct emu *e);
+void emu_schedule_run(struct emu *e);
+void emu_schedule_release(struct emu *e);
 void emu_health_fatal(struct emu *e);
 void emu_health_fw_error(struct emu *e);
 void emu_health_release(struct emu *e);

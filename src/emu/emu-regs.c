@@ -15,35 +15,7 @@
 
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
-#include "mlx5/ifc.h"
-
-void emu_reg_set(const struct regcat_reg *r, uint8_t *buf, const char *field, uint32_t v)
-{
-	const struct regcat_field *f = regcat_field(r, field);
-
-	if (f && f->type == REGCAT_UINT)
-		fw_mlx5_set(buf, f->bit_off, f->width, v);
-}
-
-uint32_t emu_reg_get(const struct regcat_reg *r, const uint8_t *buf, const char *field)
-{
-	const struct regcat_field *f = regcat_field(r, field);
-
-	return f && f->type == REGCAT_UINT ? fw_mlx5_get(buf, f->bit_off, f->width) : 0;
-}
-
-void emu_reg_set_str(const struct regcat_reg *r, uint8_t *buf, const char *field, const char *s)
-{
-	const struct regcat_field *f = regcat_field(r, field);
-	size_t n;
-
-	if (!f || f->type == REGCAT_UINT)
-		return;
-	n = strlen(s);
-	if (n > f->width / 8)
-		n = f->width / 8;
-	memcpy(buf + f->bit_off / 8, s, n);
-}
+#include "ifc/ifc.h"
 
 #define SET(name, v) emu_reg_set(r, out, (name), (uint32_t)(v))
 #define GET(name) emu_reg_get(r, in, (name))

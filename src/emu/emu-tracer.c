@@ -18,7 +18,7 @@
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
 #include "emu/emu-tracer-strings.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 #define EMU_NTEMPLATES (sizeof(emu_trace_templates) / sizeof(emu_trace_templates[0]))
 #define EMU_MASK_52_7 0x1FFFFFFFFFFF80ull

@@ -17,7 +17,7 @@
 
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
-#include "mlx5/ifc.h"
+#include "ifc/ifc.h"
 
 static const struct emu_profile emu_profiles[] = {
 	{
@@ -66,7 +66,7 @@ static const struct {
 	{ MLX5_CMD_CREATE_UCTX, "CREATE_UCTX" },
 	{ MLX5_CMD_DESTROY_UCTX, "DESTROY_UCTX" },
 	{ MLX5_CMD_CREATE_UMEM, "CREATE_UMEM" },
-	{ EMU_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
+	{ MLX5_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
 };
 
 /* Groups a fault NAME may name besides commands and registers. */
@@ -90,16 +90,6 @@ static const struct {
  * host's clock, so every output of a given spec is reproducible. */
 #define EMU_WALL_BASE_NS (1767225600ull * 1000000000ull)
 
-uint64_t emu_hash(uint64_t seed, uint64_t v)
-{
-	/* splitmix64 finalizer over seed and value. */
-	uint64_t z = seed * 0x9e3779b97f4a7c15ull + v + 0x632be59bd9b4e019ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint64_t emu_hash_str(uint64_t seed, const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -107,16 +97,6 @@ static uint64_t emu_hash_str(uint64_t seed, const char *s)
 	for (; *s; s++)
 		h = (h ^ (uint8_t)toupper((unsigned char)*s)) * 1099511628211ull;
 	return emu_hash(seed, h);
-}
-
-uint64_t emu_wall_ns(const struct emu *e)
-{
-	return e->wall_base_ns + e->now_ns;
-}
-
-uint64_t emu_device_tick(const struct emu *e)
-{
-	return e->tr.clock;
 }
 
 static const char *emu_cmd_name(uint16_t opcode)
@@ -292,6 +272,8 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fw-error-after=%s' must be a command count", val);
 		o->fw_error_now = e->fw_error_after == 0;
+	} else if (strcmp(kv, "fatal-at") == 0 || strcmp(kv, "burst") == 0) {
+		return emu_schedule_parse(e, kv, val);
 	} else if (strcmp(kv, "synd") == 0) {
 		if (emu_parse_u64(val, 0xff, &v) < 0 || v == 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'synd=%s' must be 1..255", val);
@@ -318,7 +300,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
-				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, synd (fwbox-emu(7))",
+				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd (fwbox-emu(7))",
 				kv);
 	}
 	return 0;
@@ -440,6 +422,10 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 		emu_health_fw_error(e);
 	if (o.fatal_now)
 		emu_health_fatal(e);
+	/* fatal-at= and burst= count from here: the device is open. */
+	r = emu_schedule_start(e);
+	if (r < 0)
+		goto fail;
 	*ret = e;
 	return 0;
 fail:
@@ -453,6 +439,7 @@ void emu_free(struct emu *e)
 		return;
 	emu_tracer_release(e);
 	emu_health_release(e);
+	emu_schedule_release(e);
 	free(e->cr);
 	free(e->rd.data);
 	free(e);
@@ -509,29 +496,6 @@ int emu_umem_unreg(struct emu *e, uint32_t id)
 	}
 	memset(u, 0, sizeof(*u));
 	return 0;
-}
-
-struct emu_umem *emu_umem_find(struct emu *e, uint32_t id)
-{
-	if (!id)
-		return NULL;
-	for (size_t i = 0; i < EMU_MAX_UMEMS; i++)
-		if (e->umems[i].id == id)
-			return &e->umems[i];
-	return NULL;
-}
-
-uint8_t *emu_umem_ptr(struct emu *e, uint32_t id, uint64_t addr, size_t len)
-{
-	struct emu_umem *u = emu_umem_find(e, id);
-	uint64_t base;
-
-	if (!u)
-		return NULL;
-	base = (uintptr_t)u->addr;
-	if (addr < base || !fw_range_ok(u->len, (size_t)(addr - base), len))
-		return NULL;
-	return u->addr + (addr - base);
 }
 
 void emu_advance(struct emu *e, uint64_t ns)
@@ -766,6 +730,7 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 		ret = keep < outlen ? (int)keep : 0;
 	}
 done:
+	emu_schedule_run(e);
 	if (e->fw_error_after && e->ncmds >= e->fw_error_after && !e->fw_error && !e->fatal)
 		emu_health_fw_error(e);
 	if (e->fatal_after && e->ncmds >= e->fatal_after && !e->fatal)

@@ -32,6 +32,11 @@ int mlx5_mbox_out_parse(struct fw_ctx *ctx, const void *out, size_t outlen,
 	return 0;
 }
 
+int mlx5_status_to_errno(uint8_t status)
+{
+	return status == MLX5_STAT_OK ? 0 : -EREMOTEIO;
+}
+
 void mlx5_status_begin(struct mlx5_status *st)
 {
 	if (st)

@@ -14,6 +14,7 @@
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "device/device.h"
+#include "ifc/regcat-layout.h"
 #include "mlx5/mlx5-internal.h"
 
 int mlx5_buf_append(struct fw_ctx *ctx, struct mlx5_buf *b, const void *p, size_t n)
@@ -40,17 +41,18 @@ int mlx5_buf_append(struct fw_ctx *ctx, struct mlx5_buf *b, const void *p, size_
 	return 0;
 }
 
-/* Fields of the 256-byte register, in the mlx5_ifc bit convention. */
-#define RD_MORE_DUMP      0, 1
-#define RD_INLINE_DUMP    1, 1
-#define RD_SEQ_NUM        12, 4
-#define RD_SEGMENT_TYPE   16, 16
-#define RD_VHCA_ID        48, 16
-#define RD_INDEX1         64, 32
-#define RD_INDEX2         96, 32
-#define RD_NUM_OBJ1       128, 16
-#define RD_NUM_OBJ2       144, 16
-#define RD_SIZE           288, 32
+/* Fields of the register, from its row in ifc/regcat.def. */
+#define RD(f)             REGCAT_FIELD(RESOURCE_DUMP, f)
+#define RD_MORE_DUMP      RD(more_dump)
+#define RD_INLINE_DUMP    RD(inline_dump)
+#define RD_SEQ_NUM        RD(seq_num)
+#define RD_SEGMENT_TYPE   RD(segment_type)
+#define RD_VHCA_ID        RD(vhca_id)
+#define RD_INDEX1         RD(index1)
+#define RD_INDEX2         RD(index2)
+#define RD_NUM_OBJ1       RD(num_of_obj1)
+#define RD_NUM_OBJ2       RD(num_of_obj2)
+#define RD_SIZE           RD(size)
 #define GET(reg, f)       fw_mlx5_get(reg, f)
 #define SET(reg, f, v)    fw_mlx5_set(reg, f, v)
 

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "redact/redact-internal.h"
 
@@ -204,15 +205,8 @@ static int grow(struct ident_set *s)
 				"more than FW_LIMIT_REDACT_IDENTIFIERS (%u) distinct identifiers in one "
 				"bundle: cut it first (--only, --skip, --since/--until)",
 				FW_LIMIT_REDACT_IDENTIFIERS);
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 32;
-		struct ident *nv = realloc(s->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return fw_error(s->ctx, -ENOMEM, "out of memory");
-		s->v = nv;
-		s->cap = ncap;
-	}
+	if (fw_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v), FW_LIMIT_REDACT_IDENTIFIERS) < 0)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -296,7 +290,7 @@ int ident_add_text(struct ident_set *s, enum ident_type type, const char *text, 
 	if (type == ID_REASON)
 		memset(id->pseudo_text, '*', len);
 	else if (type == ID_CMDLINE)
-		rule_cmdline_pseudo(s->key, text, len, id->pseudo_text);
+		redact_pseudo_cmdline(s->key, text, len, id->pseudo_text);
 	else
 		redact_pseudo_text(s->key, text, len, id->pseudo_text);
 	id->pseudo_text[len] = '\0';

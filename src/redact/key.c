@@ -34,6 +34,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "redact/redact-internal.h"
 
@@ -454,15 +455,8 @@ static int parse_map(struct redact_key *k, char *text, size_t len)
 		}
 		if (!strncmp(line, "id ", 3))
 			continue;
-		if (k->n_known == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **nk = realloc(k->known, ncap * sizeof(*nk));
-
-			if (!nk)
-				return fw_error(k->ctx, -ENOMEM, "out of memory");
-			k->known = nk;
-			cap = ncap;
-		}
+		if (fw_grow((void **)&k->known, &cap, k->n_known + 1, sizeof(*k->known), 0) < 0)
+			return fw_error(k->ctx, -ENOMEM, "out of memory");
 		k->known[k->n_known] = strdup(line);
 		if (!k->known[k->n_known])
 			return fw_error(k->ctx, -ENOMEM, "out of memory");
@@ -768,21 +762,9 @@ int redact_key_note(struct redact_key *k, const char *type, const char *pseudony
 		free(line);
 		return 0;
 	}
-	for (size_t i = 0; i < k->n_noted; i++)
-		if (!strcmp(k->noted[i], line)) {
-			free(line);
-			return 0;
-		}
-	if (k->n_noted == k->cap_noted) {
-		size_t ncap = k->cap_noted ? k->cap_noted * 2 : 64;
-		char **nn = realloc(k->noted, ncap * sizeof(*nn));
-
-		if (!nn) {
-			free(line);
-			return fw_error(k->ctx, -ENOMEM, "out of memory");
-		}
-		k->noted = nn;
-		k->cap_noted = ncap;
+	if (fw_grow((void **)&k->noted, &k->cap_noted, k->n_noted + 1, sizeof(*k->noted), 0) < 0) {
+		free(line);
+		return fw_error(k->ctx, -ENOMEM, "out of memory");
 	}
 	k->noted[k->n_noted++] = line;
 	return 0;

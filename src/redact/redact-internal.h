@@ -7,6 +7,7 @@
  *   scan.c     the second net: every spelling of every identifier found and
  *              overwritten in place (scan.h)
  *   key.c      the per-site key and map file; keyed pseudonyms
+ *   cmdline.c  the pseudonym of a kernel command line
  *   ident.c    the identifier set: discovery in text, the spellings of each
  *              identifier and their pseudonyms
  *   rules.c    per kind: kept or dropped, structure rewrites (registers,
@@ -51,7 +52,8 @@ const char *redact_key_path(const struct redact_key *k);
 bool redact_key_ephemeral(const struct redact_key *k);
 
 /* Remember that pseudonym stands for original (both printable after
- * escaping); kept in memory until redact_key_save_map(). */
+ * escaping); kept in memory until redact_key_save_map().  An entry the
+ * file already holds is not added again; the caller notes each pair once. */
 int redact_key_note(struct redact_key *k, const char *type, const char *pseudonym,
 		    size_t pseudonym_len, const char *original, size_t original_len);
 /* Append the entries noted since opening that the file does not hold yet,
@@ -81,6 +83,11 @@ void redact_pseudo_ipv6(const struct redact_key *k, const uint8_t in[16], uint8_
  * "node7.example.com" and "example.com" agree where they overlap.  out has
  * len bytes. */
 void redact_pseudo_text(const struct redact_key *k, const char *in, size_t len, char *out);
+/* The kernel command line with the values of its parameters replaced
+ * (cmdline.c): "key=value" keeps key (and the value, for plain numbers and
+ * the keys that carry tuning only: iommu=, hugepages=, mlx5_core.* ...),
+ * bare words stay.  out has len bytes. */
+void redact_pseudo_cmdline(const struct redact_key *k, const char *in, size_t len, char *out);
 /* Give out the case pattern of like (letters follow like's letters). */
 void redact_case_like(char *out, const char *like, size_t len);
 
@@ -177,12 +184,6 @@ int rule_discover(const struct rule *r, const char *kind, const uint8_t *data, s
  * rewritten, or a negative errno. */
 int rule_rewrite(const struct rule *r, const char *kind, uint8_t *data, size_t len,
 		 struct ident_set *set);
-
-/* The kernel command line with the values of its parameters replaced:
- * "key=value" keeps key (and the value, for the keys that carry tuning
- * only: iommu=, hugepages=, mlx5_core.* ...), bare words stay.  out has
- * len bytes. */
-void rule_cmdline_pseudo(const struct redact_key *k, const char *in, size_t len, char *out);
 
 /* The --since/--until cut of trace events.  Ring: blocks outside the window
  * become all-zero blocks (never written), the size stays.  Text: lines

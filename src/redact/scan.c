@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "redact/scan.h"
 
@@ -176,15 +177,9 @@ int scan_add(struct scan *s, const void *pattern, size_t len, const void *replac
 		return fw_error(s->ctx, -EOVERFLOW,
 				"scan: more than FW_LIMIT_REDACT_PATTERNS (%u) patterns",
 				FW_LIMIT_REDACT_PATTERNS);
-	if (s->n_pats == s->cap_pats) {
-		size_t ncap = s->cap_pats ? s->cap_pats * 2 : 64;
-		struct pat *np = realloc(s->pats, ncap * sizeof(*np));
-
-		if (!np)
-			return fw_error(s->ctx, -ENOMEM, "out of memory");
-		s->pats = np;
-		s->cap_pats = ncap;
-	}
+	if (fw_grow((void **)&s->pats, &s->cap_pats, s->n_pats + 1, sizeof(*s->pats),
+		    FW_LIMIT_REDACT_PATTERNS) < 0)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	p = &s->pats[s->n_pats];
 	p->bytes = malloc(len);
 	p->repl = malloc(len);

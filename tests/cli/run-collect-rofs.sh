@@ -1,11 +1,8 @@
 #!/bin/sh
 # A bundle that cannot be written must fail before the first device
-# command, not after the whole collection (issue 4 review).
+# command, not after the whole collection, which could take minutes.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
-if "$FWBOX" collect -d emu:cx7 --plan 2>&1 >/dev/null | grep -q 'has no emulator'; then
-	echo "this build has no emulator transport"; exit 77
-fi
 scratch
 mkdir "$SCRATCH/ro"
 # A read-only bind mount stops root too; without one (not root, no mount

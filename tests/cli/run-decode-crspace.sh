@@ -3,7 +3,7 @@
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 MKBUNDLE="$top_builddir/tests/mkbundle"
-[ -x "$MKBUNDLE" ] || { echo "SKIP: tests/mkbundle not built yet"; exit 77; }
+[ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
 scratch
 fx="$top_srcdir/tests/fixtures/decode"
 "$MKBUNDLE" -o "$SCRATCH/b.tar.zst" crspace="$fx/crspace" >/dev/null

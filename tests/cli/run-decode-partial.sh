@@ -6,7 +6,7 @@
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 MKBUNDLE="$top_builddir/tests/mkbundle"
-[ -x "$MKBUNDLE" ] || { echo "SKIP: tests/mkbundle not built yet"; exit 77; }
+[ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
 scratch
 fx="$top_srcdir/tests/fixtures/decode"
 head -c 64 "$fx/trace.cap" > "$SCRATCH/short.cap"

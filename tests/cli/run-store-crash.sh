@@ -6,7 +6,7 @@ set -e
 . "$top_srcdir/tests/cli/lib.sh"
 MKBUNDLE=$top_builddir/tests/mkbundle
 MKTRACE=$top_builddir/tests/cli/store-mktrace
-[ -x "$MKBUNDLE" ] || { echo "tests/mkbundle not built yet"; exit 77; }
+[ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
 command -v sqlite3 >/dev/null || { echo "no sqlite3 tool"; exit 77; }
 command -v strace >/dev/null || { echo "no strace"; exit 77; }
 # Sanitizers change the process's writes and do not like ptrace.

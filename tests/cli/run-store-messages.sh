@@ -5,7 +5,7 @@ set -e
 scratch
 fx="$top_srcdir/tests/fixtures/decode"
 MKBUNDLE="$top_builddir/tests/mkbundle"
-[ -x "$MKBUNDLE" ] || { echo "SKIP: tests/mkbundle not built yet"; exit 77; }
+[ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
 "$MKBUNDLE" -o "$SCRATCH/b.tar.zst" reg.MGIR="$fx/reg.MGIR" \
 	trace.cap="$fx/trace.cap" trace.strings.0="$fx/trace.strings.0" trace.ring="$fx/trace.ring" >/dev/null
 

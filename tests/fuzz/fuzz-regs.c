@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 #include "regs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

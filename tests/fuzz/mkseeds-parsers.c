@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mkseeds-parsers: the recipe of the seed corpora of fuzz-trace, fuzz-regs,
- * fuzz-crspace, fuzz-resdump and fuzz-health, and of the decode fixtures of
+ * mkseeds-parsers: the recipe of the seed corpora of fuzz-trace,
+ * fuzz-trace-match, fuzz-regs, fuzz-crspace, fuzz-resdump and fuzz-health,
+ * and of the decode fixtures of
  * the end-to-end tests.  Run from the source tree (build dir B):
  *   make -C B tests/fuzz/mkseeds-parsers
  *   B/tests/fuzz/mkseeds-parsers tests/fuzz/corpus
@@ -160,6 +161,36 @@ int main(int argc, char **argv)
 	len = trace_input(buf, ring, sizeof(ring));
 	put("trace", "ring-wrap", buf, len);
 	put("trace", "text", text, strlen(text));
+
+	/* trace-match: be16 L | section | lines.  Formats shaped like firmware
+	 * ones (module prefixes, %llx, widths, %%), the lines they render,
+	 * near misses, and an adjacent-conversion format against a long run
+	 * of digits (the walk's bound). */
+	{
+		static const char sec[] =
+			"\0[irisc1] port %u: link up, speed %u Mb/s\0[irisc1] port %u: link down\0"
+			"cmdif: mailbox 0x%llx token 0x%x\0pad [%5d] [%-5d] [%08x]\0"
+			"load %u%% of %s\0%x%x%x%x%x%x%x\0burst: %u %u %u %u %u %u %u %u\0";
+		static const char lines[] =
+			"[irisc1] port 1: link up, speed 100000 Mb/s\n"
+			"[irisc1] port 4294967295: link down\n"
+			"cmdif: mailbox 0x0ffee token 0x1\n"
+			"cmdif: mailbox 0x123456789abcdef0 token 0x0\n"
+			"pad [   -3] [12   ] [0000beef]\n"
+			"load 50% of (null)\n"
+			"burst: 1 2 3 4 5 6 7 0\n"
+			"0x0123456789abcdef\n"
+			"[irisc1] port 1: link sideways\n"
+			"  kworker/u16:2-213     [002] ..... 85472.000001: mlx5_fw: 0000:08:00.0 "
+			"[0x650e0ce2e96d] 0 [0x18] [irisc1] port 2: link down\n"
+			"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+			"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n";
+
+		fw_put_be16(buf, (uint16_t)(sizeof(sec) - 1));
+		memcpy(buf + 2, sec, sizeof(sec) - 1);
+		memcpy(buf + 2 + sizeof(sec) - 1, lines, sizeof(lines) - 1);
+		put("trace-match", "formats", buf, 2 + sizeof(sec) - 1 + sizeof(lines) - 1);
+	}
 
 	/* regs: an MGIR-sized register with some bits set */
 	memset(buf, 0, 160);

@@ -28,29 +28,29 @@ static inline void fenc_attr(struct fenc *e, uint16_t type, const void *d, size_
 
 static inline void fenc_obj(struct fenc *e)
 {
-	fenc_attr(e, HEALTH_ATTR_OBJ_NEST_START, NULL, 0);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_OBJ_NEST_START, NULL, 0);
 }
 
 static inline void fenc_arr(struct fenc *e)
 {
-	fenc_attr(e, HEALTH_ATTR_ARR_NEST_START, NULL, 0);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_ARR_NEST_START, NULL, 0);
 }
 
 static inline void fenc_end(struct fenc *e)
 {
-	fenc_attr(e, HEALTH_ATTR_NEST_END, NULL, 0);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_NEST_END, NULL, 0);
 }
 
 static inline void fenc_pair(struct fenc *e, const char *name)
 {
-	fenc_attr(e, HEALTH_ATTR_PAIR_NEST_START, NULL, 0);
-	fenc_attr(e, HEALTH_ATTR_OBJ_NAME, name, strlen(name) + 1);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_PAIR_NEST_START, NULL, 0);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_OBJ_NAME, name, strlen(name) + 1);
 }
 
 static inline void fenc_value(struct fenc *e, uint8_t type, const void *d, size_t n)
 {
-	fenc_attr(e, HEALTH_ATTR_OBJ_VALUE_TYPE, &type, 1);
-	fenc_attr(e, HEALTH_ATTR_OBJ_VALUE_DATA, d, n);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_TYPE, &type, 1);
+	fenc_attr(e, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, d, n);
 }
 
 static inline void fenc_u32(struct fenc *e, uint32_t v)
@@ -83,7 +83,7 @@ static inline void fenc_str(struct fenc *e, const char *s)
 static inline size_t fenc_finish(struct fenc *e)
 {
 	fw_put_le16(e->buf, (uint16_t)e->len);
-	fw_put_le16(e->buf + 2, HEALTH_ATTR_FMSG | 0x8000);
+	fw_put_le16(e->buf + 2, FW_DEVLINK_ATTR_FMSG | 0x8000);
 	return e->len;
 }
 

@@ -12,7 +12,7 @@
 #include "core/bytes.h"
 #include "device/allowlist.h"
 #include "mlx5/mlx5.h"
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 #include "testutil.h"
 
 START_TEST(test_rows_have_reasons)

@@ -54,3 +54,7 @@ int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t out
 /* What the fake says about itself (pci 0000:08:00.0, transport "fake"). */
 int fake_device_info(void *priv, struct fw_device_info *ret);
 int fake_device_new(struct fw_ctx *ctx, struct fake *f, struct fw_device **ret);
+/* The same with a health part (reporters, trace text, ...) next to it. */
+int fake_device_new_with(struct fw_ctx *ctx, struct fake *f,
+			 const struct fw_health_methods *health, void *health_priv,
+			 struct fw_device **ret);

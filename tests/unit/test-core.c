@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Check suite for src/core: context errors, bounded reader, SHA-256. */
+/* Check suite for src/core: context errors, bounded reader, growable buffer, SHA-256. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "core/text.h"
 #include "testutil.h"
@@ -128,6 +129,107 @@ START_TEST(test_utf8_sanitize)
 }
 END_TEST
 
+START_TEST(test_buf_grow)
+{
+	struct fw_buf b = { 0 };
+	size_t len;
+	char *s;
+
+	ck_assert_str_eq(fw_buf_str(&b), "");
+	for (unsigned i = 0; i < 10000; i++)
+		ck_assert_int_eq(fw_buf_putc(&b, (uint8_t)('a' + i % 26)), 0);
+	ck_assert_uint_eq(b.len, 10000);
+	ck_assert_uint_gt(b.cap, b.len); /* the spare byte for the NUL */
+	ck_assert_uint_le(b.cap, 2 * 10001);
+	ck_assert_int_eq(b.data[9999], 'a' + 9999 % 26);
+	ck_assert_int_eq(fw_buf_zeros(&b, 3), 0);
+	ck_assert_int_eq(fw_buf_puts(&b, "tail"), 0);
+	ck_assert_uint_eq(b.len, 10007);
+	ck_assert_int_eq(b.data[10001], 0);
+	ck_assert_str_eq(fw_buf_str(&b) + 10003, "tail");
+	s = fw_buf_steal(&b, &len);
+	ck_assert_uint_eq(len, 10007);
+	ck_assert_str_eq(s + 10003, "tail");
+	free(s);
+	ck_assert_ptr_null(b.data);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_ptr_null(fw_buf_steal(&b, &len));
+	ck_assert_uint_eq(len, 0);
+	fw_buf_release(&b);
+	fw_buf_release(&b); /* twice is fine */
+}
+END_TEST
+
+START_TEST(test_buf_ceiling)
+{
+	struct fw_buf b;
+
+	fw_buf_init(&b, 8);
+	ck_assert_int_eq(fw_buf_put(&b, "12345678", 8), 0);
+	ck_assert_int_eq(fw_buf_putc(&b, '9'), -EOVERFLOW);
+	ck_assert_int_eq(fw_buf_put(&b, "9", 1), -EOVERFLOW);
+	ck_assert_int_eq(fw_buf_printf(&b, "%d", 9), -EOVERFLOW);
+	ck_assert_int_eq(fw_buf_zeros(&b, 1), -EOVERFLOW);
+	ck_assert_int_eq(fw_buf_put(&b, "", 0), 0);
+	/* A refused put leaves the contents alone. */
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert_str_eq(fw_buf_str(&b), "12345678");
+	/* Sizes that would wrap are refused before any arithmetic. */
+	fw_buf_reset(&b);
+	ck_assert_int_eq(fw_buf_reserve(&b, SIZE_MAX), -EOVERFLOW);
+	ck_assert_int_eq(fw_buf_reserve(&b, SIZE_MAX - 1), -EOVERFLOW);
+	fw_buf_release(&b);
+	fw_buf_init(&b, 0);
+	ck_assert_int_eq(fw_buf_put(&b, "x", 1), 0);
+	ck_assert_int_eq(fw_buf_reserve(&b, FW_BUF_MAX), -EOVERFLOW);
+	ck_assert_uint_eq(b.len, 1);
+	fw_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_buf_printf)
+{
+	struct fw_buf b = { 0 };
+	char big[300];
+
+	ck_assert_int_eq(fw_buf_printf(&b, "%s=%u", "a", 1u), 0);
+	ck_assert_int_eq(fw_buf_printf(&b, ",%s=%u", "bb", 22u), 0);
+	ck_assert_str_eq(fw_buf_str(&b), "a=1,bb=22");
+	memset(big, 'z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(fw_buf_printf(&b, "[%s]", big), 0); /* grows mid-format */
+	ck_assert_uint_eq(b.len, 9 + 301);
+	ck_assert_int_eq(fw_buf_str(&b)[b.len - 1], ']');
+	ck_assert_int_eq(fw_buf_str(&b)[b.len], '\0');
+	fw_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_grow_array)
+{
+	struct rec {
+		uint64_t a, b;
+	} *v = NULL;
+	size_t cap = 0;
+
+	for (size_t n = 0; n < 1000; n++) {
+		ck_assert_int_eq(fw_grow((void **)&v, &cap, n + 1, sizeof(*v), 0), 0);
+		v[n].a = n;
+	}
+	ck_assert_uint_ge(cap, 1000);
+	ck_assert_uint_lt(cap, 2048);
+	ck_assert_uint_eq(v[999].a, 999);
+	/* The ceiling is in elements; the array is unchanged when refused. */
+	ck_assert_int_eq(fw_grow((void **)&v, &cap, 1001, sizeof(*v), 1000), 0); /* fits cap */
+	ck_assert_int_eq(fw_grow((void **)&v, &cap, cap + 1, sizeof(*v), cap), -EOVERFLOW);
+	/* need * elem would wrap size_t. */
+	ck_assert_int_eq(fw_grow((void **)&v, &cap, SIZE_MAX / 8, sizeof(*v), 0), -EOVERFLOW);
+	ck_assert_int_eq(fw_grow((void **)&v, &cap, cap + 1, 0, 0), -EINVAL);
+	ck_assert_uint_eq(v[999].a, 999);
+	free(v);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -138,6 +240,12 @@ static Suite *core_suite(void)
 	tc = tcase_create("bytes");
 	tcase_add_test(tc, test_cursor_bounds);
 	tcase_add_test(tc, test_mlx5_bits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("buf");
+	tcase_add_test(tc, test_buf_grow);
+	tcase_add_test(tc, test_buf_ceiling);
+	tcase_add_test(tc, test_buf_printf);
+	tcase_add_test(tc, test_grow_array);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sha256");
 	tcase_add_test(tc, test_sha256_vectors);

@@ -189,7 +189,7 @@ START_TEST(test_build_refuses_writes)
 END_TEST
 
 struct reps {
-	struct fw_devlink_reporter r[8];
+	struct fw_health_reporter r[8];
 	char dev[8][64];
 	size_t n;
 };
@@ -275,7 +275,7 @@ START_TEST(test_reporter_malformed)
 	static struct rbuf b;
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	struct fw_devlink_reporter r;
+	struct fw_health_reporter r;
 
 	/* A reporter nest without a name. */
 	b.len = 0;

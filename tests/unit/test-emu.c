@@ -14,8 +14,8 @@
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
 #include "emu/emu.h"
-#include "mlx5/ifc.h"
-#include "mlx5/regcat.h"
+#include "ifc/ifc.h"
+#include "ifc/regcat.h"
 #include "testutil.h"
 #include "trace.h"
 

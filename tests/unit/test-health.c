@@ -174,7 +174,7 @@ START_TEST(test_fmsg_broken)
 	fenc_init(&e);
 	fenc_obj(&e);
 	fenc_pair(&e, "x");
-	fenc_attr(&e, HEALTH_ATTR_OBJ_VALUE_DATA, "ab", 2);
+	fenc_attr(&e, FW_DEVLINK_ATTR_FMSG_OBJ_VALUE_DATA, "ab", 2);
 	fenc_end(&e);
 	fenc_pair(&e, "y");
 	fenc_value(&e, HEALTH_U32, "ab", 2);

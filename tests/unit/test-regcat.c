@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Check suite for src/mlx5/regcat: the catalog's data is self-consistent. */
+/* Check suite for src/ifc/regcat: the catalog's data is self-consistent. */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "mlx5/ifc.h"
-#include "mlx5/regcat.h"
+#include "ifc/ifc.h"
+#include "ifc/regcat-layout.h"
+#include "ifc/regcat.h"
 #include "testutil.h"
 
 START_TEST(test_required_registers)
@@ -128,6 +129,50 @@ START_TEST(test_ids_match_ifc)
 }
 END_TEST
 
+/* The compile-time layout (regcat-layout.h) and the run-time catalog are
+ * the same rows: every field the command layer packs by constant sits
+ * where the catalog says. */
+#define CHECK_FIELD(reg, f)                                                          \
+	do {                                                                          \
+		const struct regcat_field *rf = regcat_field(regcat_by_name(#reg), #f); \
+		uint32_t lay[2] = { REGCAT_FIELD(reg, f) };                           \
+		ck_assert_ptr_nonnull(rf);                                            \
+		ck_assert_uint_eq(lay[0], rf->bit_off);                               \
+		ck_assert_uint_eq(lay[1], rf->width);                                 \
+	} while (0)
+
+START_TEST(test_layout_constants)
+{
+	CHECK_FIELD(CORE_DUMP, more_dump);
+	CHECK_FIELD(CORE_DUMP, core_dump_type);
+	CHECK_FIELD(CORE_DUMP, vhca_id);
+	CHECK_FIELD(CORE_DUMP, qpn);
+	CHECK_FIELD(CORE_DUMP, mkey);
+	CHECK_FIELD(CORE_DUMP, size);
+	CHECK_FIELD(CORE_DUMP, address_63_32);
+	CHECK_FIELD(CORE_DUMP, cookie_31_0);
+	CHECK_FIELD(RESOURCE_DUMP, more_dump);
+	CHECK_FIELD(RESOURCE_DUMP, inline_dump);
+	CHECK_FIELD(RESOURCE_DUMP, seq_num);
+	CHECK_FIELD(RESOURCE_DUMP, segment_type);
+	CHECK_FIELD(RESOURCE_DUMP, vhca_id);
+	CHECK_FIELD(RESOURCE_DUMP, index1);
+	CHECK_FIELD(RESOURCE_DUMP, index2);
+	CHECK_FIELD(RESOURCE_DUMP, num_of_obj1);
+	CHECK_FIELD(RESOURCE_DUMP, num_of_obj2);
+	CHECK_FIELD(RESOURCE_DUMP, size);
+	CHECK_FIELD(RESOURCE_DUMP, inline_data);
+	CHECK_FIELD(MGIR, device_id);
+	ck_assert_uint_eq(REGCAT_SIZE_CORE_DUMP, regcat_by_name("CORE_DUMP")->size);
+	ck_assert_uint_eq(REGCAT_ID_RESOURCE_DUMP, MLX5_REG_RESOURCE_DUMP);
+	/* The kernel's RESOURCE_DUMP inline area: 52 dwords at byte 48. */
+	ck_assert_uint_eq(MLX5_RESDUMP_INLINE_OFF, 48);
+	ck_assert_uint_eq(MLX5_RESDUMP_INLINE_MAX, 208);
+	ck_assert_uint_eq(MLX5_RESDUMP_REG_SIZE, 256);
+	ck_assert_uint_eq(MLX5_CORE_DUMP_REG_SIZE, 64);
+}
+END_TEST
+
 static Suite *regcat_suite(void)
 {
 	Suite *s = suite_create("regcat");
@@ -137,6 +182,7 @@ static Suite *regcat_suite(void)
 	tcase_add_test(tc, test_fields_fit_and_do_not_overlap);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_ids_match_ifc);
+	tcase_add_test(tc, test_layout_constants);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,11 +5,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 
-#include "mlx5/mlx5.h"
-#include "mlx5/regcat.h"
+#include "ifc/names.h"
+#include "ifc/regcat.h"
 
 struct name_row {
 	uint16_t value;
@@ -49,7 +48,7 @@ static const struct name_row opcodes[] = {
 /*
  * Names of the registers in ifc.h, for messages about registers that are
  * not (yet) in the register catalog.  Sizes come from the catalog only
- * (mlx5/regcat.def), so there is one place that states a layout.
+ * (ifc/regcat.def), so there is one place that states a layout.
  */
 struct reg_row {
 	uint16_t id;
@@ -111,6 +110,14 @@ static const struct reg_row regs[] = {
 	{ MLX5_REG_RESOURCE_DUMP, "RESOURCE_DUMP" },
 	{ MLX5_REG_DTOR, "DTOR" },
 };
+
+/* The catalog and ifc.h agree on every register id, at compile time. */
+#define REGCAT_ENUM(tag, ...)
+#define REGCAT_REG(name, id, size, summary, ...) \
+	_Static_assert(MLX5_REG_##name == (id), "regcat.def and ifc.h differ on " #name);
+#include "ifc/regcat.def"
+#undef REGCAT_REG
+#undef REGCAT_ENUM
 
 static const struct name_row statuses[] = {
 	{ MLX5_STAT_OK, "OK" },
@@ -191,9 +198,4 @@ void mlx5_status_text(uint8_t status, uint32_t syndrome, char *buf, size_t len)
 		snprintf(buf, len, "%s (0x%x), syndrome 0x%x", name, status, syndrome);
 	else
 		snprintf(buf, len, "status 0x%x, syndrome 0x%x", status, syndrome);
-}
-
-int mlx5_status_to_errno(uint8_t status)
-{
-	return status == MLX5_STAT_OK ? 0 : -EREMOTEIO;
 }

@@ -3,10 +3,11 @@
 /*
  * ifc.h: mlx5 command opcodes, register IDs and status codes, as numbers.
  * Shared by the command layer, the allowlist (device/) and the emulator, so
- * the three never disagree.  Values from the kernel's mlx5_ifc.h and
- * include/linux/mlx5/driver.h (see shared/reference/mlx5-interfaces.md §2.3,
- * §3.1-3.3).  Only constants here: layouts live in the register catalog.
+ * the three never disagree.  Values from the kernel's
+ * include/linux/mlx5/mlx5_ifc.h and include/linux/mlx5/driver.h.  Only
+ * constants here: layouts live in the register catalog (regcat.def).
  */
+#include "ifc/regcat-layout.h"
 
 /* Command opcodes. */
 enum mlx5_opcode {
@@ -159,10 +160,10 @@ enum mlx5_cap_type {
 };
 #define MLX5_HCA_CAP_SIZE 4096u   /* capability union in the QUERY_HCA_CAP outbox */
 
-/* RESOURCE_DUMP register (0xc000): 256 bytes, byte offsets. */
-#define MLX5_RESDUMP_REG_SIZE        256u
-#define MLX5_RESDUMP_INLINE_OFF      48u
-#define MLX5_RESDUMP_INLINE_MAX      208u   /* inline_data: 52 dwords */
+/* RESOURCE_DUMP register (0xc000), from its row in regcat.def. */
+#define MLX5_RESDUMP_REG_SIZE        ((unsigned)REGCAT_SIZE_RESOURCE_DUMP)
+#define MLX5_RESDUMP_INLINE_OFF      ((unsigned)REGCAT_FIELD_BYTE(RESOURCE_DUMP, inline_data))
+#define MLX5_RESDUMP_INLINE_MAX      ((unsigned)REGCAT_FIELD_BYTES(RESOURCE_DUMP, inline_data))
 #define MLX5_RESDUMP_SEG_MENU        0xffffu
 #define MLX5_RESDUMP_SEG_INFO        0xfffeu
 #define MLX5_RESDUMP_SEG_REFERENCE   0xfffdu
@@ -172,8 +173,8 @@ enum mlx5_cap_type {
 #define MLX5_RESDUMP_SEG_NOTICE      0xfff9u
 #define MLX5_RESDUMP_ALL             0xffffu   /* num_of_obj "all" */
 
-/* CORE_DUMP register (0x402e): 64 bytes. */
-#define MLX5_CORE_DUMP_REG_SIZE      64u
+/* CORE_DUMP register (0x402e), from its row in regcat.def. */
+#define MLX5_CORE_DUMP_REG_SIZE      ((unsigned)REGCAT_SIZE_CORE_DUMP)
 enum mlx5_core_dump_type {
 	MLX5_CORE_DUMP_GENERAL        = 0,
 	MLX5_CORE_DUMP_QP             = 1,
@@ -192,3 +193,5 @@ enum mlx5_core_dump_type {
 #define MLX5_STRINGS_DB_SECTIONS     8u
 #define MLX5_TRACE_MODE_TO_MEMORY    1u
 #define MLX5_TRACER_LOG_BUFFER_SIZE  6u     /* 64 pages, as the kernel writes */
+#define MLX5_TRACE_RING_BYTES        (256u << 10)   /* TRACE_BUFFER_SIZE_BYTE */
+#define MLX5_TRACE_BLOCK_BYTES       256u           /* TRACER_BLOCK_SIZE_BYTE */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mlx5/regcat.h"
+#include "ifc/regcat.h"
 
 #define REGCAT_N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -18,7 +18,7 @@
 #define V(val, str) { (val), (str) },
 #define REGCAT_ENUM(tag, ...) static const struct regcat_enum regcat_enum_##tag[] = { __VA_ARGS__ };
 #define REGCAT_REG(name, id, size, summary, ...)
-#include "mlx5/regcat.def"
+#include "ifc/regcat.def"
 #undef REGCAT_ENUM
 #undef REGCAT_REG
 #undef V
@@ -34,14 +34,14 @@
 #define REGCAT_ENUM(tag, ...)
 #define REGCAT_REG(name, id, size, summary, ...) \
 	static const struct regcat_field regcat_fields_##name[] = { __VA_ARGS__ };
-#include "mlx5/regcat.def"
+#include "ifc/regcat.def"
 #undef REGCAT_REG
 
 /* Pass 3: the register table. */
 #define REGCAT_REG(name, id, size, summary, ...) \
 	{ #name, (id), (size), (summary), regcat_fields_##name, REGCAT_N(regcat_fields_##name) },
 static const struct regcat_reg regcat_regs[] = {
-#include "mlx5/regcat.def"
+#include "ifc/regcat.def"
 };
 #undef REGCAT_REG
 #undef REGCAT_ENUM
