@@ -211,7 +211,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "since", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -223,12 +223,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *dbpath = NULL, *out = NULL;
 	char **paths = NULL;
 	size_t n = 0;
-	bool json = false, quiet = false;
+	struct cli_json json = { 0 };
+	bool quiet = false;
 	int c, r, ret = CLI_EXIT_FAILURE;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:jqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qh" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&json, c))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -239,16 +242,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 'j':
-			json = true;
-			break;
 		case 'q':
 			quiet = true;
 			break;
 		case 'h':
 			return cli_help(&cli_verb_report);
 		default:
-			return cli_option_error(&cli_verb_report, argv, "o:jqh");
+			return cli_option_error(&cli_verb_report, argv, "o:qh" CLI_JSON_SHORTOPTS);
 		}
 	}
 	ro.now_ns = fw_now_ns();
@@ -259,6 +259,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (since && optind < argc)
 		return cli_usage_error(&cli_verb_report, "--since selects captures of the fleet view: "
 				       "give it without bundles");
+	if (json.on && output && !strcmp(output, "-"))
+		return cli_usage_error(&cli_verb_report, "--json describes the page written: with "
+				       "-o - the page is on standard output; give -o FILE");
 	if (output && !*output)
 		return cli_usage_error(&cli_verb_report, "-o: the file name is empty");
 	if (db) {
@@ -321,19 +324,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (res.problems && !quiet)
 		fprintf(stderr, "fwbox report: warning: %" PRIu64 " part%s of artifacts could not be "
 			"decoded (listed in the report)\n", res.problems, res.problems == 1 ? "" : "s");
-	if (json && strcmp(out, "-")) {
+	if (json.on && strcmp(out, "-")) {
 		struct json_object *j = json_object_new_object();
 
+		/* Names and types of fwbox(1) JSON OUTPUT. */
 		json_object_object_add(j, "path", json_object_new_string(out));
-		json_object_object_add(j, "bytes", json_object_new_int64((int64_t)res.bytes));
-		json_object_object_add(j, "captures", json_object_new_int64(res.captures));
-		if (!n)
-			json_object_object_add(j, "cards", json_object_new_int64(res.cards));
-		json_object_object_add(j, "trace_events", json_object_new_int64((int64_t)res.trace_events));
-		json_object_object_add(j, "compared", json_object_new_int64(res.compared));
-		json_object_object_add(j, "problems", json_object_new_int64((int64_t)res.problems));
-		cli_print_json(j);
-		json_object_put(j);
+		json_object_object_add(j, "bytes", cli_json_int((int64_t)res.bytes));
+		json_object_object_add(j, "capture_count", cli_json_int(res.captures));
+		json_object_object_add(j, "card_count", n ? NULL : cli_json_int(res.cards));
+		json_object_object_add(j, "trace_event_count", cli_json_int((int64_t)res.trace_events));
+		json_object_object_add(j, "compared_count", cli_json_int(res.compared));
+		json_object_object_add(j, "problem_count", cli_json_int((int64_t)res.problems));
+		cli_json_emit(&json, j);
 	} else if (strcmp(out, "-") && !quiet) {
 		printf("%s\n", out);
 	}
@@ -352,7 +354,7 @@ const struct cli_verb cli_verb_report = {
 	.name = "report",
 	.summary = "write a self-contained HTML report of captures, or of the fleet",
 	.usage = "Usage: fwbox report [BUNDLE|UUID...] [--db DB] [--since DATE] [-o|--output FILE]\n"
-		 "                    [-j|--json] [-q|--quiet]\n"
+		 "                    [-j|--json] [-p|--pretty] [-q|--quiet]\n"
 		 "\n"
 		 "Write one self-contained HTML page (no scripts, fonts or styles from anywhere)\n"
 		 "with a section per capture: card, when and why, the health verdict, every\n"
@@ -371,7 +373,8 @@ const struct cli_verb cli_verb_report = {
 		 "  -o, --output FILE  write the page to FILE ('-': standard output); default:\n"
 		 "                   the bundle's name with .html, fwbox-report.html for several\n"
 		 "                   bundles, fwbox-fleet.html for the fleet view\n"
-		 "  -j, --json       print what was written as JSON\n"
+		 "  -j, --json       print what was written as JSON (fields: fwbox-report(1))\n"
+		 "  -p, --pretty     indented JSON; implies --json\n"
 		 "  -q, --quiet      print nothing on success\n"
 		 "  -h, --help       show this help\n",
 	.run = run,

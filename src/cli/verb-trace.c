@@ -20,7 +20,9 @@
 struct trace_opts {
 	uint64_t since, until;
 	bool have_since, have_until;
-	bool json;
+	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
 	regex_t re;
 	bool have_re;
 	char device[64];
@@ -62,32 +64,28 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		snprintf(dev, sizeof(dev), "%.*s", (int)ev->device_len, ev->device);
 	else
 		snprintf(dev, sizeof(dev), "%s", o->device[0] ? o->device : "-");
-	if (o->json) {
+	if (o->json.on) {
+		/* One object a line (JSON Lines): a stream of any length. */
 		struct json_object *j = json_object_new_object();
+		bool ring = ev->source == TRACE_SOURCE_RING;
+		struct json_object *params = ring ? json_object_new_array() : NULL;
 
-		json_object_object_add(j, "device", json_object_new_string(dev));
-		json_object_object_add(j, "timestamp", json_object_new_uint64(ev->timestamp));
+		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "kind", json_object_new_string(kind));
+		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
+		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
+		json_object_object_add(j, "timestamp", cli_json_u64(ev->timestamp));
 		json_object_object_add(j, "lost", json_object_new_boolean(ev->lost));
-		json_object_object_add(j, "event_id", json_object_new_int(ev->event_id));
+		json_object_object_add(j, "event_id", cli_json_int(ev->event_id));
 		json_object_object_add(j, "message", json_object_new_string(msg));
 		json_object_object_add(j, "source", json_object_new_string(trace_source_name(ev->source)));
-		json_object_object_add(j, "kind", json_object_new_string(kind));
-		if (ev->source == TRACE_SOURCE_RING) {
-			struct json_object *params = json_object_new_array();
-
-			json_object_object_add(j, "tmsn", json_object_new_int(ev->tmsn));
-			json_object_object_add(j, "format_ptr", json_object_new_uint64(ev->format_ptr));
-			json_object_object_add(j, "raw", json_object_new_boolean(ev->raw));
-			for (unsigned i = 0; i < ev->nparams; i++)
-				json_object_array_add(params, json_object_new_uint64(ev->params[i]));
-			json_object_object_add(j, "params", params);
-		}
-		size_t len;
-		const char *text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
-
-		fputs(o->printed ? ",\n" : "[\n", stdout);
-		cli_put_json_text(text, len); /* firmware strings may be any bytes */
-		json_object_put(j);
+		json_object_object_add(j, "tmsn", ring ? cli_json_int(ev->tmsn) : NULL);
+		json_object_object_add(j, "format_ptr", ring ? cli_json_int(ev->format_ptr) : NULL);
+		json_object_object_add(j, "raw", ring ? json_object_new_boolean(ev->raw) : NULL);
+		for (unsigned i = 0; ring && i < ev->nparams; i++)
+			json_object_array_add(params, cli_json_int(ev->params[i]));
+		json_object_object_add(j, "params", params);
+		cli_json_emit(&o->json, j); /* firmware strings may be any bytes */
 	} else {
 		/* The mlx5_fw tracepoint: "%s [0x%llx] %d [0x%x] %s". */
 		printf("%s [0x%" PRIx64 "] %d [0x%x] %s\n", dev, ev->timestamp, ev->lost,
@@ -103,7 +101,7 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 
 	(void)err;
 	o->problems++;
-	fprintf(stderr, "fwbox trace: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
+	cli_warn("trace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
 }
 
 /* 0 on success, -EINVAL when not a number, -ERANGE when above 2^64-1:
@@ -138,7 +136,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "grep", required_argument, NULL, 'g' },
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,13 +146,16 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct trace_opts o;
+	struct cli_tally t = { 0 };
 	bool chrome = false;
-	int c, r, status = CLI_EXIT_OK;
+	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
 		switch (c) {
 		case 's':
 			r = parse_u64(optarg, &o.since);
@@ -177,12 +178,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 						       optarg);
 			o.have_re = true;
 			break;
-		case 'j':
-			o.json = true;
-			break;
 		case 'F':
 			if (!strcmp(optarg, "json")) {
-				o.json = true;
+				o.json.on = true;
 			} else if (!strcmp(optarg, "chrome")) {
 				chrome = true;
 			} else if (strcmp(optarg, "text")) {
@@ -195,13 +193,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		default:
 			if (o.have_re)
 				regfree(&o.re);
-			return cli_option_error(&cli_verb_trace, argv, "");
+			return cli_option_error(&cli_verb_trace, argv, CLI_JSON_SHORTOPTS);
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind >= argc) {
 		if (o.have_re)
 			regfree(&o.re);
-		return cli_usage_error(&cli_verb_trace, "expected one BUNDLE");
+		return cli_usage_error(&cli_verb_trace, "expected at least one BUNDLE");
 	}
 	if (o.have_since && o.have_until && o.since > o.until) {
 		if (o.have_re)
@@ -211,23 +209,39 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 				       o.since, o.until);
 	}
 	cli_catch_signals(ctx);
+	/* A Chrome trace is one document of one bundle (its clock, its UUID). */
+	if (chrome && argc - optind != 1) {
+		if (o.have_re)
+			regfree(&o.re);
+		return cli_usage_error(&cli_verb_trace, "--format chrome writes one trace of one "
+				       "bundle: give one BUNDLE");
+	}
 	if (chrome && report_chrome_open(ctx, argv[optind], 0, stdout, &o.chrome) < 0) {
 		if (o.have_re)
 			regfree(&o.re);
-		return cli_fail(ctx, "trace", "'%s'", argv[optind]);
+		return cli_error(ctx, "trace");
 	}
-	o.json = o.json && !chrome;
-	r = analyze_path(ctx, argv[optind], "trace.,health.", &sink, &o);
-	if (o.json)
-		printf("%s]\n", o.printed ? "\n" : "[");
+	o.json.on = o.json.on && !chrome;
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		o.device[0] = '\0';
+		r = cli_analyze(ctx, argv[i], "trace.,health.", &sink, &o, o.uuid);
+		if (r < 0) {
+			cli_error(ctx, "trace");
+			t.failed++;
+			continue;
+		}
+		t.ok++;
+	}
+	t.records = o.printed;
+	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
 	if (o.chrome) {
-		if (r < 0)
+		if (t.failed)
 			report_chrome_free(o.chrome);
-		else
-			r = report_chrome_close(o.chrome, NULL);
+		else if (report_chrome_close(o.chrome, NULL) < 0)
+			status = cli_error(ctx, "trace");
 	}
-	if (r < 0)
-		status = cli_fail(ctx, "trace", "'%s'", argv[optind]);
 	if (o.have_re)
 		regfree(&o.re);
 	return status;
@@ -243,10 +257,11 @@ bad_until:
 
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
-	.summary = "print the firmware trace messages of a bundle",
-	.usage = "Usage: fwbox trace BUNDLE [--since T] [--until T] [--grep RE] [--json] [--format FMT]\n"
+	.summary = "print the firmware trace messages of bundles",
+	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [-j|--json] [-p|--pretty]\n"
+		 "                   [--format FMT] BUNDLE...\n"
 		 "\n"
-		 "Print every firmware trace message of BUNDLE (raw tracer ring decoded with\n"
+		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
 		 "traces), one line each in the kernel tracepoint's layout:\n"
 		 "  <pci> [0x<timestamp>] <lost> [0x<event_id>] <message>\n"
@@ -255,9 +270,10 @@ const struct cli_verb cli_verb_trace = {
 		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
 		 "  --until T    only messages with device timestamp <= T\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
-		 "  --json       print a JSON array of objects instead\n"
+		 "  -j, --json   one JSON object per message, one a line (fields: fwbox-trace(1))\n"
+		 "  -p, --pretty indented JSON; implies --json\n"
 		 "  --format FMT text (the default), json (as --json), or chrome: Chrome\n"
-		 "               trace-event JSON for Perfetto and chrome://tracing\n"
+		 "               trace-event JSON for Perfetto and chrome://tracing (one BUNDLE)\n"
 		 "  -h, --help   show this help\n",
 	.run = run,
 };

@@ -836,10 +836,12 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct collect_step *s = &c->steps[i];
 
-		fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
+		/* Progress names a step only once it is sure to run, so a
+		 * "[k/n] KIND" line means KIND is under way. */
 		if (fw_ctx_cancelled(c->ctx)) {
 			r = record_interrupted(c, s);
 		} else {
+			fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
 			c->deadline = fw_monotonic_ns() +
 				      (uint64_t)c->opts.step_timeout_ms * 1000000ull;
 			r = collect_step_run(c, s);

@@ -91,7 +91,8 @@ python3 - j.json <<'PY' || fail "--json"
 import json, os, sys
 j = json.load(open(sys.argv[1]))
 assert j["path"] == "j.html" and j["bytes"] == os.path.getsize("j.html"), j
-assert j["captures"] == 1 and j["trace_events"] > 0 and j["compared"] == 0, j
+assert j["capture_count"] == 1 and j["trace_event_count"] > 0 and j["compared_count"] == 0, j
+assert j["card_count"] is None, j
 PY
 expect_exit 2 "$FWBOX" report --since yesterday-ish --db h.db
 expect_exit 2 "$FWBOX" report --since 2026-01-01 a.tar.zst
