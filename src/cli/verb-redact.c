@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -17,7 +18,8 @@ static const char usage_text[] =
 	"Usage: fwbox redact BUNDLE [-o PATH] [--map FILE] [--keep KINDS] [--drop KINDS]\n"
 	"                    [--mask WORD] [--only KINDS] [--skip KINDS] [--since T]\n"
 	"                    [--until T] [--max-size SIZE] [--case-id ID]\n"
-	"                    [--compress zstd|gzip|xz|none] [--preview] [--json] [-q]\n"
+	"                    [--compress zstd|gzip|xz|none] [--preview] [-j|--json]\n"
+	"                    [-p|--pretty] [-q]\n"
 	"\n"
 	"Write a copy of BUNDLE that can be sent to a vendor: serial numbers, host,\n"
 	"domain and user names, MAC addresses, GUIDs, IP addresses, the node\n"
@@ -27,8 +29,10 @@ static const char usage_text[] =
 	"kept with --keep.  The input is checked as 'fwbox verify' checks it.\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output PATH     bundle file, or folder for the default name\n"
-	"                        fwbox-[ID-]redacted-PCI-YYYYMMDDTHHMMSSZ.tar.zst\n"
+	"  -o, --output PATH     bundle file (its extension picks the compression),\n"
+	"                        folder for the default name\n"
+	"                        fwbox-[ID-]redacted-PCI-YYYYMMDDTHHMMSSZ.tar.zst,\n"
+	"                        or - for standard output\n"
 	"      --map FILE        key and map file (default $FWBOX_REDACT_MAP, else\n"
 	"                        ~/.local/share/fwbox/redact.map; made on first use)\n"
 	"      --keep KINDS      keep these kinds although fwbox does not know them\n"
@@ -44,7 +48,8 @@ static const char usage_text[] =
 	"      --compress METHOD zstd (default), gzip, xz or none\n"
 	"      --preview         list every member that would leave and what changes in\n"
 	"                        it; write nothing\n"
-	"      --json            print the report as JSON\n"
+	"  -j, --json            print the report as one JSON object\n"
+	"  -p, --pretty          the same, indented\n"
 	"  -q, --quiet           print nothing on success\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -65,7 +70,6 @@ enum {
 	OPT_CASE_ID,
 	OPT_COMPRESS,
 	OPT_PREVIEW,
-	OPT_JSON,
 };
 
 static const struct option options[] = {
@@ -82,7 +86,7 @@ static const struct option options[] = {
 	{ "case-id", required_argument, NULL, OPT_CASE_ID },
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "preview", no_argument, NULL, OPT_PREVIEW },
-	{ "json", no_argument, NULL, OPT_JSON },
+	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -155,81 +159,83 @@ static int parse_size(const char *s, uint64_t *ret)
 	return 0;
 }
 
-static struct json_object *json_str(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static void print_json(const struct redact_report *rep, bool preview)
+/* One object per run (fwbox(1) JSON OUTPUT); rep is NULL when nothing was
+ * written, err then the failure. */
+static void print_json(const struct cli_json *json, struct fw_ctx *ctx,
+		       const struct redact_report *rep, const char *input, bool preview, int status)
 {
 	struct json_object *j = json_object_new_object(), *a;
-	char uuid[40] = "", hex[FW_SHA256_HEX];
+	char uuid[40], hex[FW_SHA256_HEX];
 
-	json_object_object_add(j, "input", json_str(rep->input));
-	json_object_object_add(j, "output", json_str(rep->output));
+	json_object_object_add(j, "input", cli_json_text(input));
+	json_object_object_add(j, "path", cli_json_text(rep ? rep->output : NULL));
 	json_object_object_add(j, "preview", json_object_new_boolean(preview));
-	if (!preview) {
+	if (rep && !preview) {
 		snprintf(uuid, sizeof(uuid),
 			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 			 rep->uuid[0], rep->uuid[1], rep->uuid[2], rep->uuid[3], rep->uuid[4],
 			 rep->uuid[5], rep->uuid[6], rep->uuid[7], rep->uuid[8], rep->uuid[9],
 			 rep->uuid[10], rep->uuid[11], rep->uuid[12], rep->uuid[13], rep->uuid[14],
 			 rep->uuid[15]);
-		json_object_object_add(j, "uuid", json_str(uuid));
-		json_object_object_add(j, "bytes", json_object_new_uint64(rep->out_bytes));
+		json_object_object_add(j, "bundle", cli_json_text(uuid));
+		json_object_object_add(j, "bytes", cli_json_int((int64_t)rep->out_bytes));
+	} else {
+		json_object_object_add(j, "bundle", NULL);
+		json_object_object_add(j, "bytes", NULL);
 	}
-	json_object_object_add(j, "map", json_str(rep->map_path));
-	json_object_object_add(j, "key_id", json_str(rep->key_id));
-	json_object_object_add(j, "key_created", json_object_new_boolean(rep->key_created));
-	json_object_object_add(j, "key_ephemeral", json_object_new_boolean(rep->key_ephemeral));
-	json_object_object_add(j, "policy", json_str(rep->policy));
-	json_object_object_add(j, "case_id", json_str(rep->case_id));
+	json_object_object_add(j, "exit", cli_json_int(status));
+	json_object_object_add(j, "error", rep ? NULL : cli_json_text(fw_ctx_errmsg(ctx)));
+	json_object_object_add(j, "errno", rep ? NULL : cli_json_int(-fw_ctx_errcode(ctx)));
+	json_object_object_add(j, "map", cli_json_text(rep ? rep->map_path : NULL));
+	json_object_object_add(j, "key_id", rep && !rep->key_ephemeral ? cli_json_text(rep->key_id) : NULL);
+	json_object_object_add(j, "key_created", rep ? json_object_new_boolean(rep->key_created) : NULL);
+	json_object_object_add(j, "policy", cli_json_text(rep ? rep->policy : NULL));
+	json_object_object_add(j, "case_id", cli_json_text(rep ? rep->case_id : NULL));
 	a = json_object_new_array();
-	for (size_t i = 0; i < rep->n_idents; i++) {
+	for (size_t i = 0; rep && i < rep->n_idents; i++) {
 		const struct redact_ident_info *x = &rep->idents[i];
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "type", json_str(x->type));
-		json_object_object_add(o, "value", json_str(x->value));
-		json_object_object_add(o, "pseudonym", json_str(x->pseudonym));
-		json_object_object_add(o, "found_in", json_str(x->sources));
-		json_object_object_add(o, "occurrences", json_object_new_uint64(x->hits));
+		json_object_object_add(o, "type", cli_json_text(x->type));
+		json_object_object_add(o, "value", cli_json_text(x->value));
+		json_object_object_add(o, "pseudonym", cli_json_text(x->pseudonym));
+		json_object_object_add(o, "found_in", cli_json_text(x->sources));
+		json_object_object_add(o, "occurrence_count", cli_json_int((int64_t)x->hits));
 		json_object_object_add(o, "searched", json_object_new_boolean(x->searched));
 		json_object_array_add(a, o);
 	}
 	json_object_object_add(j, "identifiers", a);
 	a = json_object_new_array();
-	for (size_t i = 0; i < rep->n_fields; i++) {
+	for (size_t i = 0; rep && i < rep->n_fields; i++) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "field", json_str(rep->fields[i].field));
-		json_object_object_add(o, "change", json_str(rep->fields[i].change));
+		json_object_object_add(o, "field", cli_json_text(rep->fields[i].field));
+		json_object_object_add(o, "change", cli_json_text(rep->fields[i].change));
 		json_object_array_add(a, o);
 	}
 	json_object_object_add(j, "index_fields", a);
 	a = json_object_new_array();
-	for (size_t i = 0; i < rep->n_members; i++) {
+	for (size_t i = 0; rep && i < rep->n_members; i++) {
 		const struct redact_member_info *m = &rep->members[i];
 		struct json_object *o = json_object_new_object();
 
 		fw_sha256_hex(m->sha256, hex);
-		json_object_object_add(o, "kind", json_str(m->kind));
-		json_object_object_add(o, "path", json_str(m->path));
-		json_object_object_add(o, "action", json_str(redact_action_name(m->action)));
-		json_object_object_add(o, "size", json_object_new_uint64(m->size));
-		json_object_object_add(o, "out_size", json_object_new_uint64(m->out_size));
-		json_object_object_add(o, "fields", json_object_new_uint64(m->fields));
-		json_object_object_add(o, "occurrences", json_object_new_uint64(m->hits));
-		json_object_object_add(o, "bytes_changed", json_object_new_uint64(m->bytes_changed));
-		json_object_object_add(o, "trace_cut", json_object_new_uint64(m->cut));
+		json_object_object_add(o, "kind", cli_json_text(m->kind));
+		json_object_object_add(o, "path", cli_json_text(m->path));
+		json_object_object_add(o, "action", cli_json_text(redact_action_name(m->action)));
+		json_object_object_add(o, "bytes", cli_json_int((int64_t)m->size));
+		json_object_object_add(o, "kept_bytes", cli_json_int((int64_t)m->out_size));
+		json_object_object_add(o, "field_count", cli_json_int(m->fields));
+		json_object_object_add(o, "occurrence_count", cli_json_int((int64_t)m->hits));
+		json_object_object_add(o, "changed_bytes", cli_json_int((int64_t)m->bytes_changed));
+		json_object_object_add(o, "trace_cut_count", cli_json_int((int64_t)m->cut));
 		json_object_object_add(o, "dropped_for_size", json_object_new_boolean(m->size_cut));
-		json_object_object_add(o, "sha256", json_str(hex));
-		json_object_object_add(o, "why", json_str(m->why));
+		json_object_object_add(o, "sha256", cli_json_text(hex));
+		json_object_object_add(o, "reason", cli_json_text(m->why));
 		json_object_array_add(a, o);
 	}
-	json_object_object_add(j, "members", a);
-	cli_print_json(j);
-	json_object_put(j);
+	json_object_object_add(j, "artifacts", a);
+	cli_json_emit(json, j);
 }
 
 static void print_text(const struct redact_report *rep, bool preview)
@@ -286,18 +292,21 @@ static void print_text(const struct redact_report *rep, bool preview)
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
-	static const char optstring[] = "o:qh";
+	static const char optstring[] = "o:qh" CLI_JSON_SHORTOPTS;
 	struct redact_options o = { .compression = BUNDLE_COMPRESS_ZSTD };
 	struct redact_report *rep = NULL;
-	char *keep = NULL, *drop = NULL, *only = NULL, *skip = NULL;
+	struct cli_json json = { 0 };
+	char *keep = NULL, *drop = NULL, *only = NULL, *skip = NULL, tmpdir[4096] = "";
 	const char **mask = NULL;
 	const char *output = NULL, *input = NULL;
-	bool json = false, quiet = false;
+	bool quiet = false, compress_given = false, to_stdout;
 	int c, r, status = CLI_EXIT_USAGE;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		if (cli_json_option(&json, c))
+			continue;
 		r = 0;
 		switch (c) {
 		case 'o':
@@ -356,15 +365,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_COMPRESS:
 			if (bundle_compression_parse(optarg, &o.compression) < 0) {
 				cli_usage_error(&cli_verb_redact,
-						"--compress: '%s' is not zstd, gzip, xz or none", optarg);
+						"--compress '%s': use zstd, gzip, xz or none", optarg);
 				goto out;
 			}
+			compress_given = true;
 			break;
 		case OPT_PREVIEW:
 			o.preview = true;
-			break;
-		case OPT_JSON:
-			json = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -400,23 +407,71 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	o.only = only;
 	o.skip = skip;
 	o.mask = mask;
+	r = cli_pick_compression(&cli_verb_redact, output, compress_given, &o.compression);
+	if (r) {
+		status = r;
+		goto out;
+	}
 	if (redact_options_check(ctx, &o) < 0) {
 		cli_usage_error(&cli_verb_redact, "%s", fw_ctx_errmsg(ctx));
 		goto out;
 	}
-	cli_catch_signals(ctx);
-	r = redact_bundle(ctx, input, output, &o, &rep);
-	if (r < 0) {
-		fprintf(stderr, "fwbox redact: %s\n", fw_ctx_errmsg(ctx));
+	to_stdout = output && !strcmp(output, "-") && !o.preview;
+	if (to_stdout && json.on) {
+		cli_usage_error(&cli_verb_redact,
+				"-o - writes the bundle to standard output, where --json would print "
+				"too: give -o FILE with --json");
+		goto out;
+	}
+	if (to_stdout && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "fwbox redact: -o -: standard output is a terminal; redirect it "
+			"to a file or a pipe, or give -o FILE\n");
 		status = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	if (json)
-		print_json(rep, o.preview);
-	else if (o.preview || !quiet)
-		print_text(rep, o.preview);
+	if (to_stdout) {
+		/* Written complete in a private folder, then copied: a reader
+		 * never sees half a bundle. */
+		const char *t = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/fwbox-redact-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "fwbox redact: -o -: cannot make a temporary folder '%s': %s\n",
+				tmpdir, strerror(errno));
+			tmpdir[0] = '\0';
+			status = CLI_EXIT_FAILURE;
+			goto out;
+		}
+		output = tmpdir;
+	} else if (o.preview && output && !strcmp(output, "-")) {
+		output = NULL;
+	}
+	cli_catch_signals(ctx);
+	r = redact_bundle(ctx, input, output, &o, &rep);
+	if (r < 0) {
+		status = CLI_EXIT_FAILURE;
+		if (json.on)
+			print_json(&json, ctx, NULL, input, o.preview, status);
+		cli_error(ctx, "redact");
+		goto out;
+	}
 	status = CLI_EXIT_OK;
+	if (to_stdout) {
+		r = cli_copy_to_stdout(rep->output);
+		if (r < 0) {
+			fprintf(stderr, "fwbox redact: writing the bundle to standard output: %s\n",
+				strerror(-r));
+			status = CLI_EXIT_FAILURE;
+		}
+		unlink(rep->output);
+	} else if (json.on) {
+		print_json(&json, ctx, rep, input, o.preview, status);
+	} else if (o.preview || !quiet) {
+		print_text(rep, o.preview);
+	}
 out:
+	if (tmpdir[0])
+		rmdir(tmpdir);
 	redact_report_free(rep);
 	free(keep);
 	free(drop);

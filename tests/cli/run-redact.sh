@@ -91,11 +91,12 @@ python3 - report.json <<'EOF' || fail "--json report"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["preview"] is False and j["key_created"] is True and len(j["key_id"]) == 16
-m = {x["kind"]: x for x in j["members"]}
-assert m["vendor.blob"]["action"] == "dropped" and "--keep" in m["vendor.blob"]["why"]
-assert m["reg.NODE_DESC"]["action"] == "redacted" and m["reg.NODE_DESC"]["fields"] == 1
-assert m["crspace"]["action"] == "redacted" and m["crspace"]["occurrences"] >= 10
-assert m["crspace"]["size"] == m["crspace"]["out_size"] == 65536
+assert j["exit"] == 0 and j["error"] is None and j["path"] == "out.tar.zst", j
+m = {x["kind"]: x for x in j["artifacts"]}
+assert m["vendor.blob"]["action"] == "dropped" and "--keep" in m["vendor.blob"]["reason"]
+assert m["reg.NODE_DESC"]["action"] == "redacted" and m["reg.NODE_DESC"]["field_count"] == 1
+assert m["crspace"]["action"] == "redacted" and m["crspace"]["occurrence_count"] >= 10
+assert m["crspace"]["bytes"] == m["crspace"]["kept_bytes"] == 65536
 t = {(i["type"], i["value"]) for i in j["identifiers"]}
 for want in [("serial", "MT9988X77665"), ("mac", "0c:42:a1:5a:6b:7c"), ("ipv4", "10.99.17.23"),
              ("guid", "0c42:a103:005a:6b7c"), ("ipv6", "2001:db8:12::77"), ("user", "carol"),
@@ -144,10 +145,17 @@ ls fwbox-SR-1234-redacted-0000-08-00.0-*.tar.zst >/dev/null 2>&1 || fail "--case
 size=$(stat -c %s in.tar.zst)
 "$FWBOX" redact in.tar.zst --max-size $((size - 2000)) -o small.tar.zst --json > small.json
 [ "$(stat -c %s small.tar.zst)" -le $((size - 2000)) ] || fail "--max-size not met"
-python3 -c "import json,sys; j=json.load(open('small.json')); assert [m['kind'] for m in j['members'] if m['dropped_for_size']] == ['crspace']" ||
+python3 -c "import json,sys; j=json.load(open('small.json')); assert [m['kind'] for m in j['artifacts'] if m['dropped_for_size']] == ['crspace']" ||
 	fail "--max-size did not drop the largest optional artifact"
 expect_exit 1 "$FWBOX" redact in.tar.zst --max-size 100 -o tiny.tar.zst
 [ ! -e tiny.tar.zst ] || fail "--max-size failure wrote a file"
+
+# -o -: the whole bundle on standard output; the extension picks gzip.
+"$FWBOX" redact in.tar.zst -o - > piped.tar.zst
+"$FWBOX" verify -q piped.tar.zst || fail "-o - bundle does not verify"
+"$FWBOX" redact in.tar.zst -q -o gz.tar.gz
+gzip -t gz.tar.gz || fail ".tar.gz is not gzip"
+expect_exit 2 "$FWBOX" redact in.tar.zst --compress xz -o clash.tar.gz
 
 # --- Usage errors and the key file's safety.
 expect_exit 2 "$FWBOX" redact
