@@ -24,4 +24,5 @@
 #include "store/store.h"
 #include "analyze/analyze.h"
 #include "watch/watch.h"
+#include "redact/redact.h"
 #include "report/report.h"
