@@ -41,6 +41,7 @@ struct bundle_stage {
 	struct bundle_writer *w;
 	struct fw_buf mem; /* staged in memory, while the budget lasts */
 	int fd;		   /* spill file, or -1 */
+	const uint8_t *borrowed; /* the caller's bytes (bundle_writer_add_borrowed) */
 	uint64_t size;
 	struct fw_sha256 *hash;
 	bool ended;
@@ -62,6 +63,7 @@ struct bundle_writer {
 	size_t n_stages;
 	size_t cap_stages;
 	bool committed;
+	uint64_t file_size;            /* of the archive the last commit wrote */
 };
 
 static void stage_free(struct bundle_stage *s)
@@ -413,6 +415,32 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 	return r;
 }
 
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len)
+{
+	struct bundle_stage *s;
+	int r;
+
+	if (len > FW_LIMIT_MEMBER_SIZE)
+		return fw_error(w->ctx, -EOVERFLOW, "artifact beyond FW_LIMIT_MEMBER_SIZE (%llu bytes)",
+				(unsigned long long)FW_LIMIT_MEMBER_SIZE);
+	r = bundle_writer_begin(w, &s);
+	if (r < 0)
+		return r;
+	s->borrowed = len ? data : NULL;
+	s->size = len;
+	r = len ? fw_sha256_update(s->hash, data, len) : 0;
+	if (r < 0)
+		r = fw_error(w->ctx, r, "SHA-256 failed");
+	if (r >= 0)
+		r = bundle_writer_end(w, s, meta);
+	if (r < 0) {
+		stage_free(s);
+		w->n_stages--;
+	}
+	return r;
+}
+
 /* ---------------------------------------------------------------- commit */
 
 static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_len)
@@ -548,6 +576,8 @@ static int write_stage(struct bundle_writer *w, struct archive *a, struct bundle
 	uint64_t off = 0;
 	int r;
 
+	if (s->borrowed)
+		return write_data(w, a, s->meta.path, s->borrowed, (size_t)s->size);
 	if (s->fd < 0)
 		return write_data(w, a, s->meta.path, s->mem.data, s->mem.len);
 	while (off < s->size) {
@@ -648,6 +678,11 @@ fail:
 	return fw_error(w->ctx, -errno, "cannot link the bundle into place as '%s': %m", w->path);
 }
 
+uint64_t bundle_writer_file_size(const struct bundle_writer *w)
+{
+	return w->file_size;
+}
+
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 {
 	uint8_t *elf = NULL;
@@ -683,6 +718,25 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 	r = write_archive(w, fd, elf, elf_len);
 	if (r < 0)
 		goto out;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			r = fw_error(w->ctx, -errno, "cannot stat the bundle being written: %m");
+			goto out;
+		}
+		w->file_size = (uint64_t)st.st_size;
+	}
+	if (w->opts.dry_run) {
+		r = 0;
+		goto out;
+	}
+	if (w->opts.max_file_size && w->file_size > w->opts.max_file_size) {
+		r = fw_error(w->ctx, -EFBIG, "'%s' would be %llu bytes, more than the %llu allowed",
+			     w->path, (unsigned long long)w->file_size,
+			     (unsigned long long)w->opts.max_file_size);
+		goto out;
+	}
 	/* One fsync, never retried: after a failed one the kernel may have
 	 * dropped the dirty pages, and a second could lie (fsyncgate). */
 	if (fsync(fd) < 0) {
