@@ -68,33 +68,6 @@ struct bundle_writer {
 	uint64_t file_size;            /* of the archive the last commit wrote */
 };
 
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static void header_release(struct bundle_header *h)
-{
-	free((char *)h->host);
-	free((char *)h->fwbox_version);
-	free((char *)h->reason);
-	free((char *)h->cmdline);
-	memset(h, 0, sizeof(*h));
-}
-
-static void device_release(struct bundle_device *d)
-{
-	free((char *)d->pci);
-	free((char *)d->model);
-	free((char *)d->fw_version);
-	free((char *)d->psid);
-	free((char *)d->board_id);
-	free((char *)d->serial);
-	free((char *)d->kernel);
-	free((char *)d->driver);
-	memset(d, 0, sizeof(*d));
-}
-
 static void stage_free(struct bundle_stage *s)
 {
 	if (!s)
@@ -103,11 +76,7 @@ static void stage_free(struct bundle_stage *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	fw_sha256_free(s->hash);
-	free((char *)s->meta.path);
-	free((char *)s->meta.kind);
-	free((char *)s->meta.reason);
-	free((char *)s->meta.interface);
-	free((uint8_t *)s->meta.request);
+	bundle_artifact_release(&s->meta);
 	free(s);
 }
 
@@ -165,8 +134,6 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 	return 0;
 }
 
-static void trigger_release(struct bundle_trigger *t);
-
 void bundle_writer_free(struct bundle_writer *w)
 {
 	if (!w)
@@ -174,9 +141,9 @@ void bundle_writer_free(struct bundle_writer *w)
 	for (size_t i = 0; i < w->n_stages; i++)
 		stage_free(w->stages[i]);
 	free(w->stages);
-	header_release(&w->header);
-	device_release(&w->device);
-	trigger_release(&w->trigger);
+	bundle_header_release(&w->header);
+	bundle_device_release(&w->device);
+	bundle_trigger_release(&w->trigger);
 	free(w->path);
 	free(w->dir);
 	free(w->base);
@@ -185,18 +152,11 @@ void bundle_writer_free(struct bundle_writer *w)
 
 int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header *h)
 {
-	struct bundle_header c = *h;
+	struct bundle_header c;
 
-	c.host = xstrdup(h->host);
-	c.fwbox_version = xstrdup(h->fwbox_version);
-	c.reason = xstrdup(h->reason);
-	c.cmdline = xstrdup(h->cmdline);
-	if ((h->host && !c.host) || (h->fwbox_version && !c.fwbox_version) ||
-	    (h->reason && !c.reason) || (h->cmdline && !c.cmdline)) {
-		header_release(&c);
+	if (bundle_header_copy(&c, h) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
-	}
-	header_release(&w->header);
+	bundle_header_release(&w->header);
 	w->header = c;
 	w->has_header = true;
 	return 0;
@@ -204,48 +164,23 @@ int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header
 
 int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device *d)
 {
-	struct bundle_device c = *d;
+	struct bundle_device c;
 
-	c.pci = xstrdup(d->pci);
-	c.model = xstrdup(d->model);
-	c.fw_version = xstrdup(d->fw_version);
-	c.psid = xstrdup(d->psid);
-	c.board_id = xstrdup(d->board_id);
-	c.serial = xstrdup(d->serial);
-	c.kernel = xstrdup(d->kernel);
-	c.driver = xstrdup(d->driver);
-	if ((d->pci && !c.pci) || (d->model && !c.model) || (d->fw_version && !c.fw_version) ||
-	    (d->psid && !c.psid) || (d->board_id && !c.board_id) || (d->serial && !c.serial) ||
-	    (d->kernel && !c.kernel) || (d->driver && !c.driver)) {
-		device_release(&c);
+	if (bundle_device_copy(&c, d) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
-	}
-	device_release(&w->device);
+	bundle_device_release(&w->device);
 	w->device = c;
 	w->has_device = true;
 	return 0;
 }
 
-static void trigger_release(struct bundle_trigger *t)
-{
-	free((char *)t->source);
-	free((char *)t->reporter);
-	free((char *)t->message);
-	memset(t, 0, sizeof(*t));
-}
-
 int bundle_writer_set_trigger(struct bundle_writer *w, const struct bundle_trigger *t)
 {
-	struct bundle_trigger c = *t;
+	struct bundle_trigger c;
 
-	c.source = xstrdup(t->source);
-	c.reporter = xstrdup(t->reporter);
-	c.message = xstrdup(t->message);
-	if ((t->source && !c.source) || (t->reporter && !c.reporter) || (t->message && !c.message)) {
-		trigger_release(&c);
+	if (bundle_trigger_copy(&c, t) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
-	}
-	trigger_release(&w->trigger);
+	bundle_trigger_release(&w->trigger);
 	w->trigger = c;
 	w->has_trigger = true;
 	return 0;
@@ -436,9 +371,8 @@ static char *derive_path(struct bundle_writer *w, const char *kind)
 int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 		      const struct bundle_artifact *meta)
 {
-	struct bundle_artifact m = *meta;
+	struct bundle_artifact m;
 	const char *why;
-	size_t req;
 	int r;
 
 	if (s->w != w || s->ended)
@@ -457,35 +391,18 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 		if (path_taken(w, meta->path))
 			return fw_error(w->ctx, -EEXIST,
 					"artifact path '%s' is already in the bundle", meta->path);
-		m.path = strdup(meta->path);
-	} else {
+	}
+	/* Our own copy of every field, by the note's field table. */
+	if (bundle_artifact_copy(&m, meta) < 0)
+		return fw_error(w->ctx, -ENOMEM, "out of memory");
+	if (!m.path)
 		m.path = derive_path(w, meta->kind);
-	}
-	req = meta->request ? meta->request_len : 0;
-	if (req > FW_LIMIT_REQUEST_BYTES)
-		req = FW_LIMIT_REQUEST_BYTES;
-	m.kind = strdup(meta->kind);
-	m.reason = strdup(meta->reason ? meta->reason : "");
-	m.interface = xstrdup(meta->interface);
-	m.request = NULL;
-	m.request_len = req;
-	if (req) {
-		uint8_t *q = malloc(req);
-
-		if (q)
-			memcpy(q, meta->request, req);
-		m.request = q;
-	}
 	m.size = s->size;
 	r = fw_sha256_final(s->hash, m.sha256);
-	if (!m.path || !m.kind || !m.reason || (meta->interface && !m.interface) ||
-	    (req && !m.request) || r < 0) {
-		free((char *)m.path);
-		free((char *)m.kind);
-		free((char *)m.reason);
-		free((char *)m.interface);
-		free((uint8_t *)m.request);
-		return fw_error(w->ctx, r < 0 ? r : -ENOMEM, "out of memory");
+	if (!m.path || r < 0) {
+		bundle_artifact_release(&m);
+		return fw_error(w->ctx, r < 0 ? r : -ENOMEM,
+				r < 0 ? "SHA-256 failed" : "out of memory");
 	}
 	s->meta = m;
 	s->ended = true;
