@@ -22,7 +22,7 @@
 static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
 	"                     [--only KINDS] [--skip KINDS] [--compress zstd|gzip|xz|none]\n"
-	"                     [--plan] [--trace-control] [-j|--json] [-p|--pretty] [-q]\n"
+	"                     [--plan] [--trace-control] [-f|--force] [-j|--json] [-p|--pretty] [-q]\n"
 	"\n"
 	"Collect a support bundle from a ConnectX function, most volatile first: health\n"
 	"buffer and devlink reporters (stored dumps only), firmware tracer strings DB and\n"
@@ -44,6 +44,9 @@ static const char usage_text[] =
 	"      --compress METHOD   zstd (default), gzip, xz or none\n"
 	"      --plan              print every command that would be sent; send nothing\n"
 	"      --trace-control     allow taking tracer ownership to read the raw ring\n"
+	"  -f, --force             replace an existing bundle file at -o PATH (atomically,\n"
+	"                          once the new bundle is complete); without it an\n"
+	"                          existing file is refused\n"
 	"  -j, --json              print a JSON summary (fields: fwbox-collect(1))\n"
 	"  -p, --pretty            indented JSON; implies --json\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
@@ -72,6 +75,7 @@ static const struct option options[] = {
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "trace-control", no_argument, NULL, OPT_TRACE_CONTROL },
+	{ "force", no_argument, NULL, 'f' },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -295,59 +299,7 @@ static int option_error(char **argv)
 		if (o->has_arg == no_argument && o->val == optopt)
 			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
 					       o->name);
-	return cli_option_error(&cli_verb_collect, argv, "d:o:qh" CLI_JSON_SHORTOPTS);
-}
-
-/*
- * -o FILE's extension names a compression: .tar.gz is gzip, whatever the
- * default.  --compress that disagrees with it is refused rather than
- * writing a gzip file named .tar.zst.  Other names keep --compress (or
- * zstd).
- */
-static const struct {
-	const char *ext;
-	enum bundle_compression comp;
-} extensions[] = {
-	{ ".tar.zst", BUNDLE_COMPRESS_ZSTD }, { ".tzst", BUNDLE_COMPRESS_ZSTD },
-	{ ".tar.gz", BUNDLE_COMPRESS_GZIP },  { ".tgz", BUNDLE_COMPRESS_GZIP },
-	{ ".tar.xz", BUNDLE_COMPRESS_XZ },    { ".txz", BUNDLE_COMPRESS_XZ },
-	{ ".tar", BUNDLE_COMPRESS_NONE },
-};
-
-static const char *compression_name(enum bundle_compression c)
-{
-	switch (c) {
-	case BUNDLE_COMPRESS_GZIP: return "gzip";
-	case BUNDLE_COMPRESS_XZ:   return "xz";
-	case BUNDLE_COMPRESS_NONE: return "none";
-	case BUNDLE_COMPRESS_ZSTD: break;
-	}
-	return "zstd";
-}
-
-static int pick_compression(const char *out, bool given, enum bundle_compression *comp)
-{
-	size_t len = out ? strlen(out) : 0;
-	struct stat st;
-
-	if (!out || !strcmp(out, "-") || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) ||
-	    (len && out[len - 1] == '/'))
-		return 0;
-	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
-		size_t n = strlen(extensions[i].ext);
-
-		if (len <= n || strcmp(out + len - n, extensions[i].ext))
-			continue;
-		if (given && *comp != extensions[i].comp)
-			return cli_usage_error(&cli_verb_collect,
-					       "-o '%s' names %s compression but --compress is %s: "
-					       "change one of them", out,
-					       compression_name(extensions[i].comp),
-					       compression_name(*comp));
-		*comp = extensions[i].comp;
-		return 0;
-	}
-	return 0;
+	return cli_option_error(&cli_verb_collect, argv, "d:o:fqh" CLI_JSON_SHORTOPTS);
 }
 
 static bool names_file(const char *out)
@@ -356,43 +308,6 @@ static bool names_file(const char *out)
 	size_t len = out ? strlen(out) : 0;
 
 	return len && out[len - 1] != '/' && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode));
-}
-
-/* -o -: the bundle is written complete into a private folder, then copied
- * to standard output, so a reader never sees half a bundle. */
-static int copy_to_stdout(const char *path)
-{
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			return -e;
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				int e = errno;
-
-				close(fd);
-				return -e;
-			}
-			off += w;
-		}
-	}
-	close(fd);
-	return 0;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -407,7 +322,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:o:qh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:o:fqh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
 		if (cli_json_option(&json, opt))
 			continue;
 		switch (opt) {
@@ -458,6 +373,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_TRACE_CONTROL:
 			o.trace_control = true;
 			break;
+		case 'f':
+			o.replace = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -470,7 +388,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
-	r = pick_compression(o.output, compress_given, &o.compression);
+	r = cli_pick_compression(&cli_verb_collect, o.output, compress_given, &o.compression);
 	if (r)
 		return r;
 	to_stdout = o.output && !strcmp(o.output, "-");
@@ -548,7 +466,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (to_stdout) {
-		r = copy_to_stdout(path);
+		r = cli_copy_to_stdout(path);
 		if (r < 0) {
 			fprintf(stderr, "fwbox collect: writing the bundle to standard output: %s\n",
 				strerror(-r));
