@@ -77,6 +77,10 @@ static void header_release(struct bundle_header *h)
 	free((char *)h->fwbox_version);
 	free((char *)h->reason);
 	free((char *)h->cmdline);
+	free((char *)h->redact_version);
+	free((char *)h->redact_policy);
+	free((char *)h->redact_key_id);
+	free((char *)h->case_id);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -186,8 +190,14 @@ int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header
 	c.fwbox_version = xstrdup(h->fwbox_version);
 	c.reason = xstrdup(h->reason);
 	c.cmdline = xstrdup(h->cmdline);
+	c.redact_version = xstrdup(h->redact_version);
+	c.redact_policy = xstrdup(h->redact_policy);
+	c.redact_key_id = xstrdup(h->redact_key_id);
+	c.case_id = xstrdup(h->case_id);
 	if ((h->host && !c.host) || (h->fwbox_version && !c.fwbox_version) ||
-	    (h->reason && !c.reason) || (h->cmdline && !c.cmdline)) {
+	    (h->reason && !c.reason) || (h->cmdline && !c.cmdline) ||
+	    (h->redact_version && !c.redact_version) || (h->redact_policy && !c.redact_policy) ||
+	    (h->redact_key_id && !c.redact_key_id) || (h->case_id && !c.case_id)) {
 		header_release(&c);
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
 	}
