@@ -111,6 +111,7 @@ struct redactor {
 	/* The new index's header and device fields. */
 	char *host, *reason, *cmdline;
 	char *dev_strs[8];
+	char *trig_strs[3];            /* the trigger note's source, reporter, message */
 	struct redact_field_info fields[16];
 	size_t n_fields;
 	uint8_t uuid[16];
@@ -149,6 +150,8 @@ static void redactor_release(struct redactor *r)
 	free(r->cmdline);
 	for (size_t i = 0; i < sizeof(r->dev_strs) / sizeof(r->dev_strs[0]); i++)
 		free(r->dev_strs[i]);
+	for (size_t i = 0; i < sizeof(r->trig_strs) / sizeof(r->trig_strs[0]); i++)
+		free(r->trig_strs[i]);
 	for (size_t i = 0; i < r->n_fields; i++)
 		free((char *)r->fields[i].change);
 }
@@ -471,6 +474,11 @@ static int discover(struct redactor *r)
 	if (h->cmdline)
 		CHECK(ident_discover_text(r->ids, (const uint8_t *)h->cmdline, strlen(h->cmdline),
 					  "header"));
+	if (bundle_get_trigger(r->b) && bundle_get_trigger(r->b)->message) {
+		const char *m = bundle_get_trigger(r->b)->message;
+
+		CHECK(ident_discover_text(r->ids, (const uint8_t *)m, strlen(m), "trigger"));
+	}
 	if (d && d->serial)
 		CHECK(ident_add_text(r->ids, ID_SERIAL, d->serial, strlen(d->serial), "device"));
 	if (d && d->board_id && (d->sensitive & BUNDLE_DEV_BOARD_ID))
@@ -730,6 +738,24 @@ static int rewrite_index(struct redactor *r)
 			e = add_field(r, "header.cmdline", "%" PRIu64 " occurrence%s replaced", hits,
 				      hits == 1 ? "" : "s");
 	}
+	if (e >= 0 && bundle_get_trigger(r->b)) {
+		const struct bundle_trigger *t = bundle_get_trigger(r->b);
+		const char *in[3] = { t->source, t->reporter, t->message };
+		static const char *const names[3] = { "trigger.source", "trigger.reporter",
+						      "trigger.message" };
+
+		for (unsigned i = 0; i < 3 && e >= 0; i++) {
+			uint64_t n = 0;
+
+			if (!in[i])
+				continue;
+			r->trig_strs[i] = scan_string(r, in[i], NULL, &n);
+			if (!r->trig_strs[i])
+				return fw_error(r->ctx, -ENOMEM, "out of memory");
+			if (n)
+				e = add_field(r, names[i], "identifiers in it replaced");
+		}
+	}
 	if (e < 0 || !d)
 		return e;
 	{
@@ -804,6 +830,15 @@ static int write_bundle(struct redactor *r, const char *path, bool dry_run, uint
 		nd.kernel = r->dev_strs[6];
 		nd.driver = r->dev_strs[7];
 		e = bundle_writer_set_device(w, &nd);
+	}
+	if (e >= 0 && bundle_get_trigger(r->b)) {
+		/* What made fwbox watch take it stays, through the second net. */
+		struct bundle_trigger nt = *bundle_get_trigger(r->b);
+
+		nt.source = r->trig_strs[0];
+		nt.reporter = r->trig_strs[1];
+		nt.message = r->trig_strs[2];
+		e = bundle_writer_set_trigger(w, &nt);
 	}
 	for (size_t i = 0; e >= 0 && i < r->n_items; i++) {
 		struct item *it = &r->items[i];

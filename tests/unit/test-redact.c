@@ -677,6 +677,13 @@ static void make_planted(const char *path, const char *serial, const char *reaso
 	tu_assert_ok(ctx, bundle_writer_new(ctx, path, NULL, &w));
 	tu_assert_ok(ctx, bundle_writer_set_header(w, &h));
 	tu_assert_ok(ctx, bundle_writer_set_device(w, &d));
+	{
+		/* As fwbox watch records it: the driver's text may name things. */
+		struct bundle_trigger t = { .source = "devlink", .reporter = "fw_fatal", .state = 1,
+					    .message = "fatal on gpu-node-17 via 10.99.17.23" };
+
+		tu_assert_ok(ctx, bundle_writer_set_trigger(w, &t));
+	}
 	a.kind = "reg.MGIR";
 	tu_assert_ok(ctx, bundle_writer_add(w, &a, mgir, sizeof(mgir)));
 	a.kind = "reg.NODE_DESC";
@@ -728,7 +735,9 @@ static void read_everything(const char *path, struct all_members *m)
 	h = bundle_get_header(b);
 	d = bundle_get_device(b);
 	{
-		const char *s[] = { h->host, h->reason, h->cmdline, d->serial, d->board_id };
+		const struct bundle_trigger *t = bundle_get_trigger(b);
+		const char *s[] = { h->host, h->reason, h->cmdline, d->serial, d->board_id,
+				    t ? t->message : NULL };
 
 		for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 			if (s[i])
@@ -784,6 +793,9 @@ START_TEST(test_pipeline_zero_hits)
 	ck_assert_int_eq(bundle_find_kind(b, "vendor.blob")->outcome, BUNDLE_OUTCOME_SKIPPED);
 	ck_assert_uint_eq(bundle_find_kind(b, "crspace")->size, 65536);
 	ck_assert_str_eq(bundle_get_header(b)->reason, "(redacted)");
+	ck_assert_ptr_nonnull(bundle_get_trigger(b));
+	ck_assert_str_eq(bundle_get_trigger(b)->reporter, "fw_fatal");
+	ck_assert_ptr_null(strstr(bundle_get_trigger(b)->message, "10.99.17.23"));
 	bundle_close(b);
 	redact_report_free(rep);
 }
