@@ -111,9 +111,12 @@ struct bundle_writer_options {
 	int level;                     /* 0: the default for the filter */
 	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
 	unsigned threads;              /* zstd worker threads; 0: default (2) */
+	bool replace;                  /* an existing regular file at path is
+					* replaced, atomically, at commit */
 };
 
-/* path is the final bundle path; it must not exist yet (-EEXIST). */
+/* path is the final bundle path; it must not exist yet (-EEXIST) unless
+ * opts->replace, and then only as a regular file. */
 int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 		      const struct bundle_writer_options *opts, struct bundle_writer **ret);
 /* Both copy their arguments. */
