@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collect/collect-steps.h"
+#include "collect/collect-internal.h"
 #include "device/discovery.h"
 
 /* No -d: the only ConnectX present, else say what there is. */

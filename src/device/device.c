@@ -247,6 +247,7 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 	v = fw_allowlist_check(&id, in, inlen, dev->trace_control, &entry);
 	if (v != FW_ALLOW_OK)
 		return refuse(dev, &ev, &id, v, entry);
+	ev.trace_control = entry->list == FW_ALLOW_TRACE_CONTROL;
 
 	max_rpc = dev->info.max_rpc ? dev->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
 	if (max_rpc > INT_MAX)
@@ -313,10 +314,37 @@ static int unsupported(struct fw_device *dev, const char *what)
 			dev->info.pci, dev->info.transport, what);
 }
 
+/* A dry run reports an operation instead of performing it. */
+static void dry_side(struct fw_device *dev, const char *what, bool fixed_size)
+{
+	struct fw_cmd_event ev = { .dry_run = true, .side_op = what, .fixed_size = fixed_size };
+
+	notify(dev, &ev);
+}
+
+/* The dry run's answer for data: size bytes of zeros, one more for text. */
+static int dry_data(struct fw_device *dev, const char *what, bool fixed_size, size_t size,
+		    void **ret_data, size_t *ret_len)
+{
+	void *p = calloc(1, size + 1);
+
+	if (!p)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, what, fixed_size);
+	*ret_data = p;
+	*ret_len = size;
+	return 0;
+}
+
 int fw_device_umem_reg(struct fw_device *dev, void *addr, size_t len, uint32_t *ret_id)
 {
 	if (!CMD_M(dev, umem_reg))
 		return unsupported(dev, "user-memory registration");
+	if (dev->dry_run) {
+		dry_side(dev, "user memory registration", true);
+		*ret_id = 0;
+		return 0;
+	}
 	return dev->parts.cmd->umem_reg(dev->parts.cmd_priv, addr, len, ret_id);
 }
 
@@ -324,6 +352,8 @@ int fw_device_umem_unreg(struct fw_device *dev, uint32_t id)
 {
 	if (!CMD_M(dev, umem_unreg))
 		return unsupported(dev, "user-memory registration");
+	if (dev->dry_run)
+		return 0;
 	return dev->parts.cmd->umem_unreg(dev->parts.cmd_priv, id);
 }
 
@@ -335,36 +365,67 @@ int fw_device_umem_unreg(struct fw_device *dev, uint32_t id)
 int fw_device_health_reporters(struct fw_device *dev, struct fw_health_reporter **ret,
 			       size_t *ret_n)
 {
-	return HEALTH_CALL(dev, reporters, "devlink health reporters", ret, ret_n);
+	struct fw_health_reporter *r;
+
+	if (!HEALTH_M(dev, reporters) || !dev->dry_run)
+		return HEALTH_CALL(dev, reporters, "devlink health reporters", ret, ret_n);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, "devlink health reporter list", false);
+	snprintf(r->name, sizeof(r->name), "<reporter>");
+	r->has_dump = true;
+	*ret = r;
+	*ret_n = 1;
+	return 0;
 }
 
 int fw_device_health_diagnose(struct fw_device *dev, const char *reporter, void **ret_data,
 			      size_t *ret_len)
 {
+	if (HEALTH_M(dev, diagnose) && dev->dry_run)
+		return dry_data(dev, "devlink health diagnose", false, 0, ret_data, ret_len);
 	return HEALTH_CALL(dev, diagnose, "devlink health diagnose", reporter, ret_data, ret_len);
 }
 
 int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **ret_data,
 			  size_t *ret_len)
 {
+	if (HEALTH_M(dev, dump) && dev->dry_run)
+		return dry_data(dev, "devlink health dump get, stored dumps only", false, 0, ret_data,
+				ret_len);
 	return HEALTH_CALL(dev, dump, "devlink health dump reads", reporter, ret_data, ret_len);
 }
 
 int fw_device_regions(struct fw_device *dev, struct fw_region **ret, size_t *ret_n)
 {
-	return HEALTH_CALL(dev, regions, "devlink regions", ret, ret_n);
+	struct fw_region *r;
+
+	if (!HEALTH_M(dev, regions) || !dev->dry_run)
+		return HEALTH_CALL(dev, regions, "devlink regions", ret, ret_n);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, "devlink region list", false);
+	snprintf(r->name, sizeof(r->name), "<region>");
+	r->has_snapshot = true;
+	*ret = r;
+	*ret_n = 1;
+	return 0;
 }
 
 int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t snapshot_id,
 			  void **ret_data, size_t *ret_len)
 {
+	if (HEALTH_M(dev, region_read) && dev->dry_run)
+		return dry_data(dev, "devlink region read", false, 0, ret_data, ret_len);
 	return HEALTH_CALL(dev, region_read, "devlink region reads", region, snapshot_id, ret_data,
 			   ret_len);
 }
 
 int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
-	return HEALTH_CALL(dev, trace_text, "tracefs mlx5_fw text", 0, ret_text, ret_len);
+	return fw_device_tracefs_gather(dev, 0, ret_text, ret_len);
 }
 
 int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(void *u),
@@ -386,6 +447,8 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 
 int fw_device_wait(struct fw_device *dev, unsigned seconds)
 {
+	if (dev->dry_run)
+		return 0;
 	if (HEALTH_M(dev, wait))
 		return dev->parts.health->wait(dev->parts.health_priv, seconds);
 	return fw_device_wait_slices(dev->ctx, seconds, NULL, NULL);
@@ -394,15 +457,22 @@ int fw_device_wait(struct fw_device *dev, unsigned seconds)
 int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
 			     size_t *ret_len)
 {
+	if (HEALTH_M(dev, trace_text) && dev->dry_run)
+		return dry_data(dev, "tracefs mlx5_fw read", false, 0, (void **)ret_text, ret_len);
 	return HEALTH_CALL(dev, trace_text, "tracefs mlx5_fw text", seconds, ret_text, ret_len);
 }
 
 int fw_device_kernel_log(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
+	if (HEALTH_M(dev, kernel_log) && dev->dry_run)
+		return dry_data(dev, "kernel log read", false, 0, (void **)ret_text, ret_len);
 	return HEALTH_CALL(dev, kernel_log, "kernel log", ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)
 {
+	if (HEALTH_M(dev, health_buffer) && dev->dry_run)
+		return dry_data(dev, "health buffer read", true, FW_HEALTH_BUFFER_BYTES, ret_data,
+				ret_len);
 	return HEALTH_CALL(dev, health_buffer, "health buffer", ret_data, ret_len);
 }

@@ -244,6 +244,13 @@ struct fw_cmd_event {
 	uint8_t status;
 	uint32_t syndrome;
 	const void *in;                /* the inbox (valid during the call only) */
+	bool trace_control;            /* let through by the opt-in tracer-control list */
+	/* In a dry run, the device's other operations are reported too,
+	 * without being performed: side_op names one ("devlink health
+	 * reporter list"; opcode 0, seq 0); fixed_size says the placeholder
+	 * handed back has the size the real answer has (the health buffer). */
+	const char *side_op;
+	bool fixed_size;
 };
 typedef void (*fw_device_observer_fn)(void *userdata, const struct fw_cmd_event *ev);
 void fw_device_set_observer(struct fw_device *dev, fw_device_observer_fn fn, void *userdata);
@@ -253,6 +260,16 @@ void fw_device_set_observer(struct fw_device *dev, fw_device_observer_fn fn, voi
  * but not sent; fw_device_cmd() zeroes the outbox and returns outlen, so a
  * caller sees "status OK, no data" and loops that depend on the reply stop
  * after their first command.  Refused commands are still refused.
+ *
+ * The health part and user memory are not touched either: each call is
+ * reported to the observer (side_op) and answered with a placeholder, so a
+ * caller walks the path it would take on the device: a reporter list holds
+ * one reporter named "<reporter>" with a stored dump, a region list one
+ * region "<region>" with a snapshot; diagnose, dumps, region data, trace
+ * text and the kernel log are empty; the health buffer is
+ * FW_HEALTH_BUFFER_BYTES of zeros; user memory gets id 0 and nothing is
+ * registered; a wait returns at once.  What the device does not have stays
+ * -EOPNOTSUPP, as in a real run.
  */
 void fw_device_set_dry_run(struct fw_device *dev, bool dry_run);
 bool fw_device_dry_run(const struct fw_device *dev);

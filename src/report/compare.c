@@ -29,7 +29,7 @@ static int add(struct cmp *m, struct rp_change **v, size_t *n, size_t *cap, cons
 
 	if (*n >= REPORT_MAX_ROWS)
 		return 0;
-	if (rp_grow((void **)v, cap, *n + 1, sizeof(**v)) < 0)
+	if (fw_grow((void **)v, cap, *n + 1, sizeof(**v), 0) < 0)
 		return fw_error(m->ctx, -ENOMEM, "out of memory");
 	x = &(*v)[*n];
 	x->what = strdup(what ? what : "");

@@ -69,7 +69,7 @@ static int on_crspace(void *ud, const char *kind, uint32_t addr, const uint32_t 
 	if (!s) {
 		if (c->n_crspace >= REPORT_MAX_ROWS)
 			return 0;
-		if (rp_grow((void **)&c->crspace, &g->cap_crs, c->n_crspace + 1, sizeof(*c->crspace)) < 0)
+		if (fw_grow((void **)&c->crspace, &g->cap_crs, c->n_crspace + 1, sizeof(*c->crspace), 0) < 0)
 			return fw_error(g->ctx, -ENOMEM, "out of memory");
 		s = &c->crspace[c->n_crspace];
 		memset(s, 0, sizeof(*s));
@@ -108,7 +108,7 @@ static int on_segment(void *ud, const char *kind, const struct resdump_segment *
 			c->segs_omitted++;
 			return 0;
 		}
-		if (rp_grow((void **)&c->segs, &g->cap_segs, c->n_segs + 1, sizeof(*c->segs)) < 0)
+		if (fw_grow((void **)&c->segs, &g->cap_segs, c->n_segs + 1, sizeof(*c->segs), 0) < 0)
 			return fw_error(g->ctx, -ENOMEM, "out of memory");
 		s = &c->segs[c->n_segs];
 		memset(s, 0, sizeof(*s));
@@ -253,7 +253,7 @@ static int on_health(void *ud, const char *kind, const struct health_item *h)
 		v = num;
 		break;
 	}
-	if (rp_grow((void **)&c->health, &g->cap_health, c->n_health + 1, sizeof(*c->health)) < 0)
+	if (fw_grow((void **)&c->health, &g->cap_health, c->n_health + 1, sizeof(*c->health), 0) < 0)
 		return fw_error(g->ctx, -ENOMEM, "out of memory");
 	it = &c->health[c->n_health];
 	it->source = strdup(kind);
@@ -279,7 +279,7 @@ static void on_problem(void *ud, const char *kind, uint64_t offset, int err, con
 	(void)err;
 	c->problems_total++;
 	if (c->n_problems >= REPORT_MAX_ROWS ||
-	    rp_grow((void **)&c->problems, &g->cap_problems, c->n_problems + 1, sizeof(*c->problems)) < 0)
+	    fw_grow((void **)&c->problems, &g->cap_problems, c->n_problems + 1, sizeof(*c->problems), 0) < 0)
 		return;
 	p = &c->problems[c->n_problems];
 	memset(p, 0, sizeof(*p));

@@ -255,27 +255,6 @@ void rp_duration_text(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
 }
 
-int rp_grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return -EOVERFLOW;
-		n *= 2;
-	}
-	p = realloc(*ptr, n * elem);
-	if (!p)
-		return -ENOMEM;
-	*ptr = p;
-	*cap = n;
-	return 0;
-}
-
 char *rp_strdup(const char *s)
 {
 	return strdup(s ? s : "");

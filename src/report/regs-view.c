@@ -50,7 +50,7 @@ int rp_regs_add(struct rp_capture *c, const char *kind, const void *field)
 		c->regs_omitted++;
 		return 0;
 	}
-	if (rp_grow((void **)&c->regraw, &c->cap_regraw, c->n_regraw + 1, sizeof(*c->regraw)) < 0)
+	if (fw_grow((void **)&c->regraw, &c->cap_regraw, c->n_regraw + 1, sizeof(*c->regraw), 0) < 0)
 		return -ENOMEM;
 	r = &c->regraw[c->n_regraw];
 	memset(r, 0, sizeof(*r));
@@ -154,7 +154,7 @@ int rp_regs_view(const struct rp_capture *c, struct rp_field **ret, size_t *ret_
 
 		if (done[i])
 			continue;
-		if (rp_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+		if (fw_grow((void **)&v, &cap, n + 1, sizeof(*v), 0) < 0) {
 			free(done);
 			free(v);
 			return -ENOMEM;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -285,6 +286,4 @@ void rp_capture_write(struct rp_out *o, const struct rp_capture *c, unsigned ind
 int rp_fleet_write(struct fw_ctx *ctx, struct rp_out *o, struct store *db, const char *db_path,
 		   uint64_t since_ns, struct report_result *res);
 
-/* A growable array: room for need elements. */
-int rp_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 char *rp_strdup(const char *s);

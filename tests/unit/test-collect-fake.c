@@ -132,6 +132,15 @@ int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t out
 	uint8_t *o = out;
 	uint16_t op = fw_get_be16(i);
 
+	if (f->nlog < FAKE_LOG) {
+		struct fake_cmd *l = &f->log[f->nlog++];
+
+		l->opcode = op;
+		l->op_mod = fw_get_be16(i + 6);
+		l->reg_id = op == MLX5_CMD_ACCESS_REG ? fw_get_be16(i + 10) : 0;
+		l->inlen = inlen;
+		l->outlen = outlen;
+	}
 	f->commands++;
 	ck_assert_uint_le(inlen, f->max_rpc);
 	ck_assert_uint_le(outlen, f->max_rpc);

@@ -33,7 +33,14 @@ struct fake {
 	bool can_umem;               /* offer user memory (CORE_DUMP path) */
 	uint8_t menu[16 + 20 + 8 + 3 * 52 + 4];
 	size_t menu_len;
+	/* Every command that arrived, in order (the first FAKE_LOG of them). */
+	struct fake_cmd {
+		uint16_t opcode, op_mod, reg_id;
+		size_t inlen, outlen;
+	} log[512];
+	size_t nlog;
 };
+#define FAKE_LOG 512u
 
 /* CR-space of the fake for CORE_DUMP: CR_RUNS runs of CR_RUN_DW dwords
  * starting at CR_RUN_BASE(i); value of a dword is cr_value(addr). */

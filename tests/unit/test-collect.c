@@ -496,6 +496,77 @@ START_TEST(test_plan_sends_nothing)
 }
 END_TEST
 
+/* The plan is the run: every command a real run sends has its line in the
+ * plan (same opcode, op_mod, register and sizes), and every command line
+ * of the plan is sent by the run.  The fake's trace strings take several
+ * chunks and its resource dumps several pages, so counts differ ("n"),
+ * never what is sent. */
+#define PLAN_MAX 256
+static struct collect_command plan_lines[PLAN_MAX];
+static char plan_regs[PLAN_MAX][32];
+static unsigned n_plan;
+
+static int plan_keep(void *u, const struct collect_command *cmd)
+{
+	(void)u;
+	ck_assert_uint_lt(n_plan, PLAN_MAX);
+	plan_lines[n_plan] = *cmd;
+	snprintf(plan_regs[n_plan], sizeof(plan_regs[n_plan]), "%s", cmd->reg ? cmd->reg : "");
+	n_plan++;
+	return 0;
+}
+
+static bool in_plan(const struct fake_cmd *l)
+{
+	for (unsigned i = 0; i < n_plan; i++) {
+		const struct collect_command *p = &plan_lines[i];
+
+		/* A strings-DB section ends in a shorter chunk: the plan's
+		 * outbox is the largest one. */
+		if (p->opcode == l->opcode && p->op_mod == l->op_mod && p->in_bytes == l->inlen &&
+		    (p->out_bytes == l->outlen || (p->count == 0 && l->outlen < p->out_bytes)) &&
+		    (l->opcode != MLX5_CMD_ACCESS_REG || !strcmp(plan_regs[i], mlx5_reg_name(l->reg_id))))
+			return true;
+	}
+	return false;
+}
+
+START_TEST(test_plan_is_the_run)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+	bool sent;
+
+	dev.can_umem = true;
+	n_plan = 0;
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
+	ck_assert_int_gt(collect_plan(c, plan_keep, NULL), 30);
+	ck_assert_uint_eq(dev.nlog, 0);
+	tu_assert_ok(ctx, collect_run_sink(c, &sink_ops, &snk, NULL));
+	ck_assert_uint_gt(dev.nlog, n_plan);
+	for (size_t k = 0; k < dev.nlog; k++)
+		ck_assert_msg(in_plan(&dev.log[k]), "command 0x%x/%u reg 0x%x (%zu/%zu bytes) is not in the plan",
+			      dev.log[k].opcode, dev.log[k].op_mod, dev.log[k].reg_id, dev.log[k].inlen,
+			      dev.log[k].outlen);
+	for (unsigned i = 0; i < n_plan; i++) {
+		if (!plan_lines[i].opcode)
+			continue;
+		sent = false;
+		for (size_t k = 0; k < dev.nlog && !sent; k++)
+			sent = plan_lines[i].opcode == dev.log[k].opcode &&
+			       plan_lines[i].op_mod == dev.log[k].op_mod &&
+			       plan_lines[i].in_bytes == dev.log[k].inlen;
+		ck_assert_msg(sent, "plan line %u (%s) was never sent", i, plan_lines[i].kind);
+	}
+	/* The placeholders of what only the device lists. */
+	for (unsigned i = 0; i < n_plan; i++)
+		if (!strcmp(plan_lines[i].kind, "trace.strings.<N>") ||
+		    !strcmp(plan_lines[i].kind, "health.<reporter>.diagnose"))
+			ck_assert_uint_eq(plan_lines[i].count, 0);
+	collect_free(c);
+}
+END_TEST
+
 START_TEST(test_cancel)
 {
 	struct collect_options o = { .output = "." };
@@ -669,6 +740,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_wrapped_reason);
 	tcase_add_test(tc, test_plan_sends_nothing);
+	tcase_add_test(tc, test_plan_is_the_run);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_interrupted_step_kept);
 	tcase_add_test(tc, test_interrupted_step_empty);
