@@ -264,6 +264,14 @@ static void print_json(const struct cli_json *json, struct fw_ctx *ctx, struct c
 				   : NULL);
 	json_object_object_add(o, "device_commands",
 			       cli_json_int(c ? (int64_t)collect_device_commands(c) : 0));
+	/* The firmware went fatal: device steps after it were not run. */
+	{
+		const char *why = NULL;
+		bool fatal = ran && collect_fatal(c, &why);
+
+		json_object_object_add(o, "fatal", ran ? json_object_new_boolean(fatal) : NULL);
+		json_object_object_add(o, "fatal_reason", fatal ? json_text(why) : NULL);
+	}
 	for (size_t i = 0; c && i < collect_outcome_count(c); i++) {
 		const struct collect_outcome *oc = collect_outcome_at(c, i);
 		struct json_object *k = json_object_new_object();
@@ -455,14 +463,30 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!quiet) {
+		const char *why = NULL;
+		bool fatal = collect_fatal(c, &why);
+		unsigned not_sent = 0;
+
 		for (size_t i = 0; i < collect_outcome_count(c); i++) {
 			const struct collect_outcome *oc = collect_outcome_at(c, i);
 
+			/* Once the firmware is fatal, one line says so for
+			 * every step it stopped, not one line per step. */
+			if (fatal && oc->err == -EIO && (oc->outcome == BUNDLE_OUTCOME_SKIPPED ||
+							 !strcmp(oc->reason, why))) {
+				not_sent += oc->outcome == BUNDLE_OUTCOME_SKIPPED;
+				continue;
+			}
 			if (oc->outcome == BUNDLE_OUTCOME_FAILED ||
 			    oc->outcome == BUNDLE_OUTCOME_PARTIAL)
 				fprintf(stderr, "fwbox collect: %s: %s: %s\n", oc->kind,
 					bundle_outcome_name(oc->outcome), oc->reason);
 		}
+		if (fatal)
+			fprintf(stderr, "fwbox collect: warning: the firmware is in a fatal state (%s): "
+				"%u device step%s not run; the health buffer, the reporters and their "
+				"dumps, and the host facts were collected\n", why, not_sent,
+				not_sent == 1 ? " was" : "s were");
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (to_stdout) {
