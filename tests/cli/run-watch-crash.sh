@@ -74,6 +74,17 @@ watch_start "$SCRATCH/rate.log" -d 'emu:cx7,burst=1@0.01' --spool "$SCRATCH/s3"
 watch_wait '"note":"suppressed".*"why":"card-interval"'
 kill -TERM "$WPID"
 watch_drain
+# The suppression record reaches the history: the events during the first
+# capture are suppressed, the fatal error a second later is captured with
+# their record in its trigger, and --db loads both bundles.
+printf '[Watch]\nMinIntervalCard=0\nMinIntervalGlobal=0\n' > burst.conf
+"$FWBOX" watch -c burst.conf -d 'emu:cx7,burst=3@0.01,fatal-at=1' --spool "$SCRATCH/s6" \
+	--exit-after 2 --db "$SCRATCH/h.db" > hist.log 2>&1 || true
+sqlite3 "$SCRATCH/h.db" "SELECT reporter, count FROM suppressions" > supp.txt
+grep -qx 'fw_fatal|2' supp.txt || fail "history: no suppression record of 2 ($(cat supp.txt); $(tail -3 hist.log))"
+sqlite3 "$SCRATCH/h.db" "SELECT COUNT(*), SUM(first_of_incident) FROM triggers" | grep -qx '2|1' ||
+	fail "history: the triggers of the two captures are not recorded"
+
 # MaxUse=1 byte: still never the card's only (newest) capture.
 printf '[Watch]\nMaxUse=1\n' > tiny.conf
 expect_exit 0 "$FWBOX" watch -c tiny.conf -d 'emu:cx7,burst=1@0.05' --spool "$SCRATCH/s4" --exit-after 1
