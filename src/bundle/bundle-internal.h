@@ -42,6 +42,13 @@ enum {
 	BUNDLE_HDR_FWBOX_VERSION = 5,
 	BUNDLE_HDR_REASON = 6,
 	BUNDLE_HDR_CMDLINE = 7,
+	BUNDLE_HDR_REDACTED = 8,
+	BUNDLE_HDR_REDACT_VERSION = 9,
+	BUNDLE_HDR_REDACT_POLICY = 10,
+	BUNDLE_HDR_REDACT_KEY_ID = 11,
+	BUNDLE_HDR_CASE_ID = 12,
+	BUNDLE_HDR_REDACTED_FROM = 13,
+	BUNDLE_HDR_REDACTED_AT = 14,
 };
 enum {
 	BUNDLE_DEV_F_PCI = 1,
@@ -71,6 +78,11 @@ enum {
 	BUNDLE_ART_END = 11,
 	BUNDLE_ART_INTERFACE = 12,
 	BUNDLE_ART_REQUEST = 13,
+	BUNDLE_ART_REDACTION = 14,
+	BUNDLE_ART_REDACT_FIELDS = 15,
+	BUNDLE_ART_REDACT_BYTES = 16,
+	BUNDLE_ART_REDACT_HITS = 17,
+	BUNDLE_ART_ORIGINAL_DIGEST = 18,
 };
 enum {
 	BUNDLE_TRG_SOURCE = 1,
@@ -92,6 +104,9 @@ enum {
 #define BUNDLE_FIELD_SENSITIVE 0x0001u
 
 #define BUNDLE_NOTE_ALIGN 4u
+/* Most zero padding a tar writer adds after the end-of-archive blocks: one
+ * record of the default blocking factor 20 (tar, bsdtar, Python's tarfile). */
+#define BUNDLE_TAR_RECORD 10240u
 #define BUNDLE_NOTE_SECTION ".note.fwbox"
 
 /* Note stream encoding: each call appends one note (header, name, desc,

@@ -100,13 +100,17 @@ PY
 		run devices 0 devices --sysroot sysfs/sysfs-cx7-fwctl
 		;;
 	show)
-		run show 0 show ring.tar.zst failed.tar.zst trig.tar.zst
+		"$FWBOX" redact -q --map "$SCRATCH/r.map" --case-id C-1 -o red0.tar.zst ring.tar.zst
+		run show 0 show ring.tar.zst failed.tar.zst trig.tar.zst red0.tar.zst
 		;;
 	verify)
 		run verify 1 verify ring.tar.zst cut.tar.zst
 		;;
 	extract)
+		# Each run writes mgir.bin anew: an existing FILE needs --force.
+		BEFORE="rm -f mgir.bin"
 		run extract 0 extract -o mgir.bin ring.tar.zst reg.MGIR
+		BEFORE=
 		;;
 	trace)
 		run trace 0 trace ring.tar.zst
