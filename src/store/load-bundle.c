@@ -239,6 +239,7 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 		return r;
 	info.header = bundle_get_header(b);
 	info.device = bundle_get_device(b);
+	info.trigger = bundle_get_trigger(b);
 	/* bundles.file is absolute: the history is read from other folders
 	 * (fwbox show UUID opens it), and a relative name would mean nothing
 	 * there. */
