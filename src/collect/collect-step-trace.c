@@ -170,6 +170,20 @@ static const char *wait_ended_reason(const struct collect *c, const struct colle
 	return buf;
 }
 
+/* A progress line once the wait is under way says how to end it early
+ * (and is the handshake the signal test waits for). */
+static void wait_begin(struct collect *c)
+{
+	char what[96];
+
+	fw_ctx_wait_begin(c->ctx);
+	if (!c->opts.trace_seconds || fw_ctx_wait_ended(c->ctx))
+		return;
+	snprintf(what, sizeof(what), "trace wait of %u s under way, Ctrl-C ends it early",
+		 c->opts.trace_seconds);
+	fw_progress(c->ctx, what, 0, 0, c->bytes);
+}
+
 int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
 {
 	struct collect_art a;
@@ -191,7 +205,7 @@ int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
 		return collect_emit(c, &a, NULL, 0);
 	}
 	fw_ctx_clear_error(c->ctx);
-	fw_ctx_wait_begin(c->ctx);
+	wait_begin(c);
 	r = mlx5_tracer_capture_ring(c->dev, c->opts.trace_seconds, &data, &len, NULL);
 	fw_ctx_wait_end(c->ctx);
 	if (r < 0) {
@@ -231,7 +245,7 @@ int collect_step_trace_text(struct collect *c, const struct collect_step *s)
 	fw_ctx_clear_error(c->ctx);
 	/* The device reads the kernel's mlx5_fw lines for that long, unless
 	 * the user ends the wait (the first Ctrl-C, see fwbox-collect(1)). */
-	fw_ctx_wait_begin(c->ctx);
+	wait_begin(c);
 	r = fw_device_tracefs_gather(c->dev, c->opts.trace_seconds, &text, &len);
 	fw_ctx_wait_end(c->ctx);
 	if (r >= 0 && c->opts.trace_seconds && !fw_ctx_cancelled(c->ctx) &&

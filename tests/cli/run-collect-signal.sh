@@ -18,17 +18,22 @@ for sig in INT TERM; do
 	rm -f "$SCRATCH/progress"
 	mkfifo "$SCRATCH/progress"
 	# FWBOX_PROGRESS=lines names each step on stderr once it is sure to
-	# run: the handshake is the trace.ring line (health steps done, the
-	# ring wait under way), not a guess at how long the first steps take.
+	# run, and says when a trace wait is under way: the handshake is that
+	# line after the trace.ring one (health steps done, the ring wait
+	# under way), not a guess at how long the first steps take.
 	FWBOX_PROGRESS=lines "$FWBOX" collect -d emu:cx6dx,owner=none --trace-control \
 		--trace-seconds 30 -o "$out" --json >"$SCRATCH/$sig.json" 2>"$SCRATCH/progress" &
 	pid=$!
 	exec 4<"$SCRATCH/progress"
 	seen=
 	while IFS= read -r line <&4; do
-		case $line in *"] trace.ring ("*) seen=1; break ;; esac
+		case $line in
+		*"] trace.ring ("*) seen=ring ;;
+		"trace wait of 30 s under way, Ctrl-C ends it early ("*)
+			[ "$seen" = ring ] && { seen=wait; break; } ;;
+		esac
 	done
-	[ -n "$seen" ] || fail "SIG$sig: the run ended before its trace.ring step"
+	[ "$seen" = wait ] || fail "SIG$sig: the run ended before its trace.ring wait"
 	cat <&4 >"$SCRATCH/$sig.err" &
 	cpid=$!
 	kill -s "$sig" "$pid"
