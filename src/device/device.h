@@ -56,6 +56,7 @@ struct fw_device_info {
 	char driver[64];
 	char model[128];
 	char transport[16];            /* name of the command transport in use */
+	char devlink[128];             /* devlink handle "BUS/DEV", "" when none */
 	uint32_t uid;                  /* firmware UID of our user context */
 	uint32_t uctx_caps;
 	size_t max_rpc;                /* largest inbox/outbox the transport takes */
@@ -184,7 +185,10 @@ struct fw_device_open_opts {
  * "emu[:PROFILE][,key=value...]" is the emulated ConnectX in process (man
  * fwbox-emu.7); a PCI address such as "0000:08:00.0", a device node path or
  * its short name go to the kernel transports (fwctl before mlx5ctl, with
- * devlink, tracefs and the kernel log alongside).
+ * devlink, tracefs and the kernel log alongside).  A devlink handle
+ * "BUS/DEV" names any devlink device: "pci/0000:08:00.0" is that PCI
+ * function as above, any other bus ("netdevsim/netdevsim10") a device
+ * with a health part only (reporters, dumps, regions), which must exist.
  */
 int fw_device_open(struct fw_ctx *ctx, const char *spec, struct fw_device **ret);
 int fw_device_open_with(struct fw_ctx *ctx, const char *spec,
@@ -239,6 +243,7 @@ struct fw_cmd_event {
 	size_t inlen, outlen;
 	bool refused;
 	bool dry_run;
+	bool sent;                     /* the command part's rpc was called */
 	int result;                    /* outbox bytes filled, or a negative errno */
 	bool fw_replied;
 	uint8_t status;

@@ -76,6 +76,11 @@ static void read_kernel_release(const char *sysroot, char *buf, size_t size)
 static void target_info(const struct fw_target *t, struct fw_device_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	if (t->devlink_bus)
+		snprintf(info->devlink, sizeof(info->devlink), "%s/%s", t->devlink_bus,
+			 t->devlink_dev);
+	else if (t->fn && (t->fn->interfaces & FW_IFACE_DEVLINK))
+		snprintf(info->devlink, sizeof(info->devlink), "pci/%s", t->fn->pci);
 	if (t->fn) {
 		snprintf(info->pci, sizeof(info->pci), "%s", t->fn->pci);
 		info->vendor_id = t->fn->vendor_id;
@@ -157,12 +162,35 @@ static int open_kernel_parts(struct fw_ctx *ctx, const struct fw_target *t,
 		return fw_error(ctx, -ENOENT,
 				"device '%s': no kernel interface (fwctl, mlx5ctl, devlink, tracefs); bind the function to mlx5_core",
 				t->spec);
-	if (!parts.cmd)
+	/* A devlink device on another bus has no command interface to miss. */
+	if (!parts.cmd && t->fn)
 		fw_log(ctx, FW_LOG_WARNING,
 		       "device '%s': no command interface (load mlx5_fwctl on Linux 6.15+, or the mlx5ctl driver); only devlink and tracefs are available",
 		       t->spec);
 	*ret = parts;
 	return 0;
+}
+
+/*
+ * A devlink handle "BUS/DEV" (no leading '/', one '/'): the kernel's names
+ * are short ASCII, a bus has no '.' or ':' (that would be a path or an
+ * address typed wrong).  Returns false for anything else.
+ */
+static bool split_handle(const char *spec, char *bus, size_t bus_size, char *dev, size_t dev_size)
+{
+	const char *slash = strchr(spec, '/');
+	size_t blen;
+
+	if (!slash || slash == spec || strchr(slash + 1, '/') || !slash[1])
+		return false;
+	blen = (size_t)(slash - spec);
+	if (blen >= bus_size || strlen(slash + 1) >= dev_size ||
+	    strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789_-") != blen)
+		return false;
+	memcpy(bus, spec, blen);
+	bus[blen] = '\0';
+	snprintf(dev, dev_size, "%s", slash + 1);
+	return true;
 }
 
 static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot,
@@ -172,8 +200,23 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 	struct fw_device_parts parts;
 	struct fw_pci_function fn;
 	struct fw_device_info info;
-	char node[128];
+	char node[128], bus[64], dev[64];
 	int r;
+
+	if (spec[0] != '/' && strchr(spec, '/')) {
+		if (!split_handle(spec, bus, sizeof(bus), dev, sizeof(dev)))
+			return fw_error(ctx, -EINVAL,
+					"device '%s': not a devlink handle BUS/DEV ('pci/0000:08:00.0', "
+					"'netdevsim/netdevsim10'), a PCI address or a /dev node path",
+					spec);
+		t.devlink_bus = bus;
+		t.devlink_dev = dev;
+		/* A PCI function is found as its address is (short forms too). */
+		if (strcmp(bus, "pci") == 0) {
+			spec = dev;
+			t.devlink_bus = t.devlink_dev = NULL;
+		}
+	}
 
 	/* Short names as the mlx5ctl tool takes them: "fwctl0" and
 	 * "mlx5_core.ctl.0" stand for their nodes. */
@@ -184,6 +227,8 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 		t.node = node;
 	} else if (spec[0] == '/') {
 		t.node = spec;
+	} else if (t.devlink_bus) {
+		/* Not a PCI function: devlink alone serves it. */
 	} else {
 		r = fw_discover_one(ctx, sysroot, spec, &fn);
 		if (r < 0)
