@@ -138,25 +138,24 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		return;
 	}
 	while ((de = readdir(d))) {
-		char *p, **nn;
 		struct stat st;
+		char *p;
 
 		if (de->d_name[0] == '.' || !strstr(de->d_name, ".tar"))
 			continue;
 		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-			break;
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			p = NULL;
+		if (p && (stat(p, &st) < 0 || !S_ISREG(st.st_mode))) {
 			free(p);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			nn = realloc(names, cap * sizeof(*names));
-			if (!nn) {
-				free(p);
-				break;
-			}
-			names = nn;
+		/* Loading only part of the folder without a word would lose
+		 * bundles: out of memory is said and counted. */
+		if (!p || fw_grow((void **)&names, &cap, n + 1, sizeof(*names), 0) < 0) {
+			fprintf(stderr, "fwbox load: out of memory listing folder '%s'\n", dir);
+			t->rejected++;
+			free(p);
+			break;
 		}
 		names[n++] = p;
 	}

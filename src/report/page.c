@@ -72,7 +72,7 @@ void rp_page_begin(struct rp_out *o, const char *title, uint64_t now_ns)
 	fw_format_utc(now_ns, when, sizeof(when));
 	rp_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		   "style-src 'unsafe-inline'; img-src data:\">\n"
+		   "style-src 'unsafe-inline'\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<meta name=\"generator\" content=\"fwbox ");
 	rp_puts(o, fw_version());
@@ -161,7 +161,7 @@ bool rp_capture_fatal(const struct rp_capture *c)
 
 static void write_verdict(struct rp_out *o, const struct rp_capture *c)
 {
-	const struct rp_reporter *fw = reporter(c, "fw"), *fatal = reporter(c, "fw_fatal");
+	const struct rp_reporter *fw = reporter(c, "fw");
 	bool is_fatal = rp_capture_fatal(c);
 	bool warn = (fw && fw->error) || c->outcomes[BUNDLE_OUTCOME_FAILED] ||
 		    c->outcomes[BUNDLE_OUTCOME_PARTIAL];
@@ -216,8 +216,6 @@ static void write_verdict(struct rp_out *o, const struct rp_capture *c)
 		}
 		rp_puts(o, ".</p>");
 	}
-	(void)fw;
-	(void)fatal;
 	if (c->io_failures)
 		rp_printf(o, "<p>%" PRIu64 " step%s failed with an I/O error: the device stopped "
 			     "answering commands.</p>", c->io_failures, c->io_failures == 1 ? "" : "s");
@@ -574,7 +572,7 @@ static void write_timeline(struct rp_out *o, const struct rp_capture *c)
 static void write_trace(struct rp_out *o, const struct rp_capture *c, const char *id)
 {
 	const struct rp_trace *t = &c->trace;
-	char a[32], b[32];
+	char a[32];
 
 	rp_printf(o, "<h2 id=\"%s-trace\">Firmware trace</h2>\n", id);
 	if (!t->events) {
@@ -672,7 +670,6 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 			msg_row(o, c, &t->listed[i], false);
 		rp_puts(o, "</table>\n</details>\n");
 	}
-	(void)b;
 }
 
 /* ------------------------------------------------------------- registers */

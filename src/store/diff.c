@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "store/store-internal.h"
 
 static const char fields_sql[] =
@@ -230,7 +231,7 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 			 const struct store_diff_visitor *v, void *u, uint64_t *count)
 {
 	sqlite3_stmt *st = NULL;
-	struct msg_row *rows = NULL, *nr;
+	struct msg_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc, r = 0;
 
@@ -240,14 +241,10 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct msg_row *m;
 
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			nr = realloc(rows, cap * sizeof(*rows));
-			if (!nr) {
-				r = fw_error(s->ctx, -ENOMEM, "out of memory");
-				goto finalize;
-			}
-			rows = nr;
+		r = fw_grow((void **)&rows, &cap, n + 1, sizeof(*rows), 0);
+		if (r < 0) {
+			r = fw_error(s->ctx, r, "out of memory comparing the trace messages");
+			goto finalize;
 		}
 		m = &rows[n];
 		m->in_a = sqlite3_column_int(st, 0);

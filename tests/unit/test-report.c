@@ -369,6 +369,38 @@ START_TEST(test_chrome_window)
 }
 END_TEST
 
+/* More lanes than tracks: the rest share one "other" track per source. */
+START_TEST(test_chrome_many_lanes)
+{
+	struct fw_ctx *ctx;
+	struct report_chrome *c;
+	struct report_chrome_stats st;
+	char *buf = NULL, msg[64];
+	size_t len = 0;
+	FILE *f;
+
+	tu_tmpdir_enter();
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	make_bundle(ctx, "b.tar.zst", 1000);
+	f = open_memstream(&buf, &len);
+	tu_assert_ok(ctx, report_chrome_open(ctx, "b.tar.zst", 0, f, &c));
+	for (unsigned i = 0; i < 1000; i++) {
+		struct trace_event ev = { .timestamp = i, .source = (enum trace_source)(i % 3) };
+
+		snprintf(msg, sizeof(msg), "[lane%u] m", i);
+		tu_assert_ok(ctx, report_chrome_event(c, &ev, msg));
+	}
+	tu_assert_ok(ctx, report_chrome_close(c, &st));
+	fclose(f);
+	ck_assert_uint_eq(st.tracks, 256);
+	ck_assert_uint_eq(st.events, 1000);
+	ck_assert(strstr(buf, "\"name\":\"other\"") != NULL);
+	free(buf);
+	fw_ctx_free(ctx);
+	tu_tmpdir_leave();
+}
+END_TEST
+
 START_TEST(test_fatal_words)
 {
 	ck_assert(rp_msg_is_fatal("health: assert in irisc 1"));
@@ -399,6 +431,7 @@ static Suite *suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chrome");
 	tcase_add_test(tc, test_chrome_window);
+	tcase_add_test(tc, test_chrome_many_lanes);
 	suite_add_tcase(s, tc);
 	return s;
 }
