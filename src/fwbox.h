@@ -23,4 +23,5 @@
 #include "collect/collect.h"
 #include "store/store.h"
 #include "analyze/analyze.h"
+#include "redact/redact.h"
 #include "report/report.h"

@@ -89,6 +89,16 @@ int bundle_notes_add_raw(struct fw_ctx *ctx, struct fw_buf *out, const char *own
 /* Append the seal: SHA-256 over every byte already in out. */
 int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out);
 
+/* Deep copies by the same field tables (the writer keeps its own): every
+ * string and byte string is duplicated; -ENOMEM leaves dst holding nothing
+ * to free.  release frees them and zeroes the record. */
+int bundle_header_copy(struct bundle_header *dst, const struct bundle_header *src);
+int bundle_device_copy(struct bundle_device *dst, const struct bundle_device *src);
+int bundle_artifact_copy(struct bundle_artifact *dst, const struct bundle_artifact *src);
+void bundle_header_release(struct bundle_header *h);
+void bundle_device_release(struct bundle_device *d);
+void bundle_artifact_release(struct bundle_artifact *a);
+
 /* A decoded index: everything the reader knows before touching members. */
 struct bundle_index {
 	struct bundle_header header;

@@ -113,6 +113,10 @@ struct bundle_writer_options {
 	int level;                     /* 0: the default for the filter */
 	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
 	unsigned threads;              /* zstd worker threads; 0: default (2) */
+	uint64_t max_file_size;        /* commit refuses (-EFBIG) a bundle file larger than
+					* this, publishing nothing; 0: no limit */
+	bool dry_run;                  /* commit writes the archive to an unnamed temporary
+					* file only, to learn its size; nothing is published */
 };
 
 /* path is the final bundle path; it must not exist yet (-EEXIST). */
@@ -125,6 +129,11 @@ int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device
  * A failed/skipped step is added with len 0 (or what was read, if partial). */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta,
 		      const void *data, size_t len);
+/* The same without copying: data must stay valid and unchanged until commit
+ * returns or the writer is freed (a caller that holds every artifact
+ * already, mapped or in memory, saves staging it a second time). */
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len);
 /* Streaming add: begin, append any number of times, end with the metadata. */
 int bundle_writer_begin(struct bundle_writer *w, struct bundle_stage **ret);
 int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len);
@@ -133,6 +142,9 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 /* Write, fsync, publish.  On success *ret_path (optional) is the path written,
  * to be freed by the caller. */
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path);
+/* Bytes of the archive the last commit wrote (also after a dry run or an
+ * -EFBIG refusal); 0 before. */
+uint64_t bundle_writer_file_size(const struct bundle_writer *w);
 /* Frees; if commit did not succeed, everything staged is discarded. */
 void bundle_writer_free(struct bundle_writer *w);
 

@@ -23,7 +23,8 @@
  *     the member: FIELD_U16/U32/U64 (any integer or enum member, stored
  *     with its own width), FIELD_STR (const char *), FIELD_FIXED (a byte
  *     array member) or FIELD_BYTES (a pointer plus a size_t length, named
- *     with .len_off and capped by .size);
+ *     with .len_off and capped by .size); the writer's copies
+ *     (bundle_*_copy/release) follow the same rows;
  *  4. a line in man/fwbox-bundle.5.
  * Readers that predate the field skip it; the format version stays.  Only
  * mark a new field FIELD_REQUIRED if bundles without it are useless, since
@@ -391,6 +392,8 @@ int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out)
 
 /* ------------------------------------------------------------ decoding */
 
+static void *dup_bytes(const uint8_t *v, uint32_t len, bool nul);
+
 static void free_fields(const struct note_table *t, void *rec)
 {
 	for (size_t i = 0; i < t->n_fields; i++) {
@@ -401,6 +404,81 @@ static void free_fields(const struct note_table *t, void *rec)
 			set_member_ptr(rec, f->off, NULL);
 		}
 	}
+}
+
+/*
+ * dst becomes src with its own copy of every string and byte string, as
+ * the encoder would keep them: a NULL FIELD_EMPTY_NULL string becomes "",
+ * a byte string is cut to the row's limit.  dst is not released first.
+ */
+static int copy_fields(const struct note_table *t, void *dst, const void *src, size_t size)
+{
+	memcpy(dst, src, size);
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct note_field *f = &t->fields[i];
+		const void *from = member_ptr(src, f->off);
+		void *p = NULL;
+		size_t n;
+
+		if (f->type == FIELD_STR) {
+			if (!from && (f->opts & FIELD_EMPTY_NULL))
+				from = "";
+			if (from && !(p = strdup(from)))
+				goto nomem;
+		} else if (f->type == FIELD_BYTES) {
+			n = from ? member_len(src, f->len_off) : 0;
+			if (n > f->size)
+				n = f->size;
+			if (n && !(p = dup_bytes(from, (uint32_t)n, false)))
+				goto nomem;
+			set_member_len(dst, f->len_off, n);
+		} else {
+			continue;
+		}
+		set_member_ptr(dst, f->off, p);
+		continue;
+nomem:
+		/* Fields after this one still point into src: forget them. */
+		for (size_t j = i; j < t->n_fields; j++)
+			if (t->fields[j].type == FIELD_STR || t->fields[j].type == FIELD_BYTES)
+				set_member_ptr(dst, t->fields[j].off, NULL);
+		free_fields(t, dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int bundle_header_copy(struct bundle_header *dst, const struct bundle_header *src)
+{
+	return copy_fields(&header_table, dst, src, sizeof(*dst));
+}
+
+int bundle_device_copy(struct bundle_device *dst, const struct bundle_device *src)
+{
+	return copy_fields(&device_table, dst, src, sizeof(*dst));
+}
+
+int bundle_artifact_copy(struct bundle_artifact *dst, const struct bundle_artifact *src)
+{
+	return copy_fields(&artifact_table, dst, src, sizeof(*dst));
+}
+
+void bundle_header_release(struct bundle_header *h)
+{
+	free_fields(&header_table, h);
+	memset(h, 0, sizeof(*h));
+}
+
+void bundle_device_release(struct bundle_device *d)
+{
+	free_fields(&device_table, d);
+	memset(d, 0, sizeof(*d));
+}
+
+void bundle_artifact_release(struct bundle_artifact *a)
+{
+	free_fields(&artifact_table, a);
+	memset(a, 0, sizeof(*a));
 }
 
 void bundle_index_free(struct bundle_index *idx)

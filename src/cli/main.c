@@ -23,6 +23,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_load,
 	&cli_verb_query,
 	&cli_verb_diff,
+	&cli_verb_redact,
 	&cli_verb_report,
 };
 

@@ -620,6 +620,14 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 			     "hover for counts.</p>\n");
 
 	/* Top formats. */
+	if (t->primary >= 0 && t->counted != t->events) {
+		static const char *const src[] = { "the raw ring", "the tracefs lines", "the saved traces" };
+
+		rp_printf(o, "<p class=\"small\">Formats and the messages below are counted over the ");
+		count(o, t->counted);
+		rp_printf(o, " messages of %s only: the other sources hold copies of the same messages "
+			     "(their lanes are drawn apart).</p>\n", src[t->primary]);
+	}
 	rp_printf(o, "<h3>Top formats</h3>\n<table><tr><th class=\"num\">messages</th>"
 		     "<th class=\"num\">share</th><th>lane</th><th>format</th><th>example</th></tr>\n");
 	for (size_t i = 0; i < t->n_formats && i < REPORT_TOP_FORMATS; i++) {
@@ -627,7 +635,8 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 
 		rp_puts(o, "<tr><td class=\"num\">");
 		count(o, f->count);
-		rp_printf(o, "</td><td class=\"num\">%.1f%%</td><td>", 100.0 * (double)f->count / (double)t->events);
+		rp_printf(o, "</td><td class=\"num\">%.1f%%</td><td>",
+			  100.0 * (double)f->count / (double)(t->counted ? t->counted : 1));
 		rp_html(o, t->lanes[f->lane].name);
 		rp_puts(o, "</td><td class=\"msg\">");
 		rp_html(o, f->key);
@@ -652,7 +661,7 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 		for (size_t i = 0; i < t->n_context; i++)
 			msg_row(o, c, &t->context[i], i == t->fatal_index);
 		rp_puts(o, "</table>\n");
-	} else if (t->events > REPORT_MAX_EVENTS_LISTED) {
+	} else if (t->events > REPORT_MAX_EVENTS_LISTED && t->n_before) {
 		const struct rp_msg *ring;
 		size_t start, n = rp_trace_last(t, &ring, &start);
 

@@ -143,6 +143,13 @@ PY
 	diff)
 		run diff 1 diff --db h.db failed.tar.zst ring.tar.zst
 		;;
+	redact)
+		BEFORE="rm -f red.tar.zst"
+		run redact 0 redact -q --map "$SCRATCH/r.map" --mask emulated -o red.tar.zst failed.tar.zst
+		BEFORE=
+		run redact-preview 0 redact --preview --map "$SCRATCH/r.map" --max-size 100M ring.tar.zst
+		run redact-failed 1 redact --map "$SCRATCH/r.map" -o red2.tar.zst cut.tar.zst
+		;;
 	report)
 		run report 0 report -q -o r.html ring.tar.zst
 		run report-fleet 0 report -q --db h.db -o fleet.html

@@ -187,6 +187,33 @@ START_TEST(test_trace_aggregate)
 }
 END_TEST
 
+/* With a primary source, the others are drawn in lanes of their own and
+ * not counted by format. */
+START_TEST(test_trace_primary)
+{
+	struct rp_trace t;
+
+	ck_assert_int_eq(rp_trace_init(&t), 0);
+	t.primary = TRACE_SOURCE_RING;
+	for (unsigned i = 0; i < 10; i++) {
+		struct trace_event ring = { .timestamp = i, .source = TRACE_SOURCE_RING,
+					    .format = "[nic] port %u up" };
+		struct trace_event text = { .timestamp = i, .source = TRACE_SOURCE_TEXT };
+
+		ck_assert_int_eq(rp_trace_add(&t, &ring, "[nic] port 1 up"), 0);
+		ck_assert_int_eq(rp_trace_add(&t, &text, "[nic] port 1 up"), 0);
+	}
+	ck_assert_uint_eq(t.events, 20);
+	ck_assert_uint_eq(t.counted, 10);
+	ck_assert_uint_eq(t.n_lanes, 2);
+	ck_assert_str_eq(t.lanes[0].name, "nic");
+	ck_assert_str_eq(t.lanes[1].name, "nic (tracefs)");
+	ck_assert_uint_eq(t.n_formats, 1);
+	ck_assert_uint_eq(t.formats[0].count, 10);
+	rp_trace_release(&t);
+}
+END_TEST
+
 START_TEST(test_formats_bounded)
 {
 	struct rp_trace t;
@@ -424,6 +451,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_histogram);
 	tcase_add_test(tc, test_trace_aggregate);
 	tcase_add_test(tc, test_formats_bounded);
+	tcase_add_test(tc, test_trace_primary);
 	tcase_add_test(tc, test_fatal_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regs");
