@@ -59,6 +59,8 @@ struct bundle_writer {
 	bool has_header;
 	struct bundle_device device;
 	bool has_device;
+	struct bundle_trigger trigger;
+	bool has_trigger;
 	struct bundle_stage **stages;
 	size_t n_stages;
 	size_t cap_stages;
@@ -141,6 +143,7 @@ void bundle_writer_free(struct bundle_writer *w)
 	free(w->stages);
 	bundle_header_release(&w->header);
 	bundle_device_release(&w->device);
+	bundle_trigger_release(&w->trigger);
 	free(w->path);
 	free(w->dir);
 	free(w->base);
@@ -168,6 +171,18 @@ int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device
 	bundle_device_release(&w->device);
 	w->device = c;
 	w->has_device = true;
+	return 0;
+}
+
+int bundle_writer_set_trigger(struct bundle_writer *w, const struct bundle_trigger *t)
+{
+	struct bundle_trigger c;
+
+	if (bundle_trigger_copy(&c, t) < 0)
+		return fw_error(w->ctx, -ENOMEM, "out of memory");
+	bundle_trigger_release(&w->trigger);
+	w->trigger = c;
+	w->has_trigger = true;
 	return 0;
 }
 
@@ -466,6 +481,8 @@ static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_l
 	r = bundle_notes_add_header(w->ctx, &notes, &h);
 	if (r >= 0 && w->has_device)
 		r = bundle_notes_add_device(w->ctx, &notes, &w->device);
+	if (r >= 0 && w->has_trigger)
+		r = bundle_notes_add_trigger(w->ctx, &notes, &w->trigger);
 	for (size_t i = 0; r >= 0 && i < w->n_stages; i++)
 		r = bundle_notes_add_artifact(w->ctx, &notes, &w->stages[i]->meta);
 	if (r >= 0)

@@ -143,5 +143,6 @@ extern const struct cli_verb cli_verb_segments;
 extern const struct cli_verb cli_verb_load;
 extern const struct cli_verb cli_verb_query;
 extern const struct cli_verb cli_verb_diff;
+extern const struct cli_verb cli_verb_watch;
 extern const struct cli_verb cli_verb_redact;
 extern const struct cli_verb cli_verb_report;

@@ -246,8 +246,9 @@ static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_c
 
 		snprintf(k->bus, sizeof(k->bus), "%s", t->devlink_bus);
 		snprintf(k->dev, sizeof(k->dev), "%s", t->devlink_dev);
-		/* A handle given by name must exist now, not at the first read. */
-		r = kside_find(k);
+		/* A handle that is no function discovery knows must exist now,
+		 * not at the first read. */
+		r = k->has_fn ? 0 : kside_find(k);
 		if (r < 0) {
 			kside_close(k);
 			return r;

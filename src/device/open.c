@@ -171,25 +171,25 @@ static int open_kernel_parts(struct fw_ctx *ctx, const struct fw_target *t,
 	return 0;
 }
 
-/*
- * A devlink handle "BUS/DEV" (no leading '/', one '/'): the kernel's names
- * are short ASCII, a bus has no '.' or ':' (that would be a path or an
- * address typed wrong).  Returns false for anything else.
- */
-static bool split_handle(const char *spec, char *bus, size_t bus_size, char *dev, size_t dev_size)
+/* "BUS/DEV" with BUS of [a-z0-9_-] and DEV without another '/': a devlink
+ * handle (the kernel's devlink_nl_get_from_attrs() matches these two names). */
+static bool devlink_handle(const char *spec, char *bus, size_t size, const char **ret_dev)
 {
 	const char *slash = strchr(spec, '/');
-	size_t blen;
+	size_t n;
 
-	if (!slash || slash == spec || strchr(slash + 1, '/') || !slash[1])
+	if (!slash || strchr(slash + 1, '/') || !slash[1])
 		return false;
-	blen = (size_t)(slash - spec);
-	if (blen >= bus_size || strlen(slash + 1) >= dev_size ||
-	    strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789_-") != blen)
+	n = (size_t)(slash - spec);
+	if (!n || n >= size)
 		return false;
-	memcpy(bus, spec, blen);
-	bus[blen] = '\0';
-	snprintf(dev, dev_size, "%s", slash + 1);
+	for (size_t i = 0; i < n; i++)
+		if (!((spec[i] >= 'a' && spec[i] <= 'z') || (spec[i] >= '0' && spec[i] <= '9') ||
+		      spec[i] == '_' || spec[i] == '-'))
+			return false;
+	memcpy(bus, spec, n);
+	bus[n] = '\0';
+	*ret_dev = slash + 1;
 	return true;
 }
 
@@ -200,23 +200,9 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 	struct fw_device_parts parts;
 	struct fw_pci_function fn;
 	struct fw_device_info info;
-	char node[128], bus[64], dev[64];
+	char node[128], bus[64];
+	const char *dev = NULL;
 	int r;
-
-	if (spec[0] != '/' && strchr(spec, '/')) {
-		if (!split_handle(spec, bus, sizeof(bus), dev, sizeof(dev)))
-			return fw_error(ctx, -EINVAL,
-					"device '%s': not a devlink handle BUS/DEV ('pci/0000:08:00.0', "
-					"'netdevsim/netdevsim10'), a PCI address or a /dev node path",
-					spec);
-		t.devlink_bus = bus;
-		t.devlink_dev = dev;
-		/* A PCI function is found as its address is (short forms too). */
-		if (strcmp(bus, "pci") == 0) {
-			spec = dev;
-			t.devlink_bus = t.devlink_dev = NULL;
-		}
-	}
 
 	/* Short names as the mlx5ctl tool takes them: "fwctl0" and
 	 * "mlx5_core.ctl.0" stand for their nodes. */
@@ -227,8 +213,24 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 		t.node = node;
 	} else if (spec[0] == '/') {
 		t.node = spec;
-	} else if (t.devlink_bus) {
-		/* Not a PCI function: devlink alone serves it. */
+	} else if (devlink_handle(spec, bus, sizeof(bus), &dev)) {
+		/* A devlink handle, "BUS/DEV" as `devlink dev` lists them
+		 * ("pci/0000:08:00.0", "netdevsim/netdevsim10"): the health part
+		 * reads it.  A pci handle of a ConnectX is that function, with
+		 * its command part (short forms too: then the function's own
+		 * address is the handle); any other is devlink's alone. */
+		t.devlink_bus = bus;
+		t.devlink_dev = dev;
+		if (!strcmp(bus, "pci") && fw_discover_one(ctx, sysroot, dev, &fn) == 0) {
+			t.fn = &fn;
+			t.devlink_dev = fn.pci;
+		}
+		fw_ctx_clear_error(ctx);
+	} else if (strchr(spec, '/')) {
+		return fw_error(ctx, -EINVAL,
+				"device '%s': not a devlink handle BUS/DEV ('pci/0000:08:00.0', "
+				"'netdevsim/netdevsim10'), a PCI address or a /dev node path",
+				spec);
 	} else {
 		r = fw_discover_one(ctx, sysroot, spec, &fn);
 		if (r < 0)
