@@ -161,9 +161,9 @@ struct fw_health_methods {
 	 * naming its version; fw_device_*() call them only when version is at
 	 * least that (FW_METHOD(m, member, version) in device.c).  The watch
 	 * daemon's health events (a devlink multicast subscription, the
-	 * emulator's scheduled faults) belong here as version 2.
+	 * emulator's scheduled faults) can come the same way.
 	 */
-/* Version 2: clear a reporter's stored dump, the one write fwbox can
+	/* Version 2: clear a reporter's stored dump, the one write fwbox can
 	 * make (fwbox watch --clear-dumps, fwbox-allowlist(7)); only called
 	 * once fw_device_allow_dump_clear() allowed it. */
 	int (*dump_clear)(void *priv, const char *reporter);
