@@ -112,4 +112,17 @@ expect_exit 4 "$FWBOX" regs b.tar.zst PDDR
 expect_exit 3 "$FWBOX" regs b.tar.zst nonexist.tar.zst
 expect_exit 1 "$FWBOX" regs nonexist.tar.zst empty.tar.zst
 expect_exit 3 "$FWBOX" show b.tar.zst empty.tar.zst
+
+# On a terminal the progress line is erased before anything else is
+# printed: what the screen shows after each carriage return never runs a
+# progress line into a message (load printed "...bytes)loaded ...").
+# script(1) (util-linux, Essential in Debian) gives the run a terminal.
+"$FWBOX" collect -q -d emu:cx7,seed=5 --only health,reg.MGIR,crspace -o t.tar.zst >/dev/null
+script -qec "'$FWBOX' load --db tty.db t.tar.zst b.tar.zst" /dev/null >tty.out ||
+	fail "load on a terminal: exit $?"
+grep -q 'bytes)' tty.out || fail "load on a terminal showed no progress: $(cat -A tty.out)"
+awk '{ sub(/\r$/, ""); n = split($0, part, "\r"); v = part[n]; sub(/^\033\[K/, "", v); print v }' \
+	tty.out >screen
+grep -c '^loaded ' screen | grep -qx 2 || fail "load on a terminal: $(cat -A screen)"
+! grep -q 'bytes).' screen || fail "a progress line runs into a message: $(cat -A screen)"
 echo ok
