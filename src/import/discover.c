@@ -67,83 +67,6 @@ const char *imp_format_name(enum imp_format f)
 	return "unknown";
 }
 
-static bool ishex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool isalnum_(char c)
-{
-	return ishex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
-}
-
-static bool hexrun(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!ishex(s[i]))
-			return false;
-	return true;
-}
-
-static void lower_hex(char *dst, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dst[i] = (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] - 'A' + 'a') : s[i];
-}
-
-/* dddd?bb?dd.f with sep '?', at s (n bytes available). */
-static bool bdf_at(const char *s, size_t n, char sep, char out[16])
-{
-	if (n < 12 || !hexrun(s, 4) || s[4] != sep || !hexrun(s + 5, 2) || s[7] != sep ||
-	    !hexrun(s + 8, 2) || s[10] != '.' || s[11] < '0' || s[11] > '7')
-		return false;
-	if (n > 12 && isalnum_(s[12]))
-		return false;
-	lower_hex(out, s, 12);
-	out[4] = ':';
-	out[7] = ':';
-	out[12] = '\0';
-	return true;
-}
-
-bool imp_find_pci(const char *s, size_t n, char out[16])
-{
-	for (size_t i = 0; i < n; i++) {
-		bool start = !i || !isalnum_(s[i - 1]);
-
-		if (!start)
-			continue;
-		if (bdf_at(s + i, n - i, ':', out) || bdf_at(s + i, n - i, '_', out))
-			return true;
-		/* bb:dd.f without a domain */
-		if (n - i >= 7 && hexrun(s + i, 2) && s[i + 2] == ':' && hexrun(s + i + 3, 2) &&
-		    s[i + 5] == '.' && s[i + 6] >= '0' && s[i + 6] <= '7' &&
-		    (n - i == 7 || !isalnum_(s[i + 7]))) {
-			memcpy(out, "0000:", 5);
-			lower_hex(out + 5, s + i, 7);
-			out[12] = '\0';
-			return true;
-		}
-	}
-	/* sysinfo-snapshot and sos drop ':' and '.': nine hex digits. */
-	for (size_t i = 0; i + 9 <= n; i++) {
-		bool start = !i || !ishex(s[i - 1]) || (i >= 3 && !strncasecmp(s + i - 3, "pci", 3));
-
-		if (!start || !hexrun(s + i, 9) || (i + 9 < n && isalnum_(s[i + 9])) || s[i + 8] > '7')
-			continue;
-		lower_hex(out, s + i, 4);
-		out[4] = ':';
-		lower_hex(out + 5, s + i + 4, 2);
-		out[7] = ':';
-		lower_hex(out + 8, s + i + 6, 2);
-		out[10] = '.';
-		out[11] = s[i + 8];
-		out[12] = '\0';
-		return true;
-	}
-	return false;
-}
-
 static const char *base_name(const char *name)
 {
 	const char *b = strrchr(name, '/');
@@ -184,29 +107,6 @@ static unsigned run_number(const char *s)
 	return v;
 }
 
-/* First line that is not blank and not a command echo. */
-static bool first_data_line(const char *h, size_t len, const char **ret, size_t *ret_len)
-{
-	struct imp_lines l;
-	const char *s;
-	size_t n;
-	bool over;
-
-	imp_lines_init(&l, h, len);
-	while (imp_lines_next(&l, &s, &n, &over)) {
-		while (n && (*s == ' ' || *s == '\t')) {
-			s++;
-			n--;
-		}
-		if (!n || (n > 4 && !memcmp(s, "The full command", 16 < n ? 16 : n)))
-			continue;
-		*ret = s;
-		*ret_len = n;
-		return true;
-	}
-	return false;
-}
-
 static bool head_has(const char *h, size_t len, const char *what)
 {
 	size_t w = strlen(what);
@@ -228,8 +128,8 @@ static bool head_crspace(const char *h, size_t len)
 
 	imp_lines_init(&l, h, len);
 	while (imp_lines_next(&l, &s, &n, &over) && seen < 64) {
-		if (n >= 21 && s[0] == '0' && s[1] == 'x' && hexrun(s + 2, 8) && s[10] == ' ' &&
-		    s[11] == '0' && s[12] == 'x' && hexrun(s + 13, 8))
+		if (n >= 21 && s[0] == '0' && s[1] == 'x' && imp_hexrun(s + 2, 8) && s[10] == ' ' &&
+		    s[11] == '0' && s[12] == 'x' && imp_hexrun(s + 13, 8))
 			return true;
 		seen++;
 	}
@@ -246,7 +146,7 @@ static bool head_region(const char *h, size_t len)
 
 	imp_lines_init(&l, h, len);
 	while (imp_lines_next(&l, &s, &n, &over) && seen < 16) {
-		if (n >= 19 && hexrun(s, 16) && s[16] == ' ' && hexrun(s + 17, 2))
+		if (n >= 19 && imp_hexrun(s, 16) && s[16] == ' ' && imp_hexrun(s + 17, 2))
 			return true;
 		seen++;
 	}
@@ -273,15 +173,24 @@ static bool head_json(const char *h, size_t len)
 	return i < len && (h[i] == '{' || h[i] == '[');
 }
 
+/* mlx5_fw lines, or mstfwtrace's "[0x<ts>] <lost> [0x<id>] ..." or
+ * "[HH:MM:SS:N] ..." among the first lines. */
 static bool head_trace(const char *h, size_t len)
 {
+	struct imp_lines l;
 	const char *s;
 	size_t n;
+	bool over;
+	unsigned seen = 0;
 
 	if (head_has(h, len, "mlx5_fw: ") || head_has(h, len, "fw_tracer: "))
 		return true;
-	return first_data_line(h, len, &s, &n) && n > 6 && !memcmp(s, "[0x", 3) &&
-	       head_has(s, n, "] ");
+	imp_lines_init(&l, h, len);
+	while (imp_lines_next(&l, &s, &n, &over) && seen++ < 16)
+		if (n > 8 && s[0] == '[' && (!memcmp(s, "[0x", 3) || (s[3] == ':' && s[6] == ':')) &&
+		    head_has(s, n, "] 0 [0x") + head_has(s, n, "] 1 [0x"))
+			return true;
+	return false;
 }
 
 static bool is_archive_name(const char *b)
@@ -445,12 +354,12 @@ void imp_classify(const char *name, const void *head, size_t len, struct imp_cla
 /* ------------------------------------------------------------- the walk */
 
 struct walk {
-	struct import *im;
+	const struct imp_walker *im;
 	const char *input;
 	uint64_t unrelated;
 };
 
-static void input_facts_from_name(struct import *im, const char *name)
+static void input_facts_from_name(const struct imp_walker *im, const char *name)
 {
 	/* "sysinfo-snapshot-v3.7.9-node7-20260105-101112/..." */
 	const char *p = strstr(name, "sysinfo-snapshot-v");
@@ -469,7 +378,7 @@ static void input_facts_from_name(struct import *im, const char *name)
 	if (n < 17 || n - 16 >= sizeof(host) || p[n - 16] != '-' || p[n - 7] != '-')
 		return;
 	snprintf(host, sizeof(host), "%.*s", (int)(n - 16), p);
-	imp_set_input_facts(im, host, 0, NULL);
+	im->facts(im->ud, host, 0);
 }
 
 /* Take one file whose head (and maybe all) is at hand; more() reads the rest. */
@@ -487,13 +396,13 @@ static int consider(struct walk *w, const char *name, const uint8_t *head, size_
 	imp_classify(name, head, hlen, &c);
 	if (c.format == IMP_UNKNOWN || c.format == IMP_FWBOX_BUNDLE) {
 		if (c.format == IMP_FWBOX_BUNDLE || strcmp(c.why, "not a capture fwbox imports"))
-			imp_ignore(w->im, w->input, name, 0, false, "%s", c.why);
+			w->im->ignore(w->im->ud, w->input, name, 0, false, "%s", c.why);
 		else
 			w->unrelated++;
 		return 0;
 	}
 	if (size > FW_LIMIT_IMPORT_FILE) {
-		imp_ignore(w->im, w->input, name, 0, true,
+		w->im->ignore(w->im->ud, w->input, name, 0, true,
 			   "%llu bytes, larger than FW_LIMIT_IMPORT_FILE (%llu)",
 			   (unsigned long long)size, (unsigned long long)FW_LIMIT_IMPORT_FILE);
 		return 0;
@@ -505,7 +414,7 @@ static int consider(struct walk *w, const char *name, const uint8_t *head, size_
 	if (r < 0) {
 		fw_buf_release(&all);
 		if (r == -ENOMEM)
-			return fw_error(imp_ctx(w->im), r, "out of memory");
+			return fw_error(w->im->ctx, r, "out of memory");
 		return r;
 	}
 	f.input = w->input;
@@ -516,7 +425,7 @@ static int consider(struct walk *w, const char *name, const uint8_t *head, size_
 	f.time_from = time_from;
 	r = fw_sha256(f.data, f.len, f.sha256);
 	if (r >= 0)
-		r = imp_take_file(w->im, &f, &c);
+		r = w->im->take(w->im->ud, &f, &c);
 	fw_buf_release(&all);
 	return r;
 }
@@ -554,14 +463,14 @@ static int walk_archive(struct walk *w, struct bundle_archive *a)
 	int r;
 
 	if (!head)
-		return fw_error(imp_ctx(w->im), -ENOMEM, "out of memory");
+		return fw_error(w->im->ctx, -ENOMEM, "out of memory");
 	while ((r = bundle_archive_next(a, &e)) > 0) {
 		size_t hlen = 0, n;
 
 		if (e.type == BUNDLE_ARCHIVE_DIR)
 			continue;
 		if (e.type == BUNDLE_ARCHIVE_SKIP) {
-			imp_ignore(w->im, w->input, e.name, 0, false, "%s, skipping", e.skip_reason);
+			w->im->ignore(w->im->ud, w->input, e.name, 0, false, "%s, skipping", e.skip_reason);
 			continue;
 		}
 		while (hlen < HEAD_BYTES && hlen < e.size) {
@@ -594,18 +503,18 @@ static bool archive_magic(const uint8_t *h, size_t n)
 static void finish_walk(struct walk *w)
 {
 	if (w->unrelated)
-		imp_ignore(w->im, w->input, NULL, 0, false,
+		w->im->ignore(w->im->ud, w->input, NULL, 0, false,
 			   "%llu other files hold nothing fwbox imports",
 			   (unsigned long long)w->unrelated);
 }
 
-int imp_discover_memory(struct import *im, const char *input, const void *data, size_t len)
+int imp_discover_memory(const struct imp_walker *im, const char *input, const void *data, size_t len)
 {
 	struct walk w = { .im = im, .input = input };
 	struct bundle_archive *a = NULL;
 	int r;
 
-	r = bundle_archive_open_memory(imp_ctx(im), data, len, &a);
+	r = bundle_archive_open_memory(im->ctx, data, len, &a);
 	if (r < 0)
 		return r;
 	r = walk_archive(&w, a);
@@ -644,7 +553,7 @@ static int fd_more(void *ud, struct fw_buf *all)
 
 static int walk_file(struct walk *w, const char *path, const char *name, bool top)
 {
-	struct fw_ctx *ctx = imp_ctx(w->im);
+	struct fw_ctx *ctx = w->im->ctx;
 	uint8_t *head = NULL;
 	struct stat st;
 	size_t hlen = 0;
@@ -654,14 +563,14 @@ static int walk_file(struct walk *w, const char *path, const char *name, bool to
 	if (fd < 0) {
 		if (top)
 			return fw_error(ctx, -errno, "'%s': %m", path);
-		imp_ignore(w->im, w->input, name, 0, true, "cannot open: %s", strerror(errno));
+		w->im->ignore(w->im->ud, w->input, name, 0, true, "cannot open: %s", strerror(errno));
 		return 0;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		if (top)
 			return fw_error(ctx, -EINVAL, "'%s' is not a regular file or folder", path);
-		imp_ignore(w->im, w->input, name, 0, false, "not a regular file, skipping");
+		w->im->ignore(w->im->ud, w->input, name, 0, false, "not a regular file, skipping");
 		return 0;
 	}
 	head = malloc(HEAD_BYTES);
@@ -677,7 +586,7 @@ static int walk_file(struct walk *w, const char *path, const char *name, bool to
 		if (n < 0) {
 			r = top ? fw_error(ctx, -errno, "'%s': %m", path) : 0;
 			if (!top)
-				imp_ignore(w->im, w->input, name, 0, true, "cannot read: %s",
+				w->im->ignore(w->im->ud, w->input, name, 0, true, "cannot read: %s",
 					   strerror(errno));
 			goto out;
 		}
@@ -685,13 +594,13 @@ static int walk_file(struct walk *w, const char *path, const char *name, bool to
 			break;
 		hlen += (size_t)n;
 	}
-	imp_count_bytes(w->im, (uint64_t)st.st_size);
+	w->im->count(w->im->ud, (uint64_t)st.st_size);
 	if (archive_magic(head, hlen) && !(hlen >= 4 && head_resdump(head, hlen))) {
 		struct bundle_archive *a = NULL;
 		const char *b = base_name(name);
 
 		if (!strncmp(b, "fwbox-", 6)) {
-			imp_ignore(w->im, w->input, name, 0, false,
+			w->im->ignore(w->im->ud, w->input, name, 0, false,
 				   "already an fwbox bundle: give it to fwbox load");
 			goto out;
 		}
@@ -701,7 +610,7 @@ static int walk_file(struct walk *w, const char *path, const char *name, bool to
 			bundle_archive_close(a);
 		}
 		if (r < 0 && !top && r != -ENOMEM && r != -EINTR) {
-			imp_ignore(w->im, w->input, name, 0, true, "%s", fw_ctx_errmsg(ctx));
+			w->im->ignore(w->im->ud, w->input, name, 0, true, "%s", fw_ctx_errmsg(ctx));
 			fw_ctx_clear_error(ctx);
 			r = 0;
 		}
@@ -727,7 +636,7 @@ static int cmp_str(const void *x, const void *y)
 
 static int walk_dir(struct walk *w, const char *path, const char *name, unsigned depth)
 {
-	struct fw_ctx *ctx = imp_ctx(w->im);
+	struct fw_ctx *ctx = w->im->ctx;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
@@ -735,7 +644,7 @@ static int walk_dir(struct walk *w, const char *path, const char *name, unsigned
 	int r = 0;
 
 	if (depth > FW_LIMIT_IMPORT_DEPTH) {
-		imp_ignore(w->im, w->input, name, 0, false,
+		w->im->ignore(w->im->ud, w->input, name, 0, false,
 			   "deeper than FW_LIMIT_IMPORT_DEPTH (%u) folders, skipping",
 			   FW_LIMIT_IMPORT_DEPTH);
 		return 0;
@@ -744,7 +653,7 @@ static int walk_dir(struct walk *w, const char *path, const char *name, unsigned
 	if (!d) {
 		if (!depth)
 			return fw_error(ctx, -errno, "'%s': %m", path);
-		imp_ignore(w->im, w->input, name, 0, true, "cannot open the folder: %s",
+		w->im->ignore(w->im->ud, w->input, name, 0, true, "cannot open the folder: %s",
 			   strerror(errno));
 		return 0;
 	}
@@ -777,13 +686,13 @@ static int walk_dir(struct walk *w, const char *path, const char *name, unsigned
 			break;
 		}
 		if (lstat(full, &st) < 0)
-			imp_ignore(w->im, w->input, rel, 0, true, "cannot stat: %s", strerror(errno));
+			w->im->ignore(w->im->ud, w->input, rel, 0, true, "cannot stat: %s", strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			r = walk_dir(w, full, rel, depth + 1);
 		else if (S_ISREG(st.st_mode))
 			r = walk_file(w, full, rel, false);
 		else
-			imp_ignore(w->im, w->input, rel, 0, false, "%s, skipping",
+			w->im->ignore(w->im->ud, w->input, rel, 0, false, "%s, skipping",
 				   S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
 		free(full);
 		free(rel);
@@ -796,14 +705,14 @@ out:
 	return r;
 }
 
-int imp_discover(struct import *im, const char *path)
+int imp_discover(const struct imp_walker *im, const char *path)
 {
 	struct walk w = { .im = im, .input = path };
 	struct stat st;
 	int r;
 
 	if (stat(path, &st) < 0)
-		return fw_error(imp_ctx(im), -errno, "'%s': %m", path);
+		return fw_error(im->ctx, -errno, "'%s': %m", path);
 	if (S_ISDIR(st.st_mode))
 		r = walk_dir(&w, path, "", 0);
 	else

@@ -140,23 +140,29 @@ struct imp_file {
 	uint8_t sha256[FW_SHA256_LEN];
 };
 
-struct import;
-/* import.c: take one classified file. */
-int imp_take_file(struct import *im, const struct imp_file *f, const struct imp_class *c);
-/* import.c: a file not taken. */
-void imp_ignore(struct import *im, const char *input, const char *name, uint64_t line, bool error,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-struct fw_ctx *imp_ctx(struct import *im);
-void imp_count_bytes(struct import *im, uint64_t n);
-/* A name the whole input carries (sysinfo-snapshot's folder, sos's): host and
- * capture time, once per input. */
-void imp_set_input_facts(struct import *im, const char *host, uint64_t time_ns,
-			 const char *time_from);
+/* What discover.c hands its findings to (import.c, or a fuzz target):
+ * callbacks, so discovery stays below the session that uses it. */
+struct imp_walker {
+	struct fw_ctx *ctx;
+	void *ud;
+	/* One classified file, read whole. */
+	int (*take)(void *ud, const struct imp_file *f, const struct imp_class *c);
+	/* A file not taken (name NULL: about the input as a whole). */
+	void (*ignore)(void *ud, const char *input, const char *name, uint64_t line, bool error,
+		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+	/* The host a whole input names (sysinfo-snapshot's folder name). */
+	void (*facts)(void *ud, const char *host, uint64_t time_ns);
+	/* Input bytes read. */
+	void (*count)(void *ud, uint64_t n);
+};
 
-/* discover.c: walk one argument, calling imp_take_file() per useful file. */
-int imp_discover(struct import *im, const char *path);
-/* discover.c: walk an archive held in memory (the fuzz target). */
-int imp_discover_memory(struct import *im, const char *input, const void *data, size_t len);
+/* discover.c: walk one argument (file, folder, archive). */
+int imp_discover(const struct imp_walker *w, const char *path);
+/* discover.c: walk an archive held in memory. */
+int imp_discover_memory(const struct imp_walker *w, const char *input, const void *data,
+			size_t len);
+bool imp_ishex(char c);
+bool imp_hexrun(const char *s, size_t n);
 
 /* import.c: an archive held in memory through discovery, grouping and (with
  * opts.dry_run) everything but the writing: the archive fuzz target. */

@@ -105,13 +105,10 @@ struct import {
 	size_t nsrc, srccap;
 };
 
-struct fw_ctx *imp_ctx(struct import *im)
+static void imp_count_bytes(void *ud, uint64_t n)
 {
-	return im->ctx;
-}
+	struct import *im = ud;
 
-void imp_count_bytes(struct import *im, uint64_t n)
-{
 	im->st.bytes_read += n;
 }
 
@@ -120,9 +117,12 @@ const struct import_stats *import_get_stats(const struct import *im)
 	return &im->st;
 }
 
-void imp_ignore(struct import *im, const char *input, const char *name, uint64_t line, bool error,
-		const char *fmt, ...)
+static void imp_ignore(void *ud, const char *input, const char *name, uint64_t line, bool error,
+		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void imp_ignore(void *ud, const char *input, const char *name, uint64_t line, bool error,
+		       const char *fmt, ...)
 {
+	struct import *im = ud;
 	struct import_ignored ig = { .input = input, .name = name, .line = line, .error = error };
 	char why[512];
 	va_list ap;
@@ -138,10 +138,10 @@ void imp_ignore(struct import *im, const char *input, const char *name, uint64_t
 		im->sink->ignored(im->ud, &ig);
 }
 
-void imp_set_input_facts(struct import *im, const char *host, uint64_t time_ns,
-			 const char *time_from)
+static void imp_set_input_facts(void *ud, const char *host, uint64_t time_ns)
 {
-	(void)time_from;
+	struct import *im = ud;
+
 	if (host && *host && !im->host[0])
 		snprintf(im->host, sizeof(im->host), "%s", host);
 	if (time_ns && !im->host_time)
@@ -394,46 +394,38 @@ static char *outcome_reason(const struct imp_file *f, const struct imp_parse *p,
 	return r < 0 ? NULL : s;
 }
 
-/* Little-endian dwords (a devlink cr-space region, as the host read them)
- * to the CR-space stream; the driver's fill 0xBADACCE5 marks unread words. */
-static int region_to_crspace(struct imp_parse *p)
+/*
+ * A devlink cr-space region (what sysinfo-snapshot saves for a stored
+ * fw_fatal dump) is the crdump: the kernel's fw_fatal reporter hands the
+ * same bytes out as its "crdump_data" binary value.  Written as that
+ * reporter's dump in devlink's JSON, the health decoder reads it as the
+ * crdump it is (little-endian dwords, 0xBADACCE5 words never read).
+ */
+static int region_to_crdump(struct imp_parse *p)
 {
-	size_t n = p->out.len / 4, k = 0;
-	uint32_t *addrs = malloc((n ? n : 1) * sizeof(*addrs)), *values = malloc((n ? n : 1) * 4);
 	struct fw_buf out;
 	int r;
 
-	if (!addrs || !values) {
-		free(addrs);
-		free(values);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *b = p->out.data + 4 * i;
-		uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-			     (uint32_t)b[3] << 24;
-
-		if (v == 0xBADACCE5u)
-			continue;
-		addrs[k] = (uint32_t)(4 * i);
-		values[k++] = v;
-	}
-	fw_buf_init(&out, 0);
-	r = imp_crspace_encode(&out, addrs, values, k);
-	free(addrs);
-	free(values);
+	fw_buf_init(&out, FW_LIMIT_JSON_INPUT);
+	r = fw_buf_puts(&out, "{\"crdump_data\":[");
+	for (size_t i = 0; r >= 0 && i < p->out.len; i++)
+		r = fw_buf_printf(&out, "%s%u", i ? "," : "", p->out.data[i]);
+	if (r >= 0)
+		r = fw_buf_puts(&out, "]}");
 	if (r < 0) {
 		fw_buf_release(&out);
+		if (r == -EOVERFLOW)
+			snprintf(p->note, sizeof(p->note), "region larger than FW_LIMIT_JSON_INPUT as JSON");
 		return r;
 	}
 	fw_buf_release(&p->out);
 	p->out = out;
-	p->records = k;
 	return 0;
 }
 
-int imp_take_file(struct import *im, const struct imp_file *f, const struct imp_class *c)
+static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_class *c)
 {
+	struct import *im = ud;
 	struct imp_parse p;
 	struct art a = { 0 };
 	char kind[128], part[64], card[64] = "";
@@ -479,8 +471,8 @@ int imp_take_file(struct import *im, const struct imp_file *f, const struct imp_
 		r = imp_devlink_region(f->data, f->len, &p);
 		if (r >= 0 && (!c->name[0] || !strcmp(c->name, "cr-space") || !strcmp(c->name, "crdump"))) {
 			if (p.records)
-				r = region_to_crspace(&p);
-			snprintf(kind, sizeof(kind), "crspace");
+				r = region_to_crdump(&p);
+			snprintf(kind, sizeof(kind), "health.fw_fatal");
 		} else {
 			kind_part(part, sizeof(part), c->name);
 			snprintf(kind, sizeof(kind), "region.%s", part);
@@ -554,8 +546,13 @@ int imp_take_file(struct import *im, const struct imp_file *f, const struct imp_
 	a.time_from = f->time_from;
 	if (a.outcome != BUNDLE_OUTCOME_FAILED)
 		a.data = fw_buf_steal(&p.out, &a.len);
-	if (a.outcome != BUNDLE_OUTCOME_OK)
-		imp_ignore(im, f->input, f->name, p.first_bad_line, true, "%s", a.reason);
+	if (a.outcome != BUNDLE_OUTCOME_OK) {
+		/* The reason starts with the file's name, which the report has. */
+		size_t skip = strlen(f->name) + 4;
+
+		imp_ignore(im, f->input, f->name, p.first_bad_line, true, "%s",
+			   strlen(a.reason) > skip ? a.reason + skip : a.reason);
+	}
 	/* Nothing lost: a file that did not convert cleanly also goes in as
 	 * it was, as source.<kind>. */
 	if (a.outcome != BUNDLE_OUTCOME_OK) {
@@ -1137,12 +1134,14 @@ static void hash_input(struct import *im, const char *path)
 
 int import_path(struct import *im, const char *path)
 {
+	struct imp_walker w = { im->ctx, im, imp_take_file, imp_ignore, imp_set_input_facts,
+				imp_count_bytes };
 	int r;
 
 	im->st.inputs++;
 	im->input = path;
 	hash_input(im, path);
-	r = imp_discover(im, path);
+	r = imp_discover(&w, path);
 	if (r >= 0)
 		r = flush(im);
 	groups_release(im);
@@ -1152,11 +1151,13 @@ int import_path(struct import *im, const char *path)
 
 int import_memory(struct import *im, const char *name, const void *data, size_t len)
 {
+	struct imp_walker w = { im->ctx, im, imp_take_file, imp_ignore, imp_set_input_facts,
+				imp_count_bytes };
 	int r;
 
 	im->st.inputs++;
 	im->input = name;
-	r = imp_discover_memory(im, name, data, len);
+	r = imp_discover_memory(&w, name, data, len);
 	if (r >= 0)
 		r = flush(im);
 	groups_release(im);

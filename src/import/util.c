@@ -85,3 +85,82 @@ bool imp_hex(const char *s, size_t n, uint64_t *ret)
 	*ret = v;
 	return true;
 }
+
+/* PCI addresses in file names and text. */
+bool imp_ishex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool isalnum_(char c)
+{
+	return imp_ishex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z');
+}
+
+bool imp_hexrun(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!imp_ishex(s[i]))
+			return false;
+	return true;
+}
+
+static void lower_hex(char *dst, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] - 'A' + 'a') : s[i];
+}
+
+/* dddd?bb?dd.f with sep '?', at s (n bytes available). */
+static bool bdf_at(const char *s, size_t n, char sep, char out[16])
+{
+	if (n < 12 || !imp_hexrun(s, 4) || s[4] != sep || !imp_hexrun(s + 5, 2) || s[7] != sep ||
+	    !imp_hexrun(s + 8, 2) || s[10] != '.' || s[11] < '0' || s[11] > '7')
+		return false;
+	if (n > 12 && isalnum_(s[12]))
+		return false;
+	lower_hex(out, s, 12);
+	out[4] = ':';
+	out[7] = ':';
+	out[12] = '\0';
+	return true;
+}
+
+bool imp_find_pci(const char *s, size_t n, char out[16])
+{
+	for (size_t i = 0; i < n; i++) {
+		bool start = !i || !isalnum_(s[i - 1]);
+
+		if (!start)
+			continue;
+		if (bdf_at(s + i, n - i, ':', out) || bdf_at(s + i, n - i, '_', out))
+			return true;
+		/* bb:dd.f without a domain */
+		if (n - i >= 7 && imp_hexrun(s + i, 2) && s[i + 2] == ':' && imp_hexrun(s + i + 3, 2) &&
+		    s[i + 5] == '.' && s[i + 6] >= '0' && s[i + 6] <= '7' &&
+		    (n - i == 7 || !isalnum_(s[i + 7]))) {
+			memcpy(out, "0000:", 5);
+			lower_hex(out + 5, s + i, 7);
+			out[12] = '\0';
+			return true;
+		}
+	}
+	/* sysinfo-snapshot and sos drop ':' and '.': nine hex digits. */
+	for (size_t i = 0; i + 9 <= n; i++) {
+		bool start = !i || !imp_ishex(s[i - 1]) || (i >= 3 && !strncasecmp(s + i - 3, "pci", 3));
+
+		if (!start || !imp_hexrun(s + i, 9) || (i + 9 < n && isalnum_(s[i + 9])) || s[i + 8] > '7')
+			continue;
+		lower_hex(out, s + i, 4);
+		out[4] = ':';
+		lower_hex(out + 5, s + i + 4, 2);
+		out[7] = ':';
+		lower_hex(out + 8, s + i + 6, 2);
+		out[10] = '.';
+		out[11] = s[i + 8];
+		out[12] = '\0';
+		return true;
+	}
+	return false;
+}
+
