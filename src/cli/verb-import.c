@@ -154,9 +154,9 @@ static void on_ignored(void *ud, const struct import_ignored *ig)
 
 		json_object_object_add(j, "type", json_object_new_string("ignored"));
 		json_object_object_add(j, "input", cli_json_text(ig->input));
-		json_object_object_add(j, "name", cli_json_text(ig->name));
+		json_object_object_add(j, "source_name", cli_json_text(ig->name));
 		json_object_object_add(j, "line", ig->line ? cli_json_int((int64_t)ig->line) : NULL);
-		json_object_object_add(j, "error", json_object_new_boolean(ig->error));
+		json_object_object_add(j, "malformed", json_object_new_boolean(ig->error));
 		json_object_object_add(j, "reason", cli_json_text(ig->why));
 		cli_json_emit(&o->json, j);
 	}

@@ -89,7 +89,10 @@ static void word_after(const char *s, const char *key, char *out, size_t size)
 	if (!p)
 		return;
 	p += strlen(key);
-	while (p[k] && p[k] != '_' && p[k] != ' ' && p[k] != '.' && p[k] != '/' && k + 1 < size)
+	/* Names hold '_' ("fw_fatal", "ROCE_ACCL"): the word ends at a blank,
+	 * '.', '/' or the next option ("_--get"). */
+	while (p[k] && p[k] != ' ' && p[k] != '.' && p[k] != '/' &&
+	       !(p[k] == '_' && p[k + 1] == '-') && k + 1 < size)
 		k++;
 	memcpy(out, p, k);
 	out[k] = '\0';
