@@ -773,7 +773,12 @@ static const char *card_of(const struct group *g)
 	return g->card[0] ? g->card : "unknown";
 }
 
-static void make_uuid(struct import *im, const struct group *g, uint8_t uuid[16])
+/* The UUID covers everything the bundle will hold: the captures (by their
+ * sources' SHA-256), what goes in beside them (host facts, a strings DB)
+ * and the device facts, so an import with another strings DB or firmware
+ * version makes another bundle instead of claiming the first one exists. */
+static void make_uuid(struct import *im, const struct group *g, const struct art *extra,
+		      size_t nextra, const char *fw, uint8_t uuid[16])
 {
 	struct fw_sha256 *h = NULL;
 	uint8_t d[FW_SHA256_LEN];
@@ -787,10 +792,20 @@ static void make_uuid(struct import *im, const struct group *g, uint8_t uuid[16]
 			fw_sha256_update(h, g->arts[i].kind, strlen(g->arts[i].kind) + 1);
 			fw_sha256_update(h, g->arts[i].source_sha256, FW_SHA256_LEN);
 		}
+		for (size_t i = 0; i < nextra; i++) {
+			uint64_t len = extra[i].len;
+
+			fw_sha256_update(h, extra[i].kind, strlen(extra[i].kind) + 1);
+			fw_sha256_update(h, &len, sizeof(len));
+			if (extra[i].len)
+				fw_sha256_update(h, extra[i].data, extra[i].len);
+		}
+		fw_sha256_update(h, fw ? fw : "", fw ? strlen(fw) + 1 : 1);
+		fw_sha256_update(h, im->o.device_hint ? im->o.device_hint : "",
+				 im->o.device_hint ? strlen(im->o.device_hint) + 1 : 1);
 		fw_sha256_final(h, d);
 		fw_sha256_free(h);
 	}
-	(void)im;
 	memcpy(uuid, d, 16);
 	/* RFC 9562 version 8 (custom), variant 10. */
 	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x80);
@@ -929,7 +944,7 @@ static int write_group(struct import *im, struct group *g)
 		if (!strcmp(g->arts[i].kind, "trace.text") && g->arts[i].len)
 			count_matches(s && s->ok ? s : NULL, &g->arts[i], &made.trace_lines,
 				      &made.trace_matched);
-	make_uuid(im, g, made.uuid);
+	make_uuid(im, g, extra, nextra, fw, made.uuid);
 	if (t) {
 		time_t secs = (time_t)(t / 1000000000ull);
 		struct tm tm;

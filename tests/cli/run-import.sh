@@ -13,9 +13,9 @@ expect_out() {
 	set +e; "$@" > "$out" 2> "$out.err"; got=$?; set -e
 	[ "$got" -eq "$want" ] || { cat "$out.err" >&2; fail "'$*' exited $got, expected $want"; }
 }
-jq_py() { python3 -c "import json,sys
+jq_py() { code=$1; shift; python3 -c "import json,sys
 objs=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-$1" "$2"; }
+$code" "$@"; }
 
 # 1. Round trip: fwbox crspace --mstdump output imports back to the same words.
 "$FWBOX" collect -d emu:cx7,seed=5 -o "$S/emu.tar.zst" -q --trace-seconds 1 >/dev/null
@@ -48,6 +48,38 @@ n_out=$("$FWBOX" trace "$t" | wc -l)
 [ "$n_in" -eq "$n_out" ] || fail "fwbox trace shows $n_out of $n_in imported lines"
 "$FWBOX" import -q -o "$S/o3" --device-hint 0000:08:00.0 "$S/tracefs.txt" 2> "$S/t.err" || true
 grep -q "no strings database given" "$S/t.err" || fail "no word about the missing strings database"
+# The same text imported again with a strings database is another bundle
+# (the one without it is not claimed to hold it).
+"$FWBOX" import -j -o "$S/o3" --device-hint 0000:08:00.0 --strings-from "$S/emu.tar.zst" \
+	"$S/tracefs.txt" > "$S/t3.json"
+jq_py 'b=[o for o in objs if o["type"]=="bundle"][0]
+assert b["existed"] is False and b["trace_matched_count"] > 0, b' "$S/t3.json" ||
+	fail "import with a strings database reused the bundle made without one"
+[ "$(ls "$S"/o3 | wc -l)" -eq 2 ] || fail "expected two bundles in o3: $(ls "$S"/o3)"
+# --db: the history finds the strings database of the same firmware (the
+# bundle it was loaded from); another firmware version's is never used.
+fw=$("$FWBOX" show -j "$S/emu.tar.zst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["device"]["fw_version"])')
+"$FWBOX" load -q --db "$S/strings.db" "$S/emu.tar.zst"
+mkdir "$S/o2db" "$S/o2x" "$S/o2y"
+"$FWBOX" import -j -o "$S/o2db" --device-hint 0000:08:00.0 --db "$S/strings.db" --fw-version "$fw" \
+	"$S/tracefs.txt" > "$S/db.json"
+jq_py 'b=[o for o in objs if o["type"]=="bundle"][0]
+assert b["strings_source"] and b["strings_source"].endswith("emu.tar.zst"), b
+assert b["fw_version"]==sys.argv[2], b
+assert b["trace_matched_count"]*1000 >= b["trace_line_count"]*999 > 0, b' "$S/db.json" "$fw" ||
+	fail "--db did not find the strings database of firmware $fw"
+"$FWBOX" import -j -o "$S/o2x" --device-hint 0000:08:00.0 --db "$S/strings.db" --fw-version 1.2.3 \
+	"$S/tracefs.txt" > "$S/dbx.json" 2>/dev/null || true
+jq_py 'b=[o for o in objs if o["type"]=="bundle"][0]
+assert b["strings_source"] is None and b["trace_matched_count"]==0, b
+assert "no bundle of firmware 1.2.3" in b["strings_note"], b
+assert "trace.cap" not in {a["kind"] for a in b["artifacts"]}, b' "$S/dbx.json" ||
+	fail "--db used a strings database of another firmware"
+"$FWBOX" import -j -o "$S/o2y" --device-hint 0000:08:00.0 --strings-from "$S/emu.tar.zst" \
+	--fw-version 1.2.3 "$S/tracefs.txt" > "$S/sx.json" 2>/dev/null || true
+jq_py 'b=[o for o in objs if o["type"]=="bundle"][0]
+assert b["trace_matched_count"]==0 and "would not fit" in b["strings_note"], b' "$S/sx.json" ||
+	fail "--strings-from of another firmware was used"
 
 # 3. A sysinfo-snapshot archive: three mstdump runs are three captures;
 # flint, devlink and the host name join them.
