@@ -550,6 +550,44 @@ static int region_json_walk(struct json_object *o, struct imp_parse *p, unsigned
 	return r;
 }
 
+/* The region a "BUS/DEVICE/REGION" handle names (iproute2's region handle,
+ * in the command line a collector saved and as the JSON's key) goes to
+ * p->name, its PCI address to p->pci. */
+static void region_handle(const char *s, size_t n, struct imp_parse *p)
+{
+	const char *slash = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/')
+			slash = s + i;
+	if (!slash || slash == s || (size_t)(s + n - slash - 1) >= sizeof(p->name) ||
+	    s + n == slash + 1)
+		return;
+	snprintf(p->name, sizeof(p->name), "%.*s", (int)(s + n - slash - 1), slash + 1);
+	imp_find_pci(s, (size_t)(slash - s), p->pci);
+}
+
+/* A saved command line "devlink [-j] region dump|read HANDLE ...". */
+static void region_command(const char *s, size_t n, struct imp_parse *p)
+{
+	const char *end = s + n, *t;
+
+	for (t = s; t + 7 <= end && memcmp(t, "region ", 7); t++)
+		;
+	if (t + 7 > end)
+		return;
+	t += 7;
+	while (t < end && *t != ' ')
+		t++; /* "dump" or "read" */
+	while (t < end && *t == ' ')
+		t++;
+	for (const char *e = t; e <= end; e++)
+		if (e == end || *e == ' ') {
+			region_handle(t, (size_t)(e - t), p);
+			return;
+		}
+}
+
 int imp_devlink_region(const void *data, size_t len, struct imp_parse *p)
 {
 	struct imp_lines il;
@@ -568,6 +606,13 @@ int imp_devlink_region(const void *data, size_t len, struct imp_parse *p)
 			imp_reject(p, 0, "%s", why);
 			return 0;
 		}
+		if (json_object_is_type(o, json_type_object)) {
+			json_object_object_foreach(o, key, val) {
+				(void)val;
+				region_handle(key, strlen(key), p);
+				break;
+			}
+		}
 		r = region_json_walk(o, p, 0);
 		json_object_put(o);
 		return r;
@@ -585,8 +630,10 @@ int imp_devlink_region(const void *data, size_t len, struct imp_parse *p)
 		if (!sn)
 			continue;
 		if (sn < 17 || !imp_hex(s, 16, &addr) || s[16] != ' ') {
-			if (sn >= 7 && !memcmp(s, "devlink", 7))
+			if (sn >= 7 && !memcmp(s, "devlink", 7)) {
 				imp_find_pci(s, sn, p->pci);
+				region_command(s, sn, p);
+			}
 			p->other++;
 			continue;
 		}

@@ -285,7 +285,12 @@ void imp_classify(const char *name, const void *head, size_t len, struct imp_cla
 		c->tool = "devlink";
 		if (contains(b, "region") || head_region(h, len)) {
 			c->format = IMP_DEVLINK_REGION;
-			word_after(b, "region_", c->name, sizeof(c->name));
+			/* The last "region_" names it ("devlink_region_read_pci...
+			 * _region_cr-space_snapshot_1"), without a snapshot suffix. */
+			for (const char *q = b; (q = strcasestr(q, "region_")); q++)
+				word_after(q, "region_", c->name, sizeof(c->name));
+			if (strcasestr(c->name, "_snapshot"))
+				*strcasestr(c->name, "_snapshot") = '\0';
 			if (!c->name[0] && (contains(b, "cr-space") || contains(b, "fw_fatal")))
 				snprintf(c->name, sizeof(c->name), "cr-space");
 			return;
@@ -349,6 +354,15 @@ void imp_classify(const char *name, const void *head, size_t len, struct imp_cla
 	if (head_resdump(head, len)) {
 		c->format = IMP_RESDUMP_BIN;
 		c->tool = "resourcedump";
+		return;
+	}
+	/* devlink region dump / read saved under any name: its hex lines
+	 * (the region is named by a saved command line, else it is taken as
+	 * the crdump), or its JSON chunks. */
+	if (head_region(h, len) || (head_json(h, len) && head_has(h, len, "\"address\"") &&
+				    head_has(h, len, "\"data\""))) {
+		c->format = IMP_DEVLINK_REGION;
+		c->tool = "devlink";
 		return;
 	}
 	c->why = "not a capture fwbox imports";

@@ -429,7 +429,7 @@ static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_cl
 	struct imp_parse p;
 	struct art a = { 0 };
 	char kind[128], part[64], card[64] = "";
-	const char *dev;
+	const char *dev, *rname;
 	bool json = false;
 	int r = 0;
 
@@ -469,12 +469,15 @@ static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_cl
 		break;
 	case IMP_DEVLINK_REGION:
 		r = imp_devlink_region(f->data, f->len, &p);
-		if (r >= 0 && (!c->name[0] || !strcmp(c->name, "cr-space") || !strcmp(c->name, "crdump"))) {
+		/* The region the content names (a saved command line, the JSON's
+		 * handle) wins over the file name's. */
+		rname = p.name[0] ? p.name : c->name;
+		if (r >= 0 && (!rname[0] || !strcmp(rname, "cr-space") || !strcmp(rname, "crdump"))) {
 			if (p.records)
 				r = region_to_crdump(&p);
 			snprintf(kind, sizeof(kind), "health.fw_fatal");
 		} else {
-			kind_part(part, sizeof(part), c->name);
+			kind_part(part, sizeof(part), rname);
 			snprintf(kind, sizeof(kind), "region.%s", part);
 		}
 		break;

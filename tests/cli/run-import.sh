@@ -30,6 +30,39 @@ b=$(ls "$S"/o1/*.tar.zst)
 jq_py 'assert len(objs)==1 and objs[0]["existed"] is True, objs' "$S/again.json" || fail "re-import made a new bundle"
 [ "$(ls "$S"/o1 | wc -l)" -eq 1 ] || fail "re-import wrote a file"
 
+# 1b. Resource dumps: segment files fwbox itself collected (the device's
+# stream, as resourcedump --bin writes it) import to the same segments; the
+# CR-space segment fixture to its two words.
+"$FWBOX" extract "$S/emu.tar.zst" resdump.PAGE_HISTOGRAM -o "$S/resourcedump_000008000_segment_PAGE_HISTOGRAM.bin" >/dev/null
+"$FWBOX" extract "$S/emu.tar.zst" crspace -o "$S/resourcedump_000008000_crspace.bin" >/dev/null
+mkdir "$S/or1" "$S/or2" "$S/or3"
+"$FWBOX" import -q -o "$S/or1" "$S/resourcedump_000008000_segment_PAGE_HISTOGRAM.bin"
+"$FWBOX" segments "$S/emu.tar.zst" | grep '^resdump.PAGE_HISTOGRAM ' | sed 's/ 0xfffa PAGE_HISTOGRAM / 0xfffa /; s/ 0x103c PAGE_HISTOGRAM / 0x103c /' > "$S/seg.want"
+"$FWBOX" segments "$S"/or1/*.tar.zst > "$S/seg.got"
+[ "$(wc -l < "$S/seg.want")" -ge 3 ] || fail "no PAGE_HISTOGRAM segments to compare: $(cat "$S/seg.want")"
+cmp "$S/seg.want" "$S/seg.got" || fail "resource-dump round trip differs: $(diff "$S/seg.want" "$S/seg.got")"
+"$FWBOX" import -q -o "$S/or2" "$S/resourcedump_000008000_crspace.bin"
+"$FWBOX" crspace "$S/emu.tar.zst" > "$S/cr.want"
+"$FWBOX" crspace "$S"/or2/*.tar.zst | cmp - "$S/cr.want" || fail "CR-space resource dump round trip differs"
+"$FWBOX" import -q -o "$S/or3" "$fx/resourcedump_000008000_segment_CRSPACE.bin"
+[ "$("$FWBOX" crspace "$S"/or3/*.tar.zst | tr '\n' ' ')" = "crspace 0x00000040 0x12345678 crspace 0x00000044 0x9abcdef0 " ] ||
+	fail "resourcedump CR-space fixture: $("$FWBOX" crspace "$S"/or3/*.tar.zst)"
+# devlink region read (hex text under any name, its command line naming the
+# region) and region dump JSON: the region's bytes as region.NAME.
+mkdir "$S/or4"
+"$FWBOX" import -j -o "$S/or4" "$fx/region-read.txt" "$fx/region-dump.json" > "$S/reg.json"
+jq_py 'bs=[o for o in objs if o["type"]=="bundle"]
+assert len(bs)==2, bs
+for b in bs:
+    assert b["card"]=="0000:08:00.0", b
+    assert [(a["kind"], a["outcome"], a["bytes"]) for a in b["artifacts"]]==[("region.pci-cr-space","ok",20)], b' "$S/reg.json" ||
+	fail "region imports"
+for b in "$S"/or4/*.tar.zst; do
+	"$FWBOX" extract "$b" region.pci-cr-space | od -An -tx1 | tr -s ' \n' ' ' > "$S/reg.bytes"
+	[ "$(cat "$S/reg.bytes")" = " 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 " ] ||
+		fail "region bytes of $b: $(cat "$S/reg.bytes")"
+done
+
 # 2. Trace text collected by fwbox, with --strings-from the same bundle,
 # matches its formats; without it, it stays text.
 "$FWBOX" extract "$S/emu.tar.zst" trace.text -o "$S/tracefs.txt" >/dev/null
@@ -183,6 +216,24 @@ assert len([o for o in objs if o["type"]=="bundle"])==1' "$S/h.json" || fail "ho
 head -c 1000 /dev/urandom > "$S/garbage.tgz"
 printf '\037\213' | cat - "$S/garbage.tgz" > "$S/cut.tgz"
 expect_exit 1 "$FWBOX" import -o "$S/o7" "$S/cut.tgz"
+# A decompression bomb (a 15 kB .tar.xz of one 66 MB entry of zeros) stops
+# once it inflates past the ratio limit, names the input, writes nothing.
+python3 - "$S/bomb.tar.xz" <<'PY'
+import io, sys, tarfile
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+n = 66 << 20
+with tarfile.open(sys.argv[1], "w:xz", preset=0) as t:
+    i = tarfile.TarInfo("snap/firmware/mstdump_000008000_run_1"); i.size = n
+    t.addfile(i, Zeros(n))
+PY
+mkdir "$S/o8"
+expect_out 1 "$S/bomb.out" "$FWBOX" import -o "$S/o8" "$S/bomb.tar.xz"
+grep -q "bomb.tar.xz': inflates beyond FW_LIMIT_RATIO" "$S/bomb.out.err" || fail "bomb not named: $(cat "$S/bomb.out.err")"
+[ -z "$(ls -A "$S/o8")" ] || fail "a bomb left files: $(ls -A "$S/o8")"
 
 # 6. Nothing to import, usage errors.
 echo "hello" > "$S/notes.txt"

@@ -163,6 +163,25 @@ START_TEST(test_devlink_region)
 	ck_assert_uint_eq(p.out.data[0x11], 0x12);
 	ck_assert_uint_eq(p.out.data[0x20], 0x21);
 	ck_assert_uint_eq(p.rejected, 1); /* the gap */
+	ck_assert_str_eq(p.name, "");
+	imp_parse_release(&p);
+	/* The saved command line and the JSON's handle name the region and card. */
+	imp_parse_init(&p, 1 << 20);
+	ck_assert_int_eq(imp_devlink_region(S("devlink region read pci/0000:09:00.1/fw-health snapshot 2 address 0 length 1\n"
+						"0000000000000000 7f \n"), &p), 0);
+	ck_assert_str_eq(p.name, "fw-health");
+	ck_assert_str_eq(p.pci, "0000:09:00.1");
+	ck_assert_uint_eq(p.out.len, 1);
+	imp_parse_release(&p);
+	imp_parse_init(&p, 1 << 20);
+	ck_assert_int_eq(imp_devlink_region(S("{\"pci/0000:09:00.1/cr-space\":[{\"address\":4,\"data\":[1,2]}]}"), &p), 0);
+	ck_assert_str_eq(p.name, "cr-space");
+	ck_assert_str_eq(p.pci, "0000:09:00.1");
+	/* A handle ending in '/' names nothing. */
+	imp_parse_release(&p);
+	imp_parse_init(&p, 1 << 20);
+	ck_assert_int_eq(imp_devlink_region(S("devlink region dump pci/0000:09:00.1/ snapshot 2\n"), &p), 0);
+	ck_assert_str_eq(p.name, "");
 }
 END_TEST
 
@@ -265,6 +284,16 @@ START_TEST(test_classify)
 	ck_assert_int_eq(c.format, IMP_UNKNOWN);
 	imp_classify("fwbox-node-x.tar.zst", "", 0, &c);
 	ck_assert_int_eq(c.format, IMP_FWBOX_BUNDLE);
+	/* The last "region_" names the region, without a snapshot suffix. */
+	imp_classify("devlink_region_read_pci.0000_08_00.0_region_pci-cr-space_snapshot_1", "", 0, &c);
+	ck_assert_int_eq(c.format, IMP_DEVLINK_REGION);
+	ck_assert_str_eq(c.name, "pci-cr-space");
+	ck_assert_str_eq(c.pci, "0000:08:00.0");
+	/* A region dump saved under any name is known by its content. */
+	imp_classify("saved.txt", S("0000000000000000 01 02 \n"), &c);
+	ck_assert_int_eq(c.format, IMP_DEVLINK_REGION);
+	imp_classify("saved.json", S("{\"pci/0000:08:00.0/x\":[{\"address\":0,\"data\":[1]}]}"), &c);
+	ck_assert_int_eq(c.format, IMP_DEVLINK_REGION);
 }
 END_TEST
 
