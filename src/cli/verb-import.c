@@ -160,6 +160,16 @@ static void on_ignored(void *ud, const struct import_ignored *ig)
 		json_object_object_add(j, "reason", cli_json_text(ig->why));
 		cli_json_emit(&o->json, j);
 	}
+	/* A file given as the argument is named once. */
+	if (ig->name && ig->input && !strcmp(ig->name, ig->input)) {
+		if (ig->error && ig->line)
+			cli_warn("import", "'%s' line %" PRIu64 ": %s", ig->name, ig->line, ig->why);
+		else if (ig->error)
+			cli_warn("import", "'%s': %s", ig->name, ig->why);
+		else if (!o->quiet && !o->json.on)
+			printf("ignored '%s': %s\n", ig->name, ig->why);
+		return;
+	}
 	if (ig->error) {
 		if (ig->name && ig->line)
 			cli_warn("import", "'%s': '%s' line %" PRIu64 ": %s", ig->input, ig->name,

@@ -224,6 +224,12 @@ void imp_classify(const char *name, const void *head, size_t len, struct imp_cla
 		c->why = "already an fwbox bundle: give it to fwbox load";
 		return;
 	}
+	if ((len >= 4 && !memcmp(h, "PK\003\004", 4)) ||
+	    (strlen(b) > 4 && !strcasecmp(b + strlen(b) - 4, ".zip"))) {
+		c->why = "a zip file: fwbox import reads tar archives (plain, gzip, bzip2, xz or "
+			 "zstd); unpack it and import the folder";
+		return;
+	}
 	if (is_archive_name(b)) {
 		c->why = "an archive inside the input: import it on its own";
 		return;

@@ -497,7 +497,10 @@ static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_cl
 	case IMP_REG_TABLE:
 		r = imp_regtable(f->data, f->len, c->name[0] ? c->name : NULL, &p);
 		if (!p.name[0]) {
-			imp_ignore(im, f->input, f->name, 0, true, "%s", p.first_bad);
+			/* Not malformed: a register fwbox cannot decode. */
+			imp_ignore(im, f->input, f->name, 0, false, "%s%s", p.first_bad,
+				   c->name[0] ? " (fwbox decodes catalog registers only)" :
+						": the file name gives no --reg_name");
 			goto out;
 		}
 		snprintf(kind, sizeof(kind), "reg.%s", p.name);

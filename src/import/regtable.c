@@ -70,8 +70,10 @@ int imp_regtable(const void *data, size_t len, const char *regname, struct imp_p
 	int r;
 
 	if (!reg) {
-		imp_reject(p, 0, "register '%s' is not in fwbox's register catalog",
-			   regname ? regname : "(unnamed)");
+		if (regname)
+			imp_reject(p, 0, "register '%s' is not in fwbox's register catalog", regname);
+		else
+			imp_reject(p, 0, "a register table naming no register");
 		return 0;
 	}
 	snprintf(p->name, sizeof(p->name), "%s", reg->name);

@@ -238,6 +238,15 @@ grep -q "bomb.tar.xz': inflates beyond FW_LIMIT_RATIO" "$S/bomb.out.err" || fail
 # 6. Nothing to import, usage errors.
 echo "hello" > "$S/notes.txt"
 expect_exit 4 "$FWBOX" import -o "$S/o7" "$S/notes.txt"
+# What is not imported says why (fwbox-import(1) "What is not imported").
+python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.write(sys.argv[2],'mstdump_000008000_run_1'); z.close()" \
+	"$S/c.zip" "$fx/mstdump_000008000_run_1"
+sed 's/PAOS/NOSUCH/' "$fx/mstreg_000008000_--reg_name_PAOS_--get" > "$S/mstreg_000008000_--reg_name_NOSUCH_--get"
+expect_out 4 "$S/not.json" "$FWBOX" import -j -o "$S/o7" "$S/c.zip" "$S/mstreg_000008000_--reg_name_NOSUCH_--get"
+jq_py 'ig=[(o["reason"], o["malformed"]) for o in objs if o["type"]=="ignored" and o["source_name"]]
+assert any(r.startswith("a zip file: fwbox import reads tar archives") and not m for r, m in ig), ig
+assert any("NOSUCH\x27 is not in fwbox\x27s register catalog" in r and not m for r, m in ig), ig' "$S/not.json" ||
+	fail "unimportable inputs: $(cat "$S/not.json")"
 expect_exit 2 "$FWBOX" import
 expect_exit 2 "$FWBOX" import --strings-from a --db b x
 expect_exit 2 "$FWBOX" import -o "$S/notes.txt" x
