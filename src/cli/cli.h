@@ -38,6 +38,10 @@ struct cli_verb {
 /* Print "fwbox VERB: <what>: <library message>" to stderr; return CLI_EXIT_FAILURE. */
 int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Print "fwbox VERB: cannot open the history 'DB': <library message>",
+ * DB as store_target_display() shows it (no password); return
+ * CLI_EXIT_FAILURE. */
+int cli_fail_db(struct fw_ctx *ctx, const char *verb, const char *db);
 /* Print "fwbox VERB: <library message>" (which names the file); return
  * CLI_EXIT_FAILURE. */
 int cli_error(struct fw_ctx *ctx, const char *verb);

@@ -36,6 +36,15 @@ int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 	return CLI_EXIT_FAILURE;
 }
 
+int cli_fail_db(struct fw_ctx *ctx, const char *verb, const char *db)
+{
+	char *shown = store_target_display(db);
+	int r = cli_fail(ctx, verb, "cannot open the history '%s'", shown ? shown : "?");
+
+	free(shown);
+	return r;
+}
+
 int cli_error(struct fw_ctx *ctx, const char *verb)
 {
 	fprintf(stderr, "fwbox %s: %s\n", verb,

@@ -218,7 +218,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	r = store_open(ctx, db, 0, &s);
 	if (r < 0) {
 		free(dbpath);
-		return cli_fail(ctx, "load", "cannot open '%s'", db);
+		return cli_fail_db(ctx, "load", db);
 	}
 	if (cli_progress_wanted(t.quiet))
 		cli_enable_progress(ctx);

@@ -513,7 +513,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	r = store_open(ctx, db, STORE_OPEN_READONLY, &s);
 	if (r < 0) {
-		cli_fail(ctx, "query", "cannot open '%s'", db);
+		cli_fail_db(ctx, "query", db);
 		goto out;
 	}
 	catch_query_signals(ctx, s);

@@ -23,6 +23,10 @@ struct store {
 	struct store_query_limits limits;
 };
 
+/* -EINVAL with libpq's reason (never the string itself) unless target
+ * parses as a PostgreSQL connection string. */
+int store_conninfo_check(struct fw_ctx *ctx, const char *target);
+
 /* Set an error from the connection's message: "what: sqlite message". */
 int store_sqlite_error(struct store *s, int rc, const char *what);
 /* Run SQL without results; error with the message on failure. */

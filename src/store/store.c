@@ -250,6 +250,7 @@ static int readonly_authorizer(void *ud, int action, const char *a1, const char 
 
 int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
 {
+	enum store_target_kind kind;
 	struct store *s;
 	int oflags, rc, r, version;
 
@@ -261,6 +262,16 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	if (!memstatus_off && !(flags & STORE_OPEN_READONLY)) {
 		memstatus_off = true;
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
+	r = store_target_kind(ctx, path, &kind);
+	if (r < 0)
+		return r;
+	if (kind == STORE_TARGET_POSTGRESQL) {
+		r = store_conninfo_check(ctx, path);
+		if (r < 0)
+			return r;
+		return fw_error(ctx, -EPROTONOSUPPORT, "PostgreSQL histories are not supported by "
+				"this fwbox yet");
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -372,6 +383,19 @@ int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)
 	}
 	if (!path)
 		return fw_error(ctx, -ENOMEM, "out of memory");
+	/* $FWBOX_DB may name a PostgreSQL database: no folder for that, and
+	 * nothing that looks like a URI becomes a path. */
+	if (env && *env) {
+		enum store_target_kind kind;
+
+		r = store_target_kind(ctx, path, &kind);
+		if (r < 0 || kind != STORE_TARGET_SQLITE)
+			create_dir = false;
+		if (r < 0) {
+			free(path);
+			return fw_error_prefix(ctx, r, "FWBOX_DB");
+		}
+	}
 	if (create_dir) {
 		r = mkdir_p(ctx, path);
 		if (r < 0) {

@@ -42,6 +42,24 @@ enum store_open_flags {
 	STORE_OPEN_READONLY = 1u << 0,  /* never write; the file must exist */
 };
 
+/*
+ * What a --db argument names (fwbox-load(1), DATABASE): a PostgreSQL
+ * connection URI ("postgresql://...", "postgres://...") or keyword=value
+ * string ("service=fwbox", "host=/run/pg dbname=fwbox"), or else the path
+ * of a SQLite file (":memory:" too).  Anything else that looks like a URI
+ * ("mysql://...", "file:...") is -EPROTONOSUPPORT: it never becomes a file
+ * name.
+ */
+enum store_target_kind {
+	STORE_TARGET_SQLITE,
+	STORE_TARGET_POSTGRESQL,
+};
+int store_target_kind(struct fw_ctx *ctx, const char *target, enum store_target_kind *ret_kind);
+/* target as it may be printed: a connection string rewritten as its
+ * keyword=value settings without the password (malloc'd; NULL when out of
+ * memory).  A SQLite path is returned as it is. */
+char *store_target_display(const char *target);
+
 /* The default history path: $FWBOX_DB, else $XDG_DATA_HOME/fwbox/history.db
  * (XDG_DATA_HOME defaults to ~/.local/share).  create_dir makes the folder.
  * *ret_path is malloc'd. */
