@@ -86,34 +86,44 @@ static int stopped_error(struct store_query *q, int rc)
 /* Columns of the trace_events view, for queries that reach trace_ev
  * through trace_blocks (the time-window path) instead of the view. */
 #define TRACE_COLUMNS                                                                   \
-	"b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
+	"b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
 	"printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
 
+/*
+ * One meaning per column name across these results (fwbox-query(1)):
+ * bundle is the bundle's UUID (what show, info and diff take), device the
+ * card's id (devices.id: what list -d and trace-window take), identity the
+ * card's identity text.
+ */
 static const struct store_named_query named[] = {
 	{ "bundles", "", "every loaded bundle, newest first",
-	  "SELECT b.uuid, b.created, b.host, d.identity AS device, b.fw_version, b.outcome, "
+	  "SELECT b.uuid AS bundle, b.created, b.host, b.device, d.identity, b.fw_version, b.outcome, "
 	  "b.reason, (SELECT count(*) FROM artifacts a WHERE a.bundle = b.id) AS artifacts, "
 	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
 	  "FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 	  "ORDER BY b.created_ns DESC, b.id DESC" },
 	{ "devices", "", "every card seen, with its number of captures",
-	  "SELECT d.id, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
+	  "SELECT d.id AS device, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
 	  "(SELECT count(*) FROM bundles b WHERE b.device = d.id) AS captures "
 	  "FROM devices d ORDER BY d.id" },
 	{ "fw-history", "", "firmware version of every capture per card; changed=1 marks an update (a card's first capture has changed=0)",
-	  "SELECT device, identity, created, bundle_uuid, fw_version, changed FROM fw_history "
+	  "SELECT device, identity, created, bundle_uuid AS bundle, fw_version, changed FROM fw_history "
 	  "ORDER BY device, created" },
 	{ "fw-changes", "", "only the captures where a card's firmware version changed",
-	  "SELECT device, identity, created, bundle_uuid, fw_version FROM fw_history "
+	  "SELECT device, identity, created, bundle_uuid AS bundle, fw_version FROM fw_history "
 	  "WHERE changed ORDER BY device, created" },
 	{ "latest", "", "the latest capture of each card",
-	  "SELECT * FROM latest_capture ORDER BY device" },
+	  "SELECT device, identity, serial, psid, bundle_uuid AS bundle, created, fw_version, outcome "
+	  "FROM latest_capture ORDER BY device" },
 	{ "failed-steps", "", "collection steps that failed or were partial",
-	  "SELECT * FROM failed_steps ORDER BY created, bundle_uuid, kind" },
+	  "SELECT f.bundle_uuid AS bundle, f.created, b.device, f.device AS identity, f.kind, "
+	  "f.outcome, f.reason, f.err, f.status, f.syndrome FROM failed_steps f "
+	  "JOIN bundles b ON b.uuid = f.bundle_uuid ORDER BY f.created, f.bundle_uuid, f.kind" },
 	{ "trace-search", "TEXT",
 	  "trace events whose message matches an FTS5 query on the format text",
-	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "SELECT (SELECT uuid FROM bundles WHERE id = t.bundle) AS bundle, t.device, t.seq, "
+	  "t.timestamp, t.event_id, t.message "
 	  "FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
 	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
 	  "AND t.format IN "
@@ -121,14 +131,14 @@ static const struct store_named_query named[] = {
 	  "ORDER BY t.bundle, t.seq" },
 	{ "trace-cards", "TEXT",
 	  "cards whose trace has messages matching an FTS5 query, with counts",
-	  "SELECT d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
+	  "SELECT b.device, d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
 	  "min(b.created) AS first_seen, max(b.created) AS last_seen "
 	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
 	  "LEFT JOIN devices d ON d.id = b.device "
 	  "WHERE bf.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
 	  "GROUP BY b.device ORDER BY events DESC" },
 	{ "trace-count", "", "number of trace events per bundle",
-	  "SELECT b.uuid, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	  "SELECT b.uuid AS bundle, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
 	  "FROM bundles b ORDER BY b.id" },
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
@@ -138,7 +148,7 @@ static const struct store_named_query named[] = {
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
 	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },
-	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID) with their outcome",
+	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID or unique prefix) with their outcome",
 	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
 	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },
 };
