@@ -101,7 +101,11 @@ finalize:
 int store_schema_version(struct store *s)
 {
 	int v = 0;
-	int r = get_int_pragma(s, "PRAGMA user_version", &v);
+	int r;
+
+	if (s->pg)
+		return store_pg_schema_version(s);
+	r = get_int_pragma(s, "PRAGMA user_version", &v);
 
 	return r < 0 ? r : v;
 }
@@ -290,18 +294,28 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	r = store_target_kind(ctx, path, &kind);
 	if (r < 0)
 		return r;
-	if (kind == STORE_TARGET_POSTGRESQL) {
-		r = store_conninfo_check(ctx, path);
-		if (r < 0)
-			return r;
-		return fw_error(ctx, -EPROTONOSUPPORT, "PostgreSQL histories are not supported by "
-				"this fwbox yet");
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fw_error(ctx, -ENOMEM, "out of memory");
 	s->ctx = ctx;
 	s->readonly = flags & STORE_OPEN_READONLY;
+	if (kind == STORE_TARGET_POSTGRESQL) {
+		r = store_conninfo_check(ctx, path);
+		if (r < 0)
+			goto free_store;
+		/* Messages quote the string without its password. */
+		s->path = store_target_display(path);
+		if (!s->path) {
+			r = fw_error(ctx, -ENOMEM, "out of memory");
+			goto free_store;
+		}
+		s->limits.time_ms = STORE_QUERY_TIME_MS_DEFAULT;
+		r = store_pg_open(s, path);
+		if (r < 0)
+			goto free_store;
+		*ret = s;
+		return 0;
+	}
 	s->path = strdup(path);
 	if (!s->path) {
 		r = fw_error(ctx, -ENOMEM, "out of memory");
@@ -380,6 +394,7 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_pg_close(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);

@@ -168,6 +168,18 @@ struct store_load_result {
 };
 int store_load_bundle(struct store *s, const char *path, struct store_load_result *ret);
 
+/* ------------------------------------------------------------ retention */
+
+/*
+ * Delete the captures created before before_ns (bundles.created_ns, ns
+ * since the epoch), of one card when device is not NULL (its id, identity,
+ * serial number or PCI address), with every row of theirs, in one
+ * transaction; a card left without captures goes too.  *ret_bundles
+ * (optional): how many.  On PostgreSQL the months of trace events wholly
+ * before the date (without device) are dropped as partitions.
+ */
+int store_prune(struct store *s, uint64_t before_ns, const char *device, uint64_t *ret_bundles);
+
 /* ------------------------------------------------------------ queries */
 
 enum store_value_type {
@@ -229,6 +241,9 @@ struct store_named_query {
 	const char *args;          /* "TEXT", "DEVICE FROM TO", "" */
 	const char *summary;
 	const char *sql;           /* parameters ?1, ?2 ... in args order */
+	/* PostgreSQL's form where the SQL differs (NULL: the same).  Given
+	 * sql, store_query_prepare() on a PostgreSQL history runs this. */
+	const char *sql_pg;
 };
 const struct store_named_query *store_named_query_find(const char *name);
 size_t store_named_query_count(void);
