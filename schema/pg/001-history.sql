@@ -399,3 +399,4 @@ BEGIN
 	RETURN name;
 END
 $$;
+REVOKE EXECUTE ON FUNCTION fwbox_trace_partition(bigint) FROM PUBLIC;

@@ -64,7 +64,9 @@ enum pg_table {
 static const char *const pg_copy_sql[PGT_COUNT] = {
 	[PGT_ARTIFACTS] = "COPY artifacts(bundle, seq, kind, path, size, sha256, outcome, reason, "
 			  "err, status, syndrome, start_ns, end_ns, interface) FROM STDIN",
-	[PGT_FIELDS] = "COPY register_fields(bundle, register, instance, field, value, enum_name) "
+	/* Through a staging table: a second value of one field in a bundle
+	 * is ignored, as on SQLite (COPY has no ON CONFLICT). */
+	[PGT_FIELDS] = "COPY fw_fields(bundle, register, instance, field, value, enum_name) "
 		       "FROM STDIN",
 	[PGT_CHUNKS] = "COPY crspace_chunks(bundle, source, addr, data) FROM STDIN",
 	[PGT_SEGMENTS] = "COPY segments(bundle, seq, dump, segment_type, name, index1, index2, "
@@ -848,8 +850,23 @@ int store_pg_load_commit(struct store_pg_load *l, const char *outcome, int64_t n
 		if (r < 0)
 			return r;
 	}
+	if (l->rows[PGT_FIELDS].len) {
+		r = store_pg_exec(s, "CREATE TEMP TABLE fw_fields (n bigserial, bundle bigint, "
+				  "register text, instance integer, field text, value text, "
+				  "enum_name text) ON COMMIT DROP");
+		if (r < 0)
+			return r;
+	}
 	for (int t = 0; t < PGT_COUNT; t++) {
 		r = pg_copy(s, pg_copy_sql[t], &l->rows[t]);
+		if (r < 0)
+			return r;
+	}
+	if (l->rows[PGT_FIELDS].len) {
+		/* The first value of a field wins. */
+		r = store_pg_exec(s, "INSERT INTO register_fields(bundle, register, instance, field, "
+				  "value, enum_name) SELECT bundle, register, instance, field, value, "
+				  "enum_name FROM fw_fields ORDER BY n ON CONFLICT DO NOTHING");
 		if (r < 0)
 			return r;
 	}

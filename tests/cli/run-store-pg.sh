@@ -72,6 +72,32 @@ rc=$?
 set -e
 [ $rc -ne 0 ] && grep -q "time limit" out4 || fail "no time limit: rc $rc $(cat out4)"
 
+# --- the roles of fwbox-schema(7): a loader with INSERT/SELECT (and the
+# bundle row's three columns), a reader with SELECT only.
+pg_psql "$pgdb" -c "CREATE ROLE fwbox_loader LOGIN" -c "CREATE ROLE fwbox_reader LOGIN" \
+	-c "GRANT USAGE ON SCHEMA public TO fwbox_loader, fwbox_reader" \
+	-c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO fwbox_loader, fwbox_reader" \
+	-c "GRANT INSERT ON ALL TABLES IN SCHEMA public TO fwbox_loader" \
+	-c "GRANT UPDATE (outcome, ev_first, ev_last) ON bundles TO fwbox_loader" \
+	-c "GRANT EXECUTE ON FUNCTION fwbox_trace_partition(bigint) TO fwbox_loader" >/dev/null
+"$MKBUNDLE" -o r1.tar --compress none --uuid $(printf 'f%031d' 1) --serial ROLE1 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+"$MKBUNDLE" -o r2.tar --compress none --uuid $(printf 'f%031d' 2) --serial ROLE2 --time 1500000000000000000 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+loader="host=$PG_HOST user=fwbox_loader dbname=hist"
+reader="host=$PG_HOST user=fwbox_reader dbname=hist"
+"$FWBOX" load -q --db "$loader" r1.tar r2.tar > out6 2>&1 || { cat out6; fail "the loader role cannot load"; }
+"$FWBOX" query --db "$reader" -f csv "SELECT count(*) FROM bundles" > out7 2>&1 || { cat out7; fail "the reader role cannot query"; }
+[ "$(tail -1 out7)" = 8 ] || fail "reader saw $(cat out7)"
+"$MKBUNDLE" -o r3.tar --compress none --uuid $(printf 'f%031d' 3) --serial ROLE3 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+set +e
+"$FWBOX" load -q --db "$reader" r3.tar > out8 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] && grep -q "permission denied" out8 || fail "the reader role loaded: rc $rc $(cat out8)"
+[ "$(q "SELECT count(*) FROM bundles")" = 8 ] || fail "bundles after the reader's attempt"
+
 # --- a password never shows: not in messages, not in the stored cmdline.
 set +e
 "$FWBOX" query --db "$pgdb password=hunter2 port=1" bundles > out5 2>&1
