@@ -1218,7 +1218,7 @@ void store_pg_query_free(struct store_pg_query *q)
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", q->name);
 		PQclear(PQexec(q->s->pg, sql));
 	}
-	for (int i = 0; i < q->nparams; i++)
+	for (int i = 0; q->params && i < q->nparams; i++)
 		free(q->params[i]);
 	free(q->params);
 	free(q);
