@@ -497,8 +497,26 @@ int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev)
 	sqlite3_stmt *st;
 	int rc, r;
 
-	if (s->pg)
-		return store_pg_unsupported(s, "the previous capture of a card");
+	if (s->pg) {
+		PGresult *res = NULL;
+		char v[24];
+		const char *p = v;
+
+		snprintf(v, sizeof(v), "%lld", (long long)id);
+		r = store_pg_select(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
+				    "WHERE b.id = $1::bigint AND p.id <> b.id AND (p.created_ns < "
+				    "b.created_ns OR (p.created_ns = b.created_ns AND p.id < b.id)) "
+				    "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", 1, &p,
+				    "cannot look up the previous capture", &res);
+		if (r < 0)
+			return r;
+		if (PQntuples(res))
+			*ret_prev = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		else
+			r = -ENOENT;
+		PQclear(res);
+		return r;
+	}
 	r = store_prepare(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
 			  "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
 			  "(p.created_ns = b.created_ns AND p.id < b.id)) "

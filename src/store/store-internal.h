@@ -91,6 +91,11 @@ const char *store_pg_query_column_text(struct store_pg_query *q, int i);
 const void *store_pg_query_column_blob(struct store_pg_query *q, int i, size_t *ret_len);
 void store_pg_query_free(struct store_pg_query *q);
 int store_pg_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret);
+/* Run a read-only statement ($N text parameters, NULL for SQL NULL) in
+ * its own read-only transaction (or the one open) with the statement
+ * timeout; *ret_res holds every row, the caller clears it. */
+int store_pg_select(struct store *s, const char *sql, int n, const char *const *v,
+		    const char *what, PGresult **ret_res);
 /* -EOPNOTSUPP: what is not on the PostgreSQL back-end yet. */
 int store_pg_unsupported(struct store *s, const char *what);
 
