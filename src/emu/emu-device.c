@@ -151,6 +151,9 @@ static int emu_h_dump(void *priv, const char *reporter, void **ret_data, size_t 
 
 static int emu_h_health_buffer(void *priv, void **ret_data, size_t *ret_len)
 {
+	/* The firmware writes the buffer when a fault happens, whoever looks:
+	 * a scheduled fault that is due shows in it. */
+	emu_schedule_run(priv);
 	return emu_health_buffer(priv, ret_data, ret_len);
 }
 

@@ -219,12 +219,7 @@ void emu_health_release(struct emu *e)
 
 int emu_health_buffer(struct emu *e, void **ret_data, size_t *ret_len)
 {
-	void *p;
-
-	/* The firmware writes the buffer when a fault happens, whoever looks:
-	 * a scheduled fault that is due shows in it. */
-	emu_schedule_run(e);
-	p = malloc(sizeof(e->health));
+	void *p = malloc(sizeof(e->health));
 
 	if (!p)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory");
