@@ -553,10 +553,13 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 			r = store_load_bundle(s, path, &lr);
 		store_close(s);
 		if (r < 0) {
-			char msg[600];
+			char msg[600], *shown = store_target_display(w->cfg.db);
 
-			snprintf(msg, sizeof(msg), "loading '%s' into '%s' failed: %s", path, w->cfg.db,
-				 fw_ctx_errmsg(w->ctx));
+			/* Never the connection string as given: it may hold a
+			 * password. */
+			snprintf(msg, sizeof(msg), "loading '%s' into '%s' failed: %s", path,
+				 shown ? shown : "the history", fw_ctx_errmsg(w->ctx));
+			free(shown);
 			warn(w, d->key, msg);
 		} else {
 			struct watch_note ln = { .kind = WATCH_NOTE_LOADED, .device = d->key, .path = path };
