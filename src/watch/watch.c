@@ -731,7 +731,7 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 	if (ev->mono_ns >= d->capture_start_mono_ns && ev->mono_ns <= d->capture_end_mono_ns &&
 	    d->capture_end_mono_ns)
 		d->st.busy = true;
-	v = watch_decide(&w->cfg, &w->g, &d->st, ev_ms, ev->time_ns, &first);
+	v = watch_decide(&w->cfg, &w->g, &d->st, ev->reporter, ev_ms, ev->time_ns, &first);
 	d->st.busy = was_busy;
 	if (v != WATCH_CAPTURE && !replayed) {
 		struct watch_note sn = { .kind = WATCH_NOTE_SUPPRESSED, .device = d->key,
@@ -762,7 +762,7 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 		warn(w, d->key, fw_ctx_errmsg(w->ctx));
 		seq = 0;
 	}
-	watch_capture_started(&w->g, &d->st, ev_ms);
+	watch_capture_started(&w->g, &d->st, ev->reporter, ev_ms);
 	do_capture(w, d, ev, seq, replayed, first);
 	watch_capture_ended(&d->st);
 }
