@@ -45,7 +45,7 @@ struct family_info {
  * Replies and notifications are walked with core/nlwalk.h, never with
  * libmnl's iterators: mnl_nlmsg_ok() takes nlmsg_len as a signed int, so a
  * length of 2^31 or more walked far past the buffer and 0xffffffff made the
- * walk spin for ever (issue 10, as in devlink.c).
+ * walk spin for ever (as in devlink.c).
  */
 static void group_attrs(struct family_info *fi, const struct fw_nlattr *grp)
 {
