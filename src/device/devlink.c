@@ -30,9 +30,6 @@
 #include "core/nlwalk.h"
 #include "device/transports.h"
 
-#define DEVLINK_GENL_NAME "devlink"
-#define DEVLINK_GENL_VERSION 1
-#define FW_DEVLINK_ATTR_PORT_INDEX 3
 /* Receive buffer: the kernel sizes dump messages up to 32 KiB; MSG_TRUNC
  * (ENOSPC from libmnl) tells us if that ever changes. */
 #define RX_SIZE (128u << 10)
@@ -88,10 +85,10 @@ int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void 
 	nlh->nlmsg_seq = req->seq;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = req->cmd;
-	genl->version = req->family == GENL_ID_CTRL ? 1 : DEVLINK_GENL_VERSION;
+	genl->version = req->family == GENL_ID_CTRL ? 1 : FW_DEVLINK_GENL_VERSION;
 	if (req->family == GENL_ID_CTRL) {
 		ok = mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, CTRL_ATTR_FAMILY_NAME,
-					     DEVLINK_GENL_NAME);
+					     FW_DEVLINK_GENL_NAME);
 		goto done;
 	}
 	if (req->bus)

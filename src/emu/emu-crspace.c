@@ -633,10 +633,10 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 			return MLX5_STAT_BAD_PARAM;
 		}
 	}
-	memcpy(out, in, 48);
+	memcpy(out, in, MLX5_RESDUMP_INLINE_OFF);
 	if (mkey == 0) {
-		page = 208;
-		dst = out + 48;
+		page = MLX5_RESDUMP_INLINE_MAX;
+		dst = out + MLX5_RESDUMP_INLINE_OFF;
 		emu_reg_set(r, out, "inline_dump", 1);
 	} else {
 		uint64_t va = ((uint64_t)emu_reg_get(r, in, "address_63_32") << 32) | emu_reg_get(r, in, "address_31_0");
