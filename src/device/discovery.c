@@ -17,6 +17,7 @@
 
 #include <pci/pci.h>
 
+#include "core/buf.h"
 #include "device/discovery.h"
 #include "device/sysroot.h"
 
@@ -299,17 +300,11 @@ int fw_discover(struct fw_ctx *ctx, const char *sysroot, struct fw_pci_function 
 		}
 		if (r == 0)
 			continue;
-		if (n == cap) {
-			struct fw_pci_function *nl;
-
-			cap = cap ? cap * 2 : 8;
-			nl = realloc(list, cap * sizeof(*list));
-			if (!nl) {
-				r = fw_error(ctx, -ENOMEM, "discovery: out of memory");
-				closedir(d);
-				goto out;
-			}
-			list = nl;
+		r = fw_grow((void **)&list, &cap, n + 1, sizeof(*list), 0);
+		if (r < 0) {
+			r = fw_error(ctx, r, "discovery: out of memory listing PCI functions");
+			closedir(d);
+			goto out;
 		}
 		list[n++] = fn;
 	}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
 #include "emu/emu-tracer-strings.h"
@@ -148,18 +149,9 @@ static void emu_text_append(struct emu *e, const char *s, size_t n)
 {
 	struct emu_tracer *t = &e->tr;
 
-	if (t->text_len + n + 1 > t->text_cap) {
-		size_t cap = t->text_cap ? t->text_cap * 2 : 65536;
-		char *p;
-
-		while (cap < t->text_len + n + 1)
-			cap *= 2;
-		p = realloc(t->text, cap);
-		if (!p)
-			return;  /* drop the line: tracefs loses lines under pressure too */
-		t->text = p;
-		t->text_cap = cap;
-	}
+	/* Out of memory: drop the line, as tracefs loses lines under pressure. */
+	if (fw_grow((void **)&t->text, &t->text_cap, t->text_len + n + 1, 1, 0) < 0)
+		return;
 	memcpy(t->text + t->text_len, s, n);
 	t->text_len += n;
 	t->text[t->text_len] = '\0';

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
+#include "core/buf.h"
 #include "collect/collect.h"
 #include "device/device.h"
 #include "device/discovery.h"
@@ -570,7 +571,7 @@ static void retention(struct watch *w)
 	struct watch_spool_entry *e = NULL;
 	enum watch_removal *rm = NULL;
 	char **paths = NULL, **cards = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap_e = 0, cap_p = 0, cap_c = 0;
 	struct statvfs sv;
 	DIR *dir;
 	struct dirent *de;
@@ -589,23 +590,11 @@ static void retention(struct watch *w)
 		snprintf(p, sizeof(p), "%s/%s", w->cfg.spool, de->d_name);
 		if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			void *a = realloc(e, nc * sizeof(*e)), *b, *c;
-
-			if (!a)
-				break;
-			e = a;
-			b = realloc(paths, nc * sizeof(*paths));
-			if (!b)
-				break;
-			paths = b;
-			c = realloc(cards, nc * sizeof(*cards));
-			if (!c)
-				break;
-			cards = c;
-			cap = nc;
-		}
+		/* Out of memory: judge the bundles listed so far. */
+		if (fw_grow((void **)&e, &cap_e, n + 1, sizeof(*e), 0) < 0 ||
+		    fw_grow((void **)&paths, &cap_p, n + 1, sizeof(*paths), 0) < 0 ||
+		    fw_grow((void **)&cards, &cap_c, n + 1, sizeof(*cards), 0) < 0)
+			break;
 		paths[n] = strdup(p);
 		rec = watch_journal_find(w->journal, p);
 		cards[n] = rec ? strdup(rec->card) : bundle_card(w, p);
