@@ -518,7 +518,8 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 	/* Short slices so a cancellation (SIGINT) ends the wait early. */
 	for (i = 0; i < seconds * (1000000000u / FW_DEVICE_WAIT_SLICE_NS); i++) {
 		if (fw_ctx_cancelled(ctx))
-			return -EINTR;
+			return fw_error(ctx, -EINTR, "device: the wait was cancelled after %u ms",
+					i * (unsigned)(FW_DEVICE_WAIT_SLICE_NS / 1000000u));
 		if (tick)
 			tick(u);
 		nanosleep(&slice, NULL);

@@ -61,7 +61,7 @@ static int emu_strings_build(struct emu *e)
 
 	t->formats = calloc(cap, sizeof(*t->formats));
 	if (!t->formats)
-		return -ENOMEM;
+		return fw_error(e->ctx, -ENOMEM, "emu: out of memory for the strings database");
 	for (unsigned s = 0; s < EMU_STRINGS_SECTIONS; s++) {
 		size_t len = 8, off;
 
@@ -73,7 +73,8 @@ static int emu_strings_build(struct emu *e)
 		t->db[s] = calloc(1, len);
 		t->rewritten[s] = calloc(1, len);
 		if (!t->db[s] || !t->rewritten[s])
-			return -ENOMEM;
+			return fw_error(e->ctx, -ENOMEM,
+					"emu: out of memory for strings-database section %u", s);
 		t->db_len[s] = (uint32_t)len;
 		t->db_base[s] = emu_db_base[s];
 		/* Offset 0 is never a format: the kernel wants base < pointer. */
@@ -100,9 +101,10 @@ static int emu_strings_build(struct emu *e)
 int emu_tracer_init(struct emu *e)
 {
 	struct emu_tracer *t = &e->tr;
+	int r = emu_strings_build(e);
 
-	if (emu_strings_build(e) < 0)
-		return fw_error(e->ctx, -ENOMEM, "emu: out of memory for the strings database");
+	if (r < 0)
+		return r;
 	t->internal_ring = calloc(1, EMU_TRACE_RING_BYTES);
 	t->saved = calloc(EMU_SAVED_TRACES, sizeof(*t->saved));
 	if (!t->internal_ring || !t->saved)
