@@ -520,6 +520,9 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 		if (fw_ctx_cancelled(ctx))
 			return fw_error(ctx, -EINTR, "device: the wait was cancelled after %u ms",
 					i * (unsigned)(FW_DEVICE_WAIT_SLICE_NS / 1000000u));
+		/* The user ended the wait (fw_ctx_request_end_wait): not an error. */
+		if (fw_ctx_wait_ended(ctx))
+			return 0;
 		if (tick)
 			tick(u);
 		nanosleep(&slice, NULL);
