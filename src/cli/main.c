@@ -21,11 +21,13 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_regs,
 	&cli_verb_crspace,
 	&cli_verb_segments,
+	&cli_verb_import,
 	&cli_verb_health,
 	&cli_verb_load,
 	&cli_verb_list,
 	&cli_verb_info,
 	&cli_verb_query,
+	&cli_verb_prune,
 	&cli_verb_diff,
 	&cli_verb_redact,
 	&cli_verb_report,
@@ -117,6 +119,11 @@ int main(int argc, char **argv)
 			break;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return cli_help(verb);
+		/* As coredumpctl and systemctl: the version on every verb. */
+		if (!strcmp(argv[i], "--version")) {
+			printf("fwbox %s\n", fw_version());
+			return CLI_EXIT_OK;
+		}
 	}
 	r = fw_ctx_new(&ctx);
 	if (r < 0) {

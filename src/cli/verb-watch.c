@@ -153,8 +153,12 @@ static void print_json(const struct out *o, const struct watch_note *n)
 	    n->kind == WATCH_NOTE_CAPTURED)
 		json_object_object_add(j, "count", cli_json_int((int64_t)n->count));
 	if (n->kind == WATCH_NOTE_CAPTURED)
+	{
 		json_object_object_add(j, "latency_ns",
 				       n->latency_ns ? cli_json_int((int64_t)n->latency_ns) : NULL);
+		json_object_object_add(j, "handling_ns",
+				       n->handling_ns ? cli_json_int((int64_t)n->handling_ns) : NULL);
+	}
 	if (n->event_ns)
 		cli_json_add_time(j, "event", n->event_ns);
 	if (n->kind == WATCH_NOTE_CAPTURE) {
@@ -204,8 +208,10 @@ static void on_note(void *ud, const struct watch_note *n)
 		break;
 	case WATCH_NOTE_CAPTURED:
 		if (n->path)
-			printf("fwbox watch: '%s': wrote %s (%s, %.1f ms from the event to the first read)\n",
-			       n->device, n->path, n->outcome, (double)n->latency_ns / 1e6);
+			printf("fwbox watch: '%s': wrote %s (%s, %.1f ms from the event to the first read, "
+			       "%.1f ms of them in fwbox watch)\n",
+			       n->device, n->path, n->outcome, (double)n->latency_ns / 1e6,
+			       (double)n->handling_ns / 1e6);
 		else
 			printf("fwbox watch: '%s': no bundle written\n", n->device);
 		break;
@@ -267,21 +273,49 @@ static int status(struct fw_ctx *ctx, const char *spool, const struct cli_json *
 	return CLI_EXIT_OK;
 }
 
+/* The command line recorded in every bundle: the --db argument as
+ * store_target_display() gives it, so a connection string's password is
+ * never written into a bundle. */
 static char *join_args(int argc, char **argv)
 {
 	size_t len = 7;
-	char *s, *p;
+	char **shown, *s, *p;
+	bool db_next = false;
 
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+	shown = calloc((size_t)argc + 1, sizeof(*shown));
+	if (!shown)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (db_next || !strncmp(a, "--db=", 5)) {
+			char *d = store_target_display(db_next ? a : a + 5);
+
+			if (d && asprintf(&shown[i], "%s%s", db_next ? "" : "--db=", d) < 0)
+				shown[i] = NULL;
+			free(d);
+			if (!shown[i])
+				goto oom;
+		}
+		db_next = !strcmp(a, "--db");
+		len += strlen(shown[i] ? shown[i] : a) + 1;
+	}
 	s = malloc(len);
 	if (!s)
-		return NULL;
+		goto oom;
 	p = s;
 	for (int i = 0; i < argc; i++)
-		p += sprintf(p, "%s%s", i ? " " : "fwbox ", argv[i]);
+		p += sprintf(p, "%s%s", i ? " " : "fwbox ", shown[i] ? shown[i] : argv[i]);
 	*p = '\0';
+	for (int i = 0; i < argc; i++)
+		free(shown[i]);
+	free(shown);
 	return s;
+oom:
+	for (int i = 0; i < argc; i++)
+		free(shown[i]);
+	free(shown);
+	return NULL;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv);
