@@ -154,20 +154,32 @@ expect_exit 1 "$FWBOX" load --db "$db" none
 	fail "no message for an empty folder"
 
 # SIGTERM while a load waits: one "interrupted" line, no "rejected", exit
-# 1, nothing stored.  Another connection holding the write lock for 3 s
-# keeps the load waiting in its BEGIN IMMEDIATE (it reads no further).
+# 1, nothing stored.  Another connection holds the write lock until told
+# to let go, so the load waits in its BEGIN IMMEDIATE (it reads no
+# further).  Handshakes, not sleeps: the holder says when it has the lock,
+# and the load is signalled once it has the database open (its WAL index
+# is mapped), i.e. once it is waiting for the lock; the lock is let go
+# after the signal, so the load sees it when it gets the lock.
 "$MKBUNDLE" -o b5.tar.zst --uuid $(printf '%032d' 5) --time 5000000000000000000 \
 	--fw 28.39.1005 trace.cap=t1/cap.bin trace.strings.0=t1/strings.bin trace.ring=t1/ring.bin >/dev/null
 before=$(sqlite3 "$db" .dump | sha256sum)
-python3 -c 'import sqlite3, sys, time
+mkfifo hold.in hold.out
+python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE"); time.sleep(3); c.execute("ROLLBACK")' "$db" &
+c.execute("BEGIN IMMEDIATE")
+with open(sys.argv[3], "w") as o: o.write("locked\n")
+open(sys.argv[2]).read()
+c.execute("ROLLBACK")' "$db" hold.in hold.out &
 hpid=$!
-sleep 0.5
+read -r line < hold.out
+[ "$line" = locked ] || fail "the lock holder did not start"
 "$FWBOX" load -q --db "$db" b5.tar.zst 2> int.err &
 lpid=$!
-sleep 1
+until grep -q -- "$db-shm" /proc/$lpid/maps 2>/dev/null; do
+	kill -0 "$lpid" 2>/dev/null || break
+done
 kill -s TERM "$lpid"
+echo release > hold.in
 set +e
 wait "$lpid"
 rc=$?
