@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analyze/analyze-internal.h"
+#include "trace-match.h"
 #include "core/limits.h"
 #include "ifc/regcat.h"
 
@@ -91,6 +92,10 @@ struct analyze {
 	bool have_cap;
 	struct trace_strdb *strdb;
 	bool strings_set[TRACE_STRINGS_DB_MAX];
+	/* Rendered messages back to formats: built from strdb at the first
+	 * text or saved record, dropped when the strings DB changes. */
+	struct trace_matcher *matcher;
+	bool matcher_failed;
 
 	/* current artifact */
 	char *kind;
@@ -110,6 +115,8 @@ struct analyze {
 	uint64_t saved_count;
 	uint64_t fed;              /* bytes of the current artifact */
 	uint64_t art_problems;     /* problems of the current artifact */
+	uint64_t art_text;         /* text or saved records of the current artifact */
+	uint64_t art_unmatched;    /* those no format of the strings DB renders */
 	int err;
 };
 
@@ -149,11 +156,52 @@ void an_problem(struct analyze *an, const char *kind, uint64_t off, int err, con
 		an->sink->problem(an->ud, kind, off, err, msg);
 }
 
+/* A text or saved record: its format and parameters from the strings DB,
+ * when one renders it (trace-match.h). */
+static void match_text(struct analyze *an, struct trace_event *ev)
+{
+	if (!an->matcher && an->strdb && !an->matcher_failed) {
+		int r = trace_matcher_new(an->ctx, &an->matcher);
+
+		if (r >= 0)
+			r = trace_matcher_add_strdb(an->matcher, an->strdb);
+		if (r < 0) {
+			trace_matcher_free(an->matcher);
+			an->matcher = NULL;
+			an->matcher_failed = true;
+			problemf(an, 0, r, "cannot index the strings database (%s): trace lines are kept "
+				 "as text", fw_ctx_errmsg(an->ctx));
+			fw_ctx_clear_error(an->ctx);
+		}
+	}
+	an->art_text++;
+	if (an->matcher) {
+		if (trace_event_match(an->matcher, ev)) {
+			an->st.trace_matched++;
+			if (ev->ambiguous)
+				an->st.trace_ambiguous++;
+			return;
+		}
+	} else {
+		ev->unmatched = true;
+	}
+	an->st.trace_unmatched++;
+	/* Only a mismatch with a strings DB at hand is worth a word. */
+	if (an->matcher)
+		an->art_unmatched++;
+}
+
 static int on_trace(void *ud, const struct trace_event *ev)
 {
 	struct analyze *an = ud;
 
 	an->st.trace_events++;
+	if (ev->source != TRACE_SOURCE_RING) {
+		struct trace_event e = *ev;
+
+		match_text(an, &e);
+		return an->sink->trace ? an->sink->trace(an->ud, an->kind, &e) : 0;
+	}
 	return an->sink->trace ? an->sink->trace(an->ud, an->kind, ev) : 0;
 }
 
@@ -329,6 +377,7 @@ void analyze_free(struct analyze *an)
 		return;
 	close_decoders(an);
 	resdump_free(an->rd);
+	trace_matcher_free(an->matcher);
 	trace_strdb_free(an->strdb);
 	free(an);
 }
@@ -360,6 +409,9 @@ int analyze_set_trace_cap(struct analyze *an, const void *data, size_t len)
 
 	if (r < 0)
 		return r;
+	trace_matcher_free(an->matcher);
+	an->matcher = NULL;
+	an->matcher_failed = false;
 	trace_strdb_free(an->strdb);
 	an->strdb = NULL;
 	an->cap = cap;
@@ -381,6 +433,10 @@ int analyze_set_trace_strings(struct analyze *an, unsigned section, const void *
 	if (!an->strdb)
 		return fw_error(an->ctx, -EINVAL,
 				"strings DB section %u given before MTRC_CAP ('trace.cap')", section);
+	/* Formats point into the sections: index them again later. */
+	trace_matcher_free(an->matcher);
+	an->matcher = NULL;
+	an->matcher_failed = false;
 	r = trace_strdb_set_section(an->strdb, section, data, len);
 	if (r < 0)
 		return r;
@@ -444,6 +500,8 @@ int analyze_begin(struct analyze *an, const char *kind)
 	an->open = true;
 	an->fed = 0;
 	an->art_problems = 0;
+	an->art_text = 0;
+	an->art_unmatched = 0;
 	an->st.artifacts++;
 	switch (dec) {
 	case DEC_TRACE_RING:
@@ -681,6 +739,11 @@ int analyze_end(struct analyze *an)
 	default:
 		break;
 	}
+	if (r >= 0 && an->art_unmatched)
+		problemf(an, 0, -ENOENT,
+			 "%llu of %llu trace messages match no format of the bundle's strings database "
+			 "(the firmware that wrote them may differ); they are kept as text",
+			 (unsigned long long)an->art_unmatched, (unsigned long long)an->art_text);
 	close_decoders(an);
 	return r;
 }

@@ -19,13 +19,19 @@ struct store_query {
 #define TRACE_COLUMNS                                                                   \
 	"b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
-	"printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END " \
+	"AS source, printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+/* Each firmware message once: not a duplicate of another source's. */
+#define TRACE_ONCE "(e.meta >> 27) & 1 = 0"
+/* Messages a bundle holds, each once. */
+#define BUNDLE_MESSAGES \
+	"coalesce((SELECT sum(events) FROM trace_bundle_formats WHERE bundle = b.id), 0)"
 
 static const struct store_named_query named[] = {
 	{ "bundles", "", "every loaded bundle, newest first",
 	  "SELECT b.uuid, b.created, b.host, d.identity AS device, b.fw_version, b.outcome, "
 	  "b.reason, (SELECT count(*) FROM artifacts a WHERE a.bundle = b.id) AS artifacts, "
-	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	  BUNDLE_MESSAGES " AS trace_events "
 	  "FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 	  "ORDER BY b.created_ns DESC, b.id DESC" },
 	{ "devices", "", "every card seen, with its number of captures",
@@ -44,7 +50,7 @@ static const struct store_named_query named[] = {
 	  "SELECT * FROM failed_steps ORDER BY created, bundle_uuid, kind" },
 	{ "trace-search", "TEXT",
 	  "trace events whose message matches an FTS5 query on the format text",
-	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.source, t.message "
 	  "FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
 	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
 	  "AND t.format IN "
@@ -58,9 +64,34 @@ static const struct store_named_query named[] = {
 	  "LEFT JOIN devices d ON d.id = b.device "
 	  "WHERE bf.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
 	  "GROUP BY b.device ORDER BY events DESC" },
-	{ "trace-count", "", "number of trace events per bundle",
-	  "SELECT b.uuid, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	{ "trace-count", "",
+	  "trace messages per bundle (each once), and records of every source",
+	  "SELECT b.uuid, " BUNDLE_MESSAGES " AS trace_events, "
+	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_records "
 	  "FROM bundles b ORDER BY b.id" },
+	{ "trace-cross-card", "",
+	  "trace formats seen on more than one card, with the cards, captures and messages",
+	  "SELECT f.id AS format, f.text, count(DISTINCT b.device) AS cards, "
+	  "count(DISTINCT bf.bundle) AS captures, sum(bf.events) AS events "
+	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
+	  "JOIN trace_formats f ON f.id = bf.fmt "
+	  "WHERE bf.text = 0 AND b.device IS NOT NULL "
+	  "GROUP BY f.id, f.text HAVING count(DISTINCT b.device) > 1 "
+	  "ORDER BY cards DESC, events DESC, f.id" },
+	{ "trace-new", "",
+	  "trace formats of each capture that the previous capture of the same card lacked",
+	  "WITH p AS (SELECT id, device, created, created_ns, uuid, lag(id) OVER "
+	  "(PARTITION BY device ORDER BY created_ns, id) AS prev FROM bundles "
+	  "WHERE device IS NOT NULL) "
+	  "SELECT d.identity AS device, p.uuid AS bundle_uuid, p.created, f.id AS format, "
+	  "f.text, bf.events, "
+	  "printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) AS example "
+	  "FROM p JOIN devices d ON d.id = p.device "
+	  "JOIN trace_bundle_formats bf ON bf.bundle = p.id AND bf.text = 0 "
+	  "JOIN trace_formats f ON f.id = bf.fmt JOIN trace_ev x ON x.id = bf.first_event "
+	  "WHERE p.prev IS NOT NULL AND NOT EXISTS (SELECT 1 FROM trace_bundle_formats q "
+	  "WHERE q.bundle = p.prev AND q.fmt = bf.fmt) "
+	  "ORDER BY d.identity, p.created_ns, p.id, f.text" },
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
 	  "SELECT " TRACE_COLUMNS " FROM bundles b "
@@ -68,7 +99,7 @@ static const struct store_named_query named[] = {
 	  "AND k.ts_hi >= ?2 "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
-	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },
+	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 AND " TRACE_ONCE " ORDER BY b.id, e.id" },
 	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID) with their outcome",
 	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
 	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },

@@ -5,6 +5,13 @@
 
 #include "store/store.h"
 
+/* trace_ev.meta: event_id | lost << 8 | nparams << 9 | tmsn << 12 |
+ * source << 25 | the flags below (fwbox-schema(7), schema/005). */
+#define STORE_META_SOURCE_SHIFT 25
+#define STORE_META_DUP       (INT64_C(1) << 27)
+#define STORE_META_TEXT      (INT64_C(1) << 28)
+#define STORE_META_AMBIGUOUS (INT64_C(1) << 29)
+
 /* One schema file, embedded by schema/embed.sh. */
 struct store_migration {
 	int version;

@@ -21,7 +21,7 @@ INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2
   (3, 30, 1, 1 << 9, 2), (4, 40, 2, 1 << 9, 7);
 INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
 UPDATE bundles SET blk_span = CASE id WHEN 1 THEN 20 ELSE 0 END;
-INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1), (1, 2, 1, 2), (2, 2, 1, 4);
+INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1, 0), (1, 2, 1, 2, 0), (2, 2, 1, 4, 0);
 INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
 VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
 SQL
@@ -38,8 +38,8 @@ exp='bundle,seq,timestamp,event_id,message
 
 out=$("$FWBOX" query --db "$db" --format json trace-search assert)
 exp='[
-  { "bundle": 1, "device": 1, "seq": 1, "timestamp": 20, "event_id": 0, "message": "FW assert, \"code\" 0xff" },
-  { "bundle": 2, "device": 1, "seq": 0, "timestamp": 40, "event_id": 0, "message": "FW assert, \"code\" 0x7" }
+  { "bundle": 1, "device": 1, "seq": 1, "timestamp": 20, "event_id": 0, "source": "ring", "message": "FW assert, \"code\" 0xff" },
+  { "bundle": 2, "device": 1, "seq": 0, "timestamp": 40, "event_id": 0, "source": "ring", "message": "FW assert, \"code\" 0x7" }
 ]'
 [ "$out" = "$exp" ] || fail "json output: $out"
 [ "$("$FWBOX" query --db "$db" --format json "SELECT 1 WHERE 0")" = "[]" ] || fail "empty json"
