@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/collect-steps.h"
+#include "collect/collect-internal.h"
 
 static int null_add(void *s, const struct bundle_artifact *m, const void *d, size_t len)
 {

@@ -71,7 +71,8 @@ static void bfw_close(void *priv)
 	free(priv);
 }
 
-static const struct fw_device_ops bfw_ops = {
+static const struct fw_cmd_methods bfw_ops = {
+	.version = FW_CMD_METHODS_VERSION,
 	.name = "bench",
 	.info = bfw_info,
 	.rpc = bfw_rpc,
@@ -86,7 +87,8 @@ static struct fw_device *bdev(struct fw_ctx *ctx, size_t max_rpc, struct bfw **r
 	if (!b)
 		exit(1);
 	b->max_rpc = max_rpc;
-	if (fw_device_new_from_ops(ctx, &bfw_ops, b, &dev) < 0)
+	if (fw_device_new_from_ops(ctx, &(struct fw_device_parts){ .cmd = &bfw_ops, .cmd_priv = b },
+				   &dev) < 0)
 		exit(1);
 	*ret_b = b;
 	return dev;

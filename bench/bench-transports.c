@@ -55,7 +55,7 @@ static void bench_tracefs(struct fw_ctx *ctx)
 
 static int rep_cb(void *userdata, const void *attrs, size_t len)
 {
-	struct fw_devlink_reporter r;
+	struct fw_health_reporter r;
 
 	return fw_devlink_parse_reporter(userdata, attrs, len, &r) < 0 ? -1 : 0;
 }

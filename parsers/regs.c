@@ -72,12 +72,19 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 				       reg->name, cf->name);
 				continue;
 			}
-			f.value = fw_mlx5_get(p, cf->bit_off, cf->width);
+			/* Only the bytes the field covers: a register cut short
+			 * inside a dword must not read that dword's missing tail. */
+			if (!fw_mlx5_get_in(p, len, cf->bit_off, cf->width, &f.value)) {
+				report(problem, ud, cf->bit_off / 8, -EBADMSG,
+				       "lies past the end of the data", reg->name, cf->name);
+				continue;
+			}
 			f.enum_name = enum_name(cf, f.value);
 			break;
 		case REGCAT_STRING:
 		case REGCAT_BYTES: {
 			size_t k, nb = cf->width / 8;
+			struct fw_cursor c;
 
 			if (cf->bit_off % 8 || cf->width % 8) {
 				report(problem, ud, cf->bit_off / 8, -EBADMSG,
@@ -85,7 +92,12 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 				       reg->name, cf->name);
 				continue;
 			}
-			f.bytes = p + cf->bit_off / 8;
+			fw_cursor_init(&c, p, len);
+			if (!fw_cursor_skip(&c, cf->bit_off / 8) || !(f.bytes = fw_cursor_take(&c, nb))) {
+				report(problem, ud, cf->bit_off / 8, -EBADMSG,
+				       "lies past the end of the data", reg->name, cf->name);
+				continue;
+			}
 			f.nbytes = nb;
 			if (cf->type == REGCAT_STRING) {
 				for (k = 0; k < nb && k < REGS_STR_MAX && f.bytes[k]; k++)

@@ -23,3 +23,4 @@
 #include "collect/collect.h"
 #include "store/store.h"
 #include "analyze/analyze.h"
+#include "report/report.h"

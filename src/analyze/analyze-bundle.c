@@ -132,10 +132,10 @@ static int read_side(struct analyze *an, struct fw_ctx *ctx, struct bundle *b)
 
 static void report_device(struct analyze *an, struct bundle *b)
 {
-	if (an_sink(an)->device) {
+	if (an->sink->device) {
 		const struct bundle_device *dev = bundle_get_device(b);
 
-		an_sink(an)->device(an_ud(an), dev && dev->pci && *dev->pci ? dev->pci : "-");
+		an->sink->device(an->ud, dev && dev->pci && *dev->pci ? dev->pci : "-");
 	}
 }
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "bundle/bundle.h"
+#include "core/buf.h"
 
 /* Note types (owner "fwbox"): "FW" in the high half.  Not small numbers:
  * binutils' readelf names 1..5 and 0x100/0x101 (NT_VERSION, GNU build
@@ -76,24 +77,17 @@ enum {
 #define BUNDLE_NOTE_ALIGN 4u
 #define BUNDLE_NOTE_SECTION ".note.fwbox"
 
-/* A growable byte buffer (writer side). */
-struct bundle_buf {
-	uint8_t *data;
-	size_t len;
-	size_t cap;
-};
-int bundle_buf_put(struct bundle_buf *b, const void *data, size_t len);
-void bundle_buf_release(struct bundle_buf *b);
-
-/* Note stream encoding: each call appends one note (header, name, desc, pads). */
-int bundle_notes_add_header(struct bundle_buf *out, const struct bundle_header *h);
-int bundle_notes_add_device(struct bundle_buf *out, const struct bundle_device *d);
-int bundle_notes_add_artifact(struct bundle_buf *out, const struct bundle_artifact *a);
+/* Note stream encoding: each call appends one note (header, name, desc,
+ * pads) to out, or fails with a message on ctx naming the field at fault. */
+int bundle_notes_add_header(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_header *h);
+int bundle_notes_add_device(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_device *d);
+int bundle_notes_add_artifact(struct fw_ctx *ctx, struct fw_buf *out,
+			      const struct bundle_artifact *a);
 /* Append a note of any type and owner (tests, unknown-type coverage). */
-int bundle_notes_add_raw(struct bundle_buf *out, const char *owner, uint32_t type,
+int bundle_notes_add_raw(struct fw_ctx *ctx, struct fw_buf *out, const char *owner, uint32_t type,
 			 const void *desc, size_t desc_len);
 /* Append the seal: SHA-256 over every byte already in out. */
-int bundle_notes_seal(struct bundle_buf *out);
+int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out);
 
 /* A decoded index: everything the reader knows before touching members. */
 struct bundle_index {

@@ -46,6 +46,8 @@ enum bundle_compression {
 	BUNDLE_COMPRESS_XZ,
 	BUNDLE_COMPRESS_NONE,
 };
+/* Parse "zstd"/"gzip"/"xz"/"none"; -EINVAL otherwise.  Both parsers are
+ * lookups without a context: the caller names the option it parsed. */
 int bundle_compression_parse(const char *s, enum bundle_compression *ret);
 const char *bundle_compression_suffix(enum bundle_compression c); /* ".tar.zst" ... */
 

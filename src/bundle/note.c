@@ -7,10 +7,33 @@
  * (le16 tag, le16 flags, le32 length, value, padding to 4) so a reader can
  * skip fields it does not know; the seal is a bare 32-byte SHA-256 over all
  * the bytes before it.  man/fwbox-bundle.5 is the specification.
+ *
+ * Each note type has one field table (header_fields, device_fields,
+ * artifact_fields below).  The encoder writes the rows in table order, the
+ * decoder checks and stores fields by the same rows, bundle_index_free()
+ * frees by them, and messages name fields by them, so a field is never
+ * described twice.
+ *
+ * Adding a field to a note:
+ *  1. a new tag in bundle-internal.h (the next unused number of that note
+ *     type; never reuse one, old bundles still carry it);
+ *  2. a member in the note's struct in bundle.h (zero/NULL meaning absent
+ *     for strings and byte strings);
+ *  3. one row at the end of the note's table, with the type that matches
+ *     the member: FIELD_U16/U32/U64 (any integer or enum member, stored
+ *     with its own width), FIELD_STR (const char *), FIELD_FIXED (a byte
+ *     array member) or FIELD_BYTES (a pointer plus a size_t length, named
+ *     with .len_off and capped by .size);
+ *  4. a line in man/fwbox-bundle.5.
+ * Readers that predate the field skip it; the format version stays.  Only
+ * mark a new field FIELD_REQUIRED if bundles without it are useless, since
+ * that makes every older bundle unreadable.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,99 +43,234 @@
 
 static const uint8_t zero_pad[8];
 
-int bundle_buf_put(struct bundle_buf *b, const void *data, size_t len)
-{
-	if (len == 0)
-		return 0;
-	if (len > SIZE_MAX / 2 - b->len)
-		return -ENOMEM;
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		uint8_t *n;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		n = realloc(b->data, cap);
-		if (!n)
-			return -ENOMEM;
-		b->data = n;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-void bundle_buf_release(struct bundle_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
-
 static size_t pad4(size_t n)
 {
 	return (4 - (n & 3)) & 3;
 }
 
+/* ------------------------------------------------------------ field tables */
+
+enum field_type {
+	FIELD_U16,   /* le16 on the wire */
+	FIELD_U32,   /* le32 */
+	FIELD_U64,   /* le64 */
+	FIELD_STR,   /* UTF-8 text without NUL, at most FW_LIMIT_NOTE_STRING */
+	FIELD_FIXED, /* exactly sizeof(member) bytes */
+	FIELD_BYTES, /* up to .size bytes, the length in the size_t at .len_off */
+};
+
+/* Row options. */
+#define FIELD_REQUIRED	 0x01u /* the decoder refuses a note without it */
+#define FIELD_EMPTY_NULL 0x02u /* NULL is written as "", and "" is decoded when absent */
+
+struct note_field {
+	uint16_t tag;
+	uint8_t type;	    /* enum field_type */
+	uint8_t opts;	    /* FIELD_* options */
+	const char *name;   /* the member's name, for messages */
+	size_t off;	    /* offsetof the member */
+	size_t member_size; /* sizeof the member */
+	size_t len_off;	    /* FIELD_BYTES: offsetof its size_t length */
+	/* FIELD_BYTES: bytes kept; longer is cut when writing, refused when reading. */
+	uint32_t size;
+	const char *limit; /* FIELD_BYTES: the name of that limit, for messages */
+	uint64_t max;	   /* integers: largest valid value; 0 for any */
+	uint64_t dflt;	   /* integers: written in place of 0 */
+	/* The enum bundle_device_field bit that this field's SENSITIVE flag carries. */
+	uint32_t sensitive;
+	bool always_sensitive; /* flag it SENSITIVE whatever the record's bits say */
+};
+
+#define FIELD(st, t, ty, m, ...)                                              \
+	{                                                                     \
+		.tag = (t), .type = (ty), .name = #m, .off = offsetof(st, m), \
+		.member_size = sizeof(((st *)0)->m), __VA_ARGS__              \
+	}
+#define HDR(t, ty, m, ...) FIELD(struct bundle_header, t, ty, m, __VA_ARGS__)
+#define DEV(t, ty, m, ...) FIELD(struct bundle_device, t, ty, m, __VA_ARGS__)
+#define ART(t, ty, m, ...) FIELD(struct bundle_artifact, t, ty, m, __VA_ARGS__)
+
+static const struct note_field header_fields[] = {
+	HDR(BUNDLE_HDR_FORMAT_VERSION, FIELD_U32, format_version, .opts = FIELD_REQUIRED,
+	    .dflt = BUNDLE_FORMAT_VERSION),
+	HDR(BUNDLE_HDR_UUID, FIELD_FIXED, uuid),
+	HDR(BUNDLE_HDR_CREATED, FIELD_U64, created_ns),
+	HDR(BUNDLE_HDR_HOST, FIELD_STR, host, .sensitive = BUNDLE_DEV_HOST,
+	    .always_sensitive = true),
+	HDR(BUNDLE_HDR_FWBOX_VERSION, FIELD_STR, fwbox_version),
+	HDR(BUNDLE_HDR_REASON, FIELD_STR, reason),
+	HDR(BUNDLE_HDR_CMDLINE, FIELD_STR, cmdline),
+};
+
+static const struct note_field device_fields[] = {
+	DEV(BUNDLE_DEV_F_PCI, FIELD_STR, pci, .sensitive = BUNDLE_DEV_PCI),
+	DEV(BUNDLE_DEV_F_VENDOR_ID, FIELD_U16, vendor_id),
+	DEV(BUNDLE_DEV_F_DEVICE_ID, FIELD_U16, device_id),
+	DEV(BUNDLE_DEV_F_SUBSYS_VENDOR_ID, FIELD_U16, subsys_vendor_id),
+	DEV(BUNDLE_DEV_F_SUBSYS_DEVICE_ID, FIELD_U16, subsys_device_id),
+	DEV(BUNDLE_DEV_F_MODEL, FIELD_STR, model),
+	DEV(BUNDLE_DEV_F_FW_VERSION, FIELD_STR, fw_version),
+	DEV(BUNDLE_DEV_F_PSID, FIELD_STR, psid),
+	DEV(BUNDLE_DEV_F_BOARD_ID, FIELD_STR, board_id, .sensitive = BUNDLE_DEV_BOARD_ID),
+	DEV(BUNDLE_DEV_F_SERIAL, FIELD_STR, serial, .sensitive = BUNDLE_DEV_SERIAL),
+	DEV(BUNDLE_DEV_F_KERNEL, FIELD_STR, kernel),
+	DEV(BUNDLE_DEV_F_DRIVER, FIELD_STR, driver),
+};
+
+static const struct note_field artifact_fields[] = {
+	ART(BUNDLE_ART_PATH, FIELD_STR, path, .opts = FIELD_REQUIRED),
+	ART(BUNDLE_ART_KIND, FIELD_STR, kind, .opts = FIELD_REQUIRED),
+	ART(BUNDLE_ART_SIZE, FIELD_U64, size, .opts = FIELD_REQUIRED),
+	ART(BUNDLE_ART_SHA256, FIELD_FIXED, sha256, .opts = FIELD_REQUIRED),
+	ART(BUNDLE_ART_OUTCOME, FIELD_U32, outcome, .opts = FIELD_REQUIRED,
+	    .max = BUNDLE_OUTCOME_SKIPPED),
+	ART(BUNDLE_ART_REASON, FIELD_STR, reason, .opts = FIELD_EMPTY_NULL),
+	ART(BUNDLE_ART_ERR, FIELD_U32, err),
+	ART(BUNDLE_ART_STATUS, FIELD_U32, status),
+	ART(BUNDLE_ART_SYNDROME, FIELD_U32, syndrome),
+	ART(BUNDLE_ART_START, FIELD_U64, start_ns),
+	ART(BUNDLE_ART_END, FIELD_U64, end_ns),
+	ART(BUNDLE_ART_INTERFACE, FIELD_STR, interface),
+	ART(BUNDLE_ART_REQUEST, FIELD_BYTES, request,
+	    .len_off = offsetof(struct bundle_artifact, request_len),
+	    .size = FW_LIMIT_REQUEST_BYTES, .limit = "FW_LIMIT_REQUEST_BYTES"),
+};
+
+struct note_table {
+	uint32_t type;
+	const char *what; /* "header", "device", "artifact" */
+	const struct note_field *fields;
+	size_t n_fields;
+};
+
+#define NOTE_TABLE(t, w, f)                                                                     \
+	{                                                                                       \
+		.type = (t), .what = (w), .fields = (f), .n_fields = sizeof(f) / sizeof((f)[0]) \
+	}
+static const struct note_table header_table =
+	NOTE_TABLE(BUNDLE_NOTE_HEADER, "header", header_fields);
+static const struct note_table device_table =
+	NOTE_TABLE(BUNDLE_NOTE_DEVICE, "device", device_fields);
+static const struct note_table artifact_table =
+	NOTE_TABLE(BUNDLE_NOTE_ARTIFACT, "artifact", artifact_fields);
+
+static unsigned wire_width(const struct note_field *f)
+{
+	switch (f->type) {
+	case FIELD_U16:
+		return 2;
+	case FIELD_U32:
+		return 4;
+	case FIELD_U64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/* Integers are stored with the member's own width, so an int32_t, an enum
+ * and a uint32_t all travel as le32 and come back bit for bit. */
+static uint64_t load_int(const void *rec, const struct note_field *f)
+{
+	const uint8_t *p = (const uint8_t *)rec + f->off;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (f->member_size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v16, p, 2);
+		return v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return v32;
+	default:
+		memcpy(&v64, p, 8);
+		return v64;
+	}
+}
+
+static void store_int(void *rec, const struct note_field *f, uint64_t v)
+{
+	uint8_t *p = (uint8_t *)rec + f->off;
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+
+	switch (f->member_size) {
+	case 1:
+		*p = (uint8_t)v;
+		break;
+	case 2:
+		memcpy(p, &v16, 2);
+		break;
+	case 4:
+		memcpy(p, &v32, 4);
+		break;
+	default:
+		memcpy(p, &v, 8);
+		break;
+	}
+}
+
+static const void *member_ptr(const void *rec, size_t off)
+{
+	const void *p;
+
+	memcpy(&p, (const uint8_t *)rec + off, sizeof(p));
+	return p;
+}
+
+static void set_member_ptr(void *rec, size_t off, const void *p)
+{
+	memcpy((uint8_t *)rec + off, &p, sizeof(p));
+}
+
+static size_t member_len(const void *rec, size_t off)
+{
+	size_t n;
+
+	memcpy(&n, (const uint8_t *)rec + off, sizeof(n));
+	return n;
+}
+
+static void set_member_len(void *rec, size_t off, size_t n)
+{
+	memcpy((uint8_t *)rec + off, &n, sizeof(n));
+}
+
 /* ------------------------------------------------------------ encoding */
 
-static int tlv_put(struct bundle_buf *b, uint16_t tag, uint16_t flags, const void *v, size_t len)
+static int put_out(struct fw_ctx *ctx, struct fw_buf *b, const void *data, size_t len)
+{
+	int r = fw_buf_put(b, data, len);
+
+	if (r == -ENOMEM)
+		return fw_error(ctx, r, "out of memory");
+	if (r < 0)
+		return fw_error(ctx, r, "the index notes grow beyond %zu bytes", b->max);
+	return 0;
+}
+
+static int tlv_put(struct fw_ctx *ctx, struct fw_buf *b, uint16_t tag, uint16_t flags,
+		   const void *v, size_t len)
 {
 	uint8_t hdr[8];
 	int r;
 
-	if (len > FW_LIMIT_NOTE_DESC)
-		return -EOVERFLOW;
 	fw_put_le16(hdr, tag);
 	fw_put_le16(hdr + 2, flags);
 	fw_put_le32(hdr + 4, (uint32_t)len);
-	r = bundle_buf_put(b, hdr, sizeof(hdr));
+	r = put_out(ctx, b, hdr, sizeof(hdr));
 	if (r >= 0)
-		r = bundle_buf_put(b, v, len);
+		r = put_out(ctx, b, v, len);
 	if (r >= 0)
-		r = bundle_buf_put(b, zero_pad, pad4(len));
+		r = put_out(ctx, b, zero_pad, pad4(len));
 	return r;
 }
 
-/* Absent strings are not written at all; empty ones are. */
-static int tlv_str(struct bundle_buf *b, uint16_t tag, uint16_t flags, const char *s)
-{
-	size_t n;
-
-	if (!s)
-		return 0;
-	n = strlen(s);
-	if (n > FW_LIMIT_NOTE_STRING)
-		return -EOVERFLOW;
-	return tlv_put(b, tag, flags, s, n);
-}
-
-static int tlv_u16(struct bundle_buf *b, uint16_t tag, uint16_t v)
-{
-	uint8_t x[2];
-
-	fw_put_le16(x, v);
-	return tlv_put(b, tag, 0, x, 2);
-}
-
-static int tlv_u32(struct bundle_buf *b, uint16_t tag, uint32_t v)
-{
-	uint8_t x[4];
-
-	fw_put_le32(x, v);
-	return tlv_put(b, tag, 0, x, 4);
-}
-
-static int tlv_u64(struct bundle_buf *b, uint16_t tag, uint64_t v)
-{
-	uint8_t x[8];
-
-	fw_put_le64(x, v);
-	return tlv_put(b, tag, 0, x, 8);
-}
-
-int bundle_notes_add_raw(struct bundle_buf *out, const char *owner, uint32_t type,
+int bundle_notes_add_raw(struct fw_ctx *ctx, struct fw_buf *out, const char *owner, uint32_t type,
 			 const void *desc, size_t desc_len)
 {
 	size_t namesz = strlen(owner) + 1;
@@ -120,177 +278,144 @@ int bundle_notes_add_raw(struct bundle_buf *out, const char *owner, uint32_t typ
 	int r;
 
 	if (desc_len > FW_LIMIT_NOTE_DESC)
-		return -EOVERFLOW;
+		return fw_error(ctx, -EOVERFLOW,
+				"a note of type 0x%x is %zu bytes, beyond FW_LIMIT_NOTE_DESC (%u)",
+				type, desc_len, FW_LIMIT_NOTE_DESC);
 	fw_put_le32(hdr, (uint32_t)namesz);
 	fw_put_le32(hdr + 4, (uint32_t)desc_len);
 	fw_put_le32(hdr + 8, type);
-	r = bundle_buf_put(out, hdr, sizeof(hdr));
+	r = put_out(ctx, out, hdr, sizeof(hdr));
 	if (r >= 0)
-		r = bundle_buf_put(out, owner, namesz);
+		r = put_out(ctx, out, owner, namesz);
 	if (r >= 0)
-		r = bundle_buf_put(out, zero_pad, pad4(namesz));
+		r = put_out(ctx, out, zero_pad, pad4(namesz));
 	if (r >= 0)
-		r = bundle_buf_put(out, desc, desc_len);
+		r = put_out(ctx, out, desc, desc_len);
 	if (r >= 0)
-		r = bundle_buf_put(out, zero_pad, pad4(desc_len));
+		r = put_out(ctx, out, zero_pad, pad4(desc_len));
 	return r;
 }
 
-static int add_note(struct bundle_buf *out, uint32_t type, struct bundle_buf *desc)
+/* One field by its row; absent strings and byte strings are not written. */
+static int encode_field(struct fw_ctx *ctx, struct fw_buf *d, const struct note_table *t,
+			const struct note_field *f, const void *rec, uint32_t sensitive,
+			const char *label)
 {
-	int r = bundle_notes_add_raw(out, BUNDLE_NOTE_OWNER, type, desc->data, desc->len);
+	uint16_t flags = 0;
+	uint8_t x[8];
+	const char *s;
+	uint64_t v;
+	size_t n;
 
-	bundle_buf_release(desc);
+	if (f->sensitive && (f->always_sensitive || (sensitive & f->sensitive)))
+		flags |= BUNDLE_FIELD_SENSITIVE;
+	switch (f->type) {
+	case FIELD_U16:
+	case FIELD_U32:
+	case FIELD_U64:
+		v = load_int(rec, f);
+		if (!v && f->dflt)
+			v = f->dflt;
+		fw_put_le64(x, v); /* the low bytes first: le16 and le32 are its prefix */
+		return tlv_put(ctx, d, f->tag, flags, x, wire_width(f));
+	case FIELD_STR:
+		s = member_ptr(rec, f->off);
+		if (!s && (f->opts & FIELD_EMPTY_NULL))
+			s = "";
+		if (!s)
+			return 0;
+		n = strlen(s);
+		if (n > FW_LIMIT_NOTE_STRING)
+			return fw_error(
+				ctx, -EOVERFLOW,
+				"the %s field '%s'%s is longer than FW_LIMIT_NOTE_STRING (%u bytes): shorten it",
+				t->what, f->name, label, FW_LIMIT_NOTE_STRING);
+		return tlv_put(ctx, d, f->tag, flags, s, n);
+	case FIELD_FIXED:
+		return tlv_put(ctx, d, f->tag, flags, (const uint8_t *)rec + f->off,
+			       f->member_size);
+	case FIELD_BYTES:
+		s = member_ptr(rec, f->off);
+		n = member_len(rec, f->len_off);
+		if (!s || !n)
+			return 0;
+		return tlv_put(ctx, d, f->tag, flags, s, n > f->size ? f->size : n);
+	}
+	return fw_error(ctx, -EINVAL, "the %s field '%s' has no type", t->what, f->name);
+}
+
+static int encode_note(struct fw_ctx *ctx, struct fw_buf *out, const struct note_table *t,
+		       const void *rec, uint32_t sensitive, const char *label)
+{
+	struct fw_buf d = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < t->n_fields; i++)
+		r = encode_field(ctx, &d, t, &t->fields[i], rec, sensitive, label);
+	if (r >= 0)
+		r = bundle_notes_add_raw(ctx, out, BUNDLE_NOTE_OWNER, t->type, d.data, d.len);
+	fw_buf_release(&d);
 	return r;
 }
 
-int bundle_notes_add_header(struct bundle_buf *out, const struct bundle_header *h)
+int bundle_notes_add_header(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_header *h)
 {
-	struct bundle_buf d = { 0 };
-	int r;
-
-	r = tlv_u32(&d, BUNDLE_HDR_FORMAT_VERSION, h->format_version ? h->format_version
-								     : BUNDLE_FORMAT_VERSION);
-	if (r >= 0)
-		r = tlv_put(&d, BUNDLE_HDR_UUID, 0, h->uuid, sizeof(h->uuid));
-	if (r >= 0)
-		r = tlv_u64(&d, BUNDLE_HDR_CREATED, h->created_ns);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_HDR_HOST, BUNDLE_FIELD_SENSITIVE, h->host);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_HDR_FWBOX_VERSION, 0, h->fwbox_version);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_HDR_REASON, 0, h->reason);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_HDR_CMDLINE, 0, h->cmdline);
-	if (r < 0) {
-		bundle_buf_release(&d);
-		return r;
-	}
-	return add_note(out, BUNDLE_NOTE_HEADER, &d);
+	return encode_note(ctx, out, &header_table, h, 0, "");
 }
 
-int bundle_notes_add_device(struct bundle_buf *out, const struct bundle_device *dev)
+int bundle_notes_add_device(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_device *d)
 {
-	struct bundle_buf d = { 0 };
-	uint32_t s = dev->sensitive;
-	int r;
-
-	r = tlv_str(&d, BUNDLE_DEV_F_PCI, (s & BUNDLE_DEV_PCI) ? BUNDLE_FIELD_SENSITIVE : 0, dev->pci);
-	if (r >= 0)
-		r = tlv_u16(&d, BUNDLE_DEV_F_VENDOR_ID, dev->vendor_id);
-	if (r >= 0)
-		r = tlv_u16(&d, BUNDLE_DEV_F_DEVICE_ID, dev->device_id);
-	if (r >= 0)
-		r = tlv_u16(&d, BUNDLE_DEV_F_SUBSYS_VENDOR_ID, dev->subsys_vendor_id);
-	if (r >= 0)
-		r = tlv_u16(&d, BUNDLE_DEV_F_SUBSYS_DEVICE_ID, dev->subsys_device_id);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_MODEL, 0, dev->model);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_FW_VERSION, 0, dev->fw_version);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_PSID, 0, dev->psid);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_BOARD_ID,
-			    (s & BUNDLE_DEV_BOARD_ID) ? BUNDLE_FIELD_SENSITIVE : 0, dev->board_id);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_SERIAL,
-			    (s & BUNDLE_DEV_SERIAL) ? BUNDLE_FIELD_SENSITIVE : 0, dev->serial);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_KERNEL, 0, dev->kernel);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_DEV_F_DRIVER, 0, dev->driver);
-	if (r < 0) {
-		bundle_buf_release(&d);
-		return r;
-	}
-	return add_note(out, BUNDLE_NOTE_DEVICE, &d);
+	return encode_note(ctx, out, &device_table, d, d->sensitive, "");
 }
 
-int bundle_notes_add_artifact(struct bundle_buf *out, const struct bundle_artifact *a)
+int bundle_notes_add_artifact(struct fw_ctx *ctx, struct fw_buf *out,
+			      const struct bundle_artifact *a)
 {
-	struct bundle_buf d = { 0 };
-	size_t req = a->request_len;
-	int r;
+	char label[160];
 
-	if (req > FW_LIMIT_REQUEST_BYTES)
-		req = FW_LIMIT_REQUEST_BYTES;
-	r = tlv_str(&d, BUNDLE_ART_PATH, 0, a->path);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_ART_KIND, 0, a->kind);
-	if (r >= 0)
-		r = tlv_u64(&d, BUNDLE_ART_SIZE, a->size);
-	if (r >= 0)
-		r = tlv_put(&d, BUNDLE_ART_SHA256, 0, a->sha256, FW_SHA256_LEN);
-	if (r >= 0)
-		r = tlv_u32(&d, BUNDLE_ART_OUTCOME, (uint32_t)a->outcome);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_ART_REASON, 0, a->reason ? a->reason : "");
-	if (r >= 0)
-		r = tlv_u32(&d, BUNDLE_ART_ERR, (uint32_t)a->err);
-	if (r >= 0)
-		r = tlv_u32(&d, BUNDLE_ART_STATUS, a->status);
-	if (r >= 0)
-		r = tlv_u32(&d, BUNDLE_ART_SYNDROME, a->syndrome);
-	if (r >= 0)
-		r = tlv_u64(&d, BUNDLE_ART_START, a->start_ns);
-	if (r >= 0)
-		r = tlv_u64(&d, BUNDLE_ART_END, a->end_ns);
-	if (r >= 0)
-		r = tlv_str(&d, BUNDLE_ART_INTERFACE, 0, a->interface);
-	if (r >= 0 && a->request && req)
-		r = tlv_put(&d, BUNDLE_ART_REQUEST, 0, a->request, req);
-	if (r < 0) {
-		bundle_buf_release(&d);
-		return r;
-	}
-	return add_note(out, BUNDLE_NOTE_ARTIFACT, &d);
+	snprintf(label, sizeof(label), " (kind '%.128s')", a->kind ? a->kind : "");
+	return encode_note(ctx, out, &artifact_table, a, 0, label);
 }
 
-int bundle_notes_seal(struct bundle_buf *out)
+int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out)
 {
 	uint8_t digest[FW_SHA256_LEN];
 	int r;
 
 	r = fw_sha256(out->data, out->len, digest);
 	if (r < 0)
-		return r;
-	return bundle_notes_add_raw(out, BUNDLE_NOTE_OWNER, BUNDLE_NOTE_SEAL, digest, sizeof(digest));
+		return fw_error(ctx, r, "cannot seal the index notes: SHA-256 failed");
+	return bundle_notes_add_raw(ctx, out, BUNDLE_NOTE_OWNER, BUNDLE_NOTE_SEAL, digest,
+				    sizeof(digest));
 }
 
 /* ------------------------------------------------------------ decoding */
+
+static void free_fields(const struct note_table *t, void *rec)
+{
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct note_field *f = &t->fields[i];
+
+		if (f->type == FIELD_STR || f->type == FIELD_BYTES) {
+			free((void *)member_ptr(rec, f->off));
+			set_member_ptr(rec, f->off, NULL);
+		}
+	}
+}
 
 void bundle_index_free(struct bundle_index *idx)
 {
 	if (!idx)
 		return;
-	free((char *)idx->header.host);
-	free((char *)idx->header.fwbox_version);
-	free((char *)idx->header.reason);
-	free((char *)idx->header.cmdline);
-	free((char *)idx->device.pci);
-	free((char *)idx->device.model);
-	free((char *)idx->device.fw_version);
-	free((char *)idx->device.psid);
-	free((char *)idx->device.board_id);
-	free((char *)idx->device.serial);
-	free((char *)idx->device.kernel);
-	free((char *)idx->device.driver);
-	for (size_t i = 0; i < idx->n_artifacts; i++) {
-		struct bundle_artifact *a = &idx->artifacts[i];
-
-		free((char *)a->path);
-		free((char *)a->kind);
-		free((char *)a->reason);
-		free((char *)a->interface);
-		free((uint8_t *)a->request);
-	}
+	free_fields(&header_table, &idx->header);
+	free_fields(&device_table, &idx->device);
+	for (size_t i = 0; i < idx->n_artifacts; i++)
+		free_fields(&artifact_table, &idx->artifacts[i]);
 	free(idx->artifacts);
 	free(idx);
 }
 
-/* One decoding pass over a note's desc; fields are checked one by one. */
+/* One field as read from a note's desc. */
 struct field {
 	uint16_t tag;
 	uint16_t flags;
@@ -300,9 +425,9 @@ struct field {
 
 struct note_ctx {
 	struct fw_ctx *ctx;
-	uint32_t note;                 /* index of the note, for messages */
-	const char *what;              /* "header", "device", "artifact" */
-	uint64_t seen;                 /* bit per known tag < 64: duplicates */
+	uint32_t note;	  /* index of the note, for messages */
+	const char *what; /* "header", "device", "artifact" */
+	uint64_t seen;	  /* bit per known tag < 64: duplicates */
 };
 
 static int field_next(struct note_ctx *n, struct fw_cursor *c, struct field *f)
@@ -314,8 +439,8 @@ static int field_next(struct note_ctx *n, struct fw_cursor *c, struct field *f)
 	p = fw_cursor_take(c, 8);
 	if (!p)
 		return fw_error(n->ctx, -EBADMSG,
-				"index note %u (%s): truncated field header at offset %zu",
-				n->note, n->what, c->off);
+				"index note %u (%s): truncated field header at offset %zu", n->note,
+				n->what, c->off);
 	f->tag = fw_get_le16(p);
 	f->flags = fw_get_le16(p + 2);
 	f->len = fw_get_le32(p + 4);
@@ -331,269 +456,169 @@ static int field_next(struct note_ctx *n, struct fw_cursor *c, struct field *f)
 	}
 	if (f->tag < 64) {
 		if (n->seen & (1ull << f->tag))
-			return fw_error(n->ctx, -EBADMSG, "index note %u (%s): field %u appears twice",
-					n->note, n->what, f->tag);
+			return fw_error(n->ctx, -EBADMSG,
+					"index note %u (%s): field %u appears twice", n->note,
+					n->what, f->tag);
 		n->seen |= 1ull << f->tag;
 	}
 	return 1;
 }
 
-static int field_str(struct note_ctx *n, const struct field *f, const char **ret)
+static void *dup_bytes(const uint8_t *v, uint32_t len, bool nul)
 {
-	char *s;
+	uint8_t *p = malloc((size_t)len + (nul ? 1 : 0));
 
-	if (f->len > FW_LIMIT_NOTE_STRING)
-		return fw_error(n->ctx, -EOVERFLOW,
-				"index note %u (%s): field %u is %u bytes, beyond FW_LIMIT_NOTE_STRING (%u)",
-				n->note, n->what, f->tag, f->len, FW_LIMIT_NOTE_STRING);
-	if (memchr(f->v, 0, f->len))
-		return fw_error(n->ctx, -EBADMSG, "index note %u (%s): field %u holds a NUL byte",
-				n->note, n->what, f->tag);
-	s = malloc((size_t)f->len + 1);
-	if (!s)
-		return fw_error(n->ctx, -ENOMEM, "out of memory");
-	memcpy(s, f->v, f->len);
-	s[f->len] = '\0';
-	free((char *)*ret);
-	*ret = s;
+	if (p) {
+		memcpy(p, v, len);
+		if (nul)
+			p[len] = '\0';
+	}
+	return p;
+}
+
+/* Check one field against its row and store it in the record. */
+static int decode_field(struct note_ctx *n, const struct note_field *f, const struct field *in,
+			void *rec, uint32_t *sensitive)
+{
+	unsigned width = wire_width(f);
+	void *p;
+	uint64_t v;
+
+	switch (f->type) {
+	case FIELD_U16:
+	case FIELD_U32:
+	case FIELD_U64:
+		if (in->len != width)
+			return fw_error(
+				n->ctx, -EBADMSG,
+				"index note %u (%s): field %u (%s) is %u bytes, expected %u",
+				n->note, n->what, f->tag, f->name, in->len, width);
+		v = width == 2 ? fw_get_le16(in->v) :
+		    width == 4 ? fw_get_le32(in->v) :
+				 fw_get_le64(in->v);
+		if (f->max && v > f->max)
+			return fw_error(n->ctx, -EBADMSG, "index note %u (%s): unknown %s %llu",
+					n->note, n->what, f->name, (unsigned long long)v);
+		store_int(rec, f, v);
+		break;
+	case FIELD_STR:
+		if (in->len > FW_LIMIT_NOTE_STRING)
+			return fw_error(
+				n->ctx, -EOVERFLOW,
+				"index note %u (%s): field %u (%s) is %u bytes, beyond FW_LIMIT_NOTE_STRING (%u)",
+				n->note, n->what, f->tag, f->name, in->len, FW_LIMIT_NOTE_STRING);
+		if (memchr(in->v, 0, in->len))
+			return fw_error(n->ctx, -EBADMSG,
+					"index note %u (%s): field %u (%s) holds a NUL byte",
+					n->note, n->what, f->tag, f->name);
+		p = dup_bytes(in->v, in->len, true);
+		if (!p)
+			return fw_error(n->ctx, -ENOMEM, "out of memory");
+		free((void *)member_ptr(rec, f->off));
+		set_member_ptr(rec, f->off, p);
+		break;
+	case FIELD_FIXED:
+		if (in->len != f->member_size)
+			return fw_error(n->ctx, -EBADMSG,
+					"index note %u (%s): %s is %u bytes, expected %zu", n->note,
+					n->what, f->name, in->len, f->member_size);
+		memcpy((uint8_t *)rec + f->off, in->v, f->member_size);
+		break;
+	case FIELD_BYTES:
+		if (in->len > f->size)
+			return fw_error(n->ctx, -EOVERFLOW,
+					"index note %u (%s): %s is %u bytes, beyond %s (%u)",
+					n->note, n->what, f->name, in->len, f->limit, f->size);
+		p = NULL;
+		if (in->len) {
+			p = dup_bytes(in->v, in->len, false);
+			if (!p)
+				return fw_error(n->ctx, -ENOMEM, "out of memory");
+		}
+		free((void *)member_ptr(rec, f->off));
+		set_member_ptr(rec, f->off, p);
+		set_member_len(rec, f->len_off, in->len);
+		break;
+	}
+	if (f->sensitive && (in->flags & BUNDLE_FIELD_SENSITIVE))
+		*sensitive |= f->sensitive;
 	return 0;
 }
 
-static int field_int(struct note_ctx *n, const struct field *f, unsigned width, uint64_t *ret)
+static const struct note_field *find_field(const struct note_table *t, uint16_t tag)
 {
-	if (f->len != width)
-		return fw_error(n->ctx, -EBADMSG,
-				"index note %u (%s): field %u is %u bytes, expected %u",
-				n->note, n->what, f->tag, f->len, width);
-	switch (width) {
-	case 2:
-		*ret = fw_get_le16(f->v);
-		break;
-	case 4:
-		*ret = fw_get_le32(f->v);
-		break;
-	default:
-		*ret = fw_get_le64(f->v);
-		break;
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].tag == tag)
+			return &t->fields[i];
+	return NULL;
+}
+
+/* Decode one note's desc by its table: known fields are checked and stored,
+ * unknown ones skipped (that is how the format grows), required ones must
+ * be there. */
+static int decode_note(struct note_ctx *n, const struct note_table *t, const uint8_t *desc,
+		       size_t len, void *rec, uint32_t *sensitive)
+{
+	struct fw_cursor c;
+	struct field in = { 0 };
+	int r;
+
+	n->what = t->what;
+	fw_cursor_init(&c, desc, len);
+	while ((r = field_next(n, &c, &in)) > 0) {
+		const struct note_field *f = find_field(t, in.tag);
+
+		if (f) {
+			r = decode_field(n, f, &in, rec, sensitive);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct note_field *f = &t->fields[i];
+
+		if ((f->opts & FIELD_REQUIRED) && !(n->seen & (1ull << f->tag)))
+			return fw_error(n->ctx, -EBADMSG,
+					"index note %u (%s): required field %u (%s) is missing",
+					n->note, n->what, f->tag, f->name);
+		if ((f->opts & FIELD_EMPTY_NULL) && !member_ptr(rec, f->off)) {
+			char *e = strdup("");
+
+			if (!e)
+				return fw_error(n->ctx, -ENOMEM, "out of memory");
+			set_member_ptr(rec, f->off, e);
+		}
 	}
 	return 0;
 }
 
 static int decode_header(struct note_ctx *n, const uint8_t *desc, size_t len,
-			 struct bundle_header *h, bool *host_sensitive)
+			 struct bundle_header *h, uint32_t *sensitive)
 {
-	struct fw_cursor c;
-	struct field f;
-	uint64_t v;
-	int r;
+	int r = decode_note(n, &header_table, desc, len, h, sensitive);
 
-	fw_cursor_init(&c, desc, len);
-	while ((r = field_next(n, &c, &f)) > 0) {
-		switch (f.tag) {
-		case BUNDLE_HDR_FORMAT_VERSION:
-			r = field_int(n, &f, 4, &v);
-			h->format_version = (uint32_t)v;
-			break;
-		case BUNDLE_HDR_UUID:
-			if (f.len != 16)
-				return fw_error(n->ctx, -EBADMSG,
-						"index note %u (header): uuid is %u bytes, expected 16",
-						n->note, f.len);
-			memcpy(h->uuid, f.v, 16);
-			break;
-		case BUNDLE_HDR_CREATED:
-			r = field_int(n, &f, 8, &h->created_ns);
-			break;
-		case BUNDLE_HDR_HOST:
-			r = field_str(n, &f, &h->host);
-			*host_sensitive = f.flags & BUNDLE_FIELD_SENSITIVE;
-			break;
-		case BUNDLE_HDR_FWBOX_VERSION:
-			r = field_str(n, &f, &h->fwbox_version);
-			break;
-		case BUNDLE_HDR_REASON:
-			r = field_str(n, &f, &h->reason);
-			break;
-		case BUNDLE_HDR_CMDLINE:
-			r = field_str(n, &f, &h->cmdline);
-			break;
-		default:
-			/* Unknown fields are skipped: that is how the format grows. */
-			break;
-		}
-		if (r < 0)
-			return r;
-	}
 	if (r < 0)
 		return r;
-	if (!(n->seen & (1ull << BUNDLE_HDR_FORMAT_VERSION)))
-		return fw_error(n->ctx, -EBADMSG, "index header note has no format version");
 	if (h->format_version != BUNDLE_FORMAT_VERSION)
-		return fw_error(n->ctx, -EBADMSG,
-				"bundle format version %u is not supported (this fwbox reads version %u): use a newer fwbox",
-				h->format_version, BUNDLE_FORMAT_VERSION);
+		return fw_error(
+			n->ctx, -EBADMSG,
+			"bundle format version %u is not supported (this fwbox reads version %u): use a newer fwbox",
+			h->format_version, BUNDLE_FORMAT_VERSION);
 	return 0;
-}
-
-static int decode_device(struct note_ctx *n, const uint8_t *desc, size_t len,
-			 struct bundle_device *d)
-{
-	struct fw_cursor c;
-	struct field f;
-	uint64_t v = 0;
-	int r;
-
-	fw_cursor_init(&c, desc, len);
-	while ((r = field_next(n, &c, &f)) > 0) {
-		uint32_t sens = 0;
-
-		switch (f.tag) {
-		case BUNDLE_DEV_F_PCI:
-			r = field_str(n, &f, &d->pci);
-			sens = BUNDLE_DEV_PCI;
-			break;
-		case BUNDLE_DEV_F_VENDOR_ID:
-			r = field_int(n, &f, 2, &v);
-			d->vendor_id = (uint16_t)v;
-			break;
-		case BUNDLE_DEV_F_DEVICE_ID:
-			r = field_int(n, &f, 2, &v);
-			d->device_id = (uint16_t)v;
-			break;
-		case BUNDLE_DEV_F_SUBSYS_VENDOR_ID:
-			r = field_int(n, &f, 2, &v);
-			d->subsys_vendor_id = (uint16_t)v;
-			break;
-		case BUNDLE_DEV_F_SUBSYS_DEVICE_ID:
-			r = field_int(n, &f, 2, &v);
-			d->subsys_device_id = (uint16_t)v;
-			break;
-		case BUNDLE_DEV_F_MODEL:
-			r = field_str(n, &f, &d->model);
-			break;
-		case BUNDLE_DEV_F_FW_VERSION:
-			r = field_str(n, &f, &d->fw_version);
-			break;
-		case BUNDLE_DEV_F_PSID:
-			r = field_str(n, &f, &d->psid);
-			break;
-		case BUNDLE_DEV_F_BOARD_ID:
-			r = field_str(n, &f, &d->board_id);
-			sens = BUNDLE_DEV_BOARD_ID;
-			break;
-		case BUNDLE_DEV_F_SERIAL:
-			r = field_str(n, &f, &d->serial);
-			sens = BUNDLE_DEV_SERIAL;
-			break;
-		case BUNDLE_DEV_F_KERNEL:
-			r = field_str(n, &f, &d->kernel);
-			break;
-		case BUNDLE_DEV_F_DRIVER:
-			r = field_str(n, &f, &d->driver);
-			break;
-		default:
-			break;
-		}
-		if (r < 0)
-			return r;
-		if (sens && (f.flags & BUNDLE_FIELD_SENSITIVE))
-			d->sensitive |= sens;
-	}
-	return r;
 }
 
 static int decode_artifact(struct note_ctx *n, const uint8_t *desc, size_t len,
 			   struct bundle_artifact *a)
 {
-	static const uint16_t required[] = { BUNDLE_ART_PATH, BUNDLE_ART_KIND, BUNDLE_ART_SIZE,
-					     BUNDLE_ART_SHA256, BUNDLE_ART_OUTCOME };
-	struct fw_cursor c;
-	struct field f;
-	uint64_t v = 0;
+	uint32_t sensitive = 0;
 	const char *why;
 	int r;
 
-	fw_cursor_init(&c, desc, len);
-	while ((r = field_next(n, &c, &f)) > 0) {
-		switch (f.tag) {
-		case BUNDLE_ART_PATH:
-			r = field_str(n, &f, &a->path);
-			break;
-		case BUNDLE_ART_KIND:
-			r = field_str(n, &f, &a->kind);
-			break;
-		case BUNDLE_ART_SIZE:
-			r = field_int(n, &f, 8, &a->size);
-			break;
-		case BUNDLE_ART_SHA256:
-			if (f.len != FW_SHA256_LEN)
-				return fw_error(n->ctx, -EBADMSG,
-						"index note %u (artifact): sha256 is %u bytes, expected %u",
-						n->note, f.len, FW_SHA256_LEN);
-			memcpy(a->sha256, f.v, FW_SHA256_LEN);
-			break;
-		case BUNDLE_ART_OUTCOME:
-			r = field_int(n, &f, 4, &v);
-			if (r >= 0 && v > BUNDLE_OUTCOME_SKIPPED)
-				return fw_error(n->ctx, -EBADMSG,
-						"index note %u (artifact): unknown outcome %llu",
-						n->note, (unsigned long long)v);
-			a->outcome = (enum bundle_outcome)v;
-			break;
-		case BUNDLE_ART_REASON:
-			r = field_str(n, &f, &a->reason);
-			break;
-		case BUNDLE_ART_ERR:
-			r = field_int(n, &f, 4, &v);
-			a->err = (int32_t)(uint32_t)v;
-			break;
-		case BUNDLE_ART_STATUS:
-			r = field_int(n, &f, 4, &v);
-			a->status = (uint32_t)v;
-			break;
-		case BUNDLE_ART_SYNDROME:
-			r = field_int(n, &f, 4, &v);
-			a->syndrome = (uint32_t)v;
-			break;
-		case BUNDLE_ART_START:
-			r = field_int(n, &f, 8, &a->start_ns);
-			break;
-		case BUNDLE_ART_END:
-			r = field_int(n, &f, 8, &a->end_ns);
-			break;
-		case BUNDLE_ART_INTERFACE:
-			r = field_str(n, &f, &a->interface);
-			break;
-		case BUNDLE_ART_REQUEST:
-			if (f.len > FW_LIMIT_REQUEST_BYTES)
-				return fw_error(n->ctx, -EOVERFLOW,
-						"index note %u (artifact): request is %u bytes, beyond FW_LIMIT_REQUEST_BYTES (%u)",
-						n->note, f.len, FW_LIMIT_REQUEST_BYTES);
-			free((uint8_t *)a->request);
-			a->request = NULL;
-			if (f.len) {
-				uint8_t *q = malloc(f.len);
-
-				if (!q)
-					return fw_error(n->ctx, -ENOMEM, "out of memory");
-				memcpy(q, f.v, f.len);
-				a->request = q;
-			}
-			a->request_len = f.len;
-			break;
-		default:
-			break;
-		}
-		if (r < 0)
-			return r;
-	}
+	r = decode_note(n, &artifact_table, desc, len, a, &sensitive);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!(n->seen & (1ull << required[i])))
-			return fw_error(n->ctx, -EBADMSG,
-					"index note %u (artifact): required field %u is missing",
-					n->note, required[i]);
 	why = bundle_path_problem(a->path);
 	if (why)
 		return fw_error(n->ctx, -EBADMSG, "index note %u: artifact path '%s': %s", n->note,
@@ -602,14 +627,10 @@ static int decode_artifact(struct note_ctx *n, const uint8_t *desc, size_t len,
 		return fw_error(n->ctx, -EBADMSG, "index note %u: artifact kind '%s' is not valid",
 				n->note, a->kind);
 	if (a->size > FW_LIMIT_MEMBER_SIZE)
-		return fw_error(n->ctx, -EOVERFLOW,
-				"index note %u: artifact '%s' claims %llu bytes, beyond FW_LIMIT_MEMBER_SIZE",
-				n->note, a->path, (unsigned long long)a->size);
-	if (!a->reason) {
-		a->reason = strdup("");
-		if (!a->reason)
-			return fw_error(n->ctx, -ENOMEM, "out of memory");
-	}
+		return fw_error(
+			n->ctx, -EOVERFLOW,
+			"index note %u: artifact '%s' claims %llu bytes, beyond FW_LIMIT_MEMBER_SIZE",
+			n->note, a->path, (unsigned long long)a->size);
 	return 0;
 }
 
@@ -647,7 +668,8 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 {
 	struct bundle_index *idx;
 	struct fw_cursor c;
-	bool sealed = false, has_header = false, host_sensitive = false;
+	bool sealed = false, has_header = false;
+	uint32_t header_sensitive = 0;
 	size_t cap = 0;
 	int r = 0;
 
@@ -662,7 +684,8 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 		struct note_ctx n = { .ctx = ctx, .note = idx->n_notes };
 
 		if (sealed) {
-			r = fw_error(ctx, -EBADMSG, "index: %zu bytes after the seal note", fw_cursor_left(&c));
+			r = fw_error(ctx, -EBADMSG, "index: %zu bytes after the seal note",
+				     fw_cursor_left(&c));
 			goto fail;
 		}
 		if (idx->n_notes >= FW_LIMIT_NOTES) {
@@ -678,21 +701,24 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 			fw_cursor_align(&c, BUNDLE_NOTE_ALIGN);
 		desc = fw_cursor_take(&c, descsz);
 		if (!name || !desc || c.error) {
-			r = fw_error(ctx, -EBADMSG,
-				     "index note %u at offset %zu: name (%u) or desc (%u) size runs past the %zu-byte section",
-				     idx->n_notes, start, namesz, descsz, len);
+			r = fw_error(
+				ctx, -EBADMSG,
+				"index note %u at offset %zu: name (%u) or desc (%u) size runs past the %zu-byte section",
+				idx->n_notes, start, namesz, descsz, len);
 			goto fail;
 		}
 		/* Padding after the last desc may be absent; otherwise it must fit. */
 		if (!fw_cursor_align(&c, BUNDLE_NOTE_ALIGN)) {
-			r = fw_error(ctx, -EBADMSG, "index note %u: desc padding runs past the section",
+			r = fw_error(ctx, -EBADMSG,
+				     "index note %u: desc padding runs past the section",
 				     idx->n_notes);
 			goto fail;
 		}
 		if (descsz > FW_LIMIT_NOTE_DESC) {
-			r = fw_error(ctx, -EOVERFLOW,
-				     "index note %u: desc of %u bytes beyond FW_LIMIT_NOTE_DESC (%u)",
-				     idx->n_notes, descsz, FW_LIMIT_NOTE_DESC);
+			r = fw_error(
+				ctx, -EOVERFLOW,
+				"index note %u: desc of %u bytes beyond FW_LIMIT_NOTE_DESC (%u)",
+				idx->n_notes, descsz, FW_LIMIT_NOTE_DESC);
 			goto fail;
 		}
 		idx->n_notes++;
@@ -702,63 +728,63 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 			continue;
 		}
 		if (!has_header && type != BUNDLE_NOTE_HEADER) {
-			r = fw_error(ctx, -EBADMSG, "index: the first note is type %u, not the bundle header",
+			r = fw_error(ctx, -EBADMSG,
+				     "index: the first note is type %u, not the bundle header",
 				     type);
 			goto fail;
 		}
 		switch (type) {
 		case BUNDLE_NOTE_HEADER:
-			n.what = "header";
 			if (has_header) {
-				r = fw_error(ctx, -EBADMSG, "index: a second header note (note %u)", n.note);
+				r = fw_error(ctx, -EBADMSG, "index: a second header note (note %u)",
+					     n.note);
 				goto fail;
 			}
 			has_header = true;
-			r = decode_header(&n, desc, descsz, &idx->header, &host_sensitive);
+			r = decode_header(&n, desc, descsz, &idx->header, &header_sensitive);
 			break;
 		case BUNDLE_NOTE_DEVICE:
-			n.what = "device";
 			if (idx->has_device) {
-				r = fw_error(ctx, -EBADMSG, "index: a second device note (note %u)", n.note);
+				r = fw_error(ctx, -EBADMSG, "index: a second device note (note %u)",
+					     n.note);
 				goto fail;
 			}
 			idx->has_device = true;
-			r = decode_device(&n, desc, descsz, &idx->device);
+			r = decode_note(&n, &device_table, desc, descsz, &idx->device,
+					&idx->device.sensitive);
 			break;
 		case BUNDLE_NOTE_ARTIFACT:
-			n.what = "artifact";
 			if (idx->n_artifacts >= FW_LIMIT_MEMBERS) {
 				r = fw_error(ctx, -EOVERFLOW,
-					     "index: more than FW_LIMIT_MEMBERS (%u) artifacts", FW_LIMIT_MEMBERS);
+					     "index: more than FW_LIMIT_MEMBERS (%u) artifacts",
+					     FW_LIMIT_MEMBERS);
 				goto fail;
 			}
-			if (idx->n_artifacts == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				struct bundle_artifact *na = realloc(idx->artifacts, ncap * sizeof(*na));
-
-				if (!na) {
-					r = fw_error(ctx, -ENOMEM, "out of memory");
-					goto fail;
-				}
-				idx->artifacts = na;
-				cap = ncap;
+			r = fw_grow((void **)&idx->artifacts, &cap, idx->n_artifacts + 1,
+				    sizeof(*idx->artifacts), FW_LIMIT_MEMBERS);
+			if (r < 0) {
+				r = fw_error(ctx, r, "out of memory");
+				goto fail;
 			}
 			memset(&idx->artifacts[idx->n_artifacts], 0, sizeof(idx->artifacts[0]));
 			idx->n_artifacts++;
-			r = decode_artifact(&n, desc, descsz, &idx->artifacts[idx->n_artifacts - 1]);
+			r = decode_artifact(&n, desc, descsz,
+					    &idx->artifacts[idx->n_artifacts - 1]);
 			if (r >= 0) {
 				idx->total_size += idx->artifacts[idx->n_artifacts - 1].size;
 				if (idx->total_size > FW_LIMIT_BUNDLE_SIZE)
-					r = fw_error(ctx, -EOVERFLOW,
-						     "index: artifacts add up to more than FW_LIMIT_BUNDLE_SIZE (%llu bytes)",
-						     (unsigned long long)FW_LIMIT_BUNDLE_SIZE);
+					r = fw_error(
+						ctx, -EOVERFLOW,
+						"index: artifacts add up to more than FW_LIMIT_BUNDLE_SIZE (%llu bytes)",
+						(unsigned long long)FW_LIMIT_BUNDLE_SIZE);
 			}
 			break;
 		case BUNDLE_NOTE_SEAL: {
 			uint8_t digest[FW_SHA256_LEN];
 
 			if (descsz != FW_SHA256_LEN) {
-				r = fw_error(ctx, -EBADMSG, "index: seal note is %u bytes, expected %u", descsz,
+				r = fw_error(ctx, -EBADMSG,
+					     "index: seal note is %u bytes, expected %u", descsz,
 					     FW_SHA256_LEN);
 				goto fail;
 			}
@@ -768,8 +794,9 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 				goto fail;
 			}
 			if (memcmp(digest, desc, FW_SHA256_LEN) != 0) {
-				r = fw_error(ctx, -EBADMSG,
-					     "index: the seal does not match the notes before it: the index was altered or damaged");
+				r = fw_error(
+					ctx, -EBADMSG,
+					"index: the seal does not match the notes before it: the index was altered or damaged");
 				goto fail;
 			}
 			sealed = true;
@@ -790,8 +817,8 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 		r = fw_error(ctx, -EBADMSG, "index: no seal note: the index is truncated");
 		goto fail;
 	}
-	if (host_sensitive)
-		idx->device.sensitive |= BUNDLE_DEV_HOST;
+	/* The host is in the header note, its redaction bit with the device's. */
+	idx->device.sensitive |= header_sensitive;
 	r = check_duplicates(ctx, idx);
 	if (r < 0)
 		goto fail;

@@ -234,7 +234,7 @@ int bundle_open(struct fw_ctx *ctx, const char *path, struct bundle **ret)
 	b->path = strdup(path);
 	b->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (b->fd < 0) {
-		r = fw_error(ctx, -errno, "cannot open bundle '%s': %m", path);
+		r = fw_error(ctx, -errno, "'%s': %m", path);
 		goto fail;
 	}
 	if (!b->path) {
@@ -246,6 +246,11 @@ int bundle_open(struct fw_ctx *ctx, const char *path, struct bundle **ret)
 		goto fail;
 	}
 	b->file_size = (uint64_t)st.st_size;
+	/* libarchive would say "Unrecognized archive format": say what it is. */
+	if (!st.st_size) {
+		r = fw_error(ctx, -EBADMSG, "'%s' is empty (0 bytes), not a bundle", path);
+		goto fail;
+	}
 	r = do_open(b);
 	if (r < 0)
 		goto fail;

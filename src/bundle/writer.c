@@ -39,14 +39,12 @@
 
 struct bundle_stage {
 	struct bundle_writer *w;
-	uint8_t *mem;
-	size_t mem_len;
-	size_t mem_cap;
-	int fd;                        /* spill file, or -1 */
+	struct fw_buf mem; /* staged in memory, while the budget lasts */
+	int fd;		   /* spill file, or -1 */
 	uint64_t size;
 	struct fw_sha256 *hash;
 	bool ended;
-	struct bundle_artifact meta;   /* owned copies once ended */
+	struct bundle_artifact meta; /* owned copies once ended */
 };
 
 struct bundle_writer {
@@ -97,7 +95,7 @@ static void stage_free(struct bundle_stage *s)
 {
 	if (!s)
 		return;
-	free(s->mem);
+	fw_buf_release(&s->mem);
 	if (s->fd >= 0)
 		close(s->fd);
 	fw_sha256_free(s->hash);
@@ -119,7 +117,8 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 	if (!path || !path[0])
 		return fw_error(ctx, -EINVAL, "no bundle path given");
 	if (lstat(path, &st) == 0)
-		return fw_error(ctx, -EEXIST, "'%s' already exists: choose another name or remove it", path);
+		return fw_error(ctx, -EEXIST,
+				"'%s' already exists: choose another name or remove it", path);
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return fw_error(ctx, -ENOMEM, "out of memory");
@@ -232,7 +231,8 @@ static int tmpfile_open(struct bundle_writer *w, char **ret_name)
 		return fd;
 	}
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-		return fw_error(w->ctx, -errno, "cannot create a temporary file in '%s': %m", w->dir);
+		return fw_error(w->ctx, -errno, "cannot create a temporary file in '%s': %m",
+				w->dir);
 	/* No O_TMPFILE here: a hidden named file, removed on every failure. */
 	if (asprintf(&name, "%s/.%s.XXXXXX", w->dir, w->base) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
@@ -276,15 +276,10 @@ int bundle_writer_begin(struct bundle_writer *w, struct bundle_stage **ret)
 	if (w->n_stages >= FW_LIMIT_MEMBERS)
 		return fw_error(w->ctx, -EOVERFLOW, "more than FW_LIMIT_MEMBERS (%u) artifacts",
 				FW_LIMIT_MEMBERS);
-	if (w->n_stages == w->cap_stages) {
-		size_t cap = w->cap_stages ? w->cap_stages * 2 : 16;
-		struct bundle_stage **n = realloc(w->stages, cap * sizeof(*n));
-
-		if (!n)
-			return fw_error(w->ctx, -ENOMEM, "out of memory");
-		w->stages = n;
-		w->cap_stages = cap;
-	}
+	r = fw_grow((void **)&w->stages, &w->cap_stages, w->n_stages + 1, sizeof(*w->stages),
+		    FW_LIMIT_MEMBERS);
+	if (r < 0)
+		return fw_error(w->ctx, r, "out of memory");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
@@ -314,16 +309,14 @@ static int stage_spill(struct bundle_stage *s)
 		unlink(name);
 		free(name);
 	}
-	r = write_all(fd, s->mem, s->mem_len);
+	r = write_all(fd, s->mem.data, s->mem.len);
 	if (r < 0) {
 		close(fd);
 		return fw_error(w->ctx, r, "staging to a temporary file in '%s' failed: %s", w->dir,
 				strerror(-r));
 	}
-	w->mem_used -= s->mem_cap;
-	free(s->mem);
-	s->mem = NULL;
-	s->mem_len = s->mem_cap = 0;
+	w->mem_used -= s->mem.cap;
+	fw_buf_release(&s->mem);
 	s->fd = fd;
 	return 0;
 }
@@ -338,30 +331,31 @@ int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len)
 	if (len == 0)
 		return 0;
 	if (len > FW_LIMIT_MEMBER_SIZE - s->size)
-		return fw_error(w->ctx, -EOVERFLOW, "artifact beyond FW_LIMIT_MEMBER_SIZE (%llu bytes)",
+		return fw_error(w->ctx, -EOVERFLOW,
+				"artifact beyond FW_LIMIT_MEMBER_SIZE (%llu bytes)",
 				(unsigned long long)FW_LIMIT_MEMBER_SIZE);
 	r = fw_sha256_update(s->hash, data, len);
 	if (r < 0)
 		return fw_error(w->ctx, r, "SHA-256 failed");
-	if (s->fd < 0 && s->mem_len + len > s->mem_cap) {
-		size_t cap = s->mem_cap ? s->mem_cap : 4096;
-		size_t grow;
-		uint8_t *n;
+	if (s->fd < 0) {
+		/* What the writer-wide budget leaves, plus what this stage already
+		 * holds, caps its buffer (less the byte fw_buf keeps spare). */
+		size_t room = w->opts.stage_memory - w->mem_used + s->mem.cap;
+		size_t before = s->mem.cap;
 
-		while (cap < s->mem_len + len)
-			cap *= 2;
-		grow = cap - s->mem_cap;
-		if (w->mem_used + grow > w->opts.stage_memory) {
+		r = -EOVERFLOW;
+		if (room > 1) {
+			s->mem.max = room - 1;
+			r = fw_buf_put(&s->mem, data, len);
+		}
+		if (r == -ENOMEM)
+			return fw_error(w->ctx, r, "out of memory");
+		if (r == 0) {
+			w->mem_used += s->mem.cap - before;
+		} else {
 			r = stage_spill(s);
 			if (r < 0)
 				return r;
-		} else {
-			n = realloc(s->mem, cap);
-			if (!n)
-				return fw_error(w->ctx, -ENOMEM, "out of memory");
-			s->mem = n;
-			s->mem_cap = cap;
-			w->mem_used += grow;
 		}
 	}
 	if (s->fd >= 0) {
@@ -369,9 +363,6 @@ int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len)
 		if (r < 0)
 			return fw_error(w->ctx, r, "staging to a temporary file in '%s' failed: %s",
 					w->dir, strerror(-r));
-	} else {
-		memcpy(s->mem + s->mem_len, data, len);
-		s->mem_len += len;
 	}
 	s->size += len;
 	return 0;
@@ -432,8 +423,8 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 		if (why)
 			return fw_error(w->ctx, -EINVAL, "artifact path '%s': %s", meta->path, why);
 		if (path_taken(w, meta->path))
-			return fw_error(w->ctx, -EEXIST, "artifact path '%s' is already in the bundle",
-					meta->path);
+			return fw_error(w->ctx, -EEXIST,
+					"artifact path '%s' is already in the bundle", meta->path);
 		m.path = strdup(meta->path);
 	} else {
 		m.path = derive_path(w, meta->kind);
@@ -469,8 +460,8 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 	return 0;
 }
 
-int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta,
-		      const void *data, size_t len)
+int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta, const void *data,
+		      size_t len)
 {
 	struct bundle_stage *s;
 	int r;
@@ -483,7 +474,7 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 		r = bundle_writer_end(w, s, meta);
 	if (r < 0) {
 		/* Drop the half-made stage: it is the last one. */
-		w->mem_used -= s->mem_cap;
+		w->mem_used -= s->mem.cap;
 		stage_free(s);
 		w->n_stages--;
 	}
@@ -492,49 +483,9 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 
 /* ---------------------------------------------------------------- commit */
 
-/* Name the string that hit FW_LIMIT_NOTE_STRING, for the message. */
-static bool too_long(const char *s)
-{
-	return s && strlen(s) > FW_LIMIT_NOTE_STRING;
-}
-
-static const char *overlong_field(const struct bundle_writer *w)
-{
-	const struct bundle_header *h = &w->header;
-	const struct bundle_device *d = &w->device;
-	const struct {
-		const char *name, *value;
-	} f[] = {
-		{ "the header field 'host'", h->host },
-		{ "the header field 'fwbox_version'", h->fwbox_version },
-		{ "the header field 'reason'", h->reason },
-		{ "the header field 'cmdline'", h->cmdline },
-		{ "the device field 'pci'", w->has_device ? d->pci : NULL },
-		{ "the device field 'model'", w->has_device ? d->model : NULL },
-		{ "the device field 'fw_version'", w->has_device ? d->fw_version : NULL },
-		{ "the device field 'psid'", w->has_device ? d->psid : NULL },
-		{ "the device field 'board_id'", w->has_device ? d->board_id : NULL },
-		{ "the device field 'serial'", w->has_device ? d->serial : NULL },
-		{ "the device field 'kernel'", w->has_device ? d->kernel : NULL },
-		{ "the device field 'driver'", w->has_device ? d->driver : NULL },
-	};
-
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (too_long(f[i].value))
-			return f[i].name;
-	for (size_t i = 0; i < w->n_stages; i++) {
-		const struct bundle_artifact *m = &w->stages[i]->meta;
-
-		if (too_long(m->reason) || too_long(m->path) || too_long(m->kind) ||
-		    too_long(m->interface))
-			return "an artifact's reason, path, kind or interface";
-	}
-	return NULL;
-}
-
 static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_len)
 {
-	struct bundle_buf notes = { 0 };
+	struct fw_buf notes = { 0 };
 	struct bundle_header h = w->header;
 	uint8_t zero[16] = { 0 };
 	int r;
@@ -552,26 +503,19 @@ static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_l
 	memcpy(w->header.uuid, h.uuid, sizeof(h.uuid));
 	w->header.created_ns = h.created_ns;
 
-	r = bundle_notes_add_header(&notes, &h);
+	r = bundle_notes_add_header(w->ctx, &notes, &h);
 	if (r >= 0 && w->has_device)
-		r = bundle_notes_add_device(&notes, &w->device);
+		r = bundle_notes_add_device(w->ctx, &notes, &w->device);
 	for (size_t i = 0; r >= 0 && i < w->n_stages; i++)
-		r = bundle_notes_add_artifact(&notes, &w->stages[i]->meta);
+		r = bundle_notes_add_artifact(w->ctx, &notes, &w->stages[i]->meta);
 	if (r >= 0)
-		r = bundle_notes_seal(&notes);
+		r = bundle_notes_seal(w->ctx, &notes);
 	if (r < 0) {
-		const char *field = r == -EOVERFLOW ? overlong_field(w) : NULL;
-
-		bundle_buf_release(&notes);
-		if (r == -EOVERFLOW)
-			return fw_error(w->ctx, r,
-					"cannot build the index notes: %s is longer than "
-					"FW_LIMIT_NOTE_STRING (%u bytes): shorten it",
-					field ? field : "a field", FW_LIMIT_NOTE_STRING);
-		return fw_error(w->ctx, r, "cannot build the index notes: %s", strerror(-r));
+		fw_buf_release(&notes);
+		return fw_error_prefix(w->ctx, r, "cannot build the index notes");
 	}
 	r = bundle_elf_build(w->ctx, notes.data, notes.len, ret_elf, ret_len);
-	bundle_buf_release(&notes);
+	fw_buf_release(&notes);
 	return r;
 }
 
@@ -593,7 +537,7 @@ static int set_filter(struct bundle_writer *w, struct archive *a)
 {
 	char val[32];
 	const char *name = NULL;
-	int r = ARCHIVE_OK;
+	int r = ARCHIVE_OK, level;
 
 	switch (w->opts.compression) {
 	case BUNDLE_COMPRESS_ZSTD:
@@ -611,12 +555,15 @@ static int set_filter(struct bundle_writer *w, struct archive *a)
 	case BUNDLE_COMPRESS_NONE:
 		return 0;
 	default:
-		return fw_error(w->ctx, -EINVAL, "unknown compression %d", (int)w->opts.compression);
+		return fw_error(w->ctx, -EINVAL, "unknown compression %d",
+				(int)w->opts.compression);
 	}
 	if (r != ARCHIVE_OK)
 		return archive_fail(w, a, "compression filter");
-	snprintf(val, sizeof(val), "%d",
-		 w->opts.level ? w->opts.level : w->opts.compression == BUNDLE_COMPRESS_ZSTD ? 3 : 6);
+	level = w->opts.level;
+	if (!level)
+		level = w->opts.compression == BUNDLE_COMPRESS_ZSTD ? 3 : 6;
+	snprintf(val, sizeof(val), "%d", level);
 	if (archive_write_set_filter_option(a, name, "compression-level", val) != ARCHIVE_OK)
 		return archive_fail(w, a, "compression level");
 	if (w->opts.compression == BUNDLE_COMPRESS_ZSTD) {
@@ -670,7 +617,7 @@ static int write_stage(struct bundle_writer *w, struct archive *a, struct bundle
 	int r;
 
 	if (s->fd < 0)
-		return write_data(w, a, s->meta.path, s->mem, s->mem_len);
+		return write_data(w, a, s->meta.path, s->mem.data, s->mem.len);
 	while (off < s->size) {
 		size_t n = s->size - off < WRITE_CHUNK ? (size_t)(s->size - off) : WRITE_CHUNK;
 		ssize_t k = pread(s->fd, buf, n, (off_t)off);
@@ -728,7 +675,8 @@ static int write_archive(struct bundle_writer *w, int fd, const uint8_t *elf, si
 		if (r >= 0)
 			r = write_stage(w, a, s, buf);
 		bytes += s->size;
-		fw_progress(w->ctx, "writing bundle", (unsigned)i + 1, (unsigned)w->n_stages, bytes);
+		fw_progress(w->ctx, "writing bundle", (unsigned)i + 1, (unsigned)w->n_stages,
+			    bytes);
 	}
 	if (r < 0)
 		goto out;
@@ -763,7 +711,8 @@ static int publish(struct bundle_writer *w, int dirfd, int fd, const char *tmpna
 fail:
 	if (errno == EEXIST)
 		return fw_error(w->ctx, -EEXIST,
-				"'%s' appeared while the bundle was written: not replacing it", w->path);
+				"'%s' appeared while the bundle was written: not replacing it",
+				w->path);
 	return fw_error(w->ctx, -errno, "cannot link the bundle into place as '%s': %m", w->path);
 }
 
@@ -779,7 +728,8 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 		return fw_error(w->ctx, -EINVAL, "bundle '%s' is already written", w->path);
 	for (size_t i = 0; i < w->n_stages; i++)
 		if (!w->stages[i]->ended)
-			return fw_error(w->ctx, -EINVAL, "artifact %zu was begun but never ended", i);
+			return fw_error(w->ctx, -EINVAL, "artifact %zu was begun but never ended",
+					i);
 	if (ret_path) {
 		out_path = strdup(w->path);
 		if (!out_path)
@@ -804,9 +754,10 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 	/* One fsync, never retried: after a failed one the kernel may have
 	 * dropped the dirty pages, and a second could lie (fsyncgate). */
 	if (fsync(fd) < 0) {
-		r = fw_error(w->ctx, -errno,
-			     "fsync of bundle '%s' failed (%m): the bundle is discarded, not retried",
-			     w->path);
+		r = fw_error(
+			w->ctx, -errno,
+			"fsync of bundle '%s' failed (%m): the bundle is discarded, not retried",
+			w->path);
 		goto out;
 	}
 	r = publish(w, dirfd, fd, tmpname);
@@ -814,9 +765,10 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 		goto out;
 	linked = true;
 	if (fsync(dirfd) < 0) {
-		r = fw_error(w->ctx, -errno,
-			     "fsync of folder '%s' failed (%m): bundle '%s' removed, it may not be durable",
-			     w->dir, w->path);
+		r = fw_error(
+			w->ctx, -errno,
+			"fsync of folder '%s' failed (%m): bundle '%s' removed, it may not be durable",
+			w->dir, w->path);
 		goto out;
 	}
 	w->committed = true;

@@ -7,16 +7,20 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <json-c/json.h>
 
 #include "fwbox.h"
 
-/* Exit status of every verb (documented in fwbox(1)). */
+/* Exit status of every verb (documented once, in fwbox(1) EXIT STATUS). */
 enum {
 	CLI_EXIT_OK = 0,
-	CLI_EXIT_FAILURE = 1,
-	CLI_EXIT_USAGE = 2,
+	CLI_EXIT_FAILURE = 1,          /* diff: the captures differ */
+	CLI_EXIT_USAGE = 2,            /* diff: also any failure ("trouble") */
 	CLI_EXIT_PARTIAL = 3,
+	CLI_EXIT_NOTHING = 4,          /* inputs read, no record to show */
 };
 
 struct cli_verb {
@@ -26,9 +30,16 @@ struct cli_verb {
 	int (*run)(struct fw_ctx *ctx, int argc, char **argv);
 };
 
+/*
+ * Messages.  Every line a verb writes to stderr starts "fwbox VERB: "
+ * (fwbox(1) MESSAGES); a non-fatal problem is "fwbox VERB: warning: ...".
+ */
 /* Print "fwbox VERB: <what>: <library message>" to stderr; return CLI_EXIT_FAILURE. */
 int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Print "fwbox VERB: <library message>" (which names the file); return
+ * CLI_EXIT_FAILURE. */
+int cli_error(struct fw_ctx *ctx, const char *verb);
 /* Print "fwbox VERB: <message>" and "Try 'fwbox VERB --help'."; return CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -36,18 +47,82 @@ int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
  * message naming the unknown option, or the option missing its argument, as
  * cli_usage_error() does; optstring is the one given to getopt_long(). */
 int cli_option_error(const struct cli_verb *v, char **argv, const char *optstring);
+/* Print "fwbox VERB: warning: <message>" to stderr. */
+void cli_warn(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "fwbox VERB: <message>" to stderr; return CLI_EXIT_NOTHING.  For a
+ * verb whose inputs were read and hold no record to show. */
+int cli_nothing(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the verb's usage to stdout; return CLI_EXIT_OK. */
 int cli_help(const struct cli_verb *v);
+/* The candidate closest to word by edit distance, if it is close enough
+ * to be a typing mistake ("did you mean"); else NULL. */
+const char *cli_closest(const char *word, const char *const *cands, size_t n);
+/* The verb of that name, or NULL. */
+const struct cli_verb *cli_verb_find(const char *name);
+
+/*
+ * JSON output (fwbox(1) JSON OUTPUT): -j/--json prints compact JSON, one
+ * object per line (one per record for verbs that list records, one per
+ * input for verbs that describe one); -p/--pretty indents each object and
+ * implies --json.  Add CLI_JSON_LONGOPTS to the verb's long options and
+ * CLI_JSON_SHORTOPTS to its optstring, and pass every option character to
+ * cli_json_option() first.
+ */
+struct cli_json {
+	bool on;
+	bool pretty;
+};
+#define CLI_JSON_SHORTOPTS "jp"
+#define CLI_JSON_LONGOPTS { "json", no_argument, NULL, 'j' }, { "pretty", no_argument, NULL, 'p' }
+/* True if c was -j or -p (and was recorded in *j). */
+bool cli_json_option(struct cli_json *j, int c);
+/* Print one object as compact JSON on one line, or indented with -p, with
+ * invalid UTF-8 replaced by U+FFFD; then drop the reference to it. */
+void cli_json_emit(const struct cli_json *j, struct json_object *o);
+/* Values, in the types fwbox(1) gives them.  Each returns a new object or
+ * NULL (JSON null) and is meant for json_object_object_add(). */
+struct json_object *cli_json_text(const char *s);        /* NULL -> null */
+struct json_object *cli_json_text_or_null(const char *s);/* NULL or "" -> null */
+struct json_object *cli_json_int(int64_t v);
+struct json_object *cli_json_u64(uint64_t v);            /* decimal string: may exceed 2^53 */
+/* Add NAME (ISO 8601 UTC, nanoseconds) and NAME_us (microseconds since the
+ * epoch, an integer below 2^53); both null when ns is 0 (unknown). */
+void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns);
+/* ISO 8601 UTC with nanoseconds, "1970-01-01T00:00:00.000000000Z"; buf >= 40. */
+void cli_format_time(uint64_t ns, char *buf, size_t len);
 /* True if progress should be shown (stderr is a terminal and not quiet). */
 bool cli_progress_wanted(bool quiet);
 /* Install a progress printer on the context (step n of m, bytes so far). */
 void cli_enable_progress(struct fw_ctx *ctx);
+/* Erase an unfinished progress line, before printing anything else. */
+void cli_progress_clear(void);
 /* Install SIGINT/SIGTERM handlers that request cancellation on ctx. */
 void cli_catch_signals(struct fw_ctx *ctx);
-/* Print a JSON object/array (a json_object *) to stdout, pretty, with newline. */
-void cli_print_json(void *json_object);
 /* Print serialized JSON with invalid UTF-8 replaced by U+FFFD. */
 void cli_put_json_text(const char *s, size_t len);
+
+/*
+ * Verbs that read bundles (show, verify, extract, trace, regs, crspace,
+ * segments) take several; each argument is a bundle file.
+ */
+/* Open the bundle arg names; on failure the context says why (naming it). */
+int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret);
+/* The bundle's UUID as text, 36 characters and a NUL. */
+void cli_bundle_uuid(struct bundle *b, char uuid[37]);
+/* Open arg, write its UUID to uuid (so the sink can name it in every
+ * record), and run the decoders whose kinds start with only_prefix. */
+int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
+		const struct analyze_sink *sink, void *ud, char uuid[37]);
+/* Inputs of a verb over several bundles, and the records it printed. */
+struct cli_tally {
+	unsigned ok, failed;
+	uint64_t records;
+};
+/* Exit status for a tally (fwbox(1) EXIT STATUS): 1 if no input could be
+ * read, 3 if some could not, 4 (saying "no WHAT in ...") if all were read
+ * and none held a record, else 0. */
+int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what, int argc,
+		   char **args);
 
 extern const struct cli_verb cli_verb_collect;
 extern const struct cli_verb cli_verb_devices;
@@ -61,3 +136,4 @@ extern const struct cli_verb cli_verb_segments;
 extern const struct cli_verb cli_verb_load;
 extern const struct cli_verb cli_verb_query;
 extern const struct cli_verb cli_verb_diff;
+extern const struct cli_verb cli_verb_report;

@@ -4,13 +4,17 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <uuid/uuid.h>
 
 #include "cli/cli.h"
 #include "core/text.h"
@@ -26,6 +30,13 @@ int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 	if (ctx && fw_ctx_errcode(ctx))
 		fprintf(stderr, ": %s", fw_ctx_errmsg(ctx));
 	fputc('\n', stderr);
+	return CLI_EXIT_FAILURE;
+}
+
+int cli_error(struct fw_ctx *ctx, const char *verb)
+{
+	fprintf(stderr, "fwbox %s: %s\n", verb,
+		fw_ctx_errcode(ctx) ? fw_ctx_errmsg(ctx) : "failed (no reason recorded)");
 	return CLI_EXIT_FAILURE;
 }
 
@@ -61,28 +72,81 @@ int cli_option_error(const struct cli_verb *v, char **argv, const char *optstrin
 	return cli_usage_error(v, "unknown option '%s'", arg ? arg : "?");
 }
 
+void cli_warn(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fwbox %s: warning: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_nothing(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fwbox %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_NOTHING;
+}
+
 int cli_help(const struct cli_verb *v)
 {
 	fputs(v->usage, stdout);
 	return CLI_EXIT_OK;
 }
 
+/* FWBOX_PROGRESS=lines: progress as plain lines even when stderr is no
+ * terminal (logs, and scripts that wait for a step to start). */
+static bool progress_lines;
+
 bool cli_progress_wanted(bool quiet)
 {
-	return !quiet && isatty(STDERR_FILENO);
+	const char *e = getenv("FWBOX_PROGRESS");
+
+	progress_lines = e && strcmp(e, "lines") == 0;
+	return !quiet && (progress_lines || isatty(STDERR_FILENO));
+}
+
+static bool progress_on_screen;
+
+void cli_progress_clear(void)
+{
+	if (progress_on_screen) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	progress_on_screen = false;
 }
 
 static void progress_print(void *userdata, const char *what, unsigned step, unsigned nsteps,
 			   uint64_t bytes)
 {
 	(void)userdata;
+	if (progress_lines) {
+		if (nsteps)
+			fprintf(stderr, "[%u/%u] %s (%llu bytes)\n", step, nsteps, what,
+				(unsigned long long)bytes);
+		else
+			fprintf(stderr, "%s (%llu bytes)\n", what, (unsigned long long)bytes);
+		fflush(stderr);
+		return;
+	}
+	progress_on_screen = true;
 	if (nsteps)
 		fprintf(stderr, "\r\033[K[%u/%u] %s (%llu bytes)", step, nsteps, what,
 			(unsigned long long)bytes);
 	else
 		fprintf(stderr, "\r\033[K%s (%llu bytes)", what, (unsigned long long)bytes);
-	if (nsteps && step >= nsteps)
+	if (nsteps && step >= nsteps) {
 		fputc('\n', stderr);
+		progress_on_screen = false;
+	}
 	fflush(stderr);
 }
 
@@ -125,13 +189,165 @@ void cli_put_json_text(const char *s, size_t len)
 	free(clean);
 }
 
-void cli_print_json(void *json_object)
+bool cli_json_option(struct cli_json *j, int c)
 {
-	size_t len;
-	const char *s = json_object_to_json_string_length(json_object,
-							  JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (c == 'j') {
+		j->on = true;
+		return true;
+	}
+	if (c == 'p') {
+		j->on = j->pretty = true;
+		return true;
+	}
+	return false;
+}
 
+void cli_json_emit(const struct cli_json *j, struct json_object *o)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *s;
+	size_t len;
+
+	if (j->pretty)
+		flags |= JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
+	s = json_object_to_json_string_length(o, flags, &len);
 	cli_put_json_text(s, len);
 	fputc('\n', stdout);
+	json_object_put(o);
+}
+
+struct json_object *cli_json_text(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *cli_json_text_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *cli_json_int(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+struct json_object *cli_json_u64(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return json_object_new_string(buf);
+}
+
+void cli_format_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	char day[32];
+
+	if (!gmtime_r(&secs, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(day, sizeof(day), "@%llu", (unsigned long long)secs);
+	snprintf(buf, len, "%s.%09uZ", day, (unsigned)(ns % 1000000000ull));
+}
+
+void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns)
+{
+	char key[64], when[48];
+
+	snprintf(key, sizeof(key), "%s_us", name);
+	if (!ns) {
+		json_object_object_add(o, name, NULL);
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	cli_format_time(ns, when, sizeof(when));
+	json_object_object_add(o, name, json_object_new_string(when));
+	json_object_object_add(o, key, json_object_new_int64((int64_t)(ns / 1000)));
+}
+
+/* Damerau-free Levenshtein distance, bounded: names are short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[65], cur[65];
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(*cur));
+	}
+	return prev[lb];
+}
+
+const char *cli_closest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i]);
+
+		/* A prefix of one name ("fw-hist") is that name. */
+		if (strlen(word) >= 3 && !strncmp(cands[i], word, strlen(word)))
+			d = 1;
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	/* Close enough to be a slip: a third of the word, at least one edit. */
+	if (best && best_d <= 1 + strlen(word) / 3)
+		return best;
+	return NULL;
+}
+
+int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret)
+{
+	return bundle_open(ctx, arg, ret);
+}
+
+void cli_bundle_uuid(struct bundle *b, char uuid[37])
+{
+	uuid_unparse_lower(bundle_get_header(b)->uuid, uuid);
+}
+
+int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
+		const struct analyze_sink *sink, void *ud, char uuid[37])
+{
+	struct bundle *b = NULL;
+	struct analyze *an = NULL;
+	int r;
+
+	r = cli_bundle_open(ctx, arg, &b);
+	if (r < 0)
+		return r;
+	cli_bundle_uuid(b, uuid);
+	r = analyze_new(ctx, sink, ud, &an);
+	if (r >= 0)
+		r = analyze_bundle(an, b, only_prefix);
+	analyze_free(an);
+	bundle_close(b);
+	return r;
+}
+
+int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what, int argc,
+		   char **args)
+{
+	if (!t->ok)
+		return CLI_EXIT_FAILURE;
+	if (t->failed)
+		return CLI_EXIT_PARTIAL;
+	if (t->records)
+		return CLI_EXIT_OK;
+	if (argc == 1)
+		return cli_nothing(verb, "no %s in '%s'", what, args[0]);
+	return cli_nothing(verb, "no %s in the %d bundles", what, argc);
 }

@@ -23,16 +23,45 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_load,
 	&cli_verb_query,
 	&cli_verb_diff,
+	&cli_verb_report,
 };
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+const struct cli_verb *cli_verb_find(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(name, verbs[i]->name))
+			return verbs[i];
+	return NULL;
+}
+
+static int unknown_verb(const char *name)
+{
+	const char *names[NVERBS];
+	const char *near;
+
+	for (size_t i = 0; i < NVERBS; i++)
+		names[i] = verbs[i]->name;
+	near = cli_closest(name, names, NVERBS);
+	if (near)
+		fprintf(stderr, "fwbox: unknown verb '%s'; did you mean '%s'?\n", name, near);
+	else
+		fprintf(stderr, "fwbox: unknown verb '%s'\n", name);
+	fprintf(stderr, "Try 'fwbox --help'.\n");
+	return CLI_EXIT_USAGE;
+}
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: fwbox [--help] [--version] VERB [ARGS...]\n\n"
+	fprintf(f, "Usage: fwbox [--help] [--version] VERB [ARGS...]\n"
+		   "       fwbox help [VERB]\n\n"
 		   "Crash and firmware forensics for NVIDIA ConnectX (mlx5) NICs.\n\n"
 		   "Verbs:\n");
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(f, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
-	fprintf(f, "\nRun 'fwbox VERB --help' for a verb's options; see fwbox(1).\n");
+	fprintf(f, "\nRun 'fwbox help VERB' for a verb's options; see fwbox(1) for what\n"
+		   "every verb shares (JSON output, messages, exit status).\n");
 }
 
 int main(int argc, char **argv)
@@ -45,7 +74,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "help")) {
+		/* "fwbox help VERB" is "fwbox VERB --help", as in git and devlink. */
+		if (argc == 2) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (argc > 3) {
+			fprintf(stderr, "fwbox help: give one verb\nTry 'fwbox --help'.\n");
+			return CLI_EXIT_USAGE;
+		}
+		verb = cli_verb_find(argv[2]);
+		return verb ? cli_help(verb) : unknown_verb(argv[2]);
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return CLI_EXIT_OK;
 	}
@@ -53,13 +95,9 @@ int main(int argc, char **argv)
 		printf("fwbox %s\n", fw_version());
 		return CLI_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(argv[1], verbs[i]->name))
-			verb = verbs[i];
-	if (!verb) {
-		fprintf(stderr, "fwbox: unknown verb '%s'\nTry 'fwbox --help'.\n", argv[1]);
-		return CLI_EXIT_USAGE;
-	}
+	verb = cli_verb_find(argv[1]);
+	if (!verb)
+		return unknown_verb(argv[1]);
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;

@@ -3,14 +3,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
+#include <uuid/uuid.h>
 
 #include "cli/cli.h"
 #include "core/limits.h"
@@ -18,7 +22,7 @@
 static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
 	"                     [--only KINDS] [--skip KINDS] [--compress zstd|gzip|xz|none]\n"
-	"                     [--plan] [--trace-control] [--json] [-q]\n"
+	"                     [--plan] [--trace-control] [-j|--json] [-p|--pretty] [-q]\n"
 	"\n"
 	"Collect a support bundle from a ConnectX function, most volatile first: health\n"
 	"buffer and devlink reporters (stored dumps only), firmware tracer strings DB and\n"
@@ -28,8 +32,10 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -d, --device DEVICE     PCI address, device node or emulator spec (emu:cx7);\n"
 	"                          default: the only ConnectX present\n"
-	"  -o, --output PATH       bundle file, or folder for the default name\n"
-	"                          fwbox-HOST-PCI-YYYYMMDDTHHMMSSZ.tar.zst\n"
+	"  -o, --output PATH       bundle file (its extension .tar.zst, .tar.gz, .tar.xz\n"
+	"                          or .tar picks the compression), folder for the\n"
+	"                          default name fwbox-HOST-PCI-YYYYMMDDTHHMMSSZ.tar.zst,\n"
+	"                          or - for standard output (once complete)\n"
 	"      --reason TEXT       why this bundle was taken (kept in its header)\n"
 	"      --trace-seconds N   gather firmware trace text (and ring) for N seconds\n"
 	"      --only KINDS        collect only these kinds (comma list, shell patterns;\n"
@@ -38,8 +44,8 @@ static const char usage_text[] =
 	"      --compress METHOD   zstd (default), gzip, xz or none\n"
 	"      --plan              print every command that would be sent; send nothing\n"
 	"      --trace-control     allow taking tracer ownership to read the raw ring\n"
-	"      --json              print a JSON summary (path, status, exit, outcome\n"
-	"                          per kind)\n"
+	"  -j, --json              print a JSON summary (fields: fwbox-collect(1))\n"
+	"  -p, --pretty            indented JSON; implies --json\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -54,7 +60,6 @@ enum {
 	OPT_COMPRESS,
 	OPT_PLAN,
 	OPT_TRACE_CONTROL,
-	OPT_JSON,
 };
 
 static const struct option options[] = {
@@ -67,7 +72,7 @@ static const struct option options[] = {
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "trace-control", no_argument, NULL, OPT_TRACE_CONTROL },
-	{ "json", no_argument, NULL, OPT_JSON },
+	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -117,10 +122,31 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
+/* JSON output must be valid UTF-8, but paths, reasons and device names
+ * are bytes: fw_utf8_sanitize() replaces each invalid sequence.  Empty or
+ * absent is null (fwbox(1): unknown is null). */
+static struct json_object *json_text(const char *s)
+{
+	char *t;
+	struct json_object *j;
+
+	if (!s || !*s)
+		return NULL;
+	t = fw_utf8_sanitize(s, strlen(s));
+	j = t ? json_object_new_string(t) : NULL;
+	free(t);
+	return j;
+}
+
 struct plan_out {
 	bool json;
 	struct json_object *arr;
 };
+
+static struct json_object *nonzero(uint64_t v)
+{
+	return v ? cli_json_int((int64_t)v) : NULL;
+}
 
 static int print_command(void *userdata, const struct collect_command *cmd)
 {
@@ -130,20 +156,20 @@ static int print_command(void *userdata, const struct collect_command *cmd)
 	if (po->json) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "step", json_object_new_int((int)cmd->step));
-		json_object_object_add(o, "kind", json_object_new_string(cmd->kind));
-		json_object_object_add(o, "interface", json_object_new_string(cmd->interface));
-		json_object_object_add(o, "what", json_object_new_string(cmd->what));
-		json_object_object_add(o, "opcode", json_object_new_int(cmd->opcode));
-		json_object_object_add(o, "op_mod", json_object_new_int(cmd->op_mod));
-		json_object_object_add(o, "register",
-				       cmd->reg ? json_object_new_string(cmd->reg) : NULL);
-		json_object_object_add(o, "scope", json_object_new_string(cmd->scope));
-		json_object_object_add(o, "in_bytes", json_object_new_int64((int64_t)cmd->in_bytes));
-		json_object_object_add(o, "out_bytes", json_object_new_int64((int64_t)cmd->out_bytes));
-		json_object_object_add(o, "count", json_object_new_int((int)cmd->count));
-		json_object_object_add(o, "expected_bytes",
-				       json_object_new_int64((int64_t)cmd->expected_bytes));
+		/* Opcode 0 is no mailbox command; count and expected bytes 0
+		 * mean "depends on the device's answers": null, not 0. */
+		json_object_object_add(o, "step", cli_json_int(cmd->step));
+		json_object_object_add(o, "kind", cli_json_text(cmd->kind));
+		json_object_object_add(o, "interface", cli_json_text_or_null(cmd->interface));
+		json_object_object_add(o, "what", cli_json_text(cmd->what));
+		json_object_object_add(o, "opcode", nonzero(cmd->opcode));
+		json_object_object_add(o, "op_mod", cmd->opcode ? cli_json_int(cmd->op_mod) : NULL);
+		json_object_object_add(o, "register", cli_json_text_or_null(cmd->reg));
+		json_object_object_add(o, "scope", cli_json_text(cmd->scope));
+		json_object_object_add(o, "in_bytes", cli_json_int((int64_t)cmd->in_bytes));
+		json_object_object_add(o, "out_bytes", cli_json_int((int64_t)cmd->out_bytes));
+		json_object_object_add(o, "count", nonzero(cmd->count));
+		json_object_object_add(o, "expected_bytes", nonzero(cmd->expected_bytes));
 		json_object_array_add(po->arr, o);
 		return 0;
 	}
@@ -166,109 +192,97 @@ static int print_command(void *userdata, const struct collect_command *cmd)
 	return 0;
 }
 
-static int do_plan(struct collect *c, bool json)
+static int do_plan(struct collect *c, const struct cli_json *json)
 {
-	struct plan_out po = { .json = json };
+	struct plan_out po = { .json = json->on };
 	int r;
 
-	if (json)
+	if (json->on)
 		po.arr = json_object_new_array();
 	else
 		printf("# plan for %s: step kind interface command scope bytes (nothing is sent)\n",
 		       collect_output_path(c));
 	r = collect_plan(c, print_command, &po);
-	if (json) {
+	if (json->on) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "path", json_object_new_string(collect_output_path(c)));
-		json_object_object_add(o, "steps", json_object_new_int((int)collect_step_count(c)));
+		json_object_object_add(o, "path", json_text(collect_output_path(c)));
+		json_object_object_add(o, "step_count", cli_json_int((int64_t)collect_step_count(c)));
 		json_object_object_add(o, "commands", po.arr);
 		/* Proof for tests and the cautious: the device counted nothing. */
-		json_object_object_add(o, "device_commands_sent",
-				       json_object_new_int64((int64_t)collect_device_commands(c)));
-		cli_print_json(o);
-		json_object_put(o);
+		json_object_object_add(o, "device_commands",
+				       cli_json_int((int64_t)collect_device_commands(c)));
+		cli_json_emit(json, o);
 	}
 	return r;
 }
 
-/* JSON output must be valid UTF-8, but paths, reasons and device names
- * are bytes: fw_utf8_sanitize() replaces each invalid sequence. */
-static struct json_object *json_text(const char *s)
+/* The UUID of the bundle just written, read back from its index. */
+static struct json_object *bundle_uuid_json(struct fw_ctx *ctx, const char *path)
 {
-	char *t = fw_utf8_sanitize(s, strlen(s));
-	struct json_object *j = t ? json_object_new_string(t) : NULL;
+	struct bundle *b = NULL;
+	char uuid[37];
 
-	free(t);
-	return j;
+	if (!path || bundle_open(ctx, path, &b) < 0) {
+		fw_ctx_clear_error(ctx);
+		return NULL;
+	}
+	uuid_unparse_lower(bundle_get_header(b)->uuid, uuid);
+	bundle_close(b);
+	return json_object_new_string(uuid);
 }
 
 /*
- * The overall fields follow the exit status, so a script reads one
- * answer: "status" ok (exit 0) or partial (exit 3, the bundle was written
- * but some step failed or was partial); "worst_outcome" is the worst
- * per-kind outcome, which can be "failed" while the run is partial.
+ * One object shape for every run, written or not (fwbox-collect(1)): the
+ * overall fields follow the exit status, so a script reads one answer:
+ * "status" ok (exit 0), partial (exit 3: the bundle was written but some
+ * step failed or was partial) or failed (exit 1: no bundle, "stage" and
+ * "error" say why); "worst_outcome" is the worst per-artifact outcome,
+ * which can be "failed" while the run is partial.
  */
-static void print_summary_json(struct collect *c, const char *path, int exit_status)
+static void print_json(const struct cli_json *json, struct fw_ctx *ctx, struct collect *c,
+		       const char *path, int exit_status, const char *stage)
 {
-	struct json_object *o = json_object_new_object(), *kinds = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *arts = json_object_new_array();
+	const char *status = exit_status == CLI_EXIT_OK	     ? "ok"
+			     : exit_status == CLI_EXIT_PARTIAL ? "partial"
+							       : "failed";
+	bool ran = c && !stage;
 
+	if (!path && c)
+		path = collect_output_path(c);
 	json_object_object_add(o, "path", json_text(path));
-	json_object_object_add(o, "status",
-			       json_object_new_string(exit_status == CLI_EXIT_OK ? "ok" : "partial"));
-	json_object_object_add(o, "exit", json_object_new_int(exit_status));
+	json_object_object_add(o, "bundle", ran ? bundle_uuid_json(ctx, path) : NULL);
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "exit", cli_json_int(exit_status));
 	json_object_object_add(o, "worst_outcome",
-			       json_object_new_string(bundle_outcome_name(collect_worst(c))));
+			       ran ? json_object_new_string(bundle_outcome_name(collect_worst(c)))
+				   : NULL);
 	json_object_object_add(o, "device_commands",
-			       json_object_new_int64((int64_t)collect_device_commands(c)));
-	for (size_t i = 0; i < collect_outcome_count(c); i++) {
+			       cli_json_int(c ? (int64_t)collect_device_commands(c) : 0));
+	for (size_t i = 0; c && i < collect_outcome_count(c); i++) {
 		const struct collect_outcome *oc = collect_outcome_at(c, i);
 		struct json_object *k = json_object_new_object();
 
+		json_object_object_add(k, "kind", json_text(oc->kind));
 		json_object_object_add(k, "outcome",
 				       json_object_new_string(bundle_outcome_name(oc->outcome)));
-		json_object_object_add(k, "bytes", json_object_new_int64((int64_t)oc->bytes));
-		json_object_object_add(k, "duration_ms",
-				       json_object_new_double((double)oc->duration_ns / 1e6));
-		json_object_object_add(k, "interface",
-				       json_text(oc->interface ? oc->interface : ""));
-		if (oc->reason && *oc->reason)
-			json_object_object_add(k, "reason", json_text(oc->reason));
-		if (oc->err)
-			json_object_object_add(k, "errno", json_object_new_int(-oc->err));
-		if (oc->status) {
-			json_object_object_add(k, "status", json_object_new_int((int)oc->status));
-			json_object_object_add(k, "syndrome",
-					       json_object_new_int64((int64_t)oc->syndrome));
-		}
-		{
-			char *key = fw_utf8_sanitize(oc->kind, strlen(oc->kind));
-
-			json_object_object_add(kinds, key ? key : "?", k);
-			free(key);
-		}
+		json_object_object_add(k, "reason", json_text(oc->reason));
+		json_object_object_add(k, "errno", oc->err ? cli_json_int(-oc->err) : NULL);
+		json_object_object_add(k, "mlx5_status", oc->status ? cli_json_int(oc->status) : NULL);
+		json_object_object_add(k, "syndrome", oc->status ? cli_json_int(oc->syndrome) : NULL);
+		json_object_object_add(k, "bytes", cli_json_int((int64_t)oc->bytes));
+		json_object_object_add(k, "duration_ns", cli_json_int((int64_t)oc->duration_ns));
+		json_object_object_add(k, "interface", json_text(oc->interface));
+		json_object_array_add(arts, k);
 	}
-	json_object_object_add(o, "kinds", kinds);
-	cli_print_json(o);
-	json_object_put(o);
-}
-
-/* With --json, exit 1 still answers on stdout: what failed and why. */
-static void print_failure_json(struct collect *c, struct fw_ctx *ctx, const char *stage)
-{
-	struct json_object *o = json_object_new_object();
-	const char *path = c ? collect_output_path(c) : NULL;
-
-	json_object_object_add(o, "path", path ? json_text(path) : NULL);
-	json_object_object_add(o, "status", json_object_new_string("failed"));
-	json_object_object_add(o, "exit", json_object_new_int(CLI_EXIT_FAILURE));
-	json_object_object_add(o, "stage", json_object_new_string(stage));
-	json_object_object_add(o, "error",
-			       json_text(fw_ctx_errcode(ctx) ? fw_ctx_errmsg(ctx) : ""));
-	if (fw_ctx_errcode(ctx))
-		json_object_object_add(o, "errno", json_object_new_int(-fw_ctx_errcode(ctx)));
-	cli_print_json(o);
-	json_object_put(o);
+	json_object_object_add(o, "artifacts", arts);
+	json_object_object_add(o, "stage", stage ? json_object_new_string(stage) : NULL);
+	json_object_object_add(o, "error", stage && fw_ctx_errcode(ctx) ? json_text(fw_ctx_errmsg(ctx))
+									: NULL);
+	json_object_object_add(o, "errno", stage && fw_ctx_errcode(ctx)
+						   ? cli_json_int(-fw_ctx_errcode(ctx)) : NULL);
+	cli_json_emit(json, o);
 }
 
 /* "--json=1": getopt reports it like a missing argument; say what it is. */
@@ -281,21 +295,113 @@ static int option_error(char **argv)
 		if (o->has_arg == no_argument && o->val == optopt)
 			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
 					       o->name);
-	return cli_option_error(&cli_verb_collect, argv, "d:o:qh");
+	return cli_option_error(&cli_verb_collect, argv, "d:o:qh" CLI_JSON_SHORTOPTS);
+}
+
+/*
+ * -o FILE's extension names a compression: .tar.gz is gzip, whatever the
+ * default.  --compress that disagrees with it is refused rather than
+ * writing a gzip file named .tar.zst.  Other names keep --compress (or
+ * zstd).
+ */
+static const struct {
+	const char *ext;
+	enum bundle_compression comp;
+} extensions[] = {
+	{ ".tar.zst", BUNDLE_COMPRESS_ZSTD }, { ".tzst", BUNDLE_COMPRESS_ZSTD },
+	{ ".tar.gz", BUNDLE_COMPRESS_GZIP },  { ".tgz", BUNDLE_COMPRESS_GZIP },
+	{ ".tar.xz", BUNDLE_COMPRESS_XZ },    { ".txz", BUNDLE_COMPRESS_XZ },
+	{ ".tar", BUNDLE_COMPRESS_NONE },
+};
+
+static const char *compression_name(enum bundle_compression c)
+{
+	switch (c) {
+	case BUNDLE_COMPRESS_GZIP: return "gzip";
+	case BUNDLE_COMPRESS_XZ:   return "xz";
+	case BUNDLE_COMPRESS_NONE: return "none";
+	case BUNDLE_COMPRESS_ZSTD: break;
+	}
+	return "zstd";
+}
+
+static int pick_compression(const char *out, bool given, enum bundle_compression *comp)
+{
+	size_t len = out ? strlen(out) : 0;
+	struct stat st;
+
+	if (!out || !strcmp(out, "-") || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) ||
+	    (len && out[len - 1] == '/'))
+		return 0;
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+		size_t n = strlen(extensions[i].ext);
+
+		if (len <= n || strcmp(out + len - n, extensions[i].ext))
+			continue;
+		if (given && *comp != extensions[i].comp)
+			return cli_usage_error(&cli_verb_collect,
+					       "-o '%s' names %s compression but --compress is %s: "
+					       "change one of them", out,
+					       compression_name(extensions[i].comp),
+					       compression_name(*comp));
+		*comp = extensions[i].comp;
+		return 0;
+	}
+	return 0;
+}
+
+/* -o -: the bundle is written complete into a private folder, then copied
+ * to standard output, so a reader never sees half a bundle. */
+static int copy_to_stdout(const char *path)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				int e = errno;
+
+				close(fd);
+				return -e;
+			}
+			off += w;
+		}
+	}
+	close(fd);
+	return 0;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	struct collect_options o = { 0 };
 	struct collect *c = NULL;
-	bool plan = false, json = false, quiet = false;
-	char *cmdline = NULL, *path = NULL;
+	struct cli_json json = { 0 };
+	bool plan = false, quiet = false, compress_given = false, to_stdout = false;
+	char *cmdline = NULL, *path = NULL, tmpdir[PATH_MAX] = "";
 	int opt, r, ret = CLI_EXIT_FAILURE;
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:o:qh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:o:qh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
+		if (cli_json_option(&json, opt))
+			continue;
 		switch (opt) {
 		case 'd':
 			o.device = optarg;
@@ -336,15 +442,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 				return cli_usage_error(&cli_verb_collect,
 						       "--compress '%s': use zstd, gzip, xz or none",
 						       optarg);
+			compress_given = true;
 			break;
 		case OPT_PLAN:
 			plan = true;
 			break;
 		case OPT_TRACE_CONTROL:
 			o.trace_control = true;
-			break;
-		case OPT_JSON:
-			json = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -358,6 +462,19 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
+	r = pick_compression(o.output, compress_given, &o.compression);
+	if (r)
+		return r;
+	to_stdout = o.output && !strcmp(o.output, "-");
+	if (to_stdout && json.on)
+		return cli_usage_error(&cli_verb_collect,
+				       "-o - writes the bundle to standard output, where --json "
+				       "would print too: give -o FILE with --json");
+	if (to_stdout && !plan && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "fwbox collect: -o -: standard output is a terminal; redirect it "
+			"to a file or a pipe, or give -o FILE\n");
+		return CLI_EXIT_FAILURE;
+	}
 
 	cmdline = join_args(argc, argv);
 	/* The command line is kept in one index note string too. */
@@ -369,6 +486,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	o.cmdline = cmdline;
+	if (to_stdout) {
+		const char *t = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/fwbox-collect-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "fwbox collect: -o -: cannot make a temporary folder "
+				"'%s': %s\n", tmpdir, strerror(errno));
+			tmpdir[0] = '\0';
+			goto out;
+		}
+		o.output = tmpdir;
+	}
 	r = collect_new(ctx, &o, &c);
 	if (r == -EINVAL) {
 		fprintf(stderr, "fwbox collect: %s\n", fw_ctx_errmsg(ctx));
@@ -376,13 +505,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (r < 0) {
-		if (json)
-			print_failure_json(NULL, ctx, "start");
+		if (json.on)
+			print_json(&json, ctx, NULL, o.output, CLI_EXIT_FAILURE, "start");
 		ret = cli_fail(ctx, "collect", "cannot start");
 		goto out;
 	}
 	if (plan) {
-		r = do_plan(c, json);
+		r = do_plan(c, &json);
 		ret = r < 0 ? cli_fail(ctx, "collect", "plan") : CLI_EXIT_OK;
 		goto out;
 	}
@@ -391,8 +520,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		cli_enable_progress(ctx);
 	r = collect_run(c, &path);
 	if (r < 0) {
-		if (json)
-			print_failure_json(c, ctx, "collect");
+		if (json.on)
+			print_json(&json, ctx, c, NULL, CLI_EXIT_FAILURE, "collect");
 		ret = cli_fail(ctx, "collect", "no bundle written");
 		goto out;
 	}
@@ -407,11 +536,22 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
-	if (json)
-		print_summary_json(c, path, ret);
-	else
+	if (to_stdout) {
+		r = copy_to_stdout(path);
+		if (r < 0) {
+			fprintf(stderr, "fwbox collect: writing the bundle to standard output: %s\n",
+				strerror(-r));
+			ret = CLI_EXIT_FAILURE;
+		}
+		unlink(path);
+	} else if (json.on) {
+		print_json(&json, ctx, c, path, ret, NULL);
+	} else {
 		printf("%s\n", path);
+	}
 out:
+	if (tmpdir[0])
+		rmdir(tmpdir);
 	free(path);
 	free(cmdline);
 	collect_free(c);

@@ -10,10 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cli/cli.h"
 
 struct crspace_opts {
 	bool mstdump;
+	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
 	uint64_t words;
 	uint64_t problems;
 };
@@ -25,11 +30,21 @@ static int on_run(void *ud, const char *kind, uint32_t addr, const uint32_t *v, 
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (o->mstdump) {
-			crspace_mstdump_line(addr + 4 * (uint32_t)i, v[i], line);
+		uint32_t a = addr + 4 * (uint32_t)i;
+
+		if (o->json.on) {
+			struct json_object *j = json_object_new_object();
+
+			json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+			json_object_object_add(j, "kind", json_object_new_string(kind));
+			json_object_object_add(j, "address", cli_json_int(a));
+			json_object_object_add(j, "value", cli_json_int(v[i]));
+			cli_json_emit(&o->json, j);
+		} else if (o->mstdump) {
+			crspace_mstdump_line(a, v[i], line);
 			fputs(line, stdout);
 		} else {
-			printf("%s 0x%08" PRIx32 " 0x%08" PRIx32 "\n", kind, addr + 4 * (uint32_t)i, v[i]);
+			printf("%s 0x%08" PRIx32 " 0x%08" PRIx32 "\n", kind, a, v[i]);
 		}
 	}
 	o->words += n;
@@ -42,13 +57,14 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 
 	(void)err;
 	o->problems++;
-	fprintf(stderr, "fwbox crspace: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
+	cli_warn("crspace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "mstdump", no_argument, NULL, 'm' },
+		CLI_JSON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -56,42 +72,54 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct crspace_opts o;
-	int c, r;
+	struct cli_tally t = { 0 };
+	int c;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
 		if (c == 'm')
 			o.mstdump = true;
 		else
-			return cli_option_error(&cli_verb_crspace, argv, "");
+			return cli_option_error(&cli_verb_crspace, argv, CLI_JSON_SHORTOPTS);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(&cli_verb_crspace, "expected one BUNDLE");
+	if (optind >= argc)
+		return cli_usage_error(&cli_verb_crspace, "expected at least one BUNDLE");
+	if (o.mstdump && o.json.on)
+		return cli_usage_error(&cli_verb_crspace, "--mstdump and --json are two formats: "
+				       "give one");
 	cli_catch_signals(ctx);
-	/* The CR-space image, and the crdump inside a fw_fatal dump. */
-	r = analyze_path(ctx, argv[optind], "crspace,health.fw_fatal", &sink, &o);
-	if (r < 0)
-		return cli_fail(ctx, "crspace", "'%s'", argv[optind]);
-	if (!o.words) {
-		fprintf(stderr, "fwbox crspace: no CR-space image in '%s'\n", argv[optind]);
-		return CLI_EXIT_FAILURE;
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		/* The CR-space image, and the crdump inside a fw_fatal dump. */
+		if (cli_analyze(ctx, argv[i], "crspace,health.fw_fatal", &sink, &o, o.uuid) < 0) {
+			cli_error(ctx, "crspace");
+			t.failed++;
+			continue;
+		}
+		t.ok++;
 	}
-	return CLI_EXIT_OK;
+	t.records = o.words;
+	return cli_tally_exit(&t, "crspace", "CR-space image", argc - optind, argv + optind);
 }
 
 const struct cli_verb cli_verb_crspace = {
 	.name = "crspace",
-	.summary = "print the CR-space words of a bundle",
-	.usage = "Usage: fwbox crspace BUNDLE [--mstdump]\n"
+	.summary = "print the CR-space words of bundles",
+	.usage = "Usage: fwbox crspace [--mstdump] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
-		 "Print the CR-space words of BUNDLE (the crspace artifact, from a resource\n"
-		 "dump or CORE_DUMP, and the crdump of a stored fw_fatal reporter dump), one\n"
-		 "'KIND 0xADDRESS 0xVALUE' line per dword.\n"
+		 "Print the CR-space words of each BUNDLE (the crspace artifact, from a\n"
+		 "resource dump or CORE_DUMP, and the crdump of a stored fw_fatal reporter\n"
+		 "dump), one 'KIND 0xADDRESS 0xVALUE' line per dword.\n"
 		 "\n"
 		 "Options:\n"
-		 "  --mstdump    print exactly as mstregdump does: '0x%8.8x 0x%8.8x' per dword\n"
-		 "  -h, --help   show this help\n",
+		 "  --mstdump      print exactly as mstregdump does: '0x%8.8x 0x%8.8x' per dword\n"
+		 "  -j, --json     one JSON object per dword (fields: fwbox-crspace(1))\n"
+		 "  -p, --pretty   indented JSON; implies --json\n"
+		 "  -h, --help     show this help\n",
 	.run = run,
 };

@@ -11,11 +11,12 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox devices [-j|--json] [-r|--sysroot DIR]\n"
+	"Usage: fwbox devices [-j|--json] [-p|--pretty] [-r|--sysroot DIR]\n"
 	"List the ConnectX (PCI vendor 0x15b3) functions found in sysfs, their model\n"
 	"and the kernel interfaces present for each (mlx5ctl, fwctl, devlink, tracefs).\n"
 	"\n"
-	"  -j, --json          print a JSON array of objects instead of a table\n"
+	"  -j, --json          one JSON object per function (fields: fwbox-devices(1))\n"
+	"  -p, --pretty        indented JSON; implies --json\n"
 	"  -r, --sysroot DIR   read sysfs and /dev under DIR instead of /\n"
 	"  -h, --help          show this help\n";
 
@@ -40,31 +41,25 @@ static json_object *fn_json(const struct fw_pci_function *f)
 {
 	json_object *o = json_object_new_object();
 	json_object *ifs = json_object_new_array();
-	char hex[8];
 
-	json_object_object_add(o, "pci", json_object_new_string(f->pci));
-#define HEXFIELD(name, v)                                                     \
-	snprintf(hex, sizeof(hex), "%04x", v);                                \
-	json_object_object_add(o, name, json_object_new_string(hex));
-	HEXFIELD("vendor_id", f->vendor_id)
-	HEXFIELD("device_id", f->device_id)
-	HEXFIELD("subsys_vendor_id", f->subsys_vendor_id)
-	HEXFIELD("subsys_device_id", f->subsys_device_id)
-#undef HEXFIELD
-	json_object_object_add(o, "model", json_object_new_string(f->model));
-	json_object_object_add(o, "driver", f->driver[0] ? json_object_new_string(f->driver) : NULL);
+	json_object_object_add(o, "pci", cli_json_text(f->pci));
+	json_object_object_add(o, "vendor_id", cli_json_int(f->vendor_id));
+	json_object_object_add(o, "device_id", cli_json_int(f->device_id));
+	json_object_object_add(o, "subsys_vendor_id",
+			       f->subsys_vendor_id ? cli_json_int(f->subsys_vendor_id) : NULL);
+	json_object_object_add(o, "subsys_device_id",
+			       f->subsys_device_id ? cli_json_int(f->subsys_device_id) : NULL);
+	json_object_object_add(o, "model", cli_json_text_or_null(f->model));
+	json_object_object_add(o, "driver", cli_json_text_or_null(f->driver));
 	for (unsigned i = 0; i < FW_IFACE_COUNT; i++)
 		if (f->interfaces & (1u << i))
 			json_object_array_add(ifs, json_object_new_string(fw_iface_name(1u << i)));
 	json_object_object_add(o, "interfaces", ifs);
-	if (f->mlx5ctl_node[0])
-		json_object_object_add(o, "mlx5ctl_node", json_object_new_string(f->mlx5ctl_node));
-	if (f->fwctl_node[0])
-		json_object_object_add(o, "fwctl_node", json_object_new_string(f->fwctl_node));
-	if (f->tracefs_dir[0]) {
-		json_object_object_add(o, "tracefs", json_object_new_string(f->tracefs_dir));
-		json_object_object_add(o, "tracefs_enabled", json_object_new_boolean(f->tracefs_enabled));
-	}
+	json_object_object_add(o, "mlx5ctl_node", cli_json_text_or_null(f->mlx5ctl_node));
+	json_object_object_add(o, "fwctl_node", cli_json_text_or_null(f->fwctl_node));
+	json_object_object_add(o, "tracefs", cli_json_text_or_null(f->tracefs_dir));
+	json_object_object_add(o, "tracefs_enabled",
+			       f->tracefs_dir[0] ? json_object_new_boolean(f->tracefs_enabled) : NULL);
 	return o;
 }
 
@@ -87,30 +82,29 @@ const struct cli_verb cli_verb_devices = {
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ "sysroot", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sysroot = "";
 	struct fw_pci_function *list;
-	bool json = false;
+	struct cli_json json = { 0 };
 	size_t n;
 	int c;
 
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
+		if (cli_json_option(&json, c))
+			continue;
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
 		case 'r':
 			sysroot = optarg;
 			break;
 		case 'h':
 			return cli_help(&cli_verb_devices);
 		default:
-			return cli_option_error(&cli_verb_devices, argv, "jr:h");
+			return cli_option_error(&cli_verb_devices, argv, "r:h" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (optind != argc)
@@ -122,16 +116,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (fw_discover(ctx, sysroot, &list, &n) < 0)
 		return cli_fail(ctx, "devices", "cannot list devices");
 
-	if (json) {
-		json_object *arr = json_object_new_array();
-
+	if (n == 0) {
+		fw_discover_free(list);
+		return cli_nothing("devices", "no ConnectX (vendor 0x15b3) functions found in "
+				   "'%s/sys/bus/pci/devices'", sysroot);
+	}
+	if (json.on) {
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, fn_json(&list[i]));
-		cli_print_json(arr);
-		json_object_put(arr);
-	} else if (n == 0) {
-		fprintf(stderr, "fwbox devices: no ConnectX (vendor 0x15b3) functions found in '%s/sys/bus/pci/devices'\n",
-			sysroot);
+			cli_json_emit(&json, fn_json(&list[i]));
 	} else {
 		printf("%-14s %-10s %-10s %-32s %s\n", "PCI", "ID", "DRIVER", "MODEL", "INTERFACES");
 		for (size_t i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
 /* fwbox diff: what changed between two captures. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -15,7 +16,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox diff [--db PATH] [-j|--json] A B\n"
+	"Usage: fwbox diff [--db PATH] [-j|--json] [-p|--pretty] A B\n"
 	"\n"
 	"Compare capture A with capture B: steps whose outcome changed,\n"
 	"register fields that changed, CR-space words that changed (count and\n"
@@ -32,13 +33,15 @@ static const char usage[] =
 	"Options:\n"
 	"  --db PATH    history database (default $FWBOX_DB, else\n"
 	"               $XDG_DATA_HOME/fwbox/history.db)\n"
-	"  -j, --json   print one JSON object\n"
-	"  -h, --help   show this help\n"
+	"  -j, --json     one JSON object (fields: fwbox-diff(1))\n"
+	"  -p, --pretty   indented JSON; implies --json\n"
+	"  -h, --help     show this help\n"
 	"\n"
-	"Exit status: 0 compared (whether or not they differ), 1 failure, 2 usage.\n";
+	"Exit status, as diff(1) and cmp(1): 0 the captures are the same, 1 they\n"
+	"differ, 2 trouble (usage error or failure).\n";
 
 struct out {
-	bool json;
+	struct cli_json json;
 	FILE *steps, *fields, *words, *messages, *gone;
 	char *steps_buf, *fields_buf, *words_buf, *messages_buf, *gone_buf;
 	size_t steps_len, fields_len, words_len, messages_len, gone_len;
@@ -51,17 +54,35 @@ static struct json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* A stored value as regs prints it in JSON: an integer when it is one
+ * (the store keeps integer fields as integers), else the text. */
+static struct json_object *jvalue(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s)
+		return NULL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s && !*end && !errno && (*s == '-' || isdigit((unsigned char)*s)) &&
+	    v < (1LL << 53) && v > -(1LL << 53))
+		return cli_json_int(v);
+	return json_object_new_string(s);
+}
+
 static int on_step(void *u, const struct store_diff_step *d)
 {
 	struct out *o = u;
 
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *x = json_object_new_object();
 
 		json_object_object_add(x, "kind", jstr(d->kind));
-		json_object_object_add(x, "a", jstr(d->a));
-		json_object_object_add(x, "b", jstr(d->b));
-		json_object_object_add(x, "b_reason", jstr(d->b_reason));
+		json_object_object_add(x, "outcome_a", jstr(d->a));
+		json_object_object_add(x, "outcome_b", jstr(d->b));
+		json_object_object_add(x, "reason_b", d->b_reason && *d->b_reason ? jstr(d->b_reason)
+										  : NULL);
 		json_object_array_add(o->j_steps, x);
 		return 0;
 	}
@@ -84,16 +105,16 @@ static int on_field(void *u, const struct store_diff_field *d)
 {
 	struct out *o = u;
 
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *x = json_object_new_object();
 
 		json_object_object_add(x, "register", jstr(d->reg));
-		json_object_object_add(x, "instance", json_object_new_int((int)d->instance));
+		json_object_object_add(x, "instance", cli_json_int(d->instance));
 		json_object_object_add(x, "field", jstr(d->field));
-		json_object_object_add(x, "a", jstr(d->a));
-		json_object_object_add(x, "b", jstr(d->b));
-		json_object_object_add(x, "a_enum", jstr(d->a_enum));
-		json_object_object_add(x, "b_enum", jstr(d->b_enum));
+		json_object_object_add(x, "value_a", jvalue(d->a));
+		json_object_object_add(x, "value_b", jvalue(d->b));
+		json_object_object_add(x, "enum_a", jstr(d->a_enum));
+		json_object_object_add(x, "enum_b", jstr(d->b_enum));
 		json_object_array_add(o->j_fields, x);
 		return 0;
 	}
@@ -114,15 +135,13 @@ static int on_word(void *u, const struct store_diff_word *w)
 		snprintf(a, sizeof(a), "0x%08x", w->a);
 	if (w->has_b)
 		snprintf(b, sizeof(b), "0x%08x", w->b);
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *x = json_object_new_object();
-		char addr[24];
 
-		snprintf(addr, sizeof(addr), "0x%08" PRIx64, w->address);
-		json_object_object_add(x, "source", jstr(w->source));
-		json_object_object_add(x, "address", json_object_new_string(addr));
-		json_object_object_add(x, "a", w->has_a ? json_object_new_string(a) : NULL);
-		json_object_object_add(x, "b", w->has_b ? json_object_new_string(b) : NULL);
+		json_object_object_add(x, "kind", jstr(w->source));
+		json_object_object_add(x, "address", cli_json_int((int64_t)w->address));
+		json_object_object_add(x, "value_a", w->has_a ? cli_json_int(w->a) : NULL);
+		json_object_object_add(x, "value_b", w->has_b ? cli_json_int(w->b) : NULL);
 		json_object_array_add(o->j_words, x);
 		return 0;
 	}
@@ -134,16 +153,16 @@ static int on_header(void *u, const struct store_diff_header *h)
 {
 	struct out *o = u;
 
-	if (o->json) {
+	if (o->json.on) {
 		o->j_cards = json_object_new_object();
-		json_object_object_add(o->j_cards, "a", jstr(h->a_device));
-		json_object_object_add(o->j_cards, "b", jstr(h->b_device));
-		json_object_object_add(o->j_cards, "same", json_object_new_boolean(h->same_card));
+		json_object_object_add(o->j_cards, "device_a", jstr(h->a_device));
+		json_object_object_add(o->j_cards, "device_b", jstr(h->b_device));
+		json_object_object_add(o->j_cards, "same_card", json_object_new_boolean(h->same_card));
 	}
 	if (!h->same_card)
-		fprintf(stderr, "fwbox diff: warning: A and B are captures of different cards "
-			"('%s', '%s'): their differences include those between the cards\n",
-			h->a_device ? h->a_device : "unknown", h->b_device ? h->b_device : "unknown");
+		cli_warn("diff", "A and B are captures of different cards ('%s', '%s'): their "
+			 "differences include those between the cards",
+			 h->a_device ? h->a_device : "unknown", h->b_device ? h->b_device : "unknown");
 	return 0;
 }
 
@@ -152,19 +171,19 @@ static int on_message(void *u, const struct store_diff_message *m)
 	struct out *o = u;
 	FILE *f = m->change == STORE_DIFF_NEW ? o->messages : o->gone;
 
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *x = json_object_new_object();
 		struct json_object *ranges = json_object_new_array();
 
 		json_object_object_add(x, "format", jstr(m->format));
-		json_object_object_add(x, "count", json_object_new_int64((int64_t)m->count));
+		json_object_object_add(x, "count", cli_json_int((int64_t)m->count));
 		json_object_object_add(x, "example", jstr(m->example));
 		json_object_object_add(x, "matched", json_object_new_boolean(!m->text));
 		for (unsigned i = 0; i < m->nparams; i++) {
 			struct json_object *r = json_object_new_array();
 
-			json_object_array_add(r, json_object_new_int64(m->min[i]));
-			json_object_array_add(r, json_object_new_int64(m->max[i]));
+			json_object_array_add(r, cli_json_int(m->min[i]));
+			json_object_array_add(r, cli_json_int(m->max[i]));
 			json_object_array_add(ranges, r);
 		}
 		json_object_object_add(x, "parameters", ranges);
@@ -174,17 +193,18 @@ static int on_message(void *u, const struct store_diff_message *m)
 	fprintf(f, "  %" PRIu64 "x %s", m->count, m->format);
 	for (unsigned i = 0; i < m->nparams; i++) {
 		/* In the base the format prints the parameter in. */
-		bool hex = strchr("xXp", m->conv[i]) && m->conv[i];
-		const char *fmt1 = hex ? "%s0x%" PRIx64 : "%s%" PRId64;
-		const char *fmt2 = hex ? "%s0x%" PRIx64 "..0x%" PRIx64 : "%s%" PRId64 "..%" PRId64;
+		bool hex = m->conv[i] && strchr("xXp", m->conv[i]);
+		const char *sep = i ? ", " : " [";
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		if (m->min[i] == m->max[i])
-			fprintf(f, fmt1, i ? ", " : " [", m->min[i]);
+		if (hex && m->min[i] == m->max[i])
+			fprintf(f, "%s0x%" PRIx64, sep, (uint64_t)m->min[i]);
+		else if (hex)
+			fprintf(f, "%s0x%" PRIx64 "..0x%" PRIx64, sep, (uint64_t)m->min[i],
+				(uint64_t)m->max[i]);
+		else if (m->min[i] == m->max[i])
+			fprintf(f, "%s%" PRId64, sep, m->min[i]);
 		else
-			fprintf(f, fmt2, i ? ", " : " [", m->min[i], m->max[i]);
-#pragma GCC diagnostic pop
+			fprintf(f, "%s%" PRId64 "..%" PRId64, sep, m->min[i], m->max[i]);
 	}
 	fprintf(f, "%s (e.g. %s)\n", m->nparams ? "]" : "", m->example ? m->example : "");
 	return 0;
@@ -312,7 +332,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -329,39 +349,42 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	const char *db = NULL;
 	char *dbpath = NULL, *ua = NULL, *ub = NULL;
 	int64_t id[2];
-	int c, r, ret = CLI_EXIT_FAILURE;
+	bool differ;
+	/* As diff(1): 1 means "different", so trouble is 2. */
+	int c, r, ret = CLI_EXIT_USAGE;
 
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
 			break;
-		case 'j':
-			o.json = true;
-			break;
 		case 'h':
 			return cli_help(&cli_verb_diff);
 		default:
-			return cli_option_error(&cli_verb_diff, argv, "jh");
+			return cli_option_error(&cli_verb_diff, argv, "h" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (argc - optind != 2)
 		return cli_usage_error(&cli_verb_diff, "give two bundles (files or UUIDs)");
 	if (!db) {
 		r = store_default_path(ctx, false, &dbpath);
-		if (r < 0)
-			return cli_fail(ctx, "diff", "no database");
+		if (r < 0) {
+			cli_fail(ctx, "diff", "no database");
+			return CLI_EXIT_USAGE;
+		}
 		db = dbpath;
 	}
 	r = resolve(ctx, db, argv + optind, &s, id);
 	if (r < 0) {
-		cli_fail(ctx, "diff", "cannot find the bundles");
+		cli_error(ctx, "diff");
 		goto out;
 	}
 	ua = bundle_uuid(s, id[0]);
 	ub = bundle_uuid(s, id[1]);
-	if (o.json) {
+	if (o.json.on) {
 		o.j_steps = json_object_new_array();
 		o.j_fields = json_object_new_array();
 		o.j_words = json_object_new_array();
@@ -383,23 +406,24 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		cli_fail(ctx, "diff", "comparison failed");
 		goto out;
 	}
-	if (o.json) {
+	differ = counts.steps || counts.fields || counts.words || counts.messages ||
+		 counts.messages_gone;
+	if (o.json.on) {
 		struct json_object *root = json_object_new_object();
-		struct json_object *cw = json_object_new_object();
 
-		json_object_object_add(root, "a", jstr(ua));
-		json_object_object_add(root, "b", jstr(ub));
+		json_object_object_add(root, "bundle_a", jstr(ua));
+		json_object_object_add(root, "bundle_b", jstr(ub));
+		json_object_object_add(root, "differ", json_object_new_boolean(differ));
 		json_object_object_add(root, "steps", o.j_steps);
 		json_object_object_add(root, "register_fields", o.j_fields);
-		json_object_object_add(cw, "count", json_object_new_int64((int64_t)counts.words));
-		json_object_object_add(cw, "words", o.j_words);
-		json_object_object_add(root, "crspace", cw);
-		json_object_object_add(root, "cards", o.j_cards);
+		json_object_object_add(root, "crspace_words", o.j_words);
+		/* The header's fields, at the top level. */
+		json_object_object_foreach(o.j_cards, key, val)
+			json_object_object_add(root, key, json_object_get(val));
 		json_object_object_add(root, "new_messages", o.j_messages);
 		json_object_object_add(root, "gone_messages", o.j_gone);
-		o.j_steps = o.j_fields = o.j_words = o.j_messages = o.j_gone = o.j_cards = NULL;
-		cli_print_json(root);
-		json_object_put(root);
+		o.j_steps = o.j_fields = o.j_words = o.j_messages = o.j_gone = NULL;
+		cli_json_emit(&o.json, root);
 	} else {
 		printf("A: %s\nB: %s\n", ua ? ua : "?", ub ? ub : "?");
 		section("Steps with a changed outcome", counts.steps, o.steps, &o.steps_buf);
@@ -409,7 +433,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		section("Trace formats gone from B", counts.messages_gone, o.gone, &o.gone_buf);
 		o.steps = o.fields = o.words = o.messages = o.gone = NULL;
 	}
-	ret = CLI_EXIT_OK;
+	ret = differ ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 out:
 	if (o.steps)
 		fclose(o.steps);

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli/cli.h"
 
 struct sink {
@@ -87,10 +89,31 @@ static int open_output(const char *out, char **ret_tmp, int *ret_fd)
 	return 0;
 }
 
+/* --json: what was written where, as the index describes it. */
+static void print_json(const struct cli_json *json, struct bundle *b,
+		       const struct bundle_artifact *a, const char *out)
+{
+	struct json_object *o = json_object_new_object();
+	char uuid[37], sha[2 * FW_SHA256_LEN + 1];
+
+	cli_bundle_uuid(b, uuid);
+	for (size_t i = 0; i < FW_SHA256_LEN; i++)
+		snprintf(sha + 2 * i, 3, "%02x", a->sha256[i]);
+	json_object_object_add(o, "path", json_object_new_string(out));
+	json_object_object_add(o, "bundle", json_object_new_string(uuid));
+	json_object_object_add(o, "kind", json_object_new_string(a->kind));
+	json_object_object_add(o, "bytes", cli_json_int((int64_t)a->size));
+	json_object_object_add(o, "sha256", json_object_new_string(sha));
+	json_object_object_add(o, "outcome", json_object_new_string(bundle_outcome_name(a->outcome)));
+	json_object_object_add(o, "reason", cli_json_text_or_null(a->reason));
+	cli_json_emit(json, o);
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		CLI_JSON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bundle_visitor v = { .data = on_data };
@@ -98,24 +121,32 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	const char *out = NULL;
 	char *tmp = NULL;
 	struct bundle *b = NULL;
+	struct cli_json json = { 0 };
 	int c, r;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&json, c))
+			continue;
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
 		default:
-			return cli_option_error(&cli_verb_extract, argv, "o:");
+			return cli_option_error(&cli_verb_extract, argv, "o:" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (argc - optind != 2)
 		return cli_usage_error(&cli_verb_extract, "expected BUNDLE and KIND");
-	r = bundle_open(ctx, argv[optind], &b);
+	if (out && !strcmp(out, "-"))
+		out = NULL; /* -o - is standard output */
+	if (json.on && !out)
+		return cli_usage_error(&cli_verb_extract, "--json describes the artifact on standard "
+				       "output: give -o FILE for its bytes");
+	r = cli_bundle_open(ctx, argv[optind], &b);
 	if (r < 0)
-		return cli_fail(ctx, "extract", "cannot read the bundle");
+		return cli_error(ctx, "extract");
 	if (!bundle_find_kind(b, argv[optind + 1])) {
 		bundle_close(b);
 		fprintf(stderr, "fwbox extract: '%s' holds no artifact of kind '%s'\n", argv[optind],
@@ -152,6 +183,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			unlink(tmp);
 		free(tmp);
 	}
+	if (r >= 0 && json.on)
+		print_json(&json, b, bundle_find_kind(b, argv[optind + 1]), out);
 	bundle_close(b);
 	return r < 0 ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }
@@ -159,7 +192,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_extract = {
 	.name = "extract",
 	.summary = "write the raw bytes of one artifact",
-	.usage = "Usage: fwbox extract [-o|--output FILE] BUNDLE KIND\n"
+	.usage = "Usage: fwbox extract [-o|--output FILE] [-j|--json] [-p|--pretty] BUNDLE KIND\n"
 		 "\n"
 		 "Write the raw bytes of the first artifact of KIND (e.g. reg.MGIR,\n"
 		 "trace.strings.0, crspace) to standard output, or to FILE.  The bytes\n"
@@ -169,7 +202,11 @@ const struct cli_verb cli_verb_extract = {
 		 "received the bytes).\n"
 		 "\n"
 		 "Options:\n"
-		 "  -o, --output FILE  write to FILE instead of standard output\n"
+		 "  -o, --output FILE  write to FILE instead of standard output ('-': standard\n"
+		 "                     output)\n"
+		 "  -j, --json         with -o FILE: print one JSON object describing what was\n"
+		 "                     written (fields: fwbox-extract(1))\n"
+		 "  -p, --pretty       indented JSON; implies --json\n"
 		 "  -h, --help         show this help\n",
 	.run = run,
 };

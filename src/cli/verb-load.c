@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <json-c/json.h>
+
 #include "cli/cli.h"
 
 static const char usage[] =
-	"Usage: fwbox load [--db PATH] [-q] BUNDLE|DIR...\n"
+	"Usage: fwbox load [--db PATH] [-q|--quiet] [-j|--json] [-p|--pretty] BUNDLE|DIR...\n"
 	"\n"
 	"Verify each bundle and load it into the history database, one\n"
 	"transaction per bundle.  A bundle that fails verification is rejected\n"
@@ -27,6 +29,8 @@ static const char usage[] =
 	"  --db PATH    history database (default $FWBOX_DB, else\n"
 	"               $XDG_DATA_HOME/fwbox/history.db; created if absent)\n"
 	"  -q, --quiet  no progress and no line per loaded bundle\n"
+	"  -j, --json   one JSON object per bundle (fields: fwbox-load(1))\n"
+	"  -p, --pretty indented JSON; implies --json\n"
 	"  -h, --help   show this help\n"
 	"\n"
 	"Exit status: 0 every bundle loaded (or already there), 1 none loaded,\n"
@@ -39,7 +43,33 @@ static const char usage[] =
 struct tally {
 	unsigned loaded, already, rejected, interrupted, empty;
 	bool quiet;
+	struct cli_json json;
 };
+
+/* --json: one object per bundle, whatever became of it. */
+static void print_json(struct tally *t, const char *path, const char *status,
+		       const struct store_load_result *res, const char *error)
+{
+	struct json_object *o = json_object_new_object();
+	bool loaded = res && !strcmp(status, "loaded");
+
+#define COUNT(name, v) json_object_object_add(o, name, loaded ? cli_json_int((int64_t)(v)) : NULL)
+	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "bundle", res ? json_object_new_string(res->uuid) : NULL);
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "error", cli_json_text_or_null(error));
+	COUNT("artifact_count", res->stats.artifacts);
+	COUNT("trace_event_count", res->stats.trace_events);
+	COUNT("register_field_count", res->stats.register_fields);
+	COUNT("crspace_word_count", res->stats.crspace_words);
+	COUNT("segment_count", res->stats.segments);
+	COUNT("health_item_count", res->stats.health);
+	COUNT("problem_count", res->problems);
+#undef COUNT
+	json_object_object_add(o, "first_problem",
+			       loaded && res->problems ? cli_json_text(res->first_problem) : NULL);
+	cli_json_emit(&t->json, o);
+}
 
 static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, struct tally *t)
 {
@@ -48,24 +78,32 @@ static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, stru
 
 	fw_ctx_clear_error(ctx);
 	r = store_load_bundle(s, path, &res);
+	cli_progress_clear();
 	if (r < 0 && fw_ctx_cancelled(ctx)) {
 		/* A signal is not a verification failure: say only that. */
 		fprintf(stderr, "fwbox load: interrupted: nothing of '%s' was loaded\n", path);
+		if (t->json.on)
+			print_json(t, path, "interrupted", NULL, "interrupted");
 		t->interrupted++;
 		return;
 	}
 	if (r < 0) {
 		fprintf(stderr, "fwbox load: rejected '%s': %s\n", path, fw_ctx_errmsg(ctx));
+		if (t->json.on)
+			print_json(t, path, "rejected", NULL, fw_ctx_errmsg(ctx));
 		t->rejected++;
 		return;
 	}
+	if (t->json.on)
+		print_json(t, path, res.status == STORE_LOAD_ALREADY ? "already" : "loaded", &res,
+			   NULL);
 	if (res.status == STORE_LOAD_ALREADY) {
-		if (!t->quiet)
+		if (!t->quiet && !t->json.on)
 			printf("already loaded: %s '%s'\n", res.uuid, path);
 		t->already++;
 		return;
 	}
-	if (!t->quiet)
+	if (!t->quiet && !t->json.on)
 		printf("loaded %s '%s': %llu artifacts, %llu trace events, %llu register fields, "
 		       "%llu CR-space words, %llu segments, %llu health items\n", res.uuid, path,
 		       (unsigned long long)res.stats.artifacts,
@@ -100,25 +138,24 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		return;
 	}
 	while ((de = readdir(d))) {
-		char *p, **nn;
 		struct stat st;
+		char *p;
 
 		if (de->d_name[0] == '.' || !strstr(de->d_name, ".tar"))
 			continue;
 		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-			break;
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			p = NULL;
+		if (p && (stat(p, &st) < 0 || !S_ISREG(st.st_mode))) {
 			free(p);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			nn = realloc(names, cap * sizeof(*names));
-			if (!nn) {
-				free(p);
-				break;
-			}
-			names = nn;
+		/* Loading only part of the folder without a word would lose
+		 * bundles: out of memory is said and counted. */
+		if (!p || fw_grow((void **)&names, &cap, n + 1, sizeof(*names), 0) < 0) {
+			fprintf(stderr, "fwbox load: out of memory listing folder '%s'\n", dir);
+			t->rejected++;
+			free(p);
+			break;
 		}
 		names[n++] = p;
 	}
@@ -144,6 +181,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		CLI_JSON_LONGOPTS,
 		{}
 	};
 	struct tally t = { 0 };
@@ -153,7 +191,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, r;
 
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qh" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
+		if (cli_json_option(&t.json, c))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -164,7 +204,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_load);
 		default:
-			return cli_option_error(&cli_verb_load, argv, "qh");
+			return cli_option_error(&cli_verb_load, argv, "qh" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (optind >= argc)

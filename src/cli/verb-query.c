@@ -25,9 +25,9 @@ enum out_format {
 };
 
 static const char usage[] =
-	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] SQL\n"
-	"       fwbox query [--db PATH] [-f|--format table|csv|json] NAME [ARG...]\n"
-	"       fwbox query -l|--list\n"
+	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty] SQL\n"
+	"       fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty] NAME [ARG...]\n"
+	"       fwbox query -l|--list [-j|--json]\n"
 	"\n"
 	"Run one read-only SQL statement, or a named query, on the history\n"
 	"database.  The database is opened read-only: statements that would\n"
@@ -37,11 +37,16 @@ static const char usage[] =
 	"  --db PATH        history database (default $FWBOX_DB, else\n"
 	"                   $XDG_DATA_HOME/fwbox/history.db)\n"
 	"  -f, --format FORMAT\n"
-	"                   output as table (default), csv or json (an array of objects)\n"
+	"                   output as table (default), csv or json (as --json)\n"
+	"  -j, --json       one JSON object per row, one a line, keyed by column name\n"
+	"  -p, --pretty     indented JSON; implies --json\n"
 	"  -l, --list       list the named queries and their arguments\n"
 	"  -h, --help       show this help\n"
 	"\n"
-	"Exit status: 0 success, 1 failure, 2 usage.\n";
+	"Options may follow the arguments; after '--' everything is an argument\n"
+	"(a negative number, say).\n"
+	"\n"
+	"Exit status: 0 success (with or without rows), 1 failure, 2 usage.\n";
 
 /* Text of one value for table and CSV output; blobs as hex.  *tmp is freed
  * by the caller. */
@@ -115,8 +120,18 @@ static struct json_object *json_value(struct store_query *q, int i)
 	switch (store_query_column_type(q, i)) {
 	case STORE_NULL:
 		return NULL;
-	case STORE_INTEGER:
-		return json_object_new_int64(store_query_column_int(q, i));
+	case STORE_INTEGER: {
+		int64_t v = store_query_column_int(q, i);
+
+		/* Beyond 2^53 a JSON reader would round it: a decimal string. */
+		if (v >= (1LL << 53) || v <= -(1LL << 53)) {
+			char buf[24];
+
+			snprintf(buf, sizeof(buf), "%" PRId64, v);
+			return json_object_new_string(buf);
+		}
+		return json_object_new_int64(v);
+	}
 	case STORE_FLOAT:
 		return json_object_new_double(store_query_column_double(q, i));
 	default:
@@ -126,30 +141,22 @@ static struct json_object *json_value(struct store_query *q, int i)
 	}
 }
 
-/* Streamed: one object per row, so a large result never sits in memory. */
-static int print_json(struct store_query *q)
+/* Streamed: one object per row, one a line (JSON Lines), so a large
+ * result never sits in memory.  Returns the rows printed, or < 0. */
+static int64_t print_json(struct store_query *q, const struct cli_json *json)
 {
 	int ncol = store_query_column_count(q), r;
-	bool first = true;
+	int64_t rows = 0;
 
-	fputs("[", stdout);
 	while ((r = store_query_step(q)) == 1) {
 		struct json_object *row = json_object_new_object();
 
 		for (int i = 0; i < ncol; i++)
 			json_object_object_add(row, store_query_column_name(q, i), json_value(q, i));
-		size_t len;
-		const char *text = json_object_to_json_string_length(row, JSON_C_TO_STRING_SPACED |
-								      JSON_C_TO_STRING_NOSLASHESCAPE,
-								      &len);
-
-		printf("%s\n  ", first ? "" : ",");
-		cli_put_json_text(text, len); /* stored texts may be any bytes */
-		json_object_put(row);
-		first = false;
+		cli_json_emit(json, row); /* stored texts may be any bytes */
+		rows++;
 	}
-	fputs(first ? "]\n" : "\n]\n", stdout);
-	return r;
+	return r < 0 ? r : rows;
 }
 
 struct table {
@@ -259,8 +266,26 @@ free_table:
 	return r;
 }
 
-static int list_named(void)
+static int list_named(const struct cli_json *json)
 {
+	if (json->on) {
+		for (size_t i = 0; i < store_named_query_count(); i++) {
+			const struct store_named_query *nq = store_named_query_at(i);
+			struct json_object *o = json_object_new_object();
+			struct json_object *args = json_object_new_array();
+			char *copy = strdup(nq->args), *save = NULL;
+
+			for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w;
+			     w = strtok_r(NULL, " ", &save))
+				json_object_array_add(args, json_object_new_string(w));
+			free(copy);
+			json_object_object_add(o, "name", json_object_new_string(nq->name));
+			json_object_object_add(o, "arguments", args);
+			json_object_object_add(o, "summary", json_object_new_string(nq->summary));
+			cli_json_emit(json, o);
+		}
+		return CLI_EXIT_OK;
+	}
 	printf("Named queries (fwbox query NAME [ARG...]):\n");
 	for (size_t i = 0; i < store_named_query_count(); i++) {
 		const struct store_named_query *nq = store_named_query_at(i);
@@ -303,8 +328,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		CLI_JSON_LONGOPTS,
 		{}
 	};
+	struct cli_json json = { 0 };
 	const struct store_named_query *nq = NULL;
 	enum out_format fmt = OUT_TABLE;
 	struct store_query *q = NULL;
@@ -316,7 +343,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, r, nargs, ret = CLI_EXIT_FAILURE;
 
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "+f:lh", opts, NULL)) != -1) {
+	/* Options anywhere (GNU order); "--" ends them, for a negative number. */
+	while ((c = getopt_long(argc, argv, "f:lh" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
+		if (cli_json_option(&json, c)) {
+			fmt = OUT_JSON;
+			continue;
+		}
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -337,11 +369,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'h':
 			return cli_help(&cli_verb_query);
 		default:
-			return cli_option_error(&cli_verb_query, argv, "+f:lh");
+			return cli_option_error(&cli_verb_query, argv, "f:lh" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (list)
-		return list_named();
+		return list_named(&json);
 	if (optind >= argc)
 		return cli_usage_error(&cli_verb_query, "give an SQL statement or a query name");
 	sql = argv[optind];
@@ -392,7 +424,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		r = print_csv(q);
 		break;
 	case OUT_JSON:
-		r = print_json(q);
+		r = print_json(q, &json) < 0 ? -1 : 0;
 		break;
 	default:
 		r = print_table(q);

@@ -5,12 +5,14 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -20,8 +22,9 @@
 
 struct regs_opts {
 	const char *only;      /* register name, or NULL */
-	bool json;
-	struct json_object *arr;
+	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
 	uint64_t fields;
 	uint64_t problems;
 };
@@ -35,23 +38,24 @@ static int on_field(void *ud, const char *kind, const struct regs_field *f)
 	if (o->only && strcasecmp(o->only, f->reg) != 0)
 		return 0;
 	o->fields++;
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *j = json_object_new_object();
 
+		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
 		json_object_object_add(j, "register", json_object_new_string(f->reg));
-		json_object_object_add(j, "register_id", json_object_new_int(f->reg_id));
+		json_object_object_add(j, "register_id", cli_json_int(f->reg_id));
 		json_object_object_add(j, "field", json_object_new_string(f->field));
-		json_object_object_add(j, "bit_offset", json_object_new_int64(f->bit_off));
-		json_object_object_add(j, "width", json_object_new_int64(f->width));
+		json_object_object_add(j, "bit_offset", cli_json_int(f->bit_off));
+		json_object_object_add(j, "width", cli_json_int(f->width));
 		if (f->type == REGCAT_UINT) {
-			json_object_object_add(j, "value", json_object_new_uint64(f->value));
-			json_object_object_add(j, "enum", f->enum_name ? json_object_new_string(f->enum_name)
-								       : NULL);
+			json_object_object_add(j, "value", cli_json_int(f->value));
+			json_object_object_add(j, "enum", cli_json_text(f->enum_name));
 		} else {
 			regs_field_value_text(f, val, sizeof(val));
 			json_object_object_add(j, "value", json_object_new_string(val));
+			json_object_object_add(j, "enum", NULL);
 		}
-		json_object_array_add(o->arr, j);
+		cli_json_emit(&o->json, j);
 		return 0;
 	}
 	regs_field_value_text(f, val, sizeof(val));
@@ -65,21 +69,21 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 
 	(void)err;
 	o->problems++;
-	fprintf(stderr, "fwbox regs: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
+	cli_warn("regs", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
 }
 
 /* REGISTER printed nothing: say why. A step that failed or was skipped is
  * in the index with its reason; that is the answer, not "no register". */
-static int explain_missing(struct fw_ctx *ctx, const char *path, const struct regcat_reg *reg)
+static void explain_missing(struct fw_ctx *ctx, const char *path, const struct regcat_reg *reg)
 {
 	struct bundle *b = NULL;
 	const struct bundle_artifact *a;
 	char kind[96];
-	int r;
 
-	r = bundle_open(ctx, path, &b);
-	if (r < 0)
-		return cli_fail(ctx, "regs", "'%s'", path);
+	if (cli_bundle_open(ctx, path, &b) < 0) {
+		fw_ctx_clear_error(ctx);
+		return;
+	}
 	snprintf(kind, sizeof(kind), "reg.%s", reg->name);
 	a = bundle_find_kind(b, kind);
 	if (!a)
@@ -92,13 +96,49 @@ static int explain_missing(struct fw_ctx *ctx, const char *path, const struct re
 		fprintf(stderr, "fwbox regs: register '%s' in '%s' holds no field that decodes (%s, %" PRIu64
 			" bytes)\n", reg->name, path, bundle_outcome_name(a->outcome), a->size);
 	bundle_close(b);
-	return CLI_EXIT_FAILURE;
+}
+
+/* REGISTER is not in the catalog: list the catalog, so the user can pick. */
+static int unknown_register(const char *name)
+{
+	const char *names[256];
+	size_t n = 0;
+	const char *near;
+
+	for (size_t i = 0; i < regcat_count() && n < 256; i++)
+		names[n++] = regcat_at(i)->name;
+	near = cli_closest(name, names, n);
+	fprintf(stderr, "fwbox regs: '%s' is not in the register catalog", name);
+	if (near)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fprintf(stderr, "\nThe catalog:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i % 10 ? " " : "\n  ", names[i]);
+	fprintf(stderr, "\nTry 'fwbox regs --help'.\n");
+	return CLI_EXIT_USAGE;
+}
+
+static bool looks_like_register(const char *arg)
+{
+	bool hex = true;
+
+	if (access(arg, F_OK) == 0)
+		return false;
+	if (regcat_by_name(arg))
+		return true;
+	if (strpbrk(arg, "./"))
+		return false;
+	for (const char *p = arg; *p; p++)
+		if (!isxdigit((unsigned char)*p) && *p != '-')
+			hex = false;
+	return !hex;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
+		{ "register", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -106,56 +146,71 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct regs_opts o;
+	struct cli_tally t = { 0 };
 	const struct regcat_reg *reg = NULL;
-	char prefix[128];
-	int c, r, status = CLI_EXIT_OK;
+	int c, nbundles;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'j')
-			o.json = true;
+	while ((c = getopt_long(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
+		if (c == 'r')
+			o.only = optarg;
 		else
-			return cli_option_error(&cli_verb_regs, argv, "");
+			return cli_option_error(&cli_verb_regs, argv, "r:" CLI_JSON_SHORTOPTS);
 	}
-	if (argc - optind < 1 || argc - optind > 2)
-		return cli_usage_error(&cli_verb_regs, "expected BUNDLE [REGISTER]");
-	if (argc - optind == 2) {
-		o.only = argv[optind + 1];
+	nbundles = argc - optind;
+	/* "regs BUNDLE... REGISTER": a last argument that is no file and
+	 * names a register, or looks like one rather than a bundle file or a
+	 * UUID, is the register. */
+	if (!o.only && nbundles >= 2 && looks_like_register(argv[argc - 1])) {
+		o.only = argv[argc - 1];
+		nbundles--;
+	}
+	if (nbundles < 1)
+		return cli_usage_error(&cli_verb_regs, "expected BUNDLE... [-r REGISTER]");
+	if (o.only) {
 		reg = regcat_by_name(o.only);
 		if (!reg)
-			return cli_usage_error(&cli_verb_regs,
-					       "'%s' is not in the register catalog (see fwbox-regs(1))",
-					       o.only);
+			return unknown_register(o.only);
 	}
-	if (o.json)
-		o.arr = json_object_new_array();
 	cli_catch_signals(ctx);
-	snprintf(prefix, sizeof(prefix), "reg.");
-	r = analyze_path(ctx, argv[optind], prefix, &sink, &o);
-	if (r < 0) {
-		status = cli_fail(ctx, "regs", "'%s'", argv[optind]);
-	} else if (reg && !o.fields) {
-		status = explain_missing(ctx, argv[optind], reg);
-	} else if (o.json) {
-		cli_print_json(o.arr);
+	for (int i = optind; i < optind + nbundles && !fw_ctx_cancelled(ctx); i++) {
+		uint64_t before = o.fields;
+
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		if (cli_analyze(ctx, argv[i], "reg.", &sink, &o, o.uuid) < 0) {
+			cli_error(ctx, "regs");
+			t.failed++;
+			continue;
+		}
+		t.ok++;
+		if (reg && o.fields == before)
+			explain_missing(ctx, argv[i], reg);
 	}
-	json_object_put(o.arr);
-	return status;
+	t.records = o.fields;
+	if (reg && !o.fields && t.ok && !t.failed)
+		return CLI_EXIT_NOTHING; /* explain_missing() said why */
+	return cli_tally_exit(&t, "regs", "register snapshot", nbundles, argv + optind);
 }
 
 const struct cli_verb cli_verb_regs = {
 	.name = "regs",
-	.summary = "decode the register snapshots of a bundle",
-	.usage = "Usage: fwbox regs BUNDLE [REGISTER] [--json]\n"
+	.summary = "decode the register snapshots of bundles",
+	.usage = "Usage: fwbox regs [-r|--register REGISTER] [-j|--json] [-p|--pretty] BUNDLE...\n"
+		 "       fwbox regs BUNDLE REGISTER\n"
 		 "\n"
-		 "Decode every register snapshot of BUNDLE (artifacts reg.NAME) field by\n"
-		 "field from the register catalog, one 'REGISTER.field = value' line each;\n"
+		 "Decode every register snapshot of each BUNDLE (artifacts reg.NAME) field\n"
+		 "by field from the register catalog, one 'REGISTER.field = value' line each;\n"
 		 "enumerated values show their name.  With REGISTER, only that register.\n"
 		 "\n"
 		 "Options:\n"
-		 "  --json       print a JSON array of objects instead\n"
-		 "  -h, --help   show this help\n",
+		 "  -r, --register REGISTER  only this register (e.g. MGIR)\n"
+		 "  -j, --json               one JSON object per field (fields: fwbox-regs(1))\n"
+		 "  -p, --pretty             indented JSON; implies --json\n"
+		 "  -h, --help               show this help\n",
 	.run = run,
 };

@@ -14,8 +14,10 @@
 #include "cli/cli.h"
 
 struct seg_opts {
-	bool json;
-	struct json_object *arr;
+	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
+	struct json_object *pending;   /* a MENU segment waits for its records */
 	uint64_t count;
 	uint64_t problems;
 };
@@ -41,24 +43,69 @@ static void seg_text(const struct resdump_segment *s, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* The decoded fields as an object keyed by the layout's field names (the
+ * same names and values the text line shows). */
+static struct json_object *seg_fields(const struct resdump_segment *s)
+{
+	struct json_object *f = json_object_new_object();
+
+#define ADD(name, v) json_object_object_add(f, name, cli_json_int(v))
+	if (!strcmp(s->kind, "INFO")) {
+		ADD("dump_version", s->dump_version);
+		ADD("hw_version", s->hw_version);
+		ADD("fw_version", s->fw_version);
+	} else if (!strcmp(s->kind, "COMMAND") || !strcmp(s->kind, "REFERENCE")) {
+		ADD("segment_called", s->segment_called);
+		ADD("vhca_id", s->vhca_id);
+		ADD("index1", s->index1);
+		ADD("index2", s->index2);
+		ADD("num_of_obj1", s->num_of_obj1);
+		ADD("num_of_obj2", s->num_of_obj2);
+	} else if (!strcmp(s->kind, "MENU")) {
+		ADD("num_records", s->num_records);
+	} else if (!strcmp(s->kind, "ERROR") || !strcmp(s->kind, "NOTICE")) {
+		ADD("syndrome_id", s->syndrome_id);
+		json_object_object_add(f, "text", json_object_new_string(s->text));
+	} else if (!strcmp(s->kind, "RESOURCE")) {
+		ADD("index1", s->index1);
+		ADD("index2", s->index2);
+		ADD("payload_bytes", (int64_t)s->payload_len);
+	}
+#undef ADD
+	return f;
+}
+
+static void flush_pending(struct seg_opts *o)
+{
+	if (o->pending)
+		cli_json_emit(&o->json, o->pending);
+	o->pending = NULL;
+}
+
 static int on_segment(void *ud, const char *kind, const struct resdump_segment *s)
 {
 	struct seg_opts *o = ud;
 	char text[256];
 
 	o->count++;
-	if (o->json) {
+	if (o->json.on) {
 		struct json_object *j = json_object_new_object();
+		bool menu = !strcmp(s->kind, "MENU");
 
-		json_object_object_add(j, "artifact", json_object_new_string(kind));
-		json_object_object_add(j, "offset", json_object_new_uint64(s->offset));
-		json_object_object_add(j, "type", json_object_new_int(s->type));
-		json_object_object_add(j, "kind", json_object_new_string(s->kind));
-		json_object_object_add(j, "name", s->name ? json_object_new_string(s->name) : NULL);
-		json_object_object_add(j, "length", json_object_new_int64(s->length));
-		seg_text(s, text, sizeof(text));
-		json_object_object_add(j, "fields", json_object_new_string(text));
-		json_object_array_add(o->arr, j);
+		flush_pending(o);
+		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "kind", json_object_new_string(kind));
+		json_object_object_add(j, "offset", cli_json_int((int64_t)s->offset));
+		json_object_object_add(j, "segment_type", cli_json_int(s->type));
+		json_object_object_add(j, "segment_class", json_object_new_string(s->kind));
+		json_object_object_add(j, "segment_name", cli_json_text(s->name));
+		json_object_object_add(j, "length", cli_json_int(s->length));
+		json_object_object_add(j, "fields", seg_fields(s));
+		json_object_object_add(j, "records", menu ? json_object_new_array() : NULL);
+		if (menu)
+			o->pending = j;
+		else
+			cli_json_emit(&o->json, j);
 		return 0;
 	}
 	seg_text(s, text, sizeof(text));
@@ -72,8 +119,22 @@ static int on_menu(void *ud, const char *kind, const struct resdump_menu_record 
 	struct seg_opts *o = ud;
 
 	(void)kind;
-	if (o->json)
+	if (o->json.on) {
+		struct json_object *r = json_object_new_object();
+		struct json_object *arr;
+
+		if (!o->pending || !json_object_object_get_ex(o->pending, "records", &arr)) {
+			json_object_put(r);
+			return 0;
+		}
+		json_object_object_add(r, "segment_type", cli_json_int(m->type));
+		json_object_object_add(r, "segment_name", cli_json_text_or_null(m->segment_name));
+		json_object_object_add(r, "index1_name", cli_json_text_or_null(m->index1_name));
+		json_object_object_add(r, "index2_name", cli_json_text_or_null(m->index2_name));
+		json_object_object_add(r, "flags", cli_json_int(m->flags));
+		json_object_array_add(arr, r);
 		return 0;
+	}
 	printf("  menu 0x%04x %s%s%s%s%s flags 0x%03x\n", m->type, m->segment_name,
 	       m->index1_name[0] ? " index1=" : "", m->index1_name,
 	       m->index2_name[0] ? " index2=" : "", m->index2_name, m->flags);
@@ -86,13 +147,13 @@ static void on_problem(void *ud, const char *kind, uint64_t off, int err, const 
 
 	(void)err;
 	o->problems++;
-	fprintf(stderr, "fwbox segments: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
+	cli_warn("segments", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -101,43 +162,48 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		.problem = on_problem,
 	};
 	struct seg_opts o;
-	int c, r, status = CLI_EXIT_OK;
+	struct cli_tally t = { 0 };
+	int c;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'j')
-			o.json = true;
-		else
-			return cli_option_error(&cli_verb_segments, argv, "");
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (!cli_json_option(&o.json, c))
+			return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(&cli_verb_segments, "expected one BUNDLE");
-	if (o.json)
-		o.arr = json_object_new_array();
+	if (optind >= argc)
+		return cli_usage_error(&cli_verb_segments, "expected at least one BUNDLE");
 	cli_catch_signals(ctx);
-	r = analyze_path(ctx, argv[optind], "resdump.", &sink, &o);
-	if (r < 0)
-		status = cli_fail(ctx, "segments", "'%s'", argv[optind]);
-	else if (o.json)
-		cli_print_json(o.arr);
-	json_object_put(o.arr);
-	return status;
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		if (cli_analyze(ctx, argv[i], "resdump.", &sink, &o, o.uuid) < 0) {
+			flush_pending(&o);
+			cli_error(ctx, "segments");
+			t.failed++;
+			continue;
+		}
+		flush_pending(&o);
+		t.ok++;
+	}
+	t.records = o.count;
+	return cli_tally_exit(&t, "segments", "resource-dump segment", argc - optind, argv + optind);
 }
 
 const struct cli_verb cli_verb_segments = {
 	.name = "segments",
-	.summary = "list the resource-dump segments of a bundle",
-	.usage = "Usage: fwbox segments BUNDLE [--json]\n"
+	.summary = "list the resource-dump segments of bundles",
+	.usage = "Usage: fwbox segments [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
-		 "List the resource-dump segments of BUNDLE (artifacts resdump.menu and\n"
+		 "List the resource-dump segments of each BUNDLE (artifacts resdump.menu and\n"
 		 "resdump.SEGMENT): menu, info, command, terminate, error, notice, reference\n"
 		 "and resource segments, with their decoded fields; menu records are listed\n"
 		 "under their menu.\n"
 		 "\n"
 		 "Options:\n"
-		 "  --json       print a JSON array of objects instead\n"
-		 "  -h, --help   show this help\n",
+		 "  -j, --json     one JSON object per segment (fields: fwbox-segments(1))\n"
+		 "  -p, --pretty   indented JSON; implies --json\n"
+		 "  -h, --help     show this help\n",
 	.run = run,
 };

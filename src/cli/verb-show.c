@@ -49,11 +49,14 @@ static void print_text(struct bundle *b)
 {
 	const struct bundle_header *h = bundle_get_header(b);
 	const struct bundle_device *d = bundle_get_device(b);
-	size_t n = bundle_artifact_count(b);
-	char uuid[37], when[40];
+	size_t n = bundle_artifact_count(b), width = 4;
+	char uuid[37], when[48];
 
 	uuid_unparse_lower(h->uuid, uuid);
-	fw_format_utc(h->created_ns, when, sizeof(when));
+	if (h->created_ns)
+		fw_format_utc(h->created_ns, when, sizeof(when));
+	else
+		snprintf(when, sizeof(when), "unknown");
 	printf("Bundle: %s\n", bundle_path(b));
 	printf("  format:    %" PRIu32 "\n", h->format_version);
 	printf("  uuid:      %s\n", uuid);
@@ -77,106 +80,113 @@ static void print_text(struct bundle *b)
 	} else {
 		printf("Device: (none recorded)\n");
 	}
+	/* The KIND column is as wide as the longest kind, so a long one
+	 * ("resdump.FW_ITERATOR_EXTENDED") does not push its row askew. */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(bundle_artifact_at(b, i)->kind);
+
+		if (len > width)
+			width = len;
+	}
 	printf("Artifacts: %zu\n", n);
-	printf("  %-24s %12s  %-8s %s\n", "KIND", "SIZE", "OUTCOME", "REASON");
+	printf("  %-*s %12s  %-8s %s\n", (int)width, "KIND", "SIZE", "OUTCOME", "REASON");
 	for (size_t i = 0; i < n; i++) {
 		const struct bundle_artifact *a = bundle_artifact_at(b, i);
 
-		printf("  %-24s %12" PRIu64 "  %-8s %s\n", a->kind, a->size,
+		printf("  %-*s %12" PRIu64 "  %-8s %s\n", (int)width, a->kind, a->size,
 		       bundle_outcome_name(a->outcome), str(a->reason));
 	}
 }
 
-static void add_str(struct json_object *o, const char *key, const char *v)
+static struct json_object *hex_or_null(const uint8_t *p, size_t n)
 {
-	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
+	char buf[2 * FW_LIMIT_REQUEST_BYTES + 1];
+
+	if (!n)
+		return NULL;
+	hex(p, n, buf);
+	return json_object_new_string(buf);
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
+static struct json_object *device_json(const struct bundle_device *d)
 {
-	json_object_object_add(o, key, json_object_new_uint64(v));
+	struct json_object *jd = json_object_new_object();
+	struct json_object *sens = json_object_new_array();
+
+	json_object_object_add(jd, "pci", cli_json_text_or_null(d->pci));
+	/* 0 is no PCI vendor or device: the index did not record it. */
+	json_object_object_add(jd, "vendor_id", d->vendor_id ? cli_json_int(d->vendor_id) : NULL);
+	json_object_object_add(jd, "device_id", d->device_id ? cli_json_int(d->device_id) : NULL);
+	json_object_object_add(jd, "subsys_vendor_id",
+			       d->subsys_vendor_id ? cli_json_int(d->subsys_vendor_id) : NULL);
+	json_object_object_add(jd, "subsys_device_id",
+			       d->subsys_device_id ? cli_json_int(d->subsys_device_id) : NULL);
+	json_object_object_add(jd, "model", cli_json_text_or_null(d->model));
+	json_object_object_add(jd, "fw_version", cli_json_text_or_null(d->fw_version));
+	json_object_object_add(jd, "psid", cli_json_text_or_null(d->psid));
+	json_object_object_add(jd, "board_id", cli_json_text_or_null(d->board_id));
+	json_object_object_add(jd, "serial", cli_json_text_or_null(d->serial));
+	json_object_object_add(jd, "kernel", cli_json_text_or_null(d->kernel));
+	json_object_object_add(jd, "driver", cli_json_text_or_null(d->driver));
+	if (d->sensitive & BUNDLE_DEV_SERIAL)
+		json_object_array_add(sens, json_object_new_string("serial"));
+	if (d->sensitive & BUNDLE_DEV_HOST)
+		json_object_array_add(sens, json_object_new_string("host"));
+	if (d->sensitive & BUNDLE_DEV_BOARD_ID)
+		json_object_array_add(sens, json_object_new_string("board_id"));
+	if (d->sensitive & BUNDLE_DEV_PCI)
+		json_object_array_add(sens, json_object_new_string("pci"));
+	json_object_object_add(jd, "sensitive", sens);
+	return jd;
 }
 
-static void add_time(struct json_object *o, const char *key, uint64_t ns)
+static struct json_object *artifact_json(const struct bundle_artifact *a)
 {
-	char when[40];
+	struct json_object *ja = json_object_new_object();
+	char sha[2 * FW_SHA256_LEN + 1];
 
-	fw_format_utc(ns, when, sizeof(when));
-	add_str(o, key, ns ? when : NULL);
+	hex(a->sha256, FW_SHA256_LEN, sha);
+	json_object_object_add(ja, "kind", cli_json_text(a->kind));
+	json_object_object_add(ja, "path", cli_json_text(a->path));
+	json_object_object_add(ja, "bytes", cli_json_int((int64_t)a->size));
+	json_object_object_add(ja, "sha256", json_object_new_string(sha));
+	json_object_object_add(ja, "outcome", cli_json_text(bundle_outcome_name(a->outcome)));
+	json_object_object_add(ja, "reason", cli_json_text_or_null(a->reason));
+	json_object_object_add(ja, "errno", a->err ? cli_json_int(a->err < 0 ? -a->err : a->err)
+					       : NULL);
+	/* A step without a failed mlx5 command has no status or syndrome. */
+	json_object_object_add(ja, "mlx5_status", a->status ? cli_json_int(a->status) : NULL);
+	json_object_object_add(ja, "syndrome", a->status || a->syndrome ? cli_json_int(a->syndrome)
+									 : NULL);
+	cli_json_add_time(ja, "start", a->start_ns);
+	cli_json_add_time(ja, "end", a->end_ns);
+	json_object_object_add(ja, "interface", cli_json_text_or_null(a->interface));
+	json_object_object_add(ja, "request", hex_or_null(a->request, a->request_len));
+	return ja;
 }
 
+/* One object per bundle: the header fields at the top, as `fwbox info`
+ * prints them for a capture of the history. */
 static struct json_object *to_json(struct bundle *b)
 {
 	const struct bundle_header *h = bundle_get_header(b);
 	const struct bundle_device *d = bundle_get_device(b);
 	struct json_object *root = json_object_new_object();
-	struct json_object *jb = json_object_new_object();
 	struct json_object *arts = json_object_new_array();
-	char uuid[37], buf[2 * FW_LIMIT_REQUEST_BYTES + 1];
+	char uuid[37];
 
 	uuid_unparse_lower(h->uuid, uuid);
-	add_str(jb, "path", bundle_path(b));
-	add_u64(jb, "format_version", h->format_version);
-	add_str(jb, "uuid", uuid);
-	add_time(jb, "created", h->created_ns);
-	add_u64(jb, "created_ns", h->created_ns);
-	add_str(jb, "host", h->host);
-	add_str(jb, "fwbox_version", h->fwbox_version);
-	add_str(jb, "reason", h->reason);
-	add_str(jb, "cmdline", h->cmdline);
-	json_object_object_add(root, "bundle", jb);
-
-	if (d) {
-		struct json_object *jd = json_object_new_object();
-		struct json_object *sens = json_object_new_array();
-
-		add_str(jd, "pci", d->pci);
-		add_u64(jd, "vendor_id", d->vendor_id);
-		add_u64(jd, "device_id", d->device_id);
-		add_u64(jd, "subsys_vendor_id", d->subsys_vendor_id);
-		add_u64(jd, "subsys_device_id", d->subsys_device_id);
-		add_str(jd, "model", d->model);
-		add_str(jd, "fw_version", d->fw_version);
-		add_str(jd, "psid", d->psid);
-		add_str(jd, "board_id", d->board_id);
-		add_str(jd, "serial", d->serial);
-		add_str(jd, "kernel", d->kernel);
-		add_str(jd, "driver", d->driver);
-		if (d->sensitive & BUNDLE_DEV_SERIAL)
-			json_object_array_add(sens, json_object_new_string("serial"));
-		if (d->sensitive & BUNDLE_DEV_HOST)
-			json_object_array_add(sens, json_object_new_string("host"));
-		if (d->sensitive & BUNDLE_DEV_BOARD_ID)
-			json_object_array_add(sens, json_object_new_string("board_id"));
-		if (d->sensitive & BUNDLE_DEV_PCI)
-			json_object_array_add(sens, json_object_new_string("pci"));
-		json_object_object_add(jd, "sensitive", sens);
-		json_object_object_add(root, "device", jd);
-	} else {
-		json_object_object_add(root, "device", NULL);
-	}
-
-	for (size_t i = 0; i < bundle_artifact_count(b); i++) {
-		const struct bundle_artifact *a = bundle_artifact_at(b, i);
-		struct json_object *ja = json_object_new_object();
-
-		add_str(ja, "kind", a->kind);
-		add_str(ja, "path", a->path);
-		add_u64(ja, "size", a->size);
-		hex(a->sha256, FW_SHA256_LEN, buf);
-		add_str(ja, "sha256", buf);
-		add_str(ja, "outcome", bundle_outcome_name(a->outcome));
-		add_str(ja, "reason", a->reason);
-		json_object_object_add(ja, "err", json_object_new_int(a->err));
-		add_u64(ja, "status", a->status);
-		add_u64(ja, "syndrome", a->syndrome);
-		add_time(ja, "start", a->start_ns);
-		add_time(ja, "end", a->end_ns);
-		add_str(ja, "interface", a->interface);
-		hex(a->request, a->request_len, buf);
-		add_str(ja, "request", buf);
-		json_object_array_add(arts, ja);
-	}
+	json_object_object_add(root, "path", cli_json_text(bundle_path(b)));
+	json_object_object_add(root, "bundle", json_object_new_string(uuid));
+	json_object_object_add(root, "format_version", cli_json_int(h->format_version));
+	cli_json_add_time(root, "created", h->created_ns);
+	json_object_object_add(root, "host", cli_json_text_or_null(h->host));
+	json_object_object_add(root, "fwbox_version", cli_json_text_or_null(h->fwbox_version));
+	json_object_object_add(root, "reason", cli_json_text_or_null(h->reason));
+	json_object_object_add(root, "cmdline", cli_json_text_or_null(h->cmdline));
+	json_object_object_add(root, "device", d ? device_json(d) : NULL);
+	for (size_t i = 0; i < bundle_artifact_count(b); i++)
+		json_object_array_add(arts, artifact_json(bundle_artifact_at(b, i)));
 	json_object_object_add(root, "artifacts", arts);
 	return root;
 }
@@ -184,53 +194,57 @@ static struct json_object *to_json(struct bundle *b)
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bundle *b = NULL;
-	bool json = false;
-	int c, r;
+	struct cli_json json = { 0 };
+	int c, shown = 0, failed = 0;
 
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		default:
-			return cli_option_error(&cli_verb_show, argv, "j");
-		}
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (!cli_json_option(&json, c))
+			return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
 	}
-	if (argc - optind != 1)
-		return cli_usage_error(&cli_verb_show, "expected one BUNDLE");
-	r = bundle_open(ctx, argv[optind], &b);
-	if (r < 0)
-		return cli_fail(ctx, "show", "cannot read the bundle");
-	if (json) {
-		struct json_object *o = to_json(b);
+	if (optind >= argc)
+		return cli_usage_error(&cli_verb_show, "expected at least one BUNDLE");
+	for (int i = optind; i < argc; i++) {
+		struct bundle *b = NULL;
 
-		cli_print_json(o);
-		json_object_put(o);
-	} else {
-		print_text(b);
+		fw_ctx_clear_error(ctx);
+		if (bundle_open(ctx, argv[i], &b) < 0) {
+			cli_error(ctx, "show");
+			failed++;
+			continue;
+		}
+		if (json.on) {
+			cli_json_emit(&json, to_json(b));
+		} else {
+			if (shown)
+				putchar('\n');
+			print_text(b);
+		}
+		shown++;
+		bundle_close(b);
 	}
-	bundle_close(b);
-	return CLI_EXIT_OK;
+	if (!failed)
+		return CLI_EXIT_OK;
+	return shown ? CLI_EXIT_PARTIAL : CLI_EXIT_FAILURE;
 }
 
 const struct cli_verb cli_verb_show = {
 	.name = "show",
 	.summary = "print a bundle's header, device and artifact list",
-	.usage = "Usage: fwbox show [-j|--json] BUNDLE\n"
+	.usage = "Usage: fwbox show [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
-		 "Print what the bundle's index says: the header (uuid, time, host,\n"
+		 "Print what each bundle's index says: the header (uuid, time, host,\n"
 		 "reason), the device identity, and one line per artifact (kind, size,\n"
 		 "outcome, reason).  Reads the index only; use 'fwbox verify' to check\n"
 		 "the members.\n"
 		 "\n"
 		 "Options:\n"
-		 "  -j, --json   print one JSON object with keys bundle, device, artifacts\n"
-		 "  -h, --help   show this help\n",
+		 "  -j, --json     one JSON object per bundle (fields: fwbox-show(1))\n"
+		 "  -p, --pretty   indented JSON; implies --json\n"
+		 "  -h, --help     show this help\n",
 	.run = run,
 };

@@ -4,9 +4,9 @@
  * text, saved traces), one line each in the kernel tracepoint's layout,
  * each message once unless --source all.
  *
- * Lines are formatted straight into one large buffer and written in big
- * blocks: a decoded ring runs at millions of messages a second, and stdio
- * formatting of every line would cost more than the decoding.
+ * Text lines are formatted straight into one large buffer and written in
+ * big blocks: a decoded ring runs at millions of messages a second, and
+ * stdio formatting of every line would cost more than the decoding.
  */
 #include "config.h"
 
@@ -28,20 +28,23 @@
 #define OUT_LINE_MAX (64 + 64 + FW_LIMIT_TRACE_MESSAGE)
 
 struct trace_opts {
+	unsigned sources;              /* bit per enum trace_source */
+	bool all;                      /* --source all: every record, copies too */
+	struct trace_once *once;       /* set: print each message once */
+	char *out;                     /* OUT_BUF bytes of text lines not yet written */
+	size_t out_len;
+	int out_err;                   /* errno of a failed write */
 	uint64_t since, until;
 	bool have_since, have_until;
-	bool json;
+	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
 	regex_t re;
 	bool have_re;
 	char device[64];
+	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
 	uint64_t problems;
-	unsigned sources;          /* bit per enum trace_source */
-	bool all;                  /* --source all: every record, copies too */
-	struct trace_once *once;   /* set: print each message once */
-	char *out;                 /* OUT_BUF bytes of lines not yet written */
-	size_t out_len;
-	int out_err;               /* errno of a failed write */
 };
 
 /* The three sources, in the order of preference (enum trace_source). */
@@ -79,18 +82,12 @@ static char *put_hex(char *p, uint64_t v)
 	return p;
 }
 
-static void on_device(void *ud, const char *pci)
-{
-	struct trace_opts *o = ud;
-
-	snprintf(o->device, sizeof(o->device), "%s", pci);
-}
-
 /* "<dev> [0x<ts>] <lost> [0x<event_id>] <message>\n", the mlx5_fw
- * tracepoint's "%s [0x%llx] %d [0x%x] %s", into the output buffer. */
-static void put_line(struct trace_opts *o, const struct trace_event *ev)
+ * tracepoint's "%s [0x%llx] %d [0x%x] %s", into the output buffer; the
+ * message is rendered in place unless msg gives it already. */
+static void put_line(struct trace_opts *o, const struct trace_event *ev, const char *msg)
 {
-	char *p, *msg;
+	char *p, *m;
 	size_t n, dl;
 
 	if (o->out_len + OUT_LINE_MAX > OUT_BUF)
@@ -115,16 +112,28 @@ static void put_line(struct trace_opts *o, const struct trace_event *ev)
 	p = put_hex(p + 4, ev->event_id);
 	*p++ = ']';
 	*p++ = ' ';
-	msg = p;
-	n = trace_event_render(ev, msg, FW_LIMIT_TRACE_MESSAGE);
+	m = p;
+	if (msg) {
+		n = strlen(msg);
+		memcpy(m, msg, n);
+	} else {
+		n = trace_event_render(ev, m, FW_LIMIT_TRACE_MESSAGE);
+	}
 	/* One line per message, always: a line break inside a firmware
 	 * string would make line counts disagree with the history database. */
 	for (size_t i = 0; i < n; i++)
-		if (msg[i] == '\n' || msg[i] == '\r')
-			msg[i] = ' ';
-	p = msg + n;
+		if (m[i] == '\n' || m[i] == '\r')
+			m[i] = ' ';
+	p = m + n;
 	*p++ = '\n';
 	o->out_len = (size_t)(p - o->out);
+}
+
+static void on_device(void *ud, const char *pci)
+{
+	struct trace_opts *o = ud;
+
+	snprintf(o->device, sizeof(o->device), "%s", pci);
 }
 
 static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
@@ -141,8 +150,9 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		return 0;
 	if (o->have_until && ev->timestamp > o->until)
 		return 0;
-	if (!o->json && !o->have_re) {
-		put_line(o, ev);
+	if (!o->json.on && !o->chrome && !o->have_re) {
+		/* The common case, straight into the output buffer. */
+		put_line(o, ev, NULL);
 		o->printed++;
 		return o->out_err ? -o->out_err : 0;
 	}
@@ -154,51 +164,59 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 			*c = ' ';
 	if (o->have_re && regexec(&o->re, msg, 0, NULL, 0) != 0)
 		return 0;
+	if (o->chrome) {
+		o->printed++;
+		return report_chrome_event(o->chrome, ev, msg);
+	}
 	if (ev->device && ev->device_len)
 		snprintf(dev, sizeof(dev), "%.*s", (int)ev->device_len, ev->device);
 	else
 		snprintf(dev, sizeof(dev), "%s", o->device[0] ? o->device : "-");
-	if (o->json) {
+	if (o->json.on) {
+		/* One object a line (JSON Lines): a stream of any length. */
 		struct json_object *j = json_object_new_object();
+		bool ring = ev->source == TRACE_SOURCE_RING;
+		bool fmt = ev->format != NULL;
+		struct json_object *params = fmt ? json_object_new_array() : NULL;
 
-		json_object_object_add(j, "device", json_object_new_string(dev));
-		json_object_object_add(j, "timestamp", json_object_new_uint64(ev->timestamp));
+		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "kind", json_object_new_string(kind));
+		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
+		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
+		json_object_object_add(j, "timestamp", cli_json_u64(ev->timestamp));
 		json_object_object_add(j, "lost", json_object_new_boolean(ev->lost));
-		json_object_object_add(j, "event_id", json_object_new_int(ev->event_id));
+		json_object_object_add(j, "event_id", cli_json_int(ev->event_id));
 		json_object_object_add(j, "message", json_object_new_string(msg));
 		json_object_object_add(j, "source", json_object_new_string(trace_source_name(ev->source)));
-		json_object_object_add(j, "kind", json_object_new_string(kind));
-		if (ev->source == TRACE_SOURCE_RING)
-			json_object_object_add(j, "tmsn", json_object_new_int(ev->tmsn));
-		else
-			json_object_object_add(j, "matched", json_object_new_boolean(!ev->unmatched));
-		if (ev->format) {
-			struct json_object *params = json_object_new_array();
-
-			json_object_object_add(j, "format", json_object_new_string(ev->format));
-			json_object_object_add(j, "format_ptr", json_object_new_uint64(ev->format_ptr));
-			json_object_object_add(j, "raw", json_object_new_boolean(ev->raw));
-			for (unsigned i = 0; i < ev->nparams; i++)
-				json_object_array_add(params, json_object_new_uint64(ev->params[i]));
-			json_object_object_add(j, "params", params);
-		}
-		size_t len;
-		const char *text = json_object_to_json_string_length(j, JSON_C_TO_STRING_PLAIN, &len);
-
-		fputs(o->printed ? ",\n" : "[\n", stdout);
-		cli_put_json_text(text, len); /* firmware strings may be any bytes */
-		json_object_put(j);
+		json_object_object_add(j, "tmsn", ring ? cli_json_int(ev->tmsn) : NULL);
+		/* Is the format known (ring records; text and saved records a
+		 * strings-DB format renders)? */
+		json_object_object_add(j, "matched", json_object_new_boolean(fmt && !ev->unmatched));
+		json_object_object_add(j, "format", fmt ? json_object_new_string(ev->format) : NULL);
+		json_object_object_add(j, "format_ptr", fmt ? cli_json_int(ev->format_ptr) : NULL);
+		json_object_object_add(j, "raw", fmt ? json_object_new_boolean(ev->raw) : NULL);
+		for (unsigned i = 0; fmt && i < ev->nparams; i++)
+			json_object_array_add(params, cli_json_int(ev->params[i]));
+		json_object_object_add(j, "params", params);
+		cli_json_emit(&o->json, j); /* firmware strings may be any bytes */
 	} else {
-		put_line(o, ev);
+		put_line(o, ev, msg);
 	}
 	o->printed++;
 	return o->out_err ? -o->out_err : 0;
 }
 
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg);
+static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct trace_opts *o = ud;
 
-/* First passes of the comparison of sources: note each message's best
- * source, printing nothing. */
+	(void)err;
+	o->problems++;
+	cli_warn("trace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
+}
+
+/* The first passes of the comparison of sources: note each message's
+ * best source, printing nothing. */
 static int on_note(void *ud, const char *kind, const struct trace_event *ev)
 {
 	struct trace_opts *o = ud;
@@ -270,26 +288,23 @@ static int walk(struct fw_ctx *ctx, struct bundle *b, const char *only,
 }
 
 /*
- * Print the trace of the bundle at path.  When the selected sources of
- * the bundle are more than one and copies are not wanted, first note each
- * message's best source: text and saved records, then the ring's records
- * of those messages (a long ring costs no memory), printing nothing.
+ * Print the trace of one bundle.  When the selected sources of the bundle
+ * are more than one and copies are not wanted, first note each message's
+ * best source: text and saved records, then the ring's records of those
+ * messages (a long ring costs no memory), printing nothing.
  */
-static int print_bundle(struct fw_ctx *ctx, const char *path, struct trace_opts *o)
+static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyze_sink *sink,
+			struct trace_opts *o)
 {
 	static const struct analyze_sink note_sink = { .trace = on_note };
-	static const struct analyze_sink print_sink = {
-		.device = on_device,
-		.trace = on_trace,
-		.problem = on_problem,
-	};
 	struct bundle *b = NULL;
 	unsigned present;
 	int r;
 
-	r = bundle_open(ctx, path, &b);
+	r = cli_bundle_open(ctx, arg, &b);
 	if (r < 0)
 		return r;
+	cli_bundle_uuid(b, o->uuid);
 	present = bundle_sources(b) & o->sources;
 	if (!o->all && (present & (present - 1))) {
 		r = trace_once_new(ctx, &o->once);
@@ -299,8 +314,8 @@ static int print_bundle(struct fw_ctx *ctx, const char *path, struct trace_opts 
 			r = walk(ctx, b, "trace.ring", &note_sink, o);
 		if (r == -EOVERFLOW) {
 			/* Too many to compare: every record, said once. */
-			fprintf(stderr, "fwbox trace: warning: %s; printing every record of every "
-				"source\n", fw_ctx_errmsg(ctx));
+			cli_warn("trace", "'%s': %s; printing every record of every source", arg,
+				 fw_ctx_errmsg(ctx));
 			fw_ctx_clear_error(ctx);
 			trace_once_free(o->once);
 			o->once = NULL;
@@ -308,20 +323,11 @@ static int print_bundle(struct fw_ctx *ctx, const char *path, struct trace_opts 
 		}
 	}
 	if (r >= 0)
-		r = walk(ctx, b, "trace.,health.", &print_sink, o);
+		r = walk(ctx, b, "trace.,health.", sink, o);
 	trace_once_free(o->once);
 	o->once = NULL;
 	bundle_close(b);
 	return r;
-}
-
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
-{
-	struct trace_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	fprintf(stderr, "fwbox trace: warning: '%s' at offset %" PRIu64 ": %s\n", kind, off, msg);
 }
 
 /* 0 on success, -EINVAL when not a number, -ERANGE when above 2^64-1:
@@ -356,18 +362,28 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "grep", required_argument, NULL, 'g' },
-		{ "json", no_argument, NULL, 'j' },
+		CLI_JSON_LONGOPTS,
+		{ "format", required_argument, NULL, 'F' },
 		{ "source", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct analyze_sink sink = {
+		.device = on_device,
+		.trace = on_trace,
+		.problem = on_problem,
+	};
 	struct trace_opts o;
-	int c, r, status = CLI_EXIT_OK;
+	struct cli_tally t = { 0 };
+	bool chrome = false;
+	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
 	o.sources = ALL_SOURCES;
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
 		switch (c) {
 		case 's':
 			r = parse_u64(optarg, &o.since);
@@ -390,8 +406,17 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 						       optarg);
 			o.have_re = true;
 			break;
-		case 'j':
-			o.json = true;
+		case 'F':
+			if (!strcmp(optarg, "json")) {
+				o.json.on = true;
+			} else if (!strcmp(optarg, "chrome")) {
+				chrome = true;
+			} else if (strcmp(optarg, "text")) {
+				if (o.have_re)
+					regfree(&o.re);
+				return cli_usage_error(&cli_verb_trace, "--format: '%s' is not one of "
+						       "text, json, chrome", optarg);
+			}
 			break;
 		case 'S':
 			if (parse_sources(optarg, &o) < 0) {
@@ -405,13 +430,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		default:
 			if (o.have_re)
 				regfree(&o.re);
-			return cli_option_error(&cli_verb_trace, argv, "");
+			return cli_option_error(&cli_verb_trace, argv, CLI_JSON_SHORTOPTS);
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind >= argc) {
 		if (o.have_re)
 			regfree(&o.re);
-		return cli_usage_error(&cli_verb_trace, "expected one BUNDLE");
+		return cli_usage_error(&cli_verb_trace, "expected at least one BUNDLE");
 	}
 	if (o.have_since && o.have_until && o.since > o.until) {
 		if (o.have_re)
@@ -424,20 +449,51 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (!o.out) {
 		if (o.have_re)
 			regfree(&o.re);
-		fprintf(stderr, "fwbox trace: out of memory\n");
+		cli_warn("trace", "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
 	cli_catch_signals(ctx);
-	r = print_bundle(ctx, argv[optind], &o);
-	out_flush(&o);
+	/* A Chrome trace is one document of one bundle (its clock, its UUID). */
+	if (chrome && argc - optind != 1) {
+		if (o.have_re)
+			regfree(&o.re);
+		free(o.out);
+		return cli_usage_error(&cli_verb_trace, "--format chrome writes one trace of one "
+				       "bundle: give one BUNDLE");
+	}
+	if (chrome && report_chrome_open(ctx, argv[optind], 0, stdout, &o.chrome) < 0) {
+		if (o.have_re)
+			regfree(&o.re);
+		free(o.out);
+		return cli_error(ctx, "trace");
+	}
+	o.json.on = o.json.on && !chrome;
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		o.device[0] = '\0';
+		r = print_bundle(ctx, argv[i], &sink, &o);
+		out_flush(&o);
+		if (o.out_err) {
+			cli_warn("trace", "cannot write the output: %s", strerror(o.out_err));
+			t.failed++;
+			break;
+		}
+		if (r < 0) {
+			cli_error(ctx, "trace");
+			t.failed++;
+			continue;
+		}
+		t.ok++;
+	}
 	free(o.out);
-	if (o.json)
-		printf("%s]\n", o.printed ? "\n" : "[");
-	if (o.out_err) {
-		fprintf(stderr, "fwbox trace: cannot write the output: %s\n", strerror(o.out_err));
-		status = CLI_EXIT_FAILURE;
-	} else if (r < 0) {
-		status = cli_fail(ctx, "trace", "'%s'", argv[optind]);
+	t.records = o.printed;
+	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
+	if (o.chrome) {
+		if (t.failed)
+			report_chrome_free(o.chrome);
+		else if (report_chrome_close(o.chrome, NULL) < 0)
+			status = cli_error(ctx, "trace");
 	}
 	if (o.have_re)
 		regfree(&o.re);
@@ -454,10 +510,11 @@ bad_until:
 
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
-	.summary = "print the firmware trace messages of a bundle",
-	.usage = "Usage: fwbox trace BUNDLE [--since T] [--until T] [--grep RE] [--source LIST] [--json]\n"
+	.summary = "print the firmware trace messages of bundles",
+	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--source LIST] [-j|--json]\n"
+		 "                   [-p|--pretty] [--format FMT] BUNDLE...\n"
 		 "\n"
-		 "Print every firmware trace message of BUNDLE (raw tracer ring decoded with\n"
+		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
 		 "traces), one line each in the kernel tracepoint's layout:\n"
 		 "  <pci> [0x<timestamp>] <lost> [0x<event_id>] <message>\n"
@@ -465,12 +522,15 @@ const struct cli_verb cli_verb_trace = {
 		 "from the tracefs text, else from the saved traces.\n"
 		 "\n"
 		 "Options:\n"
-		 "  --source LIST  only these sources: comma-separated ring, text, saved;\n"
+		 "  --source LIST only these sources: comma-separated ring, text, saved;\n"
 		 "               'all' prints every record of every source, copies too\n"
 		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
 		 "  --until T    only messages with device timestamp <= T\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
-		 "  --json       print a JSON array of objects instead\n"
+		 "  -j, --json   one JSON object per message, one a line (fields: fwbox-trace(1))\n"
+		 "  -p, --pretty indented JSON; implies --json\n"
+		 "  --format FMT text (the default), json (as --json), or chrome: Chrome\n"
+		 "               trace-event JSON for Perfetto and chrome://tracing (one BUNDLE)\n"
 		 "  -h, --help   show this help\n",
 	.run = run,
 };

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * collect-device: the glue between the collector engine and the rest of
- * the library: the device object (every command through fw_device_cmd and
- * its allowlist), discovery when no device is named, the mlx5 tracer calls
- * for the raw ring, and the bundle writer as the sink.
+ * collect-device: what the collector needs from around it: the device
+ * named by -d (or the only ConnectX discovery finds) and the bundle writer
+ * as the sink.
  */
 #include "config.h"
 
@@ -13,224 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "collect/collect-steps.h"
+#include "collect/collect-internal.h"
 #include "device/discovery.h"
-#include "mlx5/mlx5.h"
-
-struct glue {
-	struct fw_ctx *ctx;
-	struct fw_device *dev;
-	bool emu;
-};
-
-static int g_info(void *p, struct fw_device_info *ret)
-{
-	struct glue *g = p;
-
-	return fw_device_info(g->dev, ret);
-}
-
-static struct fw_device *g_device(void *p)
-{
-	struct glue *g = p;
-
-	return g->dev;
-}
-
-static int g_health_buffer(void *p, void **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-
-	return fw_device_health_buffer(g->dev, ret, ret_len);
-}
-
-static int g_reporters(void *p, struct collect_reporter **ret, size_t *ret_n)
-{
-	struct glue *g = p;
-	struct fw_health_reporter *hr = NULL;
-	struct collect_reporter *cr;
-	size_t n = 0;
-	int r;
-
-	r = fw_device_health_reporters(g->dev, &hr, &n);
-	if (r < 0)
-		return r;
-	cr = calloc(n ? n : 1, sizeof(*cr));
-	if (!cr) {
-		free(hr);
-		return fw_error(g->ctx, -ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(cr[i].name, sizeof(cr[i].name), "%s", hr[i].name);
-		snprintf(cr[i].state, sizeof(cr[i].state), "%s",
-			 hr[i].state == 0 ? "healthy" : "error");
-		cr[i].error_count = hr[i].error_count;
-		cr[i].recover_count = hr[i].recover_count;
-		cr[i].has_dump = hr[i].has_dump;
-		cr[i].dump_ts_ns = hr[i].dump_ts_ns;
-	}
-	free(hr);
-	*ret = cr;
-	*ret_n = n;
-	return 0;
-}
-
-static int g_diagnose(void *p, const char *name, void **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-
-	return fw_device_health_diagnose(g->dev, name, ret, ret_len);
-}
-
-static int g_stored_dump(void *p, const char *name, void **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-
-	return fw_device_health_dump(g->dev, name, ret, ret_len);
-}
-
-static int g_tracefs_text(void *p, unsigned seconds, char **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-
-	/* The device reads the kernel's mlx5_fw lines for that long. */
-	return fw_device_tracefs_gather(g->dev, seconds, ret, ret_len);
-}
-
-static int g_kernel_log(void *p, char **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-
-	return fw_device_kernel_log(g->dev, ret, ret_len);
-}
-
-#define RING_BYTES (256u << 10)          /* TRACE_BUFFER_SIZE_BYTE */
-#define RING_LOG_PAGES 6u                /* 64 pages of 4 KiB, as the kernel */
-
-/* Take the tracer, let it write into our memory, give it back.  Ownership
- * is released on every path once it was asked for. */
-static int g_trace_ring(void *p, unsigned seconds, void **ret, size_t *ret_len)
-{
-	struct glue *g = p;
-	struct mlx5_status st;
-	uint8_t *ring;
-	uint32_t id = 0;
-	bool owner = false, reg = false, asked = false;
-	int r;
-
-	ring = aligned_alloc(4096, RING_BYTES);
-	if (!ring)
-		return fw_error(g->ctx, -ENOMEM, "out of memory");
-	memset(ring, 0, RING_BYTES);
-	r = fw_device_umem_reg(g->dev, ring, RING_BYTES, &id);
-	if (r < 0)
-		goto out;
-	reg = true;
-	fw_device_allow_trace_control(g->dev, true);
-	asked = true;
-	r = mlx5_tracer_set_owner(g->dev, true, &owner, &st);
-	if (r < 0)
-		goto out;
-	if (!owner) {
-		r = fw_error(g->ctx, -EBUSY,
-			     "tracer is owned by another function (the kernel driver?), skipping");
-		goto out;
-	}
-	r = mlx5_tracer_configure(g->dev, id, RING_LOG_PAGES, &st);
-	if (r >= 0)
-		r = mlx5_tracer_set_status(g->dev, true, true, &st);
-	if (r < 0)
-		goto out;
-	/* On the emulator this is emulated firmware time too: the ring fills. */
-	fw_device_wait(g->dev, seconds);
-	r = mlx5_tracer_set_status(g->dev, false, false, &st);
-out:
-	if (asked) {
-		int r2 = mlx5_tracer_set_owner(g->dev, false, NULL, &st);
-
-		if (r >= 0 && r2 < 0)
-			r = r2;
-		fw_device_allow_trace_control(g->dev, false);
-	}
-	if (reg)
-		fw_device_umem_unreg(g->dev, id);
-	if (r < 0) {
-		free(ring);
-		return r;
-	}
-	*ret = ring;
-	*ret_len = RING_BYTES;
-	return 0;
-}
-
-static int g_umem_reg(void *p, void *addr, size_t len, uint32_t *ret_id)
-{
-	struct glue *g = p;
-
-	return fw_device_umem_reg(g->dev, addr, len, ret_id);
-}
-
-static int g_umem_unreg(void *p, uint32_t id)
-{
-	struct glue *g = p;
-
-	return fw_device_umem_unreg(g->dev, id);
-}
-
-static uint64_t g_command_count(void *p)
-{
-	struct glue *g = p;
-
-	return fw_device_cmd_count(g->dev);
-}
-
-static void g_set_dry_run(void *p, bool on)
-{
-	struct glue *g = p;
-
-	fw_device_set_dry_run(g->dev, on);
-}
-
-static const char *g_interface(void *p, const char *what)
-{
-	struct glue *g = p;
-
-	if (g->emu)
-		return "emu";
-	if (!strcmp(what, "devlink") || !strcmp(what, "health"))
-		return "devlink";
-	if (!strcmp(what, "tracefs"))
-		return "tracefs";
-	if (!strcmp(what, "kernel_log"))
-		return "kmsg";
-	return NULL;            /* the command transport's name */
-}
-
-static void g_close(void *p)
-{
-	struct glue *g = p;
-
-	fw_device_close(g->dev);
-	free(g);
-}
-
-static const struct collect_dev_ops glue_ops = {
-	.info = g_info,
-	.device = g_device,
-	.health_buffer = g_health_buffer,
-	.reporters = g_reporters,
-	.diagnose = g_diagnose,
-	.stored_dump = g_stored_dump,
-	.tracefs_text = g_tracefs_text,
-	.kernel_log = g_kernel_log,
-	.trace_ring = g_trace_ring,
-	.umem_reg = g_umem_reg,
-	.umem_unreg = g_umem_unreg,
-	.command_count = g_command_count,
-	.set_dry_run = g_set_dry_run,
-	.interface = g_interface,
-	.close = g_close,
-};
 
 /* No -d: the only ConnectX present, else say what there is. */
 static int pick_device(struct fw_ctx *ctx, const char *sysroot, char *buf, size_t len)
@@ -266,28 +49,10 @@ static int pick_device(struct fw_ctx *ctx, const char *sysroot, char *buf, size_
 	}
 }
 
-int collect_device_wrap(struct fw_ctx *ctx, struct fw_device *dev, bool emu,
-			const struct collect_dev_ops **ret_ops, void **ret_dev)
-{
-	struct glue *g = calloc(1, sizeof(*g));
-
-	if (!g) {
-		fw_device_close(dev);
-		return fw_error(ctx, -ENOMEM, "out of memory");
-	}
-	g->ctx = ctx;
-	g->dev = dev;
-	g->emu = emu;
-	*ret_ops = &glue_ops;
-	*ret_dev = g;
-	return 0;
-}
-
 int collect_device_open(struct fw_ctx *ctx, const char *spec, const char *sysroot,
-			const struct collect_dev_ops **ret_ops, void **ret_dev)
+			struct fw_device **ret)
 {
 	struct fw_device_open_opts oo = { .sysroot = sysroot };
-	struct fw_device *dev;
 	char picked[64];
 	int r;
 
@@ -297,13 +62,7 @@ int collect_device_open(struct fw_ctx *ctx, const char *spec, const char *sysroo
 			return r;
 		spec = picked;
 	}
-	r = fw_device_open_with(ctx, spec, &oo, &dev);
-	if (r < 0)
-		return r;
-	return collect_device_wrap(ctx, dev,
-				   !strncmp(spec, "emu", 3) &&
-					   (spec[3] == '\0' || spec[3] == ':' || spec[3] == ','),
-				   ret_ops, ret_dev);
+	return fw_device_open_with(ctx, spec, &oo, ret);
 }
 
 /* ------------------------------------------------------------ bundle sink */
@@ -392,16 +151,15 @@ int collect_bundle_sink_new(struct fw_ctx *ctx, const char *path,
 
 int collect_new(struct fw_ctx *ctx, const struct collect_options *opts, struct collect **ret)
 {
-	const struct collect_dev_ops *ops;
-	void *dev;
+	struct fw_device *dev;
 	int r;
 
-	r = collect_device_open(ctx, opts->device, opts->sysroot, &ops, &dev);
+	r = collect_device_open(ctx, opts->device, opts->sysroot, &dev);
 	if (r < 0)
 		return r;
-	r = collect_new_with(ctx, opts, ops, dev, ret);
+	r = collect_new_with(ctx, opts, dev, ret);
 	if (r < 0) {
-		ops->close(dev);
+		fw_device_close(dev);
 		return r;
 	}
 	(*ret)->owns_dev = true;

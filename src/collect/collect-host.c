@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * collect-host: the host part of a bundle (kernel release, driver version,
- * kernel taint before and after the run, the kernel log lines that name the
- * device).  Every path is read under a sysroot so tests can point it at a
- * prepared folder.
+ * collect-host: the host part of a bundle and its steps (kernel release,
+ * driver version, kernel taint before and after the run, the kernel log
+ * lines that name the device).  Every path is read under a sysroot so
+ * tests can point it at a prepared folder.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@
 
 #include <uuid/uuid.h>
 
-#include "collect/collect-steps.h"
+#include "collect/collect-internal.h"
+#include "core/buf.h"
 
 /* Cap on what we keep of the kernel log: a noisy host must not make the
  * bundle huge (sos keeps 25 MiB per log; device lines are far fewer). */
@@ -80,45 +82,22 @@ void collect_uuid(uint8_t out[16])
 	memcpy(out, u, 16);
 }
 
-/* Growable text buffer, bounded. */
+/* The host.info text, built on the core buffer; the first failure sticks. */
 struct text {
-	char *s;
-	size_t len, cap;
-	bool oom;
+	struct fw_buf b;
+	int err;
 };
 
 static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (t->oom)
+	if (t->err)
 		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->oom = true;
-			return;
-		}
-		if (t->s && (size_t)n < t->cap - t->len) {
-			t->len += (size_t)n;
-			return;
-		}
-		{
-			size_t ncap = (t->cap ? t->cap * 2 : 1024) + (size_t)n;
-			char *ns = realloc(t->s, ncap);
-
-			if (!ns) {
-				t->oom = true;
-				return;
-			}
-			t->s = ns;
-			t->cap = ncap;
-		}
-	}
+	va_start(ap, fmt);
+	t->err = fw_buf_vprintf(&t->b, fmt, ap);
+	va_end(ap);
 }
 
 static void taint_line(struct text *t, const char *key, uint64_t v)
@@ -162,12 +141,62 @@ int collect_host_info(const char *sysroot, const struct fw_device_info *info,
 	text_add(&t, "device.driver=%s\n", info->driver);
 	text_add(&t, "device.kernel=%s\n", info->kernel);
 	text_add(&t, "device.max_rpc=%zu\n", info->max_rpc);
-	if (t.oom) {
-		free(t.s);
-		return -ENOMEM;
+	if (t.err < 0) {
+		fw_buf_release(&t.b);
+		return t.err;
 	}
-	*ret_text = t.s;
-	*ret_len = t.len;
+	*ret_text = fw_buf_steal(&t.b, ret_len);
 	return 0;
 }
 
+/* ------------------------------------------------------------ steps */
+
+/* The device's kernel log lines come from the device layer: /dev/kmsg on
+ * a kernel transport, the emulated driver's own lines on the emulator. */
+int collect_step_kernel_log(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_LOG));
+	fw_ctx_clear_error(c->ctx);
+	r = fw_device_kernel_log(c->dev, &text, &len);
+	if (r == -EPERM || r == -EACCES) {
+		char ebuf[128];
+
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, r,
+				 "kernel log: %s (reading it needs CAP_SYSLOG)",
+				 fw_strerror(r, ebuf, sizeof(ebuf)));
+		return collect_emit(c, &a, NULL, 0);
+	}
+	return collect_emit_blob(c, s->kind, a.interface, r, text, len);
+}
+
+int collect_step_host_info(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	uint64_t taint_after = UINT64_MAX;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	collect_art_init(&a, s->kind, "host");
+	a.plan_what = "uname, kernel taint, driver version (sysfs)";
+	if (collect_host_taint(c->opts.sysroot, &taint_after) < 0)
+		taint_after = UINT64_MAX;
+	r = collect_host_info(c->opts.sysroot, &c->info, c->taint_before, taint_after, &text, &len);
+	if (r < 0) {
+		char ebuf[128];
+
+		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, r, "%s", fw_strerror(r, ebuf, sizeof(ebuf)));
+	} else if (taint_after != c->taint_before) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_OK, 0,
+				 "kernel taint changed during the run: %#llx -> %#llx",
+				 (unsigned long long)c->taint_before, (unsigned long long)taint_after);
+	}
+	r = collect_emit(c, &a, text, r < 0 ? 0 : len);
+	free(text);
+	return r;
+}

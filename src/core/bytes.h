@@ -149,7 +149,9 @@ FW_CURSOR_GETTER(le64, uint64_t, 8, fw_get_le64)
 /*
  * mlx5 bit fields (mlx5_ifc.h convention): bit offset 0 is the MSB of
  * big-endian dword 0; a field of width w <= 32 does not cross a dword.
- * Callers check that the structure is long enough (bit_off + w <= 8 * len).
+ * These two are for buffers fwbox sizes itself (mailboxes it built): the
+ * get reads the whole dword, so bytes from outside go through
+ * fw_mlx5_get_in() below instead.
  */
 static inline uint32_t fw_mlx5_get(const void *base, size_t bit_off, unsigned width)
 {
@@ -157,6 +159,36 @@ static inline uint32_t fw_mlx5_get(const void *base, size_t bit_off, unsigned wi
 	unsigned shift = 32 - (unsigned)(bit_off % 32) - width;
 	uint32_t mask = width >= 32 ? 0xffffffffu : ((1u << width) - 1);
 	return (dw >> shift) & mask;
+}
+/*
+ * The bounded form for outside bytes: reads only the bytes the field covers
+ * (through a cursor over [base, base + len)), so a field near the end of a
+ * short buffer never touches the missing tail of its dword.  False, with
+ * *ret_v = 0, if the field is empty, wider than 32 bits, crosses a dword or
+ * does not lie wholly within len bytes.
+ */
+static inline bool fw_mlx5_get_in(const void *base, size_t len, size_t bit_off, unsigned width,
+				  uint32_t *ret_v)
+{
+	struct fw_cursor c;
+	const uint8_t *p;
+	size_t first = bit_off / 8, dw_first = (bit_off / 32) * 4, n, i;
+	unsigned shift;
+	uint32_t dw = 0, mask;
+
+	*ret_v = 0;
+	if (!width || width > 32 || (bit_off % 32) + width > 32)
+		return false;
+	n = ((bit_off % 8) + width + 7) / 8;
+	fw_cursor_init(&c, base, len);
+	if (!fw_cursor_skip(&c, first) || !(p = fw_cursor_take(&c, n)))
+		return false;
+	for (i = 0; i < n; i++)
+		dw |= (uint32_t)p[i] << (8 * (3 - (first - dw_first + i)));
+	shift = 32 - (unsigned)(bit_off % 32) - width;
+	mask = width >= 32 ? 0xffffffffu : ((1u << width) - 1);
+	*ret_v = (dw >> shift) & mask;
+	return true;
 }
 static inline void fw_mlx5_set(void *base, size_t bit_off, unsigned width, uint32_t v)
 {

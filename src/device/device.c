@@ -17,12 +17,12 @@
 #include "core/limits.h"
 #include "device/allowlist.h"
 #include "device/device-internal.h"
+#include "device/transport.h"
 #include "ifc/ifc.h"
 
 struct fw_device {
 	struct fw_ctx *ctx;
-	const struct fw_device_ops *ops;
-	void *priv;
+	struct fw_device_parts parts;
 	struct fw_device_info info;
 	bool trace_control;
 	bool dry_run;
@@ -33,76 +33,85 @@ struct fw_device {
 	uint64_t n_refused;
 };
 
-static bool spec_is_emu(const char *spec)
+/* A method of a table that has it: present, and the table is of the
+ * version that added it or newer. */
+#define FW_METHOD(m, member, since) ((m) && (m)->version >= (since) && (m)->member)
+#define CMD_M(dev, member) FW_METHOD((dev)->parts.cmd, member, 1)
+#define HEALTH_M(dev, member) FW_METHOD((dev)->parts.health, member, 1)
+
+static void parts_close(const struct fw_device_parts *p)
 {
-	return strncmp(spec, "emu", 3) == 0 && (spec[3] == '\0' || spec[3] == ':' || spec[3] == ',');
+	if (p->health && p->health->close)
+		p->health->close(p->health_priv);
+	if (p->cmd && p->cmd->close)
+		p->cmd->close(p->cmd_priv);
 }
 
-int fw_device_new_from_ops(struct fw_ctx *ctx, const struct fw_device_ops *ops, void *priv,
-			   struct fw_device **ret)
+int fw_device_new_with_info(struct fw_ctx *ctx, const struct fw_device_parts *parts,
+			    const struct fw_device_info *base, struct fw_device **ret)
 {
+	const struct fw_cmd_methods *cm = parts->cmd;
+	const struct fw_health_methods *hm = parts->health;
 	struct fw_device *dev;
 	int r;
 
+	if (!cm && !hm) {
+		r = fw_error(ctx, -EINVAL, "device: neither a command nor a health part");
+		goto err_close;
+	}
+	if ((cm && (cm->version < 1 || cm->version > FW_CMD_METHODS_VERSION)) ||
+	    (hm && (hm->version < 1 || hm->version > FW_HEALTH_METHODS_VERSION))) {
+		r = fw_error(ctx, -EINVAL,
+			     "device: transport '%s' has method tables of version %d/%d, this fwbox "
+			     "knows up to %d/%d: rebuild it against this fwbox",
+			     cm ? cm->name : hm->name, cm ? cm->version : 0, hm ? hm->version : 0,
+			     FW_CMD_METHODS_VERSION, FW_HEALTH_METHODS_VERSION);
+		goto err_close;
+	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev) {
 		r = fw_error(ctx, -ENOMEM, "device: out of memory");
 		goto err_close;
 	}
 	dev->ctx = ctx;
-	dev->ops = ops;
-	dev->priv = priv;
-	if (ops->info) {
-		r = ops->info(priv, &dev->info);
+	dev->parts = *parts;
+	if (base)
+		dev->info = *base;
+	if (hm && hm->info) {
+		r = hm->info(parts->health_priv, &dev->info);
 		if (r < 0)
 			goto err_free;
 	}
-	if (!dev->info.transport[0] && ops->name)
-		snprintf(dev->info.transport, sizeof(dev->info.transport), "%s", ops->name);
-	dev->info.can_umem = dev->info.can_umem && ops->umem_reg && ops->umem_unreg;
+	if (cm && cm->info) {
+		r = cm->info(parts->cmd_priv, &dev->info);
+		if (r < 0)
+			goto err_free;
+	}
+	if (!dev->info.transport[0])
+		snprintf(dev->info.transport, sizeof(dev->info.transport), "%s",
+			 cm && cm->name ? cm->name : "none");
+	dev->info.can_umem = dev->info.can_umem && CMD_M(dev, umem_reg) && CMD_M(dev, umem_unreg);
 	*ret = dev;
 	return 0;
 
 err_free:
 	free(dev);
 err_close:
-	if (ops->close)
-		ops->close(priv);
+	parts_close(parts);
 	return r;
 }
 
-int fw_device_open_with(struct fw_ctx *ctx, const char *spec,
-			const struct fw_device_open_opts *opts, struct fw_device **ret)
+int fw_device_new_from_ops(struct fw_ctx *ctx, const struct fw_device_parts *parts,
+			   struct fw_device **ret)
 {
-	const struct fw_device_ops *ops = NULL;
-	const char *sysroot = opts && opts->sysroot ? opts->sysroot : "";
-	void *priv = NULL;
-	int r;
-
-	if (!spec || !spec[0])
-		return fw_error(ctx, -EINVAL, "no device given: pass a PCI address, a device node or 'emu'");
-	if (spec_is_emu(spec)) {
-		ops = &fw_emu_transport_ops;
-		r = ops->open(ctx, spec, &priv);
-	} else {
-		r = fw_transport_select(ctx, spec, sysroot, &ops, &priv);
-	}
-	if (r < 0)
-		return r;
-	return fw_device_new_from_ops(ctx, ops, priv, ret);
-}
-
-int fw_device_open(struct fw_ctx *ctx, const char *spec, struct fw_device **ret)
-{
-	return fw_device_open_with(ctx, spec, NULL, ret);
+	return fw_device_new_with_info(ctx, parts, NULL, ret);
 }
 
 void fw_device_close(struct fw_device *dev)
 {
 	if (!dev)
 		return;
-	if (dev->ops->close)
-		dev->ops->close(dev->priv);
+	parts_close(&dev->parts);
 	free(dev);
 }
 
@@ -117,14 +126,22 @@ struct fw_ctx *fw_device_ctx(const struct fw_device *dev)
 	return dev->ctx;
 }
 
-const struct fw_device_ops *fw_device_ops_of(const struct fw_device *dev)
+const struct fw_device_parts *fw_device_parts(const struct fw_device *dev)
 {
-	return dev->ops;
+	return &dev->parts;
 }
 
-void *fw_device_priv(const struct fw_device *dev)
+const char *fw_device_interface(const struct fw_device *dev, enum fw_device_part part)
 {
-	return dev->priv;
+	const struct fw_health_methods *hm = dev->parts.health;
+
+	if (part == FW_PART_CMD || !hm)
+		return dev->info.transport;
+	if (part == FW_PART_TRACE && hm->trace_name)
+		return hm->trace_name;
+	if (part == FW_PART_LOG && hm->log_name)
+		return hm->log_name;
+	return hm->name;
 }
 
 void fw_device_allow_trace_control(struct fw_device *dev, bool allow)
@@ -230,6 +247,7 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 	v = fw_allowlist_check(&id, in, inlen, dev->trace_control, &entry);
 	if (v != FW_ALLOW_OK)
 		return refuse(dev, &ev, &id, v, entry);
+	ev.trace_control = entry->list == FW_ALLOW_TRACE_CONTROL;
 
 	max_rpc = dev->info.max_rpc ? dev->info.max_rpc : FW_LIMIT_MLX5CTL_RPC;
 	if (max_rpc > INT_MAX)
@@ -255,7 +273,15 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		notify(dev, &ev);
 		return (int)outlen;
 	}
-	if (!dev->ops->rpc) {
+	if (!dev->parts.cmd) {
+		r = fw_error(dev->ctx, -ENODEV,
+			     "device '%s': no command interface: load mlx5_fwctl (Linux 6.15+) or the mlx5ctl driver",
+			     dev->info.pci);
+		ev.result = r;
+		notify(dev, &ev);
+		return r;
+	}
+	if (!CMD_M(dev, rpc)) {
 		r = fw_error(dev->ctx, -EOPNOTSUPP,
 			     "device '%s': the '%s' transport cannot send firmware commands",
 			     dev->info.pci, dev->info.transport);
@@ -263,7 +289,7 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		notify(dev, &ev);
 		return r;
 	}
-	r = dev->ops->rpc(dev->priv, in, inlen, out, outlen);
+	r = dev->parts.cmd->rpc(dev->parts.cmd_priv, in, inlen, out, outlen);
 	if (r == 0)
 		r = (int)outlen;
 	if (r > 0 && ((size_t)r < MLX5_MBOX_HDR_LEN || (size_t)r > outlen)) {
@@ -288,64 +314,118 @@ static int unsupported(struct fw_device *dev, const char *what)
 			dev->info.pci, dev->info.transport, what);
 }
 
+/* A dry run reports an operation instead of performing it. */
+static void dry_side(struct fw_device *dev, const char *what, bool fixed_size)
+{
+	struct fw_cmd_event ev = { .dry_run = true, .side_op = what, .fixed_size = fixed_size };
+
+	notify(dev, &ev);
+}
+
+/* The dry run's answer for data: size bytes of zeros, one more for text. */
+static int dry_data(struct fw_device *dev, const char *what, bool fixed_size, size_t size,
+		    void **ret_data, size_t *ret_len)
+{
+	void *p = calloc(1, size + 1);
+
+	if (!p)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, what, fixed_size);
+	*ret_data = p;
+	*ret_len = size;
+	return 0;
+}
+
 int fw_device_umem_reg(struct fw_device *dev, void *addr, size_t len, uint32_t *ret_id)
 {
-	if (!dev->ops->umem_reg)
+	if (!CMD_M(dev, umem_reg))
 		return unsupported(dev, "user-memory registration");
-	return dev->ops->umem_reg(dev->priv, addr, len, ret_id);
+	if (dev->dry_run) {
+		dry_side(dev, "user memory registration", true);
+		*ret_id = 0;
+		return 0;
+	}
+	return dev->parts.cmd->umem_reg(dev->parts.cmd_priv, addr, len, ret_id);
 }
 
 int fw_device_umem_unreg(struct fw_device *dev, uint32_t id)
 {
-	if (!dev->ops->umem_unreg)
+	if (!CMD_M(dev, umem_unreg))
 		return unsupported(dev, "user-memory registration");
-	return dev->ops->umem_unreg(dev->priv, id);
+	if (dev->dry_run)
+		return 0;
+	return dev->parts.cmd->umem_unreg(dev->parts.cmd_priv, id);
 }
+
+#define HEALTH_CALL(dev, member, what, ...)                                           \
+	(HEALTH_M(dev, member) ? (dev)->parts.health->member((dev)->parts.health_priv, \
+							      __VA_ARGS__)            \
+			       : unsupported(dev, what))
 
 int fw_device_health_reporters(struct fw_device *dev, struct fw_health_reporter **ret,
 			       size_t *ret_n)
 {
-	if (!dev->ops->health_reporters)
-		return unsupported(dev, "devlink health reporters");
-	return dev->ops->health_reporters(dev->priv, ret, ret_n);
+	struct fw_health_reporter *r;
+
+	if (!HEALTH_M(dev, reporters) || !dev->dry_run)
+		return HEALTH_CALL(dev, reporters, "devlink health reporters", ret, ret_n);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, "devlink health reporter list", false);
+	snprintf(r->name, sizeof(r->name), "<reporter>");
+	r->has_dump = true;
+	*ret = r;
+	*ret_n = 1;
+	return 0;
 }
 
 int fw_device_health_diagnose(struct fw_device *dev, const char *reporter, void **ret_data,
 			      size_t *ret_len)
 {
-	if (!dev->ops->health_diagnose)
-		return unsupported(dev, "devlink health diagnose");
-	return dev->ops->health_diagnose(dev->priv, reporter, ret_data, ret_len);
+	if (HEALTH_M(dev, diagnose) && dev->dry_run)
+		return dry_data(dev, "devlink health diagnose", false, 0, ret_data, ret_len);
+	return HEALTH_CALL(dev, diagnose, "devlink health diagnose", reporter, ret_data, ret_len);
 }
 
 int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **ret_data,
 			  size_t *ret_len)
 {
-	if (!dev->ops->health_dump)
-		return unsupported(dev, "devlink health dump reads");
-	return dev->ops->health_dump(dev->priv, reporter, ret_data, ret_len);
+	if (HEALTH_M(dev, dump) && dev->dry_run)
+		return dry_data(dev, "devlink health dump get, stored dumps only", false, 0, ret_data,
+				ret_len);
+	return HEALTH_CALL(dev, dump, "devlink health dump reads", reporter, ret_data, ret_len);
 }
 
 int fw_device_regions(struct fw_device *dev, struct fw_region **ret, size_t *ret_n)
 {
-	if (!dev->ops->regions)
-		return unsupported(dev, "devlink regions");
-	return dev->ops->regions(dev->priv, ret, ret_n);
+	struct fw_region *r;
+
+	if (!HEALTH_M(dev, regions) || !dev->dry_run)
+		return HEALTH_CALL(dev, regions, "devlink regions", ret, ret_n);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return fw_error(dev->ctx, -ENOMEM, "device: out of memory");
+	dry_side(dev, "devlink region list", false);
+	snprintf(r->name, sizeof(r->name), "<region>");
+	r->has_snapshot = true;
+	*ret = r;
+	*ret_n = 1;
+	return 0;
 }
 
 int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t snapshot_id,
 			  void **ret_data, size_t *ret_len)
 {
-	if (!dev->ops->region_read)
-		return unsupported(dev, "devlink region reads");
-	return dev->ops->region_read(dev->priv, region, snapshot_id, ret_data, ret_len);
+	if (HEALTH_M(dev, region_read) && dev->dry_run)
+		return dry_data(dev, "devlink region read", false, 0, ret_data, ret_len);
+	return HEALTH_CALL(dev, region_read, "devlink region reads", region, snapshot_id, ret_data,
+			   ret_len);
 }
 
 int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
-	if (!dev->ops->tracefs_text)
-		return unsupported(dev, "tracefs mlx5_fw text");
-	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+	return fw_device_tracefs_gather(dev, 0, ret_text, ret_len);
 }
 
 int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(void *u),
@@ -367,34 +447,32 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 
 int fw_device_wait(struct fw_device *dev, unsigned seconds)
 {
-	if (dev->ops->wait)
-		return dev->ops->wait(dev->priv, seconds);
+	if (dev->dry_run)
+		return 0;
+	if (HEALTH_M(dev, wait))
+		return dev->parts.health->wait(dev->parts.health_priv, seconds);
 	return fw_device_wait_slices(dev->ctx, seconds, NULL, NULL);
 }
 
 int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,
 			     size_t *ret_len)
 {
-	if (dev->ops->tracefs_gather)
-		return dev->ops->tracefs_gather(dev->priv, seconds, ret_text, ret_len);
-	if (!dev->ops->tracefs_text)
-		return unsupported(dev, "tracefs mlx5_fw text");
-	/* The kernel keeps appending lines while we wait; a cancelled wait
-	 * still reads what came. */
-	fw_device_wait_slices(dev->ctx, seconds, NULL, NULL);
-	return dev->ops->tracefs_text(dev->priv, ret_text, ret_len);
+	if (HEALTH_M(dev, trace_text) && dev->dry_run)
+		return dry_data(dev, "tracefs mlx5_fw read", false, 0, (void **)ret_text, ret_len);
+	return HEALTH_CALL(dev, trace_text, "tracefs mlx5_fw text", seconds, ret_text, ret_len);
 }
 
 int fw_device_kernel_log(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
-	if (!dev->ops->kernel_log)
-		return unsupported(dev, "kernel log");
-	return dev->ops->kernel_log(dev->priv, ret_text, ret_len);
+	if (HEALTH_M(dev, kernel_log) && dev->dry_run)
+		return dry_data(dev, "kernel log read", false, 0, (void **)ret_text, ret_len);
+	return HEALTH_CALL(dev, kernel_log, "kernel log", ret_text, ret_len);
 }
 
 int fw_device_health_buffer(struct fw_device *dev, void **ret_data, size_t *ret_len)
 {
-	if (!dev->ops->health_buffer)
-		return unsupported(dev, "health buffer");
-	return dev->ops->health_buffer(dev->priv, ret_data, ret_len);
+	if (HEALTH_M(dev, health_buffer) && dev->dry_run)
+		return dry_data(dev, "health buffer read", true, FW_HEALTH_BUFFER_BYTES, ret_data,
+				ret_len);
+	return HEALTH_CALL(dev, health_buffer, "health buffer", ret_data, ret_len);
 }

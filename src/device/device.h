@@ -1,30 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /*
- * device: one interface to a ConnectX function, several transports behind a
- * vtable (mlx5ctl, fwctl, devlink, tracefs, emu).  Only device/ opens device
- * nodes or netlink sockets.
+ * device: one ConnectX function (or the emulated one) behind two narrow
+ * method tables, as SQLite puts files behind sqlite3_io_methods:
+ *
+ *  - struct fw_cmd_methods: the command channel (raw mailbox RPC, user
+ *    memory).  fwctl, mlx5ctl and the emulator implement it.
+ *  - struct fw_health_methods: what the kernel (or the emulated driver)
+ *    keeps about the device outside the command channel: devlink health
+ *    reporters and their stored dumps, regions, the health buffer, the
+ *    firmware trace text (tracefs), kernel log lines, and the passing of
+ *    time.  The kernel's devlink/tracefs/kmsg side and the emulator
+ *    implement it.
+ *
+ * A device has at most one of each; either may be missing (a kernel
+ * without fwctl and mlx5ctl still has devlink; a test fake may have only
+ * commands).  Back-ends are found through one table of transports
+ * (device/transport.h): fw_device_open() asks it which transport serves a
+ * spec, and the table's order decides between fwctl and mlx5ctl.
  *
  * The read-only rule: every mailbox command, whatever the transport, passes
  * through fw_device_cmd(), which parses opcode, op_mod and register id,
  * checks the allowlist (device/allowlist.h), checks the size against the
- * transport's largest RPC, and only then calls the transport.  Refused
- * commands get -EPERM and a message naming the command and why; they never
- * reach ops->rpc.  Tracer control is a separate opt-in list, off until
- * fw_device_allow_trace_control(dev, true).
+ * transport's largest RPC, and only then calls the command methods' rpc.
+ * Refused commands get -EPERM and a message naming the command and why;
+ * they never reach a back-end.  Tracer control is a separate opt-in list,
+ * off until fw_device_allow_trace_control(dev, true).
  *
  * fw_device_cmd() returns the number of outbox bytes the transport filled
  * (16..outlen; outlen unless the reply was cut short) when an outbox came
  * back, whatever its status byte says: the mlx5 layer (mlx5/mlx5.h) reads
  * status and syndrome.
  *
- * The devlink/tracefs side (health reporters, regions, tracefs text, the
- * health buffer) is optional in the vtable; missing ops are -EOPNOTSUPP.
  * Health diagnose and dump data are the raw netlink attribute bytes the
- * kernel sends (the fmsg attribute stream fw_devlink_diagnose() hands back,
- * see device/transports.h), and the emulator produces the same bytes
- * (emu_reporter_diagnose()), so one decoder handles both.  A dump is only
- * ever READ: nothing here asks the kernel to take a new one.
+ * kernel sends (the fmsg attribute stream, ifc/devlink.h), and the
+ * emulator produces the same bytes, so one decoder handles both.  A dump
+ * is only ever READ: nothing here asks the kernel to take a new one.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,14 +64,21 @@ struct fw_device_info {
 
 #define FW_DEVLINK_NAME_MAX 64         /* reporter and region names, with NUL */
 
-/* One devlink health reporter, as `devlink health show` lists it. */
+/* One devlink health reporter, as `devlink health show` lists it.  The one
+ * reporter record of the library: the devlink back-end parses into it, the
+ * emulator fills it, the collector stores it.  A name that does not fit is
+ * an error where it is read, never cut short. */
 struct fw_health_reporter {
 	char name[FW_DEVLINK_NAME_MAX];    /* "fw", "fw_fatal", "tx" */
 	uint8_t state;                     /* 0 healthy, 1 error (DEVLINK_ATTR_..._STATE) */
 	uint64_t error_count;
 	uint64_t recover_count;
 	bool has_dump;                     /* a dump is stored (DUMP_TS present) */
-	uint64_t dump_ts_ns;               /* when it was taken, if has_dump */
+	uint64_t dump_ts_ns;               /* when it was taken: CLOCK_REALTIME ns, or 0 */
+	uint64_t dump_ts_ms;               /* devlink's jiffies-based DUMP_TS, or 0 */
+	uint64_t grace_period_ms;
+	bool auto_recover;
+	bool auto_dump;
 };
 
 /* One devlink region snapshot; a region without snapshots has one row with
@@ -72,49 +90,88 @@ struct fw_region {
 	uint32_t snapshot_id;
 };
 
-struct fw_device_ops {
-	const char *name;
-	int (*open)(struct fw_ctx *ctx, const char *spec, void **ret_priv);
-	int (*info)(void *priv, struct fw_device_info *ret);
+/* The bytes of the health buffer of the initialization segment. */
+#define FW_HEALTH_BUFFER_BYTES 64u
+
+/*
+ * The command channel.  Every member takes the priv the transport opened.
+ * Versions: a table says which revision of this struct it was written for;
+ * members added later are only called on tables of that version or newer,
+ * so a back-end written for version 1 keeps working unchanged.
+ */
+#define FW_CMD_METHODS_VERSION 1
+struct fw_cmd_methods {
+	int version;                   /* FW_CMD_METHODS_VERSION it was written for */
+	const char *name;              /* "fwctl", "mlx5ctl", "emu": the transport's name */
+	void (*close)(void *priv);
+	/* Complete *info with what this channel knows (transport, uid, caps,
+	 * max_rpc, can_umem; the emulator: everything); optional. */
+	int (*info)(void *priv, struct fw_device_info *info);
 	/* Raw mailbox RPC; only ever called by fw_device_cmd().  Returns 0 when
 	 * the whole outbox is valid, a count 16..outlen when the reply was
 	 * shorter, or a negative errno. */
 	int (*rpc)(void *priv, const void *in, size_t inlen, void *out, size_t outlen);
-	int (*umem_reg)(void *priv, void *addr, size_t len, uint32_t *ret_id);   /* optional */
-	int (*umem_unreg)(void *priv, uint32_t id);                              /* optional */
-	void (*close)(void *priv);
-	/*
-	 * Optional devlink/tracefs reads.  Arrays and buffers are malloc'd and
-	 * freed by the caller with free().  Errors are reported on the ctx the
-	 * transport was opened with.
-	 */
-	int (*health_reporters)(void *priv, struct fw_health_reporter **ret, size_t *ret_n);
-	int (*health_diagnose)(void *priv, const char *reporter, void **ret_data, size_t *ret_len);
-	/* Read the dump the kernel already stored; -ENOENT if there is none.
-	 * Must never trigger a new dump. */
-	int (*health_dump)(void *priv, const char *reporter, void **ret_data, size_t *ret_len);
+	/* Optional: user memory the firmware may write into (the trace ring,
+	 * CORE_DUMP to memory). */
+	int (*umem_reg)(void *priv, void *addr, size_t len, uint32_t *ret_id);
+	int (*umem_unreg)(void *priv, uint32_t id);
+};
+
+/*
+ * Health and regions: everything but mailbox commands.  Every member but
+ * version, name and close is optional (missing is -EOPNOTSUPP with a
+ * message, or the default noted).  Arrays and buffers are malloc'd and
+ * freed by the caller; errors go to the context the back-end was opened
+ * with.  Versioned like struct fw_cmd_methods.
+ */
+#define FW_HEALTH_METHODS_VERSION 1
+struct fw_health_methods {
+	int version;                   /* FW_HEALTH_METHODS_VERSION it was written for */
+	const char *name;              /* interface of reporters, regions, health buffer: "devlink", "emu" */
+	const char *trace_name;        /* interface of trace_text ("tracefs"); NULL: name */
+	const char *log_name;          /* interface of kernel_log ("kmsg"); NULL: name */
+	void (*close)(void *priv);     /* NULL when the command side owns a shared priv */
+	int (*info)(void *priv, struct fw_device_info *info);
+	int (*reporters)(void *priv, struct fw_health_reporter **ret, size_t *ret_n);
+	int (*diagnose)(void *priv, const char *reporter, void **ret_data, size_t *ret_len);
+	/* The dump the kernel already stored; -ENOENT if there is none.  Must
+	 * never trigger a new dump. */
+	int (*dump)(void *priv, const char *reporter, void **ret_data, size_t *ret_len);
+	/* One row per existing snapshot; a region without snapshots has one
+	 * row with has_snapshot false. */
 	int (*regions)(void *priv, struct fw_region **ret, size_t *ret_n);
 	/* The bytes of one existing snapshot (chunk framing removed). */
 	int (*region_read)(void *priv, const char *region, uint32_t snapshot_id,
 			   void **ret_data, size_t *ret_len);
-	/* The mlx5_fw tracepoint lines for this device that the trace buffer
-	 * holds now, as text. */
-	int (*tracefs_text)(void *priv, char **ret_text, size_t *ret_len);
-	/* The 64-byte health buffer of the initialization segment. */
+	/* FW_HEALTH_BUFFER_BYTES of the initialization segment. */
 	int (*health_buffer)(void *priv, void **ret_data, size_t *ret_len);
-	/* Optional: let `seconds` of tracing happen, then read the text (the
-	 * emulator advances its firmware clock).  Without it,
-	 * fw_device_tracefs_gather() waits in real time, then reads. */
-	int (*tracefs_gather)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
-	/* Optional: let `seconds` pass on the device (the emulator advances
-	 * its firmware clock as well).  Must end early, returning -EINTR, once
-	 * the context is cancelled.  Without it, fw_device_wait() waits in
-	 * real time. */
-	int (*wait)(void *priv, unsigned seconds);
-	/* Optional: the kernel log lines that concern this device (kernel
-	 * transports: /dev/kmsg lines naming the PCI address; the emulator:
-	 * its emulated driver's lines), as text, one line each. */
+	/* The mlx5_fw tracepoint lines for this device: seconds == 0, what the
+	 * trace buffer holds now; else the lines that arrive within that many
+	 * seconds (on the emulator, of emulated firmware time). */
+	int (*trace_text)(void *priv, unsigned seconds, char **ret_text, size_t *ret_len);
+	/* The kernel log lines that concern this device, one a line. */
 	int (*kernel_log)(void *priv, char **ret_text, size_t *ret_len);
+	/* Let seconds pass on the device (the emulator advances its clock
+	 * alongside the real wait); -EINTR once the context is cancelled.
+	 * Default: wait in real time. */
+	int (*wait)(void *priv, unsigned seconds);
+	/*
+	 * Members added in later versions go below, each under a comment
+	 * naming its version; fw_device_*() call them only when version is at
+	 * least that (FW_METHOD(m, member, version) in device.c).  The watch
+	 * daemon's health events (a devlink multicast subscription, the
+	 * emulator's scheduled faults) belong here as version 2.
+	 */
+};
+
+/* The two halves of a device, as a transport opens them or a test builds
+ * them.  When both share one object, health_priv == cmd_priv and the
+ * health methods' close is NULL. */
+struct fw_device_parts {
+	const struct fw_cmd_methods *cmd;
+	void *cmd_priv;
+	const struct fw_health_methods *health;
+	void *health_priv;
 };
 
 /* Options for fw_device_open_with(); zero-initialise, then set. */
@@ -123,23 +180,40 @@ struct fw_device_open_opts {
 };
 
 /*
- * Open a device by spec: "emu[:PROFILE][,key=value...]" is the emulated
- * ConnectX in process (man fwbox-emu.7); anything else (a PCI address such
- * as "0000:08:00.0", a device node path) goes to the kernel transports.
+ * Open a device by spec.  The transport table (device/transport.h) decides:
+ * "emu[:PROFILE][,key=value...]" is the emulated ConnectX in process (man
+ * fwbox-emu.7); a PCI address such as "0000:08:00.0", a device node path or
+ * its short name go to the kernel transports (fwctl before mlx5ctl, with
+ * devlink, tracefs and the kernel log alongside).
  */
 int fw_device_open(struct fw_ctx *ctx, const char *spec, struct fw_device **ret);
 int fw_device_open_with(struct fw_ctx *ctx, const char *spec,
 			const struct fw_device_open_opts *opts, struct fw_device **ret);
 /*
- * Wrap an already opened transport object (tests' fake transports, tools
- * built on the library).  The device owns priv from here on: on failure
- * and in fw_device_close() it calls ops->close(priv).
+ * A device over parts already opened (tests' fakes, tools built on the
+ * library).  The device owns them from here on: on failure and in
+ * fw_device_close() it closes the health part, then the command part.
+ * Either part may be missing, not both; a table of a version this library
+ * does not know is -EINVAL.
  */
-int fw_device_new_from_ops(struct fw_ctx *ctx, const struct fw_device_ops *ops, void *priv,
+int fw_device_new_from_ops(struct fw_ctx *ctx, const struct fw_device_parts *parts,
 			   struct fw_device **ret);
 void fw_device_close(struct fw_device *dev);
 int fw_device_info(struct fw_device *dev, struct fw_device_info *ret);
 struct fw_ctx *fw_device_ctx(const struct fw_device *dev);
+/* The parts behind a device (the emulator finds itself through them). */
+const struct fw_device_parts *fw_device_parts(const struct fw_device *dev);
+
+/* Which interface serves a part of the device, for outcome records:
+ * "fwctl", "mlx5ctl", "devlink", "tracefs", "kmsg", "emu" ... (the command
+ * transport's name where the device has no such part). */
+enum fw_device_part {
+	FW_PART_CMD,                   /* mailbox commands and user memory */
+	FW_PART_HEALTH,                /* reporters, regions, health buffer */
+	FW_PART_TRACE,                 /* the trace text */
+	FW_PART_LOG,                   /* kernel log lines */
+};
+const char *fw_device_interface(const struct fw_device *dev, enum fw_device_part part);
 
 /* The one function every command passes through: allowlist, size, transport.
  * Returns the outbox bytes filled (>= 16), or a negative errno. */
@@ -170,6 +244,13 @@ struct fw_cmd_event {
 	uint8_t status;
 	uint32_t syndrome;
 	const void *in;                /* the inbox (valid during the call only) */
+	bool trace_control;            /* let through by the opt-in tracer-control list */
+	/* In a dry run, the device's other operations are reported too,
+	 * without being performed: side_op names one ("devlink health
+	 * reporter list"; opcode 0, seq 0); fixed_size says the placeholder
+	 * handed back has the size the real answer has (the health buffer). */
+	const char *side_op;
+	bool fixed_size;
 };
 typedef void (*fw_device_observer_fn)(void *userdata, const struct fw_cmd_event *ev);
 void fw_device_set_observer(struct fw_device *dev, fw_device_observer_fn fn, void *userdata);
@@ -179,6 +260,16 @@ void fw_device_set_observer(struct fw_device *dev, fw_device_observer_fn fn, voi
  * but not sent; fw_device_cmd() zeroes the outbox and returns outlen, so a
  * caller sees "status OK, no data" and loops that depend on the reply stop
  * after their first command.  Refused commands are still refused.
+ *
+ * The health part and user memory are not touched either: each call is
+ * reported to the observer (side_op) and answered with a placeholder, so a
+ * caller walks the path it would take on the device: a reporter list holds
+ * one reporter named "<reporter>" with a stored dump, a region list one
+ * region "<region>" with a snapshot; diagnose, dumps, region data, trace
+ * text and the kernel log are empty; the health buffer is
+ * FW_HEALTH_BUFFER_BYTES of zeros; user memory gets id 0 and nothing is
+ * registered; a wait returns at once.  What the device does not have stays
+ * -EOPNOTSUPP, as in a real run.
  */
 void fw_device_set_dry_run(struct fw_device *dev, bool dry_run);
 bool fw_device_dry_run(const struct fw_device *dev);

@@ -10,9 +10,10 @@
  * requests would be re-taken by the kernel: a window we cannot close from
  * user space, and the same one iproute2 has).
  *
- * Every reply is walked with libmnl's bounded iterators (mnl_nlmsg_ok,
- * mnl_attr_ok through mnl_attr_parse*), every attribute is type-checked
- * before use, and reassembled data is bounded by FW_LIMIT_NETLINK_REPLY.
+ * Every reply is walked with the bounded iterator of core/nlwalk.h (libmnl
+ * builds requests and runs the socket, but its signed length checks never
+ * judge a reply), every attribute is size-checked before use, and
+ * reassembled data is bounded by FW_LIMIT_NETLINK_REPLY.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include <linux/netlink.h>
 
 #include "core/limits.h"
+#include "core/nlwalk.h"
 #include "device/transports.h"
 
 #define DEVLINK_GENL_NAME "devlink"
@@ -109,131 +111,149 @@ done:
 
 /* --- reply walking --- */
 
+/*
+ * Messages and attributes are walked with core/nlwalk.h, never with libmnl's
+ * iterators: mnl_nlmsg_ok() takes nlmsg_len as a signed int, so a reply
+ * claiming 2^31 bytes or more sent the walk gigabytes past the buffer or
+ * round for ever.  nlwalk checks every length as unsigned against the bytes
+ * left before it reads anything.
+ */
 int fw_devlink_walk(struct fw_ctx *ctx, const void *buf, size_t len, uint32_t seq,
 		    int (*cb)(void *userdata, const void *attrs, size_t len), void *userdata)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+	struct fw_nlwalk w;
+	struct fw_nlmsg m;
+	int r;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
-		size_t plen = mnl_nlmsg_get_payload_len(nlh);
-		const uint8_t *payload = mnl_nlmsg_get_payload(nlh);
-		int r;
-
-		if (nlh->nlmsg_seq != seq)
+	fw_nlwalk_init(&w, buf, len);
+	while ((r = fw_nlmsg_next(&w, &m)) > 0) {
+		if (m.seq != seq)
 			return fw_error(ctx, -EBADMSG, "devlink: reply sequence %u, expected %u",
-					nlh->nlmsg_seq, seq);
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
+					m.seq, seq);
+		if (m.type == NLMSG_ERROR) {
 			int32_t err;
 
-			if (plen < sizeof(err))
+			if (m.payload_len < sizeof(err))
 				return fw_error(ctx, -EBADMSG, "devlink: truncated error message");
-			memcpy(&err, payload, sizeof(err));
+			memcpy(&err, m.payload, sizeof(err));
 			if (err == 0)
 				return 1;          /* an ACK */
 			if (err > 0 || err < -4095)
 				return fw_error(ctx, -EBADMSG, "devlink: error code %d out of range", err);
 			return err;
 		}
-		if (nlh->nlmsg_type == NLMSG_DONE) {
+		if (m.type == NLMSG_DONE) {
 			int32_t err = 0;
 
-			if (plen >= sizeof(err))
-				memcpy(&err, payload, sizeof(err));
+			if (m.payload_len >= sizeof(err))
+				memcpy(&err, m.payload, sizeof(err));
 			if (err < 0 && err >= -4095)
 				return err;
 			return 1;
 		}
-		if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_OVERRUN)
-			goto next;
-		if (plen < sizeof(struct genlmsghdr))
+		if (m.type == NLMSG_NOOP || m.type == NLMSG_OVERRUN)
+			continue;
+		if (m.payload_len < sizeof(struct genlmsghdr))
 			return fw_error(ctx, -EBADMSG, "devlink: message of %zu bytes has no genetlink header",
-					plen);
-		r = cb(userdata, payload + sizeof(struct genlmsghdr), plen - sizeof(struct genlmsghdr));
+					m.payload_len);
+		r = cb(userdata, m.payload + sizeof(struct genlmsghdr),
+		       m.payload_len - sizeof(struct genlmsghdr));
 		if (r < 0)
 			return r;
-		if (!(nlh->nlmsg_flags & NLM_F_MULTI))
+		if (!(m.flags & NLM_F_MULTI))
 			return 1;
-next:
-		nlh = mnl_nlmsg_next(nlh, &left);
 	}
-	if (left != 0)
-		return fw_error(ctx, -EBADMSG, "devlink: %d stray bytes after the last message", left);
+	if (r < 0)
+		return fw_error(ctx, -EBADMSG,
+				"devlink: malformed netlink message at byte %zu of a %zu-byte reply (length below its header or past the reply)",
+				w.off, len);
 	return 0;
 }
 
 /* Collect the attributes of one level into a table indexed by type. */
 #define MAX_ATTR 200
 struct attr_tab {
-	const struct nlattr *a[MAX_ATTR + 1];
+	const struct fw_nlattr *a[MAX_ATTR + 1];
+	struct fw_nlattr store[MAX_ATTR + 1];
 };
-
-static int tab_cb(const struct nlattr *attr, void *data)
-{
-	struct attr_tab *t = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type <= MAX_ATTR)
-		t->a[type] = attr;
-	return MNL_CB_OK;
-}
 
 static int tab_parse(struct attr_tab *t, const void *attrs, size_t len)
 {
-	memset(t, 0, sizeof(*t));
-	if (len > UINT16_MAX * 1024u)
-		return -EBADMSG;
-	return mnl_attr_parse_payload(attrs, len, tab_cb, t) == MNL_CB_ERROR ? -EBADMSG : 0;
+	struct fw_nlwalk w;
+	struct fw_nlattr at;
+	int r;
+
+	memset(t->a, 0, sizeof(t->a));
+	fw_nlwalk_init(&w, attrs, len);
+	while ((r = fw_nlattr_next(&w, &at)) > 0) {
+		if (at.type <= MAX_ATTR) {
+			t->store[at.type] = at;
+			t->a[at.type] = &t->store[at.type];
+		}
+	}
+	return r < 0 ? -EBADMSG : 0;
 }
 
-static int tab_nested(struct attr_tab *t, const struct nlattr *nest)
+static int tab_nested(struct attr_tab *t, const struct fw_nlattr *nest)
 {
-	return tab_parse(t, mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest));
+	return tab_parse(t, nest->data, nest->len);
 }
 
-/* Typed getters: false if absent or of the wrong size. */
-static bool get_str(const struct nlattr *a, char *dst, size_t size)
+/* Typed getters: false if absent or not exactly of the type's size (as
+ * libmnl's mnl_attr_validate() for fixed-size types). */
+static bool get_str(const struct fw_nlattr *a, char *dst, size_t size)
 {
 	const char *s;
 	size_t n;
 
-	if (!a)
+	if (!a || a->len == 0)
 		return false;
-	n = mnl_attr_get_payload_len(a);
-	s = mnl_attr_get_payload(a);
-	if (n == 0 || s[n - 1] != '\0' || strlen(s) >= size)
+	s = (const char *)a->data;
+	if (s[a->len - 1] != '\0')
 		return false;
-	memcpy(dst, s, strlen(s) + 1);
+	n = strlen(s);
+	if (n >= size)
+		return false;
+	memcpy(dst, s, n + 1);
 	return true;
 }
 
-static bool get_u64(const struct nlattr *a, uint64_t *v)
+static bool get_u64(const struct fw_nlattr *a, uint64_t *v)
 {
-	if (!a || mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+	if (!a || a->len != sizeof(*v))
 		return false;
-	*v = mnl_attr_get_u64(a);
+	memcpy(v, a->data, sizeof(*v));
 	return true;
 }
 
-static bool get_u32(const struct nlattr *a, uint32_t *v)
+static bool get_u32(const struct fw_nlattr *a, uint32_t *v)
 {
-	if (!a || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+	if (!a || a->len != sizeof(*v))
 		return false;
-	*v = mnl_attr_get_u32(a);
+	memcpy(v, a->data, sizeof(*v));
 	return true;
 }
 
-static bool get_u8(const struct nlattr *a, uint8_t *v)
+static bool get_u16(const struct fw_nlattr *a, uint16_t *v)
 {
-	if (!a || mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+	if (!a || a->len != sizeof(*v))
 		return false;
-	*v = mnl_attr_get_u8(a);
+	memcpy(v, a->data, sizeof(*v));
 	return true;
 }
 
-static bool is_nest(const struct nlattr *a)
+static bool get_u8(const struct fw_nlattr *a, uint8_t *v)
 {
-	return a && mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0;
+	if (!a || a->len != sizeof(*v))
+		return false;
+	*v = a->data[0];
+	return true;
+}
+
+/* A nest is empty or holds at least one attribute header. */
+static bool is_nest(const struct fw_nlattr *a)
+{
+	return a && (a->len == 0 || a->len >= FW_NLA_HDRLEN);
 }
 
 int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
@@ -255,10 +275,10 @@ int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 }
 
 int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
-			      struct fw_devlink_reporter *ret)
+			      struct fw_health_reporter *ret)
 {
 	struct attr_tab t, n;
-	struct fw_devlink_reporter rep;
+	struct fw_health_reporter rep;
 	uint8_t b;
 
 	memset(&rep, 0, sizeof(rep));
@@ -294,7 +314,8 @@ static int append(struct fw_ctx *ctx, uint8_t **buf, size_t *buf_len, size_t lim
 	nb = realloc(*buf, *buf_len + n + 1);
 	if (!nb)
 		return fw_error(ctx, -ENOMEM, "devlink: out of memory");
-	memcpy(nb + *buf_len, data, n);
+	if (n)
+		memcpy(nb + *buf_len, data, n);
 	*buf = nb;
 	*buf_len += n;
 	return 0;
@@ -304,7 +325,7 @@ int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 			  uint8_t **buf, size_t *buf_len, size_t limit)
 {
 	struct attr_tab t;
-	const struct nlattr *f;
+	const struct fw_nlattr *f;
 
 	if (tab_parse(&t, attrs, len) < 0)
 		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in an fmsg message");
@@ -314,40 +335,20 @@ int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 	/* The nest's items, without the nest header: concatenated over the
 	 * reply messages they form one attribute stream, the same bytes
 	 * emu_reporter_diagnose()/_dump() produce. */
-	return append(ctx, buf, buf_len, limit, mnl_attr_get_payload(f), mnl_attr_get_payload_len(f));
-}
-
-struct snap_ctx {
-	uint32_t *ids;
-	size_t n;
-	bool bad;
-};
-
-static int snap_cb(const struct nlattr *attr, void *data)
-{
-	struct snap_ctx *s = data;
-	struct attr_tab t;
-	uint32_t id;
-
-	if (mnl_attr_get_type(attr) != FW_DEVLINK_ATTR_REGION_SNAPSHOT)
-		return MNL_CB_OK;
-	if (!is_nest(attr) || tab_nested(&t, attr) < 0 ||
-	    !get_u32(t.a[FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID], &id) ||
-	    s->n >= FW_LIMIT_DEVLINK_SNAPSHOTS) {
-		s->bad = true;
-		return MNL_CB_ERROR;
-	}
-	s->ids[s->n++] = id;
-	return MNL_CB_OK;
+	return append(ctx, buf, buf_len, limit, f->data, f->len);
 }
 
 int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
 			    struct fw_devlink_region *ret)
 {
-	struct attr_tab t;
+	struct attr_tab t, st;
 	struct fw_devlink_region reg;
-	struct snap_ctx s = { 0 };
-	const struct nlattr *snaps;
+	const struct fw_nlattr *snaps;
+	struct fw_nlwalk w;
+	struct fw_nlattr at;
+	uint32_t *ids = NULL, id;
+	size_t n = 0;
+	int r = 0;
 
 	memset(&reg, 0, sizeof(reg));
 	if (tab_parse(&t, attrs, len) < 0)
@@ -359,69 +360,69 @@ int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
 	if (snaps) {
 		if (!is_nest(snaps))
 			return fw_error(ctx, -EBADMSG, "devlink: region '%s': snapshots are not a nest", reg.name);
-		s.ids = calloc(FW_LIMIT_DEVLINK_SNAPSHOTS, sizeof(*s.ids));
-		if (!s.ids)
+		ids = calloc(FW_LIMIT_DEVLINK_SNAPSHOTS, sizeof(*ids));
+		if (!ids)
 			return fw_error(ctx, -ENOMEM, "devlink: out of memory");
-		if (mnl_attr_parse_nested(snaps, snap_cb, &s) == MNL_CB_ERROR || s.bad) {
-			free(s.ids);
+		fw_nlwalk_nested(&w, snaps);
+		while ((r = fw_nlattr_next(&w, &at)) > 0) {
+			if (at.type != FW_DEVLINK_ATTR_REGION_SNAPSHOT)
+				continue;
+			if (!is_nest(&at) || tab_nested(&st, &at) < 0 ||
+			    !get_u32(st.a[FW_DEVLINK_ATTR_REGION_SNAPSHOT_ID], &id) ||
+			    n >= FW_LIMIT_DEVLINK_SNAPSHOTS) {
+				r = -EBADMSG;
+				break;
+			}
+			ids[n++] = id;
+		}
+		if (r < 0) {
+			free(ids);
 			return fw_error(ctx, -EBADMSG,
 					"devlink: region '%s': malformed snapshot list (or more than FW_LIMIT_DEVLINK_SNAPSHOTS)",
 					reg.name);
 		}
 	}
-	reg.snapshots = s.ids;
-	reg.nsnapshots = s.n;
+	reg.snapshots = ids;
+	reg.nsnapshots = n;
 	*ret = reg;
 	return 0;
-}
-
-struct chunk_ctx {
-	struct fw_ctx *ctx;
-	uint8_t *image;
-	size_t size, high;
-	int err;
-};
-
-static int chunk_cb(const struct nlattr *attr, void *data)
-{
-	struct chunk_ctx *c = data;
-	struct attr_tab t;
-	uint64_t addr;
-	size_t n;
-
-	if (mnl_attr_get_type(attr) != FW_DEVLINK_ATTR_REGION_CHUNK)
-		return MNL_CB_OK;
-	if (!is_nest(attr) || tab_nested(&t, attr) < 0 || !t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA] ||
-	    !get_u64(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_ADDR], &addr)) {
-		c->err = fw_error(c->ctx, -EBADMSG, "devlink: malformed region chunk");
-		return MNL_CB_ERROR;
-	}
-	n = mnl_attr_get_payload_len(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA]);
-	if (addr > c->size || n > c->size - addr) {
-		c->err = fw_error(c->ctx, -EBADMSG,
-				  "devlink: region chunk at 0x%llx (%zu bytes) runs past the region size %zu",
-				  (unsigned long long)addr, n, c->size);
-		return MNL_CB_ERROR;
-	}
-	memcpy(c->image + addr, mnl_attr_get_payload(t.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA]), n);
-	if (addr + n > c->high)
-		c->high = addr + n;
-	return MNL_CB_OK;
 }
 
 int fw_devlink_parse_chunks(struct fw_ctx *ctx, const void *attrs, size_t len,
 			    uint8_t *image, size_t size, size_t *ret_high)
 {
-	struct attr_tab t;
-	struct chunk_ctx c = { .ctx = ctx, .image = image, .size = size, .high = *ret_high };
+	struct attr_tab t, ct;
+	const struct fw_nlattr *data;
+	struct fw_nlwalk w;
+	struct fw_nlattr at;
+	size_t high = *ret_high;
+	uint64_t addr;
+	int r;
 
 	if (tab_parse(&t, attrs, len) < 0)
 		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in a region read reply");
 	if (!is_nest(t.a[FW_DEVLINK_ATTR_REGION_CHUNKS]))
 		return fw_error(ctx, -EBADMSG, "devlink: region read reply without chunks");
-	if (mnl_attr_parse_nested(t.a[FW_DEVLINK_ATTR_REGION_CHUNKS], chunk_cb, &c) == MNL_CB_ERROR)
-		return c.err ? c.err : fw_error(ctx, -EBADMSG, "devlink: malformed region chunks");
-	*ret_high = c.high;
+	fw_nlwalk_nested(&w, t.a[FW_DEVLINK_ATTR_REGION_CHUNKS]);
+	while ((r = fw_nlattr_next(&w, &at)) > 0) {
+		if (at.type != FW_DEVLINK_ATTR_REGION_CHUNK)
+			continue;
+		if (!is_nest(&at) || tab_nested(&ct, &at) < 0 ||
+		    !(data = ct.a[FW_DEVLINK_ATTR_REGION_CHUNK_DATA]) ||
+		    !get_u64(ct.a[FW_DEVLINK_ATTR_REGION_CHUNK_ADDR], &addr))
+			return fw_error(ctx, -EBADMSG, "devlink: malformed region chunk");
+		if (addr > size || data->len > size - addr)
+			return fw_error(ctx, -EBADMSG,
+					"devlink: region chunk at 0x%llx (%zu bytes) runs past the region size %zu",
+					(unsigned long long)addr, data->len, size);
+		if (data->len)
+			memcpy(image + addr, data->data, data->len);
+		if (addr + data->len > high)
+			high = addr + data->len;
+	}
+	if (r < 0)
+		return fw_error(ctx, -EBADMSG, "devlink: malformed region chunks");
+	*ret_high = high;
 	return 0;
 }
 
@@ -465,10 +466,8 @@ static int family_cb(void *userdata, const void *attrs, size_t len)
 	struct fw_devlink *dl = userdata;
 	struct attr_tab t;
 
-	if (tab_parse(&t, attrs, len) < 0 || !t.a[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(t.a[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)
+	if (tab_parse(&t, attrs, len) < 0 || !get_u16(t.a[CTRL_ATTR_FAMILY_ID], &dl->family))
 		return fw_error(dl->ctx, -EBADMSG, "devlink: malformed generic netlink family reply");
-	dl->family = mnl_attr_get_u16(t.a[CTRL_ATTR_FAMILY_ID]);
 	return 0;
 }
 
@@ -601,14 +600,14 @@ static bool msg_is_for(const void *attrs, size_t len, const char *bus, const cha
 struct rep_list {
 	struct fw_ctx *ctx;
 	const char *bus, *dev;
-	struct fw_devlink_reporter *v;
+	struct fw_health_reporter *v;
 	size_t n;
 };
 
 static int rep_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct rep_list *l = userdata;
-	struct fw_devlink_reporter *nv;
+	struct fw_health_reporter *nv;
 	int r;
 
 	if (!msg_is_for(attrs, len, l->bus, l->dev))
@@ -627,7 +626,7 @@ static int rep_cb(void *userdata, const void *attrs, size_t len)
 }
 
 int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
-			 struct fw_devlink_reporter **ret, size_t *ret_n)
+			 struct fw_health_reporter **ret, size_t *ret_n)
 {
 	/* Dump all and filter: older kernels ignore a device filter on dumps. */
 	struct fw_devlink_req req = { .family = dl->family,
@@ -692,7 +691,7 @@ int fw_devlink_diagnose(struct fw_devlink *dl, const char *bus, const char *dev,
 int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
 			const char *reporter, void **ret_data, size_t *ret_len)
 {
-	struct fw_devlink_reporter *v;
+	struct fw_health_reporter *v;
 	size_t n;
 	bool found = false, stored = false;
 	int r;

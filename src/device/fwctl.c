@@ -11,12 +11,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "device/transport.h"
 #include "device/transports.h"
 #include "device/uapi-fwctl.h"
 
@@ -128,8 +130,74 @@ int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, si
 	 * leaves stale bytes in our buffer, so clear what it did not write. */
 	if (rpc.out_len < outlen) {
 		memset((uint8_t *)out + rpc.out_len, 0, outlen - rpc.out_len);
-		/* The vtable's contract: a short reply returns its length. */
+		/* The command methods' contract: a short reply returns its length. */
 		return (int)rpc.out_len;
 	}
 	return 0;
 }
+
+/* --- fwctl as the command part of a device --- */
+
+static void fwctl_m_close(void *priv)
+{
+	fw_fwctl_close(priv);
+}
+
+static int fwctl_m_info(void *priv, struct fw_device_info *info)
+{
+	snprintf(info->transport, sizeof(info->transport), "fwctl");
+	fw_fwctl_ident(priv, &info->uid, &info->uctx_caps);
+	info->max_rpc = FW_LIMIT_FWCTL_RPC;
+	return 0;
+}
+
+static int fwctl_m_rpc(void *priv, const void *in, size_t inlen, void *out, size_t outlen)
+{
+	return fw_fwctl_rpc(priv, in, inlen, out, outlen);
+}
+
+/* No user memory: fwctl has no registration ioctl. */
+static const struct fw_cmd_methods fwctl_methods = {
+	.version = FW_CMD_METHODS_VERSION,
+	.name = "fwctl",
+	.close = fwctl_m_close,
+	.info = fwctl_m_info,
+	.rpc = fwctl_m_rpc,
+};
+
+/* A node under /dev/fwctl/, or the fwctl node discovery found for the
+ * function. */
+static int fwctl_t_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,
+			bool want_health, struct fw_device_parts *ret)
+{
+	const char *node;
+	struct fw_fwctl *f;
+	char *real;
+	int r;
+
+	(void)want_health;
+	if (!want_cmd)
+		return 0;
+	if (t->node)
+		node = strncmp(t->node, "/dev/fwctl/", 11) == 0 ? t->node : NULL;
+	else
+		node = t->fn && (t->fn->interfaces & FW_IFACE_FWCTL) ? t->fn->fwctl_node : NULL;
+	if (!node)
+		return 0;
+	real = fw_sysroot_path(t->sysroot, node);
+	if (!real)
+		return fw_error(ctx, -ENOMEM, "fwctl: out of memory");
+	r = fw_fwctl_open(ctx, real, &f);
+	free(real);
+	if (r < 0)
+		return r;
+	ret->cmd = &fwctl_methods;
+	ret->cmd_priv = f;
+	return 1;
+}
+
+const struct fw_transport fw_fwctl_transport = {
+	.version = FW_TRANSPORT_VERSION,
+	.name = "fwctl",
+	.open = fwctl_t_open,
+};

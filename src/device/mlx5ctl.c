@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "device/transport.h"
 #include "device/transports.h"
 #include "device/uapi-mlx5ctl.h"
 
@@ -133,3 +135,85 @@ int fw_mlx5ctl_umem_unreg(struct fw_mlx5ctl *m, uint32_t id)
 		return fw_kernel_error(m->ctx, -errno, "mlx5ctl", "MLX5CTL_IOCTL_UMEM_UNREG", m->path);
 	return 0;
 }
+
+/* --- mlx5ctl as the command part of a device --- */
+
+static void mlx5ctl_m_close(void *priv)
+{
+	fw_mlx5ctl_close(priv);
+}
+
+static int mlx5ctl_m_info(void *priv, struct fw_device_info *info)
+{
+	struct fw_mlx5ctl_ident id;
+
+	fw_mlx5ctl_ident(priv, &id);
+	snprintf(info->transport, sizeof(info->transport), "mlx5ctl");
+	info->uid = id.uid;
+	info->uctx_caps = id.uctx_cap;
+	info->max_rpc = FW_LIMIT_MLX5CTL_RPC;
+	info->can_umem = true;
+	return 0;
+}
+
+static int mlx5ctl_m_rpc(void *priv, const void *in, size_t inlen, void *out, size_t outlen)
+{
+	return fw_mlx5ctl_rpc(priv, in, inlen, out, outlen);
+}
+
+static int mlx5ctl_m_umem_reg(void *priv, void *addr, size_t len, uint32_t *ret_id)
+{
+	return fw_mlx5ctl_umem_reg(priv, addr, len, ret_id);
+}
+
+static int mlx5ctl_m_umem_unreg(void *priv, uint32_t id)
+{
+	return fw_mlx5ctl_umem_unreg(priv, id);
+}
+
+static const struct fw_cmd_methods mlx5ctl_methods = {
+	.version = FW_CMD_METHODS_VERSION,
+	.name = "mlx5ctl",
+	.close = mlx5ctl_m_close,
+	.info = mlx5ctl_m_info,
+	.rpc = mlx5ctl_m_rpc,
+	.umem_reg = mlx5ctl_m_umem_reg,
+	.umem_unreg = mlx5ctl_m_umem_unreg,
+};
+
+/* A node path outside /dev/fwctl/, or the mlx5ctl node discovery found for
+ * the function (after fwctl in the table: the upstream interface first). */
+static int mlx5ctl_t_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,
+			  bool want_health, struct fw_device_parts *ret)
+{
+	struct fw_mlx5ctl *m;
+	const char *node;
+	char *real;
+	int r;
+
+	(void)want_health;
+	if (!want_cmd)
+		return 0;
+	if (t->node)
+		node = strncmp(t->node, "/dev/fwctl/", 11) != 0 ? t->node : NULL;
+	else
+		node = t->fn && (t->fn->interfaces & FW_IFACE_MLX5CTL) ? t->fn->mlx5ctl_node : NULL;
+	if (!node)
+		return 0;
+	real = fw_sysroot_path(t->sysroot, node);
+	if (!real)
+		return fw_error(ctx, -ENOMEM, "mlx5ctl: out of memory");
+	r = fw_mlx5ctl_open(ctx, real, &m);
+	free(real);
+	if (r < 0)
+		return r;
+	ret->cmd = &mlx5ctl_methods;
+	ret->cmd_priv = m;
+	return 1;
+}
+
+const struct fw_transport fw_mlx5ctl_transport = {
+	.version = FW_TRANSPORT_VERSION,
+	.name = "mlx5ctl",
+	.open = mlx5ctl_t_open,
+};

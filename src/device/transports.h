@@ -2,8 +2,10 @@
 #pragma once
 /*
  * transports: the kernel interfaces to a ConnectX function, one object per
- * interface, and the combined "kernel device" that fw_transport_select()
- * hands to the device object.  Private to src/device/ (not in fwbox.h).
+ * interface, and the three rows they put in the transport table
+ * (registry.c): fwctl and mlx5ctl as command parts, and the kernel's
+ * health part (kernel-health.c: devlink, tracefs and the kernel log).
+ * Private to src/device/ (not in fwbox.h).
  *
  *  - mlx5ctl: /dev/mlx5ctl-mlx5_core.ctl.N, V4 ioctl ABI (uapi-mlx5ctl.h).
  *  - fwctl:   /dev/fwctl/fwctlN, FWCTL_INFO + FWCTL_RPC, scope
@@ -28,6 +30,7 @@
 #include "device/device-internal.h"
 #include "device/kerror.h"
 #include "device/sysroot.h"
+#include "device/transport.h"
 #include "ifc/devlink.h"
 
 /* --- mlx5ctl --- */
@@ -58,19 +61,6 @@ int fw_fwctl_rpc(struct fw_fwctl *f, const void *in, size_t inlen, void *out, si
 
 /* --- devlink (generic netlink) --- */
 
-struct fw_devlink_reporter {
-	char name[64];
-	uint8_t state;                 /* 0 healthy, 1 error */
-	uint64_t error_count;
-	uint64_t recover_count;
-	bool has_dump;                 /* DUMP_TS present: a dump is stored */
-	uint64_t dump_ts_ms;           /* jiffies-derived ms (DUMP_TS) */
-	uint64_t dump_ts_ns;           /* CLOCK_REALTIME ns (DUMP_TS_NS) or 0 */
-	uint64_t grace_period_ms;
-	bool auto_recover;
-	bool auto_dump;
-};
-
 struct fw_devlink_region {
 	char name[64];
 	uint64_t size;
@@ -86,7 +76,7 @@ void fw_devlink_close(struct fw_devlink *dl);
 int fw_devlink_dev_list(struct fw_devlink *dl, char ***ret_names, size_t *ret_n);
 void fw_devlink_free_names(char **names, size_t n);
 int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev,
-			 struct fw_devlink_reporter **ret, size_t *ret_n);
+			 struct fw_health_reporter **ret, size_t *ret_n);
 /* The items inside the DEVLINK_ATTR_FMSG nest of every reply message,
  * concatenated (an attribute stream of OBJ/PAIR/ARR_NEST_START, NEST_END,
  * OBJ_NAME, OBJ_VALUE_TYPE, OBJ_VALUE_DATA), malloc'd.  The same bytes
@@ -126,7 +116,7 @@ struct fw_devlink_req {
 int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void *buf, size_t size);
 /* Parse the attributes of one genetlink message payload (after genlmsghdr). */
 int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
-			      struct fw_devlink_reporter *ret);
+			      struct fw_health_reporter *ret);
 int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size);
 /* Append the items of the message's FMSG nest to *buf (growing, bounded by limit). */
@@ -161,22 +151,14 @@ int fw_tracefs_read(struct fw_ctx *ctx, const char *dir, const char *pci, unsign
 int fw_tracefs_filter(struct fw_ctx *ctx, const char *text, size_t len, const char *pci,
 		      char **ret_text, size_t *ret_len);
 
-/* --- the combined kernel device (what fw_transport_select() returns) --- */
-struct fw_kdev;
-extern const struct fw_device_ops fw_kdev_ops;
-/* The kernel device behind a priv from fw_transport_select(). */
-const char *fw_kdev_pci(const struct fw_kdev *k);
+/* --- kmsg --- */
 
 /* The /dev/kmsg messages (text after ';') that name pci, one a line, read
  * under sysroot without blocking ("" when none); kmsg.c. */
 int fw_kmsg_device_lines(struct fw_ctx *ctx, const char *sysroot, const char *pci,
 			 char **ret_text, size_t *ret_len);
-const char *fw_kdev_tracefs_dir(const struct fw_kdev *k);   /* NULL if none */
-/* devlink companions (handle "pci/<pci>"); open netlink lazily. */
-int fw_kdev_reporters(struct fw_kdev *k, struct fw_devlink_reporter **ret, size_t *ret_n);
-int fw_kdev_diagnose(struct fw_kdev *k, const char *reporter, void **ret_data, size_t *ret_len);
-int fw_kdev_dump_get(struct fw_kdev *k, const char *reporter, void **ret_data, size_t *ret_len);
-int fw_kdev_regions(struct fw_kdev *k, struct fw_devlink_region **ret, size_t *ret_n);
-int fw_kdev_region_read(struct fw_kdev *k, const char *region, uint32_t snapshot_id,
-			void **ret_data, size_t *ret_len);
-int fw_kdev_tracefs_text(struct fw_kdev *k, unsigned seconds, char **ret_text, size_t *ret_len);
+
+/* --- the transport table's kernel rows --- */
+extern const struct fw_transport fw_fwctl_transport;
+extern const struct fw_transport fw_mlx5ctl_transport;
+extern const struct fw_transport fw_kernel_health_transport;

@@ -14,15 +14,13 @@
 #include <stdint.h>
 
 #include "emu/emu.h"
+#include "ifc/ifc.h"
 #include "ifc/regcat.h"
-
-/* Not in ifc/ifc.h (owned by the mlx5 engineer): kernel mlx5_ifc.h values. */
-#define EMU_CMD_DESTROY_UMEM 0xa0a
 
 #define EMU_MAX_FAULTS 16u
 #define EMU_MAX_UMEMS 64u
-#define EMU_TRACE_RING_BYTES (256u << 10)    /* TRACE_BUFFER_SIZE_BYTE */
-#define EMU_TRACE_BLOCK_BYTES 256u           /* TRACER_BLOCK_SIZE_BYTE */
+#define EMU_TRACE_RING_BYTES MLX5_TRACE_RING_BYTES
+#define EMU_TRACE_BLOCK_BYTES MLX5_TRACE_BLOCK_BYTES
 #define EMU_TRACE_BLOCKS (EMU_TRACE_RING_BYTES / EMU_TRACE_BLOCK_BYTES)
 #define EMU_TRACES_PER_BLOCK 32u
 #define EMU_SAVED_TRACES 8192u               /* SAVED_TRACES_NUM */
@@ -196,6 +194,7 @@ struct emu {
 	size_t dump_len[2];
 	uint32_t fw_miss_counter;
 	uint8_t health[64];
+	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
 };
 
 /* emu-base.c: below every other part. */
@@ -243,6 +242,13 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 
 /* emu-health.c */
 void emu_health_init(struct emu *e);
+/* emu-schedule.c: time-scheduled faults. */
+struct emu_schedule;
+int emu_schedule_parse(struct emu *e, const char *key, const char *val);
+int emu_schedule_start(struct emu *e);
+int emu_schedule_arm(struct emu *e);
+void emu_schedule_run(struct emu *e);
+void emu_schedule_release(struct emu *e);
 void emu_health_fatal(struct emu *e);
 void emu_health_fw_error(struct emu *e);
 void emu_health_release(struct emu *e);

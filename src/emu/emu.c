@@ -66,7 +66,7 @@ static const struct {
 	{ MLX5_CMD_CREATE_UCTX, "CREATE_UCTX" },
 	{ MLX5_CMD_DESTROY_UCTX, "DESTROY_UCTX" },
 	{ MLX5_CMD_CREATE_UMEM, "CREATE_UMEM" },
-	{ EMU_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
+	{ MLX5_CMD_DESTROY_UMEM, "DESTROY_UMEM" },
 };
 
 /* Groups a fault NAME may name besides commands and registers. */
@@ -272,6 +272,8 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fw-error-after=%s' must be a command count", val);
 		o->fw_error_now = e->fw_error_after == 0;
+	} else if (strcmp(kv, "fatal-at") == 0 || strcmp(kv, "burst") == 0) {
+		return emu_schedule_parse(e, kv, val);
 	} else if (strcmp(kv, "synd") == 0) {
 		if (emu_parse_u64(val, 0xff, &v) < 0 || v == 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'synd=%s' must be 1..255", val);
@@ -298,7 +300,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
-				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, synd (fwbox-emu(7))",
+				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd (fwbox-emu(7))",
 				kv);
 	}
 	return 0;
@@ -420,6 +422,10 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 		emu_health_fw_error(e);
 	if (o.fatal_now)
 		emu_health_fatal(e);
+	/* fatal-at= and burst= count from here: the device is open. */
+	r = emu_schedule_start(e);
+	if (r < 0)
+		goto fail;
 	*ret = e;
 	return 0;
 fail:
@@ -433,6 +439,7 @@ void emu_free(struct emu *e)
 		return;
 	emu_tracer_release(e);
 	emu_health_release(e);
+	emu_schedule_release(e);
 	free(e->cr);
 	free(e->rd.data);
 	free(e);
@@ -723,6 +730,7 @@ int emu_cmd(struct emu *e, const void *inp, size_t inlen, void *outp, size_t out
 		ret = keep < outlen ? (int)keep : 0;
 	}
 done:
+	emu_schedule_run(e);
 	if (e->fw_error_after && e->ncmds >= e->fw_error_after && !e->fw_error && !e->fatal)
 		emu_health_fw_error(e);
 	if (e->fatal_after && e->ncmds >= e->fatal_after && !e->fatal)

@@ -2,17 +2,16 @@
 #pragma once
 /*
  * emu: a software ConnectX that speaks the mlx5 command protocol, so every
- * path of fwbox runs without the card.  The device subsystem wraps it in a
- * transport (device/transport-emu.c) behind the same vtable as a real card,
- * so the read-only allowlist is checked on the emulator exactly as on
- * hardware.  The emulator itself never checks the allowlist: it answers any
+ * path of fwbox runs without the card.  It implements the device layer's
+ * two method tables itself (emu-device.c) and registers in the transport
+ * table, so fw_device_open("emu:...") reaches it behind the same gate as a
+ * real card and the read-only allowlist is checked on the emulator exactly
+ * as on hardware.  The emulator itself never checks the allowlist: it answers any
  * well-formed command like firmware would (that is how tests prove the
  * allowlist, not the device, stops writes).
  *
  * Selected by a device spec: "emu[:PROFILE][,key=value...]" (man fwbox-emu.7).
  * Deterministic for a given seed.  Unknown keys are an error.
- *
- * (Contract sketch by the lead; the emu subsystem owns and may extend it.)
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +20,15 @@
 #include "core/core.h"
 
 struct emu;
+struct fw_device;
+struct fw_transport;
+
+/* The emulator's row of the transport table (emu-device.c; registered at
+ * load time). */
+extern const struct fw_transport fw_emu_transport;
+/* The emulator behind a device opened from an "emu" spec, NULL for any
+ * other device (tests count what arrived). */
+struct emu *emu_of_device(const struct fw_device *dev);
 
 struct emu_identity {
 	const char *profile;           /* "cx5", "cx6dx", "cx7" */
@@ -48,7 +56,7 @@ const struct emu_identity *emu_identity(const struct emu *e);
 /* Run one mailbox command as the firmware would.  Returns 0 when a whole
  * outbox was produced (its status byte may be non-zero: bad status /
  * syndrome injection), the byte count (16..outlen-1) when short=NAME cut
- * it (the device vtable's "shorter reply" convention; the rest is zero),
+ * it (the command methods' "shorter reply" convention; the rest is zero),
  * or a negative errno for failures below the firmware (-EINVAL for an
  * outbox under 16 bytes, -ETIMEDOUT for timeout=NAME, -EBUSY for
  * busy=NAME, -EIO after fatal-after=N has fired). */
@@ -98,6 +106,30 @@ struct emu_reporter {
 	uint64_t dump_ts_ns;
 };
 size_t emu_reporter_count(const struct emu *e);
+
+/*
+ * Health events of the scheduled faults (fatal-at=SECONDS,
+ * burst=COUNT@SECONDS; emu-schedule.c): what a devlink health
+ * notification carries (reporter, state, counts), the driver's message,
+ * and the real time the fault fired.  emu_events_fd() becomes readable
+ * when a scheduled fault is due (a timerfd; -1 without a schedule);
+ * emu_events_read() fires what is due and hands over up to max queued
+ * events, oldest first.
+ */
+struct emu_health_event {
+	char reporter[16];
+	bool error;                    /* reporter state after the event */
+	uint64_t error_count;
+	uint64_t recover_count;
+	bool has_dump;
+	const char *msg;               /* static text */
+	uint64_t time_ns;              /* CLOCK_REALTIME when it fired */
+	uint64_t mono_ns;              /* CLOCK_MONOTONIC when it fired */
+};
+int emu_events_fd(struct emu *e);
+int emu_events_read(struct emu *e, struct emu_health_event *ev, size_t max);
+/* Events lost because nobody read 100,000 queued ones. */
+uint64_t emu_events_dropped(const struct emu *e);
 const struct emu_reporter *emu_reporter_at(const struct emu *e, size_t i);
 int emu_reporter_diagnose(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
 int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *ret_len);

@@ -193,3 +193,5 @@ enum mlx5_core_dump_type {
 #define MLX5_STRINGS_DB_SECTIONS     8u
 #define MLX5_TRACE_MODE_TO_MEMORY    1u
 #define MLX5_TRACER_LOG_BUFFER_SIZE  6u     /* 64 pages, as the kernel writes */
+#define MLX5_TRACE_RING_BYTES        (256u << 10)   /* TRACE_BUFFER_SIZE_BYTE */
+#define MLX5_TRACE_BLOCK_BYTES       256u           /* TRACER_BLOCK_SIZE_BYTE */

@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
+#include "core/limits.h"
 #include "device/device.h"
 #include "ifc/regcat-layout.h"
 #include "mlx5/mlx5-internal.h"
@@ -77,4 +80,79 @@ int mlx5_core_dump(struct fw_device *dev, const struct mlx5_core_dump *req, bool
 	if (ret)
 		*ret = parsed;
 	return 0;
+}
+
+int mlx5_crdump_each(struct fw_device *dev, size_t buf_len, unsigned max_calls,
+		     mlx5_crdump_fn fn, void *userdata, struct mlx5_status *st)
+{
+	struct fw_ctx *ctx = fw_device_ctx(dev);
+	struct mlx5_core_dump req = { .core_dump_type = MLX5_CORE_DUMP_CR_DUMP_TO_MEM };
+	uint8_t in[MLX5_CORE_DUMP_REG_SIZE], reply[MLX5_CORE_DUMP_REG_SIZE];
+	struct mlx5_core_dump rep;
+	struct mlx5_status local;
+	uint8_t *mem;
+	uint32_t id = 0;
+	unsigned calls = 0;
+	int r;
+
+	if (!st)
+		st = &local;
+	mlx5_status_begin(st);
+	if (!max_calls)
+		max_calls = FW_LIMIT_RESDUMP_PAGES;
+	if (buf_len == 0 || buf_len > UINT32_MAX || buf_len % 8)
+		return fw_error(ctx, -EINVAL,
+				"CORE_DUMP to memory: a %zu-byte buffer is not whole pairs of a 32-bit size",
+				buf_len);
+	mem = aligned_alloc(4096, (buf_len + 4095) & ~(size_t)4095);
+	if (!mem)
+		return fw_error(ctx, -ENOMEM, "CORE_DUMP to memory: out of memory");
+	r = fw_device_umem_reg(dev, mem, buf_len, &id);
+	if (r < 0) {
+		char eb[64];
+
+		free(mem);
+		if (r == -EOPNOTSUPP)
+			return r;
+		return fw_error_prefix(ctx, -EOPNOTSUPP,
+				       "CORE_DUMP to memory: %zu bytes of user memory not registered (%s)",
+				       buf_len, fw_strerror(r, eb, sizeof(eb)));
+	}
+	req.mkey = id;
+	req.size = (uint32_t)buf_len;
+	req.address = (uint64_t)(uintptr_t)mem;
+	for (;;) {
+		if (calls >= max_calls) {
+			r = fw_error(ctx, -EOVERFLOW,
+				     "CORE_DUMP to memory: firmware still had more after %u calls "
+				     "(FW_LIMIT_RESDUMP_PAGES), stopping", calls);
+			break;
+		}
+		if (fw_ctx_cancelled(ctx)) {
+			r = fw_error(ctx, -EINTR, "CORE_DUMP to memory: cancelled");
+			break;
+		}
+		/* The tool's read form: the kernel's write form is for its own
+		 * buffers, and the allowlist takes both. */
+		mlx5_core_dump_pack(&req, in);
+		r = mlx5_reg_cmd(dev, MLX5_REG_CORE_DUMP, MLX5_REG_OP_READ, 0, in, sizeof(in), reply,
+				 sizeof(reply), st);
+		if (r < 0)
+			break;
+		calls++;
+		r = mlx5_core_dump_parse(ctx, reply, sizeof(reply), &rep);
+		if (r < 0)
+			break;
+		if (rep.size > buf_len || rep.size % 8) {
+			r = fw_error(ctx, -EBADMSG, "CORE_DUMP reply claims %u bytes written", rep.size);
+			break;
+		}
+		r = fn(userdata, mem, rep.size, rep.more_dump);
+		if (r < 0 || !rep.more_dump)
+			break;
+		req.cookie = rep.cookie;
+	}
+	fw_device_umem_unreg(dev, id);
+	free(mem);
+	return r < 0 ? r : 0;
 }

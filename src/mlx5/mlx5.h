@@ -153,6 +153,23 @@ int mlx5_core_dump(struct fw_device *dev, const struct mlx5_core_dump *req, bool
 void mlx5_core_dump_pack(const struct mlx5_core_dump *d, void *reg);
 int mlx5_core_dump_parse(struct fw_ctx *ctx, const void *reg, size_t len, struct mlx5_core_dump *ret);
 
+/*
+ * CR-space through CORE_DUMP type CR_DUMP_TO_MEM: register buf_len bytes of
+ * user memory, ask the firmware to write (address, value) pairs into it
+ * (big-endian, 8 bytes a pair), hand each call's pairs to fn, and go on at
+ * the firmware's cookie until more_dump is clear.  more tells fn whether
+ * another call follows; a negative return from fn stops the loop and is
+ * returned as is.  Checks cancellation before every call (-EINTR) and stops
+ * after max_calls calls (0: FW_LIMIT_RESDUMP_PAGES) with -EOVERFLOW.  A
+ * reply claiming more bytes than the memory holds, or not whole pairs, is
+ * -EBADMSG.  -EOPNOTSUPP (the device's message) when user memory cannot be
+ * registered, so a caller can read CR-space another way.  The memory is
+ * unregistered and freed on every path; st->commands counts the calls.
+ */
+typedef int (*mlx5_crdump_fn)(void *userdata, const uint8_t *pairs, size_t len, bool more);
+int mlx5_crdump_each(struct fw_device *dev, size_t buf_len, unsigned max_calls,
+		     mlx5_crdump_fn fn, void *userdata, struct mlx5_status *st);
+
 /* ---- Firmware tracer ---- */
 
 struct mlx5_strings_db {
@@ -218,3 +235,16 @@ int mlx5_tracer_set_owner(struct fw_device *dev, bool own, bool *ret_owner,
 int mlx5_tracer_configure(struct fw_device *dev, uint32_t mkey, uint8_t log_buffer_size,
 			  struct mlx5_status *st);
 int mlx5_tracer_set_status(struct fw_device *dev, bool enable, bool arm, struct mlx5_status *st);
+
+/*
+ * Capture the firmware's raw trace ring (tracer control, emulator-only in
+ * practice, see above): register MLX5_TRACE_RING_BYTES of user memory,
+ * take tracer ownership (-EBUSY with a message when the firmware leaves it
+ * with another owner, normally the kernel driver), point the tracer at the
+ * memory and start it, let `seconds` pass on the device (fw_device_wait()),
+ * stop it, and give ownership and the memory back on every path once they
+ * were taken.  Trace control is allowed on the device only for the
+ * duration.  *ret_data is the ring (malloc'd, MLX5_TRACE_RING_BYTES).
+ */
+int mlx5_tracer_capture_ring(struct fw_device *dev, unsigned seconds, void **ret_data,
+			     size_t *ret_len, struct mlx5_status *st);

@@ -251,3 +251,76 @@ int mlx5_tracer_set_status(struct fw_device *dev, bool enable, bool arm, struct 
 	return mlx5_reg_cmd(dev, MLX5_REG_MTRC_CTRL, MLX5_REG_OP_WRITE, 0, reg, sizeof(reg), out,
 			    sizeof(out), st);
 }
+
+/*
+ * The ring capture.  Ownership is released on every path once it was
+ * asked for, and tracer control is allowed on the device only while this
+ * runs, so a failure half-way never leaves the tracer pointed at memory
+ * that is about to be freed.
+ */
+int mlx5_tracer_capture_ring(struct fw_device *dev, unsigned seconds, void **ret_data,
+			     size_t *ret_len, struct mlx5_status *st)
+{
+	struct fw_ctx *ctx = fw_device_ctx(dev);
+	bool owner = false, registered = false, asked = false;
+	struct mlx5_status local;
+	uint8_t *ring;
+	uint32_t id = 0;
+	int r;
+
+	if (!st)
+		st = &local;
+	mlx5_status_begin(st);
+	ring = aligned_alloc(4096, MLX5_TRACE_RING_BYTES);
+	if (!ring)
+		return fw_error(ctx, -ENOMEM, "tracer ring: out of memory");
+	memset(ring, 0, MLX5_TRACE_RING_BYTES);
+	r = fw_device_umem_reg(dev, ring, MLX5_TRACE_RING_BYTES, &id);
+	if (r < 0)
+		goto out;
+	registered = true;
+	fw_device_allow_trace_control(dev, true);
+	asked = true;
+	r = mlx5_tracer_set_owner(dev, true, &owner, st);
+	if (r < 0)
+		goto out;
+	/* A dry run has no answer: walk the path of a firmware that grants
+	 * ownership, so every command of the capture is reported. */
+	if (fw_device_dry_run(dev))
+		owner = true;
+	if (!owner) {
+		r = fw_error(ctx, -EBUSY,
+			     "tracer is owned by another function (the kernel driver?), skipping");
+		goto out;
+	}
+	r = mlx5_tracer_configure(dev, id, MLX5_TRACER_LOG_BUFFER_SIZE, st);
+	if (r >= 0)
+		r = mlx5_tracer_set_status(dev, true, true, st);
+	if (r < 0)
+		goto out;
+	/* On the emulator this is emulated firmware time too: the ring
+	 * fills.  A cancelled wait still stops the tracer and keeps what
+	 * came. */
+	fw_device_wait(dev, seconds);
+	r = mlx5_tracer_set_status(dev, false, false, st);
+out:
+	if (asked) {
+		struct mlx5_status rel;
+		int r2 = mlx5_tracer_set_owner(dev, false, NULL, &rel);
+
+		if (r >= 0 && r2 < 0) {
+			r = r2;
+			*st = rel;
+		}
+		fw_device_allow_trace_control(dev, false);
+	}
+	if (registered)
+		fw_device_umem_unreg(dev, id);
+	if (r < 0) {
+		free(ring);
+		return r;
+	}
+	*ret_data = ring;
+	*ret_len = MLX5_TRACE_RING_BYTES;
+	return 0;
+}

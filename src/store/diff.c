@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "store/store-internal.h"
 
 static const char fields_sql[] =
@@ -51,6 +52,23 @@ static const char params_sql[] =
 static const char header_sql[] =
 	"SELECT d.identity, b.fw_version FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 	"WHERE b.id = ?1";
+
+/* Segments keyed by (dump, type, index1, index2, nth among that key),
+ * every key of A or B, where the bytes differ or one side lacks it. */
+static const char segments_sql[] =
+	"WITH s AS (SELECT bundle, dump, segment_type, name, index1, index2, size, data, "
+	"  row_number() OVER (PARTITION BY bundle, dump, segment_type, index1, index2 "
+	"                     ORDER BY seq) - 1 AS nth "
+	"  FROM segments WHERE bundle IN (?1, ?2)), "
+	"k AS (SELECT DISTINCT dump, segment_type, index1, index2, nth FROM s) "
+	"SELECT k.dump, k.segment_type, coalesce(b.name, a.name), k.index1, k.index2, k.nth, "
+	"a.size, b.size, a.bundle IS NOT NULL, b.bundle IS NOT NULL FROM k "
+	"LEFT JOIN s a ON a.bundle = ?1 AND a.dump = k.dump AND a.segment_type = k.segment_type "
+	"  AND a.index1 IS k.index1 AND a.index2 IS k.index2 AND a.nth = k.nth "
+	"LEFT JOIN s b ON b.bundle = ?2 AND b.dump = k.dump AND b.segment_type = k.segment_type "
+	"  AND b.index1 IS k.index1 AND b.index2 IS k.index2 AND b.nth = k.nth "
+	"WHERE a.bundle IS NULL OR b.bundle IS NULL OR a.data IS NOT b.data "
+	"ORDER BY k.dump, k.segment_type, k.index1, k.index2, k.nth";
 
 static const char chunks_sql[] =
 	"SELECT source, addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY source, addr";
@@ -124,6 +142,39 @@ static int diff_steps(struct store *s, int64_t a, int64_t b, const struct store_
 			goto finalize;
 	}
 	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare steps");
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int diff_segments(struct store *s, int64_t a, int64_t b,
+			 const struct store_diff_visitor *v, void *u, uint64_t *count)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = bind2_prepare(s, segments_sql, a, b, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_diff_segment g = {
+			.dump = col_text(st, 0),
+			.type = (uint32_t)sqlite3_column_int64(st, 1),
+			.name = col_text(st, 2),
+			.index1 = sqlite3_column_int64(st, 3),
+			.index2 = sqlite3_column_int64(st, 4),
+			.nth = (uint64_t)sqlite3_column_int64(st, 5),
+			.a_size = (uint64_t)sqlite3_column_int64(st, 6),
+			.b_size = (uint64_t)sqlite3_column_int64(st, 7),
+			.has_a = sqlite3_column_int(st, 8) != 0,
+			.has_b = sqlite3_column_int(st, 9) != 0,
+		};
+
+		(*count)++;
+		if (v && v->segment && (r = v->segment(u, &g)) < 0)
+			goto finalize;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare resource-dump segments");
 finalize:
 	sqlite3_finalize(st);
 	return r;
@@ -265,7 +316,7 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 			 const struct store_diff_visitor *v, void *u, struct store_diff_counts *cnt)
 {
 	sqlite3_stmt *st = NULL;
-	struct msg_row *rows = NULL, *nr;
+	struct msg_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	bool any_a = false, any_b = false;
 	int rc, r = 0;
@@ -283,14 +334,10 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 		if (n && rows[n - 1].fmt == fmt) {
 			m = &rows[n - 1];
 		} else {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				nr = realloc(rows, cap * sizeof(*rows));
-				if (!nr) {
-					r = fw_error(s->ctx, -ENOMEM, "out of memory");
-					goto finalize;
-				}
-				rows = nr;
+			r = fw_grow((void **)&rows, &cap, n + 1, sizeof(*rows), 0);
+			if (r < 0) {
+				r = fw_error(s->ctx, r, "out of memory comparing the trace messages");
+				goto finalize;
 			}
 			m = &rows[n++];
 			memset(m, 0, sizeof(*m));
@@ -578,6 +625,9 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	if (r < 0)
 		goto end;
 	r = diff_messages(s, a, b, v, userdata, &c);
+	if (r < 0)
+		goto end;
+	r = diff_segments(s, a, b, v, userdata, &c.segments);
 	if (r < 0)
 		goto end;
 	if (ret)

@@ -312,3 +312,86 @@ int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int
 	store_hex(sha, FW_SHA256_LEN, hex);
 	return find_one(s, "SELECT id FROM bundles WHERE sha256 = ?1", hex, "SHA-256", ret_id);
 }
+
+int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	r = store_prepare(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
+			  "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
+			  "(p.created_ns = b.created_ns AND p.id < b.id)) "
+			  "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", &st);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_prev = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (rc == SQLITE_DONE) {
+		r = -ENOENT;
+	} else {
+		r = store_sqlite_error(s, rc, "cannot look up the previous capture");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	char *d;
+
+	if (!t)
+		return NULL;
+	d = strdup((const char *)t);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
+int store_bundle_info(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
+		      char **ret_file)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	char *u, *c, *f;
+	int rc, r;
+
+	r = store_prepare(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", &st);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history",
+						 (long long)id)
+				      : store_sqlite_error(s, rc, "cannot read the bundle row");
+		sqlite3_finalize(st);
+		return r;
+	}
+	u = col_dup(st, 0, &oom);
+	c = col_dup(st, 1, &oom);
+	f = col_dup(st, 2, &oom);
+	sqlite3_finalize(st);
+	if (oom) {
+		free(u);
+		free(c);
+		free(f);
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	}
+	if (ret_uuid)
+		*ret_uuid = u;
+	else
+		free(u);
+	if (ret_created)
+		*ret_created = c;
+	else
+		free(c);
+	if (ret_file)
+		*ret_file = f;
+	else
+		free(f);
+	return 0;
+}

@@ -208,6 +208,13 @@ const struct store_named_query *store_named_query_at(size_t i);
  * file SHA-256 hex; -ENOENT if absent. */
 int store_find_bundle(struct store *s, const char *uuid_or_sha, int64_t *ret_id);
 int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int64_t *ret_id);
+/* The capture of the same card made just before bundle id (creation time,
+ * then load order); -ENOENT when id is the card's first (or has no card). */
+int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev);
+/* UUID, creation time (UTC text) and the file a bundle was loaded from
+ * (NULL when not recorded); each malloc'd, any ret may be NULL. */
+int store_bundle_info(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
+		      char **ret_file);
 
 /* ------------------------------------------------------------ diff */
 
@@ -255,6 +262,18 @@ struct store_diff_step {
 	const char *a, *b;          /* outcome, NULL when the step is absent */
 	const char *b_reason;
 };
+/* A resource-dump segment whose bytes differ, or that one side lacks.
+ * Segments are matched by (dump, type, index1, index2) and their order
+ * among the segments with that key. */
+struct store_diff_segment {
+	const char *dump;           /* artifact kind */
+	uint32_t type;
+	const char *name;
+	int64_t index1, index2;
+	uint64_t nth;               /* 0-based among segments of the same key */
+	uint64_t a_size, b_size;
+	bool has_a, has_b;
+};
 struct store_diff_visitor {
 	/* Once, before the rest. */
 	int (*header)(void *userdata, const struct store_diff_header *h);
@@ -262,9 +281,10 @@ struct store_diff_visitor {
 	int (*word)(void *userdata, const struct store_diff_word *w);
 	int (*message)(void *userdata, const struct store_diff_message *m);
 	int (*step)(void *userdata, const struct store_diff_step *s);
+	int (*segment)(void *userdata, const struct store_diff_segment *g);
 };
 struct store_diff_counts {
-	uint64_t fields, words, messages, steps;
+	uint64_t fields, words, messages, steps, segments;
 	uint64_t messages_gone;     /* formats of A that B lacks */
 };
 /* Walk the differences from bundle a to bundle b (database ids), in a

@@ -11,3 +11,16 @@ scratch() {
 	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/fwbox-e2e-XXXXXX")
 	trap 'rm -rf "$SCRATCH"' EXIT
 }
+# wait_caught PID SIGNUM: wait until process PID has a handler for SIGNUM
+# (the SigCgt mask in /proc/PID/status), i.e. until signalling it tests its
+# handling rather than the default action.  A handshake on the process's own
+# state, not a guess at how long it takes; fails if PID exits first.
+wait_caught() {
+	while :; do
+		m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) ||
+			m=
+		[ -n "$m" ] || fail "process $1 exited before it caught signal $2"
+		[ $(( (0x$m >> ($2 - 1)) & 1 )) -eq 1 ] && return 0
+		sleep 0.01
+	done
+}

@@ -43,20 +43,24 @@ grep -q '^  firmware:  28.39.1002$' show.out || fail "show: firmware"
 grep -Eq '^  reg.MGIR +70000  ok *$' show.out || fail "show: reg.MGIR line"
 grep -Eq '^  crspace +0  failed +ETIMEDOUT reading CR-space$' show.out || fail "show: crspace line"
 "$FWBOX" show --json b.tar.zst > show.json
-python3 -m json.tool show.json > /dev/null || fail "show --json is not JSON"
+[ "$(wc -l < show.json)" -eq 1 ] || fail "show --json is not one line"
 python3 - show.json <<'EOF' || fail "show --json content"
-import json, sys, hashlib
-j = json.load(open(sys.argv[1]))
-assert set(j) == {"bundle", "device", "artifacts"}, j.keys()
-assert j["bundle"]["uuid"] == "00112233-4455-6677-8899-aabbccddeeff"
+import json, os, sys, hashlib
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+j = fwjson.one(sys.argv[1])
+assert j["bundle"] == "00112233-4455-6677-8899-aabbccddeeff"
+assert j["created"] == "2026-11-25T04:17:06.000000000Z", j["created"]
+assert j["created_us"] == 1795580226000000, j["created_us"]
 assert j["device"]["pci"] == "0000:08:00.0"
 a = j["artifacts"]
 assert [x["kind"] for x in a] == ["reg.MGIR", "trace.text", "crspace"]
 for x in a:
-    for k in ("kind", "path", "size", "sha256", "outcome", "reason"):
+    for k in ("kind", "path", "bytes", "sha256", "outcome", "reason", "errno"):
         assert k in x, k
 assert a[0]["sha256"] == hashlib.sha256(open("mgir.bin", "rb").read()).hexdigest()
-assert a[0]["size"] == 70000 and a[0]["outcome"] == "ok"
+assert a[0]["bytes"] == 70000 and a[0]["outcome"] == "ok"
+assert a[0]["reason"] is None and a[0]["errno"] is None   # unknown is null, never 0
 assert a[2]["outcome"] == "failed" and a[2]["reason"] == "ETIMEDOUT reading CR-space"
 EOF
 
@@ -140,7 +144,7 @@ cut-mid.tar Truncated
 dir-with-data.tar is a directory
 dotdot.tar '..' component
 duplicate.tar appears twice
-empty.tar Unrecognized archive format
+empty.tar is empty (0 bytes)
 extra.tar is not in the index
 fifo.tar is a FIFO
 flipped.tar SHA-256 does not match

@@ -18,20 +18,22 @@ for p in cx5 cx6dx cx7; do
 	"$FWBOX" collect -d "emu:$p" -o "$out" -q --json >"$SCRATCH/$p.json" ||
 		fail "collect from emu:$p exited $?"
 	python3 - "$SCRATCH/$p.json" "$out" $want <<'PY' || fail "emu:$p: summary check"
-import json, sys
-s = json.load(open(sys.argv[1]))
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+s = fwjson.one(sys.argv[1])
 assert s["path"] == sys.argv[2], s["path"]
 assert s["status"] == "ok" and s["exit"] == 0, s["status"]
 assert s["worst_outcome"] == "ok", s["worst_outcome"]
 assert s["device_commands"] > 0
 for k in sys.argv[3:]:
-    assert k in s["kinds"], "missing " + k
-    assert s["kinds"][k]["outcome"] == "ok", (k, s["kinds"][k])
-    assert s["kinds"][k]["bytes"] > 0, k
-assert s["kinds"]["trace.ring"]["outcome"] == "skipped"
-assert s["kinds"]["trace.text"]["outcome"] == "ok"
+    assert k in fwjson.kinds(s), "missing " + k
+    assert fwjson.kinds(s)[k]["outcome"] == "ok", (k, fwjson.kinds(s)[k])
+    assert fwjson.kinds(s)[k]["bytes"] > 0, k
+assert fwjson.kinds(s)["trace.ring"]["outcome"] == "skipped"
+assert fwjson.kinds(s)["trace.text"]["outcome"] == "ok"
 # Nothing failed or came back partial.
-assert all(v["outcome"] in ("ok", "skipped") for v in s["kinds"].values()), s
+assert all(v["outcome"] in ("ok", "skipped") for v in fwjson.kinds(s).values()), s
 PY
 	"$FWBOX" verify "$out" >/dev/null || fail "verify rejects the emu:$p bundle"
 	tar -tvf "$out" >"$SCRATCH/list" || fail "GNU tar cannot list the emu:$p bundle"
@@ -58,8 +60,10 @@ ls "$SCRATCH/dir" | grep -q '\.tar$' || fail "-o FOLDER with --compress none"
 "$FWBOX" collect -d emu:cx7,owner=none --only trace --trace-control -o "$SCRATCH/ring.tar.zst" -q --json \
 	>"$SCRATCH/ring.json" || fail "--trace-control run"
 python3 -c '
-import json, sys
-k = json.load(open(sys.argv[1]))["kinds"]["trace.ring"]
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+k = fwjson.kinds(fwjson.one(sys.argv[1]))["trace.ring"]
 assert k["outcome"] == "ok" and k["bytes"] == 262144, k
 assert "ownership" in k["reason"], k
 ' "$SCRATCH/ring.json" || fail "trace.ring with --trace-control"
@@ -70,15 +74,19 @@ assert "ownership" in k["reason"], k
 "$FWBOX" trace --json "$SCRATCH/ring1.tar.zst" >"$SCRATCH/ring1.json" 2>"$SCRATCH/ring1.err" ||
 	fail "fwbox trace on the ring bundle: $(cat "$SCRATCH/ring1.err")"
 python3 -c '
-import json, sys
-ev = [e for e in json.load(open(sys.argv[1])) if e["kind"] == "trace.ring"]
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+ev = [e for e in fwjson.load(sys.argv[1]) if e["kind"] == "trace.ring"]
 assert len(ev) >= 100, len(ev)
-assert all(e["device"] == "0000:08:00.0" and e["message"] for e in ev)
+assert all(e["pci"] == "0000:08:00.0" and e["message"] for e in ev)
 ' "$SCRATCH/ring1.json" || fail "trace.ring after --trace-seconds 1 decodes into too few events"
 "$FWBOX" trace --json "$SCRATCH/ring.tar.zst" 2>/dev/null >"$SCRATCH/ring0.json" || true
 python3 -c '
-import json, sys
-ev = [e for e in json.load(open(sys.argv[1])) if e["kind"] == "trace.ring"]
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+ev = [e for e in fwjson.load(sys.argv[1]) if e["kind"] == "trace.ring"]
 assert len(ev) == 0, len(ev)
 ' "$SCRATCH/ring0.json" || fail "trace.ring without a wait should hold no events"
 
@@ -109,9 +117,11 @@ grep -q 'opcode=0x100' "$SCRATCH/plan" || fail "plan lacks QUERY_HCA_CAP"
 [ ! -e "$SCRATCH/plan.tar.zst" ] || fail "--plan wrote a bundle"
 "$FWBOX" collect -d emu:cx7 --plan --json >"$SCRATCH/plan.json"
 python3 -c '
-import json, sys
-p = json.load(open(sys.argv[1]))
-assert p["device_commands_sent"] == 0, p["device_commands_sent"]
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+p = fwjson.one(sys.argv[1])
+assert p["device_commands"] == 0, p["device_commands"]
 assert len(p["commands"]) > 20
 ' "$SCRATCH/plan.json" || fail "--plan sent commands"
 

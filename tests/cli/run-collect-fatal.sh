@@ -15,9 +15,11 @@ set -e
 "$FWBOX" verify "$SCRATCH/f.tar.zst" >/dev/null || fail "bundle does not verify"
 "$FWBOX" collect -d emu:cx7 -o "$SCRATCH/g.tar.zst" -q --json --only health,reg.MGIR >"$SCRATCH/g.json"
 python3 - "$SCRATCH/f.json" "$SCRATCH/g.json" <<'PY' || fail "kinds"
-import json, sys
-f = json.load(open(sys.argv[1]))["kinds"]
-g = json.load(open(sys.argv[2]))["kinds"]
+import json, sys, os
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+f = fwjson.kinds(fwjson.one(sys.argv[1]))
+g = fwjson.kinds(fwjson.one(sys.argv[2]))
 # Before the failure: no dump stored yet.
 assert "health.fw_fatal" not in f, f.get("health.fw_fatal")
 assert f["health.buffer"]["outcome"] == "ok"

@@ -13,5 +13,7 @@ cmp "$SCRATCH/out" "$fx/crspace.mstdump.expected" || fail "mstdump output differ
 "$FWBOX" crspace "$SCRATCH/b.tar.zst" > "$SCRATCH/out2"
 grep -qx 'crspace 0x0000003c 0xc0de000f' "$SCRATCH/out2" || fail "default format"
 "$MKBUNDLE" -o "$SCRATCH/empty.tar.zst" reg.MGIR="$fx/reg.MGIR" >/dev/null
-expect_exit 1 "$FWBOX" crspace "$SCRATCH/empty.tar.zst"
+expect_exit 4 "$FWBOX" crspace "$SCRATCH/empty.tar.zst"   # nothing to show
+"$FWBOX" crspace "$SCRATCH/empty.tar.zst" 2>&1 | grep -q "^fwbox crspace: no CR-space image in '" ||
+	fail "no message for a bundle without CR-space"
 echo ok

@@ -28,7 +28,8 @@ grep -qx 'MGIR.device_id = 0x101d' "$SCRATCH/regs" || fail "regs lost MGIR"
 "$FWBOX" trace "$SCRATCH/nocap.tar.zst" 2>/dev/null | cut -d' ' -f2- | sort > "$SCRATCH/want"
 "$FWBOX" trace "$SCRATCH/b.tar.zst" > "$SCRATCH/out" 2> "$SCRATCH/err" ||
 	fail "trace failed: $(cat "$SCRATCH/err")"
-grep -q "warning: 'trace.cap'.*MTRC_CAP: 64 bytes" "$SCRATCH/err" || fail "no trace.cap warning"
+grep -q "^fwbox trace: warning: '.*b.tar.zst': 'trace.cap'.*MTRC_CAP: 64 bytes" "$SCRATCH/err" ||
+	fail "no trace.cap warning"
 cut -d' ' -f2- "$SCRATCH/out" | sort > "$SCRATCH/got"
 [ "$(wc -l < "$SCRATCH/got")" -gt 11 ] || fail "trace lines lost"
 diff -u "$SCRATCH/want" "$SCRATCH/got" || fail "raw trace differs from the no-MTRC_CAP one"

@@ -21,7 +21,11 @@ grep -q 'ERROR 0xfffc length 48 syndrome 0x9 "bad index"$' "$SCRATCH/out" || fai
 "$FWBOX" segments "$SCRATCH/b.tar.zst" --json > "$SCRATCH/json"
 python3 - "$SCRATCH/json" <<'PY'
 import json, sys
-a = json.load(open(sys.argv[1]))
-assert len(a) == 9 and a[4]["name"] == "FULL_QPC" and a[4]["kind"] == "RESOURCE", a
+a = [json.loads(line) for line in open(sys.argv[1])]   # one segment a line
+assert len(a) == 9 and a[4]["segment_name"] == "FULL_QPC" and a[4]["segment_class"] == "RESOURCE", a
+assert a[4]["kind"] == "resdump.menu" and a[4]["fields"]["index1"] == 0x2a, a[4]
+menu = [s for s in a if s["segment_class"] == "MENU"][0]
+assert {"segment_type": 0x1000, "segment_name": "FULL_QPC", "index1_name": "QPN",
+        "index2_name": None, "flags": 3} in menu["records"], menu
 PY
 echo ok

@@ -30,15 +30,16 @@ n=$("$FWBOX" trace "$SCRATCH/b.tar.zst" --since 0x1001 --until 0x1a2b 2>/dev/nul
 
 # JSON: same count, structured fields of ring messages.
 "$FWBOX" trace "$SCRATCH/b.tar.zst" --json > "$SCRATCH/json" 2>/dev/null
+[ "$(wc -l < "$SCRATCH/json")" -eq 11 ] || fail "trace --json is not one object a line"
 python3 - "$SCRATCH/json" <<'PY'
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = [json.loads(line) for line in open(sys.argv[1])]   # JSON Lines
 assert len(a) == 11, len(a)
 ring = [e for e in a if e["source"] == "ring"]
 assert len(ring) == 7
 v = [e for e in ring if e["event_id"] == 0x21][0]
 assert v["params"] == [1, 0x2345] and v["message"] == "value 12345 done", v
-assert v["timestamp"] == 0x12345678991
+assert v["timestamp"] == str(0x12345678991)   # 64-bit: a decimal string
 PY
 
 expect_exit 2 "$FWBOX" trace

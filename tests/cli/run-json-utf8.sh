@@ -11,15 +11,17 @@ reason=$(printf 'bad\377\376\200 text\001\033[31m')
 # check_json FILE EXPR WHAT: FILE is strict UTF-8 JSON and EXPR (over d) is the reason.
 check_json() {
 	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+import json, os, sys
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+d = fwjson.load(sys.argv[1])          # strict UTF-8: raises on invalid bytes
 got = eval(sys.argv[2])
 assert got == "bad\ufffd\ufffd\ufffd text\x01\x1b[31m", repr(got)
 ' "$1" "$2" || fail "$3: not valid JSON or the reason is not kept with U+FFFD"
 }
 
 "$FWBOX" show --json "$SCRATCH/b.tar.zst" > "$SCRATCH/show.json"
-check_json "$SCRATCH/show.json" 'd["bundle"]["reason"]' "show --json"
+check_json "$SCRATCH/show.json" 'd[0]["reason"]' "show --json"
 "$FWBOX" load --db "$SCRATCH/x.db" "$SCRATCH/b.tar.zst" >/dev/null 2>&1
 "$FWBOX" query --db "$SCRATCH/x.db" --format json "select reason from bundles" > "$SCRATCH/q.json"
 check_json "$SCRATCH/q.json" 'd[0]["reason"]' "query --format json"
@@ -42,8 +44,10 @@ if [ -x "$MKBUNDLE" ]; then
 	"$MKBUNDLE" -o "$SCRATCH/t.tar.zst" trace.text="$SCRATCH/t.text" >/dev/null
 	"$FWBOX" trace --json "$SCRATCH/t.tar.zst" > "$SCRATCH/t.json"
 	python3 -c '
-import json, sys
-a = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+import json, os, sys
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+a = fwjson.load(sys.argv[1])
 assert a[0]["message"] == "bad\ufffd\ufffd text\x1b[31m", a
 ' "$SCRATCH/t.json" || fail "trace --json: not valid JSON or message not kept with U+FFFD"
 fi

@@ -46,40 +46,45 @@ Trace formats new in B: 6
 Trace formats gone from B: 0
 EOT
 # Files not in any history: compared in a temporary in-memory database.
-"$FWBOX" diff --db "$SCRATCH/none.db" A.tar B.tar > got
+# Exit status as diff(1): 1 when the captures differ.
+rc=0; "$FWBOX" diff --db "$SCRATCH/none.db" A.tar B.tar > got || rc=$?
+[ "$rc" -eq 1 ] || fail "diff of differing captures exited $rc, expected 1"
 diff -u expected got || fail "diff of files"
 [ ! -e none.db ] || fail "diff created a database"
 
 # The same from the history, by UUID prefix and by file.
 "$FWBOX" load -q --db h.db A.tar B.tar
-"$FWBOX" diff --db h.db aaaaaaaa bbbbbbbb > got
+"$FWBOX" diff --db h.db aaaaaaaa bbbbbbbb > got || [ $? -eq 1 ]
 diff -u expected got || fail "diff by UUID"
-"$FWBOX" diff --db h.db A.tar bbbbbbbb-0000-0000-0000-000000000002 > got
+"$FWBOX" diff --db h.db A.tar bbbbbbbb-0000-0000-0000-000000000002 > got || [ $? -eq 1 ]
 diff -u expected got || fail "diff of a file found in the history"
 
-# Nothing is new from B to itself; reversed, A has no new formats and the
-# six are gone.
-"$FWBOX" diff --db h.db B.tar B.tar | grep -q '^Trace formats new in B: 0$' || fail "self diff"
-"$FWBOX" diff --db h.db B.tar B.tar | grep -q '^Trace formats gone from B: 0$' || fail "self diff"
-"$FWBOX" diff --db h.db B.tar A.tar > rev
+# Nothing is new from B to itself (exit 0); reversed, A has no new formats
+# and the six are gone.
+"$FWBOX" diff --db h.db B.tar B.tar > self || fail "self diff exited $?, expected 0"
+grep -q '^Trace formats new in B: 0$' self || fail "self diff"
+grep -q '^Trace formats gone from B: 0$' self || fail "self diff"
+"$FWBOX" diff --db h.db B.tar A.tar > rev || [ $? -eq 1 ]
 grep -q '^  host.info: failed -> ok$' rev || fail "reverse diff"
 grep -q '^Trace formats gone from B: 6$' rev || fail "reverse diff: gone formats"
 grep -qx '  17x FW assert at 0x%08x \[0x722..0xff8e\] (e.g. FW assert at 0x00000722)' rev ||
 	fail "reverse diff: gone format with its range"
 
 if command -v python3 >/dev/null; then
-	"$FWBOX" diff --db h.db --json aaaaaaaa bbbbbbbb | python3 -c '
+	"$FWBOX" diff --db h.db --json aaaaaaaa bbbbbbbb > diff.json || [ $? -eq 1 ]
+	python3 - diff.json <<'PY' || fail "json diff"
 import json, sys
-d = json.load(sys.stdin)
-assert d["a"] == "aaaaaaaa-0000-0000-0000-000000000001", d["a"]
-assert d["steps"] == [{"kind": "host.info", "a": "ok", "b": "failed", "b_reason": "timed out"}], d["steps"]
-assert d["crspace"] == {"count": 1, "words": [{"source": "crspace", "address": "0x00000008", "a": "0x00000003", "b": "0xff000003"}]}, d["crspace"]
-assert [(f["field"], f["a"], f["b"]) for f in d["register_fields"]] == [("major", "0", "28"), ("sub_minor", "0", "1")]
+d = json.load(open(sys.argv[1]))
+assert d["bundle_a"] == "aaaaaaaa-0000-0000-0000-000000000001", d["bundle_a"]
+assert d["differ"] is True
+assert d["steps"] == [{"kind": "host.info", "outcome_a": "ok", "outcome_b": "failed", "reason_b": "timed out"}], d["steps"]
+assert d["crspace_words"] == [{"kind": "crspace", "address": 8, "value_a": 3, "value_b": 0xff000003}], d["crspace_words"]
+assert [(f["field"], f["value_a"], f["value_b"]) for f in d["register_fields"]] == [("major", 0, 28), ("sub_minor", 0, 1)]
 assert len(d["new_messages"]) == 6
 assert d["new_messages"][0] == {"format": "FW assert at 0x%08x", "count": 17, "example": "FW assert at 0x00000722", "matched": True, "parameters": [[0x722, 0xff8e]]}, d["new_messages"][0]
 assert d["gone_messages"] == []
-assert d["cards"]["same"] is True, d["cards"]
-' || fail "json diff"
+assert d["same_card"] is True and d["device_a"] == d["device_b"], (d["device_a"], d["device_b"])
+PY
 fi
 
 # A file that is not in the history with a UUID: refused with advice.
@@ -87,9 +92,10 @@ mkdir c
 "$MKTRACE" c 10 9
 "$MKBUNDLE" -o C.tar --compress none trace.cap=c/cap.bin trace.strings.0=c/strings.bin \
 	trace.ring=c/ring.bin >/dev/null
-expect_exit 1 "$FWBOX" diff --db h.db C.tar aaaaaaaa
+# Trouble is exit 2 (as diff(1)), so that 1 always means "they differ".
+expect_exit 2 "$FWBOX" diff --db h.db C.tar aaaaaaaa
 "$FWBOX" diff --db h.db C.tar aaaaaaaa 2>&1 | grep -q "fwbox load" || fail "no advice"
-expect_exit 1 "$FWBOX" diff --db h.db cccccccc aaaaaaaa
+expect_exit 2 "$FWBOX" diff --db h.db cccccccc aaaaaaaa
 expect_exit 2 "$FWBOX" diff --db h.db A.tar
 
 # A ring bundle of the emulator holds each message twice: ring events and
@@ -105,7 +111,7 @@ if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 -o plain.tar.zst >/dev/null 
 	kept=$(sqlite3 ring.db "SELECT count(*) FROM trace_events WHERE source <> 'ring'")
 	[ "$ring" -gt 0 ] && [ "$text" -gt 0 ] && [ "$kept" -eq 0 ] ||
 		fail "ring bundle: $ring formats, $text tracefs lines, $kept of them kept"
-	"$FWBOX" diff --db ring.db plain.tar.zst ring.tar.zst 2>/dev/null > ring-diff.txt
+	"$FWBOX" diff --db ring.db plain.tar.zst ring.tar.zst 2>/dev/null > ring-diff.txt || [ $? -eq 1 ]
 	grep -qx "Trace formats new in B: $ring" ring-diff.txt ||
 		fail "ring diff: $(grep 'Trace formats' ring-diff.txt), expected $ring"
 	# B against itself: nothing is new.

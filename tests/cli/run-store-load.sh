@@ -154,32 +154,32 @@ expect_exit 1 "$FWBOX" load --db "$db" none
 	fail "no message for an empty folder"
 
 # SIGTERM while a load waits: one "interrupted" line, no "rejected", exit
-# 1, nothing stored.  Another connection holds the write lock until told
-# to let go, so the load waits in its BEGIN IMMEDIATE (it reads no
-# further).  Handshakes, not sleeps: the holder says when it has the lock,
-# and the load is signalled once it has the database open (its WAL index
-# is mapped), i.e. once it is waiting for the lock; the lock is let go
-# after the signal, so the load sees it when it gets the lock.
+# 1, nothing stored.  Another connection holds the write lock until told to
+# let go, so the load cannot store anything before the signal.  Handshakes,
+# no sleeps: the holder prints "locked" once it has the lock, the load is
+# signalled once its handler is installed (wait_caught), and the holder lets
+# go only after the signal was sent.
 "$MKBUNDLE" -o b5.tar.zst --uuid $(printf '%032d' 5) --time 5000000000000000000 \
 	--fw 28.39.1005 trace.cap=t1/cap.bin trace.strings.0=t1/strings.bin trace.ring=t1/ring.bin >/dev/null
 before=$(sqlite3 "$db" .dump | sha256sum)
-mkfifo hold.in hold.out
+rm -f locked release
+mkfifo locked release
 python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
-with open(sys.argv[3], "w") as o: o.write("locked\n")
-open(sys.argv[2]).read()
-c.execute("ROLLBACK")' "$db" hold.in hold.out &
+print("locked", flush=True)
+sys.stdin.readline()
+c.execute("ROLLBACK")' "$db" <release >locked &
 hpid=$!
-read -r line < hold.out
-[ "$line" = locked ] || fail "the lock holder did not start"
+exec 3>release
+read -r line <locked
+[ "$line" = locked ] || fail "the lock holder did not take the lock"
 "$FWBOX" load -q --db "$db" b5.tar.zst 2> int.err &
 lpid=$!
-until grep -q -- "$db-shm" /proc/$lpid/maps 2>/dev/null; do
-	kill -0 "$lpid" 2>/dev/null || break
-done
+wait_caught "$lpid" 15
 kill -s TERM "$lpid"
-echo release > hold.in
+echo go >&3
+exec 3>&-
 set +e
 wait "$lpid"
 rc=$?

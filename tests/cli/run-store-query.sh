@@ -36,13 +36,14 @@ exp='bundle,seq,timestamp,event_id,message
 2,0,40,0,"FW assert, ""code"" 0x7"'
 [ "$out" = "$exp" ] || fail "csv output: $out"
 
+# JSON Lines: one compact object a row (fwbox(1) JSON OUTPUT); -f json is -j.
 out=$("$FWBOX" query --db "$db" --format json trace-search assert)
-exp='[
-  { "bundle": 1, "device": 1, "seq": 1, "timestamp": 20, "event_id": 0, "source": "ring", "message": "FW assert, \"code\" 0xff" },
-  { "bundle": 2, "device": 1, "seq": 0, "timestamp": 40, "event_id": 0, "source": "ring", "message": "FW assert, \"code\" 0x7" }
-]'
+exp='{"bundle":1,"device":1,"seq":1,"timestamp":20,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0xff"}
+{"bundle":2,"device":1,"seq":0,"timestamp":40,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0x7"}'
 [ "$out" = "$exp" ] || fail "json output: $out"
-[ "$("$FWBOX" query --db "$db" --format json "SELECT 1 WHERE 0")" = "[]" ] || fail "empty json"
+# Options after the arguments, as on every verb.
+[ "$("$FWBOX" query trace-search assert --db "$db" -j)" = "$exp" ] || fail "options after arguments"
+[ -z "$("$FWBOX" query --db "$db" -j "SELECT 1 WHERE 0")" ] || fail "empty json"
 out=$("$FWBOX" query --db "$db" --format csv trace-cards assert)
 [ "$out" = "identity,bundles,events,first_seen,last_seen
 sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "trace-cards: $out"

@@ -57,7 +57,7 @@ nev=$(sqlite3 text.db "SELECT count(*) FROM trace_events")
 # and no (bundle, timestamp, event id, message) appears twice.
 for m in text ring; do
 	for f in $m-*.tar.zst; do
-		uuid=$("$FWBOX" show --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bundle"]["uuid"])')
+		uuid=$("$FWBOX" show --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bundle"])')
 		want=$(sqlite3 $m.db "SELECT count(*) FROM trace_events t JOIN bundles b ON b.id = t.bundle
 			WHERE b.uuid = '$uuid'")
 		got=$("$FWBOX" trace "$f" | wc -l)
@@ -104,6 +104,8 @@ sed -n '/^Trace formats/,$p' d-ring | sed '/%x%x/ s/ \[[^]]*\] (e\.g\./ (e.g./' 
 cmp -s dt-text dt-ring || { diff dt-text dt-ring | head -5; fail "diff differs between sources"; }
 grep '^  [0-9]*x ' dt-text | grep -v '%' && fail "diff lists a rendered line as a format"
 # Two cards: said on standard error.
-"$FWBOX" diff --db text.db text-1-1.tar.zst text-2-1.tar.zst 2>err >/dev/null
+# Exit status as diff(1): 1, they differ.
+rc=0; "$FWBOX" diff --db text.db text-1-1.tar.zst text-2-1.tar.zst 2>err >/dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "diff of two cards exited $rc"
 grep -q "warning: A and B are captures of different cards" err || fail "no warning for two cards"
 echo ok

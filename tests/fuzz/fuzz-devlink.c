@@ -26,7 +26,7 @@ struct state {
 static int cb(void *userdata, const void *attrs, size_t len)
 {
 	struct state *s = userdata;
-	struct fw_devlink_reporter rep;
+	struct fw_health_reporter rep;
 	struct fw_devlink_region reg;
 	char bus[64], dev[64];
 

@@ -57,7 +57,8 @@ static void script_close(void *priv)
 	(void)priv;
 }
 
-static const struct fw_device_ops script_ops = {
+static const struct fw_cmd_methods script_ops = {
+	.version = FW_CMD_METHODS_VERSION,
 	.name = "fuzz",
 	.info = script_info,
 	.rpc = script_rpc,
@@ -80,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	s.data = data + 2;
 	s.len = size - 2;
-	if (fw_device_new_from_ops(ctx, &script_ops, &s, &dev) < 0) {
+	if (fw_device_new_from_ops(ctx, &(struct fw_device_parts){ .cmd = &script_ops, .cmd_priv = &s },
+				   &dev) < 0) {
 		fw_ctx_free(ctx);
 		return 0;
 	}

@@ -78,6 +78,14 @@ seeds = {
     'error-enoent': error(10, -2),
     'family': msg(11, 1, attr(1, struct.pack('<H', 0x14)) + s(2, 'devlink'),
                   flags=0, typ=0x10),
+    # Hostile lengths (issue 10): nlmsg_len of 2^31 took libmnl's signed
+    # check to a read 2.9 GB past the buffer; all-0xff bytes (nlmsg_len
+    # 2^32-1, NLM_F_MULTI) made its walk spin for ever; an attribute whose
+    # nla_len runs past its message.
+    'nlmsg-len-2g': struct.pack('<IHHII', 0x80000000, FAM, NLM_F_MULTI, 12, 0) +
+                    struct.pack('<BBH', 52, 1, 0) + DEV + b'\0' * 20,
+    'all-ff-68': b'\xff' * 68,
+    'attr-past-end': msg(13, 52, DEV + struct.pack('<HH', 200, 114) + b'\0' * 8) + done(13),
 }
 
 os.makedirs('corpus/devlink', exist_ok=True)

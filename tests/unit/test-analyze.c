@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/analyze.h"
+#include "analyze/analyze-internal.h"
 #include "core/bytes.h"
 #include "emu/emu.h"
 #include "mlx5/mlx5.h"
@@ -146,6 +146,46 @@ static void feed(struct analyze *an, const char *kind, const void *data, size_t 
 		tu_assert_ok(ctx, analyze_data(an, p + off, len - off < chunk ? len - off : chunk));
 	tu_assert_ok(ctx, analyze_end(an));
 }
+
+/* The decoder table: which kinds have a row, that every streamed row is
+ * complete, and which record types each one declares. */
+START_TEST(test_decoder_table)
+{
+	static const struct {
+		const char *kind;
+		unsigned records; /* 0: a side input */
+	} rows[] = {
+		{ "trace.cap", 0 },
+		{ "trace.strings.3", 0 },
+		{ "trace.ring", AN_REC_TRACE },
+		{ "trace.text", AN_REC_TRACE },
+		{ "health.buffer", AN_REC_HEALTH },
+		{ "health.fw_fatal", AN_REC_HEALTH | AN_REC_TRACE | AN_REC_CRSPACE },
+		{ "health.fw.after", AN_REC_HEALTH | AN_REC_TRACE | AN_REC_CRSPACE },
+		{ "reg.MGIR", AN_REC_REG },
+		{ "crspace", AN_REC_CRSPACE },
+		{ "resdump.menu", AN_REC_SEGMENT | AN_REC_MENU },
+	};
+	static const char *const none[] = { "host.info", "reg.", "crspace.x", "trace.ringx",
+					    "trace.strings.", ".after", "kernel.log" };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct an_decoder *d = an_decoder_find(rows[i].kind);
+
+		ck_assert_msg(d, "no row for '%s'", rows[i].kind);
+		ck_assert(analyze_wants(rows[i].kind));
+		ck_assert_uint_eq(d->records, rows[i].records);
+		if (!rows[i].records) {
+			ck_assert(d->flags & AN_DEC_SIDE_INPUT);
+			continue;
+		}
+		ck_assert_msg(d->new && d->feed && d->finish && d->free, "'%s'", rows[i].kind);
+	}
+	ck_assert(an_decoder_find("health.fw.after") == an_decoder_find("health.fw"));
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ck_assert_msg(!an_decoder_find(none[i]), "'%s' has a row", none[i]);
+}
+END_TEST
 
 START_TEST(test_all_kinds)
 {
@@ -487,6 +527,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("feed");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_decoder_table);
 	tcase_add_test(tc, test_all_kinds);
 	tcase_add_test(tc, test_crdump);
 	tcase_add_test(tc, test_callback_stops);

@@ -403,14 +403,14 @@ struct member {
  * marked in_index, then the members marked in_archive. */
 static void craft(const char *path, const struct member *m, size_t n, const char *first)
 {
-	struct bundle_buf notes = { 0 };
+	struct fw_buf notes = { 0 };
 	struct bundle_header h = { .host = "crafted" };
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
 	uint8_t *elf = NULL;
 	size_t elf_len = 0;
 
-	ck_assert_int_eq(bundle_notes_add_header(&notes, &h), 0);
+	ck_assert_int_eq(bundle_notes_add_header(ctx, &notes, &h), 0);
 	for (size_t i = 0; i < n; i++) {
 		const char *d = m[i].index_data ? m[i].index_data : m[i].data ? m[i].data : "";
 		struct bundle_artifact art = { .path = m[i].name, .kind = "k", .size = strlen(d) };
@@ -418,9 +418,9 @@ static void craft(const char *path, const struct member *m, size_t n, const char
 		if (!m[i].in_index)
 			continue;
 		fw_sha256(d, strlen(d), art.sha256);
-		ck_assert_int_eq(bundle_notes_add_artifact(&notes, &art), 0);
+		ck_assert_int_eq(bundle_notes_add_artifact(ctx, &notes, &art), 0);
 	}
-	ck_assert_int_eq(bundle_notes_seal(&notes), 0);
+	ck_assert_int_eq(bundle_notes_seal(ctx, &notes), 0);
 	tu_assert_ok(ctx, bundle_elf_build(ctx, notes.data, notes.len, &elf, &elf_len));
 
 	/* Full pax (not restricted) so the sparse map is written. */
@@ -488,7 +488,7 @@ static void craft(const char *path, const struct member *m, size_t n, const char
 	archive_write_free(a);
 	archive_entry_free(e);
 	free(elf);
-	bundle_buf_release(&notes);
+	fw_buf_release(&notes);
 }
 
 struct problems {
@@ -701,7 +701,7 @@ END_TEST
 
 START_TEST(test_reject_ratio)
 {
-	struct bundle_buf notes = { 0 };
+	struct fw_buf notes = { 0 };
 	struct bundle_header h = { .host = "bomb" };
 	struct bundle_artifact art = { .path = "big.bin", .kind = "k", .size = 1ull << 30 };
 	struct archive *a = archive_write_new();
@@ -710,9 +710,9 @@ START_TEST(test_reject_ratio)
 	size_t elf_len = 0;
 
 	/* The index promises 1 GiB from a file of a few KiB. */
-	ck_assert_int_eq(bundle_notes_add_header(&notes, &h), 0);
-	ck_assert_int_eq(bundle_notes_add_artifact(&notes, &art), 0);
-	ck_assert_int_eq(bundle_notes_seal(&notes), 0);
+	ck_assert_int_eq(bundle_notes_add_header(ctx, &notes, &h), 0);
+	ck_assert_int_eq(bundle_notes_add_artifact(ctx, &notes, &art), 0);
+	ck_assert_int_eq(bundle_notes_seal(ctx, &notes), 0);
 	tu_assert_ok(ctx, bundle_elf_build(ctx, notes.data, notes.len, &elf, &elf_len));
 	archive_write_set_format_pax_restricted(a);
 	archive_write_add_filter_zstd(a);
@@ -726,7 +726,7 @@ START_TEST(test_reject_ratio)
 	archive_write_free(a);
 	archive_entry_free(e);
 	free(elf);
-	bundle_buf_release(&notes);
+	fw_buf_release(&notes);
 	open_fails("bomb.tar.zst", -EOVERFLOW, "FW_LIMIT_RATIO");
 }
 END_TEST

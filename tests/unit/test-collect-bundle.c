@@ -22,8 +22,7 @@
 static struct fw_ctx *ctx;
 static struct fake fw;
 static uint64_t cancel_after;     /* request cancellation after this many commands; 0 never */
-static const struct collect_dev_ops *g_ops;
-static void *g_priv;              /* the glue object; owns the device */
+static struct fw_device *g_dev;   /* the device a test made; the test closes it */
 
 static int t_info(void *priv, struct fw_device_info *ret)
 {
@@ -101,15 +100,35 @@ static int t_health_buffer(void *priv, void **ret, size_t *ret_len)
 	return 0;
 }
 
-static const struct fw_device_ops t_ops = {
+static void t_close(void *priv)
+{
+	(void)priv;             /* the fake belongs to the test */
+}
+
+static const struct fw_cmd_methods t_cmd = {
+	.version = FW_CMD_METHODS_VERSION,
 	.name = "fake",
+	.close = t_close,
 	.info = t_info,
 	.rpc = t_rpc,
-	.health_reporters = t_reporters,
-	.health_diagnose = t_diagnose,
-	.health_dump = t_dump,
+};
+
+static const struct fw_health_methods t_health = {
+	.version = FW_HEALTH_METHODS_VERSION,
+	.name = "fake",
+	.reporters = t_reporters,
+	.diagnose = t_diagnose,
+	.dump = t_dump,
 	.health_buffer = t_health_buffer,
 };
+
+static struct fw_device *t_device(void)
+{
+	struct fw_device_parts p = { .cmd = &t_cmd, .cmd_priv = &fw, .health = &t_health };
+
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &g_dev));
+	return g_dev;
+}
 
 static void setup(void)
 {
@@ -131,18 +150,12 @@ static int collect_to(const char *out, const char *only, struct collect **ret,
 {
 	struct collect_options o = { .output = out, .only = only, .reason = "unit test",
 				     .compression = BUNDLE_COMPRESS_NONE };
-	const struct collect_dev_ops *ops;
-	struct fw_device *dev;
+	struct fw_device *dev = t_device();
 	struct collect *c;
-	void *priv;
 	char *path = NULL;
 	int r;
 
-	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &t_ops, &fw, &dev));
-	tu_assert_ok(ctx, collect_device_wrap(ctx, dev, false, &ops, &priv));
-	g_ops = ops;
-	g_priv = priv;
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, ops, priv, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, dev, &c));
 	r = collect_run(c, &path);
 	if (r >= 0)
 		ck_assert_str_eq(path, out);
@@ -156,7 +169,7 @@ static int collect_to(const char *out, const char *only, struct collect **ret,
 static void done(struct collect *c)
 {
 	collect_free(c);
-	g_ops->close(g_priv);
+	fw_device_close(g_dev);
 }
 
 static void problem_cb(void *u, const char *member, const char *why)
@@ -276,21 +289,16 @@ START_TEST(test_existing_file_kept)
 
 	struct collect_options o = { .output = "e.tar", .only = "reg.MGIR",
 				     .compression = BUNDLE_COMPRESS_NONE };
-	const struct collect_dev_ops *ops;
-	void *priv;
 	char *path = NULL;
 
 	/* Named -o FILE that exists: refused at start, before collecting. */
 	tu_write_file("e.tar", "keep", 4);
-	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &t_ops, &fw, &dev));
-	tu_assert_ok(ctx, collect_device_wrap(ctx, dev, false, &ops, &priv));
-	g_ops = ops;
-	g_priv = priv;
-	ck_assert_int_eq(collect_new_with(ctx, &o, ops, priv, &c), -EEXIST);
+	dev = t_device();
+	ck_assert_int_eq(collect_new_with(ctx, &o, dev, &c), -EEXIST);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "'e.tar' already exists"));
 	/* The file appears while the run goes on: the writer keeps it too. */
 	o.output = "f.tar";
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, ops, priv, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, dev, &c));
 	tu_write_file("f.tar", "keep", 4);
 	ck_assert_int_eq(collect_run(c, &path), -EEXIST);
 	ck_assert_ptr_null(path);
@@ -319,23 +327,21 @@ static void fake_function(const char *pci, const char *vendor, const char *devic
 /* No -d: one ConnectX is taken, none or several is an error that helps. */
 START_TEST(test_pick_none)
 {
-	const struct collect_dev_ops *ops;
-	void *priv;
+	struct fw_device *dev;
 
 	fake_function("0000:02:00.0", "0x8086\n", "0x1533\n");    /* not a ConnectX */
-	ck_assert_int_eq(collect_device_open(ctx, NULL, ".", &ops, &priv), -ENOENT);
+	ck_assert_int_eq(collect_device_open(ctx, NULL, ".", &dev), -ENOENT);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "-d emu:cx7"));
 }
 END_TEST
 
 START_TEST(test_pick_many)
 {
-	const struct collect_dev_ops *ops;
-	void *priv;
+	struct fw_device *dev;
 
 	fake_function("0000:08:00.0", "0x15b3\n", "0x1021\n");
 	fake_function("0000:08:00.1", "0x15b3\n", "0x1021\n");
-	ck_assert_int_eq(collect_device_open(ctx, "", ".", &ops, &priv), -EINVAL);
+	ck_assert_int_eq(collect_device_open(ctx, "", ".", &dev), -EINVAL);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "'0000:08:00.0'"));
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "'0000:08:00.1'"));
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "pick one with -d"));

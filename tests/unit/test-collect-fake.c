@@ -132,6 +132,15 @@ int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t out
 	uint8_t *o = out;
 	uint16_t op = fw_get_be16(i);
 
+	if (f->nlog < FAKE_LOG) {
+		struct fake_cmd *l = &f->log[f->nlog++];
+
+		l->opcode = op;
+		l->op_mod = fw_get_be16(i + 6);
+		l->reg_id = op == MLX5_CMD_ACCESS_REG ? fw_get_be16(i + 10) : 0;
+		l->inlen = inlen;
+		l->outlen = outlen;
+	}
 	f->commands++;
 	ck_assert_uint_le(inlen, f->max_rpc);
 	ck_assert_uint_le(outlen, f->max_rpc);
@@ -222,14 +231,50 @@ static void fd_close(void *priv)
 	(void)priv;             /* the fake belongs to the test */
 }
 
-static const struct fw_device_ops fd_ops = {
+/* User memory for CORE_DUMP CR_DUMP_TO_MEM, offered when can_umem is set. */
+static int fd_umem_reg(void *priv, void *addr, size_t len, uint32_t *ret_id)
+{
+	struct fake *f = priv;
+
+	ck_assert_ptr_null(f->umem);
+	f->umem = addr;
+	f->umem_len = len;
+	f->umem_id = 7;
+	*ret_id = 7;
+	return 0;
+}
+
+static int fd_umem_unreg(void *priv, uint32_t id)
+{
+	struct fake *f = priv;
+
+	ck_assert_uint_eq(id, 7);
+	f->umem = NULL;
+	return 0;
+}
+
+static const struct fw_cmd_methods fd_ops = {
+	.version = FW_CMD_METHODS_VERSION,
 	.name = "fake",
 	.info = fake_device_info,
 	.rpc = fd_rpc,
+	.umem_reg = fd_umem_reg,
+	.umem_unreg = fd_umem_unreg,
 	.close = fd_close,
 };
 
+int fake_device_new_with(struct fw_ctx *ctx, struct fake *f,
+			 const struct fw_health_methods *health, void *health_priv,
+			 struct fw_device **ret)
+{
+	struct fw_device_parts p = {
+		.cmd = &fd_ops, .cmd_priv = f, .health = health, .health_priv = health_priv,
+	};
+
+	return fw_device_new_from_ops(ctx, &p, ret);
+}
+
 int fake_device_new(struct fw_ctx *ctx, struct fake *f, struct fw_device **ret)
 {
-	return fw_device_new_from_ops(ctx, &fd_ops, f, ret);
+	return fake_device_new_with(ctx, f, NULL, NULL, ret);
 }

@@ -33,7 +33,14 @@ struct fake {
 	bool can_umem;               /* offer user memory (CORE_DUMP path) */
 	uint8_t menu[16 + 20 + 8 + 3 * 52 + 4];
 	size_t menu_len;
+	/* Every command that arrived, in order (the first FAKE_LOG of them). */
+	struct fake_cmd {
+		uint16_t opcode, op_mod, reg_id;
+		size_t inlen, outlen;
+	} log[512];
+	size_t nlog;
 };
+#define FAKE_LOG 512u
 
 /* CR-space of the fake for CORE_DUMP: CR_RUNS runs of CR_RUN_DW dwords
  * starting at CR_RUN_BASE(i); value of a dword is cr_value(addr). */
@@ -54,3 +61,7 @@ int fake_rpc(struct fake *f, const void *in, size_t inlen, void *out, size_t out
 /* What the fake says about itself (pci 0000:08:00.0, transport "fake"). */
 int fake_device_info(void *priv, struct fw_device_info *ret);
 int fake_device_new(struct fw_ctx *ctx, struct fake *f, struct fw_device **ret);
+/* The same with a health part (reporters, trace text, ...) next to it. */
+int fake_device_new_with(struct fw_ctx *ctx, struct fake *f,
+			 const struct fw_health_methods *health, void *health_priv,
+			 struct fw_device **ret);

@@ -21,34 +21,9 @@
 
 /* ------------------------------------------------------------ scripted device */
 
-static struct fw_device *fdev;    /* the fake behind the device gate */
-
-static struct fw_device *fake_device(void *dev)
-{
-	(void)dev;
-	return fdev;
-}
-
-static int fake_umem_reg(void *dev, void *addr, size_t len, uint32_t *ret_id)
-{
-	struct fake *f = dev;
-
-	ck_assert_ptr_null(f->umem);
-	f->umem = addr;
-	f->umem_len = len;
-	f->umem_id = 7;
-	*ret_id = 7;
-	return 0;
-}
-
-static int fake_umem_unreg(void *dev, uint32_t id)
-{
-	struct fake *f = dev;
-
-	ck_assert_uint_eq(id, 7);
-	f->umem = NULL;
-	return 0;
-}
+static struct fw_ctx *ctx;
+static struct fake dev;
+static struct fw_device *fdev;    /* the fake behind the device gate, made on first use */
 
 static int dup_blob(const char *s, void **ret, size_t *ret_len)
 {
@@ -57,64 +32,69 @@ static int dup_blob(const char *s, void **ret, size_t *ret_len)
 	return *ret ? 0 : -ENOMEM;
 }
 
-static int fake_health(void *dev, void **ret, size_t *ret_len)
+static int fake_health(void *priv, void **ret, size_t *ret_len)
 {
-	(void)dev;
+	(void)priv;
 	return dup_blob("HEALTHBUF", ret, ret_len);
 }
 
-static int fake_reporters(void *dev, struct collect_reporter **ret, size_t *ret_n)
+static int fake_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
 {
-	struct collect_reporter *r = calloc(2, sizeof(*r));
+	struct fw_health_reporter *r = calloc(2, sizeof(*r));
 
-	(void)dev;
+	(void)priv;
 	strcpy(r[0].name, "fw");
-	strcpy(r[0].state, "healthy");
 	strcpy(r[1].name, "fw_fatal");
-	strcpy(r[1].state, "error");
+	r[1].state = 1;
 	r[1].has_dump = true;
 	*ret = r;
 	*ret_n = 2;
 	return 0;
 }
 
-static int fake_diagnose(void *dev, const char *name, void **ret, size_t *ret_len)
+static int fake_diagnose(void *priv, const char *name, void **ret, size_t *ret_len)
 {
-	(void)dev;
+	(void)priv;
 	return dup_blob(name, ret, ret_len);
 }
 
-static int fake_dump(void *dev, const char *name, void **ret, size_t *ret_len)
+static int fake_dump(void *priv, const char *name, void **ret, size_t *ret_len)
 {
-	(void)dev;
+	(void)priv;
 	ck_assert_str_eq(name, "fw_fatal");     /* never asked where nothing is stored */
 	return dup_blob("CRDUMP", ret, ret_len);
 }
 
-static int fake_text(void *dev, unsigned seconds, char **ret, size_t *ret_len)
+static int fake_text(void *priv, unsigned seconds, char **ret, size_t *ret_len)
 {
-	(void)dev;
+	(void)priv;
 	(void)seconds;
 	return dup_blob("mlx5_fw: hello", (void **)ret, ret_len);
 }
 
-static uint64_t fake_count(void *dev)
-{
-	return ((struct fake *)dev)->commands;
-}
-
-static const struct collect_dev_ops fake_ops = {
-	.info = fake_device_info,
-	.device = fake_device,
+static const struct fw_health_methods fake_health_ops = {
+	.version = FW_HEALTH_METHODS_VERSION,
+	.name = "fakehealth",
 	.health_buffer = fake_health,
 	.reporters = fake_reporters,
 	.diagnose = fake_diagnose,
-	.stored_dump = fake_dump,
-	.tracefs_text = fake_text,
-	.umem_reg = fake_umem_reg,
-	.umem_unreg = fake_umem_unreg,
-	.command_count = fake_count,
+	.dump = fake_dump,
+	.trace_text = fake_text,
 };
+
+/* The device over the fake (and a health part), made when a test first
+ * needs it so the test can shape the fake first. */
+static struct fw_device *device_with(const struct fw_health_methods *health)
+{
+	if (!fdev)
+		tu_assert_ok(ctx, fake_device_new_with(ctx, &dev, health, NULL, &fdev));
+	return fdev;
+}
+
+static struct fw_device *device(void)
+{
+	return device_with(&fake_health_ops);
+}
 
 /* ------------------------------------------------------------ memory sink */
 
@@ -200,15 +180,13 @@ static const struct item *find(const struct sink *s, const char *kind)
 
 /* ------------------------------------------------------------ helpers */
 
-static struct fw_ctx *ctx;
-static struct fake dev;
 static struct sink snk;
+
 
 static void setup(void)
 {
 	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
 	fake_init(&dev, 8192);
-	tu_assert_ok(ctx, fake_device_new(ctx, &dev, &fdev));
 	memset(&snk, 0, sizeof(snk));
 	snk.fail_at = -1;
 	tu_tmpdir_enter();
@@ -217,7 +195,7 @@ static void setup(void)
 static void teardown(void)
 {
 	sink_free(&snk);
-	fw_device_close(fdev);
+	fw_device_close(fdev);    /* NULL is fine */
 	fdev = NULL;
 	fw_ctx_free(ctx);
 	tu_tmpdir_leave();
@@ -229,7 +207,7 @@ static int run(const struct collect_options *o, struct collect **ret)
 	char *path = NULL;
 	int r;
 
-	tu_assert_ok(ctx, collect_new_with(ctx, o, &fake_ops, &dev, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, o, device(), &c));
 	r = collect_run_sink(c, &sink_ops, &snk, &path);
 	free(path);
 	*ret = c;
@@ -462,7 +440,7 @@ START_TEST(test_only_nothing)
 	struct collect_options o = { .output = ".", .only = "nosuchkind" };
 	struct collect *c = NULL;
 
-	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -EINVAL);
+	ck_assert_int_eq(collect_new_with(ctx, &o, device(), &c), -EINVAL);
 	ck_assert_ptr_null(c);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "nosuchkind"));
 	/* The front-end adds "fwbox collect: "; the library adds no prefix. */
@@ -510,10 +488,81 @@ START_TEST(test_plan_sends_nothing)
 	struct collect *c;
 	unsigned n = 0;
 
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
 	ck_assert_int_gt(collect_plan(c, plan_cb, &n), 20);
 	ck_assert_uint_gt(n, 20);
 	ck_assert_uint_eq(dev.commands, 0);
+	collect_free(c);
+}
+END_TEST
+
+/* The plan is the run: every command a real run sends has its line in the
+ * plan (same opcode, op_mod, register and sizes), and every command line
+ * of the plan is sent by the run.  The fake's trace strings take several
+ * chunks and its resource dumps several pages, so counts differ ("n"),
+ * never what is sent. */
+#define PLAN_MAX 256
+static struct collect_command plan_lines[PLAN_MAX];
+static char plan_regs[PLAN_MAX][32];
+static unsigned n_plan;
+
+static int plan_keep(void *u, const struct collect_command *cmd)
+{
+	(void)u;
+	ck_assert_uint_lt(n_plan, PLAN_MAX);
+	plan_lines[n_plan] = *cmd;
+	snprintf(plan_regs[n_plan], sizeof(plan_regs[n_plan]), "%s", cmd->reg ? cmd->reg : "");
+	n_plan++;
+	return 0;
+}
+
+static bool in_plan(const struct fake_cmd *l)
+{
+	for (unsigned i = 0; i < n_plan; i++) {
+		const struct collect_command *p = &plan_lines[i];
+
+		/* A strings-DB section ends in a shorter chunk: the plan's
+		 * outbox is the largest one. */
+		if (p->opcode == l->opcode && p->op_mod == l->op_mod && p->in_bytes == l->inlen &&
+		    (p->out_bytes == l->outlen || (p->count == 0 && l->outlen < p->out_bytes)) &&
+		    (l->opcode != MLX5_CMD_ACCESS_REG || !strcmp(plan_regs[i], mlx5_reg_name(l->reg_id))))
+			return true;
+	}
+	return false;
+}
+
+START_TEST(test_plan_is_the_run)
+{
+	struct collect_options o = { .output = "." };
+	struct collect *c;
+	bool sent;
+
+	dev.can_umem = true;
+	n_plan = 0;
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
+	ck_assert_int_gt(collect_plan(c, plan_keep, NULL), 30);
+	ck_assert_uint_eq(dev.nlog, 0);
+	tu_assert_ok(ctx, collect_run_sink(c, &sink_ops, &snk, NULL));
+	ck_assert_uint_gt(dev.nlog, n_plan);
+	for (size_t k = 0; k < dev.nlog; k++)
+		ck_assert_msg(in_plan(&dev.log[k]), "command 0x%x/%u reg 0x%x (%zu/%zu bytes) is not in the plan",
+			      dev.log[k].opcode, dev.log[k].op_mod, dev.log[k].reg_id, dev.log[k].inlen,
+			      dev.log[k].outlen);
+	for (unsigned i = 0; i < n_plan; i++) {
+		if (!plan_lines[i].opcode)
+			continue;
+		sent = false;
+		for (size_t k = 0; k < dev.nlog && !sent; k++)
+			sent = plan_lines[i].opcode == dev.log[k].opcode &&
+			       plan_lines[i].op_mod == dev.log[k].op_mod &&
+			       plan_lines[i].in_bytes == dev.log[k].inlen;
+		ck_assert_msg(sent, "plan line %u (%s) was never sent", i, plan_lines[i].kind);
+	}
+	/* The placeholders of what only the device lists. */
+	for (unsigned i = 0; i < n_plan; i++)
+		if (!strcmp(plan_lines[i].kind, "trace.strings.<N>") ||
+		    !strcmp(plan_lines[i].kind, "health.<reporter>.diagnose"))
+			ck_assert_uint_eq(plan_lines[i].count, 0);
 	collect_free(c);
 }
 END_TEST
@@ -557,13 +606,14 @@ static void interrupted_run(int (*text)(void *, unsigned, char **, size_t *),
 {
 	struct collect_options o = { .output = ".", .only = "trace.text,host.info",
 				     .trace_seconds = 5 };
-	struct collect_dev_ops ops = fake_ops;
+	static struct fw_health_methods ops;   /* outlives the run: teardown closes the device */
 	struct collect *c;
 	const struct item *it;
 	char *path = NULL;
 
-	ops.tracefs_text = text;
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, &ops, &dev, &c));
+	ops = fake_health_ops;
+	ops.trace_text = text;
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device_with(&ops), &c));
 	tu_assert_ok(ctx, collect_run_sink(c, &sink_ops, &snk, &path));
 	free(path);
 	it = find(&snk, "trace.text");
@@ -607,14 +657,14 @@ START_TEST(test_output_naming)
 	struct collect *c;
 	const char *p;
 
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
 	p = collect_output_path(c);
 	ck_assert(!strncmp(p, "./fwbox-", 8));
 	ck_assert(strstr(p, "-0000-08-00.0-"));
 	ck_assert(!strcmp(p + strlen(p) - 5, "Z.tar"));
 	collect_free(c);
 	o.output = "out.tar";
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
 	ck_assert_str_eq(collect_output_path(c), "out.tar");
 	collect_free(c);
 }
@@ -632,7 +682,7 @@ START_TEST(test_output_collision)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	o.output = dir;
-	tu_assert_ok(ctx, collect_new_with(ctx, &o, &fake_ops, &dev, &c));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, device(), &c));
 	snprintf(first, sizeof(first), "%s", collect_output_path(c));
 	f = fopen(first, "w");
 	ck_assert_ptr_nonnull(f);
@@ -645,7 +695,7 @@ START_TEST(test_output_collision)
 	ck_assert_str_eq(p + strlen(p) - 6, "-2.tar");
 	/* An explicit name that exists: refused, with the name and a way out. */
 	o.output = first;
-	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c2), -EEXIST);
+	ck_assert_int_eq(collect_new_with(ctx, &o, device(), &c2), -EEXIST);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "already exists"));
 	ck_assert(strstr(fw_ctx_errmsg(ctx), first));
 	collect_free(c);
@@ -660,14 +710,14 @@ START_TEST(test_output_missing_folder)
 	struct collect_options o = { .output = "/nonexistent-fwbox-test/dir/" };
 	struct collect *c = NULL;
 
-	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert_int_eq(collect_new_with(ctx, &o, device(), &c), -ENOENT);
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(fw_ctx_errmsg(ctx),
 			 "output folder '/nonexistent-fwbox-test/dir/' does not exist: create it "
 			 "first (mkdir -p '/nonexistent-fwbox-test/dir/') or give an existing "
 			 "folder or a file name");
 	o.output = "/nonexistent-fwbox-test/dir/b.tar.zst";
-	ck_assert_int_eq(collect_new_with(ctx, &o, &fake_ops, &dev, &c), -ENOENT);
+	ck_assert_int_eq(collect_new_with(ctx, &o, device(), &c), -ENOENT);
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "folder '/nonexistent-fwbox-test/dir' of bundle"));
 	ck_assert(strstr(fw_ctx_errmsg(ctx), "does not exist"));
 }
@@ -690,6 +740,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_only_nothing);
 	tcase_add_test(tc, test_wrapped_reason);
 	tcase_add_test(tc, test_plan_sends_nothing);
+	tcase_add_test(tc, test_plan_is_the_run);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_interrupted_step_kept);
 	tcase_add_test(tc, test_interrupted_step_empty);

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/bytes.h"
+#include "core/nlwalk.h"
 #include "core/text.h"
 #include "testutil.h"
 
@@ -64,6 +65,147 @@ START_TEST(test_mlx5_bits)
 	ck_assert_uint_eq(fw_mlx5_get(buf, 63, 1), 1);
 	fw_mlx5_set(buf, 32, 32, 0xdeadbeef);
 	ck_assert_uint_eq(fw_mlx5_get(buf, 32, 32), 0xdeadbeefu);
+}
+END_TEST
+
+START_TEST(test_mlx5_get_in)
+{
+	static const uint8_t bytes[6] = { 0x00, 0xa1, 0x10, 0x1d, 0x0a, 0xbc };
+	uint8_t *b = malloc(sizeof(bytes));     /* exact size: ASan sees byte 6 */
+	uint32_t v = 7;
+
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, bytes, sizeof(bytes));
+	ck_assert(fw_mlx5_get_in(b, 6, 0, 16, &v));
+	ck_assert_uint_eq(v, 0xa1);
+	ck_assert(fw_mlx5_get_in(b, 6, 0, 32, &v));
+	ck_assert_uint_eq(v, 0x00a1101du);
+	ck_assert(fw_mlx5_get_in(b, 6, 36, 12, &v));     /* bytes 4-5 of dword 1 */
+	ck_assert_uint_eq(v, 0xabc);
+	ck_assert(fw_mlx5_get_in(b, 6, 47, 1, &v));
+	ck_assert_uint_eq(v, 0);
+	ck_assert(!fw_mlx5_get_in(b, 6, 44, 5, &v));     /* reaches byte 6 */
+	ck_assert_uint_eq(v, 0);
+	ck_assert(!fw_mlx5_get_in(b, 6, 32, 32, &v));
+	ck_assert(!fw_mlx5_get_in(b, 6, 30, 4, &v));     /* crosses a dword */
+	ck_assert(!fw_mlx5_get_in(b, 6, 0, 0, &v));
+	ck_assert(!fw_mlx5_get_in(b, 6, 0, 33, &v));
+	ck_assert(!fw_mlx5_get_in(b, 6, SIZE_MAX - 7, 8, &v));
+	ck_assert(!fw_mlx5_get_in(b, 0, 0, 1, &v));
+	free(b);
+}
+END_TEST
+
+/* One netlink message header (host order) into buf at off. */
+static size_t put_nlmsg(uint8_t *buf, size_t off, uint32_t len, uint16_t type, uint16_t flags,
+			uint32_t seq)
+{
+	memcpy(buf + off, &len, 4);
+	memcpy(buf + off + 4, &type, 2);
+	memcpy(buf + off + 6, &flags, 2);
+	memcpy(buf + off + 8, &seq, 4);
+	memset(buf + off + 12, 0, 4);
+	return off + 16;
+}
+
+static size_t put_nla(uint8_t *buf, size_t off, uint16_t len, uint16_t type)
+{
+	memcpy(buf + off, &len, 2);
+	memcpy(buf + off + 2, &type, 2);
+	return off + 4;
+}
+
+START_TEST(test_nlwalk_messages)
+{
+	uint8_t buf[64] = { 0 };
+	struct fw_nlwalk w;
+	struct fw_nlmsg m;
+	uint8_t *ff;
+
+	/* Two messages, the first 21 bytes long (padded to 24). */
+	put_nlmsg(buf, 0, 21, 0x14, 2, 7);
+	put_nlmsg(buf, 24, 20, 3, 2, 7);
+	fw_nlwalk_init(&w, buf, 44);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 1);
+	ck_assert_uint_eq(m.len, 21);
+	ck_assert_uint_eq(m.type, 0x14);
+	ck_assert_uint_eq(m.seq, 7);
+	ck_assert_uint_eq(m.payload_len, 5);
+	ck_assert_ptr_eq(m.payload, buf + 16);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 1);
+	ck_assert_uint_eq(m.offset, 24);
+	ck_assert_uint_eq(m.type, 3);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 0);
+	/* The last message's padding may be missing. */
+	fw_nlwalk_init(&w, buf, 21);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 1);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 0);
+
+	/* Issue 10: nlmsg_len of 2^31 passed libmnl's signed check. */
+	put_nlmsg(buf, 0, 0x80000000u, 0x14, 2, 7);
+	fw_nlwalk_init(&w, buf, 64);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
+	ck_assert(w.bad);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);     /* sticky */
+	/* ... and 68 bytes of 0xff (length 2^32-1) made it spin for ever. */
+	ff = malloc(68);
+	ck_assert_ptr_nonnull(ff);
+	memset(ff, 0xff, 68);
+	fw_nlwalk_init(&w, ff, 68);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
+	free(ff);
+	/* Below the header, one past the end, a cut header. */
+	put_nlmsg(buf, 0, 15, 0x14, 2, 7);
+	fw_nlwalk_init(&w, buf, 64);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
+	put_nlmsg(buf, 0, 33, 0x14, 2, 7);
+	fw_nlwalk_init(&w, buf, 32);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
+	fw_nlwalk_init(&w, buf, 15);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
+	fw_nlwalk_init(&w, NULL, 0);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), 0);
+}
+END_TEST
+
+START_TEST(test_nlwalk_attrs)
+{
+	uint8_t buf[32] = { 0 };
+	struct fw_nlwalk w, in;
+	struct fw_nlattr a, b;
+
+	/* A nest (type 114 | NLA_F_NESTED) holding a 5-byte string attribute. */
+	put_nla(buf, 0, 4 + 12, 114 | 0x8000);
+	put_nla(buf, 4, 9, 115);
+	memcpy(buf + 8, "abcd", 5);
+	put_nla(buf, 16, 8, 116);
+	fw_nlwalk_init(&w, buf, 24);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), 1);
+	ck_assert_uint_eq(a.type, 114);
+	ck_assert_uint_eq(a.raw_type, 114 | 0x8000);
+	ck_assert_uint_eq(a.len, 12);
+	fw_nlwalk_nested(&in, &a);
+	ck_assert_int_eq(fw_nlattr_next(&in, &b), 1);
+	ck_assert_uint_eq(b.type, 115);
+	ck_assert_uint_eq(b.len, 5);
+	ck_assert_str_eq((const char *)b.data, "abcd");
+	ck_assert_int_eq(fw_nlattr_next(&in, &b), 0);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), 1);
+	ck_assert_uint_eq(a.type, 116);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), 0);
+	/* nla_len past what is left, below the header, a cut header. */
+	put_nla(buf, 16, 12, 116);
+	fw_nlwalk_init(&w, buf, 24);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), 1);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), -EBADMSG);
+	put_nla(buf, 0, 3, 1);
+	fw_nlwalk_init(&w, buf, 24);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), -EBADMSG);
+	fw_nlwalk_init(&w, buf, 3);
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), -EBADMSG);
+	memset(buf, 0xff, sizeof(buf));
+	fw_nlwalk_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(fw_nlattr_next(&w, &a), -EBADMSG);
 }
 END_TEST
 
@@ -240,6 +382,9 @@ static Suite *core_suite(void)
 	tc = tcase_create("bytes");
 	tcase_add_test(tc, test_cursor_bounds);
 	tcase_add_test(tc, test_mlx5_bits);
+	tcase_add_test(tc, test_mlx5_get_in);
+	tcase_add_test(tc, test_nlwalk_messages);
+	tcase_add_test(tc, test_nlwalk_attrs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("buf");
 	tcase_add_test(tc, test_buf_grow);

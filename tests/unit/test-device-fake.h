@@ -34,6 +34,11 @@ struct fake {
 	fake_reply_fn reply;
 	void *user;
 	int *closed;                     /* set to 1 on close, if non-NULL */
+	/* User memory (fake_umem_device()): one registration at a time. */
+	uint8_t *umem;
+	size_t umem_len;
+	unsigned umem_regs, umem_unregs;
+	int umem_fail;                   /* fail registration with this errno */
 };
 
 static int fake_info(void *priv, struct fw_device_info *ret)
@@ -80,16 +85,61 @@ static void fake_close(void *priv)
 	free(f);
 }
 
-static const struct fw_device_ops fake_ops = {
+static const struct fw_cmd_methods fake_ops = {
+	.version = FW_CMD_METHODS_VERSION,
 	.name = "fake",
 	.info = fake_info,
 	.rpc = fake_rpc,
 	.close = fake_close,
 };
 
-/* A device over a fresh fake; *ret_fake stays valid until fw_device_close(). */
-static inline struct fw_device *fake_device(struct fw_ctx *ctx, size_t max_rpc, fake_reply_fn reply,
-					    struct fake **ret_fake)
+#define FAKE_UMEM_ID 7u
+
+static int fake_umem_reg(void *priv, void *addr, size_t len, uint32_t *ret_id)
+{
+	struct fake *f = priv;
+
+	if (f->umem_fail)
+		return -f->umem_fail;
+	ck_assert_ptr_null(f->umem);
+	f->umem = addr;
+	f->umem_len = len;
+	f->umem_regs++;
+	*ret_id = FAKE_UMEM_ID;
+	return 0;
+}
+
+static int fake_umem_unreg(void *priv, uint32_t id)
+{
+	struct fake *f = priv;
+
+	ck_assert_uint_eq(id, FAKE_UMEM_ID);
+	ck_assert_ptr_nonnull(f->umem);
+	f->umem = NULL;
+	f->umem_unregs++;
+	return 0;
+}
+
+static int fake_umem_info(void *priv, struct fw_device_info *ret)
+{
+	fake_info(priv, ret);
+	ret->can_umem = true;
+	return 0;
+}
+
+static const struct fw_cmd_methods fake_umem_ops = {
+	.version = FW_CMD_METHODS_VERSION,
+	.name = "fake",
+	.info = fake_umem_info,
+	.rpc = fake_rpc,
+	.umem_reg = fake_umem_reg,
+	.umem_unreg = fake_umem_unreg,
+	.close = fake_close,
+};
+
+static inline struct fw_device *fake_device_with(struct fw_ctx *ctx, const struct fw_cmd_methods *m,
+						 size_t max_rpc, fake_reply_fn reply,
+						 struct fake **ret_fake)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 	struct fw_device *dev = NULL;
@@ -97,9 +147,24 @@ static inline struct fw_device *fake_device(struct fw_ctx *ctx, size_t max_rpc, 
 	ck_assert_ptr_nonnull(f);
 	f->max_rpc = max_rpc;
 	f->reply = reply;
-	ck_assert_int_eq(fw_device_new_from_ops(ctx, &fake_ops, f, &dev), 0);
+	ck_assert_int_eq(fw_device_new_from_ops(ctx, &(struct fw_device_parts){ .cmd = m, .cmd_priv = f },
+						 &dev), 0);
 	*ret_fake = f;
 	return dev;
+}
+
+/* A device over a fresh fake; *ret_fake stays valid until fw_device_close(). */
+static inline struct fw_device *fake_device(struct fw_ctx *ctx, size_t max_rpc, fake_reply_fn reply,
+					    struct fake **ret_fake)
+{
+	return fake_device_with(ctx, &fake_ops, max_rpc, reply, ret_fake);
+}
+
+/* The same with user memory (the trace ring, CORE_DUMP to memory). */
+static inline struct fw_device *fake_umem_device(struct fw_ctx *ctx, size_t max_rpc,
+						 fake_reply_fn reply, struct fake **ret_fake)
+{
+	return fake_device_with(ctx, &fake_umem_ops, max_rpc, reply, ret_fake);
 }
 
 /* Build a 16-byte-header inbox. */

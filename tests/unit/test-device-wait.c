@@ -103,8 +103,8 @@ static void w_close(void *priv)
 	(void)priv;
 }
 
-static const struct fw_device_ops w_ops = {
-	.name = "plain", .info = w_info, .rpc = w_rpc, .close = w_close,
+static const struct fw_cmd_methods w_ops = {
+	.version = FW_CMD_METHODS_VERSION, .name = "plain", .info = w_info, .rpc = w_rpc, .close = w_close,
 };
 
 START_TEST(test_wait)
@@ -114,7 +114,7 @@ START_TEST(test_wait)
 	size_t len;
 
 	/* No wait op: the real-time default; no time asked, no wait. */
-	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &w_ops, NULL, &dev));
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &(struct fw_device_parts){ .cmd = &w_ops }, &dev));
 	ck_assert_int_eq(fw_device_wait(dev, 0), 0);
 	ck_assert_int_eq(fw_device_kernel_log(dev, &text, &len), -EOPNOTSUPP);
 	tu_assert_ok(ctx, fw_device_open(ctx, "emu:cx7", &emu));

@@ -9,9 +9,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device/allowlist.h"
+#include "device/transport.h"
 #include "sysfs-fixtures.h"
 #include "testutil.h"
 #include "test-device-fake.h"
@@ -452,6 +454,162 @@ START_TEST(test_short_reply)
 }
 END_TEST
 
+/* ---- the transport table and the method tables' versions ---- */
+
+static int t_claimed_opens;
+
+static bool test_claims(const char *spec)
+{
+	return strncmp(spec, "test:", 5) == 0;
+}
+
+static int test_open(struct fw_ctx *c, const struct fw_target *t, bool want_cmd, bool want_health,
+		     struct fw_device_parts *ret)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	ck_assert(want_cmd && want_health);
+	ck_assert_str_eq(t->spec, "test:one");
+	if (!f)
+		return fw_error(c, -ENOMEM, "out of memory");
+	f->max_rpc = 4096;
+	t_claimed_opens++;
+	ret->cmd = &fake_ops;
+	ret->cmd_priv = f;
+	return 1;
+}
+
+static const struct fw_transport test_transport = {
+	.version = FW_TRANSPORT_VERSION, .name = "test", .claims = test_claims, .open = test_open,
+};
+
+START_TEST(test_transport_table)
+{
+	static const char *const order[] = { "fwctl", "mlx5ctl", "devlink", "emu" };
+	struct fw_transport bad = test_transport, dup = test_transport;
+	struct fw_transport many[FW_TRANSPORT_MAX];
+	char names[FW_TRANSPORT_MAX][16];
+	struct fw_device_info info;
+	struct fw_device *dev;
+	size_t n = 0;
+
+	/* The kernel rows in order of preference, then the emulator, which
+	 * registered itself when the library was loaded. */
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		ck_assert_str_eq(fw_transport_at(i)->name, order[i]);
+	ck_assert_ptr_null(fw_transport_register_error());
+
+	/* A transport of its own: claimed specs reach it alone. */
+	tu_assert_ok(ctx, fw_transport_register(&test_transport));
+	tu_assert_ok(ctx, fw_transport_register(&test_transport));   /* twice is once */
+	tu_assert_ok(ctx, fw_device_open(ctx, "test:one", &dev));
+	ck_assert_int_eq(t_claimed_opens, 1);
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
+	ck_assert_str_eq(info.transport, "fake");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_HEALTH), "fake");
+	fw_device_close(dev);
+
+	bad.version = FW_TRANSPORT_VERSION + 1;
+	bad.name = "future";
+	ck_assert_int_eq(fw_transport_register(&bad), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(fw_transport_register_error(), "'future'"));
+	dup.name = "fwctl";
+	ck_assert_int_eq(fw_transport_register(&dup), -EEXIST);
+	/* The next open says what went wrong at registration. */
+	tu_assert_ok(ctx, fw_device_open(ctx, "test:one", &dev));
+	fw_device_close(dev);
+
+	while (fw_transport_at(n))
+		n++;
+	for (size_t i = 0; n + i < FW_TRANSPORT_MAX; i++) {
+		many[i] = test_transport;
+		snprintf(names[i], sizeof(names[i]), "t%zu", i);
+		many[i].name = names[i];
+		tu_assert_ok(ctx, fw_transport_register(&many[i]));
+	}
+	bad = test_transport;
+	bad.name = "one-too-many";
+	ck_assert_int_eq(fw_transport_register(&bad), -ENOSPC);
+}
+END_TEST
+
+static int h_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
+{
+	(void)priv;
+	*ret = calloc(1, sizeof(**ret));
+	ck_assert_ptr_nonnull(*ret);
+	strcpy((*ret)->name, "fw");
+	*ret_n = 1;
+	return 0;
+}
+
+static int h_closed;
+
+static void h_close(void *priv)
+{
+	(void)priv;
+	h_closed++;
+}
+
+static const struct fw_health_methods h_methods = {
+	.version = FW_HEALTH_METHODS_VERSION,
+	.name = "hl",
+	.trace_name = "tr",
+	.close = h_close,
+	.reporters = h_reporters,
+};
+
+START_TEST(test_parts_and_versions)
+{
+	struct fw_health_methods future = h_methods;
+	struct fw_cmd_methods old = fake_ops;
+	struct fw_health_reporter *reps;
+	struct fw_device_parts p = { 0 };
+	uint8_t in[16] = { 0 }, out[16];
+	struct fw_device *dev;
+	struct fake *f;
+	size_t n;
+	int closed = 0;
+
+	/* Nothing to make a device of. */
+	ck_assert_int_eq(fw_device_new_from_ops(ctx, &p, &dev), -EINVAL);
+
+	/* A health part alone: commands have nowhere to go. */
+	p.health = &h_methods;
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_CMD), "none");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_HEALTH), "hl");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_TRACE), "tr");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_LOG), "hl");
+	tu_assert_ok(ctx, fw_device_health_reporters(dev, &reps, &n));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(reps[0].name, "fw");
+	free(reps);
+	ck_assert_int_eq(fw_device_health_buffer(dev, (void **)&reps, &n), -EOPNOTSUPP);
+	fake_inbox(in, sizeof(in), MLX5_CMD_NOP, 0, 0);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -ENODEV);
+	fw_device_close(dev);
+	ck_assert_int_eq(h_closed, 1);
+
+	/* Tables of a version this library does not know are refused, and
+	 * the parts handed over are closed all the same. */
+	future.version = FW_HEALTH_METHODS_VERSION + 1;
+	f = calloc(1, sizeof(*f));
+	ck_assert_ptr_nonnull(f);
+	f->closed = &closed;
+	p = (struct fw_device_parts){ .cmd = &fake_ops, .cmd_priv = f, .health = &future };
+	ck_assert_int_eq(fw_device_new_from_ops(ctx, &p, &dev), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "rebuild it"));
+	ck_assert_int_eq(closed, 1);
+	ck_assert_int_eq(h_closed, 2);
+	old.version = 0;
+	f = calloc(1, sizeof(*f));
+	ck_assert_ptr_nonnull(f);
+	p = (struct fw_device_parts){ .cmd = &old, .cmd_priv = f };
+	ck_assert_int_eq(fw_device_new_from_ops(ctx, &p, &dev), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_optional_ops)
 {
 	struct fw_health_reporter *reps;
@@ -489,6 +647,8 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_open_specs);
 	tcase_add_test(tc, test_open_sysroot);
 	tcase_add_test(tc, test_optional_ops);
+	tcase_add_test(tc, test_transport_table);
+	tcase_add_test(tc, test_parts_and_versions);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gate");

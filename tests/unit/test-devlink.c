@@ -189,7 +189,7 @@ START_TEST(test_build_refuses_writes)
 END_TEST
 
 struct reps {
-	struct fw_devlink_reporter r[8];
+	struct fw_health_reporter r[8];
 	char dev[8][64];
 	size_t n;
 };
@@ -270,12 +270,57 @@ START_TEST(test_walk_errors)
 }
 END_TEST
 
+/*
+ * Issue 10: libmnl's mnl_nlmsg_ok() takes nlmsg_len as a signed int, so a
+ * reply claiming 2^31 bytes sent the walk 2.9 GB past the buffer (SEGV) and
+ * 68 bytes of 0xff (length 2^32-1, NLM_F_MULTI) made it spin for ever.
+ */
+START_TEST(test_walk_hostile_lengths)
+{
+	static struct rbuf b;
+	struct reps v = { .n = 0 };
+	uint8_t *ff;
+	uint32_t len = 0x80000000u;
+
+	b.len = 0;
+	put_reporter(&b, 5, "0000:08:00.0", "fw", 0, 0, false, false);
+	memcpy(b.buf, &len, sizeof(len));
+	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 5, rep_collect, &v), -EBADMSG);
+	ck_assert_uint_eq(v.n, 0);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "malformed netlink message at byte 0"));
+	/* A good message, then one of length 2^32-1. */
+	b.len = 0;
+	put_reporter(&b, 5, "0000:08:00.0", "fw", 0, 0, false, false);
+	len = 0xffffffffu;
+	put_reporter(&b, 5, "0000:08:00.0", "fw", 0, 0, false, false);
+	memcpy(b.buf + b.len / 2, &len, sizeof(len));
+	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 5, rep_collect, &v), -EBADMSG);
+	ck_assert_uint_eq(v.n, 1);
+	ff = malloc(68);
+	ck_assert_ptr_nonnull(ff);
+	memset(ff, 0xff, 68);
+	ck_assert_int_eq(fw_devlink_walk(ctx, ff, 68, 0xffffffffu, rep_collect, &v), -EBADMSG);
+	free(ff);
+	/* An attribute whose nla_len runs past its message. */
+	v.n = 0;
+	b.len = 0;
+	put_reporter(&b, 5, "0000:08:00.0", "fw", 0, 0, false, false);
+	{
+		uint16_t alen = 0xfff0;
+
+		memcpy(b.buf + 16 + 4, &alen, sizeof(alen));
+	}
+	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 5, rep_collect, &v), -EBADMSG);
+	ck_assert_uint_eq(v.n, 0);
+}
+END_TEST
+
 START_TEST(test_reporter_malformed)
 {
 	static struct rbuf b;
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	struct fw_devlink_reporter r;
+	struct fw_health_reporter r;
 
 	/* A reporter nest without a name. */
 	b.len = 0;
@@ -608,6 +653,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_walk_reporters);
 	tcase_add_test(tc, test_walk_errors);
+	tcase_add_test(tc, test_walk_hostile_lengths);
 	tcase_add_test(tc, test_reporter_malformed);
 	tcase_add_test(tc, test_fmsg_concat);
 	tcase_add_test(tc, test_fmsg_decodes);

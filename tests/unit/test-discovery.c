@@ -131,26 +131,32 @@ START_TEST(test_sysroot_path)
 }
 END_TEST
 
+static int open_in(const char *root, const char *spec, struct fw_device **ret)
+{
+	struct fw_device_open_opts o = { .sysroot = root };
+
+	return fw_device_open_with(ctx, spec, &o, ret);
+}
+
 /* Selection on a captured tree: the fwctl node is a regular file there, so
  * the FWCTL_INFO ioctl fails with ENOTTY, which must be reported as a wrong
  * ABI.  This is the real open()/ioctl() path, without a device. */
 START_TEST(test_select_wrong_abi)
 {
-	const struct fw_device_ops *ops;
-	void *priv;
+	struct fw_device *dev;
 	int r;
 
-	r = fw_transport_select(ctx, "0000:08:00.0", tree("sysfs-cx7-fwctl"), &ops, &priv);
+	r = open_in(tree("sysfs-cx7-fwctl"), "0000:08:00.0", &dev);
 	ck_assert_int_eq(r, -ENOTTY);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "FWCTL_INFO"));
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "wrong ABI"));
-	r = fw_transport_select(ctx, "0000:03:00.0", tree("sysfs-cx6dx-mlx5ctl"), &ops, &priv);
+	r = open_in(tree("sysfs-cx6dx-mlx5ctl"), "0000:03:00.0", &dev);
 	ck_assert_int_eq(r, -ENOTTY);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "MLX5CTL_IOCTL_INFO"));
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5ctl V4"));
-	r = fw_transport_select(ctx, "0000:02:00.0", tree("sysfs-cx7-fwctl"), &ops, &priv);
+	r = open_in(tree("sysfs-cx7-fwctl"), "0000:02:00.0", &dev);
 	ck_assert_int_eq(r, -ENOENT);
-	r = fw_transport_select(ctx, "/dev/fwctl/fwctl7", tree("sysfs-cx7-fwctl"), &ops, &priv);
+	r = open_in(tree("sysfs-cx7-fwctl"), "/dev/fwctl/fwctl7", &dev);
 	ck_assert_int_eq(r, -ENOENT);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5_fwctl"));
 }
@@ -161,31 +167,34 @@ END_TEST
 START_TEST(test_select_devlink_only)
 {
 	const char *root = tree("sysfs-cx5-devlink");
-	const struct fw_device_ops *ops;
 	struct fw_device_info info;
 	struct fw_pci_function f;
 	uint8_t in[16] = { 0 }, out[16];
+	struct fw_device *dev;
 	char *text;
 	size_t len;
-	void *priv;
 
 	tu_assert_ok(ctx, fw_discover_one(ctx, root, "0000:5e:00.0", &f));
 	ck_assert_uint_eq(f.interfaces, FW_IFACE_DEVLINK | FW_IFACE_TRACEFS);
 	ck_assert_str_eq(f.model, "MT27800 Family [ConnectX-5]");
-	tu_assert_ok(ctx, fw_transport_select(ctx, "5e:00.0", root, &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, open_in(root, "5e:00.0", &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "none");
 	ck_assert_str_eq(info.pci, "0000:5e:00.0");
 	ck_assert_uint_eq(info.device_id, 0x1017);
 	ck_assert_uint_eq(info.max_rpc, 0);
-	ck_assert_int_eq(ops->rpc(priv, in, sizeof(in), out, sizeof(out)), -ENODEV);
+	/* An allowed command (NOP) reaches the missing command part. */
+	in[1] = 0x0d;
+	in[0] = 0x08;
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -ENODEV);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5_fwctl"));
-	ck_assert_str_eq(fw_kdev_pci(priv), "0000:5e:00.0");
-	ck_assert_str_eq(fw_kdev_tracefs_dir(priv), "/sys/kernel/tracing");
-	tu_assert_ok(ctx, fw_kdev_tracefs_text(priv, 0, &text, &len));
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_HEALTH), "devlink");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_TRACE), "tracefs");
+	ck_assert_str_eq(fw_device_interface(dev, FW_PART_LOG), "kmsg");
+	tu_assert_ok(ctx, fw_device_tracefs_text(dev, &text, &len));
 	ck_assert_str_eq(text, "     kworker/3:2-311     [003] .....   88.100200: mlx5_fw: 0000:5e:00.0 [0x9a0b1c] 0 [0x3] PHY: port 1 module plugged\n");
 	free(text);
-	ops->close(priv);
+	fw_device_close(dev);
 }
 END_TEST
 

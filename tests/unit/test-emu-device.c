@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Check suite: the emulator behind the real device layer and command layer
- * (fw_device_open("emu:...") -> transport-emu -> allowlist -> emu_cmd), so
+ * (fw_device_open("emu:...") -> the transport table -> emu-device.c's
+ * method tables -> allowlist -> emu_cmd), so
  * the three subsystems are proven to agree on bytes, not only each alone.
  */
 #include "config.h"
@@ -11,7 +12,6 @@
 #include <string.h>
 
 #include "core/bytes.h"
-#include "device/device-internal.h"
 #include "device/device.h"
 #include "emu/emu.h"
 #include "mlx5/mlx5.h"
@@ -30,17 +30,11 @@ static void teardown(void)
 	fw_ctx_free(ctx);
 }
 
-/* Open through the emulator adapter (compiled into this test from
- * src/device/transport-emu.c until device.c dispatches "emu" specs to it)
+/* Open through the transport table, where the emulator registered itself,
  * and the device object with its allowlist gate. */
 static int open_emu(const char *spec, struct fw_device **ret)
 {
-	void *priv;
-	int r = fw_emu_transport_ops.open(ctx, spec, &priv);
-
-	if (r < 0)
-		return r;
-	return fw_device_new_from_ops(ctx, &fw_emu_transport_ops, priv, ret);
+	return fw_device_open(ctx, spec, ret);
 }
 
 START_TEST(test_registers_through_device)

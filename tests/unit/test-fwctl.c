@@ -168,29 +168,28 @@ END_TEST
 
 START_TEST(test_select_node)
 {
-	const struct fw_device_ops *ops;
+	struct fw_device *dev;
 	struct fw_device_info info;
 	uint8_t in[32], out[32];
 	uint32_t id;
-	void *priv;
 
-	tu_assert_ok(ctx, fw_transport_select(ctx, NODE, "", &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, fw_device_open(ctx, NODE, &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "fwctl");
 	ck_assert_uint_eq(info.uid, MOCKDEV_UID);
 	ck_assert_uint_eq(info.uctx_caps, MOCKDEV_UCTX_CAPS);
 	ck_assert_uint_eq(info.max_rpc, 2u << 20);
 	ck_assert(!info.can_umem);
 	access_reg_read(in, sizeof(in), 0x9020);
-	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), (int)sizeof(out));
 	ck_assert_uint_eq(fw_get_be32(out + 20), FAKEFW_MAGIC);
-	ck_assert_int_eq(ops->umem_reg(priv, out, sizeof(out), &id), -EOPNOTSUPP);
-	ops->close(priv);
+	ck_assert_int_eq(fw_device_umem_reg(dev, out, sizeof(out), &id), -EOPNOTSUPP);
+	fw_device_close(dev);
 	/* The short name stands for the same node. */
-	tu_assert_ok(ctx, fw_transport_select(ctx, "fwctl0", "", &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, fw_device_open(ctx, "fwctl0", &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "fwctl");
-	ops->close(priv);
+	fw_device_close(dev);
 }
 END_TEST
 
@@ -211,10 +210,9 @@ static void count_warning(void *userdata, enum fw_log_level level, const char *m
 START_TEST(test_select_pci)
 {
 	struct mockdev *pm;
-	const struct fw_device_ops *ops;
+	struct fw_device *dev;
 	struct fw_device_info info;
 	uint8_t in[32], out[32];
-	void *priv;
 
 	/* Replace the fixture's testbed with one that has a PCI function. */
 	mockdev_free(md);
@@ -222,8 +220,8 @@ START_TEST(test_select_pci)
 	pm = mockdev_new_pci("0000:08:00.0", 0x1021, MOCKDEV_NODE_FWCTL | MOCKDEV_NODE_MLX5CTL,
 			     fakefw_cmd, NULL);
 	ck_assert_ptr_nonnull(pm);
-	tu_assert_ok(ctx, fw_transport_select(ctx, "08:00.0", "", &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, fw_device_open(ctx, "08:00.0", &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "fwctl");
 	ck_assert_str_eq(info.pci, "0000:08:00.0");
 	ck_assert_uint_eq(info.vendor_id, 0x15b3);
@@ -231,25 +229,25 @@ START_TEST(test_select_pci)
 	ck_assert_uint_eq(info.subsys_device_id, 0x0040);
 	ck_assert_str_eq(info.driver, "mlx5_core");
 	access_reg_read(in, sizeof(in), 0x9020);
-	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), (int)sizeof(out));
 	ck_assert_uint_eq(mockdev_log(pm)->last_scope, FW_FWCTL_RPC_DEBUG_READ_ONLY);
-	ops->close(priv);
+	fw_device_close(dev);
 
 	/* fwctl refuses (e.g. node permissions): mlx5ctl is used instead. */
 	fw_ctx_set_log(ctx, count_warning, NULL);
 	warnings = 0;
 	mockdev_fail_node(pm, "/fwctl/", EACCES);
-	tu_assert_ok(ctx, fw_transport_select(ctx, "0000:08:00.0", "", &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, fw_device_open(ctx, "0000:08:00.0", &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "mlx5ctl");
 	ck_assert_uint_eq(warnings, 1);
-	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), (int)sizeof(out));
 	ck_assert_uint_eq(fw_get_be32(out + 20), FAKEFW_MAGIC);
-	ops->close(priv);
+	fw_device_close(dev);
 
 	/* Both refuse: the error of the last one tried, with its advice. */
 	mockdev_fail_node(pm, "/dev/", EPERM);
-	ck_assert_int_eq(fw_transport_select(ctx, "0000:08:00.0", "", &ops, &priv), -EPERM);
+	ck_assert_int_eq(fw_device_open(ctx, "0000:08:00.0", &dev), -EPERM);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "mlx5ctl"));
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "CAP_SYS_ADMIN"));
 	mockdev_free(pm);

@@ -781,6 +781,216 @@ START_TEST(test_core_dump_pack)
 }
 END_TEST
 
+/* ---- the raw trace ring (tracer control over user memory) ---- */
+
+struct ring_script {
+	bool refuse_owner;
+	bool fail_conf;
+};
+
+static int reply_ring(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+		      size_t outlen)
+{
+	const struct ring_script *rs = f->user;
+	uint16_t reg = (uint16_t)fw_mlx5_get(in, 80, 16);
+
+	(void)inlen;
+	if (reg == MLX5_REG_MTRC_CAP && outlen > 16)
+		out[16] = rs->refuse_owner ? 0 : in[16] & 0x80;    /* trace_owner */
+	if (reg == MLX5_REG_MTRC_CONF && rs->fail_conf)
+		out[0] = MLX5_STAT_BAD_PARAM;
+	return 0;
+}
+
+START_TEST(test_tracer_capture_ring)
+{
+	struct ring_script rs = { 0 };
+	struct mlx5_status st;
+	struct fw_device *dev;
+	struct fake *f;
+	void *data = NULL;
+	size_t len = 0;
+
+	dev = fake_umem_device(ctx, 1 << 16, reply_ring, &f);
+	f->user = &rs;
+	tu_assert_ok(ctx, mlx5_tracer_capture_ring(dev, 0, &data, &len, &st));
+	ck_assert_uint_eq(len, MLX5_TRACE_RING_BYTES);
+	free(data);
+	/* Take, point at our memory, start, stop, give back. */
+	ck_assert_uint_eq(f->n_calls, 5);
+	ck_assert_uint_eq(f->calls[0].reg_id, MLX5_REG_MTRC_CAP);
+	ck_assert_uint_eq(f->calls[0].in[16], 0x80);
+	ck_assert_uint_eq(f->calls[1].reg_id, MLX5_REG_MTRC_CONF);
+	ck_assert_uint_eq(fw_get_be32(f->calls[1].in + 16 + 8), FAKE_UMEM_ID);
+	ck_assert_uint_eq(f->calls[1].in[16 + 7], MLX5_TRACER_LOG_BUFFER_SIZE);
+	ck_assert_uint_eq(f->calls[2].reg_id, MLX5_REG_MTRC_CTRL);
+	ck_assert_uint_eq(f->calls[2].in[16], 0x48);
+	ck_assert_uint_eq(f->calls[3].reg_id, MLX5_REG_MTRC_CTRL);
+	ck_assert_uint_eq(f->calls[3].in[16], 0x00);
+	ck_assert_uint_eq(f->calls[4].reg_id, MLX5_REG_MTRC_CAP);
+	ck_assert_uint_eq(f->calls[4].in[16], 0x00);
+	ck_assert_uint_eq(f->umem_regs, 1);
+	ck_assert_uint_eq(f->umem_unregs, 1);
+	ck_assert(!fw_device_trace_control(dev));
+
+	/* Someone else owns the tracer: nothing configured, ownership
+	 * released all the same, the memory given back. */
+	f->n_calls = 0;
+	rs.refuse_owner = true;
+	ck_assert_int_eq(mlx5_tracer_capture_ring(dev, 0, &data, &len, &st), -EBUSY);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "owned by another function"));
+	ck_assert_uint_eq(f->n_calls, 2);
+	ck_assert_uint_eq(f->calls[1].reg_id, MLX5_REG_MTRC_CAP);
+	ck_assert_uint_eq(f->calls[1].in[16], 0x00);
+	ck_assert_uint_eq(f->umem_unregs, 2);
+	ck_assert(!fw_device_trace_control(dev));
+
+	/* The firmware refuses the configuration: released, unregistered. */
+	f->n_calls = 0;
+	rs.refuse_owner = false;
+	rs.fail_conf = true;
+	ck_assert_int_eq(mlx5_tracer_capture_ring(dev, 0, &data, &len, &st), -EREMOTEIO);
+	ck_assert_uint_eq(st.status, MLX5_STAT_BAD_PARAM);
+	ck_assert_uint_eq(f->n_calls, 3);
+	ck_assert_uint_eq(f->calls[2].reg_id, MLX5_REG_MTRC_CAP);
+	ck_assert_uint_eq(f->calls[2].in[16], 0x00);
+	ck_assert_uint_eq(f->umem_unregs, 3);
+	ck_assert(!fw_device_trace_control(dev));
+
+	/* No memory registered: no command at all. */
+	f->n_calls = 0;
+	f->umem_fail = ENOSPC;
+	ck_assert_int_eq(mlx5_tracer_capture_ring(dev, 0, &data, &len, &st), -ENOSPC);
+	ck_assert_uint_eq(f->n_calls, 0);
+	ck_assert(!fw_device_trace_control(dev));
+	fw_device_close(dev);
+
+	/* A transport without user memory. */
+	dev = fake_device(ctx, 1 << 16, reply_ring, &f);
+	f->user = &rs;
+	ck_assert_int_eq(mlx5_tracer_capture_ring(dev, 0, &data, &len, &st), -EOPNOTSUPP);
+	ck_assert_uint_eq(f->n_calls, 0);
+	fw_device_close(dev);
+}
+END_TEST
+
+/* ---- CR-space through CORE_DUMP to memory ---- */
+
+#define CR_PAIRS 10u
+
+struct cr_script {
+	uint32_t claim;                /* != 0: the size the reply claims */
+};
+
+/* Pairs (0x100 + 4k, k) for k = cookie.., as many as the memory holds. */
+static int reply_crdump(struct fake *f, const uint8_t *in, size_t inlen, uint8_t *out,
+			size_t outlen)
+{
+	const struct cr_script *cs = f->user;
+	const uint8_t *reg = in + 16;
+	uint32_t size = fw_get_be32(reg + 0x14), k = fw_get_be32(reg + 0x24), used = 0;
+
+	(void)inlen;
+	(void)outlen;
+	ck_assert_uint_eq(fw_get_be32(reg) & 0xff, MLX5_CORE_DUMP_CR_DUMP_TO_MEM);
+	ck_assert_uint_eq(fw_get_be32(reg + 0x10), FAKE_UMEM_ID);
+	ck_assert_ptr_eq((void *)(uintptr_t)fw_get_be64(reg + 0x18), f->umem);
+	for (; k < CR_PAIRS && used + 8 <= size; k++, used += 8) {
+		fw_put_be32(f->umem + used, 0x100 + 4 * k);
+		fw_put_be32(f->umem + used + 4, k);
+	}
+	memcpy(out + 16, reg, 64);
+	fw_put_be32(out + 16, (k < CR_PAIRS ? 1u << 31 : 0) | MLX5_CORE_DUMP_CR_DUMP_TO_MEM);
+	fw_put_be32(out + 16 + 0x14, cs->claim ? cs->claim : used);
+	fw_put_be64(out + 16 + 0x20, k < CR_PAIRS ? k : 0);
+	return 0;
+}
+
+struct cr_got {
+	uint32_t addr[CR_PAIRS * 2], val[CR_PAIRS * 2];
+	unsigned n, calls, last_more;
+	int stop;                      /* return this from the first call */
+};
+
+static int cr_collect(void *u, const uint8_t *pairs, size_t len, bool more)
+{
+	struct cr_got *g = u;
+
+	ck_assert_uint_eq(len % 8, 0);
+	for (size_t k = 0; k < len; k += 8, g->n++) {
+		g->addr[g->n] = fw_get_be32(pairs + k);
+		g->val[g->n] = fw_get_be32(pairs + k + 4);
+	}
+	g->calls++;
+	g->last_more = more;
+	return g->stop;
+}
+
+START_TEST(test_crdump_each)
+{
+	struct cr_script cs = { 0 };
+	struct cr_got g = { 0 };
+	struct mlx5_status st;
+	struct fw_device *dev;
+	struct fake *f;
+
+	dev = fake_umem_device(ctx, 1 << 16, reply_crdump, &f);
+	f->user = &cs;
+	/* 32 bytes of memory: 4 pairs a call, so 4 + 4 + 2. */
+	tu_assert_ok(ctx, mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st));
+	ck_assert_uint_eq(g.n, CR_PAIRS);
+	for (unsigned k = 0; k < CR_PAIRS; k++) {
+		ck_assert_uint_eq(g.addr[k], 0x100 + 4 * k);
+		ck_assert_uint_eq(g.val[k], k);
+	}
+	ck_assert_uint_eq(g.calls, 3);
+	ck_assert_uint_eq(g.last_more, 0);
+	ck_assert_uint_eq(st.commands, 3);
+	ck_assert_uint_eq(f->n_calls, 3);
+	ck_assert_uint_eq(f->calls[0].op_mod, MLX5_REG_OP_READ);
+	ck_assert_uint_eq(f->calls[2].reg_id, MLX5_REG_CORE_DUMP);
+	ck_assert_uint_eq(f->umem_regs, 1);
+	ck_assert_uint_eq(f->umem_unregs, 1);
+
+	/* The bound on calls. */
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 2, cr_collect, &g, &st), -EOVERFLOW);
+	ck_assert_uint_eq(g.calls, 2);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "after 2 calls"));
+	ck_assert_uint_eq(f->umem_unregs, 2);
+
+	/* The callback stops the loop with its own code. */
+	memset(&g, 0, sizeof(g));
+	g.stop = -ECANCELED;
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st), -ECANCELED);
+	ck_assert_uint_eq(g.calls, 1);
+	ck_assert_uint_eq(f->umem_unregs, 3);
+
+	/* A reply that claims more than the memory, or not whole pairs. */
+	memset(&g, 0, sizeof(g));
+	cs.claim = 40;
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "claims 40 bytes"));
+	cs.claim = 12;
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st), -EBADMSG);
+	ck_assert_uint_eq(g.calls, 0);
+	cs.claim = 0;
+
+	/* Bad sizes, and memory that cannot be registered. */
+	ck_assert_int_eq(mlx5_crdump_each(dev, 12, 0, cr_collect, &g, &st), -EINVAL);
+	f->n_calls = 0;
+	f->umem_fail = ENOSPC;
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st), -EOPNOTSUPP);
+	ck_assert_uint_eq(f->n_calls, 0);
+	fw_device_close(dev);
+
+	dev = fake_device(ctx, 1 << 16, reply_crdump, &f);
+	ck_assert_int_eq(mlx5_crdump_each(dev, 32, 0, cr_collect, &g, &st), -EOPNOTSUPP);
+	ck_assert_uint_eq(f->n_calls, 0);
+	fw_device_close(dev);
+}
+END_TEST
+
 static Suite *mlx5_suite(void)
 {
 	Suite *s = suite_create("mlx5");
@@ -811,11 +1021,13 @@ static Suite *mlx5_suite(void)
 	tcase_add_test(tc, test_strings_db_read_all);
 	tcase_add_test(tc, test_strings_db_errors);
 	tcase_add_test(tc, test_tracer_control);
+	tcase_add_test(tc, test_tracer_capture_ring);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("core_dump");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_core_dump_pack);
+	tcase_add_test(tc, test_crdump_each);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -175,25 +175,23 @@ START_TEST(test_kernel_errors)
 }
 END_TEST
 
-/* The node path as a device spec, through the vtable fw_transport_select()
- * returns (what fw_device_open() uses). */
+/* The node path as a device spec, through the transport table. */
 START_TEST(test_select_node)
 {
-	const struct fw_device_ops *ops;
+	struct fw_device *dev;
 	struct fw_device_info info;
 	uint8_t in[32], out[32];
-	void *priv;
 
-	tu_assert_ok(ctx, fw_transport_select(ctx, NODE, "", &ops, &priv));
-	tu_assert_ok(ctx, ops->info(priv, &info));
+	tu_assert_ok(ctx, fw_device_open(ctx, NODE, &dev));
+	tu_assert_ok(ctx, fw_device_info(dev, &info));
 	ck_assert_str_eq(info.transport, "mlx5ctl");
 	ck_assert_uint_eq(info.uid, MOCKDEV_UID);
 	ck_assert_uint_eq(info.max_rpc, 262144);
 	ck_assert(info.can_umem);
 	access_reg_read(in, sizeof(in), 0x9020);
-	tu_assert_ok(ctx, ops->rpc(priv, in, sizeof(in), out, sizeof(out)));
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), (int)sizeof(out));
 	ck_assert_uint_eq(fw_get_be32(out + 20), FAKEFW_MAGIC);
-	ops->close(priv);
+	fw_device_close(dev);
 }
 END_TEST
 

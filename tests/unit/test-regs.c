@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
@@ -98,6 +99,56 @@ START_TEST(test_short_data)
 }
 END_TEST
 
+/*
+ * Issue 10: a 6-byte MGIR made the decoder read the whole dword of a field
+ * that ends at byte 6, two bytes past a heap block of exactly 6 (ASan saw
+ * it in `fwbox regs`).  The field's own bits are all present, so it decodes
+ * from bytes 4-5 alone; a field reaching byte 6 is reported, never read.
+ */
+static const struct regcat_field mgir_head[] = {
+	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0 },
+	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0 },
+	{ "num_ports", 32 + 4, 12, REGCAT_UINT, NULL, 0 },
+	{ "technology", 32 + 16, 5, REGCAT_UINT, tech_enums, 2 },
+	{ "tail", 5 * 8, 8, REGCAT_BYTES, NULL, 0 },
+	{ "last_nibble", 5 * 8 + 4, 4, REGCAT_UINT, NULL, 0 },
+};
+static const struct regcat_reg mgir_head_reg = {
+	"MGIR", 0x9020, 0x40, "test", mgir_head, sizeof(mgir_head) / sizeof(mgir_head[0]),
+};
+
+START_TEST(test_short_dword_no_overread)
+{
+	static const uint8_t bytes[6] = { 0x00, 0xa1, 0x10, 0x1d, 0x0a, 0xbc };
+	uint8_t *data = malloc(sizeof(bytes));   /* exactly 6: ASan sees byte 6 */
+	struct got g;
+
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, bytes, sizeof(bytes));
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&mgir_head_reg, data, sizeof(bytes), on_field, on_problem, &g), 5);
+	ck_assert_str_eq(g.lines[0], "MGIR.device_hw_revision = 0xa1");
+	ck_assert_str_eq(g.lines[1], "MGIR.device_id = 0x101d");
+	ck_assert_str_eq(g.lines[2], "MGIR.num_ports = 0xabc");
+	ck_assert_str_eq(g.lines[3], "MGIR.tail = bc");
+	ck_assert_str_eq(g.lines[4], "MGIR.last_nibble = 0xc");
+	ck_assert_uint_eq(g.problems, 1);           /* technology: byte 6 */
+	ck_assert_uint_eq(g.problem_off[0], 6);
+	/* Every length from 0 to 6 decodes only what is there. */
+	for (size_t n = 0; n <= sizeof(bytes); n++) {
+		uint8_t *cut = malloc(n ? n : 1);
+
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, bytes, n);
+		memset(&g, 0, sizeof(g));
+		ck_assert_int_ge(regs_decode(&mgir_head_reg, cut, n, on_field, on_problem, &g), 0);
+		ck_assert_uint_eq(g.n + g.problems, 6);
+		free(cut);
+	}
+	free(data);
+}
+END_TEST
+
 static int stop_cb(void *ud, const struct regs_field *f)
 {
 	(void)ud;
@@ -120,6 +171,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, test_decode_golden);
 	tcase_add_test(tc, test_short_data);
+	tcase_add_test(tc, test_short_dword_no_overread);
 	tcase_add_test(tc, test_callback_stops);
 	suite_add_tcase(s, tc);
 	return s;

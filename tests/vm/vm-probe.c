@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		goto fail;
 	if (!strcmp(argv[1], "reporters") && argc == 3) {
-		struct fw_devlink_reporter *rep = NULL;
+		struct fw_health_reporter *rep = NULL;
 		size_t n = 0;
 
 		r = fw_devlink_reporters(dl, bus, dev, &rep, &n);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collect-step-trace: the firmware trace.  The tracer's capabilities
+ * (MTRC_CAP), the strings database its events point into (every section,
+ * in chunks as large as the transport takes), the raw ring (only with
+ * --trace-control: it takes tracer ownership, then gives it back), and the
+ * kernel's decoded mlx5_fw tracepoint lines.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect/collect-internal.h"
+#include "core/limits.h"
+
+static int read_trace_cap(struct collect *c, struct collect_art *a)
+{
+	uint8_t buf[MLX5_MTRC_CAP_SIZE] = { 0 };
+	int r;
+
+	if (c->trace_cap)
+		return (int)c->trace_cap_len;
+	r = collect_reg_read(c, a, MLX5_REG_MTRC_CAP, buf, sizeof(buf), buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	/* The layer's parser says what the strings database is; a reply it
+	 * cannot parse is still kept as the artifact. */
+	c->caps_err = mlx5_tracer_caps_parse(c->ctx, buf, (size_t)r, &c->caps);
+	c->trace_cap = malloc((size_t)r ? (size_t)r : 1);
+	if (!c->trace_cap)
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
+	memcpy(c->trace_cap, buf, (size_t)r);
+	c->trace_cap_len = (size_t)r;
+	return r;
+}
+
+int collect_step_trace_cap(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	int r;
+
+	collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_CMD));
+	r = read_trace_cap(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	return collect_emit(c, &a, c->trace_cap, r > 0 ? (size_t)r : 0);
+}
+
+/* Largest strings-DB chunk one command carries, as the mlx5 layer picks
+ * it (the transport's limit minus the mailbox and MTRC_STDB headers, in
+ * 64-byte units), or the kernel's 256 bytes once the firmware refused
+ * larger reads. */
+static size_t stdb_chunk(const struct collect *c)
+{
+	size_t room = c->max_rpc - MLX5_MBOX_HDR_LEN - MLX5_MTRC_STDB_HDR;
+
+	if (c->stdb_small)
+		return MLX5_MTRC_STDB_KERNEL_CHUNK;
+	room &= ~(size_t)(MLX5_MTRC_STDB_ALIGN - 1);
+	return room ? room : MLX5_MTRC_STDB_ALIGN;
+}
+
+/* One section through the mlx5 layer; returns its bytes (malloc'd in
+ * *ret) and their count, or < 0 with the art failed. */
+static int read_strings_section(struct collect *c, struct collect_art *a, unsigned idx,
+				uint32_t size, void **ret)
+{
+	struct mlx5_status st = { 0 };
+	size_t chunk = stdb_chunk(c), len = 0;
+	int r;
+
+	r = collect_cmd_begin(c, a);
+	if (r < 0)
+		return r;
+	r = mlx5_strings_db_read(c->dev, &c->caps, idx, c->stdb_small ? chunk : 0, ret, &len,
+				 &st);
+	/* More commands than chunks: the firmware refused a large read and
+	 * the layer fell back to 256-byte reads; keep to them from here. */
+	if (r >= 0 && !c->stdb_small && st.commands > (size + chunk - 1) / chunk)
+		c->stdb_small = true;
+	r = collect_cmd_end(c, a, r, &st);
+	return r < 0 ? r : (int)len;
+}
+
+int collect_step_trace_strings(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	unsigned n;
+	int r;
+
+	collect_art_init(&a, "trace.strings", fw_device_interface(c->dev, FW_PART_CMD));
+	r = read_trace_cap(c, &a);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || (size_t)r < 16 + 8 * FW_LIMIT_STRINGS_DB_SECTIONS || c->caps_err < 0) {
+		if (r >= 0)
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED,
+					 c->caps_err < 0 ? c->caps_err : -EBADMSG,
+					 "MTRC_CAP (%d bytes) does not list the strings DB", r);
+		else
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+					 "MTRC_CAP unavailable: %s", a.reason);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	(void)s;
+	n = c->caps.num_string_db;
+	if (n > FW_LIMIT_STRINGS_DB_SECTIONS)
+		n = FW_LIMIT_STRINGS_DB_SECTIONS;
+	if (c->planning) {
+		/* MTRC_CAP lists the sections, and a dry run has no answer:
+		 * one placeholder section, one chunk long. */
+		n = 1;
+		c->caps.num_string_db = 1;
+		c->caps.db[0].size = (uint32_t)stdb_chunk(c);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t size = c->caps.db[i].size;
+		void *db = NULL;
+
+		collect_art_init(&a, "", fw_device_interface(c->dev, FW_PART_CMD));
+		if (c->planning)
+			snprintf(a.kind, sizeof(a.kind), "trace.strings.<N>");
+		else
+			snprintf(a.kind, sizeof(a.kind), "trace.strings.%u", i);
+		if (c->opts.only && *c->opts.only && !collect_kind_matches(c->opts.only, a.kind))
+			continue;
+		if (collect_skipped(c, a.kind)) {
+			r = collect_emit_excluded(c, a.kind);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (size > FW_LIMIT_STRINGS_DB_SECTION) {
+			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, -EOVERFLOW,
+					 "section of %u bytes exceeds FW_LIMIT_STRINGS_DB_SECTION",
+					 size);
+			r = collect_emit(c, &a, NULL, 0);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		r = read_strings_section(c, &a, i, size, &db);
+		if (r == -ENOMEM)
+			return r;
+		r = collect_emit(c, &a, db, r > 0 ? (size_t)r : 0);
+		free(db);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	void *data = NULL;
+	size_t len = 0;
+	int r;
+
+	collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_CMD));
+	if (!c->opts.trace_control) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, 0,
+				 "reading the raw ring takes tracer ownership: needs --trace-control");
+		return collect_emit(c, &a, NULL, 0);
+	}
+	if (!c->info.can_umem) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -EOPNOTSUPP,
+				 "transport '%s' cannot register user memory for the ring",
+				 c->info.transport);
+		return collect_emit(c, &a, NULL, 0);
+	}
+	fw_ctx_clear_error(c->ctx);
+	r = mlx5_tracer_capture_ring(c->dev, c->opts.trace_seconds, &data, &len, NULL);
+	if (r < 0) {
+		char ebuf[128];
+
+		/* Another owner (normally the kernel driver) is the usual state
+		 * of a live host, not a fault of the card. */
+		collect_art_fail(&a, r == -EBUSY ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED, r,
+				 "%s: %s", fw_strerror(r, ebuf, sizeof(ebuf)), fw_ctx_errmsg(c->ctx));
+	} else if (c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
+				 "interrupted by a signal before --trace-seconds %u ran out; tracer "
+				 "ownership was taken with --trace-control, then released",
+				 c->opts.trace_seconds);
+	} else {
+		/* Recorded in the index: we changed tracer state and put it back. */
+		snprintf(a.reason, sizeof(a.reason),
+			 "tracer ownership taken for %u s with --trace-control, then released",
+			 c->opts.trace_seconds);
+	}
+	r = collect_emit(c, &a, data, r < 0 ? 0 : len);
+	free(data);
+	return r;
+}
+
+int collect_step_trace_text(struct collect *c, const struct collect_step *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	fw_ctx_clear_error(c->ctx);
+	/* The device reads the kernel's mlx5_fw lines for that long. */
+	r = fw_device_tracefs_gather(c->dev, c->opts.trace_seconds, &text, &len);
+	if (r >= 0 && c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
+		/* The wait was cut short: keep what came, say so. */
+		struct collect_art a;
+
+		collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_TRACE));
+		collect_art_fail(&a, BUNDLE_OUTCOME_PARTIAL, -EINTR,
+				 "interrupted by a signal before --trace-seconds %u ran out",
+				 c->opts.trace_seconds);
+		r = collect_emit(c, &a, text, len);
+		free(text);
+		return r;
+	}
+	return collect_emit_blob(c, s->kind, fw_device_interface(c->dev, FW_PART_TRACE), r, text, len);
+}

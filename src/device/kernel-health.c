@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel-health: the health part of a kernel device.  What the kernel
+ * keeps about a function outside its command channel, each from its own
+ * interface: devlink health reporters, their stored dumps and regions
+ * (devlink.c, generic netlink opened on first use), the mlx5_fw tracepoint
+ * lines (tracefs.c) and the kernel log lines that name the function
+ * (kmsg.c).  Read-only like everything here: no dump is triggered, no
+ * trace setting changed.
+ *
+ * It serves every kernel target: a function without devlink or tracefs
+ * still gets this part, and its reads fail with a message that says what
+ * is missing, as a collection records them.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device/transports.h"
+
+struct kside {
+	struct fw_ctx *ctx;
+	char *sysroot;
+	struct fw_pci_function fn;
+	bool has_fn;
+	char node[256];                /* the node the spec named, for messages */
+	char bus[64], dev[128];        /* devlink handle, "" when none */
+	struct fw_devlink *devlink;    /* opened on first use */
+};
+
+/* The name messages give the device: its PCI address, else the node. */
+static const char *kside_name(const struct kside *k)
+{
+	if (k->has_fn)
+		return k->fn.pci;
+	if (k->bus[0])
+		return k->dev;
+	return k->node;
+}
+
+static void kside_close(void *priv)
+{
+	struct kside *k = priv;
+
+	if (!k)
+		return;
+	fw_devlink_close(k->devlink);
+	free(k->sysroot);
+	free(k);
+}
+
+static int kside_devlink(struct kside *k)
+{
+	if (!k->bus[0])
+		return fw_error(k->ctx, -ENOENT,
+				"device '%s': no devlink instance (the function is not bound to mlx5_core)",
+				kside_name(k));
+	if (k->devlink)
+		return 0;
+	return fw_devlink_open(k->ctx, &k->devlink);
+}
+
+static int kside_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
+{
+	struct kside *k = priv;
+	int r = kside_devlink(k);
+
+	return r < 0 ? r : fw_devlink_reporters(k->devlink, k->bus, k->dev, ret, ret_n);
+}
+
+static int kside_diagnose(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
+{
+	struct kside *k = priv;
+	int r = kside_devlink(k);
+
+	return r < 0 ? r : fw_devlink_diagnose(k->devlink, k->bus, k->dev, reporter, ret_data,
+					       ret_len);
+}
+
+static int kside_dump(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
+{
+	struct kside *k = priv;
+	int r = kside_devlink(k);
+
+	return r < 0 ? r : fw_devlink_dump_get(k->devlink, k->bus, k->dev, reporter, ret_data,
+					       ret_len);
+}
+
+/* One row per existing snapshot; a region without snapshots gets one row
+ * with has_snapshot false (the method table's contract). */
+static int kside_regions(void *priv, struct fw_region **ret, size_t *ret_n)
+{
+	struct kside *k = priv;
+	struct fw_devlink_region *v;
+	struct fw_region *out;
+	size_t n, rows = 0, j = 0;
+	int r;
+
+	r = kside_devlink(k);
+	if (r >= 0)
+		r = fw_devlink_regions(k->devlink, k->bus, k->dev, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		rows += v[i].nsnapshots ? v[i].nsnapshots : 1;
+	out = calloc(rows ? rows : 1, sizeof(*out));
+	if (!out) {
+		fw_devlink_free_regions(v, n);
+		return fw_error(k->ctx, -ENOMEM, "devlink: out of memory listing regions");
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t ns = v[i].nsnapshots ? v[i].nsnapshots : 1;
+
+		for (size_t s = 0; s < ns; s++, j++) {
+			static_assert(sizeof(out[j].name) == sizeof(v[i].name), "region names match");
+			memcpy(out[j].name, v[i].name, sizeof(out[j].name));
+			out[j].size = v[i].size;
+			out[j].has_snapshot = v[i].nsnapshots != 0;
+			out[j].snapshot_id = v[i].nsnapshots ? v[i].snapshots[s] : 0;
+		}
+	}
+	fw_devlink_free_regions(v, n);
+	*ret = out;
+	*ret_n = rows;
+	return 0;
+}
+
+static int kside_region_read(void *priv, const char *region, uint32_t snapshot_id,
+			     void **ret_data, size_t *ret_len)
+{
+	struct kside *k = priv;
+	int r = kside_devlink(k);
+
+	return r < 0 ? r : fw_devlink_region_read(k->devlink, k->bus, k->dev, region, snapshot_id,
+						  ret_data, ret_len);
+}
+
+/* seconds == 0: the `trace` file, nothing consumed; else the lines that
+ * arrive on trace_pipe during that time (consuming them). */
+static int kside_trace_text(void *priv, unsigned seconds, char **ret_text, size_t *ret_len)
+{
+	struct kside *k = priv;
+	char *dir;
+	int r;
+
+	if (!k->has_fn || !k->fn.tracefs_dir[0])
+		return fw_error(k->ctx, -ENOENT,
+				"device '%s': no mlx5_fw tracepoint in tracefs (mount tracefs; the function must be bound to mlx5_core)",
+				kside_name(k));
+	dir = fw_sysroot_path(k->sysroot, k->fn.tracefs_dir);
+	if (!dir)
+		return fw_error(k->ctx, -ENOMEM, "tracefs: out of memory");
+	r = fw_tracefs_read(k->ctx, dir, k->fn.pci, seconds, ret_text, ret_len);
+	free(dir);
+	return r;
+}
+
+/* The kernel log lines that name this function. */
+static int kside_kernel_log(void *priv, char **ret_text, size_t *ret_len)
+{
+	struct kside *k = priv;
+
+	return fw_kmsg_device_lines(k->ctx, k->sysroot, k->has_fn ? k->fn.pci : NULL, ret_text,
+				    ret_len);
+}
+
+/* No health_buffer: the initialization segment is in BAR0, which no kernel
+ * interface here exposes (the fw reporter's diagnose carries the syndrome,
+ * its dump the buffer).  No wait: time passes in real time. */
+static const struct fw_health_methods kside_methods = {
+	.version = FW_HEALTH_METHODS_VERSION,
+	.name = "devlink",
+	.trace_name = "tracefs",
+	.log_name = "kmsg",
+	.close = kside_close,
+	.reporters = kside_reporters,
+	.diagnose = kside_diagnose,
+	.dump = kside_dump,
+	.regions = kside_regions,
+	.region_read = kside_region_read,
+	.trace_text = kside_trace_text,
+	.kernel_log = kside_kernel_log,
+};
+
+static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,
+		      bool want_health, struct fw_device_parts *ret)
+{
+	struct kside *k;
+
+	(void)want_cmd;
+	if (!want_health)
+		return 0;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return fw_error(ctx, -ENOMEM, "device: out of memory");
+	k->ctx = ctx;
+	k->sysroot = strdup(t->sysroot ? t->sysroot : "");
+	if (!k->sysroot) {
+		free(k);
+		return fw_error(ctx, -ENOMEM, "device: out of memory");
+	}
+	if (t->fn) {
+		k->fn = *t->fn;
+		k->has_fn = true;
+	}
+	snprintf(k->node, sizeof(k->node), "%s", t->node ? t->node : t->spec);
+	if (t->devlink_bus) {
+		snprintf(k->bus, sizeof(k->bus), "%s", t->devlink_bus);
+		snprintf(k->dev, sizeof(k->dev), "%s", t->devlink_dev);
+	} else if (k->has_fn && (k->fn.interfaces & FW_IFACE_DEVLINK)) {
+		/* mlx5_core registers its functions as "pci/<address>". */
+		snprintf(k->bus, sizeof(k->bus), "pci");
+		snprintf(k->dev, sizeof(k->dev), "%s", k->fn.pci);
+	}
+	ret->health = &kside_methods;
+	ret->health_priv = k;
+	return 1;
+}
+
+const struct fw_transport fw_kernel_health_transport = {
+	.version = FW_TRANSPORT_VERSION,
+	.name = "devlink",
+	.open = kside_open,
+};
