@@ -33,6 +33,48 @@ grep -q "\"events\":$N," big.json || { echo "bench-report: the Chrome JSON does 
 grep -q "$(printf "%'d" "$N" 2>/dev/null || echo "$N") messages" big.html ||
 	grep -q "messages" big.html || { echo "bench-report: the page has no trace" >&2; exit 1; }
 
+# The fleet view over a history of FLEET captures of 40 cards (tiny
+# bundles: a health buffer, a trace of a few formats whose mix shifts over
+# time, some failed steps), made with tests/mkbundle.
+FLEET=${FWBOX_BENCH_FLEET:-400}
+mkdir fleet
+python3 - "$FLEET" <<'PY'
+import struct, sys
+n = int(sys.argv[1])
+for i in range(n):
+    lines = []
+    for k in range(50 + i % 7):
+        lines.append("0000:08:00.0 [0x%x] 0 [0x10] port %d: link %s" % (1000 * i + k, k % 2, "down" if k < i * 50 // n else "up"))
+    open("fleet/t%d.txt" % i, "w").write("\n".join(lines) + "\n")
+hb = bytearray(64)
+open("fleet/hb-ok.bin", "wb").write(hb)
+hb[0x3d] = 1
+open("fleet/hb-fatal.bin", "wb").write(hb)
+PY
+i=0
+while [ "$i" -lt "$FLEET" ]; do
+	card=$((i % 40))
+	fail=""
+	[ $((i % 5)) -eq 0 ] && fail="reg.MGIR=/dev/null:failed:timed-out"
+	hb=fleet/hb-ok.bin
+	[ $((i % 37)) -eq 0 ] && hb=fleet/hb-fatal.bin
+	"$MKBUNDLE" -o fleet/b$i.tar.zst --serial "MT2231X$(printf %05d $card)" \
+		--fw "28.39.$((1000 + i * 4 / FLEET))" --time $((1700000000000000000 + i * 3600000000000)) \
+		trace.text=fleet/t$i.txt health.buffer=$hb $fail >/dev/null
+	i=$((i + 1))
+done
+"$FWBOX" load -q --db fleet.db fleet/*.tar.zst
+t4=$(now)
+/usr/bin/time -f '%M %U %S' -o flt.txt "$FWBOX" report -q --db fleet.db -o fleet.html
+t5=$(now)
+
+awk -v fl="$FLEET" -v ft="$t4 $t5" -v fr="$(cat flt.txt)" -v fs="$(stat -c %s fleet.html)" 'BEGIN {
+	split(ft, a, " "); split(fr, R, " ");
+	printf "figure: fleet-captures %d captures\n", fl;
+	printf "figure: fleet-report-seconds %.2f s\n", a[2] - a[1];
+	printf "figure: fleet-page-bytes %d bytes\n", fs;
+	printf "figure: fleet-report-peak-rss %.1f MiB\n", R[1] / 1024;
+}'
 awk -v n="$N" -v t="$t0 $t1 $t2 $t3" -v b="$(cat base.txt)" -v r="$(cat rep.txt)" \
 	-v c="$(cat chr.txt)" -v hs="$(stat -c %s big.html)" -v js="$(stat -c %s big.json)" \
 	-v bs="$(stat -c %s big.tar.zst)" 'BEGIN {

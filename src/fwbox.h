@@ -23,4 +23,6 @@
 #include "collect/collect.h"
 #include "store/store.h"
 #include "analyze/analyze.h"
+#include "watch/watch.h"
+#include "redact/redact.h"
 #include "report/report.h"

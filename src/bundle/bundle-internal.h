@@ -29,6 +29,7 @@ enum bundle_note_type {
 	BUNDLE_NOTE_HEADER = 0x46570001,
 	BUNDLE_NOTE_DEVICE = 0x46570002,
 	BUNDLE_NOTE_ARTIFACT = 0x46570003,
+	BUNDLE_NOTE_TRIGGER = 0x46570004,
 	BUNDLE_NOTE_SEAL = 0x465700ff,
 };
 
@@ -71,6 +72,22 @@ enum {
 	BUNDLE_ART_INTERFACE = 12,
 	BUNDLE_ART_REQUEST = 13,
 };
+enum {
+	BUNDLE_TRG_SOURCE = 1,
+	BUNDLE_TRG_REPORTER = 2,
+	BUNDLE_TRG_STATE = 3,
+	BUNDLE_TRG_ERROR_COUNT = 4,
+	BUNDLE_TRG_MESSAGE = 5,
+	BUNDLE_TRG_EVENT = 6,
+	BUNDLE_TRG_LATENCY = 7,
+	BUNDLE_TRG_INCIDENT = 8,
+	BUNDLE_TRG_INCIDENT_EVENTS = 9,
+	BUNDLE_TRG_FIRST = 10,
+	BUNDLE_TRG_REPLAYED = 11,
+	BUNDLE_TRG_SUPPRESSED = 12,
+	BUNDLE_TRG_SUPPRESSED_FIRST = 13,
+	BUNDLE_TRG_SUPPRESSED_LAST = 14,
+};
 /* Field flag bits. */
 #define BUNDLE_FIELD_SENSITIVE 0x0001u
 
@@ -83,17 +100,32 @@ int bundle_notes_add_header(struct fw_ctx *ctx, struct fw_buf *out, const struct
 int bundle_notes_add_device(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_device *d);
 int bundle_notes_add_artifact(struct fw_ctx *ctx, struct fw_buf *out,
 			      const struct bundle_artifact *a);
+int bundle_notes_add_trigger(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_trigger *t);
 /* Append a note of any type and owner (tests, unknown-type coverage). */
 int bundle_notes_add_raw(struct fw_ctx *ctx, struct fw_buf *out, const char *owner, uint32_t type,
 			 const void *desc, size_t desc_len);
 /* Append the seal: SHA-256 over every byte already in out. */
 int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out);
 
+/* Deep copies by the same field tables (the writer keeps its own): every
+ * string and byte string is duplicated; -ENOMEM leaves dst holding nothing
+ * to free.  release frees them and zeroes the record. */
+int bundle_header_copy(struct bundle_header *dst, const struct bundle_header *src);
+int bundle_device_copy(struct bundle_device *dst, const struct bundle_device *src);
+int bundle_trigger_copy(struct bundle_trigger *dst, const struct bundle_trigger *src);
+int bundle_artifact_copy(struct bundle_artifact *dst, const struct bundle_artifact *src);
+void bundle_header_release(struct bundle_header *h);
+void bundle_device_release(struct bundle_device *d);
+void bundle_trigger_release(struct bundle_trigger *t);
+void bundle_artifact_release(struct bundle_artifact *a);
+
 /* A decoded index: everything the reader knows before touching members. */
 struct bundle_index {
 	struct bundle_header header;
 	struct bundle_device device;
 	bool has_device;
+	struct bundle_trigger trigger;
+	bool has_trigger;
 	struct bundle_artifact *artifacts;
 	size_t n_artifacts;
 	uint64_t total_size;           /* sum of artifact sizes */

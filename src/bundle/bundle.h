@@ -85,6 +85,30 @@ struct bundle_device {
 	uint32_t sensitive;            /* enum bundle_device_field bits */
 };
 
+/*
+ * What made fwbox watch take the bundle (the trigger note; absent in a
+ * bundle collected by hand).  The event as the daemon saw it, how long
+ * from the event to the collection's first device read, the incident it
+ * belongs to, and what was suppressed on this card since its last
+ * capture (fwbox-bundle(5), fwbox-watch(1)).
+ */
+struct bundle_trigger {
+	const char *source;            /* "devlink", "emulator", "poll", "health-buffer" */
+	const char *reporter;          /* "fw_fatal", "fw", "health buffer" */
+	uint32_t state;                /* 1 error, 0 healthy (devlink's STATE) */
+	uint64_t error_count;
+	const char *message;           /* the driver's text, "" if none */
+	uint64_t event_ns;             /* CLOCK_REALTIME of the event */
+	uint64_t latency_ns;           /* event to the first device read */
+	uint64_t incident_ns;          /* the incident's first event */
+	uint64_t incident_events;      /* events in the incident so far */
+	uint32_t first_of_incident;    /* 1: the incident's first capture */
+	uint32_t replayed;             /* 1: acknowledged before a daemon restart */
+	uint64_t suppressed;           /* events not captured since the last capture */
+	uint64_t suppressed_first_ns;
+	uint64_t suppressed_last_ns;
+};
+
 /* One artifact's metadata (one index note).  In the writer, path, size and
  * sha256 are filled in by the writer; in the reader every field is set. */
 struct bundle_artifact {
@@ -113,6 +137,10 @@ struct bundle_writer_options {
 	int level;                     /* 0: the default for the filter */
 	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
 	unsigned threads;              /* zstd worker threads; 0: default (2) */
+	uint64_t max_file_size;        /* commit refuses (-EFBIG) a bundle file larger than
+					* this, publishing nothing; 0: no limit */
+	bool dry_run;                  /* commit writes the archive to an unnamed temporary
+					* file only, to learn its size; nothing is published */
 };
 
 /* path is the final bundle path; it must not exist yet (-EEXIST). */
@@ -121,10 +149,16 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 /* Both copy their arguments. */
 int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header *h);
 int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device *d);
+int bundle_writer_set_trigger(struct bundle_writer *w, const struct bundle_trigger *t);
 /* Add a whole artifact.  meta->path may be NULL: derived from the kind.
  * A failed/skipped step is added with len 0 (or what was read, if partial). */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *meta,
 		      const void *data, size_t len);
+/* The same without copying: data must stay valid and unchanged until commit
+ * returns or the writer is freed (a caller that holds every artifact
+ * already, mapped or in memory, saves staging it a second time). */
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len);
 /* Streaming add: begin, append any number of times, end with the metadata. */
 int bundle_writer_begin(struct bundle_writer *w, struct bundle_stage **ret);
 int bundle_stage_append(struct bundle_stage *s, const void *data, size_t len);
@@ -133,6 +167,9 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 /* Write, fsync, publish.  On success *ret_path (optional) is the path written,
  * to be freed by the caller. */
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path);
+/* Bytes of the archive the last commit wrote (also after a dry run or an
+ * -EFBIG refusal); 0 before. */
+uint64_t bundle_writer_file_size(const struct bundle_writer *w);
 /* Frees; if commit did not succeed, everything staged is discarded. */
 void bundle_writer_free(struct bundle_writer *w);
 
@@ -150,6 +187,8 @@ void bundle_close(struct bundle *b);
 const char *bundle_path(const struct bundle *b);
 const struct bundle_header *bundle_get_header(const struct bundle *b);
 const struct bundle_device *bundle_get_device(const struct bundle *b);
+/* The trigger note, or NULL when the bundle was not taken by fwbox watch. */
+const struct bundle_trigger *bundle_get_trigger(const struct bundle *b);
 size_t bundle_artifact_count(const struct bundle *b);
 const struct bundle_artifact *bundle_artifact_at(const struct bundle *b, size_t i);
 /* First artifact of this kind, or NULL. */

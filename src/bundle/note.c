@@ -23,7 +23,8 @@
  *     the member: FIELD_U16/U32/U64 (any integer or enum member, stored
  *     with its own width), FIELD_STR (const char *), FIELD_FIXED (a byte
  *     array member) or FIELD_BYTES (a pointer plus a size_t length, named
- *     with .len_off and capped by .size);
+ *     with .len_off and capped by .size); the writer's copies
+ *     (bundle_*_copy/release) follow the same rows;
  *  4. a line in man/fwbox-bundle.5.
  * Readers that predate the field skip it; the format version stays.  Only
  * mark a new field FIELD_REQUIRED if bundles without it are useless, since
@@ -89,6 +90,7 @@ struct note_field {
 #define HDR(t, ty, m, ...) FIELD(struct bundle_header, t, ty, m, __VA_ARGS__)
 #define DEV(t, ty, m, ...) FIELD(struct bundle_device, t, ty, m, __VA_ARGS__)
 #define ART(t, ty, m, ...) FIELD(struct bundle_artifact, t, ty, m, __VA_ARGS__)
+#define TRG(t, ty, m, ...) FIELD(struct bundle_trigger, t, ty, m, __VA_ARGS__)
 
 static const struct note_field header_fields[] = {
 	HDR(BUNDLE_HDR_FORMAT_VERSION, FIELD_U32, format_version, .opts = FIELD_REQUIRED,
@@ -136,6 +138,23 @@ static const struct note_field artifact_fields[] = {
 	    .size = FW_LIMIT_REQUEST_BYTES, .limit = "FW_LIMIT_REQUEST_BYTES"),
 };
 
+static const struct note_field trigger_fields[] = {
+	TRG(BUNDLE_TRG_SOURCE, FIELD_STR, source, .opts = FIELD_EMPTY_NULL),
+	TRG(BUNDLE_TRG_REPORTER, FIELD_STR, reporter, .opts = FIELD_EMPTY_NULL),
+	TRG(BUNDLE_TRG_STATE, FIELD_U32, state),
+	TRG(BUNDLE_TRG_ERROR_COUNT, FIELD_U64, error_count),
+	TRG(BUNDLE_TRG_MESSAGE, FIELD_STR, message, .opts = FIELD_EMPTY_NULL),
+	TRG(BUNDLE_TRG_EVENT, FIELD_U64, event_ns),
+	TRG(BUNDLE_TRG_LATENCY, FIELD_U64, latency_ns),
+	TRG(BUNDLE_TRG_INCIDENT, FIELD_U64, incident_ns),
+	TRG(BUNDLE_TRG_INCIDENT_EVENTS, FIELD_U64, incident_events),
+	TRG(BUNDLE_TRG_FIRST, FIELD_U32, first_of_incident, .max = 1),
+	TRG(BUNDLE_TRG_REPLAYED, FIELD_U32, replayed, .max = 1),
+	TRG(BUNDLE_TRG_SUPPRESSED, FIELD_U64, suppressed),
+	TRG(BUNDLE_TRG_SUPPRESSED_FIRST, FIELD_U64, suppressed_first_ns),
+	TRG(BUNDLE_TRG_SUPPRESSED_LAST, FIELD_U64, suppressed_last_ns),
+};
+
 struct note_table {
 	uint32_t type;
 	const char *what; /* "header", "device", "artifact" */
@@ -153,6 +172,8 @@ static const struct note_table device_table =
 	NOTE_TABLE(BUNDLE_NOTE_DEVICE, "device", device_fields);
 static const struct note_table artifact_table =
 	NOTE_TABLE(BUNDLE_NOTE_ARTIFACT, "artifact", artifact_fields);
+static const struct note_table trigger_table =
+	NOTE_TABLE(BUNDLE_NOTE_TRIGGER, "trigger", trigger_fields);
 
 static unsigned wire_width(const struct note_field *f)
 {
@@ -377,6 +398,11 @@ int bundle_notes_add_artifact(struct fw_ctx *ctx, struct fw_buf *out,
 	return encode_note(ctx, out, &artifact_table, a, 0, label);
 }
 
+int bundle_notes_add_trigger(struct fw_ctx *ctx, struct fw_buf *out, const struct bundle_trigger *t)
+{
+	return encode_note(ctx, out, &trigger_table, t, 0, "");
+}
+
 int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out)
 {
 	uint8_t digest[FW_SHA256_LEN];
@@ -391,6 +417,8 @@ int bundle_notes_seal(struct fw_ctx *ctx, struct fw_buf *out)
 
 /* ------------------------------------------------------------ decoding */
 
+static void *dup_bytes(const uint8_t *v, uint32_t len, bool nul);
+
 static void free_fields(const struct note_table *t, void *rec)
 {
 	for (size_t i = 0; i < t->n_fields; i++) {
@@ -403,12 +431,99 @@ static void free_fields(const struct note_table *t, void *rec)
 	}
 }
 
+/*
+ * dst becomes src with its own copy of every string and byte string, as
+ * the encoder would keep them: a NULL FIELD_EMPTY_NULL string becomes "",
+ * a byte string is cut to the row's limit.  dst is not released first.
+ */
+static int copy_fields(const struct note_table *t, void *dst, const void *src, size_t size)
+{
+	memcpy(dst, src, size);
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct note_field *f = &t->fields[i];
+		const void *from = member_ptr(src, f->off);
+		void *p = NULL;
+		size_t n;
+
+		if (f->type == FIELD_STR) {
+			if (!from && (f->opts & FIELD_EMPTY_NULL))
+				from = "";
+			if (from && !(p = strdup(from)))
+				goto nomem;
+		} else if (f->type == FIELD_BYTES) {
+			n = from ? member_len(src, f->len_off) : 0;
+			if (n > f->size)
+				n = f->size;
+			if (n && !(p = dup_bytes(from, (uint32_t)n, false)))
+				goto nomem;
+			set_member_len(dst, f->len_off, n);
+		} else {
+			continue;
+		}
+		set_member_ptr(dst, f->off, p);
+		continue;
+nomem:
+		/* Fields after this one still point into src: forget them. */
+		for (size_t j = i; j < t->n_fields; j++)
+			if (t->fields[j].type == FIELD_STR || t->fields[j].type == FIELD_BYTES)
+				set_member_ptr(dst, t->fields[j].off, NULL);
+		free_fields(t, dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int bundle_header_copy(struct bundle_header *dst, const struct bundle_header *src)
+{
+	return copy_fields(&header_table, dst, src, sizeof(*dst));
+}
+
+int bundle_device_copy(struct bundle_device *dst, const struct bundle_device *src)
+{
+	return copy_fields(&device_table, dst, src, sizeof(*dst));
+}
+
+int bundle_trigger_copy(struct bundle_trigger *dst, const struct bundle_trigger *src)
+{
+	return copy_fields(&trigger_table, dst, src, sizeof(*dst));
+}
+
+int bundle_artifact_copy(struct bundle_artifact *dst, const struct bundle_artifact *src)
+{
+	return copy_fields(&artifact_table, dst, src, sizeof(*dst));
+}
+
+void bundle_header_release(struct bundle_header *h)
+{
+	free_fields(&header_table, h);
+	memset(h, 0, sizeof(*h));
+}
+
+void bundle_device_release(struct bundle_device *d)
+{
+	free_fields(&device_table, d);
+	memset(d, 0, sizeof(*d));
+}
+
+void bundle_trigger_release(struct bundle_trigger *t)
+{
+	free_fields(&trigger_table, t);
+	memset(t, 0, sizeof(*t));
+}
+
+void bundle_artifact_release(struct bundle_artifact *a)
+{
+	free_fields(&artifact_table, a);
+	memset(a, 0, sizeof(*a));
+}
+
 void bundle_index_free(struct bundle_index *idx)
 {
 	if (!idx)
 		return;
 	free_fields(&header_table, &idx->header);
 	free_fields(&device_table, &idx->device);
+	free_fields(&trigger_table, &idx->trigger);
 	for (size_t i = 0; i < idx->n_artifacts; i++)
 		free_fields(&artifact_table, &idx->artifacts[i]);
 	free(idx->artifacts);
@@ -753,6 +868,18 @@ int bundle_index_decode(struct fw_ctx *ctx, const uint8_t *notes, size_t len,
 			r = decode_note(&n, &device_table, desc, descsz, &idx->device,
 					&idx->device.sensitive);
 			break;
+		case BUNDLE_NOTE_TRIGGER: {
+			uint32_t unused = 0;
+
+			if (idx->has_trigger) {
+				r = fw_error(ctx, -EBADMSG, "index: a second trigger note (note %u)",
+					     n.note);
+				goto fail;
+			}
+			idx->has_trigger = true;
+			r = decode_note(&n, &trigger_table, desc, descsz, &idx->trigger, &unused);
+			break;
+		}
 		case BUNDLE_NOTE_ARTIFACT:
 			if (idx->n_artifacts >= FW_LIMIT_MEMBERS) {
 				r = fw_error(ctx, -EOVERFLOW,

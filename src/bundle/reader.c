@@ -316,6 +316,11 @@ const struct bundle_device *bundle_get_device(const struct bundle *b)
 	return b->idx->has_device ? &b->idx->device : NULL;
 }
 
+const struct bundle_trigger *bundle_get_trigger(const struct bundle *b)
+{
+	return b->idx->has_trigger ? &b->idx->trigger : NULL;
+}
+
 size_t bundle_artifact_count(const struct bundle *b)
 {
 	return b->idx->n_artifacts;

@@ -41,6 +41,7 @@ struct bundle_stage {
 	struct bundle_writer *w;
 	struct fw_buf mem; /* staged in memory, while the budget lasts */
 	int fd;		   /* spill file, or -1 */
+	const uint8_t *borrowed; /* the caller's bytes (bundle_writer_add_borrowed) */
 	uint64_t size;
 	struct fw_sha256 *hash;
 	bool ended;
@@ -58,38 +59,14 @@ struct bundle_writer {
 	bool has_header;
 	struct bundle_device device;
 	bool has_device;
+	struct bundle_trigger trigger;
+	bool has_trigger;
 	struct bundle_stage **stages;
 	size_t n_stages;
 	size_t cap_stages;
 	bool committed;
+	uint64_t file_size;            /* of the archive the last commit wrote */
 };
-
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static void header_release(struct bundle_header *h)
-{
-	free((char *)h->host);
-	free((char *)h->fwbox_version);
-	free((char *)h->reason);
-	free((char *)h->cmdline);
-	memset(h, 0, sizeof(*h));
-}
-
-static void device_release(struct bundle_device *d)
-{
-	free((char *)d->pci);
-	free((char *)d->model);
-	free((char *)d->fw_version);
-	free((char *)d->psid);
-	free((char *)d->board_id);
-	free((char *)d->serial);
-	free((char *)d->kernel);
-	free((char *)d->driver);
-	memset(d, 0, sizeof(*d));
-}
 
 static void stage_free(struct bundle_stage *s)
 {
@@ -99,11 +76,7 @@ static void stage_free(struct bundle_stage *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	fw_sha256_free(s->hash);
-	free((char *)s->meta.path);
-	free((char *)s->meta.kind);
-	free((char *)s->meta.reason);
-	free((char *)s->meta.interface);
-	free((uint8_t *)s->meta.request);
+	bundle_artifact_release(&s->meta);
 	free(s);
 }
 
@@ -168,8 +141,9 @@ void bundle_writer_free(struct bundle_writer *w)
 	for (size_t i = 0; i < w->n_stages; i++)
 		stage_free(w->stages[i]);
 	free(w->stages);
-	header_release(&w->header);
-	device_release(&w->device);
+	bundle_header_release(&w->header);
+	bundle_device_release(&w->device);
+	bundle_trigger_release(&w->trigger);
 	free(w->path);
 	free(w->dir);
 	free(w->base);
@@ -178,18 +152,11 @@ void bundle_writer_free(struct bundle_writer *w)
 
 int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header *h)
 {
-	struct bundle_header c = *h;
+	struct bundle_header c;
 
-	c.host = xstrdup(h->host);
-	c.fwbox_version = xstrdup(h->fwbox_version);
-	c.reason = xstrdup(h->reason);
-	c.cmdline = xstrdup(h->cmdline);
-	if ((h->host && !c.host) || (h->fwbox_version && !c.fwbox_version) ||
-	    (h->reason && !c.reason) || (h->cmdline && !c.cmdline)) {
-		header_release(&c);
+	if (bundle_header_copy(&c, h) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
-	}
-	header_release(&w->header);
+	bundle_header_release(&w->header);
 	w->header = c;
 	w->has_header = true;
 	return 0;
@@ -197,25 +164,25 @@ int bundle_writer_set_header(struct bundle_writer *w, const struct bundle_header
 
 int bundle_writer_set_device(struct bundle_writer *w, const struct bundle_device *d)
 {
-	struct bundle_device c = *d;
+	struct bundle_device c;
 
-	c.pci = xstrdup(d->pci);
-	c.model = xstrdup(d->model);
-	c.fw_version = xstrdup(d->fw_version);
-	c.psid = xstrdup(d->psid);
-	c.board_id = xstrdup(d->board_id);
-	c.serial = xstrdup(d->serial);
-	c.kernel = xstrdup(d->kernel);
-	c.driver = xstrdup(d->driver);
-	if ((d->pci && !c.pci) || (d->model && !c.model) || (d->fw_version && !c.fw_version) ||
-	    (d->psid && !c.psid) || (d->board_id && !c.board_id) || (d->serial && !c.serial) ||
-	    (d->kernel && !c.kernel) || (d->driver && !c.driver)) {
-		device_release(&c);
+	if (bundle_device_copy(&c, d) < 0)
 		return fw_error(w->ctx, -ENOMEM, "out of memory");
-	}
-	device_release(&w->device);
+	bundle_device_release(&w->device);
 	w->device = c;
 	w->has_device = true;
+	return 0;
+}
+
+int bundle_writer_set_trigger(struct bundle_writer *w, const struct bundle_trigger *t)
+{
+	struct bundle_trigger c;
+
+	if (bundle_trigger_copy(&c, t) < 0)
+		return fw_error(w->ctx, -ENOMEM, "out of memory");
+	bundle_trigger_release(&w->trigger);
+	w->trigger = c;
+	w->has_trigger = true;
 	return 0;
 }
 
@@ -404,9 +371,8 @@ static char *derive_path(struct bundle_writer *w, const char *kind)
 int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 		      const struct bundle_artifact *meta)
 {
-	struct bundle_artifact m = *meta;
+	struct bundle_artifact m;
 	const char *why;
-	size_t req;
 	int r;
 
 	if (s->w != w || s->ended)
@@ -425,35 +391,18 @@ int bundle_writer_end(struct bundle_writer *w, struct bundle_stage *s,
 		if (path_taken(w, meta->path))
 			return fw_error(w->ctx, -EEXIST,
 					"artifact path '%s' is already in the bundle", meta->path);
-		m.path = strdup(meta->path);
-	} else {
+	}
+	/* Our own copy of every field, by the note's field table. */
+	if (bundle_artifact_copy(&m, meta) < 0)
+		return fw_error(w->ctx, -ENOMEM, "out of memory");
+	if (!m.path)
 		m.path = derive_path(w, meta->kind);
-	}
-	req = meta->request ? meta->request_len : 0;
-	if (req > FW_LIMIT_REQUEST_BYTES)
-		req = FW_LIMIT_REQUEST_BYTES;
-	m.kind = strdup(meta->kind);
-	m.reason = strdup(meta->reason ? meta->reason : "");
-	m.interface = xstrdup(meta->interface);
-	m.request = NULL;
-	m.request_len = req;
-	if (req) {
-		uint8_t *q = malloc(req);
-
-		if (q)
-			memcpy(q, meta->request, req);
-		m.request = q;
-	}
 	m.size = s->size;
 	r = fw_sha256_final(s->hash, m.sha256);
-	if (!m.path || !m.kind || !m.reason || (meta->interface && !m.interface) ||
-	    (req && !m.request) || r < 0) {
-		free((char *)m.path);
-		free((char *)m.kind);
-		free((char *)m.reason);
-		free((char *)m.interface);
-		free((uint8_t *)m.request);
-		return fw_error(w->ctx, r < 0 ? r : -ENOMEM, "out of memory");
+	if (!m.path || r < 0) {
+		bundle_artifact_release(&m);
+		return fw_error(w->ctx, r < 0 ? r : -ENOMEM,
+				r < 0 ? "SHA-256 failed" : "out of memory");
 	}
 	s->meta = m;
 	s->ended = true;
@@ -475,6 +424,32 @@ int bundle_writer_add(struct bundle_writer *w, const struct bundle_artifact *met
 	if (r < 0) {
 		/* Drop the half-made stage: it is the last one. */
 		w->mem_used -= s->mem.cap;
+		stage_free(s);
+		w->n_stages--;
+	}
+	return r;
+}
+
+int bundle_writer_add_borrowed(struct bundle_writer *w, const struct bundle_artifact *meta,
+			       const void *data, size_t len)
+{
+	struct bundle_stage *s;
+	int r;
+
+	if (len > FW_LIMIT_MEMBER_SIZE)
+		return fw_error(w->ctx, -EOVERFLOW, "artifact beyond FW_LIMIT_MEMBER_SIZE (%llu bytes)",
+				(unsigned long long)FW_LIMIT_MEMBER_SIZE);
+	r = bundle_writer_begin(w, &s);
+	if (r < 0)
+		return r;
+	s->borrowed = len ? data : NULL;
+	s->size = len;
+	r = len ? fw_sha256_update(s->hash, data, len) : 0;
+	if (r < 0)
+		r = fw_error(w->ctx, r, "SHA-256 failed");
+	if (r >= 0)
+		r = bundle_writer_end(w, s, meta);
+	if (r < 0) {
 		stage_free(s);
 		w->n_stages--;
 	}
@@ -506,6 +481,8 @@ static int build_index(struct bundle_writer *w, uint8_t **ret_elf, size_t *ret_l
 	r = bundle_notes_add_header(w->ctx, &notes, &h);
 	if (r >= 0 && w->has_device)
 		r = bundle_notes_add_device(w->ctx, &notes, &w->device);
+	if (r >= 0 && w->has_trigger)
+		r = bundle_notes_add_trigger(w->ctx, &notes, &w->trigger);
 	for (size_t i = 0; r >= 0 && i < w->n_stages; i++)
 		r = bundle_notes_add_artifact(w->ctx, &notes, &w->stages[i]->meta);
 	if (r >= 0)
@@ -616,6 +593,8 @@ static int write_stage(struct bundle_writer *w, struct archive *a, struct bundle
 	uint64_t off = 0;
 	int r;
 
+	if (s->borrowed)
+		return write_data(w, a, s->meta.path, s->borrowed, (size_t)s->size);
 	if (s->fd < 0)
 		return write_data(w, a, s->meta.path, s->mem.data, s->mem.len);
 	while (off < s->size) {
@@ -716,6 +695,11 @@ fail:
 	return fw_error(w->ctx, -errno, "cannot link the bundle into place as '%s': %m", w->path);
 }
 
+uint64_t bundle_writer_file_size(const struct bundle_writer *w)
+{
+	return w->file_size;
+}
+
 int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 {
 	uint8_t *elf = NULL;
@@ -751,6 +735,25 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 	r = write_archive(w, fd, elf, elf_len);
 	if (r < 0)
 		goto out;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			r = fw_error(w->ctx, -errno, "cannot stat the bundle being written: %m");
+			goto out;
+		}
+		w->file_size = (uint64_t)st.st_size;
+	}
+	if (w->opts.dry_run) {
+		r = 0;
+		goto out;
+	}
+	if (w->opts.max_file_size && w->file_size > w->opts.max_file_size) {
+		r = fw_error(w->ctx, -EFBIG, "'%s' would be %llu bytes, more than the %llu allowed",
+			     w->path, (unsigned long long)w->file_size,
+			     (unsigned long long)w->opts.max_file_size);
+		goto out;
+	}
 	/* One fsync, never retried: after a failed one the kernel may have
 	 * dropped the dirty pages, and a second could lie (fsyncgate). */
 	if (fsync(fd) < 0) {

@@ -98,6 +98,13 @@ void cli_enable_progress(struct fw_ctx *ctx);
 void cli_progress_clear(void);
 /* Install SIGINT/SIGTERM handlers that request cancellation on ctx. */
 void cli_catch_signals(struct fw_ctx *ctx);
+/* -o FILE's extension (.tar.gz, .tgz, .tar.xz, .tar ...) picks the
+ * compression; a --compress (given) that disagrees is a usage error of v
+ * (its status returned); 0 otherwise. */
+int cli_pick_compression(const struct cli_verb *v, const char *out, bool given,
+			 enum bundle_compression *comp);
+/* -o -: copy a finished bundle file to standard output; -errno. */
+int cli_copy_to_stdout(const char *path);
 /* Print serialized JSON with invalid UTF-8 replaced by U+FFFD. */
 void cli_put_json_text(const char *s, size_t len);
 
@@ -136,4 +143,6 @@ extern const struct cli_verb cli_verb_segments;
 extern const struct cli_verb cli_verb_load;
 extern const struct cli_verb cli_verb_query;
 extern const struct cli_verb cli_verb_diff;
+extern const struct cli_verb cli_verb_watch;
+extern const struct cli_verb cli_verb_redact;
 extern const struct cli_verb cli_verb_report;

@@ -2,6 +2,8 @@
 /* Helpers shared by the verbs: messages, progress, signals, JSON output. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -350,4 +353,94 @@ int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what
 	if (argc == 1)
 		return cli_nothing(verb, "no %s in '%s'", what, args[0]);
 	return cli_nothing(verb, "no %s in the %d bundles", what, argc);
+}
+
+/*
+ * -o FILE's extension names a compression: .tar.gz is gzip, whatever the
+ * default.  --compress that disagrees with it is refused rather than
+ * writing a gzip file named .tar.zst.  Other names keep --compress (or
+ * zstd).
+ */
+static const struct {
+	const char *ext;
+	enum bundle_compression comp;
+} extensions[] = {
+	{ ".tar.zst", BUNDLE_COMPRESS_ZSTD }, { ".tzst", BUNDLE_COMPRESS_ZSTD },
+	{ ".tar.gz", BUNDLE_COMPRESS_GZIP },  { ".tgz", BUNDLE_COMPRESS_GZIP },
+	{ ".tar.xz", BUNDLE_COMPRESS_XZ },    { ".txz", BUNDLE_COMPRESS_XZ },
+	{ ".tar", BUNDLE_COMPRESS_NONE },
+};
+
+static const char *compression_name(enum bundle_compression c)
+{
+	switch (c) {
+	case BUNDLE_COMPRESS_GZIP: return "gzip";
+	case BUNDLE_COMPRESS_XZ:   return "xz";
+	case BUNDLE_COMPRESS_NONE: return "none";
+	case BUNDLE_COMPRESS_ZSTD: break;
+	}
+	return "zstd";
+}
+
+int cli_pick_compression(const struct cli_verb *v, const char *out, bool given,
+			 enum bundle_compression *comp)
+{
+	size_t len = out ? strlen(out) : 0;
+	struct stat st;
+
+	if (!out || !strcmp(out, "-") || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) ||
+	    (len && out[len - 1] == '/'))
+		return 0;
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+		size_t n = strlen(extensions[i].ext);
+
+		if (len <= n || strcmp(out + len - n, extensions[i].ext))
+			continue;
+		if (given && *comp != extensions[i].comp)
+			return cli_usage_error(v,
+					       "-o '%s' names %s compression but --compress is %s: "
+					       "change one of them", out,
+					       compression_name(extensions[i].comp),
+					       compression_name(*comp));
+		*comp = extensions[i].comp;
+		return 0;
+	}
+	return 0;
+}
+
+/* -o -: the bundle is written complete into a private folder, then copied
+ * to standard output, so a reader never sees half a bundle. */
+int cli_copy_to_stdout(const char *path)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				int e = errno;
+
+				close(fd);
+				return -e;
+			}
+			off += w;
+		}
+	}
+	close(fd);
+	return 0;
 }

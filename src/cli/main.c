@@ -13,6 +13,7 @@
 static const struct cli_verb *const verbs[] = {
 	&cli_verb_collect,
 	&cli_verb_devices,
+	&cli_verb_watch,
 	&cli_verb_show,
 	&cli_verb_verify,
 	&cli_verb_extract,
@@ -23,6 +24,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_load,
 	&cli_verb_query,
 	&cli_verb_diff,
+	&cli_verb_redact,
 	&cli_verb_report,
 };
 

@@ -45,6 +45,33 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* The trigger note of a bundle fwbox watch took. */
+static void print_trigger(const struct bundle_trigger *t)
+{
+	char when[48];
+
+	if (!t)
+		return;
+	if (t->event_ns)
+		fw_format_utc(t->event_ns, when, sizeof(when));
+	else
+		snprintf(when, sizeof(when), "unknown");
+	printf("Trigger:\n");
+	printf("  source:    %s\n", str(t->source));
+	printf("  reporter:  %s (%s, error count %" PRIu64 ")\n", str(t->reporter),
+	       t->state ? "error" : "healthy", t->error_count);
+	printf("  message:   %s\n", str(t->message));
+	printf("  event:     %s\n", when);
+	if (t->latency_ns)
+		printf("  latency:   %.3f ms to the first device read\n", (double)t->latency_ns / 1e6);
+	else
+		printf("  latency:   unknown\n");
+	printf("  incident:  %" PRIu64 " event%s%s%s\n", t->incident_events,
+	       t->incident_events == 1 ? "" : "s", t->first_of_incident ? ", first capture" : "",
+	       t->replayed ? ", acknowledged before a restart" : "");
+	printf("  suppressed: %" PRIu64 " since the last capture\n", t->suppressed);
+}
+
 static void print_text(struct bundle *b)
 {
 	const struct bundle_header *h = bundle_get_header(b);
@@ -88,6 +115,7 @@ static void print_text(struct bundle *b)
 		if (len > width)
 			width = len;
 	}
+	print_trigger(bundle_get_trigger(b));
 	printf("Artifacts: %zu\n", n);
 	printf("  %-*s %12s  %-8s %s\n", (int)width, "KIND", "SIZE", "OUTCOME", "REASON");
 	for (size_t i = 0; i < n; i++) {
@@ -140,6 +168,29 @@ static struct json_object *device_json(const struct bundle_device *d)
 	return jd;
 }
 
+static struct json_object *trigger_json(const struct bundle_trigger *t)
+{
+	struct json_object *jt = json_object_new_object();
+
+	json_object_object_add(jt, "source", cli_json_text(t->source ? t->source : ""));
+	json_object_object_add(jt, "reporter", cli_json_text(t->reporter ? t->reporter : ""));
+	json_object_object_add(jt, "state", json_object_new_string(t->state ? "error" : "healthy"));
+	json_object_object_add(jt, "error_count", cli_json_int((int64_t)t->error_count));
+	json_object_object_add(jt, "message", cli_json_text(t->message ? t->message : ""));
+	cli_json_add_time(jt, "event", t->event_ns);
+	/* 0 is unknown (an event acknowledged before a restart). */
+	json_object_object_add(jt, "latency_ns", t->latency_ns ? cli_json_int((int64_t)t->latency_ns)
+							     : NULL);
+	cli_json_add_time(jt, "incident", t->incident_ns);
+	json_object_object_add(jt, "incident_events", cli_json_int((int64_t)t->incident_events));
+	json_object_object_add(jt, "first_of_incident", json_object_new_boolean(t->first_of_incident));
+	json_object_object_add(jt, "replayed", json_object_new_boolean(t->replayed));
+	json_object_object_add(jt, "suppressed", cli_json_int((int64_t)t->suppressed));
+	cli_json_add_time(jt, "suppressed_first", t->suppressed_first_ns);
+	cli_json_add_time(jt, "suppressed_last", t->suppressed_last_ns);
+	return jt;
+}
+
 static struct json_object *artifact_json(const struct bundle_artifact *a)
 {
 	struct json_object *ja = json_object_new_object();
@@ -185,6 +236,9 @@ static struct json_object *to_json(struct bundle *b)
 	json_object_object_add(root, "reason", cli_json_text_or_null(h->reason));
 	json_object_object_add(root, "cmdline", cli_json_text_or_null(h->cmdline));
 	json_object_object_add(root, "device", d ? device_json(d) : NULL);
+	/* Only in a bundle fwbox watch took. */
+	if (bundle_get_trigger(b))
+		json_object_object_add(root, "trigger", trigger_json(bundle_get_trigger(b)));
 	for (size_t i = 0; i < bundle_artifact_count(b); i++)
 		json_object_array_add(arts, artifact_json(bundle_artifact_at(b, i)));
 	json_object_object_add(root, "artifacts", arts);

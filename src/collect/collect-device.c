@@ -100,6 +100,14 @@ static int s_commit(void *p, char **ret_path)
 	return r < 0 ? sink_err(s, r) : r;
 }
 
+static int s_set_trigger(void *p, const struct bundle_trigger *t)
+{
+	struct sink *s = p;
+	int r = bundle_writer_set_trigger(s->w, t);
+
+	return r < 0 ? sink_err(s, r) : r;
+}
+
 static void s_free(void *p)
 {
 	struct sink *s = p;
@@ -114,6 +122,7 @@ static void s_free(void *p)
 static const struct collect_sink_ops bundle_sink_ops = {
 	.add = s_add,
 	.commit = s_commit,
+	.set_trigger = s_set_trigger,
 	.free = s_free,
 };
 
@@ -164,6 +173,12 @@ int collect_new(struct fw_ctx *ctx, const struct collect_options *opts, struct c
 	}
 	(*ret)->owns_dev = true;
 	return 0;
+}
+
+int collect_new_on_device(struct fw_ctx *ctx, const struct collect_options *opts,
+			  struct fw_device *dev, struct collect **ret)
+{
+	return collect_new_with(ctx, opts, dev, ret);
 }
 
 static void fill_header_device(struct collect *c, struct bundle_header *h,

@@ -43,6 +43,8 @@ struct collect_step;
 struct collect_sink_ops {
 	int (*add)(void *sink, const struct bundle_artifact *meta, const void *data, size_t len);
 	int (*commit)(void *sink, char **ret_path);
+	/* Optional: the trigger note, set just before commit. */
+	int (*set_trigger)(void *sink, const struct bundle_trigger *t);
 	void (*free)(void *sink);
 };
 
@@ -130,6 +132,7 @@ struct collect {
 	struct fw_device_info info;
 	size_t max_rpc;
 	uint64_t created_ns;
+	uint64_t first_read_mono_ns;   /* collect_first_read_mono_ns() */
 	char *output;
 	bool default_name;             /* output is the generated name, may be renumbered */
 

@@ -358,6 +358,7 @@ int collect_run_steps(struct collect *c)
 
 	outcomes_clear(c);
 	forget_device_answers(c);
+	c->first_read_mono_ns = 0;
 	c->bytes = 0;
 	c->commands_sent = 0;
 	if (collect_host_taint(c->opts.sysroot, &c->taint_before) < 0)
@@ -372,6 +373,8 @@ int collect_run_steps(struct collect *c)
 			r = record_interrupted(c, s);
 		} else {
 			fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
+			if (!c->first_read_mono_ns)
+				c->first_read_mono_ns = fw_monotonic_ns();
 			r = run_step(c, s);
 		}
 		/* Only a failure to stage (disk, memory) stops the run: the
@@ -395,6 +398,11 @@ int collect_run_steps(struct collect *c)
 	return r;
 }
 
+uint64_t collect_first_read_mono_ns(const struct collect *c)
+{
+	return c->first_read_mono_ns;
+}
+
 int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, void *sink,
 		     char **ret_path)
 {
@@ -407,6 +415,15 @@ int collect_run_sink(struct collect *c, const struct collect_sink_ops *sops, voi
 	if (r < 0)
 		goto out;
 	fw_progress(c->ctx, "publishing", (unsigned)c->n_steps, (unsigned)c->n_steps, c->bytes);
+	if (c->opts.trigger && sops->set_trigger) {
+		struct bundle_trigger t = *c->opts.trigger;
+
+		if (c->opts.trigger_mono_ns && c->first_read_mono_ns > c->opts.trigger_mono_ns)
+			t.latency_ns = c->first_read_mono_ns - c->opts.trigger_mono_ns;
+		r = sops->set_trigger(sink, &t);
+		if (r < 0)
+			goto out;
+	}
 	r = sops->commit(sink, &path);
 	if (r < 0)
 		goto out;

@@ -49,6 +49,12 @@ struct collect_options {
 	const char *cmdline;           /* recorded in the bundle header */
 	const char *sysroot;           /* "" or NULL: "/"; for discovery and host files */
 	unsigned step_timeout_ms;      /* 0: COLLECT_STEP_TIMEOUT_MS */
+	/* fwbox watch: the event that made this collection, written as the
+	 * bundle's trigger note (it must stay valid until collect_run()
+	 * returns); latency_ns is filled in from trigger_mono_ns, the
+	 * CLOCK_MONOTONIC time of the event. */
+	const struct bundle_trigger *trigger;
+	uint64_t trigger_mono_ns;
 };
 
 /* Default time box of one step; a single device command is bounded by its
@@ -59,6 +65,15 @@ struct collect_options {
 struct collect;
 
 int collect_new(struct fw_ctx *ctx, const struct collect_options *opts, struct collect **ret);
+/* The same on a device the caller opened and keeps (opts->device is not
+ * used): the watch daemon collects from the device it watches, which for
+ * the emulator is the instance whose scheduled faults fired. */
+struct fw_device;
+int collect_new_on_device(struct fw_ctx *ctx, const struct collect_options *opts,
+			  struct fw_device *dev, struct collect **ret);
+/* CLOCK_MONOTONIC ns when the last run's first step began reading the
+ * device (0 before a run): the watch daemon's event-to-capture latency. */
+uint64_t collect_first_read_mono_ns(const struct collect *c);
 void collect_free(struct collect *c);
 
 /* One command (or a run of identical commands) of the plan. */

@@ -67,18 +67,27 @@ int fw_buf_reserve(struct fw_buf *b, size_t more)
 	return fw_grow((void **)&b->data, &b->cap, b->len + more + 1, 1, max + 1);
 }
 
-int fw_buf_put(struct fw_buf *b, const void *data, size_t len)
+/* Append n bytes: a copy of data, or zeros when data is NULL. */
+static int buf_append(struct fw_buf *b, const void *data, size_t n)
 {
 	int r;
 
-	if (len == 0)
+	if (n == 0)
 		return 0;
-	r = fw_buf_reserve(b, len);
+	r = fw_buf_reserve(b, n);
 	if (r < 0)
 		return r;
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
+	if (data)
+		memcpy(b->data + b->len, data, n);
+	else
+		memset(b->data + b->len, 0, n);
+	b->len += n;
 	return 0;
+}
+
+int fw_buf_put(struct fw_buf *b, const void *data, size_t len)
+{
+	return len ? buf_append(b, data, len) : 0;
 }
 
 int fw_buf_putc(struct fw_buf *b, uint8_t c)
@@ -97,16 +106,7 @@ int fw_buf_puts(struct fw_buf *b, const char *s)
 
 int fw_buf_zeros(struct fw_buf *b, size_t n)
 {
-	int r;
-
-	if (n == 0)
-		return 0;
-	r = fw_buf_reserve(b, n);
-	if (r < 0)
-		return r;
-	memset(b->data + b->len, 0, n);
-	b->len += n;
-	return 0;
+	return buf_append(b, NULL, n);
 }
 
 int fw_buf_vprintf(struct fw_buf *b, const char *fmt, va_list ap)

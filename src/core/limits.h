@@ -56,3 +56,10 @@
 #define FW_LIMIT_PROBLEMS             1000u                /* problems reported per artifact before summarising */
 #define FW_LIMIT_REG_DATA             65536u               /* one register snapshot (reg.NAME) decoded */
 #define FW_LIMIT_HEALTH_BUFFER        4096u                /* health.buffer artifact decoded */
+
+/* --- Redaction (redact/) --- */
+#define FW_LIMIT_REDACT_IDENTIFIERS   65536u               /* distinct identifiers found in one bundle */
+#define FW_LIMIT_REDACT_PATTERNS      65536u               /* spellings searched by the second net */
+#define FW_LIMIT_REDACT_PATTERN       4096u                /* bytes in one spelling (a kernel command line) */
+#define FW_LIMIT_REDACT_TABLE         (128u << 20)         /* the second net's compiled automaton, bytes */
+#define FW_LIMIT_REDACT_MAP           (64u << 20)          /* the key/map file */

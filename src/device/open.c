@@ -165,6 +165,28 @@ static int open_kernel_parts(struct fw_ctx *ctx, const struct fw_target *t,
 	return 0;
 }
 
+/* "BUS/DEV" with BUS of [a-z0-9_-] and DEV without another '/': a devlink
+ * handle (the kernel's devlink_nl_get_from_attrs() matches these two names). */
+static bool devlink_handle(const char *spec, char *bus, size_t size, const char **ret_dev)
+{
+	const char *slash = strchr(spec, '/');
+	size_t n;
+
+	if (!slash || strchr(slash + 1, '/') || !slash[1])
+		return false;
+	n = (size_t)(slash - spec);
+	if (!n || n >= size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((spec[i] >= 'a' && spec[i] <= 'z') || (spec[i] >= '0' && spec[i] <= '9') ||
+		      spec[i] == '_' || spec[i] == '-'))
+			return false;
+	memcpy(bus, spec, n);
+	bus[n] = '\0';
+	*ret_dev = slash + 1;
+	return true;
+}
+
 static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot,
 		       struct fw_device **ret)
 {
@@ -172,7 +194,8 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 	struct fw_device_parts parts;
 	struct fw_pci_function fn;
 	struct fw_device_info info;
-	char node[128];
+	char node[128], bus[64];
+	const char *dev = NULL;
 	int r;
 
 	/* Short names as the mlx5ctl tool takes them: "fwctl0" and
@@ -184,6 +207,15 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 		t.node = node;
 	} else if (spec[0] == '/') {
 		t.node = spec;
+	} else if (devlink_handle(spec, bus, sizeof(bus), &dev)) {
+		/* A devlink handle, "BUS/DEV" as `devlink dev` lists them
+		 * ("pci/0000:08:00.0", "netdevsim/netdevsim10"): the health part
+		 * reads it; a pci handle is also the PCI function it names. */
+		t.devlink_bus = bus;
+		t.devlink_dev = dev;
+		if (!strcmp(bus, "pci") && fw_discover_one(ctx, sysroot, dev, &fn) == 0)
+			t.fn = &fn;
+		fw_ctx_clear_error(ctx);
 	} else {
 		r = fw_discover_one(ctx, sysroot, spec, &fn);
 		if (r < 0)

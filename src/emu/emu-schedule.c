@@ -190,11 +190,12 @@ int emu_schedule_arm(struct emu *e)
 	return 0;
 }
 
-static void push(struct emu *e, unsigned rep, const char *msg)
+static void push(struct emu *e, unsigned rep, const char *msg, uint64_t due_ms)
 {
 	struct emu_schedule *s = e->sched;
 	struct emu_health_event *ev;
 	struct timespec ts;
+	uint64_t now_mono;
 
 	if (s->qlen >= EMU_EVENTS_MAX) {
 		s->dropped++;
@@ -217,9 +218,14 @@ static void push(struct emu *e, unsigned rep, const char *msg)
 	ev->recover_count = e->rep[rep].recover_count;
 	ev->has_dump = e->rep[rep].has_dump;
 	ev->msg = msg;
-	ev->time_ns = fw_now_ns();
+	/* The fault happened at its scheduled time, even when nobody looked
+	 * until later (a collection running, a busy machine). */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ev->mono_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	now_mono = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	ev->mono_ns = (s->open_mono_ms + due_ms) * 1000000ull;
+	if (ev->mono_ns > now_mono)
+		ev->mono_ns = now_mono;
+	ev->time_ns = fw_now_ns() - (now_mono - ev->mono_ns);
 }
 
 void emu_schedule_run(struct emu *e)
@@ -241,7 +247,7 @@ void emu_schedule_run(struct emu *e)
 			if (!e->fatal) {
 				emu_health_fatal(e);
 				/* mlx5's fw_fatal_reporter_err_work text. */
-				push(e, 1, "FW fatal error reported");
+				push(e, 1, "FW fatal error reported", due);
 			}
 			continue;
 		}
@@ -253,7 +259,7 @@ void emu_schedule_run(struct emu *e)
 		else
 			e->rep[0].error_count++;
 		/* mlx5's fw reporter text for a syndrome. */
-		push(e, 0, "FW syndrome reported");
+		push(e, 0, "FW syndrome reported", due);
 	}
 }
 

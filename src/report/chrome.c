@@ -325,8 +325,9 @@ static unsigned track_of(struct report_chrome *c, uint8_t source, const char *ms
 	for (unsigned i = 0; i < c->n_tracks; i++)
 		if (c->tracks[i].source == source && !strcmp(c->tracks[i].lane, lane))
 			return i;
-	if (c->n_tracks == CK_MAX_TRACKS - 3) {
-		/* Keep the last three (one per source) for "other". */
+	if (c->n_tracks >= CK_MAX_TRACKS - 3) {
+		/* The last three tracks are kept for "other", one per source:
+		 * n_tracks never passes CK_MAX_TRACKS. */
 		snprintf(lane, sizeof(lane), "other");
 		for (unsigned i = CK_MAX_TRACKS - 3; i < c->n_tracks; i++)
 			if (c->tracks[i].source == source)

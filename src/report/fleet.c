@@ -21,7 +21,7 @@
  * fw_fatal reporter is in the error state. */
 #define FATAL_SQL                                                                               \
 	"EXISTS (SELECT 1 FROM health h WHERE h.bundle = b.id AND h.source LIKE 'health.buffer%' " \
-	"AND h.item = 'health buffer/synd' AND h.value <> 0) OR "                                 \
+	"AND h.item = 'health buffer/synd' AND CAST(h.value AS INTEGER) <> 0) OR "                                 \
 	"EXISTS (SELECT 1 FROM health r JOIN health s ON s.bundle = r.bundle AND "                \
 	"s.source = r.source AND s.item = substr(r.item, 1, length(r.item) - 8) || 'state' "      \
 	"WHERE r.bundle = b.id AND r.source LIKE 'health.reporters%' AND r.item LIKE '%/reporter' " \
@@ -314,7 +314,7 @@ int rp_fleet_write(struct fw_ctx *ctx, struct rp_out *o, struct store *db, const
 		rp_puts(o, "</dd>\n");
 	}
 	rp_puts(o, "</dl>\n<nav class=\"toc\"><a href=\"#cards\">Cards and captures</a><a href=\"#failures\">"
-		   "Failures by step</a><a href=\"#firmware\">Firmware versions</a><a href=\"#trends\">"
+		   "Failures by step</a><a href=\"#firmware\">Firmware versions in use</a><a href=\"#trends\">"
 		   "Formats trending up</a></nav>\n");
 	store_query_free(q);
 	r = write_grid(ctx, o, db, since_ns, res);

@@ -406,6 +406,20 @@ static int copy_index(struct gather *g, struct bundle *b)
 			c->outcomes[a->outcome]++;
 		c->bytes += a->size;
 	}
+	/* The source counted by format: the ring when it was read, else the
+	 * tracefs text (the saved traces of the fw reporter repeat the same
+	 * driver-side messages). */
+	{
+		const struct bundle_artifact *ring = bundle_find_kind(b, "trace.ring");
+		const struct bundle_artifact *text = bundle_find_kind(b, "trace.text");
+
+		if (ring && ring->size && (ring->outcome == BUNDLE_OUTCOME_OK ||
+					   ring->outcome == BUNDLE_OUTCOME_PARTIAL))
+			c->trace.primary = TRACE_SOURCE_RING;
+		else if (text && text->size && (text->outcome == BUNDLE_OUTCOME_OK ||
+						text->outcome == BUNDLE_OUTCOME_PARTIAL))
+			c->trace.primary = TRACE_SOURCE_TEXT;
+	}
 	return 0;
 }
 

@@ -72,7 +72,7 @@ void rp_page_begin(struct rp_out *o, const char *title, uint64_t now_ns)
 	fw_format_utc(now_ns, when, sizeof(when));
 	rp_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		   "style-src 'unsafe-inline'; img-src data:\">\n"
+		   "style-src 'unsafe-inline'\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<meta name=\"generator\" content=\"fwbox ");
 	rp_puts(o, fw_version());
@@ -161,7 +161,7 @@ bool rp_capture_fatal(const struct rp_capture *c)
 
 static void write_verdict(struct rp_out *o, const struct rp_capture *c)
 {
-	const struct rp_reporter *fw = reporter(c, "fw"), *fatal = reporter(c, "fw_fatal");
+	const struct rp_reporter *fw = reporter(c, "fw");
 	bool is_fatal = rp_capture_fatal(c);
 	bool warn = (fw && fw->error) || c->outcomes[BUNDLE_OUTCOME_FAILED] ||
 		    c->outcomes[BUNDLE_OUTCOME_PARTIAL];
@@ -216,8 +216,6 @@ static void write_verdict(struct rp_out *o, const struct rp_capture *c)
 		}
 		rp_puts(o, ".</p>");
 	}
-	(void)fw;
-	(void)fatal;
 	if (c->io_failures)
 		rp_printf(o, "<p>%" PRIu64 " step%s failed with an I/O error: the device stopped "
 			     "answering commands.</p>", c->io_failures, c->io_failures == 1 ? "" : "s");
@@ -574,7 +572,7 @@ static void write_timeline(struct rp_out *o, const struct rp_capture *c)
 static void write_trace(struct rp_out *o, const struct rp_capture *c, const char *id)
 {
 	const struct rp_trace *t = &c->trace;
-	char a[32], b[32];
+	char a[32];
 
 	rp_printf(o, "<h2 id=\"%s-trace\">Firmware trace</h2>\n", id);
 	if (!t->events) {
@@ -622,6 +620,14 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 			     "hover for counts.</p>\n");
 
 	/* Top formats. */
+	if (t->primary >= 0 && t->counted != t->events) {
+		static const char *const src[] = { "the raw ring", "the tracefs lines", "the saved traces" };
+
+		rp_printf(o, "<p class=\"small\">Formats and the messages below are counted over the ");
+		count(o, t->counted);
+		rp_printf(o, " messages of %s only: the other sources hold copies of the same messages "
+			     "(their lanes are drawn apart).</p>\n", src[t->primary]);
+	}
 	rp_printf(o, "<h3>Top formats</h3>\n<table><tr><th class=\"num\">messages</th>"
 		     "<th class=\"num\">share</th><th>lane</th><th>format</th><th>example</th></tr>\n");
 	for (size_t i = 0; i < t->n_formats && i < REPORT_TOP_FORMATS; i++) {
@@ -629,7 +635,8 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 
 		rp_puts(o, "<tr><td class=\"num\">");
 		count(o, f->count);
-		rp_printf(o, "</td><td class=\"num\">%.1f%%</td><td>", 100.0 * (double)f->count / (double)t->events);
+		rp_printf(o, "</td><td class=\"num\">%.1f%%</td><td>",
+			  100.0 * (double)f->count / (double)(t->counted ? t->counted : 1));
 		rp_html(o, t->lanes[f->lane].name);
 		rp_puts(o, "</td><td class=\"msg\">");
 		rp_html(o, f->key);
@@ -654,7 +661,7 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 		for (size_t i = 0; i < t->n_context; i++)
 			msg_row(o, c, &t->context[i], i == t->fatal_index);
 		rp_puts(o, "</table>\n");
-	} else if (t->events > REPORT_MAX_EVENTS_LISTED) {
+	} else if (t->events > REPORT_MAX_EVENTS_LISTED && t->n_before) {
 		const struct rp_msg *ring;
 		size_t start, n = rp_trace_last(t, &ring, &start);
 
@@ -672,7 +679,6 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 			msg_row(o, c, &t->listed[i], false);
 		rp_puts(o, "</table>\n</details>\n");
 	}
-	(void)b;
 }
 
 /* ------------------------------------------------------------- registers */

@@ -94,6 +94,12 @@ struct rp_msg {
 };
 
 struct rp_trace {
+	/* The source whose messages are counted by format, listed around the
+	 * fatal one and numbered (a bundle with the ring holds the tracefs
+	 * text of the same period too: counting both would count each
+	 * message twice); -1: every source.  Every source is drawn. */
+	int primary;
+	uint64_t counted;          /* messages of the primary source */
 	uint64_t events;
 	uint64_t lost;
 	uint64_t by_source[3];

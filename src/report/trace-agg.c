@@ -103,6 +103,7 @@ static void hist_add(struct rp_hist *h, uint64_t ts)
 int rp_trace_init(struct rp_trace *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->primary = -1;
 	t->priv = calloc(1, sizeof(struct rp_trace_priv));
 	t->formats = calloc(REPORT_MAX_FORMATS, sizeof(*t->formats));
 	t->listed = calloc(REPORT_MAX_EVENTS_LISTED, sizeof(*t->listed));
@@ -191,11 +192,15 @@ static uint32_t hash_str(const char *s)
 	return h;
 }
 
-static unsigned lane_of(struct rp_trace *t, const char *msg)
+static unsigned lane_of(struct rp_trace *t, const char *msg, enum trace_source source)
 {
+	static const char *const suffix[] = { " (ring)", " (tracefs)", " (saved)" };
 	char name[40];
 
 	report_trace_lane(msg, name, sizeof(name));
+	/* Other sources than the counted one get lanes of their own. */
+	if (t->primary >= 0 && (int)source != t->primary && source <= TRACE_SOURCE_SAVED)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s", suffix[source]);
 	for (unsigned i = 0; i < t->n_lanes; i++)
 		if (!strcmp(t->lanes[i].name, name))
 			return i;
@@ -268,9 +273,10 @@ static void fill_msg(struct rp_msg *m, const struct trace_event *ev, const char 
 
 int rp_trace_add(struct rp_trace *t, const struct trace_event *ev, const char *msg)
 {
-	unsigned lane = lane_of(t, msg);
+	unsigned lane = lane_of(t, msg, ev->source);
 	struct rp_lane *l = &t->lanes[lane];
 	uint64_t seq = t->events;
+	bool counted = t->primary < 0 || (int)ev->source == t->primary;
 	int r;
 
 	if (!t->any || ev->timestamp < t->first_ts)
@@ -292,11 +298,14 @@ int rp_trace_add(struct rp_trace *t, const struct trace_event *ev, const char *m
 	}
 	hist_add(&l->hist, ev->timestamp);
 	hist_add(&t->all, ev->timestamp);
+	if (t->n_listed < REPORT_MAX_EVENTS_LISTED)
+		fill_msg(&t->listed[t->n_listed++], ev, msg, lane, seq);
+	if (!counted)
+		return 0;
+	t->counted++;
 	r = count_format(t, ev, msg, lane);
 	if (r < 0)
 		return r;
-	if (t->n_listed < REPORT_MAX_EVENTS_LISTED)
-		fill_msg(&t->listed[t->n_listed++], ev, msg, lane, seq);
 
 	/* Messages around the first fatal-looking one. */
 	if (t->have_fatal) {

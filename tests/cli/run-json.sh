@@ -29,6 +29,9 @@ size=$(stat -c %s failed.tar.zst)
 head -c $((size / 2)) failed.tar.zst > cut.tar.zst
 "$FWBOX" load -q --db h.db ring.tar.zst failed.tar.zst
 sh "$top_srcdir/tests/fixtures/make-sysfs-fixtures.sh" sysfs >/dev/null
+# A bundle fwbox watch took (it carries a trigger note).
+"$FWBOX" watch -q -d 'emu:cx7,fatal-at=0.01' --spool "$SCRATCH/wsp" --exit-after 1 >/dev/null || true
+cp "$SCRATCH"/wsp/fwbox-*.tar.zst trig.tar.zst
 
 # run NAME EXPECTED-EXIT VERB ARGS...: run VERB with -j into NAME.json,
 # with -p into NAME.json.pretty, and with the options after the arguments
@@ -97,7 +100,7 @@ PY
 		run devices 0 devices --sysroot sysfs/sysfs-cx7-fwctl
 		;;
 	show)
-		run show 0 show ring.tar.zst failed.tar.zst
+		run show 0 show ring.tar.zst failed.tar.zst trig.tar.zst
 		;;
 	verify)
 		run verify 1 verify ring.tar.zst cut.tar.zst
@@ -142,6 +145,23 @@ PY
 		;;
 	diff)
 		run diff 1 diff --db h.db failed.tar.zst ring.tar.zst
+		;;
+	watch)
+		# One run shows every kind of line: a capture, an event during it
+		# (suppressed), a second capture (the fatal error), the first
+		# removed by MaxPerCard=1; then --status of the same spool.
+		printf '[Watch]\nMinIntervalCard=0\nMinIntervalGlobal=0\nMaxPerCard=1\n' > w.conf
+		BEFORE="rm -rf wspool"
+		run watch 3 watch -c w.conf -d 'emu:cx7,burst=2@0.01,fatal-at=2' --spool wspool --exit-after 2
+		BEFORE=
+		run watch-status 0 watch --status --spool wspool
+		;;
+	redact)
+		BEFORE="rm -f red.tar.zst"
+		run redact 0 redact -q --map "$SCRATCH/r.map" --mask emulated -o red.tar.zst failed.tar.zst
+		BEFORE=
+		run redact-preview 0 redact --preview --map "$SCRATCH/r.map" --max-size 100M ring.tar.zst
+		run redact-failed 1 redact --map "$SCRATCH/r.map" -o red2.tar.zst cut.tar.zst
 		;;
 	report)
 		run report 0 report -q -o r.html ring.tar.zst

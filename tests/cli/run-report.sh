@@ -79,6 +79,13 @@ expect_exit 1 "$FWBOX" report --db h.db -o x.html 00000000
 "$FWBOX" report -q --db h.db -o fleet.html
 $CHECK fleet.html --has 'Cards and captures' --has 'Failures by step' --has '28.40.1000' \
 	--has '28.39.2048' --has 'Formats trending up' >/dev/null || fail "fleet page"
+# Squares say ok, or firmware fatal once the fatal capture is loaded.
+grep -q 'class="c-ok"' fleet.html || fail "fleet: no ok capture"
+! grep -q 'class="c-fatal"' fleet.html || fail "fleet: a healthy capture is shown fatal"
+cp h.db h2.db
+"$FWBOX" load -q --db h2.db fatal.tar.zst
+"$FWBOX" report -q --db h2.db -o fleet2.html
+[ "$(grep -o 'class="c-fatal"' fleet2.html | wc -l)" -eq 1 ] || fail "fleet: the fatal capture"
 "$FWBOX" report -q --db h.db --since 2100-01-01 -o empty.html
 $CHECK empty.html --has 'No capture in this window' >/dev/null || fail "empty window"
 "$FWBOX" report -q --db h.db --since -1d -o day.html

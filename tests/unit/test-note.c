@@ -287,6 +287,42 @@ START_TEST(test_encode_errors)
 }
 END_TEST
 
+/* The writer's copies follow the field tables: every string is its own,
+ * an absent reason becomes "", a long request is cut to its limit. */
+START_TEST(test_copy_release)
+{
+	uint8_t big_request[FW_LIMIT_REQUEST_BYTES + 10];
+	char host[] = "node7", serial[] = "MT2231X00000", iface[] = "emu";
+	struct bundle_header h = { .host = host, .created_ns = 5 }, hc;
+	struct bundle_device d = { .serial = serial, .vendor_id = 0x15b3 }, dc;
+	struct bundle_artifact a = { .path = "a.bin", .kind = "crspace", .interface = iface,
+				     .request = big_request, .request_len = sizeof(big_request) },
+			       ac;
+
+	memset(big_request, 0x5a, sizeof(big_request));
+	ck_assert_int_eq(bundle_header_copy(&hc, &h), 0);
+	ck_assert_int_eq(bundle_device_copy(&dc, &d), 0);
+	ck_assert_int_eq(bundle_artifact_copy(&ac, &a), 0);
+	host[0] = serial[0] = iface[0] = 'X';
+	ck_assert_str_eq(hc.host, "node7");
+	ck_assert_uint_eq(hc.created_ns, 5);
+	ck_assert_ptr_null(hc.reason);
+	ck_assert_str_eq(dc.serial, "MT2231X00000");
+	ck_assert_uint_eq(dc.vendor_id, 0x15b3);
+	ck_assert_str_eq(ac.interface, "emu");
+	ck_assert_str_eq(ac.reason, "");
+	ck_assert_ptr_ne(ac.path, a.path);
+	ck_assert_uint_eq(ac.request_len, FW_LIMIT_REQUEST_BYTES);
+	ck_assert_ptr_ne(ac.request, a.request);
+	ck_assert_uint_eq(ac.request[FW_LIMIT_REQUEST_BYTES - 1], 0x5a);
+	bundle_header_release(&hc);
+	bundle_device_release(&dc);
+	bundle_artifact_release(&ac);
+	ck_assert_ptr_null(ac.kind);
+	ck_assert_uint_eq(ac.request_len, 0);
+}
+END_TEST
+
 START_TEST(test_unknown_skipped)
 {
 	struct fw_buf b = { 0 }, hdr;
@@ -600,6 +636,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_layout_golden);
 	tcase_add_test(tc, test_encoding_frozen);
 	tcase_add_test(tc, test_encode_errors);
+	tcase_add_test(tc, test_copy_release);
 	tcase_add_test(tc, test_unknown_skipped);
 	tcase_add_test(tc, test_reject_seal);
 	tcase_add_test(tc, test_reject_lengths);

@@ -187,6 +187,33 @@ START_TEST(test_trace_aggregate)
 }
 END_TEST
 
+/* With a primary source, the others are drawn in lanes of their own and
+ * not counted by format. */
+START_TEST(test_trace_primary)
+{
+	struct rp_trace t;
+
+	ck_assert_int_eq(rp_trace_init(&t), 0);
+	t.primary = TRACE_SOURCE_RING;
+	for (unsigned i = 0; i < 10; i++) {
+		struct trace_event ring = { .timestamp = i, .source = TRACE_SOURCE_RING,
+					    .format = "[nic] port %u up" };
+		struct trace_event text = { .timestamp = i, .source = TRACE_SOURCE_TEXT };
+
+		ck_assert_int_eq(rp_trace_add(&t, &ring, "[nic] port 1 up"), 0);
+		ck_assert_int_eq(rp_trace_add(&t, &text, "[nic] port 1 up"), 0);
+	}
+	ck_assert_uint_eq(t.events, 20);
+	ck_assert_uint_eq(t.counted, 10);
+	ck_assert_uint_eq(t.n_lanes, 2);
+	ck_assert_str_eq(t.lanes[0].name, "nic");
+	ck_assert_str_eq(t.lanes[1].name, "nic (tracefs)");
+	ck_assert_uint_eq(t.n_formats, 1);
+	ck_assert_uint_eq(t.formats[0].count, 10);
+	rp_trace_release(&t);
+}
+END_TEST
+
 START_TEST(test_formats_bounded)
 {
 	struct rp_trace t;
@@ -369,6 +396,38 @@ START_TEST(test_chrome_window)
 }
 END_TEST
 
+/* More lanes than tracks: the rest share one "other" track per source. */
+START_TEST(test_chrome_many_lanes)
+{
+	struct fw_ctx *ctx;
+	struct report_chrome *c;
+	struct report_chrome_stats st;
+	char *buf = NULL, msg[64];
+	size_t len = 0;
+	FILE *f;
+
+	tu_tmpdir_enter();
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	make_bundle(ctx, "b.tar.zst", 1000);
+	f = open_memstream(&buf, &len);
+	tu_assert_ok(ctx, report_chrome_open(ctx, "b.tar.zst", 0, f, &c));
+	for (unsigned i = 0; i < 1000; i++) {
+		struct trace_event ev = { .timestamp = i, .source = (enum trace_source)(i % 3) };
+
+		snprintf(msg, sizeof(msg), "[lane%u] m", i);
+		tu_assert_ok(ctx, report_chrome_event(c, &ev, msg));
+	}
+	tu_assert_ok(ctx, report_chrome_close(c, &st));
+	fclose(f);
+	ck_assert_uint_eq(st.tracks, 256);
+	ck_assert_uint_eq(st.events, 1000);
+	ck_assert(strstr(buf, "\"name\":\"other\"") != NULL);
+	free(buf);
+	fw_ctx_free(ctx);
+	tu_tmpdir_leave();
+}
+END_TEST
+
 START_TEST(test_fatal_words)
 {
 	ck_assert(rp_msg_is_fatal("health: assert in irisc 1"));
@@ -392,6 +451,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_histogram);
 	tcase_add_test(tc, test_trace_aggregate);
 	tcase_add_test(tc, test_formats_bounded);
+	tcase_add_test(tc, test_trace_primary);
 	tcase_add_test(tc, test_fatal_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regs");
@@ -399,6 +459,7 @@ static Suite *suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chrome");
 	tcase_add_test(tc, test_chrome_window);
+	tcase_add_test(tc, test_chrome_many_lanes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -152,6 +152,77 @@ START_TEST(test_diff_text)
 }
 END_TEST
 
+static int diff_segment(void *u, const struct store_diff_segment *g)
+{
+	fprintf(u, "segment %s 0x%x %s [%lld,%lld] #%llu", g->dump, g->type, g->name ? g->name : "-",
+		(long long)g->index1, (long long)g->index2, (unsigned long long)g->nth);
+	fprintf(u, g->has_a ? " %llu" : " -", (unsigned long long)g->a_size);
+	fprintf(u, g->has_b ? " -> %llu\n" : " -> -\n", (unsigned long long)g->b_size);
+	return 0;
+}
+
+/* Segments are matched by dump, type, indexes and their order among equal
+ * keys; the previous capture of a card is the one made just before. */
+START_TEST(test_diff_segments_previous)
+{
+	static const struct store_diff_visitor v = { .segment = diff_segment };
+	struct store_diff_counts c;
+	struct fake_bundle fb;
+	struct store_load *l;
+	struct store *s;
+	int64_t id[4], prev;
+	char *buf = NULL, *uuid = NULL, *created = NULL, *file = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	/* n=1 and n=3: the same card; n=2: another card, between them. */
+	fake_bundle(&fb, 1, "MT2001X00001", "16.35.1012");
+	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x1000, "QP", 0, 0, "aaaa", 4));
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x1000, "QP", 0, 0, "bbbb", 4));
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x2000, "CQ", 1, 2, "cccc", 4));
+	tu_assert_ok(ctx, store_load_commit(l, NULL));
+	fake_bundle(&fb, 2, "MT2001X00002", "16.35.1012");
+	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
+	tu_assert_ok(ctx, store_load_commit(l, NULL));
+	fake_bundle(&fb, 3, "MT2001X00001", "16.35.2000");
+	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x1000, "QP", 0, 0, "aaaa", 4));
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x1000, "QP", 0, 0, "bbbX", 4));
+	tu_assert_ok(ctx, store_load_segment(l, "resdump.X", 0x3000, "EQ", 0, 0, "dddddd", 6));
+	tu_assert_ok(ctx, store_load_commit(l, NULL));
+	tu_assert_ok(ctx, store_find_bundle(s, "01010101", &id[1]));
+	tu_assert_ok(ctx, store_find_bundle(s, "02020202", &id[2]));
+	tu_assert_ok(ctx, store_find_bundle(s, "03030303", &id[3]));
+
+	tu_assert_ok(ctx, store_previous_capture(s, id[3], &prev));
+	ck_assert_int_eq(prev, id[1]);
+	ck_assert_int_eq(store_previous_capture(s, id[1], &prev), -ENOENT);
+	ck_assert_int_eq(store_previous_capture(s, id[2], &prev), -ENOENT);
+	tu_assert_ok(ctx, store_bundle_info(s, id[1], &uuid, &created, &file));
+	ck_assert_str_eq(uuid, "01010101-0101-0101-0101-010101010101");
+	ck_assert_ptr_nonnull(created);
+	ck_assert_ptr_nonnull(file);
+	free(uuid);
+	free(created);
+	free(file);
+	ck_assert_int_eq(store_bundle_info(s, 999, NULL, NULL, NULL), -ENOENT);
+
+	f = open_memstream(&buf, &len);
+	tu_assert_ok(ctx, store_diff(s, id[1], id[3], &v, f, &c));
+	fclose(f);
+	ck_assert_str_eq(buf, "segment resdump.X 0x1000 QP [0,0] #1 4 -> 4\n"
+			      "segment resdump.X 0x2000 CQ [1,2] #0 4 -> -\n"
+			      "segment resdump.X 0x3000 EQ [0,0] #0 - -> 6\n");
+	ck_assert_uint_eq(c.segments, 3);
+	free(buf);
+	tu_assert_ok(ctx, store_diff(s, id[3], id[3], NULL, NULL, &c));
+	ck_assert_uint_eq(c.segments, 0);
+	store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store-diff");
@@ -160,6 +231,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, su_setup, su_teardown);
 	tcase_add_test(tc, test_diff);
 	tcase_add_test(tc, test_diff_text);
+	tcase_add_test(tc, test_diff_segments_previous);
 	suite_add_tcase(s, tc);
 	return s;
 }

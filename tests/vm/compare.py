@@ -4,7 +4,7 @@ with what iproute2's devlink printed there (tests/vm/guest-*.sh left both in
 OUT).  fwbox's fmsg bytes are decoded by vm-probe (the library's decoder);
 iproute2's JSON is read here, independently.
 
-    compare.py devlink OUT VM-PROBE
+    compare.py devlink OUT VM-PROBE FWBOX
 
 Prints one line per check ("ok ..." / "not ok ..."); exit 1 if any failed.
 """
@@ -167,6 +167,15 @@ def devlink(out, probe):
     _, _, probs, _ = fwbox_items(probe, os.path.join(out, "diag-empty.fmsg"))
     check(not probs, "diagnose empty: fwbox decodes it without problems")
     # After the report: the stored dump, 1 MiB of binary over many messages.
+    # The notifications: devlink_health_report() notifies the error before it
+    # counts it and dumps, then the recovery with the counts and the dump.
+    mon = read(out, "mon.out").decode().splitlines()
+    check(rc(out, "mon") == 0 and mon[:1] == ["monitoring"] and len(mon) == 3,
+          f"monitor: joined the 'config' group and received 2 events ({mon}, {read(out, 'mon.err')[:200]!r})")
+    if len(mon) == 3:
+        check(mon[1].split()[:2] == ["dummy", "1"], f"monitor: first event 'dummy' in error ({mon[1]})")
+        check(mon[2].split() == ["dummy", "0", "1", "1", "1"],
+              f"monitor: second event 'dummy' healthy, 1 error, 1 recovery, dump stored ({mon[2]})")
     j2, p2 = compare_reporters(out, "show2", "probe-rep2")
     check(p2.get("dummy", {}).get("error") == 1 and p2["dummy"]["has_dump"],
           "after break_health: 'dummy' has one error and a stored dump")
@@ -197,11 +206,46 @@ def devlink(out, probe):
           f"region dummy snapshot {snap}: {len(got)} bytes, equal to iproute2's byte for byte")
 
 
+def watch(out, probe, fwbox):
+    """fwbox watch in the guest: notifications, then polling."""
+    for name, spool, source in (("watch", "spool", "devlink"), ("watchp", "spool-poll", "poll")):
+        notes = [json.loads(l) for l in read(out, name + ".out").decode().splitlines() if l.startswith("{")]
+        kinds = [n["note"] for n in notes]
+        mode = [n.get("mode") for n in notes if n["note"] == "mode"]
+        check(mode == (["devlink notifications"] if source == "devlink" else ["polling devlink reporters"]),
+              f"{name}: mode {mode} ({read(out, name + '.err')[:300]!r})")
+        check(kinds.count("captured") == 1, f"{name}: one capture ({kinds})")
+        check(rc(out, name) in (0, 3), f"{name}: exit {rc(out, name)} (0, or 3 for the mlx5 steps netdevsim has no answer to)")
+        bundles = sorted(f for f in os.listdir(os.path.join(out, spool)) if f.startswith("fwbox-"))
+        if not check(len(bundles) == 1, f"{name}: one bundle in the spool ({bundles})"):
+            continue
+        b = os.path.join(out, spool, bundles[0])
+        show = json.loads(subprocess.run([fwbox, "show", "--json", b], check=True,
+                                         capture_output=True).stdout)
+        t = show.get("trigger", {})
+        check(t.get("source") == source and t.get("reporter") == "dummy" and t.get("state") == "error",
+              f"{name}: trigger {t}")
+        check(subprocess.run([fwbox, "verify", b], capture_output=True).returncode == 0,
+              f"{name}: the bundle verifies")
+        dump = os.path.join(out, name + "-health.dummy")
+        with open(dump, "wb") as f:
+            subprocess.run([fwbox, "extract", b, "health.dummy"], check=True, stdout=f)
+        _, bins = compare_fmsg(out, probe, os.path.basename(dump), "dump-json2.out",
+                               f"{name}: the stored dump in the bundle", True)
+        check(len(bins.get("test_binary", [])) == 1048576,
+              f"{name}: the bundle's dump holds the 1 MiB binary ({len(bins.get('test_binary', []))})")
+    # The daemon only read: the dump it captured is still the one stored.
+    j4 = reporters_json(out, "show4")
+    check(j4["dummy"].get("last_dump_time") == reporters_json(out, "show3")["dummy"].get("last_dump_time"),
+          "fwbox watch left the stored dump as it was (same dump time)")
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] != "devlink":
+    if len(sys.argv) != 5 or sys.argv[1] != "devlink":
         print(__doc__, file=sys.stderr)
         return 2
     devlink(sys.argv[2], sys.argv[3])
+    watch(sys.argv[2], sys.argv[3], sys.argv[4])
     print(f"{failed} failed")
     return 1 if failed else 0
 

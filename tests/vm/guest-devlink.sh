@@ -24,9 +24,17 @@ r diag-json devlink -j health diagnose $H reporter dummy
 r probe-diag vm-probe diagnose $H dummy diag.fmsg
 r diag-empty-json devlink -j health diagnose $H reporter empty
 r probe-diag-empty vm-probe diagnose $H empty diag-empty.fmsg
+# The health notifications of the report below, as fwbox's monitor
+# receives them: the report (state error) and the recovery (healthy).
+# Handshake: vm-probe prints "monitoring" once it has joined the group.
+vm-probe monitor $H 2 > mon.out 2> mon.err &
+mon=$!
+until grep -q monitoring mon.out 2>/dev/null || ! kill -0 $mon 2>/dev/null; do :; done
 # A 1 MiB binary in the dump: many fmsg binary items over many messages.
 echo 1048576 > $D/health/binary_len
 echo "fwbox vm break" > $D/health/break_health
+wait $mon
+echo $? > mon.rc
 r show2 devlink -j health show
 r probe-rep2 vm-probe reporters $H
 r probe-dump vm-probe dump $H dummy dump.fmsg
@@ -42,3 +50,23 @@ echo "${snap:-none}" > snapshot-id
 r region-dump-json devlink -j region dump $H/dummy snapshot "${snap:-0}"
 r probe-region vm-probe region-read $H dummy "${snap:-0}" region.bin
 say "devlink checks ran"
+
+# fwbox watch on the real kernel: it joins the notifications, and a report
+# of the dummy reporter makes it capture the dump the kernel stored (the
+# first report's; a stored dump is kept until cleared).  Handshake: the
+# daemon's "ready" line.  Then the same by polling the reporters.
+fwbox watch -j -d $H --spool /out/spool --exit-after 1 > watch.out 2> watch.err &
+w=$!
+until grep -q '"note":"ready"' watch.out 2>/dev/null || ! kill -0 $w 2>/dev/null; do :; done
+echo "fwbox watch break" > $D/health/break_health
+wait $w
+echo $? > watch.rc
+r dump-json2 devlink -j health dump show $H reporter dummy
+fwbox watch -j --poll -d $H --spool /out/spool-poll --exit-after 1 > watchp.out 2> watchp.err &
+w=$!
+until grep -q '"note":"ready"' watchp.out 2>/dev/null || ! kill -0 $w 2>/dev/null; do :; done
+echo "fwbox poll break" > $D/health/break_health
+wait $w
+echo $? > watchp.rc
+r show4 devlink -j health show
+say "watch checks ran"

@@ -24,5 +24,5 @@ mkdir "$SCRATCH/out"
 tar -xf "$SCRATCH/disk" -C "$SCRATCH/out"
 # FWBOX_VM_KEEP=DIR keeps what the guest wrote, for a look by hand.
 [ -z "${FWBOX_VM_KEEP:-}" ] || { mkdir -p "$FWBOX_VM_KEEP"; cp -r "$SCRATCH/out" "$SCRATCH/console" "$FWBOX_VM_KEEP/"; }
-python3 "$top_srcdir/tests/vm/compare.py" devlink "$SCRATCH/out" "$probe" ||
+python3 "$top_srcdir/tests/vm/compare.py" devlink "$SCRATCH/out" "$probe" "$FWBOX" ||
 	{ grep '^FWBOX-VM:' "$SCRATCH/console" >&2; fail "fwbox and the kernel disagree (above)"; }

@@ -13,6 +13,10 @@
  *                                          exit 3 when the kernel holds none
  *   vm-probe regions BUS/DEV               one line per region: NAME SIZE SNAPSHOT-IDS...
  *   vm-probe region-read BUS/DEV REGION ID OUT
+ *   vm-probe monitor BUS/DEV N             join the health notifications, print
+ *                                          "monitoring" (the handshake), then one
+ *                                          line per event of BUS/DEV until N:
+ *                                          REPORTER STATE ERRORS RECOVERS HAS_DUMP
  *   vm-probe items FILE                    decode fmsg items: one JSON object a
  *                                          line per value, problems as
  *                                          {"problem": ...} lines
@@ -23,11 +27,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
+#include "device/devlink-monitor.h"
 #include "device/transports.h"
 #include "health.h"
 
@@ -145,6 +151,43 @@ static int items(struct fw_ctx *ctx, const char *path)
 	return 0;
 }
 
+static int monitor(struct fw_ctx *ctx, const char *bus, const char *dev, unsigned long want)
+{
+	struct fw_devlink_monitor *m = NULL;
+	struct fw_devlink_event ev[16];
+	unsigned long seen = 0;
+	int r;
+
+	r = fw_devlink_monitor_open(ctx, &m);
+	if (r < 0) {
+		fprintf(stderr, "vm-probe: %s\n", fw_ctx_errmsg(ctx));
+		return 1;
+	}
+	printf("monitoring\n");
+	fflush(stdout);
+	while (seen < want) {
+		struct pollfd p = { .fd = fw_devlink_monitor_fd(m), .events = POLLIN };
+
+		if (poll(&p, 1, -1) < 0)
+			break;
+		r = fw_devlink_monitor_read(m, ev, 16);
+		if (r < 0) {
+			fprintf(stderr, "vm-probe: %s\n", fw_ctx_errmsg(ctx));
+			break;
+		}
+		for (int i = 0; i < r; i++) {
+			if (strcmp(ev[i].bus, bus) || strcmp(ev[i].dev, dev))
+				continue;
+			printf("%s %u %" PRIu64 " %" PRIu64 " %d\n", ev[i].rep.name, ev[i].rep.state,
+			       ev[i].rep.error_count, ev[i].rep.recover_count, ev[i].rep.has_dump);
+			fflush(stdout);
+			seen++;
+		}
+	}
+	fw_devlink_monitor_close(m);
+	return seen == want ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct fw_ctx *ctx = NULL;
@@ -165,6 +208,10 @@ int main(int argc, char **argv)
 	if (split_handle(argv[2], bus, sizeof(bus), dev, sizeof(dev)) < 0) {
 		fprintf(stderr, "vm-probe: '%s' is not a BUS/DEV devlink handle\n", argv[2]);
 		ret = 2;
+		goto out;
+	}
+	if (!strcmp(argv[1], "monitor") && argc == 4) {
+		ret = monitor(ctx, bus, dev, strtoul(argv[3], NULL, 10));
 		goto out;
 	}
 	r = fw_devlink_open(ctx, &dl);

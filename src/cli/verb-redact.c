@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: MIT */
+/* fwbox redact: a bundle that can leave the site, or a preview of one. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli/cli.h"
+
+static const char usage_text[] =
+	"Usage: fwbox redact BUNDLE [-o PATH] [--map FILE] [--keep KINDS] [--drop KINDS]\n"
+	"                    [--mask WORD] [--only KINDS] [--skip KINDS] [--since T]\n"
+	"                    [--until T] [--max-size SIZE] [--case-id ID]\n"
+	"                    [--compress zstd|gzip|xz|none] [--preview] [-j|--json]\n"
+	"                    [-p|--pretty] [-q]\n"
+	"\n"
+	"Write a copy of BUNDLE that can be sent to a vendor: serial numbers, host,\n"
+	"domain and user names, MAC addresses, GUIDs, IP addresses, the node\n"
+	"description, the kernel command line, the --reason text and every --mask word\n"
+	"are replaced by keyed pseudonyms of the same length, in every artifact, binary\n"
+	"ones included.  Kinds fwbox cannot check field by field are dropped unless\n"
+	"kept with --keep.  The input is checked as 'fwbox verify' checks it.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output PATH     bundle file (its extension picks the compression),\n"
+	"                        folder for the default name\n"
+	"                        fwbox-[ID-]redacted-PCI-YYYYMMDDTHHMMSSZ.tar.zst,\n"
+	"                        or - for standard output\n"
+	"      --map FILE        key and map file (default $FWBOX_REDACT_MAP, else\n"
+	"                        ~/.local/share/fwbox/redact.map; made on first use)\n"
+	"      --keep KINDS      keep these kinds although fwbox does not know them\n"
+	"      --drop KINDS      leave these kinds out\n"
+	"      --mask WORD       also replace WORD (3 to 256 bytes) wherever it occurs\n"
+	"      --only KINDS      the export holds only these kinds\n"
+	"      --skip KINDS      leave these kinds out of the export\n"
+	"      --since T         trace events from device timestamp T (decimal or 0x hex)\n"
+	"      --until T         trace events up to device timestamp T\n"
+	"      --max-size SIZE   drop the largest optional artifacts until the file fits\n"
+	"                        (bytes, or with K, M or G)\n"
+	"      --case-id ID      vendor case id: in the header and the default file name\n"
+	"      --compress METHOD zstd (default), gzip, xz or none\n"
+	"      --preview         list every member that would leave and what changes in\n"
+	"                        it; write nothing\n"
+	"  -j, --json            print the report as one JSON object\n"
+	"  -p, --pretty          the same, indented\n"
+	"  -q, --quiet           print nothing on success\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"KINDS is a comma list of shell patterns; 'reg' selects every reg.NAME.\n"
+	"Options taking KINDS or WORD may be given more than once.\n"
+	"Exit status: 0 written (or previewed), 1 failure (nothing written), 2 usage error.\n";
+
+enum {
+	OPT_MAP = 0x100,
+	OPT_KEEP,
+	OPT_DROP,
+	OPT_MASK,
+	OPT_ONLY,
+	OPT_SKIP,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_MAX_SIZE,
+	OPT_CASE_ID,
+	OPT_COMPRESS,
+	OPT_PREVIEW,
+};
+
+static const struct option options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "mask", required_argument, NULL, OPT_MASK },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "skip", required_argument, NULL, OPT_SKIP },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "case-id", required_argument, NULL, OPT_CASE_ID },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
+	{ "preview", no_argument, NULL, OPT_PREVIEW },
+	CLI_JSON_LONGOPTS,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* Repeated list options accumulate as one comma list. */
+static int append_list(char **list, const char *item)
+{
+	char *n;
+
+	if (!*item)
+		return -EINVAL;
+	if (asprintf(&n, "%s%s%s", *list ? *list : "", *list ? "," : "", item) < 0)
+		return -ENOMEM;
+	free(*list);
+	*list = n;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || *s == '-')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* "1048576", "512K", "10M", "2G" (powers of 1024; "10MB", "10MiB" too). */
+static int parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *s == '-' || errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || !v || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*ret = (uint64_t)v << shift;
+	return 0;
+}
+
+/* One object per run (fwbox(1) JSON OUTPUT); rep is NULL when nothing was
+ * written, err then the failure. */
+static void print_json(const struct cli_json *json, struct fw_ctx *ctx,
+		       const struct redact_report *rep, const char *input, bool preview, int status)
+{
+	struct json_object *j = json_object_new_object(), *a;
+	char uuid[40], hex[FW_SHA256_HEX];
+
+	json_object_object_add(j, "input", cli_json_text(input));
+	json_object_object_add(j, "path", cli_json_text(rep ? rep->output : NULL));
+	json_object_object_add(j, "preview", json_object_new_boolean(preview));
+	if (rep && !preview) {
+		snprintf(uuid, sizeof(uuid),
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 rep->uuid[0], rep->uuid[1], rep->uuid[2], rep->uuid[3], rep->uuid[4],
+			 rep->uuid[5], rep->uuid[6], rep->uuid[7], rep->uuid[8], rep->uuid[9],
+			 rep->uuid[10], rep->uuid[11], rep->uuid[12], rep->uuid[13], rep->uuid[14],
+			 rep->uuid[15]);
+		json_object_object_add(j, "bundle", cli_json_text(uuid));
+		json_object_object_add(j, "bytes", cli_json_int((int64_t)rep->out_bytes));
+	} else {
+		json_object_object_add(j, "bundle", NULL);
+		json_object_object_add(j, "bytes", NULL);
+	}
+	json_object_object_add(j, "exit", cli_json_int(status));
+	json_object_object_add(j, "error", rep ? NULL : cli_json_text(fw_ctx_errmsg(ctx)));
+	json_object_object_add(j, "errno", rep ? NULL : cli_json_int(-fw_ctx_errcode(ctx)));
+	json_object_object_add(j, "map", cli_json_text(rep ? rep->map_path : NULL));
+	json_object_object_add(j, "key_id", rep && !rep->key_ephemeral ? cli_json_text(rep->key_id) : NULL);
+	json_object_object_add(j, "key_created", rep ? json_object_new_boolean(rep->key_created) : NULL);
+	json_object_object_add(j, "policy", cli_json_text(rep ? rep->policy : NULL));
+	json_object_object_add(j, "case_id", cli_json_text(rep ? rep->case_id : NULL));
+	a = json_object_new_array();
+	for (size_t i = 0; rep && i < rep->n_idents; i++) {
+		const struct redact_ident_info *x = &rep->idents[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "type", cli_json_text(x->type));
+		json_object_object_add(o, "value", cli_json_text(x->value));
+		json_object_object_add(o, "pseudonym", cli_json_text(x->pseudonym));
+		json_object_object_add(o, "found_in", cli_json_text(x->sources));
+		json_object_object_add(o, "occurrence_count", cli_json_int((int64_t)x->hits));
+		json_object_object_add(o, "searched", json_object_new_boolean(x->searched));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(j, "identifiers", a);
+	a = json_object_new_array();
+	for (size_t i = 0; rep && i < rep->n_fields; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "field", cli_json_text(rep->fields[i].field));
+		json_object_object_add(o, "change", cli_json_text(rep->fields[i].change));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(j, "index_fields", a);
+	a = json_object_new_array();
+	for (size_t i = 0; rep && i < rep->n_members; i++) {
+		const struct redact_member_info *m = &rep->members[i];
+		struct json_object *o = json_object_new_object();
+
+		fw_sha256_hex(m->sha256, hex);
+		json_object_object_add(o, "kind", cli_json_text(m->kind));
+		json_object_object_add(o, "path", cli_json_text(m->path));
+		json_object_object_add(o, "action", cli_json_text(redact_action_name(m->action)));
+		json_object_object_add(o, "bytes", cli_json_int((int64_t)m->size));
+		json_object_object_add(o, "kept_bytes", cli_json_int((int64_t)m->out_size));
+		json_object_object_add(o, "field_count", cli_json_int(m->fields));
+		json_object_object_add(o, "occurrence_count", cli_json_int((int64_t)m->hits));
+		json_object_object_add(o, "changed_bytes", cli_json_int((int64_t)m->bytes_changed));
+		json_object_object_add(o, "trace_cut_count", cli_json_int((int64_t)m->cut));
+		json_object_object_add(o, "dropped_for_size", json_object_new_boolean(m->size_cut));
+		json_object_object_add(o, "sha256", cli_json_text(hex));
+		json_object_object_add(o, "reason", cli_json_text(m->why));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(j, "artifacts", a);
+	cli_json_emit(json, j);
+}
+
+static void print_text(const struct redact_report *rep, bool preview)
+{
+	size_t n[3] = { 0 };
+	int kw = 4;
+
+	if (preview)
+		printf("Preview of '%s': nothing is written.\n", rep->input);
+	printf("Output:   %s%s\n", rep->output, preview ? " (would be written)" : "");
+	if (rep->key_ephemeral)
+		printf("Key:      %s does not exist yet (made on the first real run); the\n"
+		       "          pseudonyms below come from a throw-away key\n",
+		       rep->map_path);
+	else
+		printf("Key:      %s (id %s)%s\n", rep->map_path, rep->key_id,
+		       rep->key_created ? ", created now" : "");
+	printf("Policy:   %s\n", rep->policy);
+	if (rep->case_id)
+		printf("Case:     %s\n", rep->case_id);
+	printf("\nIdentifiers (%zu):\n", rep->n_idents);
+	for (size_t i = 0; i < rep->n_idents; i++) {
+		const struct redact_ident_info *x = &rep->idents[i];
+
+		printf("  %-9s %s -> %s  (%" PRIu64 " occurrence%s; found in %s%s)\n", x->type,
+		       x->value, x->pseudonym, x->hits, x->hits == 1 ? "" : "s", x->sources,
+		       x->searched ? "" : "; too short to search for elsewhere");
+	}
+	if (rep->n_fields)
+		printf("\nIndex fields:\n");
+	for (size_t i = 0; i < rep->n_fields; i++)
+		printf("  %-17s %s\n", rep->fields[i].field, rep->fields[i].change);
+	for (size_t i = 0; i < rep->n_members; i++) {
+		int l = (int)strlen(rep->members[i].kind);
+
+		if (l > kw)
+			kw = l;
+	}
+	printf("\nMembers (%zu):\n  %-*s %10s  %-8s  %s\n", rep->n_members, kw, "KIND", "SIZE",
+	       "ACTION", "WHAT AND WHY");
+	for (size_t i = 0; i < rep->n_members; i++) {
+		const struct redact_member_info *m = &rep->members[i];
+
+		n[m->action]++;
+		printf("  %-*s %10" PRIu64 "  %-8s  %s\n", kw, m->kind, m->size,
+		       redact_action_name(m->action), m->why);
+	}
+	printf("\n%zu redacted, %zu verbatim, %zu dropped", n[REDACT_REDACTED], n[REDACT_VERBATIM],
+	       n[REDACT_DROPPED]);
+	if (!preview)
+		printf("; %" PRIu64 " bytes written", rep->out_bytes);
+	printf(".\n");
+}
+
+static int run(struct fw_ctx *ctx, int argc, char **argv)
+{
+	static const char optstring[] = "o:qh" CLI_JSON_SHORTOPTS;
+	struct redact_options o = { .compression = BUNDLE_COMPRESS_ZSTD };
+	struct redact_report *rep = NULL;
+	struct cli_json json = { 0 };
+	char *keep = NULL, *drop = NULL, *only = NULL, *skip = NULL, tmpdir[4096] = "";
+	const char **mask = NULL;
+	const char *output = NULL, *input = NULL;
+	bool quiet = false, compress_given = false, to_stdout;
+	int c, r, status = CLI_EXIT_USAGE;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		if (cli_json_option(&json, c))
+			continue;
+		r = 0;
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_MAP:
+			o.map_path = optarg;
+			break;
+		case OPT_KEEP:
+			r = append_list(&keep, optarg);
+			break;
+		case OPT_DROP:
+			r = append_list(&drop, optarg);
+			break;
+		case OPT_ONLY:
+			r = append_list(&only, optarg);
+			break;
+		case OPT_SKIP:
+			r = append_list(&skip, optarg);
+			break;
+		case OPT_MASK: {
+			const char **nm = realloc(mask, (o.n_mask + 1) * sizeof(*nm));
+
+			if (!nm) {
+				r = -ENOMEM;
+				break;
+			}
+			mask = nm;
+			mask[o.n_mask++] = optarg;
+			break;
+		}
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			r = parse_u64(optarg, c == OPT_SINCE ? &o.since : &o.until);
+			if (r < 0) {
+				cli_usage_error(&cli_verb_redact, "%s: '%s' is %s",
+						c == OPT_SINCE ? "--since" : "--until", optarg,
+						r == -ERANGE ? "out of range (at most 18446744073709551615)"
+							     : "not a number");
+				goto out;
+			}
+			*(c == OPT_SINCE ? &o.have_since : &o.have_until) = true;
+			break;
+		case OPT_MAX_SIZE:
+			if (parse_size(optarg, &o.max_size) < 0) {
+				cli_usage_error(&cli_verb_redact,
+						"--max-size: '%s' is not a size (bytes, or a number with K, M "
+						"or G)",
+						optarg);
+				goto out;
+			}
+			break;
+		case OPT_CASE_ID:
+			o.case_id = optarg;
+			break;
+		case OPT_COMPRESS:
+			if (bundle_compression_parse(optarg, &o.compression) < 0) {
+				cli_usage_error(&cli_verb_redact,
+						"--compress '%s': use zstd, gzip, xz or none", optarg);
+				goto out;
+			}
+			compress_given = true;
+			break;
+		case OPT_PREVIEW:
+			o.preview = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			status = cli_help(&cli_verb_redact);
+			goto out;
+		default:
+			status = cli_option_error(&cli_verb_redact, argv, optstring);
+			goto out;
+		}
+		if (r == -EINVAL) {
+			cli_usage_error(&cli_verb_redact, "option '%s' needs a non-empty argument",
+					argv[optind - 1]);
+			goto out;
+		}
+		if (r < 0) {
+			status = cli_fail(NULL, "redact", "out of memory");
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error(&cli_verb_redact, "expected a BUNDLE");
+		goto out;
+	}
+	if (optind + 1 < argc) {
+		cli_usage_error(&cli_verb_redact, "one BUNDLE at a time: '%s' is extra", argv[optind + 1]);
+		goto out;
+	}
+	input = argv[optind];
+	o.keep = keep;
+	o.drop = drop;
+	o.only = only;
+	o.skip = skip;
+	o.mask = mask;
+	r = cli_pick_compression(&cli_verb_redact, output, compress_given, &o.compression);
+	if (r) {
+		status = r;
+		goto out;
+	}
+	if (redact_options_check(ctx, &o) < 0) {
+		cli_usage_error(&cli_verb_redact, "%s", fw_ctx_errmsg(ctx));
+		goto out;
+	}
+	to_stdout = output && !strcmp(output, "-") && !o.preview;
+	if (to_stdout && json.on) {
+		cli_usage_error(&cli_verb_redact,
+				"-o - writes the bundle to standard output, where --json would print "
+				"too: give -o FILE with --json");
+		goto out;
+	}
+	if (to_stdout && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "fwbox redact: -o -: standard output is a terminal; redirect it "
+			"to a file or a pipe, or give -o FILE\n");
+		status = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	if (to_stdout) {
+		/* Written complete in a private folder, then copied: a reader
+		 * never sees half a bundle. */
+		const char *t = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/fwbox-redact-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "fwbox redact: -o -: cannot make a temporary folder '%s': %s\n",
+				tmpdir, strerror(errno));
+			tmpdir[0] = '\0';
+			status = CLI_EXIT_FAILURE;
+			goto out;
+		}
+		output = tmpdir;
+	} else if (o.preview && output && !strcmp(output, "-")) {
+		output = NULL;
+	}
+	cli_catch_signals(ctx);
+	r = redact_bundle(ctx, input, output, &o, &rep);
+	if (r < 0) {
+		status = CLI_EXIT_FAILURE;
+		if (json.on)
+			print_json(&json, ctx, NULL, input, o.preview, status);
+		cli_error(ctx, "redact");
+		goto out;
+	}
+	status = CLI_EXIT_OK;
+	if (to_stdout) {
+		r = cli_copy_to_stdout(rep->output);
+		if (r < 0) {
+			fprintf(stderr, "fwbox redact: writing the bundle to standard output: %s\n",
+				strerror(-r));
+			status = CLI_EXIT_FAILURE;
+		}
+		unlink(rep->output);
+	} else if (json.on) {
+		print_json(&json, ctx, rep, input, o.preview, status);
+	} else if (o.preview || !quiet) {
+		print_text(rep, o.preview);
+	}
+out:
+	if (tmpdir[0])
+		rmdir(tmpdir);
+	redact_report_free(rep);
+	free(keep);
+	free(drop);
+	free(only);
+	free(skip);
+	free(mask);
+	return status;
+}
+
+const struct cli_verb cli_verb_redact = {
+	.name = "redact",
+	.summary = "write a copy of a bundle that can leave the site",
+	.usage = usage_text,
+	.run = run,
+};

@@ -1,0 +1,96 @@
+#!/bin/sh
+# fwbox watch under signals and crashes: SIGTERM during a capture publishes
+# a valid partial bundle (or none) and nothing half-written; kill -9 after
+# an event was acknowledged loses nothing (the restarted daemon captures
+# it, marked replayed); SIGHUP rereads the configuration; retention keeps
+# the first capture of an incident and the newest, never a card's only one,
+# and says what it removed.
+set -eu
+. "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/cli/watch-lib.sh"
+scratch
+cd "$SCRATCH"
+
+# A capture that lasts: 30 s of trace gathering (cut short by the signal).
+printf '[Watch]\nTraceSeconds=30\n' > slow.conf
+
+# 1. SIGTERM mid-capture.
+watch_start "$SCRATCH/term.log" -c slow.conf -d 'emu:cx7,burst=1@0.05' --spool "$SCRATCH/s1"
+watch_wait '"note":"capture"'
+kill -TERM "$WPID"
+watch_drain
+[ "$WRC" -eq 0 ] || [ "$WRC" -eq 3 ] || fail "SIGTERM: exit $WRC, expected 0 or 3"
+n=$(bundles s1 | wc -l)
+[ "$n" -le 1 ] || fail "SIGTERM: $n bundles"
+if [ "$n" -eq 1 ]; then
+	"$FWBOX" verify "$(bundles s1)" >/dev/null || fail "SIGTERM: the partial bundle does not verify"
+	"$FWBOX" show --json "$(bundles s1)" | grep -q '"outcome":"skipped"' ||
+		fail "SIGTERM: the steps after the signal are not recorded as skipped"
+fi
+[ -z "$(find s1 -maxdepth 1 -type f ! -name 'fwbox-*.tar.zst')" ] || fail "SIGTERM left files: $(ls -a s1)"
+
+# 2. kill -9 after the acknowledgement: the journal holds the event, the
+# next daemon (on a card with no scheduled fault at all) captures it.
+watch_start "$SCRATCH/kill.log" -c slow.conf -d 'emu:cx7,burst=1@0.05' --spool "$SCRATCH/s2"
+watch_wait '"note":"capture"'
+kill -KILL "$WPID"
+watch_drain
+[ "$(bundles s2 | wc -l)" -eq 0 ] || fail "kill -9: a bundle appeared from the killed capture"
+grep -q "^E	1	0000:08:00.0	fw	1	" s2/.fwbox-watch/journal || fail "kill -9: the event is not in the journal"
+expect_exit 0 "$FWBOX" watch -d 'emu:cx7' --spool "$SCRATCH/s2" --exit-after 1
+[ "$(bundles s2 | wc -l)" -eq 1 ] || fail "restart: the acknowledged event was not captured"
+"$FWBOX" show --json "$(bundles s2)" > show.json
+python3 - show.json <<'PY' || fail "restart: trigger of the replayed capture"
+import json, sys
+t = json.load(open(sys.argv[1]))["trigger"]
+assert t["replayed"] and t["reporter"] == "fw" and t["error_count"] == 1 and t["source"] == "journal", t
+PY
+# Done is done: a third start captures nothing more.
+watch_start "$SCRATCH/again.log" -d 'emu:cx7' --spool "$SCRATCH/s2"
+watch_wait '"note":"ready"'
+kill -TERM "$WPID"
+watch_drain
+grep -q '"note":"capture"' again.log && fail "the replayed event was captured twice"
+
+# 3. Retention, across restarts (the journal keeps each card's incident):
+# four captures of one card, one per daemon run and no interval, at most
+# 2 kept: the incident's first and the newest stay, each removal is said.
+printf '[Watch]\nMinIntervalCard=0\nMinIntervalGlobal=0\nMaxPerCard=2\n' > keep2.conf
+for i in 1 2 3 4; do
+	"$FWBOX" watch -c keep2.conf -d 'emu:cx7,burst=1@0.01' --spool "$SCRATCH/s3" --exit-after 1 -j \
+		>> keep.log || fail "retention: fwbox watch run $i failed: $(tail -2 keep.log)"
+done
+[ "$(grep -c '"note":"captured"' keep.log)" -eq 4 ] || fail "retention: expected 4 captures"
+[ "$(grep -c '"first_of_incident":true' keep.log)" -eq 1 ] ||
+	fail "retention: the restarted daemons did not continue the incident"
+[ "$(grep -c '"note":"removed".*"why":"MaxPerCard"' keep.log)" -eq 2 ] || fail "retention: expected 2 removals"
+first=$(grep '"note":"captured"' keep.log | head -1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
+last=$(grep '"note":"captured"' keep.log | tail -1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
+[ "$(bundles "$SCRATCH/s3" | tr '\n' ' ')" = "$(printf '%s\n%s\n' "$first" "$last" | sort | tr '\n' ' ')" ] ||
+	fail "retention kept $(bundles "$SCRATCH/s3" | tr '\n' ' '), expected the first and the newest"
+# The card's interval holds across a restart too: a fifth run, with the
+# default 10 min interval, suppresses its event.
+watch_start "$SCRATCH/rate.log" -d 'emu:cx7,burst=1@0.01' --spool "$SCRATCH/s3"
+watch_wait '"note":"suppressed".*"why":"card-interval"'
+kill -TERM "$WPID"
+watch_drain
+# MaxUse=1 byte: still never the card's only (newest) capture.
+printf '[Watch]\nMaxUse=1\n' > tiny.conf
+expect_exit 0 "$FWBOX" watch -c tiny.conf -d 'emu:cx7,burst=1@0.05' --spool "$SCRATCH/s4" --exit-after 1
+[ "$(bundles s4 | wc -l)" -eq 1 ] || fail "MaxUse removed a card's only capture"
+
+# 4. SIGHUP: the configuration is read again (a bad one is refused, the
+# running one kept).
+printf '[Watch]\nMaxPerCard=5\n' > hup.conf
+watch_start "$SCRATCH/hup.log" -c hup.conf -d 'emu:cx7' --spool "$SCRATCH/s5"
+watch_wait '"note":"ready"'
+printf '[Watch]\nMaxPerCard=3\n' > hup.conf
+kill -HUP "$WPID"
+watch_wait '"note":"reloaded"'
+printf 'Bogus=1\n' > hup.conf
+kill -HUP "$WPID"
+watch_wait '"note":"warning".*keeping the running configuration'
+kill -TERM "$WPID"
+watch_drain
+[ "$WRC" -eq 0 ] || fail "SIGHUP: exit $WRC"
+echo ok
