@@ -573,13 +573,29 @@ static int jvalue(struct jwalk *w, struct json_object *o, int64_t index)
 		h.u = json_object_get_boolean(o) ? 1 : 0;
 		break;
 	case json_type_int:
+		/* A negative number does not fit u: kept as its JSON text. */
+		if (json_object_get_int64(o) < 0) {
+			h.type = HEALTH_STRING;
+			h.str = json_object_get_string(o);
+			break;
+		}
 		h.type = HEALTH_NUMBER;
 		h.u = json_object_get_uint64(o);
 		break;
-	case json_type_double:
-		h.type = HEALTH_NUMBER;
-		h.u = (uint64_t)json_object_get_double(o);
+	case json_type_double: {
+		double d = json_object_get_double(o);
+
+		/* Only a whole number in u's range converts (anything else, 1e308
+		 * or NaN, is undefined behaviour in C): the rest is kept as text. */
+		if (d >= 0 && d < 18446744073709551616.0 && d == (double)(uint64_t)d) {
+			h.type = HEALTH_NUMBER;
+			h.u = (uint64_t)d;
+		} else {
+			h.type = HEALTH_STRING;
+			h.str = json_object_get_string(o);
+		}
 		break;
+	}
 	case json_type_string:
 		h.type = HEALTH_STRING;
 		h.str = json_object_get_string(o);

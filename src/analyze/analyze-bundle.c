@@ -39,10 +39,47 @@ static bool kind_selected(const char *kind, const char *only)
 	return false;
 }
 
+/*
+ * Kinds whose capture always has bytes when it succeeds: a register read
+ * returns its whole layout, a strings DB section and CR-space have a size
+ * the device reported, the health buffer is a fixed 64 bytes.  Recorded
+ * 'ok' with no bytes, such an artifact is suspect (a writer bug or a
+ * hand-made bundle): it is flagged, never silently taken as "nothing".
+ */
+static bool kind_never_empty(const char *kind)
+{
+	static const char *const prefixes[] = { "reg.", "trace.strings.", "trace.cap" };
+	static const char *const kinds[] = { "crspace", "health.buffer", "health.buffer.after",
+					     "trace.cap.after" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(kind, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* From the index, before any member is read: every verb and the loader. */
+static void flag_empty(struct analyze *an, struct bundle *b, const char *only_prefix)
+{
+	for (size_t i = 0; i < bundle_artifact_count(b); i++) {
+		const struct bundle_artifact *a = bundle_artifact_at(b, i);
+
+		if (kind_selected(a->kind, only_prefix) && a->size == 0 &&
+		    a->outcome == BUNDLE_OUTCOME_OK && kind_never_empty(a->kind))
+			an_problem(an, a->kind, 0, -EBADMSG,
+				   "recorded 'ok' but holds no bytes, which a capture of this kind "
+				   "never is: the bundle's writer or whoever made it is suspect");
+	}
+}
+
 static int v_begin(void *ud, const struct bundle_artifact *a)
 {
 	struct walk *w = ud;
 	int r;
+
 
 	/* A failed or skipped step: nothing to decode (its failure is in the
 	 * index already), and decoding nothing would only report every field
@@ -142,6 +179,7 @@ static void report_device(struct analyze *an, struct bundle *b)
 int analyze_prepare_bundle(struct analyze *an, struct bundle *b)
 {
 	report_device(an, b);
+	flag_empty(an, b, NULL);
 	return read_side(an, analyze_ctx(an), b);
 }
 
@@ -159,6 +197,7 @@ int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix
 	 * matcher of text and saved traces): 'regs' has no use for them, nor
 	 * for their problems. */
 	report_device(an, b);
+	flag_empty(an, b, only_prefix);
 	if (kind_selected("trace.ring", only_prefix) || kind_selected("trace.text", only_prefix) ||
 	    kind_selected("health.fw", only_prefix)) {
 		r = read_side(an, analyze_ctx(an), b);

@@ -92,6 +92,9 @@ enum {
 #define BUNDLE_FIELD_SENSITIVE 0x0001u
 
 #define BUNDLE_NOTE_ALIGN 4u
+/* Most zero padding a tar writer adds after the end-of-archive blocks: one
+ * record of the default blocking factor 20 (tar, bsdtar, Python's tarfile). */
+#define BUNDLE_TAR_RECORD 10240u
 #define BUNDLE_NOTE_SECTION ".note.fwbox"
 
 /* Note stream encoding: each call appends one note (header, name, desc,

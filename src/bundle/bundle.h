@@ -137,13 +137,16 @@ struct bundle_writer_options {
 	int level;                     /* 0: the default for the filter */
 	size_t stage_memory;           /* 0: FW_LIMIT_STAGE_MEMORY */
 	unsigned threads;              /* zstd worker threads; 0: default (2) */
+	bool replace;                  /* an existing regular file at path is
+					* replaced, atomically, at commit */
 	uint64_t max_file_size;        /* commit refuses (-EFBIG) a bundle file larger than
 					* this, publishing nothing; 0: no limit */
 	bool dry_run;                  /* commit writes the archive to an unnamed temporary
 					* file only, to learn its size; nothing is published */
 };
 
-/* path is the final bundle path; it must not exist yet (-EEXIST). */
+/* path is the final bundle path; it must not exist yet (-EEXIST) unless
+ * opts->replace, and then only as a regular file. */
 int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 		      const struct bundle_writer_options *opts, struct bundle_writer **ret);
 /* Both copy their arguments. */

@@ -82,7 +82,13 @@ static int archive_err(struct bundle *b, struct archive *a, const char *what)
 			what, msg ? msg : "damaged archive");
 }
 
-static int open_archive(struct bundle *b, struct archive **ret)
+/*
+ * concatenated: read on past the end-of-archive blocks to the end of the
+ * stream (libarchive's tar:read_concatenated_archives), so that whatever
+ * follows them (another archive, random bytes, a second compressed frame)
+ * is seen: zero blocks are skipped, anything else reads as a header.
+ */
+static int open_archive(struct bundle *b, bool concatenated, struct archive **ret)
 {
 	struct archive *a = archive_read_new();
 	int r;
@@ -98,6 +104,12 @@ static int open_archive(struct bundle *b, struct archive **ret)
 	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
 	    archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
 	    archive_read_support_filter_xz(a) < ARCHIVE_WARN) {
+		r = archive_err(b, a, "libarchive setup");
+		archive_read_free(a);
+		return r;
+	}
+	if (concatenated &&
+	    archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1") != ARCHIVE_OK) {
 		r = archive_err(b, a, "libarchive setup");
 		archive_read_free(a);
 		return r;
@@ -188,7 +200,7 @@ static int do_open(struct bundle *b)
 	uint64_t total;
 	int r;
 
-	r = open_archive(b, &a);
+	r = open_archive(b, false, &a);
 	if (r < 0)
 		return r;
 	r = read_index_member(b, a, &elf, &elf_len);
@@ -519,12 +531,55 @@ out:
 	return r;
 }
 
+/* Bytes of the (decompressed) tar stream the tar reader has consumed. */
+static uint64_t tar_pos(struct archive *a)
+{
+	la_int64_t p = archive_filter_bytes(a, 0);
+
+	return p < 0 ? 0 : (uint64_t)p;
+}
+
+/*
+ * At the end of the stream (read with tar:read_concatenated_archives, so
+ * zero blocks were skipped to the very end): the bundle ends with its last
+ * member, its padding to 512 bytes, the two zero blocks of the
+ * end-of-archive marker and the zero padding of the last record, at most
+ * BUNDLE_TAR_RECORD bytes (tar writers pad to 10240-byte records).
+ * Anything longer, and any byte after the end of the compressed stream, is
+ * trailing data (fwbox-bundle(5)): refused.
+ */
+static int trailing_check(struct walk *w, struct archive *a, uint64_t last_end)
+{
+	struct bundle *b = w->b;
+	uint64_t end = tar_pos(a), allowed = ((last_end + 511) & ~(uint64_t)511) + 1024 +
+					      BUNDLE_TAR_RECORD;
+	la_int64_t raw = archive_filter_bytes(a, -1);
+	uint64_t size = b->fd >= 0 ? b->file_size : b->mem_len;
+
+	if (end > allowed)
+		return problem(w, NULL, -EBADMSG,
+			       "%llu bytes follow the last member (from byte %llu of the tar stream), "
+			       "more than the end-of-archive blocks and one %u-byte record of zero "
+			       "padding: a bundle carries no trailing data",
+			       (unsigned long long)(end - last_end), (unsigned long long)last_end,
+			       BUNDLE_TAR_RECORD);
+	if (archive_filter_count(a) > 1 && raw >= 0 && (uint64_t)raw < size)
+		return problem(w, NULL, -EBADMSG,
+			       "%llu bytes follow the end of the %s stream (from byte %lld of the "
+			       "file): a bundle carries no trailing data",
+			       (unsigned long long)(size - (uint64_t)raw),
+			       archive_filter_name(a, 0) ? archive_filter_name(a, 0) : "compressed",
+			       (long long)raw);
+	return 0;
+}
+
 static int walk(struct walk *w)
 {
 	struct bundle *b = w->b;
 	struct archive *a = NULL;
 	uint8_t *elf = NULL, *buf = NULL;
-	size_t elf_len = 0, members = 0, n = b->idx->n_artifacts;
+	size_t elf_len = 0, members = 0, n = b->idx->n_artifacts, nseen = 0;
+	uint64_t last_end = 0;
 	uint8_t digest[FW_SHA256_LEN];
 	uint64_t total = 0;
 	bool *seen = NULL;
@@ -536,13 +591,14 @@ static int walk(struct walk *w)
 		r = fw_error(b->ctx, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = open_archive(b, &a);
+	r = open_archive(b, true, &a);
 	if (r < 0)
 		goto out;
 	/* The index again: the file must not have changed since bundle_open(). */
 	r = read_index_member(b, a, &elf, &elf_len);
 	if (r < 0)
 		goto out;
+	last_end = tar_pos(a);
 	r = fw_sha256(elf, elf_len, digest);
 	if (r < 0) {
 		r = fw_error(b->ctx, r, "'%s': cannot hash index.elf: SHA-256 failed", b->path);
@@ -563,6 +619,18 @@ static int walk(struct walk *w)
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
+		if (r != ARCHIVE_OK && nseen == n) {
+			/* Every member is in: what follows is not a bundle's end.
+			 * The archive cannot be read further: the walk ends. */
+			problem(w, NULL, -EBADMSG,
+				"data after the last member (from byte %llu of the tar stream) is "
+				"not the end-of-archive blocks and zero padding that end a bundle "
+				"(%s): a bundle carries no trailing data",
+				(unsigned long long)last_end,
+				archive_error_string(a) ? archive_error_string(a) : "damaged");
+			r = w->first_err;
+			goto out;
+		}
 		if (r != ARCHIVE_OK) {
 			/* ARCHIVE_WARN too: a damaged header is not a bundle we trust. */
 			r = archive_err(b, a, "reading the next member");
@@ -597,7 +665,12 @@ static int walk(struct walk *w)
 				goto out;
 			continue;
 		}
-		why = !strcmp(name, BUNDLE_INDEX_NAME) ? "a second index.elf" : bundle_path_problem(name);
+		why = !strcmp(name, BUNDLE_INDEX_NAME)
+			      ? (nseen == n ? "a second index.elf after every indexed member: "
+					      "another archive follows the bundle, and a bundle "
+					      "carries no trailing data"
+					    : "a second index.elf")
+			      : bundle_path_problem(name);
 		if (why) {
 			r = problem(w, shown, strlen(name) > FW_LIMIT_MEMBER_NAME ? -EOVERFLOW : -EBADMSG,
 				    "%s", why);
@@ -637,6 +710,7 @@ static int walk(struct walk *w)
 			continue;
 		}
 		seen[art - b->idx->artifacts] = true;
+		nseen++;
 		if ((uint64_t)archive_entry_size(e) != art->size) {
 			r = problem(w, name, -EBADMSG, "is %lld bytes, the index says %llu",
 				    (long long)archive_entry_size(e), (unsigned long long)art->size);
@@ -650,6 +724,7 @@ static int walk(struct walk *w)
 				r = archive_err(b, a, name);
 				goto out;
 			}
+			last_end = tar_pos(a);
 			continue;
 		}
 		if (w->v && w->v->begin) {
@@ -662,6 +737,7 @@ static int walk(struct walk *w)
 		r = walk_data(w, a, art, skip == 0, buf, &total);
 		if (r < 0)
 			goto out;
+		last_end = tar_pos(a);
 		/* No end for a member begin() skipped (callers pair begin/end
 		 * only for what they took), nor for a damaged one (r == 1). */
 		if (r == 0 && skip == 0 && w->v && w->v->end) {
@@ -677,6 +753,9 @@ static int walk(struct walk *w)
 		 * duplicate or unindexed member later on makes the bundle, and
 		 * so the bytes just delivered, untrustworthy. */
 	}
+	r = trailing_check(w, a, last_end);
+	if (r < 0)
+		goto out;
 	if (w->only && !seen[w->only - b->idx->artifacts]) {
 		/* The one member asked for is missing: that ends the walk with
 		 * an error even when a callback took the problem. */

@@ -89,9 +89,13 @@ int bundle_writer_new(struct fw_ctx *ctx, const char *path,
 
 	if (!path || !path[0])
 		return fw_error(ctx, -EINVAL, "no bundle path given");
-	if (lstat(path, &st) == 0)
+	if (lstat(path, &st) == 0 && !(opts && opts->replace))
 		return fw_error(ctx, -EEXIST,
-				"'%s' already exists: choose another name or remove it", path);
+				"'%s' already exists: choose another name, remove it, or replace it "
+				"with --force", path);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return fw_error(ctx, -EEXIST,
+				"'%s' exists and is not a regular file: not replacing it", path);
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return fw_error(ctx, -ENOMEM, "out of memory");
@@ -671,11 +675,55 @@ out:
 	return r;
 }
 
-/* Give the unnamed file its final name; never replaces an existing file. */
-static int publish(struct bundle_writer *w, int dirfd, int fd, const char *tmpname)
+/* --force: a hidden name in the folder first, then rename() over the old
+ * file, so FILE is at every moment the old bundle or the new one. */
+static int publish_replace(struct bundle_writer *w, int dirfd, int fd, char **tmpname)
 {
+	char proc[64], *name = NULL;
+	int r = -1;
+
+	if (*tmpname) {
+		if (renameat(AT_FDCWD, *tmpname, dirfd, w->base) < 0)
+			return fw_error(w->ctx, -errno, "cannot replace '%s': %m", w->path);
+		free(*tmpname);
+		*tmpname = NULL;
+		return 0;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (unsigned i = 0; i < 100; i++) {
+		free(name);
+		if (asprintf(&name, ".%s.%ld.%u", w->base, (long)getpid(), i) < 0)
+			return fw_error(w->ctx, -ENOMEM, "out of memory");
+		r = linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW);
+		if (r < 0 && errno == ENOENT)
+			r = linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
+		if (r == 0 || errno != EEXIST)
+			break;
+	}
+	if (r < 0) {
+		r = fw_error(w->ctx, -errno, "cannot link the bundle into '%s': %m", w->dir);
+		free(name);
+		return r;
+	}
+	if (renameat(dirfd, name, dirfd, w->base) < 0) {
+		r = fw_error(w->ctx, -errno, "cannot replace '%s': %m", w->path);
+		unlinkat(dirfd, name, 0);
+		free(name);
+		return r;
+	}
+	free(name);
+	return 0;
+}
+
+/* Give the unnamed file its final name; never replaces an existing file
+ * unless asked to (replace). */
+static int publish(struct bundle_writer *w, int dirfd, int fd, char **tmpname_p)
+{
+	const char *tmpname = *tmpname_p;
 	char proc[64];
 
+	if (w->opts.replace)
+		return publish_replace(w, dirfd, fd, tmpname_p);
 	if (tmpname) {
 		if (linkat(AT_FDCWD, tmpname, dirfd, w->base, 0) < 0)
 			goto fail;
@@ -763,7 +811,7 @@ int bundle_writer_commit(struct bundle_writer *w, char **ret_path)
 			w->path);
 		goto out;
 	}
-	r = publish(w, dirfd, fd, tmpname);
+	r = publish(w, dirfd, fd, &tmpname);
 	if (r < 0)
 		goto out;
 	linked = true;

@@ -21,6 +21,7 @@ enum {
 	CLI_EXIT_USAGE = 2,            /* diff: also any failure ("trouble") */
 	CLI_EXIT_PARTIAL = 3,
 	CLI_EXIT_NOTHING = 4,          /* inputs read, no record to show */
+	CLI_EXIT_LIMIT = 5,            /* query: stopped by --timeout or --memory-limit */
 };
 
 struct cli_verb {

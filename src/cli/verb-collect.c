@@ -22,7 +22,7 @@
 static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
 	"                     [--only KINDS] [--skip KINDS] [--compress zstd|gzip|xz|none]\n"
-	"                     [--plan] [--trace-control] [-j|--json] [-p|--pretty] [-q]\n"
+	"                     [--plan] [--trace-control] [-f|--force] [-j|--json] [-p|--pretty] [-q]\n"
 	"\n"
 	"Collect a support bundle from a ConnectX function, most volatile first: health\n"
 	"buffer and devlink reporters (stored dumps only), firmware tracer strings DB and\n"
@@ -44,6 +44,9 @@ static const char usage_text[] =
 	"      --compress METHOD   zstd (default), gzip, xz or none\n"
 	"      --plan              print every command that would be sent; send nothing\n"
 	"      --trace-control     allow taking tracer ownership to read the raw ring\n"
+	"  -f, --force             replace an existing bundle file at -o PATH (atomically,\n"
+	"                          once the new bundle is complete); without it an\n"
+	"                          existing file is refused\n"
 	"  -j, --json              print a JSON summary (fields: fwbox-collect(1))\n"
 	"  -p, --pretty            indented JSON; implies --json\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
@@ -72,6 +75,7 @@ static const struct option options[] = {
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "trace-control", no_argument, NULL, OPT_TRACE_CONTROL },
+	{ "force", no_argument, NULL, 'f' },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -295,7 +299,7 @@ static int option_error(char **argv)
 		if (o->has_arg == no_argument && o->val == optopt)
 			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
 					       o->name);
-	return cli_option_error(&cli_verb_collect, argv, "d:o:qh" CLI_JSON_SHORTOPTS);
+	return cli_option_error(&cli_verb_collect, argv, "d:o:fqh" CLI_JSON_SHORTOPTS);
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -310,7 +314,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:o:qh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:o:fqh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
 		if (cli_json_option(&json, opt))
 			continue;
 		switch (opt) {
@@ -360,6 +364,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_TRACE_CONTROL:
 			o.trace_control = true;
+			break;
+		case 'f':
+			o.replace = true;
 			break;
 		case 'q':
 			quiet = true;

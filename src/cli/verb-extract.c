@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,14 @@ static int on_data(void *userdata, const struct bundle_artifact *a, const void *
 }
 
 /*
- * FILE is replaced only once the artifact and the whole archive check out:
- * the bytes go to a temporary file in FILE's folder (so the final rename is
- * atomic), and a failure leaves any old FILE as it was.  A FILE that exists
- * and is not a regular file (/dev/null, a FIFO) is written in place.
+ * FILE gets its name only once the artifact and the whole archive check out:
+ * the bytes go to a temporary file in FILE's folder, then link() (no FILE
+ * yet: fails if one appeared meanwhile) or, with --force, rename() over the
+ * old file (atomic), and a failure leaves any old FILE as it was.  The rule
+ * is collect's: an existing FILE is refused unless --force.  A FIFO or a
+ * device (/dev/null) is written in place; a symbolic link is refused.
  */
-static int open_output(const char *out, char **ret_tmp, int *ret_fd)
+static int open_output(const char *out, bool force, char **ret_tmp, int *ret_fd)
 {
 	struct stat st;
 	const char *slash = strrchr(out, '/');
@@ -55,6 +58,10 @@ static int open_output(const char *out, char **ret_tmp, int *ret_fd)
 	mode_t mask;
 	int fd;
 
+	if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (lstat(out, &st) == 0 && S_ISREG(st.st_mode) && !force)
+		return -EEXIST;
 	if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
 		fd = open(out, O_WRONLY | O_TRUNC | O_CLOEXEC);
 		if (fd < 0)
@@ -113,6 +120,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		CLI_JSON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -122,19 +130,23 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *tmp = NULL;
 	struct bundle *b = NULL;
 	struct cli_json json = { 0 };
+	bool force = false;
 	int c, r;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&json, c))
 			continue;
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
+		case 'f':
+			force = true;
+			break;
 		default:
-			return cli_option_error(&cli_verb_extract, argv, "o:" CLI_JSON_SHORTOPTS);
+			return cli_option_error(&cli_verb_extract, argv, "o:f" CLI_JSON_SHORTOPTS);
 		}
 	}
 	if (argc - optind != 2)
@@ -154,7 +166,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	if (out) {
-		r = open_output(out, &tmp, &s.fd);
+		r = open_output(out, force, &tmp, &s.fd);
+		if (r == -EEXIST || r == -ELOOP) {
+			fprintf(stderr, "fwbox extract: '%s' already exists%s: %s\n", out,
+				r == -ELOOP ? " as a symbolic link" : "",
+				r == -ELOOP ? "not following or replacing it, give another FILE"
+					    : "choose another FILE, remove it, or replace it with --force");
+			bundle_close(b);
+			return CLI_EXIT_FAILURE;
+		}
 		if (r < 0) {
 			fprintf(stderr, "fwbox extract: cannot create '%s': %s\n", out, strerror(-r));
 			bundle_close(b);
@@ -174,9 +194,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "fwbox extract: writing '%s': %s\n", out, strerror(errno));
 			r = -EIO;
 		}
-		if (tmp && r >= 0 && rename(tmp, out) < 0) {
+		if (tmp && r >= 0 && force && rename(tmp, out) < 0) {
 			fprintf(stderr, "fwbox extract: cannot replace '%s': %s\n", out, strerror(errno));
 			r = -EIO;
+		} else if (tmp && r >= 0 && !force) {
+			/* link() never replaces: a FILE that appeared meanwhile stays. */
+			if (link(tmp, out) < 0) {
+				fprintf(stderr, "fwbox extract: cannot create '%s': %s\n", out,
+					errno == EEXIST ? "it appeared while the artifact was written; "
+							  "not replacing it" : strerror(errno));
+				r = -EIO;
+			}
+			unlink(tmp);
 		}
 		/* Damaged or partial bytes never stay behind; an old FILE stays. */
 		if (tmp && r < 0)
@@ -192,7 +221,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_extract = {
 	.name = "extract",
 	.summary = "write the raw bytes of one artifact",
-	.usage = "Usage: fwbox extract [-o|--output FILE] [-j|--json] [-p|--pretty] BUNDLE KIND\n"
+	.usage = "Usage: fwbox extract [-o|--output FILE] [-f|--force] [-j|--json] [-p|--pretty] BUNDLE KIND\n"
 		 "\n"
 		 "Write the raw bytes of the first artifact of KIND (e.g. reg.MGIR,\n"
 		 "trace.strings.0, crspace) to standard output, or to FILE.  The bytes\n"
@@ -203,7 +232,9 @@ const struct cli_verb cli_verb_extract = {
 		 "\n"
 		 "Options:\n"
 		 "  -o, --output FILE  write to FILE instead of standard output ('-': standard\n"
-		 "                     output)\n"
+		 "                     output); an existing FILE is refused without --force\n"
+		 "  -f, --force        replace an existing FILE (atomically, once the bytes\n"
+		 "                     checked out)\n"
 		 "  -j, --json         with -o FILE: print one JSON object describing what was\n"
 		 "                     written (fields: fwbox-extract(1))\n"
 		 "  -p, --pretty       indented JSON; implies --json\n"

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,10 @@ enum out_format {
 };
 
 static const char usage[] =
-	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty] SQL\n"
-	"       fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty] NAME [ARG...]\n"
+	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty]\n"
+	"                   [--timeout TIME] [--memory-limit SIZE] SQL\n"
+	"       fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty]\n"
+	"                   [--timeout TIME] [--memory-limit SIZE] NAME [ARG...]\n"
 	"       fwbox query -l|--list [-j|--json]\n"
 	"\n"
 	"Run one read-only SQL statement, or a named query, on the history\n"
@@ -41,12 +44,19 @@ static const char usage[] =
 	"  -j, --json       one JSON object per row, one a line, keyed by column name\n"
 	"  -p, --pretty     indented JSON; implies --json\n"
 	"  -l, --list       list the named queries and their arguments\n"
+	"  --timeout TIME   stop the query after TIME (30, 30s, 500ms, 5m, 1h;\n"
+	"                   0: no limit; default 3m)\n"
+	"  --memory-limit SIZE\n"
+	"                   stop a query that needs more memory than SIZE (512M,\n"
+	"                   2G, 64K; 0: no limit; default 512M)\n"
 	"  -h, --help       show this help\n"
 	"\n"
 	"Options may follow the arguments; after '--' everything is an argument\n"
 	"(a negative number, say).\n"
 	"\n"
-	"Exit status: 0 success (with or without rows), 1 failure, 2 usage.\n";
+	"Exit status: 0 success (with or without rows), 1 failure, 2 usage,\n"
+	"5 stopped by --timeout or --memory-limit, 130 interrupted by SIGINT\n"
+	"(143 by SIGTERM); rows printed before a stop stay printed.\n";
 
 /* Text of one value for table and CSV output; blobs as hex.  *tmp is freed
  * by the caller. */
@@ -321,6 +331,97 @@ static bool is_bare_word(const char *s)
 	return true;
 }
 
+/* "30", "30s", "500ms", "5m", "1h" to milliseconds; false if malformed. */
+static bool parse_duration(const char *arg, uint64_t *ret_ms)
+{
+	static const struct { const char *suffix; uint64_t ms; } units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	char *end;
+	uint64_t v;
+
+	if (!isdigit((unsigned char)*arg))
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			if (v > UINT64_MAX / units[i].ms)
+				return false;
+			*ret_ms = v * units[i].ms;
+			return true;
+		}
+	return false;
+}
+
+/* "512M", "2G", "64K", "1048576" (bytes) to bytes; false if malformed. */
+static bool parse_size(const char *arg, uint64_t *ret)
+{
+	char *end;
+	uint64_t v, mult = 1;
+
+	if (!isdigit((unsigned char)*arg))
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return false;
+	if (*end && end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+		return false;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'K': case 'k':
+		mult = 1ull << 10;
+		break;
+	case 'M': case 'm':
+		mult = 1ull << 20;
+		break;
+	case 'G': case 'g':
+		mult = 1ull << 30;
+		break;
+	case 'T': case 't':
+		mult = 1ull << 40;
+		break;
+	default:
+		return false;
+	}
+	if (v > UINT64_MAX / mult)
+		return false;
+	*ret = v * mult;
+	return true;
+}
+
+/* SIGINT and SIGTERM stop the statement under way at once
+ * (sqlite3_interrupt through store_interrupt(), async-signal-safe) as well
+ * as cancelling the context; the signal picks the exit status 128+N. */
+static struct store *signal_store;
+static struct fw_ctx *signal_ctx;
+static volatile sig_atomic_t signal_seen;
+
+static void on_query_signal(int sig)
+{
+	signal_seen = sig;
+	if (signal_ctx)
+		fw_ctx_request_cancel(signal_ctx);
+	store_interrupt(signal_store);
+}
+
+static void catch_query_signals(struct fw_ctx *ctx, struct store *s)
+{
+	struct sigaction sa;
+
+	signal_ctx = ctx;
+	signal_store = s;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_query_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -328,6 +429,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "memory-limit", required_argument, NULL, 'M' },
 		CLI_JSON_LONGOPTS,
 		{}
 	};
@@ -339,6 +442,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	const char *db = NULL;
 	char *dbpath = NULL;
 	const char *sql;
+	struct store_query_limits limits = { STORE_QUERY_TIME_MS_DEFAULT, STORE_QUERY_MEMORY_DEFAULT };
 	bool list = false;
 	int c, r, nargs, ret = CLI_EXIT_FAILURE;
 
@@ -365,6 +469,16 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			break;
 		case 'l':
 			list = true;
+			break;
+		case 'T':
+			if (!parse_duration(optarg, &limits.time_ms))
+				return cli_usage_error(&cli_verb_query, "--timeout takes a time such as "
+						       "30, 30s, 500ms, 5m or 0 (no limit), not '%s'", optarg);
+			break;
+		case 'M':
+			if (!parse_size(optarg, &limits.memory_bytes))
+				return cli_usage_error(&cli_verb_query, "--memory-limit takes a size such "
+						       "as 512M, 2G, 64K or 0 (no limit), not '%s'", optarg);
 			break;
 		case 'h':
 			return cli_help(&cli_verb_query);
@@ -402,6 +516,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		cli_fail(ctx, "query", "cannot open '%s'", db);
 		goto out;
 	}
+	catch_query_signals(ctx, s);
+	r = store_set_query_limits(s, &limits);
+	if (r < 0) {
+		cli_fail(ctx, "query", "limits");
+		goto out;
+	}
 	r = store_query_prepare(s, sql, &q);
 	if (r < 0) {
 		cli_fail(ctx, "query", "%s", nq ? nq->name : "query refused");
@@ -431,6 +551,19 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		break;
 	}
 	fflush(stdout);
+	if (r < 0 && signal_seen) {
+		fprintf(stderr, "fwbox query: interrupted by %s; rows printed before it stay printed\n",
+			signal_seen == SIGINT ? "SIGINT" : "SIGTERM");
+		ret = 128 + signal_seen;
+		goto out;
+	}
+	if (r < 0 && (fw_ctx_errcode(ctx) == -ETIME || fw_ctx_errcode(ctx) == -ENOMEM)) {
+		fprintf(stderr, "fwbox query: %s; rows printed before it stay printed; "
+			"raise the limit with %s (0: no limit)\n", fw_ctx_errmsg(ctx),
+			fw_ctx_errcode(ctx) == -ETIME ? "--timeout" : "--memory-limit");
+		ret = CLI_EXIT_LIMIT;
+		goto out;
+	}
 	if (r < 0) {
 		/* The library's message already starts with "query failed". */
 		if (nq && strstr(nq->sql, " MATCH ?"))

@@ -127,11 +127,12 @@ static const struct collect_sink_ops bundle_sink_ops = {
 };
 
 int collect_bundle_sink_new(struct fw_ctx *ctx, const char *path,
-			    enum bundle_compression compression, const struct bundle_header *h,
+			    enum bundle_compression compression, bool replace,
+			    const struct bundle_header *h,
 			    const struct bundle_device *d, const struct collect_sink_ops **ret_ops,
 			    void **ret_sink)
 {
-	struct bundle_writer_options wo = { .compression = compression };
+	struct bundle_writer_options wo = { .compression = compression, .replace = replace };
 	struct sink *s;
 	int r;
 
@@ -223,7 +224,8 @@ int collect_run(struct collect *c, char **ret_path)
 	if (r < 0)
 		return r;
 	fill_header_device(c, &h, &d, host, sizeof(host));
-	r = collect_bundle_sink_new(c->ctx, c->output, c->opts.compression, &h, &d, &sops, &sink);
+	r = collect_bundle_sink_new(c->ctx, c->output, c->opts.compression, c->opts.replace, &h,
+				    &d, &sops, &sink);
 	if (r < 0)
 		return r;
 	r = collect_run_sink(c, sops, sink, ret_path);

@@ -190,7 +190,8 @@ int collect_run_steps(struct collect *c);
 int collect_device_open(struct fw_ctx *ctx, const char *spec, const char *sysroot,
 			struct fw_device **ret);
 int collect_bundle_sink_new(struct fw_ctx *ctx, const char *path,
-			    enum bundle_compression compression, const struct bundle_header *h,
+			    enum bundle_compression compression, bool replace,
+			    const struct bundle_header *h,
 			    const struct bundle_device *d, const struct collect_sink_ops **ret_ops,
 			    void **ret_sink);
 

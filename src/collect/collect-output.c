@@ -157,11 +157,17 @@ int collect_make_output_path(struct collect *c)
 		r = check_output_folder(c, out);
 		if (r < 0)
 			return r;
-		/* Fail before collecting, not after: the writer never replaces. */
-		if (lstat(out, &st) == 0)
+		/* Fail before collecting, not after: the writer replaces only a
+		 * regular file, and only when asked to (--force). */
+		if (lstat(out, &st) == 0 && !c->opts.replace)
 			return fw_error(c->ctx, -EEXIST,
-					"'%s' already exists: remove it, choose another file name, or "
-					"give -o a folder to get a fresh default name", out);
+					"'%s' already exists: remove it, choose another file name, "
+					"give -o a folder to get a fresh default name, or replace it "
+					"with --force", out);
+		if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode))
+			return fw_error(c->ctx, -EEXIST,
+					"'%s' exists and is not a regular file: not replacing it, "
+					"even with --force", out);
 		free(c->output);
 		c->output = strdup(out);
 		if (!c->output)

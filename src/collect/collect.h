@@ -46,6 +46,7 @@ struct collect_options {
 	const char *skip;              /* comma list of kind patterns to leave out */
 	enum bundle_compression compression;
 	bool trace_control;            /* allow taking tracer ownership for the raw ring */
+	bool replace;                  /* --force: replace an existing bundle file */
 	const char *cmdline;           /* recorded in the bundle header */
 	const char *sysroot;           /* "" or NULL: "/"; for discovery and host files */
 	unsigned step_timeout_ms;      /* 0: COLLECT_STEP_TIMEOUT_MS */

@@ -9,10 +9,79 @@
 
 #include "store/store-internal.h"
 
+enum query_stop {
+	STOP_NONE,
+	STOP_TIME,
+	STOP_CANCEL,
+};
+
 struct store_query {
 	struct store *s;
 	sqlite3_stmt *st;
+	uint64_t deadline_ns;      /* 0 until the first step, or without a limit */
+	enum query_stop stop;
 };
+
+/* SQLite calls this every PROGRESS_OPS virtual machine instructions while a
+ * statement runs; non-zero stops it with SQLITE_INTERRUPT.  A clock read
+ * per thousand instructions costs well under 1% of a query. */
+#define PROGRESS_OPS 1000
+static int progress(void *ud)
+{
+	struct store_query *q = ud;
+
+	if (fw_ctx_cancelled(q->s->ctx)) {
+		q->stop = STOP_CANCEL;
+		return 1;
+	}
+	if (q->deadline_ns && fw_monotonic_ns() > q->deadline_ns) {
+		q->stop = STOP_TIME;
+		return 1;
+	}
+	return 0;
+}
+
+int store_set_query_limits(struct store *s, const struct store_query_limits *l)
+{
+	s->limits = *l;
+	/* Process-wide: fwbox runs one query per process.  The hard limit
+	 * makes an allocation beyond it fail (SQLITE_NOMEM) instead of
+	 * growing the heap. */
+	if (sqlite3_hard_heap_limit64(l->memory_bytes > INT64_MAX ? INT64_MAX
+								  : (sqlite3_int64)l->memory_bytes) < 0)
+		return fw_error(s->ctx, -EINVAL, "cannot set the query memory limit");
+	return 0;
+}
+
+void store_interrupt(struct store *s)
+{
+	if (s && s->db)
+		sqlite3_interrupt(s->db);
+}
+
+static int stopped_error(struct store_query *q, int rc)
+{
+	struct store *s = q->s;
+
+	if ((rc & 0xff) == SQLITE_INTERRUPT && q->stop == STOP_TIME)
+		return fw_error(s->ctx, -ETIME,
+				"query stopped: it ran past its time limit of %llu ms (database '%s')",
+				(unsigned long long)s->limits.time_ms, s->path);
+	if ((rc & 0xff) == SQLITE_INTERRUPT)
+		return fw_error(s->ctx, -EINTR, "query interrupted (database '%s')", s->path);
+	if ((rc & 0xff) == SQLITE_NOMEM && s->limits.memory_bytes) {
+		uint64_t m = s->limits.memory_bytes;
+
+		return fw_error(s->ctx, -ENOMEM,
+				"query stopped: it needs more than its memory limit of %llu %s (database '%s')",
+				(unsigned long long)(m % (1u << 20) ? m : m >> 20),
+				m % (1u << 20) ? "bytes" : "MiB", s->path);
+	}
+	if ((rc & 0xff) == SQLITE_TOOBIG)
+		return fw_error(s->ctx, -ENOMEM, "query stopped: %s (database '%s')",
+				sqlite3_errmsg(s->db), s->path);
+	return store_sqlite_error(s, rc, "query failed");
+}
 
 /* Columns of the trace_events view, for queries that reach trace_ev
  * through trace_blocks (the time-window path) instead of the view. */
@@ -133,7 +202,13 @@ int store_query_prepare(struct store *s, const char *sql, struct store_query **r
 	if (!q)
 		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	q->s = s;
+	s->denied_attach = false;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &q->st, &tail);
+	if (rc != SQLITE_OK && s->denied_attach) {
+		r = fw_error(s->ctx, -EPERM, "ATTACH and DETACH are refused: a query reads the "
+			     "history database '%s' and nothing else", s->path);
+		goto free_query;
+	}
 	if (rc != SQLITE_OK) {
 		r = store_sqlite_error(s, rc, "bad query");
 		goto free_query;
@@ -192,13 +267,22 @@ int store_query_step(struct store_query *q)
 	int rc;
 
 	if (fw_ctx_cancelled(q->s->ctx))
-		return fw_error(q->s->ctx, -EINTR, "query interrupted");
+		return fw_error(q->s->ctx, -EINTR, "query interrupted (database '%s')", q->s->path);
+	if (!q->deadline_ns && q->s->limits.time_ms)
+		q->deadline_ns = fw_monotonic_ns() + q->s->limits.time_ms * 1000000ull;
+	if (q->deadline_ns && fw_monotonic_ns() > q->deadline_ns) {
+		q->stop = STOP_TIME;
+		return stopped_error(q, SQLITE_INTERRUPT);
+	}
+	q->stop = STOP_NONE;
+	sqlite3_progress_handler(q->s->db, PROGRESS_OPS, progress, q);
 	rc = sqlite3_step(q->st);
+	sqlite3_progress_handler(q->s->db, 0, NULL, NULL);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_sqlite_error(q->s, rc, "query failed");
+	return stopped_error(q, rc);
 }
 
 int store_query_column_count(struct store_query *q)

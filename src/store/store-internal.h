@@ -26,6 +26,8 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	bool denied_attach;        /* the authorizer refused ATTACH/DETACH */
+	struct store_query_limits limits;
 };
 
 /* Set an error from the connection's message: "what: sqlite message". */

@@ -229,6 +229,25 @@ static int check_path(struct fw_ctx *ctx, const char *path, bool readonly)
 	return r;
 }
 
+/* A read-only store reads its own file and nothing else: ATTACH would open
+ * (and for a WAL database create the -wal and -shm files of) another one.
+ * sqlite3_stmt_readonly() calls ATTACH read-only, so it is refused here. */
+static int readonly_authorizer(void *ud, int action, const char *a1, const char *a2,
+			       const char *db, const char *trigger)
+{
+	struct store *s = ud;
+
+	(void)a1;
+	(void)a2;
+	(void)db;
+	(void)trigger;
+	if (action == SQLITE_ATTACH || action == SQLITE_DETACH) {
+		s->denied_attach = true;
+		return SQLITE_DENY;
+	}
+	return SQLITE_OK;
+}
+
 int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
 {
 	struct store *s;
@@ -237,7 +256,9 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	/* SQLite's allocation statistics take a global mutex on every malloc;
 	 * nothing here reads them.  Only possible before SQLite initializes,
 	 * so later calls fail harmlessly (SQLITE_MISUSE) and are ignored. */
-	if (!memstatus_off) {
+	/* A read-only store keeps them: they are what enforces the query
+	 * memory limit (sqlite3_hard_heap_limit64 needs MEMSTATUS). */
+	if (!memstatus_off && !(flags & STORE_OPEN_READONLY)) {
 		memstatus_off = true;
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
@@ -266,6 +287,7 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	sqlite3_busy_timeout(s->db, s->readonly ? STORE_BUSY_READER_MS : STORE_BUSY_WRITER_MS);
 
 	if (s->readonly) {
+		sqlite3_set_authorizer(s->db, readonly_authorizer, s);
 		r = store_exec(s, "PRAGMA query_only = ON");
 		if (r < 0)
 			goto free_store;

@@ -24,7 +24,9 @@
  *
  * Read-only contract: a store opened with STORE_OPEN_READONLY uses
  * SQLITE_OPEN_READONLY and PRAGMA query_only; store_query_prepare() also
- * refuses statements that would write (-EPERM).
+ * refuses statements that would write (-EPERM), and its authorizer refuses
+ * ATTACH and DETACH (-EPERM): a query reads the history and nothing else
+ * (attaching a WAL database would create its -wal and -shm files).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -181,7 +183,11 @@ int store_query_prepare(struct store *s, const char *sql, struct store_query **r
 int store_query_bind_text(struct store_query *q, int i, const char *v);
 int store_query_bind_int(struct store_query *q, int i, int64_t v);
 int store_query_param_count(struct store_query *q);
-/* 1: a row is ready; 0: done; < 0: error. */
+/*
+ * 1: a row is ready; 0: done; < 0: error.  A query stopped by its limits
+ * (store_set_query_limits) is -ETIME (time) or -ENOMEM (memory ceiling); one
+ * stopped by store_interrupt() or a cancelled context is -EINTR.
+ */
 int store_query_step(struct store_query *q);
 int store_query_column_count(struct store_query *q);
 const char *store_query_column_name(struct store_query *q, int i);
@@ -192,6 +198,26 @@ double store_query_column_double(struct store_query *q, int i);
 const char *store_query_column_text(struct store_query *q, int i);
 const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len);
 void store_query_free(struct store_query *q);
+
+/*
+ * Limits of the queries of a store, the same knobs for every back-end:
+ * time_ms is the wall time one query may run, from its first step (SQLite:
+ * a progress handler; PostgreSQL: statement_timeout); memory_bytes is the
+ * most the engine may hold for it (SQLite: sqlite3_hard_heap_limit64, which
+ * covers the whole process's SQLite heap; a server back-end caps what the
+ * client buffers).  0 means no limit.  The defaults are what `fwbox query`
+ * uses when given none.
+ */
+struct store_query_limits {
+	uint64_t time_ms;
+	uint64_t memory_bytes;
+};
+#define STORE_QUERY_TIME_MS_DEFAULT (180u * 1000u)
+#define STORE_QUERY_MEMORY_DEFAULT (512ull << 20)
+int store_set_query_limits(struct store *s, const struct store_query_limits *l);
+/* Stop the statement under way as soon as possible (sqlite3_interrupt):
+ * async-signal-safe, for a SIGINT handler.  Its step returns -EINTR. */
+void store_interrupt(struct store *s);
 
 /* Named queries, usable by name from `fwbox query`. */
 struct store_named_query {

@@ -25,19 +25,20 @@ for f in duplicate extra missing; do
 	[ ! -e "$SCRATCH/new.bin" ] || fail "$f: -o left a file behind"
 done
 
-# A failed extract keeps the old FILE, and no temporary file stays.
+# A failed extract keeps the old FILE, and no temporary file stays (with
+# --force, so that the damage, not the existing FILE, is what fails it).
 mkdir "$SCRATCH/d"
 echo precious > "$SCRATCH/d/keep.txt"
 for args in "flipped.tar b" "duplicate.tar a" "cut-mid.tar b"; do
 	set -- $args
-	expect_exit 1 "$FWBOX" extract "$fx/$1" "$2" -o "$SCRATCH/d/keep.txt"
+	expect_exit 1 "$FWBOX" extract --force "$fx/$1" "$2" -o "$SCRATCH/d/keep.txt"
 	[ "$(cat "$SCRATCH/d/keep.txt")" = precious ] || fail "extract $args -o clobbered the old file"
 	[ "$(ls -A "$SCRATCH/d")" = keep.txt ] || fail "extract $args left $(ls -A "$SCRATCH/d")"
 done
 
-# A good extract replaces it, with the bytes of the intact member.
+# A good extract --force replaces it, with the bytes of the intact member.
 tar -xOf "$fx/flipped.tar" a.bin > "$SCRATCH/a.want"
-"$FWBOX" extract "$fx/flipped.tar" a -o "$SCRATCH/d/keep.txt"
+"$FWBOX" extract --force "$fx/flipped.tar" a -o "$SCRATCH/d/keep.txt"
 cmp "$SCRATCH/a.want" "$SCRATCH/d/keep.txt" || fail "extract -o wrote other bytes"
 [ "$(ls -A "$SCRATCH/d")" = keep.txt ] || fail "good extract left $(ls -A "$SCRATCH/d")"
 # To a character device: written in place, not replaced.

@@ -106,7 +106,10 @@ PY
 		run verify 1 verify ring.tar.zst cut.tar.zst
 		;;
 	extract)
+		# Each run writes mgir.bin anew: an existing FILE needs --force.
+		BEFORE="rm -f mgir.bin"
 		run extract 0 extract -o mgir.bin ring.tar.zst reg.MGIR
+		BEFORE=
 		;;
 	trace)
 		run trace 0 trace ring.tar.zst

@@ -153,6 +153,31 @@ START_TEST(test_json_golden)
 }
 END_TEST
 
+/* Issue 10 (fuzzing): a JSON number outside uint64 (1e308, NaN-like, a
+ * fraction, a negative) was cast to uint64_t, undefined behaviour (UBSan).
+ * Only whole numbers in range are numbers; the rest keep their JSON text. */
+START_TEST(test_json_numbers_out_of_range)
+{
+	static const char json[] = "{\"a\":1e308,\"b\":-5,\"c\":2.5,\"d\":7.0,\"e\":-1e308,"
+				   "\"f\":18446744073709551615,\"g\":18446744073709551616.0}";
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	tu_assert_ok(ctx, health_json_parse(ctx, json, strlen(json), on_item, on_problem, &g));
+	ck_assert_uint_eq(g.n, 7);
+	ck_assert_str_eq(g.lines[0], "a string '1e308'");
+	ck_assert_str_eq(g.lines[1], "b string '-5'");
+	ck_assert_str_eq(g.lines[2], "c string '2.5'");
+	ck_assert_str_eq(g.lines[3], "d number 7");
+	ck_assert_str_eq(g.lines[4], "e string '-1e308'");
+	ck_assert_str_eq(g.lines[5], "f number 18446744073709551615");
+	ck_assert_str_eq(g.lines[6], "g string '18446744073709551616.0'");
+	memset(&g, 0, sizeof(g));
+	tu_assert_ok(ctx, health_json_parse(ctx, "1e308 ", 6, on_item, on_problem, &g));
+	ck_assert_uint_eq(g.n, 1);
+}
+END_TEST
+
 START_TEST(test_fmsg_broken)
 {
 	static struct fenc e;
@@ -252,6 +277,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fmsg_golden);
 	tcase_add_test(tc, test_json_golden);
+	tcase_add_test(tc, test_json_numbers_out_of_range);
 	tcase_add_test(tc, test_fmsg_broken);
 	tcase_add_test(tc, test_fmsg_deep);
 	tcase_add_test(tc, test_health_buffer);
