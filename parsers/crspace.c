@@ -96,6 +96,7 @@ static void rd_problem(void *ud, uint64_t off, int err, const char *msg)
 static int rd_segment(void *ud, const struct resdump_segment *s)
 {
 	struct crspace *c = ud;
+	struct fw_cursor pc;
 	size_t i, n;
 	int r;
 
@@ -117,8 +118,9 @@ static int rd_segment(void *ud, const struct resdump_segment *s)
 	r = flush(c);
 	if (r < 0)
 		return r;
+	fw_cursor_init(&pc, s->payload, s->payload_len);
 	for (i = 0; i < n; i++) {
-		r = put_word(c, (uint64_t)s->index1 + 4 * i, fw_get_be32(s->payload + 4 * i));
+		r = put_word(c, (uint64_t)s->index1 + 4 * i, fw_cursor_be32(&pc));
 		if (r == -EBADMSG)
 			return 0;
 		if (r < 0)
@@ -172,6 +174,8 @@ uint64_t crspace_unread(const struct crspace *c)
 int crspace_feed(struct crspace *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	struct fw_cursor in;
+	size_t rest;
 	int r = 0;
 
 	if (c->err)
@@ -199,15 +203,17 @@ int crspace_feed(struct crspace *c, const void *data, size_t len)
 				goto out;
 		}
 	}
-	while (len >= 4) {
-		r = flat_word(c, p);
+	/* Whole dwords through the bounded reader; the tail waits in carry. */
+	fw_cursor_init(&in, p, len);
+	while (fw_cursor_left(&in) >= 4) {
+		r = flat_word(c, fw_cursor_take(&in, 4));
 		if (r < 0)
 			goto out;
-		p += 4;
-		len -= 4;
 	}
-	memcpy(c->carry, p, len);
-	c->carry_len += len;
+	rest = fw_cursor_left(&in);
+	if (rest)
+		memcpy(c->carry, fw_cursor_take(&in, rest), rest);
+	c->carry_len += rest;
 out:
 	if (r < 0)
 		c->err = r;
@@ -232,8 +238,12 @@ int crspace_finish(struct crspace *c)
 
 enum crspace_layout crspace_sniff(const void *data, size_t len)
 {
-	if (len >= 4 && (fw_get_be32(data) & 0xffff) == RESDUMP_INFO &&
-	    (fw_get_be32(data) >> 16) >= 1)
+	struct fw_cursor c;
+	uint32_t dw0;
+
+	fw_cursor_init(&c, data, len);
+	dw0 = fw_cursor_be32(&c);
+	if (!c.error && (dw0 & 0xffff) == RESDUMP_INFO && (dw0 >> 16) >= 1)
 		return CRSPACE_RESDUMP;
 	return CRSPACE_FLAT_BE;
 }

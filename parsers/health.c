@@ -239,6 +239,7 @@ static int emit(struct health_fmsg *f, struct health_item *h)
 static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n, uint64_t off)
 {
 	struct health_item h;
+	struct fw_cursor vc;
 	enum frame_kind k = FR_OBJ;
 	size_t saved;
 	int r;
@@ -303,27 +304,30 @@ static int item(struct health_fmsg *f, uint16_t type, const uint8_t *p, size_t n
 		}
 		f->have_vtype = false;
 		h.type = (enum health_vtype)f->vtype;
+		/* Fixed-size values through the bounded reader: a short one
+		 * sets its error flag and is reported, never read past. */
+		fw_cursor_init(&vc, p, n);
 		switch (f->vtype) {
 		case HEALTH_U8:
 		case HEALTH_BOOL:
 			if (n < 1 && f->vtype == HEALTH_U8)
 				goto short_value;
-			h.u = n ? p[0] : 1;
+			h.u = n ? fw_cursor_u8(&vc) : 1;
 			break;
 		case HEALTH_U16:
-			if (n < 2)
+			h.u = fw_cursor_le16(&vc);
+			if (vc.error)
 				goto short_value;
-			h.u = fw_get_le16(p);
 			break;
 		case HEALTH_U32:
-			if (n < 4)
+			h.u = fw_cursor_le32(&vc);
+			if (vc.error)
 				goto short_value;
-			h.u = fw_get_le32(p);
 			break;
 		case HEALTH_U64:
-			if (n < 8)
+			h.u = fw_cursor_le64(&vc);
+			if (vc.error)
 				goto short_value;
-			h.u = fw_get_le64(p);
 			break;
 		case HEALTH_STRING:
 			/* The leaf buffer has a NUL after the payload. */
@@ -697,20 +701,28 @@ int health_buffer_parse(struct fw_ctx *ctx, const void *data, size_t len, health
 		{ "severity", 0x38, 1, 0, 3 }, { "irisc_index", 0x3c, 1, 0, 8 },
 		{ "synd", 0x3d, 1, 0, 8 }, { "ext_synd", 0x3e, 2, 0, 16 },
 	};
-	const uint8_t *p = data;
 	char path[64];
 	struct health_item h;
+	struct fw_cursor c;
 	size_t i;
 	const char *sn;
+	uint8_t synd;
 	int r;
 
 	if (len < HEALTH_BUFFER_SIZE)
 		return fw_error(ctx, -EBADMSG, "health buffer: %zu bytes, need %u; recollect it", len,
 				HEALTH_BUFFER_SIZE);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		uint32_t v = fields[i].size == 4 ? fw_get_be32(p + fields[i].off)
-			     : fields[i].size == 2 ? fw_get_be16(p + fields[i].off)
-						   : p[fields[i].off];
+		uint32_t v;
+
+		/* Each field through the bounded reader (the layout is a table). */
+		fw_cursor_init(&c, data, len);
+		fw_cursor_skip(&c, fields[i].off);
+		v = fields[i].size == 4 ? fw_cursor_be32(&c)
+		    : fields[i].size == 2 ? fw_cursor_be16(&c) : fw_cursor_u8(&c);
+		if (c.error)
+			return fw_error(ctx, -EBADMSG, "health buffer: field '%s' lies past its %zu bytes",
+					fields[i].name, len);
 
 		v = (v >> fields[i].shift) & (fields[i].width >= 32 ? 0xffffffffu
 								    : ((1u << fields[i].width) - 1));
@@ -727,7 +739,10 @@ int health_buffer_parse(struct fw_ctx *ctx, const void *data, size_t len, health
 		if (r < 0)
 			return r;
 	}
-	sn = health_syndrome_name(p[0x3d]);
+	fw_cursor_init(&c, data, len);
+	fw_cursor_skip(&c, 0x3d);
+	synd = fw_cursor_u8(&c);
+	sn = health_syndrome_name(synd);
 	memset(&h, 0, sizeof(h));
 	h.path = "health buffer/synd_name";
 	h.name = "synd_name";

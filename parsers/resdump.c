@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "resdump.h"
@@ -37,7 +38,7 @@ struct resdump {
 	bool stopped;          /* framing lost: ignore the rest */
 	uint64_t ignored;
 	struct menu_name *names;
-	size_t n_names;
+	size_t n_names, cap_names;
 };
 
 const char *resdump_type_kind(uint16_t type)
@@ -131,11 +132,12 @@ const char *resdump_type_name(const struct resdump *r, uint16_t type)
 }
 
 /* Copy a fixed-size ASCII field, stopping at NUL, non-printables as '.'. */
+/* src may be NULL (a cursor that ran short): an empty string. */
 static void ascii(char *dst, const uint8_t *src, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && src[i]; i++)
+	for (i = 0; src && i < n && src[i]; i++)
 		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '.';
 	dst[i] = '\0';
 	while (i > 0 && dst[i - 1] == ' ')
@@ -144,7 +146,6 @@ static void ascii(char *dst, const uint8_t *src, size_t n)
 
 static int remember_name(struct resdump *r, const struct resdump_menu_record *m)
 {
-	struct menu_name *nn;
 	size_t i;
 
 	for (i = 0; i < r->n_names; i++)
@@ -154,10 +155,10 @@ static int remember_name(struct resdump *r, const struct resdump_menu_record *m)
 		}
 	if (r->n_names >= FW_LIMIT_MENU_RECORDS)
 		return 0;
-	nn = realloc(r->names, (r->n_names + 1) * sizeof(*nn));
-	if (!nn)
+	/* Checked doubling (core/buf.h), not one realloc per record. */
+	if (fw_grow((void **)&r->names, &r->cap_names, r->n_names + 1, sizeof(*r->names),
+		    FW_LIMIT_MENU_RECORDS) < 0)
 		return fw_error(r->ctx, -ENOMEM, "resource dump: out of memory");
-	r->names = nn;
 	r->names[r->n_names].type = m->type;
 	memcpy(r->names[r->n_names].name, m->segment_name, sizeof(m->segment_name));
 	r->n_names++;
@@ -167,6 +168,7 @@ static int remember_name(struct resdump *r, const struct resdump_menu_record *m)
 static int decode_menu(struct resdump *r, const uint8_t *p, size_t len, uint16_t nrec)
 {
 	size_t i, fit = len >= 8 ? (len - 8) / MENU_RECORD_SIZE : 0;
+	struct fw_cursor c;
 	int rc;
 
 	if (nrec > fit) {
@@ -175,17 +177,25 @@ static int decode_menu(struct resdump *r, const uint8_t *p, size_t len, uint16_t
 			(unsigned long long)r->off, nrec, fit);
 		nrec = (uint16_t)fit;
 	}
+	/* The records follow the 8-byte fixed part; each is taken whole. */
+	fw_cursor_init(&c, p, len);
+	fw_cursor_skip(&c, 8);
 	for (i = 0; i < nrec; i++) {
-		const uint8_t *q = p + 8 + i * MENU_RECORD_SIZE;
 		struct resdump_menu_record m;
-		uint32_t dw0 = fw_get_be32(q);
+		struct fw_cursor rec;
+		const uint8_t *q = fw_cursor_take(&c, MENU_RECORD_SIZE);
+		uint32_t dw0;
 
+		if (!q)
+			break;
+		fw_cursor_init(&rec, q, MENU_RECORD_SIZE);
+		dw0 = fw_cursor_be32(&rec);
 		memset(&m, 0, sizeof(m));
 		m.type = (uint16_t)dw0;
 		m.flags = (uint16_t)((dw0 >> 16) & 0xfff);
-		ascii(m.segment_name, q + 4, 16);
-		ascii(m.index1_name, q + 20, 16);
-		ascii(m.index2_name, q + 36, 16);
+		ascii(m.segment_name, fw_cursor_take(&rec, 16), 16);
+		ascii(m.index1_name, fw_cursor_take(&rec, 16), 16);
+		ascii(m.index2_name, fw_cursor_take(&rec, 16), 16);
 		rc = remember_name(r, &m);
 		if (rc < 0)
 			return rc;
@@ -203,13 +213,17 @@ static int decode_segment(struct resdump *r)
 	const uint8_t *p = r->seg;
 	size_t len = r->need;
 	struct resdump_segment s;
+	struct fw_cursor c;
 	size_t fixed = 4;
+	uint32_t dw;
 	int rc;
 
+	/* The fixed part of every segment kind through the bounded reader. */
+	fw_cursor_init(&c, p, len);
 	memset(&s, 0, sizeof(s));
 	s.offset = r->off;
 	s.length = (uint32_t)len;
-	s.type = (uint16_t)fw_get_be32(p);
+	s.type = (uint16_t)fw_cursor_be32(&c);
 	s.kind = resdump_type_kind(s.type);
 	s.name = resdump_type_name(r, s.type);
 	switch (s.type) {
@@ -242,37 +256,41 @@ static int decode_segment(struct resdump *r)
 	} else {
 		switch (s.type) {
 		case RESDUMP_INFO:
-			s.dump_version = fw_get_be32(p + 4) & 0xff;
-			s.hw_version = fw_get_be32(p + 8);
-			s.fw_version = fw_get_be32(p + 12);
+			s.dump_version = fw_cursor_be32(&c) & 0xff;
+			s.hw_version = fw_cursor_be32(&c);
+			s.fw_version = fw_cursor_be32(&c);
 			break;
 		case RESDUMP_COMMAND:
 		case RESDUMP_REFERENCE:
-			s.segment_called = (uint16_t)(fw_get_be32(p + 4) >> 16);
-			s.vhca_id = (uint16_t)fw_get_be32(p + 4);
+			dw = fw_cursor_be32(&c);
+			s.segment_called = (uint16_t)(dw >> 16);
+			s.vhca_id = (uint16_t)dw;
 			if (s.type == RESDUMP_REFERENCE) {
-				s.segment_called = (uint16_t)fw_get_be32(p + 4);
+				s.segment_called = (uint16_t)dw;
 				s.vhca_id = 0;
 			}
-			s.index1 = fw_get_be32(p + 8);
-			s.index2 = fw_get_be32(p + 12);
-			s.num_of_obj1 = (uint16_t)(fw_get_be32(p + 16) >> 16);
-			s.num_of_obj2 = (uint16_t)fw_get_be32(p + 16);
+			s.index1 = fw_cursor_be32(&c);
+			s.index2 = fw_cursor_be32(&c);
+			dw = fw_cursor_be32(&c);
+			s.num_of_obj1 = (uint16_t)(dw >> 16);
+			s.num_of_obj2 = (uint16_t)dw;
 			if (!s.name)
 				s.name = resdump_type_name(r, s.segment_called);
 			break;
 		case RESDUMP_MENU:
-			s.num_records = (uint16_t)fw_get_be32(p + 4);
+			s.num_records = (uint16_t)fw_cursor_be32(&c);
 			break;
 		case RESDUMP_NOTICE:
 		case RESDUMP_ERROR:
-			s.syndrome_id = (uint16_t)fw_get_be32(p + 4);
-			ascii(s.text, p + 16, 32);
+			s.syndrome_id = (uint16_t)fw_cursor_be32(&c);
+			fw_cursor_skip(&c, 8);
+			ascii(s.text, fw_cursor_take(&c, 32), 32);
 			break;
 		default:
 			if (s.type <= 0xfeff) {
-				s.index1 = fw_get_be32(p + 8);
-				s.index2 = fw_get_be32(p + 12);
+				fw_cursor_skip(&c, 4);
+				s.index1 = fw_cursor_be32(&c);
+				s.index2 = fw_cursor_be32(&c);
 			}
 			break;
 		}
@@ -310,8 +328,11 @@ int resdump_feed(struct resdump *r, const void *data, size_t len)
 		if (r->have < want)
 			break;
 		if (!r->need) {
-			uint32_t dw = fw_get_be32(r->seg);
-			size_t seglen = (size_t)(dw >> 16) * 4;
+			struct fw_cursor hc;
+			size_t seglen;
+
+			fw_cursor_init(&hc, r->seg, r->have);
+			seglen = (size_t)(fw_cursor_be32(&hc) >> 16) * 4;
 
 			if (seglen == 0) {
 				problem(r, r->off, -EBADMSG,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "trace-internal.h"
 #include "trace-match.h"
@@ -108,21 +109,11 @@ struct mwalk {
 	bool exhausted;
 };
 
+/* Checked doubling (core/buf.h): ncap * elem cannot wrap, and the loop
+ * that doubled ncap cannot spin past SIZE_MAX. */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 64;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
+	return fw_grow(p, cap, need, elem, 0);
 }
 
 static uint64_t hash_text(const char *s)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "trace.h"
@@ -37,6 +38,13 @@ const char *trace_source_name(enum trace_source s)
 
 /* ------------------------------------------------------------------ MTRC_CAP */
 
+static uint32_t cap_get(const void *data, size_t len, size_t bit_off, unsigned width)
+{
+	uint32_t v;
+
+	return fw_mlx5_get_in(data, len, bit_off, width, &v) ? v : 0;
+}
+
 int trace_cap_parse(struct fw_ctx *ctx, const void *data, size_t len, struct trace_cap *ret)
 {
 	struct trace_cap cap;
@@ -47,19 +55,21 @@ int trace_cap_parse(struct fw_ctx *ctx, const void *data, size_t len, struct tra
 		return fw_error(ctx, -EBADMSG,
 				"MTRC_CAP: %zu bytes, need at least 80; recollect 'trace.cap'", len);
 	memset(&cap, 0, sizeof(cap));
-	cap.trace_owner = fw_mlx5_get(data, 0, 1);
-	cap.trace_to_memory = fw_mlx5_get(data, 1, 1);
-	cap.trc_ver = (uint8_t)fw_mlx5_get(data, 6, 2);
-	cap.num_string_db = (uint8_t)fw_mlx5_get(data, 28, 4);
-	cap.first_string_trace = (uint8_t)fw_mlx5_get(data, 32, 8);
-	cap.num_string_trace = (uint8_t)fw_mlx5_get(data, 40, 8);
-	cap.log_max_trace_buffer_size = (uint8_t)fw_mlx5_get(data, 88, 8);
+	/* Bounded field reads (core/bytes.h); the length check above makes
+	 * every field present. */
+	cap.trace_owner = cap_get(data, len, 0, 1);
+	cap.trace_to_memory = cap_get(data, len, 1, 1);
+	cap.trc_ver = (uint8_t)cap_get(data, len, 6, 2);
+	cap.num_string_db = (uint8_t)cap_get(data, len, 28, 4);
+	cap.first_string_trace = (uint8_t)cap_get(data, len, 32, 8);
+	cap.num_string_trace = (uint8_t)cap_get(data, len, 40, 8);
+	cap.log_max_trace_buffer_size = (uint8_t)cap_get(data, len, 88, 8);
 	if (cap.num_string_db > TRACE_STRINGS_DB_MAX)
 		return fw_error(ctx, -EBADMSG, "MTRC_CAP: num_string_db %u exceeds %u",
 				cap.num_string_db, TRACE_STRINGS_DB_MAX);
 	for (i = 0; i < TRACE_STRINGS_DB_MAX; i++) {
-		cap.db_base[i] = fw_mlx5_get(data, 128 + 64 * i, 32);
-		cap.db_size[i] = fw_mlx5_get(data, 128 + 64 * i + 32 + 8, 24);
+		cap.db_base[i] = cap_get(data, len, 128 + 64 * i, 32);
+		cap.db_size[i] = cap_get(data, len, 128 + 64 * i + 32 + 8, 24);
 	}
 	*ret = cap;
 	return 0;
@@ -1131,26 +1141,17 @@ static int flush_buffer_as_stream(struct trace_decoder *d)
 int trace_decoder_feed(struct trace_decoder *d, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	struct fw_cursor in;
 	int r;
 
 	if (d->err)
 		return d->err;
 	if (d->mode == MODE_BUFFER) {
-		if (d->buf_len + len <= FW_LIMIT_TRACE_RING) {
-			if (d->buf_len + len > d->buf_cap) {
-				size_t cap = d->buf_cap ? d->buf_cap : 64 * TRACE_BLOCK_SIZE;
-				uint8_t *nb;
-
-				while (cap < d->buf_len + len)
-					cap *= 2;
-				if (cap > FW_LIMIT_TRACE_RING)
-					cap = FW_LIMIT_TRACE_RING;
-				nb = realloc(d->buf, cap);
-				if (!nb)
-					return fw_error(d->ctx, -ENOMEM, "trace decoder: out of memory");
-				d->buf = nb;
-				d->buf_cap = cap;
-			}
+		if (len <= FW_LIMIT_TRACE_RING - d->buf_len) {
+			/* Checked doubling up to the ring limit (core/buf.h). */
+			if (fw_grow((void **)&d->buf, &d->buf_cap, d->buf_len + len, 1,
+				    FW_LIMIT_TRACE_RING) < 0)
+				return fw_error(d->ctx, -ENOMEM, "trace decoder: out of memory");
 			memcpy(d->buf + d->buf_len, p, len);
 			d->buf_len += len;
 			return 0;
@@ -1177,15 +1178,17 @@ int trace_decoder_feed(struct trace_decoder *d, const void *data, size_t len)
 		if (r < 0)
 			goto fail;
 	}
-	while (len >= TRACE_BLOCK_SIZE) {
-		r = stream_block(d, p, d->in_off);
+	/* Whole blocks through the bounded reader; the tail waits in carry. */
+	fw_cursor_init(&in, p, len);
+	while (fw_cursor_left(&in) >= TRACE_BLOCK_SIZE) {
+		r = stream_block(d, fw_cursor_take(&in, TRACE_BLOCK_SIZE), d->in_off);
 		d->in_off += TRACE_BLOCK_SIZE;
-		p += TRACE_BLOCK_SIZE;
-		len -= TRACE_BLOCK_SIZE;
 		if (r < 0)
 			goto fail;
 	}
-	memcpy(d->carry, p, len);
+	len = fw_cursor_left(&in);
+	if (len)
+		memcpy(d->carry, fw_cursor_take(&in, len), len);
 	d->carry_len = len;
 	return 0;
 fail:

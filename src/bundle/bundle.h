@@ -59,7 +59,25 @@ struct bundle_header {
 	const char *fwbox_version;
 	const char *reason;
 	const char *cmdline;
+	/* Set only in a bundle written by fwbox redact (zero/NULL otherwise). */
+	uint32_t redacted;             /* 1: identifiers replaced by pseudonyms */
+	const char *redact_version;    /* the fwbox version that redacted it */
+	const char *redact_policy;     /* its options: "fwbox-redact-1;keep=...;mask=2" */
+	const char *redact_key_id;     /* names the site's key, never reveals it */
+	const char *case_id;           /* the vendor case it was made for, or NULL */
+	uint8_t redacted_from[16];     /* UUID of the bundle it was made from */
+	uint64_t redacted_ns;          /* when it was made, UTC ns */
 };
+
+/* What fwbox redact did with an artifact (bundle_artifact.redaction). */
+enum bundle_redaction {
+	BUNDLE_REDACTION_NONE = 0,     /* not a redacted bundle */
+	BUNDLE_REDACTION_VERBATIM = 1, /* kept, nothing changed */
+	BUNDLE_REDACTION_REDACTED = 2, /* kept, identifiers replaced or trace events cut */
+	BUNDLE_REDACTION_DROPPED = 3,  /* left out: no data */
+};
+/* "verbatim", "redacted", "dropped"; NULL for BUNDLE_REDACTION_NONE. */
+const char *bundle_redaction_name(enum bundle_redaction r);
 
 /* Bits of bundle_device.sensitive: fields to drop when redacting. */
 enum bundle_device_field {
@@ -126,6 +144,12 @@ struct bundle_artifact {
 	const char *interface;         /* "mlx5ctl", "fwctl", "devlink", "tracefs", "emu", "host" */
 	const uint8_t *request;        /* the request bytes that produced it (inbox) */
 	size_t request_len;            /* at most FW_LIMIT_REQUEST_BYTES kept */
+	/* Redacted bundles only (fwbox-bundle(5)); zero otherwise. */
+	enum bundle_redaction redaction;
+	uint32_t redact_fields;        /* fields rewritten by their structure */
+	uint64_t redact_bytes;         /* bytes changed (or removed by a trace cut) */
+	uint64_t redact_hits;          /* occurrences replaced by the second net */
+	uint8_t original_digest[FW_SHA256_LEN]; /* SHA-256(salt || SHA-256 of the original) */
 };
 
 /* ---------------------------------------------------------------- writer */

@@ -116,3 +116,18 @@ const char *bundle_path_problem(const char *path)
 	}
 	return NULL;
 }
+
+const char *bundle_redaction_name(enum bundle_redaction r)
+{
+	switch (r) {
+	case BUNDLE_REDACTION_VERBATIM:
+		return "verbatim";
+	case BUNDLE_REDACTION_REDACTED:
+		return "redacted";
+	case BUNDLE_REDACTION_DROPPED:
+		return "dropped";
+	case BUNDLE_REDACTION_NONE:
+		break;
+	}
+	return NULL;
+}

@@ -23,8 +23,9 @@
  *     the member: FIELD_U16/U32/U64 (any integer or enum member, stored
  *     with its own width), FIELD_STR (const char *), FIELD_FIXED (a byte
  *     array member) or FIELD_BYTES (a pointer plus a size_t length, named
- *     with .len_off and capped by .size); the writer's copies
- *     (bundle_*_copy/release) follow the same rows;
+ *     with .len_off and capped by .size); FIELD_ZERO_ABSENT for a field
+ *     only some bundles carry, so the others do not pay for it; the
+ *     writer's copies (bundle_*_copy/release) follow the same rows;
  *  4. a line in man/fwbox-bundle.5.
  * Readers that predate the field skip it; the format version stays.  Only
  * mark a new field FIELD_REQUIRED if bundles without it are useless, since
@@ -63,6 +64,8 @@ enum field_type {
 /* Row options. */
 #define FIELD_REQUIRED	 0x01u /* the decoder refuses a note without it */
 #define FIELD_EMPTY_NULL 0x02u /* NULL is written as "", and "" is decoded when absent */
+#define FIELD_ZERO_ABSENT 0x04u /* a zero integer or all-zero bytes are not written
+				 * (fields only some bundles carry cost nothing in others) */
 
 struct note_field {
 	uint16_t tag;
@@ -102,6 +105,13 @@ static const struct note_field header_fields[] = {
 	HDR(BUNDLE_HDR_FWBOX_VERSION, FIELD_STR, fwbox_version),
 	HDR(BUNDLE_HDR_REASON, FIELD_STR, reason),
 	HDR(BUNDLE_HDR_CMDLINE, FIELD_STR, cmdline),
+	HDR(BUNDLE_HDR_REDACTED, FIELD_U32, redacted, .opts = FIELD_ZERO_ABSENT, .max = 1),
+	HDR(BUNDLE_HDR_REDACT_VERSION, FIELD_STR, redact_version),
+	HDR(BUNDLE_HDR_REDACT_POLICY, FIELD_STR, redact_policy),
+	HDR(BUNDLE_HDR_REDACT_KEY_ID, FIELD_STR, redact_key_id),
+	HDR(BUNDLE_HDR_CASE_ID, FIELD_STR, case_id),
+	HDR(BUNDLE_HDR_REDACTED_FROM, FIELD_FIXED, redacted_from, .opts = FIELD_ZERO_ABSENT),
+	HDR(BUNDLE_HDR_REDACTED_AT, FIELD_U64, redacted_ns, .opts = FIELD_ZERO_ABSENT),
 };
 
 static const struct note_field device_fields[] = {
@@ -136,6 +146,12 @@ static const struct note_field artifact_fields[] = {
 	ART(BUNDLE_ART_REQUEST, FIELD_BYTES, request,
 	    .len_off = offsetof(struct bundle_artifact, request_len),
 	    .size = FW_LIMIT_REQUEST_BYTES, .limit = "FW_LIMIT_REQUEST_BYTES"),
+	ART(BUNDLE_ART_REDACTION, FIELD_U32, redaction, .opts = FIELD_ZERO_ABSENT,
+	    .max = BUNDLE_REDACTION_DROPPED),
+	ART(BUNDLE_ART_REDACT_FIELDS, FIELD_U32, redact_fields, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_REDACT_BYTES, FIELD_U64, redact_bytes, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_REDACT_HITS, FIELD_U64, redact_hits, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_ORIGINAL_DIGEST, FIELD_FIXED, original_digest, .opts = FIELD_ZERO_ABSENT),
 };
 
 static const struct note_field trigger_fields[] = {
@@ -337,6 +353,8 @@ static int encode_field(struct fw_ctx *ctx, struct fw_buf *d, const struct note_
 		v = load_int(rec, f);
 		if (!v && f->dflt)
 			v = f->dflt;
+		if (!v && (f->opts & FIELD_ZERO_ABSENT))
+			return 0;
 		fw_put_le64(x, v); /* the low bytes first: le16 and le32 are its prefix */
 		return tlv_put(ctx, d, f->tag, flags, x, wire_width(f));
 	case FIELD_STR:
@@ -353,6 +371,15 @@ static int encode_field(struct fw_ctx *ctx, struct fw_buf *d, const struct note_
 				t->what, f->name, label, FW_LIMIT_NOTE_STRING);
 		return tlv_put(ctx, d, f->tag, flags, s, n);
 	case FIELD_FIXED:
+		if (f->opts & FIELD_ZERO_ABSENT) {
+			const uint8_t *b = (const uint8_t *)rec + f->off;
+			size_t k = 0;
+
+			while (k < f->member_size && !b[k])
+				k++;
+			if (k == f->member_size)
+				return 0;
+		}
 		return tlv_put(ctx, d, f->tag, flags, (const uint8_t *)rec + f->off,
 			       f->member_size);
 	case FIELD_BYTES:

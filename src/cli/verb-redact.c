@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"                    [--until T] [--max-size SIZE] [--case-id ID]\n"
 	"                    [--compress zstd|gzip|xz|none] [--preview] [-j|--json]\n"
 	"                    [-p|--pretty] [-q]\n"
+	"       fwbox redact BUNDLE --prove REDACTED [--map FILE] [-j|--json] [-p|--pretty]\n"
 	"\n"
 	"Write a copy of BUNDLE that can be sent to a vendor: serial numbers, host,\n"
 	"domain and user names, MAC addresses, GUIDs, IP addresses, the node\n"
@@ -48,6 +49,9 @@ static const char usage_text[] =
 	"      --compress METHOD zstd (default), gzip, xz or none\n"
 	"      --preview         list every member that would leave and what changes in\n"
 	"                        it; write nothing\n"
+	"      --prove REDACTED  check that REDACTED was made from BUNDLE: every\n"
+	"                        artifact's digest matches; print the salt that lets\n"
+	"                        anyone check it without the key\n"
 	"  -j, --json            print the report as one JSON object\n"
 	"  -p, --pretty          the same, indented\n"
 	"  -q, --quiet           print nothing on success\n"
@@ -70,6 +74,7 @@ enum {
 	OPT_CASE_ID,
 	OPT_COMPRESS,
 	OPT_PREVIEW,
+	OPT_PROVE,
 };
 
 static const struct option options[] = {
@@ -86,6 +91,7 @@ static const struct option options[] = {
 	{ "case-id", required_argument, NULL, OPT_CASE_ID },
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "preview", no_argument, NULL, OPT_PREVIEW },
+	{ "prove", required_argument, NULL, OPT_PROVE },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -290,6 +296,62 @@ static void print_text(const struct redact_report *rep, bool preview)
 	printf(".\n");
 }
 
+static int prove(struct fw_ctx *ctx, const struct cli_json *json, const char *original,
+		 const char *redacted, const char *map)
+{
+	struct redact_proof *p = NULL;
+	int r = redact_prove(ctx, original, redacted, map, &p);
+
+	if (r < 0 && !p) {
+		if (json->on) {
+			struct json_object *j = json_object_new_object();
+
+			json_object_object_add(j, "input", cli_json_text(original));
+			json_object_object_add(j, "path", cli_json_text(redacted));
+			json_object_object_add(j, "ok", json_object_new_boolean(false));
+			json_object_object_add(j, "salt", NULL);
+			json_object_object_add(j, "artifacts", json_object_new_array());
+			json_object_object_add(j, "exit", cli_json_int(CLI_EXIT_FAILURE));
+			json_object_object_add(j, "error", cli_json_text(fw_ctx_errmsg(ctx)));
+			json_object_object_add(j, "errno", cli_json_int(-fw_ctx_errcode(ctx)));
+			cli_json_emit(json, j);
+		}
+		return cli_error(ctx, "redact");
+	}
+	if (json->on) {
+		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+
+		json_object_object_add(j, "input", cli_json_text(original));
+		json_object_object_add(j, "path", cli_json_text(redacted));
+		json_object_object_add(j, "ok", json_object_new_boolean(r == 0));
+		json_object_object_add(j, "salt", cli_json_text(p->salt));
+		for (size_t i = 0; i < p->n_items; i++) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "kind", cli_json_text(p->items[i].kind));
+			json_object_object_add(o, "path", cli_json_text(p->items[i].path));
+			json_object_object_add(o, "match", json_object_new_boolean(p->items[i].match));
+			json_object_array_add(a, o);
+		}
+		json_object_object_add(j, "artifacts", a);
+		json_object_object_add(j, "exit", cli_json_int(r ? CLI_EXIT_FAILURE : CLI_EXIT_OK));
+		json_object_object_add(j, "error", r ? cli_json_text(fw_ctx_errmsg(ctx)) : NULL);
+		json_object_object_add(j, "errno", r ? cli_json_int(-fw_ctx_errcode(ctx)) : NULL);
+		cli_json_emit(json, j);
+	} else {
+		printf("salt: %s\n", p->salt);
+		for (size_t i = 0; i < p->n_items; i++)
+			if (!p->items[i].match)
+				printf("does not match: %s (%s)\n", p->items[i].kind, p->items[i].path);
+		printf("%zu of %zu artifact digests of '%s' match '%s'.\n", p->matched, p->n_items,
+		       redacted, original);
+	}
+	if (r < 0)
+		cli_error(ctx, "redact");
+	redact_proof_free(p);
+	return r < 0 ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const char optstring[] = "o:qh" CLI_JSON_SHORTOPTS;
@@ -298,7 +360,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct cli_json json = { 0 };
 	char *keep = NULL, *drop = NULL, *only = NULL, *skip = NULL, tmpdir[4096] = "";
 	const char **mask = NULL;
-	const char *output = NULL, *input = NULL;
+	const char *output = NULL, *input = NULL, *proof = NULL;
 	bool quiet = false, compress_given = false, to_stdout;
 	int c, r, status = CLI_EXIT_USAGE;
 
@@ -373,6 +435,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_PREVIEW:
 			o.preview = true;
 			break;
+		case OPT_PROVE:
+			proof = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -402,6 +467,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	input = argv[optind];
+	if (proof) {
+		status = prove(ctx, &json, input, proof, o.map_path);
+		goto out;
+	}
 	o.keep = keep;
 	o.drop = drop;
 	o.only = only;

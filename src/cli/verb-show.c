@@ -107,6 +107,21 @@ static void print_text(struct bundle *b)
 	} else {
 		printf("Device: (none recorded)\n");
 	}
+	if (h->redacted) {
+		char from[37], at[48];
+
+		uuid_unparse_lower(h->redacted_from, from);
+		if (h->redacted_ns)
+			fw_format_utc(h->redacted_ns, at, sizeof(at));
+		else
+			snprintf(at, sizeof(at), "unknown");
+		printf("Redaction:\n");
+		printf("  from:      %s\n", from);
+		printf("  when:      %s by fwbox %s\n", at, str(h->redact_version));
+		printf("  policy:    %s\n", str(h->redact_policy));
+		printf("  key id:    %s\n", str(h->redact_key_id));
+		printf("  case:      %s\n", str(h->case_id));
+	}
 	/* The KIND column is as wide as the longest kind, so a long one
 	 * ("resdump.FW_ITERATOR_EXTENDED") does not push its row askew. */
 	for (size_t i = 0; i < n; i++) {
@@ -117,12 +132,21 @@ static void print_text(struct bundle *b)
 	}
 	print_trigger(bundle_get_trigger(b));
 	printf("Artifacts: %zu\n", n);
-	printf("  %-*s %12s  %-8s %s\n", (int)width, "KIND", "SIZE", "OUTCOME", "REASON");
+	if (h->redacted)
+		printf("  %-*s %12s  %-8s %-9s %s\n", (int)width, "KIND", "SIZE", "OUTCOME",
+		       "REDACTION", "REASON");
+	else
+		printf("  %-*s %12s  %-8s %s\n", (int)width, "KIND", "SIZE", "OUTCOME", "REASON");
 	for (size_t i = 0; i < n; i++) {
 		const struct bundle_artifact *a = bundle_artifact_at(b, i);
+		const char *red = bundle_redaction_name(a->redaction);
 
-		printf("  %-*s %12" PRIu64 "  %-8s %s\n", (int)width, a->kind, a->size,
-		       bundle_outcome_name(a->outcome), str(a->reason));
+		if (h->redacted)
+			printf("  %-*s %12" PRIu64 "  %-8s %-9s %s\n", (int)width, a->kind, a->size,
+			       bundle_outcome_name(a->outcome), red ? red : "-", str(a->reason));
+		else
+			printf("  %-*s %12" PRIu64 "  %-8s %s\n", (int)width, a->kind, a->size,
+			       bundle_outcome_name(a->outcome), str(a->reason));
 	}
 }
 
@@ -213,6 +237,20 @@ static struct json_object *artifact_json(const struct bundle_artifact *a)
 	cli_json_add_time(ja, "end", a->end_ns);
 	json_object_object_add(ja, "interface", cli_json_text_or_null(a->interface));
 	json_object_object_add(ja, "request", hex_or_null(a->request, a->request_len));
+	/* What fwbox redact did with it; null in a bundle it did not write. */
+	{
+		const char *red = bundle_redaction_name(a->redaction);
+		bool r = red != NULL;
+
+		hex(a->original_digest, FW_SHA256_LEN, sha);
+		json_object_object_add(ja, "redaction", cli_json_text(red));
+		json_object_object_add(ja, "field_count", r ? cli_json_int(a->redact_fields) : NULL);
+		json_object_object_add(ja, "changed_bytes",
+				       r ? cli_json_int((int64_t)a->redact_bytes) : NULL);
+		json_object_object_add(ja, "occurrence_count",
+				       r ? cli_json_int((int64_t)a->redact_hits) : NULL);
+		json_object_object_add(ja, "original_digest", r ? json_object_new_string(sha) : NULL);
+	}
 	return ja;
 }
 
@@ -236,6 +274,21 @@ static struct json_object *to_json(struct bundle *b)
 	json_object_object_add(root, "reason", cli_json_text_or_null(h->reason));
 	json_object_object_add(root, "cmdline", cli_json_text_or_null(h->cmdline));
 	json_object_object_add(root, "device", d ? device_json(d) : NULL);
+	if (h->redacted) {
+		struct json_object *jr = json_object_new_object();
+		char from[37];
+
+		uuid_unparse_lower(h->redacted_from, from);
+		json_object_object_add(jr, "redacted_from", json_object_new_string(from));
+		json_object_object_add(jr, "redact_version", cli_json_text_or_null(h->redact_version));
+		json_object_object_add(jr, "policy", cli_json_text_or_null(h->redact_policy));
+		json_object_object_add(jr, "key_id", cli_json_text_or_null(h->redact_key_id));
+		json_object_object_add(jr, "case_id", cli_json_text_or_null(h->case_id));
+		cli_json_add_time(jr, "redacted", h->redacted_ns);
+		json_object_object_add(root, "redaction", jr);
+	} else {
+		json_object_object_add(root, "redaction", NULL);
+	}
 	/* Only in a bundle fwbox watch took. */
 	if (bundle_get_trigger(b))
 		json_object_object_add(root, "trigger", trigger_json(bundle_get_trigger(b)));

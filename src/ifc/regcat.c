@@ -50,6 +50,29 @@ static const struct regcat_reg regcat_regs[] = {
 #undef S
 #undef B
 
+/* Pass 4: the identifier marks. */
+#define REGCAT_ENUM(tag, ...)
+#define REGCAT_REG(name, id, size, summary, ...)
+#define REGCAT_MARK(reg, f, what) { #reg, #f, REGCAT_IDENT_##what, NULL, 0, 0, 0 },
+#define REGCAT_MARK_AT(reg, f, s, v, byte, n, what) { #reg, #f, REGCAT_IDENT_##what, #s, (v), (byte), (n) },
+static const struct regcat_mark regcat_marks[] = {
+#include "ifc/regcat.def"
+};
+#undef REGCAT_MARK
+#undef REGCAT_MARK_AT
+#undef REGCAT_REG
+#undef REGCAT_ENUM
+
+size_t regcat_mark_count(void)
+{
+	return REGCAT_N(regcat_marks);
+}
+
+const struct regcat_mark *regcat_mark_at(size_t i)
+{
+	return i < REGCAT_N(regcat_marks) ? &regcat_marks[i] : NULL;
+}
+
 size_t regcat_count(void)
 {
 	return REGCAT_N(regcat_regs);

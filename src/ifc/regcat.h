@@ -41,6 +41,28 @@ struct regcat_reg {
 	size_t n_fields;
 };
 
+/* A field (or part of one) that holds an identifier: regcat.def's
+ * REGCAT_MARK rows, read by fwbox redact. */
+enum regcat_ident {
+	REGCAT_IDENT_SERIAL = 1,    /* text */
+	REGCAT_IDENT_NODE_DESC,     /* text */
+	REGCAT_IDENT_MAC,           /* field is the *_47_32 half; *_31_0 is the rest */
+	REGCAT_IDENT_GUID,          /* field is the *_63_32 half; *_31_0 is the rest */
+	REGCAT_IDENT_IPV4,          /* a 32-bit field */
+};
+
+struct regcat_mark {
+	const char *reg;            /* "MGIR" */
+	const char *field;
+	enum regcat_ident what;
+	const char *sel;            /* NULL: the whole field; else only when field sel == value */
+	uint32_t value;
+	uint32_t byte, nbytes;      /* with sel: the bytes of field that hold it */
+};
+
+size_t regcat_mark_count(void);
+const struct regcat_mark *regcat_mark_at(size_t i);
+
 size_t regcat_count(void);
 const struct regcat_reg *regcat_at(size_t i);
 const struct regcat_reg *regcat_by_id(uint16_t id);

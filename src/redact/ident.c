@@ -320,6 +320,13 @@ int ident_add_host(struct ident_set *s, const char *name, size_t len, const char
 	return 0;
 }
 
+const uint8_t *ident_pseudo_raw(struct ident_set *s, enum ident_type type, const uint8_t *raw)
+{
+	uint32_t *slot = lookup(s, type, raw, raw_len(type));
+
+	return *slot ? s->v[*slot - 1].pseudo_raw : NULL;
+}
+
 const char *ident_pseudo_for(struct ident_set *s, enum ident_type type, const char *text,
 			     size_t len)
 {

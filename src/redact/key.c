@@ -35,6 +35,7 @@
 #include <openssl/hmac.h>
 
 #include "core/buf.h"
+#include "core/sha256.h"
 #include "core/limits.h"
 #include "redact/redact-internal.h"
 
@@ -306,6 +307,30 @@ void redact_case_like(char *out, const char *like, size_t len)
 		else if (!up && out[i] >= 'A' && out[i] <= 'Z')
 			out[i] = (char)(out[i] + 0x20);
 	}
+}
+
+/*
+ * What a redacted artifact records of its original: SHA-256(salt || the
+ * original's SHA-256), salt = the PRF of the original bundle's UUID.  A
+ * plain SHA-256 of a small artifact (a 64-byte NODE_DESC) could be found by
+ * guessing its contents; with the salt secret it cannot, and the site can
+ * still prove what it sent by giving the salt of that one bundle
+ * (fwbox redact --prove), which says nothing about any other.
+ */
+void redact_original_salt(const struct redact_key *k, const uint8_t uuid[16],
+			  uint8_t out[FW_SHA256_LEN])
+{
+	prf(k, "original", 0, uuid, 16, out);
+}
+
+void redact_original_digest(const struct redact_key *k, const uint8_t uuid[16],
+			    const uint8_t sha256[FW_SHA256_LEN], uint8_t out[FW_SHA256_LEN])
+{
+	uint8_t buf[2 * FW_SHA256_LEN];
+
+	redact_original_salt(k, uuid, buf);
+	memcpy(buf + FW_SHA256_LEN, sha256, FW_SHA256_LEN);
+	fw_sha256(buf, sizeof(buf), out);
 }
 
 /* ------------------------------------------------------------- the file */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "core/sha256.h"
 #include "redact/redact.h"
 #include "redact/scan.h"
 
@@ -88,6 +89,12 @@ void redact_pseudo_text(const struct redact_key *k, const char *in, size_t len, 
  * the keys that carry tuning only: iommu=, hugepages=, mlx5_core.* ...),
  * bare words stay.  out has len bytes. */
 void redact_pseudo_cmdline(const struct redact_key *k, const char *in, size_t len, char *out);
+/* The salt of one original bundle (by its UUID), and the digest a
+ * redacted artifact records of its original: SHA-256(salt || sha256). */
+void redact_original_salt(const struct redact_key *k, const uint8_t uuid[16],
+			  uint8_t out[FW_SHA256_LEN]);
+void redact_original_digest(const struct redact_key *k, const uint8_t uuid[16],
+			    const uint8_t sha256[FW_SHA256_LEN], uint8_t out[FW_SHA256_LEN]);
 /* Give out the case pattern of like (letters follow like's letters). */
 void redact_case_like(char *out, const char *like, size_t len);
 
@@ -146,6 +153,9 @@ int ident_add_text(struct ident_set *set, enum ident_type type, const char *text
 		   const char *source);
 /* A host name: the name, its first label and its domain (if any). */
 int ident_add_host(struct ident_set *set, const char *name, size_t len, const char *source);
+/* The pseudonym of a raw identifier (MAC, GUID, IPv4, IPv6) already added
+ * (NULL if absent). */
+const uint8_t *ident_pseudo_raw(struct ident_set *set, enum ident_type type, const uint8_t *raw);
 /* The pseudonym of a string identifier already added (NULL if absent). */
 const char *ident_pseudo_for(struct ident_set *set, enum ident_type type, const char *text,
 			     size_t len);

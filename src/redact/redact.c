@@ -111,10 +111,12 @@ struct redactor {
 	/* The new index's header and device fields. */
 	char *host, *reason, *cmdline;
 	char *dev_strs[8];
+	char *trig_strs[3];            /* the trigger note's source, reporter, message */
 	struct redact_field_info fields[16];
 	size_t n_fields;
 	uint8_t uuid[16];
 	uint64_t out_bytes;
+	uint64_t redacted_ns;
 };
 
 static void item_release(struct item *it)
@@ -148,6 +150,8 @@ static void redactor_release(struct redactor *r)
 	free(r->cmdline);
 	for (size_t i = 0; i < sizeof(r->dev_strs) / sizeof(r->dev_strs[0]); i++)
 		free(r->dev_strs[i]);
+	for (size_t i = 0; i < sizeof(r->trig_strs) / sizeof(r->trig_strs[0]); i++)
+		free(r->trig_strs[i]);
 	for (size_t i = 0; i < r->n_fields; i++)
 		free((char *)r->fields[i].change);
 }
@@ -470,6 +474,11 @@ static int discover(struct redactor *r)
 	if (h->cmdline)
 		CHECK(ident_discover_text(r->ids, (const uint8_t *)h->cmdline, strlen(h->cmdline),
 					  "header"));
+	if (bundle_get_trigger(r->b) && bundle_get_trigger(r->b)->message) {
+		const char *m = bundle_get_trigger(r->b)->message;
+
+		CHECK(ident_discover_text(r->ids, (const uint8_t *)m, strlen(m), "trigger"));
+	}
 	if (d && d->serial)
 		CHECK(ident_add_text(r->ids, ID_SERIAL, d->serial, strlen(d->serial), "device"));
 	if (d && d->board_id && (d->sensitive & BUNDLE_DEV_BOARD_ID))
@@ -729,6 +738,24 @@ static int rewrite_index(struct redactor *r)
 			e = add_field(r, "header.cmdline", "%" PRIu64 " occurrence%s replaced", hits,
 				      hits == 1 ? "" : "s");
 	}
+	if (e >= 0 && bundle_get_trigger(r->b)) {
+		const struct bundle_trigger *t = bundle_get_trigger(r->b);
+		const char *in[3] = { t->source, t->reporter, t->message };
+		static const char *const names[3] = { "trigger.source", "trigger.reporter",
+						      "trigger.message" };
+
+		for (unsigned i = 0; i < 3 && e >= 0; i++) {
+			uint64_t n = 0;
+
+			if (!in[i])
+				continue;
+			r->trig_strs[i] = scan_string(r, in[i], NULL, &n);
+			if (!r->trig_strs[i])
+				return fw_error(r->ctx, -ENOMEM, "out of memory");
+			if (n)
+				e = add_field(r, names[i], "identifiers in it replaced");
+		}
+	}
 	if (e < 0 || !d)
 		return e;
 	{
@@ -782,6 +809,14 @@ static int write_bundle(struct redactor *r, const char *path, bool dry_run, uint
 	nh.host = r->host ? r->host : h->host;
 	nh.reason = r->reason ? r->reason : h->reason;
 	nh.cmdline = r->cmdline ? r->cmdline : h->cmdline;
+	/* The redaction facts (fwbox-bundle(5)): never the key, only its id. */
+	nh.redacted = 1;
+	nh.redact_version = fw_version();
+	nh.redact_policy = r->policy;
+	nh.redact_key_id = redact_key_id(r->key);
+	nh.case_id = r->o->case_id;
+	memcpy(nh.redacted_from, h->uuid, sizeof(nh.redacted_from));
+	nh.redacted_ns = r->redacted_ns;
 	e = bundle_writer_set_header(w, &nh);
 	if (e >= 0 && d) {
 		struct bundle_device nd = *d;
@@ -796,6 +831,15 @@ static int write_bundle(struct redactor *r, const char *path, bool dry_run, uint
 		nd.driver = r->dev_strs[7];
 		e = bundle_writer_set_device(w, &nd);
 	}
+	if (e >= 0 && bundle_get_trigger(r->b)) {
+		/* What made fwbox watch take it stays, through the second net. */
+		struct bundle_trigger nt = *bundle_get_trigger(r->b);
+
+		nt.source = r->trig_strs[0];
+		nt.reporter = r->trig_strs[1];
+		nt.message = r->trig_strs[2];
+		e = bundle_writer_set_trigger(w, &nt);
+	}
 	for (size_t i = 0; e >= 0 && i < r->n_items; i++) {
 		struct item *it = &r->items[i];
 		struct bundle_artifact m = *it->a;
@@ -804,6 +848,13 @@ static int write_bundle(struct redactor *r, const char *path, bool dry_run, uint
 		m.reason = it->reason;
 		m.interface = it->interface;
 		m.request = it->request;
+		m.redaction = it->action == REDACT_DROPPED   ? BUNDLE_REDACTION_DROPPED
+			      : it->action == REDACT_REDACTED ? BUNDLE_REDACTION_REDACTED
+							      : BUNDLE_REDACTION_VERBATIM;
+		m.redact_fields = it->fields;
+		m.redact_bytes = it->bytes_changed;
+		m.redact_hits = it->hits;
+		redact_original_digest(r->key, h->uuid, it->a->sha256, m.original_digest);
 		if (it->action == REDACT_DROPPED) {
 			if (asprintf(&reason, "dropped by fwbox redact: %s", it->why) < 0)
 				return fw_error(r->ctx, -ENOMEM, "out of memory");
@@ -1064,6 +1115,7 @@ int redact_bundle(struct fw_ctx *ctx, const char *input, const char *output,
 	e = redact_options_check(ctx, opts);
 	if (e < 0)
 		return e;
+	r.redacted_ns = fw_now_ns();
 	r.policy = make_policy(opts);
 	if (!r.policy)
 		return fw_error(ctx, -ENOMEM, "out of memory");
@@ -1149,5 +1201,103 @@ int redact_bundle(struct fw_ctx *ctx, const char *input, const char *output,
 out:
 	redactor_release(&r);
 	free(map_path);
+	return e;
+}
+
+/* -------------------------------------------------------------- proving */
+
+void redact_proof_free(struct redact_proof *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_items; i++) {
+		free((char *)p->items[i].kind);
+		free((char *)p->items[i].path);
+	}
+	free(p->items);
+	free(p);
+}
+
+int redact_prove(struct fw_ctx *ctx, const char *original, const char *redacted,
+		 const char *map_path, struct redact_proof **ret)
+{
+	struct bundle *orig = NULL, *red = NULL;
+	struct redact_key *key = NULL;
+	struct redact_proof *p = NULL;
+	const struct bundle_header *oh, *rh;
+	uint8_t salt[FW_SHA256_LEN];
+	char *path = map_path ? strdup(map_path) : redact_default_map_path();
+	bool created = false;
+	int e;
+
+	if (!path)
+		return fw_error(ctx, -ENOENT, "no home folder to find the redaction key in: give --map FILE");
+	e = bundle_open(ctx, original, &orig);
+	if (e >= 0)
+		e = bundle_verify(orig, NULL, NULL);
+	if (e >= 0)
+		e = bundle_open(ctx, redacted, &red);
+	if (e < 0)
+		goto out;
+	oh = bundle_get_header(orig);
+	rh = bundle_get_header(red);
+	if (!rh->redacted) {
+		e = fw_error(ctx, -EINVAL, "'%s' is not a redacted bundle", redacted);
+		goto out;
+	}
+	if (memcmp(rh->redacted_from, oh->uuid, 16) != 0) {
+		e = fw_error(ctx, -EBADMSG, "'%s' was not made from '%s': its UUIDs differ", redacted,
+			     original);
+		goto out;
+	}
+	e = redact_key_open(ctx, path, false, false, &key, &created);
+	if (e >= 0 && redact_key_ephemeral(key))
+		e = fw_error(ctx, -ENOENT, "map file '%s' does not exist: the key that made '%s' is "
+			     "elsewhere (give --map FILE)", path, redacted);
+	if (e >= 0 && rh->redact_key_id && strcmp(rh->redact_key_id, redact_key_id(key)) != 0)
+		e = fw_error(ctx, -EBADMSG, "'%s' was made with key %s, the map file '%s' holds key %s",
+			     redacted, rh->redact_key_id, path, redact_key_id(key));
+	if (e < 0)
+		goto out;
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->items = calloc(bundle_artifact_count(red) + 1, sizeof(*p->items));
+	if (!p || !p->items) {
+		e = fw_error(ctx, -ENOMEM, "out of memory");
+		goto out;
+	}
+	redact_original_salt(key, oh->uuid, salt);
+	fw_sha256_hex(salt, p->salt);
+	/* Artifacts pair up in index order: redaction keeps every note, in order. */
+	for (size_t i = 0; i < bundle_artifact_count(red); i++) {
+		const struct bundle_artifact *ra = bundle_artifact_at(red, i);
+		const struct bundle_artifact *oa = bundle_artifact_at(orig, i);
+		struct redact_proof_item *it = &p->items[p->n_items++];
+		uint8_t d[FW_SHA256_LEN];
+
+		it->kind = strdup(ra->kind);
+		it->path = strdup(ra->path);
+		if (!it->kind || !it->path) {
+			e = fw_error(ctx, -ENOMEM, "out of memory");
+			goto out;
+		}
+		if (!oa || strcmp(oa->kind, ra->kind) != 0 || ra->redaction == BUNDLE_REDACTION_NONE)
+			continue;
+		redact_original_digest(key, oh->uuid, oa->sha256, d);
+		it->match = !memcmp(d, ra->original_digest, sizeof(d));
+		p->matched += it->match;
+	}
+	e = p->matched == p->n_items && bundle_artifact_count(orig) == p->n_items
+		    ? 0
+		    : fw_error(ctx, -EBADMSG, "%zu of the %zu artifacts of '%s' do not match '%s'",
+			       p->n_items - p->matched, p->n_items, redacted, original);
+	*ret = p;
+	p = NULL;
+out:
+	redact_proof_free(p);
+	redact_key_free(key);
+	bundle_close(orig);
+	bundle_close(red);
+	free(path);
 	return e;
 }

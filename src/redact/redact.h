@@ -115,6 +115,30 @@ struct redact_report {
  * the input (-EBADMSG, -EOVERFLOW ...), -EINVAL for bad options, -EFBIG when
  * --max-size cannot be met with every optional artifact dropped.
  */
+/*
+ * Prove what was sent: check that every artifact note of the redacted
+ * bundle commits to the matching artifact of original (which is verified
+ * completely first), with the salt of original made from the key in
+ * map_path (NULL: the default).  The salt is returned to be handed to
+ * whoever checks: SHA-256(salt || SHA-256(original artifact)) equals each
+ * note's original_digest.  Returns 0 when every digest matches, -EBADMSG
+ * (with the report) when some do not; other errors without a report.
+ */
+struct redact_proof_item {
+	const char *kind;
+	const char *path;              /* member in the redacted bundle */
+	bool match;
+};
+struct redact_proof {
+	char salt[65];                 /* hex */
+	size_t n_items;
+	struct redact_proof_item *items;
+	size_t matched;
+};
+int redact_prove(struct fw_ctx *ctx, const char *original, const char *redacted,
+		 const char *map_path, struct redact_proof **ret);
+void redact_proof_free(struct redact_proof *p);
+
 /* The checks redact_bundle() makes on its options alone (-EINVAL). */
 int redact_options_check(struct fw_ctx *ctx, const struct redact_options *opts);
 

@@ -112,18 +112,14 @@ bool rule_required(const char *kind)
 
 /* ------------------------------------------------------------ registers */
 
-/* Register fields that hold identifiers.  A MAC spans two fields (the
- * catalog splits 48-bit values at 32 bits). */
-struct reg_mark {
-	const char *reg;
-	const char *field;
-	const char *field_lo;          /* low 32 bits, for a split value */
+/* Where a marked field's value is in one register snapshot (regcat.def's
+ * REGCAT_MARK rows): a raw value of raw_len bytes (MAC, GUID, IPv4), or
+ * text at data + off, len bytes, blanks and NULs around it left out. */
+struct mark_loc {
 	enum ident_type type;
-};
-
-static const struct reg_mark reg_marks[] = {
-	{ "NODE_DESC", "node_description", NULL, ID_NODE_DESC },
-	{ "MGIR", "manufacturing_base_mac_47_32", "manufacturing_base_mac_31_0", ID_MAC },
+	const struct regcat_field *hi, *lo;   /* raw: the field(s) holding it */
+	uint8_t raw[8];
+	size_t off, len;                      /* text */
 };
 
 static bool field_fits(const struct regcat_field *f, size_t len)
@@ -131,122 +127,136 @@ static bool field_fits(const struct regcat_field *f, size_t len)
 	return f && (uint64_t)f->bit_off + f->width <= (uint64_t)len * 8;
 }
 
-/* The string a field holds: up to the first NUL. */
-static size_t field_string(const struct regcat_field *f, const uint8_t *data, const uint8_t **ret)
+/* The *_31_0 half of a split value named by its high half. */
+static const struct regcat_field *low_half(const struct regcat_reg *reg, const char *hi,
+					   const char *suffix)
 {
-	const uint8_t *p = data + f->bit_off / 8;
-	size_t n = f->width / 8, k = 0;
+	char name[96];
+	size_t n = strlen(hi), k = strlen(suffix);
 
-	while (k < n && p[k])
-		k++;
-	*ret = p;
-	return k;
+	if (n <= k || n - k + 5 >= sizeof(name) || strcmp(hi + n - k, suffix) != 0)
+		return NULL;
+	memcpy(name, hi, n - k);
+	memcpy(name + n - k, "_31_0", 6);
+	return regcat_field(reg, name);
 }
 
-static int mac_field(const struct regcat_reg *reg, const struct reg_mark *m, const uint8_t *data,
-		     size_t len, uint8_t mac[6])
+/* 1 and *loc set if the mark applies to this snapshot and holds a value. */
+static int mark_locate(const struct regcat_reg *reg, const struct regcat_mark *m,
+		       const uint8_t *data, size_t len, struct mark_loc *loc)
 {
-	const struct regcat_field *hi = regcat_field(reg, m->field);
-	const struct regcat_field *lo = regcat_field(reg, m->field_lo);
-	uint32_t h, l;
-	static const uint8_t zero[6];
+	const struct regcat_field *f = regcat_field(reg, m->field);
+	static const uint8_t zero[8];
 
-	if (!field_fits(hi, len) || !field_fits(lo, len) || hi->width != 16 || lo->width != 32)
+	memset(loc, 0, sizeof(*loc));
+	if (!field_fits(f, len))
 		return 0;
-	h = fw_mlx5_get(data, hi->bit_off, hi->width);
-	l = fw_mlx5_get(data, lo->bit_off, lo->width);
-	fw_put_be16(mac, (uint16_t)h);
-	fw_put_be32(mac + 2, l);
-	return memcmp(mac, zero, 6) != 0;
-}
+	switch (m->what) {
+	case REGCAT_IDENT_MAC:
+	case REGCAT_IDENT_GUID: {
+		bool mac = m->what == REGCAT_IDENT_MAC;
+		const struct regcat_field *lo = low_half(reg, m->field, mac ? "_47_32" : "_63_32");
 
-static int reg_discover(const char *base, const uint8_t *data, size_t len, struct ident_set *set)
-{
-	const struct regcat_reg *reg = regcat_by_name(base + 4);
+		if (!field_fits(lo, len) || f->width != (mac ? 16u : 32u) || lo->width != 32)
+			return 0;
+		loc->type = mac ? ID_MAC : ID_GUID;
+		loc->hi = f;
+		loc->lo = lo;
+		if (mac)
+			fw_put_be16(loc->raw, (uint16_t)fw_mlx5_get(data, f->bit_off, 16));
+		else
+			fw_put_be32(loc->raw, fw_mlx5_get(data, f->bit_off, 32));
+		fw_put_be32(loc->raw + (mac ? 2 : 4), fw_mlx5_get(data, lo->bit_off, 32));
+		return memcmp(loc->raw, zero, mac ? 6 : 8) != 0;
+	}
+	case REGCAT_IDENT_IPV4:
+		if (f->width != 32)
+			return 0;
+		loc->type = ID_IPV4;
+		loc->hi = f;
+		fw_put_be32(loc->raw, fw_mlx5_get(data, f->bit_off, 32));
+		return memcmp(loc->raw, zero, 4) != 0;
+	case REGCAT_IDENT_SERIAL:
+	case REGCAT_IDENT_NODE_DESC:
+		loc->type = m->what == REGCAT_IDENT_SERIAL ? ID_SERIAL : ID_NODE_DESC;
+		if (f->bit_off % 8 || f->width % 8)
+			return 0;
+		loc->off = f->bit_off / 8;
+		loc->len = f->width / 8;
+		if (m->sel) {
+			const struct regcat_field *sel = regcat_field(reg, m->sel);
 
-	if (!reg)
-		return 0;
-	for (size_t i = 0; i < sizeof(reg_marks) / sizeof(reg_marks[0]); i++) {
-		const struct reg_mark *m = &reg_marks[i];
-		int r = 0;
-
-		if (strcmp(m->reg, reg->name) != 0)
-			continue;
-		if (m->type == ID_MAC) {
-			uint8_t mac[6];
-
-			if (mac_field(reg, m, data, len, mac))
-				r = ident_add_raw(set, ID_MAC, mac, base);
-		} else {
-			const struct regcat_field *f = regcat_field(reg, m->field);
-			const uint8_t *s;
-			size_t n;
-
-			if (!field_fits(f, len))
-				continue;
-			n = field_string(f, data, &s);
-			r = ident_add_text(set, m->type, (const char *)s, n, base);
-			if (r == -ENOENT)
-				r = 0;
+			if (!field_fits(sel, len) || sel->width > 32 ||
+			    fw_mlx5_get(data, sel->bit_off, sel->width) != m->value ||
+			    !fw_range_ok(loc->len, m->byte, m->nbytes))
+				return 0;
+			loc->off += m->byte;
+			loc->len = m->nbytes;
 		}
-		if (r < 0)
-			return r;
+		/* The text: up to a NUL, without blanks around it. */
+		for (size_t k = 0; k < loc->len; k++)
+			if (!data[loc->off + k]) {
+				loc->len = k;
+				break;
+			}
+		while (loc->len && (data[loc->off] == ' ' || data[loc->off] == '\t'))
+			loc->off++, loc->len--;
+		while (loc->len && (data[loc->off + loc->len - 1] == ' ' ||
+				    data[loc->off + loc->len - 1] == '\t' ||
+				    data[loc->off + loc->len - 1] == '\n'))
+			loc->len--;
+		return loc->len > 0;
 	}
 	return 0;
 }
 
-static int reg_rewrite(const char *base, uint8_t *data, size_t len, struct ident_set *set)
+static int reg_walk(const char *base, uint8_t *data, size_t len, struct ident_set *set,
+		    bool rewrite)
 {
 	const struct regcat_reg *reg = regcat_by_name(base + 4);
 	int fields = 0;
 
 	if (!reg)
 		return 0;
-	for (size_t i = 0; i < sizeof(reg_marks) / sizeof(reg_marks[0]); i++) {
-		const struct reg_mark *m = &reg_marks[i];
+	for (size_t i = 0; i < regcat_mark_count(); i++) {
+		const struct regcat_mark *m = regcat_mark_at(i);
+		struct mark_loc loc;
+		int r;
 
-		if (strcmp(m->reg, reg->name) != 0)
+		if (strcmp(m->reg, reg->name) != 0 || mark_locate(reg, m, data, len, &loc) <= 0)
 			continue;
-		if (m->type == ID_MAC) {
-			const struct regcat_field *hi = regcat_field(reg, m->field);
-			const struct regcat_field *lo = regcat_field(reg, m->field_lo);
-			uint8_t mac[6];
+		if (!rewrite) {
+			r = loc.hi ? ident_add_raw(set, loc.type, loc.raw, base)
+				   : ident_add_text(set, loc.type, (const char *)data + loc.off, loc.len,
+						    base);
+			if (r < 0 && r != -ENOENT)
+				return r;
+			continue;
+		}
+		if (loc.hi) {
+			const uint8_t *p = ident_pseudo_raw(set, loc.type, loc.raw);
 
-			for (size_t k = 0; k < ident_count(set); k++) {
-				struct ident *id = ident_at(set, k);
-
-				if (!mac_field(reg, m, data, len, mac) || id->type != ID_MAC ||
-				    memcmp(id->raw, mac, 6))
-					continue;
-				fw_mlx5_set(data, hi->bit_off, 16, fw_get_be16(id->pseudo_raw));
-				fw_mlx5_set(data, lo->bit_off, 32, fw_get_be32(id->pseudo_raw + 2));
-				fields++;
-				break;
-			}
-		} else {
-			const struct regcat_field *f = regcat_field(reg, m->field);
-			const uint8_t *s;
-			const char *p;
-			size_t n, at;
-
-			if (!field_fits(f, len))
-				continue;
-			n = field_string(f, data, &s);
-			at = (size_t)(s - data);
-			/* Leading and trailing blanks were not part of the value. */
-			while (n && (s[0] == ' ' || s[0] == '\t'))
-				s++, n--, at++;
-			while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
-				n--;
-			if (!n)
-				continue;
-			p = ident_pseudo_for(set, m->type, (const char *)s, n);
 			if (!p)
 				continue;
-			memcpy(data + at, p, n);
-			redact_case_like((char *)data + at, p, n);
-			fields++;
+			if (loc.type == ID_MAC) {
+				fw_mlx5_set(data, loc.hi->bit_off, 16, fw_get_be16(p));
+				fw_mlx5_set(data, loc.lo->bit_off, 32, fw_get_be32(p + 2));
+			} else if (loc.type == ID_GUID) {
+				fw_mlx5_set(data, loc.hi->bit_off, 32, fw_get_be32(p));
+				fw_mlx5_set(data, loc.lo->bit_off, 32, fw_get_be32(p + 4));
+			} else {
+				fw_mlx5_set(data, loc.hi->bit_off, 32, fw_get_be32(p));
+			}
+		} else {
+			const char *p = ident_pseudo_for(set, loc.type, (const char *)data + loc.off,
+							 loc.len);
+
+			if (!p)
+				continue;
+			memcpy(data + loc.off, p, loc.len);
+			redact_case_like((char *)data + loc.off, p, loc.len);
 		}
+		fields++;
 	}
 	return fields;
 }
@@ -321,7 +331,7 @@ int rule_discover(const struct rule *r, const char *kind, const uint8_t *data, s
 
 	base_kind(kind, base, sizeof(base));
 	if (r->registers) {
-		e = reg_discover(base, data, len, set);
+		e = reg_walk(base, (uint8_t *)data, len, set, false);
 		if (e < 0)
 			return e;
 	}
@@ -342,7 +352,7 @@ int rule_rewrite(const struct rule *r, const char *kind, uint8_t *data, size_t l
 
 	base_kind(kind, base, sizeof(base));
 	if (r->registers)
-		return reg_rewrite(base, data, len, set);
+		return reg_walk(base, data, len, set, true);
 	if (r->host_info)
 		return host_info_walk(data, len, set, true, kind);
 	return 0;

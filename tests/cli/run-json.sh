@@ -100,7 +100,8 @@ PY
 		run devices 0 devices --sysroot sysfs/sysfs-cx7-fwctl
 		;;
 	show)
-		run show 0 show ring.tar.zst failed.tar.zst trig.tar.zst
+		"$FWBOX" redact -q --map "$SCRATCH/r.map" --case-id C-1 -o red0.tar.zst ring.tar.zst
+		run show 0 show ring.tar.zst failed.tar.zst trig.tar.zst red0.tar.zst
 		;;
 	verify)
 		run verify 1 verify ring.tar.zst cut.tar.zst

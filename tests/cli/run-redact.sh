@@ -84,7 +84,7 @@ for v in regs crspace; do
 done
 "$FWBOX" show out.tar.zst > show.out
 grep -Eq '^  crspace +65536  ok' show.out || fail "crspace size changed"
-grep -Eq '^  vendor.blob +0  skipped +dropped by fwbox redact: not a kind' show.out ||
+grep -Eq '^  vendor.blob +0  skipped +dropped +dropped by fwbox redact: not a kind' show.out ||
 	fail "unknown kind not dropped with its reason"
 grep -q '^  reason:    (redacted)$' show.out || fail "reason kept"
 python3 - report.json <<'EOF' || fail "--json report"
@@ -106,6 +106,34 @@ for want in [("serial", "MT9988X77665"), ("mac", "0c:42:a1:5a:6b:7c"), ("ipv4", 
 assert "projectx" not in j["policy"]
 EOF
 
+# --- The redaction facts in the index (show), and proving what was sent:
+# the salt --prove prints lets anyone check each original_digest without
+# the key.
+"$FWBOX" show -j in.tar.zst > in-show.json
+"$FWBOX" show -j out.tar.zst > out-show.json
+"$FWBOX" show out.tar.zst | grep -q '^Redaction:' || fail "show prints no redaction facts"
+"$FWBOX" redact in.tar.zst --prove out.tar.zst > prove.out || fail "--prove: $(cat prove.out)"
+grep -q "^6 of 6 artifact digests" prove.out || fail "--prove: $(cat prove.out)"
+salt=$(sed -n 's/^salt: //p' prove.out)
+python3 - in-show.json out-show.json report.json "$salt" <<'EOF' || fail "redaction facts in the index"
+import hashlib, json, sys
+i, o, rep = (json.load(open(f)) for f in sys.argv[1:4])
+salt = bytes.fromhex(sys.argv[4])
+r = o["redaction"]
+assert i["redaction"] is None and r is not None, r
+assert r["redacted_from"] == i["bundle"] and r["key_id"] == rep["key_id"], r
+assert r["policy"].startswith("fwbox-redact-1") and "mask=1" in r["policy"], r
+assert o["bundle"] != i["bundle"]
+orig = {a["kind"]: a for a in i["artifacts"]}
+for a in o["artifacts"]:
+    assert a["redaction"] in ("redacted", "verbatim", "dropped"), a
+    want = hashlib.sha256(salt + bytes.fromhex(orig[a["kind"]]["sha256"])).hexdigest()
+    assert a["original_digest"] == want, a["kind"]
+red = {a["kind"]: a for a in o["artifacts"]}
+assert red["vendor.blob"]["redaction"] == "dropped" and red["crspace"]["occurrence_count"] >= 10
+assert red["reg.NODE_DESC"]["field_count"] == 1
+EOF
+
 # --- Pseudonyms: the same under one key, different under another.
 serial_of() { "$FWBOX" show "$1" | sed -n 's/^  serial: *//p'; }
 "$MKBUNDLE" -o in2.tar.zst --host other --serial MT9988X77665 reg.MGIR=mgir.bin >/dev/null
@@ -115,6 +143,7 @@ s1=$(serial_of out.tar.zst); s2=$(serial_of out2.tar.zst); s3=$(serial_of out3.t
 [ "$s1" = "$s2" ] || fail "same key, different pseudonyms: $s1 $s2"
 [ "$s1" != "$s3" ] || fail "another key, same pseudonym: $s1"
 [ "$s1" != MT9988X77665 ] && [ ${#s1} -eq 12 ] || fail "serial pseudonym '$s1'"
+expect_exit 1 "$FWBOX" redact in2.tar.zst --prove out.tar.zst
 grep -q "^serial $s1 MT9988X77665\$" site.map || fail "map file lacks the serial"
 "$FWBOX" show out.tar.zst | grep -q "uuid" && [ "$("$FWBOX" show out.tar.zst | sed -n 's/^  uuid: *//p')" != \
 	"$("$FWBOX" show in.tar.zst | sed -n 's/^  uuid: *//p')" ] || fail "the redacted bundle kept the UUID"
@@ -140,7 +169,7 @@ done
 # --- Ticket options.
 "$FWBOX" redact in.tar.zst --case-id SR-1234 --only reg,host.info -o . -q
 ls fwbox-SR-1234-redacted-0000-08-00.0-*.tar.zst >/dev/null 2>&1 || fail "--case-id not in the file name"
-"$FWBOX" show fwbox-SR-1234-redacted-*.tar.zst | grep -Eq '^  crspace +0  skipped +dropped by fwbox redact: not selected by --only' ||
+"$FWBOX" show fwbox-SR-1234-redacted-*.tar.zst | grep -Eq '^  crspace +0  skipped +dropped +dropped by fwbox redact: not selected by --only' ||
 	fail "--only"
 size=$(stat -c %s in.tar.zst)
 "$FWBOX" redact in.tar.zst --max-size $((size - 2000)) -o small.tar.zst --json > small.json

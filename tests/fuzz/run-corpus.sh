@@ -13,6 +13,9 @@ set -u
 corpus_root=${FW_FUZZ_CORPUS:-$top_srcdir/tests/fuzz/corpus}
 bindir=${FW_FUZZ_BINDIR:-$top_builddir/tests/fuzz}
 targets=${FW_FUZZ_TARGETS:-}
+# Absolute: each target runs in the scratch folder.
+corpus_root=$(cd "$corpus_root" && pwd) || exit 99
+bindir=$(cd "$bindir" && pwd) || exit 99
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/fwbox-replay.XXXXXX") || exit 99
 trap 'rm -rf "$scratch"' EXIT
 status=0
@@ -64,6 +67,12 @@ for t in $targets; do
 		echo "FAIL: $t crashed, leaked or failed on its corpus ($# inputs)"; status=1
 	else
 		echo "$t: $# inputs replayed"
+	fi
+	# The replay reads the corpus and never adds to it.
+	now=0
+	for f in "$corpus"/*; do [ -f "$f" ] && now=$((now + 1)); done
+	if [ "$now" -ne $# ]; then
+		echo "FAIL: $t: the corpus went from $# to $now files during the replay"; status=1
 	fi
 	n=$((n + 1))
 	files=$((files + $#))

@@ -13,6 +13,7 @@
 
 #include "bundle/bundle-internal.h"
 #include "core/bytes.h"
+#include "ifc/regcat.h"
 #include "redact/redact-internal.h"
 #include "testutil.h"
 #include "trace.h"
@@ -543,6 +544,60 @@ static void ring_block(uint8_t *blk, uint64_t ts)
 	trace_encode_timestamp_event(blk + (TRACE_EVENTS_PER_BLOCK - 1) * 8, ts, 0);
 }
 
+/* The catalog's identifier marks name real registers and fields, split
+ * values have both halves, and page-selected bytes lie inside the field. */
+START_TEST(test_rules_catalog_marks)
+{
+	ck_assert_uint_ge(regcat_mark_count(), 3);
+	for (size_t i = 0; i < regcat_mark_count(); i++) {
+		const struct regcat_mark *m = regcat_mark_at(i);
+		const struct regcat_reg *r = regcat_by_name(m->reg);
+		const struct regcat_field *f = regcat_field(r, m->field);
+
+		ck_assert_msg(r && f, "mark %zu: %s.%s is not in the catalog", i, m->reg, m->field);
+		if (m->what == REGCAT_IDENT_MAC || m->what == REGCAT_IDENT_GUID) {
+			char lo[96];
+			size_t n = strlen(m->field);
+
+			ck_assert_uint_gt(n, 6);
+			snprintf(lo, sizeof(lo), "%.*s_31_0", (int)(n - 6), m->field);
+			ck_assert_msg(regcat_field(r, lo), "%s.%s has no %s", m->reg, m->field, lo);
+		}
+		if (m->sel) {
+			ck_assert_ptr_nonnull(regcat_field(r, m->sel));
+			ck_assert_uint_le((uint64_t)m->byte + m->nbytes, f->width / 8);
+		}
+	}
+}
+END_TEST
+
+/* PDDR's module-info page: the module serial is found and rewritten; the
+ * other pages are left alone. */
+START_TEST(test_rules_pddr_module_serial)
+{
+	struct redact_key *k = fixed_key(10);
+	struct ident_set *set;
+	const struct rule *rule = rule_for_kind("reg.PDDR");
+	uint8_t pddr[256] = { 0 }, page0[256] = { 0 };
+
+	fw_put_be32(pddr + 4, 3);                     /* page_select: MODULE_INFO */
+	memcpy(pddr + 8 + 0x20, "NVIDIA          ", 16);
+	memcpy(pddr + 8 + 0x40, "MT2201VS07654   ", 16);
+	memcpy(page0 + 8 + 0x40, "MT2201VS07654   ", 16); /* page 0: not a serial there */
+	tu_assert_ok(ctx, ident_set_new(ctx, k, &set));
+	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", page0, sizeof(page0), set));
+	ck_assert_uint_eq(ident_count(set), 0);
+	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", pddr, sizeof(pddr), set));
+	ck_assert(has_ident(set, ID_SERIAL, "MT2201VS07654"));
+	ck_assert_int_eq(rule_rewrite(rule, "reg.PDDR", pddr, sizeof(pddr), set), 1);
+	ck_assert(memcmp(pddr + 8 + 0x40, "MT2201VS07654", 13) != 0);
+	ck_assert(!memcmp(pddr + 8 + 0x40 + 13, "   ", 3));      /* the padding stays */
+	ck_assert(!memcmp(pddr + 8 + 0x20, "NVIDIA", 6));        /* the vendor too */
+	ident_set_free(set);
+	redact_key_free(k);
+}
+END_TEST
+
 START_TEST(test_rules_time_cut)
 {
 	uint8_t ring[4 * TRACE_BLOCK_SIZE];
@@ -622,6 +677,13 @@ static void make_planted(const char *path, const char *serial, const char *reaso
 	tu_assert_ok(ctx, bundle_writer_new(ctx, path, NULL, &w));
 	tu_assert_ok(ctx, bundle_writer_set_header(w, &h));
 	tu_assert_ok(ctx, bundle_writer_set_device(w, &d));
+	{
+		/* As fwbox watch records it: the driver's text may name things. */
+		struct bundle_trigger t = { .source = "devlink", .reporter = "fw_fatal", .state = 1,
+					    .message = "fatal on gpu-node-17 via 10.99.17.23" };
+
+		tu_assert_ok(ctx, bundle_writer_set_trigger(w, &t));
+	}
 	a.kind = "reg.MGIR";
 	tu_assert_ok(ctx, bundle_writer_add(w, &a, mgir, sizeof(mgir)));
 	a.kind = "reg.NODE_DESC";
@@ -673,7 +735,9 @@ static void read_everything(const char *path, struct all_members *m)
 	h = bundle_get_header(b);
 	d = bundle_get_device(b);
 	{
-		const char *s[] = { h->host, h->reason, h->cmdline, d->serial, d->board_id };
+		const struct bundle_trigger *t = bundle_get_trigger(b);
+		const char *s[] = { h->host, h->reason, h->cmdline, d->serial, d->board_id,
+				    t ? t->message : NULL };
 
 		for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 			if (s[i])
@@ -729,6 +793,9 @@ START_TEST(test_pipeline_zero_hits)
 	ck_assert_int_eq(bundle_find_kind(b, "vendor.blob")->outcome, BUNDLE_OUTCOME_SKIPPED);
 	ck_assert_uint_eq(bundle_find_kind(b, "crspace")->size, 65536);
 	ck_assert_str_eq(bundle_get_header(b)->reason, "(redacted)");
+	ck_assert_ptr_nonnull(bundle_get_trigger(b));
+	ck_assert_str_eq(bundle_get_trigger(b)->reporter, "fw_fatal");
+	ck_assert_ptr_null(strstr(bundle_get_trigger(b)->message, "10.99.17.23"));
 	bundle_close(b);
 	redact_report_free(rep);
 }
@@ -916,6 +983,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_rules_cmdline);
 	tcase_add_test(tc, test_rules_kinds);
 	tcase_add_test(tc, test_rules_time_cut);
+	tcase_add_test(tc, test_rules_catalog_marks);
+	tcase_add_test(tc, test_rules_pddr_module_serial);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pipeline");
