@@ -19,7 +19,7 @@
 
 static const char usage_text[] =
 	"Usage: fwbox watch [-d DEVICE]... [-c FILE] [--spool DIR] [--db DB]\n"
-	"                   [--exit-after N] [--poll] [-j|--json] [-p|--pretty] [-q]\n"
+	"                   [--exit-after N] [--poll] [--clear-dumps] [-j|--json] [-p|--pretty] [-q]\n"
 	"       fwbox watch --status [--spool DIR] [-j|--json] [-p|--pretty]\n"
 	"\n"
 	"Watch ConnectX cards (or emulator specs) for firmware failures and capture a\n"
@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"      --db DB             load every bundle into this history\n"
 	"      --exit-after N      stop after N captures\n"
 	"      --poll              poll the reporters even where notifications work\n"
+	"      --clear-dumps       after a capture, clear the reporter's stored dump so\n"
+	"                          the next failure's is kept (the one write; off by default)\n"
 	"      --status            print the status of the daemon of the spool and exit\n"
 	"  -j, --json              one JSON object per line (--status: the status file)\n"
 	"  -p, --pretty            indented JSON (implies --json)\n"
@@ -56,6 +58,7 @@ enum {
 	OPT_EXIT_AFTER,
 	OPT_POLL,
 	OPT_STATUS,
+	OPT_CLEAR_DUMPS,
 };
 
 static const struct option options[] = {
@@ -66,6 +69,7 @@ static const struct option options[] = {
 	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 	{ "poll", no_argument, NULL, OPT_POLL },
 	{ "status", no_argument, NULL, OPT_STATUS },
+	{ "clear-dumps", no_argument, NULL, OPT_CLEAR_DUMPS },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -116,6 +120,7 @@ static const char *kind_name(enum watch_note_kind k)
 		[WATCH_NOTE_CAPTURE] = "capture",   [WATCH_NOTE_CAPTURED] = "captured",
 		[WATCH_NOTE_LOADED] = "loaded",     [WATCH_NOTE_REMOVED] = "removed",
 		[WATCH_NOTE_RELOADED] = "reloaded", [WATCH_NOTE_WARNING] = "warning",
+		[WATCH_NOTE_CLEARED] = "cleared",
 	};
 
 	return names[k];
@@ -172,7 +177,8 @@ static void on_note(void *ud, const struct watch_note *n)
 		return;
 	}
 	if (o->quiet && n->kind != WATCH_NOTE_CAPTURED && n->kind != WATCH_NOTE_REMOVED &&
-	    n->kind != WATCH_NOTE_WARNING && n->kind != WATCH_NOTE_READY)
+	    n->kind != WATCH_NOTE_WARNING && n->kind != WATCH_NOTE_READY &&
+	    n->kind != WATCH_NOTE_CLEARED)
 		return;
 	switch (n->kind) {
 	case WATCH_NOTE_MODE:
@@ -211,6 +217,10 @@ static void on_note(void *ud, const struct watch_note *n)
 		break;
 	case WATCH_NOTE_RELOADED:
 		printf("fwbox watch: configuration '%s' read again\n", n->path);
+		break;
+	case WATCH_NOTE_CLEARED:
+		printf("fwbox watch: '%s': cleared the stored dump of reporter '%s' (--clear-dumps)\n",
+		       n->device, n->reporter);
 		break;
 	case WATCH_NOTE_WARNING:
 		cli_warn("watch", "%s%s%s%s", n->device ? "'" : "", n->device ? n->device : "",
@@ -290,7 +300,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct out out = { 0 };
 	const char *devices[WATCH_MAX_DEVICES], *spool = NULL, *db = NULL, *config = NULL;
 	unsigned ndev = 0;
-	bool want_status = false, config_given = false;
+	bool want_status = false, config_given = false, clear_dumps = false;
 	struct watch *w = NULL;
 	char *cmdline;
 	int c, r;
@@ -334,6 +344,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_STATUS:
 			want_status = true;
 			break;
+		case OPT_CLEAR_DUMPS:
+			clear_dumps = true;
+			break;
 		case 'q':
 			out.quiet = true;
 			break;
@@ -368,10 +381,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (want_status) {
-		if (ndev || db || wo.exit_after || wo.force_poll || out.quiet)
+		if (ndev || db || wo.exit_after || wo.force_poll || out.quiet || clear_dumps)
 			return cli_usage_error(&cli_verb_watch, "--status takes only --spool, --config and --json");
 		return status(ctx, wo.cfg.spool, &out.json);
 	}
+	if (clear_dumps)
+		wo.cfg.clear_dumps = true;
 	if (db) {
 		snprintf(wo.cfg.db, sizeof(wo.cfg.db), "%s", db);
 		wo.cfg.load = true;

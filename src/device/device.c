@@ -25,6 +25,7 @@ struct fw_device {
 	struct fw_device_parts parts;
 	struct fw_device_info info;
 	bool trace_control;
+	bool dump_clear;
 	bool dry_run;
 	fw_device_observer_fn observer;
 	void *observer_data;
@@ -395,6 +396,26 @@ int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **re
 		return dry_data(dev, "devlink health dump get, stored dumps only", false, 0, ret_data,
 				ret_len);
 	return HEALTH_CALL(dev, dump, "devlink health dump reads", reporter, ret_data, ret_len);
+}
+
+void fw_device_allow_dump_clear(struct fw_device *dev, bool allow)
+{
+	dev->dump_clear = allow;
+}
+
+int fw_device_health_dump_clear(struct fw_device *dev, const char *reporter)
+{
+	if (!dev->dump_clear)
+		return fw_error(dev->ctx, -EPERM,
+				"clearing the stored dump of '%s' is a write; fwbox does it only with --clear-dumps",
+				reporter);
+	if (dev->dry_run)
+		return 0;
+	if (!FW_METHOD(dev->parts.health, dump_clear, 2))
+		return fw_error(dev->ctx, -EOPNOTSUPP,
+				"device: transport '%s' cannot clear a stored dump",
+				dev->parts.health ? dev->parts.health->name : "none");
+	return dev->parts.health->dump_clear(dev->parts.health_priv, reporter);
 }
 
 int fw_device_regions(struct fw_device *dev, struct fw_region **ret, size_t *ret_n)

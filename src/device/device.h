@@ -124,7 +124,7 @@ struct fw_cmd_methods {
  * freed by the caller; errors go to the context the back-end was opened
  * with.  Versioned like struct fw_cmd_methods.
  */
-#define FW_HEALTH_METHODS_VERSION 1
+#define FW_HEALTH_METHODS_VERSION 2
 struct fw_health_methods {
 	int version;                   /* FW_HEALTH_METHODS_VERSION it was written for */
 	const char *name;              /* interface of reporters, regions, health buffer: "devlink", "emu" */
@@ -162,6 +162,10 @@ struct fw_health_methods {
 	 * daemon's health events (a devlink multicast subscription, the
 	 * emulator's scheduled faults) belong here as version 2.
 	 */
+/* Version 2: clear a reporter's stored dump, the one write fwbox can
+	 * make (fwbox watch --clear-dumps, fwbox-allowlist(7)); only called
+	 * once fw_device_allow_dump_clear() allowed it. */
+	int (*dump_clear)(void *priv, const char *reporter);
 };
 
 /* The two halves of a device, as a transport opens them or a test builds
@@ -218,6 +222,11 @@ const char *fw_device_interface(const struct fw_device *dev, enum fw_device_part
 /* The one function every command passes through: allowlist, size, transport.
  * Returns the outbox bytes filled (>= 16), or a negative errno. */
 int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out, size_t outlen);
+
+/* Clearing stored health dumps (fwbox watch --clear-dumps): off by
+ * default; fw_device_health_dump_clear() is -EPERM until allowed. */
+void fw_device_allow_dump_clear(struct fw_device *dev, bool allow);
+int fw_device_health_dump_clear(struct fw_device *dev, const char *reporter);
 
 /* Let tracer-control writes (MTRC_CAP/MTRC_CONF/MTRC_CTRL) through; off by default. */
 void fw_device_allow_trace_control(struct fw_device *dev, bool allow);

@@ -70,7 +70,9 @@ int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void 
 	struct genlmsghdr *genl;
 	bool ok = true;
 
-	if (!cmd_is_read_only(req->family, req->cmd))
+	if (!cmd_is_read_only(req->family, req->cmd) &&
+	    !(req->clear_dump_opt_in && req->family != GENL_ID_CTRL &&
+	      req->cmd == FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR))
 		return fw_error(ctx, -EPERM,
 				"devlink: command %u changes device state; fwbox only reads devlink",
 				req->cmd);
@@ -80,6 +82,9 @@ int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = req->family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | (req->dump ? NLM_F_DUMP : 0);
+	/* A write answers nothing on success unless asked for an ACK. */
+	if (req->cmd == FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR && req->family != GENL_ID_CTRL)
+		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = req->seq;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = req->cmd;
@@ -716,6 +721,25 @@ int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
 				reporter, bus, dev);
 	return fmsg_request(dl, FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET, true, bus, dev, reporter,
 			    ret_data, ret_len);
+}
+
+static int ack_cb(void *userdata, const void *attrs, size_t len)
+{
+	(void)userdata;
+	(void)attrs;
+	(void)len;
+	return 0;
+}
+
+int fw_devlink_dump_clear(struct fw_devlink *dl, const char *bus, const char *dev,
+			  const char *reporter)
+{
+	struct fw_devlink_req req = { .family = dl->family,
+				      .cmd = FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR,
+				      .bus = bus, .dev = dev, .reporter = reporter,
+				      .clear_dump_opt_in = true };
+
+	return transact(dl, &req, ack_cb, NULL);
 }
 
 void fw_devlink_free_regions(struct fw_devlink_region *r, size_t n)

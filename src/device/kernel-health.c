@@ -171,6 +171,14 @@ static int kside_kernel_log(void *priv, char **ret_text, size_t *ret_len)
 /* No health_buffer: the initialization segment is in BAR0, which no kernel
  * interface here exposes (the fw reporter's diagnose carries the syndrome,
  * its dump the buffer).  No wait: time passes in real time. */
+static int kside_dump_clear(void *priv, const char *reporter)
+{
+	struct kside *k = priv;
+	int r = kside_devlink(k);
+
+	return r < 0 ? r : fw_devlink_dump_clear(k->devlink, k->bus, k->dev, reporter);
+}
+
 static const struct fw_health_methods kside_methods = {
 	.version = FW_HEALTH_METHODS_VERSION,
 	.name = "devlink",
@@ -184,6 +192,8 @@ static const struct fw_health_methods kside_methods = {
 	.region_read = kside_region_read,
 	.trace_text = kside_trace_text,
 	.kernel_log = kside_kernel_log,
+	/* version 2 */
+	.dump_clear = kside_dump_clear,
 };
 
 static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,

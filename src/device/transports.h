@@ -90,6 +90,11 @@ int fw_devlink_dump_get(struct fw_devlink *dl, const char *bus, const char *dev,
 			const char *reporter, void **ret_data, size_t *ret_len);
 int fw_devlink_regions(struct fw_devlink *dl, const char *bus, const char *dev,
 		       struct fw_devlink_region **ret, size_t *ret_n);
+/* Clear a reporter's stored dump (DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR) so
+ * the kernel can store the next one: the one write fwbox can make, only
+ * for fwbox watch --clear-dumps, after the dump was captured. */
+int fw_devlink_dump_clear(struct fw_devlink *dl, const char *bus, const char *dev,
+			  const char *reporter);
 void fw_devlink_free_regions(struct fw_devlink_region *r, size_t n);
 /* Read an existing snapshot of a region (chunks reassembled by address). */
 int fw_devlink_region_read(struct fw_devlink *dl, const char *bus, const char *dev,
@@ -111,6 +116,9 @@ struct fw_devlink_req {
 	const char *region;            /* REGION_NAME */
 	bool has_snapshot;
 	uint32_t snapshot_id;
+	/* HEALTH_REPORTER_DUMP_CLEAR is built only with this set: the one
+	 * write, asked for with fwbox watch --clear-dumps. */
+	bool clear_dump_opt_in;
 };
 /* Returns the message length, or a negative errno. */
 int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void *buf, size_t size);

@@ -167,6 +167,11 @@ static int emu_h_wait(void *priv, unsigned seconds)
 	return fw_device_wait_slices(e->ctx, seconds, emu_h_tick, e);
 }
 
+static int emu_h_dump_clear(void *priv, const char *reporter)
+{
+	return emu_reporter_dump_clear(priv, reporter);
+}
+
 /* No regions: the emulator's crdump is in the fw_fatal dump, as on a
  * kernel without an mlx5 region. */
 static const struct fw_health_methods emu_health_methods = {
@@ -180,6 +185,8 @@ static const struct fw_health_methods emu_health_methods = {
 	.trace_text = emu_h_trace_text,
 	.kernel_log = emu_h_kernel_log,
 	.wait = emu_h_wait,
+	/* version 2 */
+	.dump_clear = emu_h_dump_clear,
 };
 
 /* ---- the transport ---- */

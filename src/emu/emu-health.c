@@ -498,3 +498,18 @@ int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *
 	*ret_len = e->dump_len[i];
 	return 0;
 }
+
+int emu_reporter_dump_clear(struct emu *e, const char *name)
+{
+	int i = emu_reporter_index(e, name);
+
+	if (i < 0)
+		return i;
+	/* As devlink_health_dump_clear(): the next report stores a new one. */
+	free(e->dump_data[i]);
+	e->dump_data[i] = NULL;
+	e->dump_len[i] = 0;
+	e->rep[i].has_dump = false;
+	e->rep[i].dump_ts_ns = 0;
+	return 0;
+}

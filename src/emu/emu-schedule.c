@@ -254,7 +254,10 @@ void emu_schedule_run(struct emu *e)
 		s->burst_done++;
 		if (e->fatal)
 			continue;   /* a dead firmware reports no more syndromes */
-		if (!e->fw_error)
+		/* The first error fills the health buffer and stores the dump;
+		 * later ones count, and store a dump again only when the last
+		 * one was cleared (devlink's auto_dump keeps the first). */
+		if (!e->fw_error || !e->rep[0].has_dump)
 			emu_health_fw_error(e);
 		else
 			e->rep[0].error_count++;

@@ -133,6 +133,8 @@ uint64_t emu_events_dropped(const struct emu *e);
 const struct emu_reporter *emu_reporter_at(const struct emu *e, size_t i);
 int emu_reporter_diagnose(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
 int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *ret_len);
+/* Clear a reporter's stored dump (fwbox watch --clear-dumps). */
+int emu_reporter_dump_clear(struct emu *e, const char *name);
 
 /* The lines the kernel's mlx5_fw tracepoint would have printed in tracefs
  * for this device (decoded by the emulated driver from its own ring). */

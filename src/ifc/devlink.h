@@ -26,6 +26,8 @@ enum {
 	FW_DEVLINK_CMD_HEALTH_REPORTER_GET = 52,
 	FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE = 55,
 	FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET = 56,
+	/* The one write: only with --clear-dumps (fwbox-allowlist(7)). */
+	FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_CLEAR = 57,
 };
 /* enum devlink_attr */
 enum {

@@ -361,6 +361,25 @@ static int copy_index(struct gather *g, struct bundle *b)
 	c->reason = dup_or_null(h->reason);
 	c->cmdline = dup_or_null(h->cmdline);
 	c->fwbox_version = dup_or_null(h->fwbox_version);
+	if (bundle_get_trigger(b)) {
+		const struct bundle_trigger *t = bundle_get_trigger(b);
+
+		c->has_trigger = true;
+		c->tr_source = dup_or_null(t->source);
+		c->tr_reporter = dup_or_null(t->reporter);
+		c->tr_message = dup_or_null(t->message);
+		c->tr_state = t->state;
+		c->tr_error_count = t->error_count;
+		c->tr_event_ns = t->event_ns;
+		c->tr_latency_ns = t->latency_ns;
+		c->tr_incident_ns = t->incident_ns;
+		c->tr_incident_events = t->incident_events;
+		c->tr_first_of_incident = t->first_of_incident;
+		c->tr_replayed = t->replayed;
+		c->tr_suppressed = t->suppressed;
+		c->tr_suppressed_first_ns = t->suppressed_first_ns;
+		c->tr_suppressed_last_ns = t->suppressed_last_ns;
+	}
 	if (d) {
 		c->has_device = true;
 		c->pci = dup_or_null(d->pci);
@@ -498,6 +517,9 @@ void rp_capture_release(struct rp_capture *c)
 	free(c->reason);
 	free(c->cmdline);
 	free(c->fwbox_version);
+	free(c->tr_source);
+	free(c->tr_reporter);
+	free(c->tr_message);
 	free(c->pci);
 	free(c->model);
 	free(c->fw_version);

@@ -224,6 +224,45 @@ static void write_verdict(struct rp_out *o, const struct rp_capture *c)
 
 /* ------------------------------------------------------------- summary */
 
+/* What made fwbox watch take the capture (the bundle's trigger note). */
+static void write_trigger(struct rp_out *o, const struct rp_capture *c)
+{
+	char when[40], lat[32];
+
+	fw_format_utc(c->tr_event_ns, when, sizeof(when));
+	rp_duration_text(c->tr_latency_ns, lat, sizeof(lat));
+	rp_puts(o, "<dt>Trigger</dt><dd>fwbox watch: ");
+	rp_html(o, c->tr_reporter && *c->tr_reporter ? c->tr_reporter : "a health event");
+	rp_printf(o, " %s (error count %" PRIu64 ")", c->tr_state ? "error" : "healthy",
+		  c->tr_error_count);
+	if (c->tr_message && *c->tr_message) {
+		rp_puts(o, ", &#8220;");
+		rp_html(o, c->tr_message);
+		rp_puts(o, "&#8221;");
+	}
+	rp_puts(o, ", seen by ");
+	rp_html(o, c->tr_source && *c->tr_source ? c->tr_source : "?");
+	rp_printf(o, " at %s; first device read %s later", when, lat);
+	if (c->tr_replayed)
+		rp_puts(o, " (replayed after a daemon restart)");
+	rp_puts(o, ".");
+	if (c->tr_incident_events) {
+		fw_format_utc(c->tr_incident_ns, when, sizeof(when));
+		rp_printf(o, " Incident since %s, %" PRIu64 " event%s%s.", when, c->tr_incident_events,
+			  c->tr_incident_events == 1 ? "" : "s",
+			  c->tr_first_of_incident ? ", this is its first capture" : "");
+	}
+	if (c->tr_suppressed) {
+		char a[40], b[40];
+
+		fw_format_utc(c->tr_suppressed_first_ns, a, sizeof(a));
+		fw_format_utc(c->tr_suppressed_last_ns, b, sizeof(b));
+		rp_printf(o, " <b>%" PRIu64 " event%s not captured</b> (rate limits) from %s to %s.",
+			  c->tr_suppressed, c->tr_suppressed == 1 ? "" : "s", a, b);
+	}
+	rp_puts(o, "</dd>\n");
+}
+
 static void write_summary(struct rp_out *o, const struct rp_capture *c)
 {
 	char buf[256];
@@ -249,6 +288,8 @@ static void write_summary(struct rp_out *o, const struct rp_capture *c)
 	fact(o, "When", c->created);
 	fact(o, "Host", c->host);
 	fact(o, "Why", c->reason && *c->reason ? c->reason : "no reason given (--reason)");
+	if (c->has_trigger)
+		write_trigger(o, c);
 	rp_puts(o, "<dt>Outcome</dt><dd>");
 	if (c->outcomes[BUNDLE_OUTCOME_FAILED] || c->outcomes[BUNDLE_OUTCOME_PARTIAL]) {
 		badge(o, c->outcomes[BUNDLE_OUTCOME_FAILED] ? BUNDLE_OUTCOME_FAILED : BUNDLE_OUTCOME_PARTIAL);

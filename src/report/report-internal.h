@@ -224,6 +224,12 @@ struct rp_capture {
 	char *created;             /* UTC text */
 	uint64_t created_ns;
 	char *host, *reason, *cmdline, *fwbox_version;
+	/* The trigger note of a capture taken by fwbox watch. */
+	bool has_trigger;
+	char *tr_source, *tr_reporter, *tr_message;
+	uint32_t tr_state, tr_first_of_incident, tr_replayed;
+	uint64_t tr_error_count, tr_event_ns, tr_latency_ns, tr_incident_ns, tr_incident_events;
+	uint64_t tr_suppressed, tr_suppressed_first_ns, tr_suppressed_last_ns;
 	char *pci, *model, *fw_version, *psid, *board_id, *serial, *kernel, *driver;
 	uint16_t vendor_id, device_id, subsys_vendor_id, subsys_device_id;
 	struct rp_step *steps;

@@ -245,7 +245,7 @@ static void format_convs(const char *text, char conv[7])
 }
 
 /* A message kept as text (a line no strings DB matched, or a row loaded
- * before schema 5) is the same message as a format of the other capture
+ * before schema 6) is the same message as a format of the other capture
  * when it is a rendering of that format. */
 static bool text_renders(const struct msg_row *text, const struct msg_row *fmt)
 {

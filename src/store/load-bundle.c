@@ -240,6 +240,7 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 		return r;
 	info.header = bundle_get_header(b);
 	info.device = bundle_get_device(b);
+	info.trigger = bundle_get_trigger(b);
 	info.file = path;
 	if (stat(path, &st) == 0)
 		info.file_size = (uint64_t)st.st_size;

@@ -281,6 +281,60 @@ free_identity:
 	return r;
 }
 
+/* The trigger note of a bundle fwbox watch took (schema 5). */
+static void bind_time(sqlite3_stmt *st, int col, uint64_t ns)
+{
+	char when[48];
+
+	if (!ns) {
+		sqlite3_bind_null(st, col);
+		sqlite3_bind_null(st, col + 1);
+		return;
+	}
+	fw_format_utc(ns, when, sizeof(when));
+	sqlite3_bind_text(st, col, when, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, col + 1, (int64_t)ns);
+}
+
+static int insert_trigger(struct store_load *l, const struct bundle_trigger *t)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	r = store_prepare(l->s, "INSERT INTO triggers(bundle, source, reporter, state, error_count, "
+			  "message, event, event_ns, latency_ns, incident_ns, incident_events, "
+			  "first_of_incident, replayed, suppressed, suppressed_first, "
+			  "suppressed_first_ns, suppressed_last, suppressed_last_ns) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, l->bundle_id);
+	sqlite3_bind_text(st, 2, t->source ? t->source : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->reporter ? t->reporter : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t->state ? "error" : "healthy", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)t->error_count);
+	bind_text_or_null(st, 6, t->message && *t->message ? t->message : NULL);
+	bind_time(st, 7, t->event_ns);
+	if (t->latency_ns)
+		sqlite3_bind_int64(st, 9, (int64_t)t->latency_ns);
+	else
+		sqlite3_bind_null(st, 9);
+	if (t->incident_ns)
+		sqlite3_bind_int64(st, 10, (int64_t)t->incident_ns);
+	else
+		sqlite3_bind_null(st, 10);
+	sqlite3_bind_int64(st, 11, (int64_t)t->incident_events);
+	sqlite3_bind_int(st, 12, t->first_of_incident ? 1 : 0);
+	sqlite3_bind_int(st, 13, t->replayed ? 1 : 0);
+	sqlite3_bind_int64(st, 14, (int64_t)t->suppressed);
+	bind_time(st, 15, t->suppressed_first_ns);
+	bind_time(st, 17, t->suppressed_last_ns);
+	r = sqlite3_step(st);
+	r = r == SQLITE_DONE ? 0 : load_error(l, r, "cannot record the bundle's trigger");
+	sqlite3_finalize(st);
+	return r;
+}
+
 static int insert_bundle(struct store_load *l, const struct store_bundle_info *info,
 			 bool *ret_new)
 {
@@ -340,6 +394,8 @@ static int insert_bundle(struct store_load *l, const struct store_bundle_info *i
 	*ret_new = sqlite3_changes(l->s->db) > 0;
 	l->bundle_id = sqlite3_last_insert_rowid(l->s->db);
 	r = 0;
+	if (*ret_new && info->trigger)
+		r = insert_trigger(l, info->trigger);
 finalize:
 	sqlite3_finalize(st);
 	return r;

@@ -6,7 +6,7 @@
 #include "store/store.h"
 
 /* trace_ev.meta: event_id | lost << 8 | nparams << 9 | tmsn << 12 |
- * source << 25 | the flags below (fwbox-schema(7), schema/005). */
+ * source << 25 | the flags below (fwbox-schema(7), schema/006). */
 #define STORE_META_SOURCE_SHIFT 25
 #define STORE_META_DUP       (INT64_C(1) << 27)
 #define STORE_META_TEXT      (INT64_C(1) << 28)

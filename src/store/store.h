@@ -60,6 +60,7 @@ int store_schema_latest(void);
 struct store_bundle_info {
 	const struct bundle_header *header;
 	const struct bundle_device *device;    /* may be NULL */
+	const struct bundle_trigger *trigger;  /* NULL unless fwbox watch took it */
 	uint8_t sha256[FW_SHA256_LEN];         /* of the whole bundle file */
 	const char *file;                      /* path it was loaded from, may be NULL */
 	uint64_t file_size;

@@ -530,6 +530,24 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 			note(w, &ln);
 		}
 	}
+	/* --clear-dumps: the one write, and only once the dump is in a
+	 * published bundle, so the next failure's dump can be stored. */
+	if (path && w->cfg.clear_dumps && strcmp(ev->source ? ev->source : "", "health-buffer")) {
+		fw_device_allow_dump_clear(d->fdev, true);
+		if (fw_device_health_dump_clear(d->fdev, ev->reporter) < 0) {
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "cannot clear the stored dump of '%s': %s", ev->reporter,
+				 fw_ctx_errmsg(w->ctx));
+			warn(w, d->key, msg);
+		} else {
+			struct watch_note cn = { .kind = WATCH_NOTE_CLEARED, .device = d->key,
+						 .reporter = ev->reporter };
+
+			note(w, &cn);
+		}
+		fw_device_allow_dump_clear(d->fdev, false);
+	}
 	free(path);
 	retention(w);
 	status_write(w);

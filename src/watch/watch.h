@@ -46,6 +46,7 @@ enum watch_note_kind {
 	WATCH_NOTE_REMOVED,     /* path removed by retention, why */
 	WATCH_NOTE_RELOADED,    /* the configuration was read again */
 	WATCH_NOTE_WARNING,     /* msg: a non-fatal problem */
+	WATCH_NOTE_CLEARED,     /* device, reporter: its stored dump cleared (--clear-dumps) */
 };
 
 struct watch_note {

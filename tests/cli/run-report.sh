@@ -54,6 +54,14 @@ $CHECK fatal.html --has 'ConnectX-7' --has '0000:08:00.0' --has 'Firmware fatal.
 # Default name: the bundle's, with .html.
 "$FWBOX" report -q fatal.tar.zst && [ -s fatal.html ] || fail "default output name"
 
+# A capture taken by fwbox watch: the trigger in words.
+set +e
+"$FWBOX" watch -d 'emu:cx7,fatal-at=0.2' --spool "$SCRATCH/spool" --exit-after 1 >/dev/null 2>&1
+set -e
+"$FWBOX" report -q -o watched.html "$SCRATCH"/spool/*.tar.zst || fail "report of a watched capture"
+$CHECK watched.html --has 'fwbox watch: fw_fatal error (error count 1)' \
+	--has 'FW fatal error reported' --has 'this is its first capture' >/dev/null ||
+	fail "the trigger of a watched capture"
 # 3. Changes since the previous capture of the same card.
 "$FWBOX" collect -d emu:cx7,seed=3 -q -o a.tar.zst --only reg,crspace,resdump,trace.text >/dev/null
 "$FWBOX" collect -d emu:cx7,seed=3,fw=28.40.1000 -q -o b.tar.zst --only reg,crspace,resdump,trace.text >/dev/null

@@ -74,6 +74,34 @@ watch_start "$SCRATCH/rate.log" -d 'emu:cx7,burst=1@0.01' --spool "$SCRATCH/s3"
 watch_wait '"note":"suppressed".*"why":"card-interval"'
 kill -TERM "$WPID"
 watch_drain
+# The suppression record reaches the history: the events during the first
+# capture are suppressed, the fatal error a second later is captured with
+# their record in its trigger, and --db loads both bundles.
+printf '[Watch]\nMinIntervalCard=0\nMinIntervalGlobal=0\n' > burst.conf
+"$FWBOX" watch -c burst.conf -d 'emu:cx7,burst=3@0.01,fatal-at=1' --spool "$SCRATCH/s6" \
+	--exit-after 2 --db "$SCRATCH/h.db" > hist.log 2>&1 || true
+sqlite3 "$SCRATCH/h.db" "SELECT reporter, count FROM suppressions" > supp.txt
+grep -qx 'fw_fatal|2' supp.txt || fail "history: no suppression record of 2 ($(cat supp.txt); $(tail -3 hist.log))"
+sqlite3 "$SCRATCH/h.db" "SELECT COUNT(*), SUM(first_of_incident) FROM triggers" | grep -qx '2|1' ||
+	fail "history: the triggers of the two captures are not recorded"
+
+# --clear-dumps: after each capture the reporter's stored dump is cleared
+# (the one write), so the fatal error's capture no longer holds the fw
+# reporter's old dump; without it, it does.
+for mode in clear keep; do
+	opt=
+	[ "$mode" = clear ] && opt=--clear-dumps
+	"$FWBOX" watch -c burst.conf -d 'emu:cx7,burst=1@0.01,fatal-at=0.5' --spool "$SCRATCH/c-$mode" \
+		--exit-after 2 $opt -j > "c-$mode.log" 2>&1 || true
+	[ "$(grep -c '"note":"captured"' "c-$mode.log")" -eq 2 ] || fail "$mode: expected 2 captures"
+	second=$(grep '"note":"captured"' "c-$mode.log" | tail -1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
+	"$FWBOX" show --json "$second" > "c-$mode.json"
+done
+[ "$(grep -c '"note":"cleared"' c-clear.log)" -eq 2 ] || fail "--clear-dumps: expected 2 cleared dumps"
+grep -q '"note":"cleared"' c-keep.log && fail "a dump was cleared without --clear-dumps"
+grep -q '"kind":"health.fw"' c-clear.json && fail "--clear-dumps: the fw dump is still stored"
+grep -q '"kind":"health.fw"' c-keep.json || fail "without --clear-dumps the fw dump is gone"
+
 # MaxUse=1 byte: still never the card's only (newest) capture.
 printf '[Watch]\nMaxUse=1\n' > tiny.conf
 expect_exit 0 "$FWBOX" watch -c tiny.conf -d 'emu:cx7,burst=1@0.05' --spool "$SCRATCH/s4" --exit-after 1

@@ -1,4 +1,4 @@
--- fwbox history database, schema version 5.
+-- fwbox history database, schema version 6.
 -- One record per firmware message, whatever the source.
 --
 -- From this version the loader matches tracefs lines and the devlink fw
@@ -18,7 +18,7 @@
 -- its new column text is 1 for rows that count messages kept as text.
 ALTER TABLE trace_bundle_formats ADD COLUMN text INTEGER NOT NULL DEFAULT 0;
 
--- Text rows loaded before version 5 were stored as text, one "format" per
+-- Text rows loaded before version 6 were stored as text, one "format" per
 -- line, and never compared with the ring.  They are marked here (bit 28),
 -- counted per bundle in bundles.trace_legacy, and the copies of ring
 -- messages among them are marked duplicates: a legacy row whose text a
