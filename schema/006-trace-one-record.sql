@@ -1,5 +1,6 @@
 -- fwbox history database, schema version 6.
--- One record per firmware message, whatever the source.
+-- One record per firmware message, whatever the source; the events of a
+-- format found without a scan.
 --
 -- From this version the loader matches tracefs lines and the devlink fw
 -- reporter's saved traces to the strings-DB format that renders them, so a
@@ -123,3 +124,23 @@ SELECT b.id AS bundle,
 FROM bundles b
 JOIN trace_ev e ON e.id BETWEEN b.ev_first AND b.ev_last
 JOIN trace_formats f ON f.id = e.fmt;
+
+-- The events of each format, per bundle: trace_postings holds, in chunks,
+-- the ids of a format's events in a bundle as a JSON array (the first
+-- element the offset from bundles.ev_first, then the gaps), appended as the
+-- loader writes them; the index finds a format's chunks.  The store fills
+-- the table for bundles loaded before this version (in C, after this
+-- file).  trace_format_events unpacks it: filter it with format = N.
+CREATE TABLE trace_postings (
+	bundle INTEGER NOT NULL REFERENCES bundles(id),
+	chunk  INTEGER NOT NULL,
+	fmt    INTEGER NOT NULL REFERENCES trace_formats(id),
+	ids    TEXT NOT NULL,
+	PRIMARY KEY (bundle, chunk)
+) WITHOUT ROWID;
+CREATE INDEX trace_postings_fmt ON trace_postings(fmt, bundle, chunk);
+
+CREATE VIEW trace_format_events AS
+SELECT p.bundle AS bundle, p.fmt AS format,
+       b.ev_first + sum(j.value) OVER (PARTITION BY p.bundle, p.fmt, p.chunk ORDER BY j.key) AS id
+FROM trace_postings p JOIN bundles b ON b.id = p.bundle, json_each(p.ids) j;

@@ -42,6 +42,8 @@ struct fmt_entry {
 	bool used;
 	bool caller_key;
 	bool is_text;          /* the entry of a message kept as text */
+	bool has_slot;         /* post_slot is set */
+	uint32_t post_slot;    /* the format's slot in the postings builder */
 };
 
 /* A text or saved event, kept until the commit compares the sources. */
@@ -90,6 +92,7 @@ struct store_load {
 
 	struct fmt_entry *fmts;
 	size_t fmt_cap, fmt_used;
+	struct store_postings *post;
 
 	/* Text and saved events, for the comparison of sources. */
 	struct nr_event *nr;
@@ -457,6 +460,9 @@ int store_load_begin(struct store *s, const struct store_bundle_info *info,
 	r = prepare_all(l);
 	if (r < 0)
 		goto rollback;
+	r = store_postings_new(s, l->bundle_id, l->ev_first, 0, &l->post);
+	if (r < 0)
+		goto rollback;
 	*ret = l;
 	return STORE_LOAD_NEW;
 
@@ -801,6 +807,15 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	}
 	if (!f->events++)
 		f->first_event = l->ev_next;
+	if (!f->has_slot) {
+		r = store_postings_slot(l->post, f->id, &f->post_slot);
+		if (r < 0)
+			return r;
+		f->has_slot = true;
+	}
+	r = store_postings_add(l->post, f->post_slot, l->ev_next);
+	if (r < 0)
+		return r;
 	if (ev->source == STORE_TRACE_RING) {
 		if (f->first_ring == INT64_MAX)
 			f->first_ring = l->ev_next;
@@ -1221,6 +1236,11 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	r = mark_duplicates(l);
 	if (r < 0)
 		goto free_load;
+	r = store_postings_flush(l->post);
+	if (r < 0)
+		goto free_load;
+	store_postings_free(l->post);
+	l->post = NULL;
 	r = write_format_counts(l);
 	if (r < 0)
 		goto free_load;
@@ -1272,5 +1292,6 @@ void store_load_free(struct store_load *l)
 		free(l->fmts[i].text);
 	free(l->fmts);
 	free(l->nr);
+	store_postings_free(l->post);
 	free(l);
 }

@@ -118,13 +118,18 @@ static const struct store_named_query named[] = {
 	{ "failed-steps", "", "collection steps that failed or were partial",
 	  "SELECT * FROM failed_steps ORDER BY created, bundle_uuid, kind" },
 	{ "trace-search", "TEXT",
-	  "trace events whose message matches an FTS5 query on the format text",
-	  "SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.source, t.message "
-	  "FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
-	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
-	  "AND t.format IN "
-	  "(SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
-	  "ORDER BY t.bundle, t.seq" },
+	  "trace messages whose format matches an FTS5 query on the format text, each once",
+	  /* The formats' events by id through their postings: no scan. */
+	  "WITH p AS (SELECT tp.bundle AS bundle, b.ev_first + sum(j.value) OVER "
+	  "(PARTITION BY tp.bundle, tp.chunk ORDER BY j.key) AS id "
+	  "FROM trace_postings tp JOIN bundles b ON b.id = tp.bundle, json_each(tp.ids) j "
+	  "WHERE tp.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
+	  "SELECT b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, "
+	  "e.meta & 255 AS event_id, "
+	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
+	  "printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
+	  "FROM p JOIN trace_ev e ON e.id = p.id JOIN bundles b ON b.id = p.bundle "
+	  "JOIN trace_formats f ON f.id = e.fmt WHERE " TRACE_ONCE " ORDER BY b.id, e.id" },
 	{ "trace-cards", "TEXT",
 	  "cards whose trace has messages matching an FTS5 query, with counts",
 	  "SELECT d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "

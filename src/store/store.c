@@ -135,6 +135,15 @@ static int migrate(struct store *s)
 			fw_error_prefix(s->ctx, r, "schema file '%s'", m->name);
 			goto rollback;
 		}
+		/* What SQL alone does badly: the trace postings of the bundles
+		 * already there, one pass over their events. */
+		if (m->version == 6) {
+			r = store_postings_backfill(s);
+			if (r < 0) {
+				fw_error_prefix(s->ctx, r, "schema upgrade to version 6");
+				goto rollback;
+			}
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
 		r = store_exec(s, sql);
 		if (r < 0)

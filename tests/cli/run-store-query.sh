@@ -22,6 +22,9 @@ INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2
 INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
 UPDATE bundles SET blk_span = CASE id WHEN 1 THEN 20 ELSE 0 END;
 INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1, 0), (1, 2, 1, 2, 0), (2, 2, 1, 4, 0);
+-- Postings: each format's event ids per bundle, offset from ev_first then gaps.
+INSERT INTO trace_postings(bundle, chunk, fmt, ids) VALUES (1, 0, 1, '[0,2]'), (1, 1, 2, '[1]'),
+  (2, 0, 2, '[0]');
 INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
 VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
 SQL

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store-internal.h"
 #include "store-util.h"
 
 START_TEST(test_load_and_views)
@@ -264,6 +265,58 @@ START_TEST(test_text_kept)
 }
 END_TEST
 
+
+/* Postings: every event of a bundle is listed under its format, also
+ * across chunks written when the held text passes its limit. */
+START_TEST(test_postings)
+{
+	struct store_postings *p;
+	struct store *s;
+	uint32_t slot[3];
+	char *t;
+
+	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	load_pair(s);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_format_events p "
+				   "JOIN trace_ev e ON e.id = p.id AND e.fmt = p.format"), 6);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_format_events"), 6);
+	/* A builder that writes every 64 bytes: many chunks. */
+	tu_assert_ok(ctx, store_exec(s, "BEGIN; INSERT INTO bundles(id, uuid, sha256, created, "
+				     "created_ns, outcome, loaded, ev_first, ev_last) VALUES "
+				     "(50, 'u', 's', 'c', 0, 'ok', 'l', 1000, 4000)"));
+	tu_assert_ok(ctx, store_postings_new(s, 50, 1000, 64, &p));
+	for (unsigned f = 0; f < 3; f++)
+		tu_assert_ok(ctx, store_postings_slot(p, 100 + f, &slot[f]));
+	for (int64_t id = 1000; id <= 4000; id++)
+		tu_assert_ok(ctx, store_postings_add(p, slot[id % 7 == 0 ? 2 : id % 2], id));
+	tu_assert_ok(ctx, store_postings_flush(p));
+	store_postings_free(p);
+	tu_assert_ok(ctx, store_exec(s, "COMMIT"));
+	ck_assert_int_gt(query_int(s, "SELECT count(*) FROM trace_postings WHERE bundle = 50"), 50);
+	t = query_text(s, "SELECT format, count(*), min(id), max(id), sum(id) FROM trace_format_events "
+		       "WHERE bundle = 50 GROUP BY format ORDER BY format");
+	{
+		int64_t n[3] = { 0 }, mn[3] = { 0 }, mx[3] = { 0 }, sum[3] = { 0 };
+		char want[256], *w = want;
+
+		for (int64_t id = 1000; id <= 4000; id++) {
+			int f = id % 7 == 0 ? 2 : (int)(id % 2);
+
+			if (!n[f]++)
+				mn[f] = id;
+			mx[f] = id;
+			sum[f] += id;
+		}
+		for (int f = 0; f < 3; f++)
+			w += sprintf(w, "%d|%lld|%lld|%lld|%lld\n", 100 + f, (long long)n[f],
+				     (long long)mn[f], (long long)mx[f], (long long)sum[f]);
+		ck_assert_str_eq(t, want);
+	}
+	free(t);
+	store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store-load");
@@ -276,6 +329,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_abort_leaves_nothing);
 	tcase_add_test(tc, test_sources);
 	tcase_add_test(tc, test_text_kept);
+	tcase_add_test(tc, test_postings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -113,6 +113,11 @@ START_TEST(test_migrate_legacy)
 	t = query_text(s, "SELECT id, trace_legacy FROM bundles ORDER BY id");
 	ck_assert_str_eq(t, "1|3\n2|2\n");
 	free(t);
+	/* The upgrade built the postings of the bundles already there. */
+	t = query_text(s, "SELECT bundle, format, group_concat(id) FROM trace_format_events "
+		       "GROUP BY bundle, format ORDER BY bundle, format");
+	ck_assert_str_eq(t, "1|1|1\n1|2|2\n1|3|3\n1|4|4\n1|5|5\n2|6|6,7\n");
+	free(t);
 	store_close(s);
 	/* Opening again changes nothing. */
 	tu_assert_ok(ctx, store_open(ctx, "old.db", 0, &s));
