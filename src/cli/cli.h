@@ -104,6 +104,12 @@ void cli_catch_signals(struct fw_ctx *ctx);
  * (its status returned); 0 otherwise. */
 int cli_pick_compression(const struct cli_verb *v, const char *out, bool given,
 			 enum bundle_compression *comp);
+/* Repeated list options (--keep, --drop ...) accumulate as one comma list
+ * in *list (malloc'd); -EINVAL for an empty item, -ENOMEM. */
+int cli_append_list(char **list, const char *item);
+/* A size: bytes, or a number with K, M or G (powers of 1024; "10MB" and
+ * "10MiB" too); -EINVAL otherwise. */
+int cli_parse_size(const char *s, uint64_t *ret);
 /* -o -: copy a finished bundle file to standard output; -errno. */
 int cli_copy_to_stdout(const char *path);
 /* Print serialized JSON with invalid UTF-8 replaced by U+FFFD. */

@@ -444,3 +444,53 @@ int cli_copy_to_stdout(const char *path)
 	close(fd);
 	return 0;
 }
+
+/* Repeated list options accumulate as one comma list. */
+int cli_append_list(char **list, const char *item)
+{
+	char *n;
+
+	if (!*item)
+		return -EINVAL;
+	if (asprintf(&n, "%s%s%s", *list ? *list : "", *list ? "," : "", item) < 0)
+		return -ENOMEM;
+	free(*list);
+	*list = n;
+	return 0;
+}
+
+/* "1048576", "512K", "10M", "2G" (powers of 1024; "10MB", "10MiB" too). */
+int cli_parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *s == '-' || errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || !v || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*ret = (uint64_t)v << shift;
+	return 0;
+}

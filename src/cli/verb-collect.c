@@ -23,6 +23,9 @@ static const char usage_text[] =
 	"Usage: fwbox collect [-d DEVICE] [-o PATH] [--reason TEXT] [--trace-seconds N]\n"
 	"                     [--only KINDS] [--skip KINDS] [--compress zstd|gzip|xz|none]\n"
 	"                     [--plan] [--trace-control] [-f|--force] [-j|--json] [-p|--pretty] [-q]\n"
+	"                     [--redact [--keep-original] [--map FILE] [--keep KINDS]\n"
+	"                     [--drop KINDS] [--mask WORD] [--since T] [--until T]\n"
+	"                     [--max-size SIZE] [--case-id ID]]\n"
 	"\n"
 	"Collect a support bundle from a ConnectX function, most volatile first: health\n"
 	"buffer and devlink reporters (stored dumps only), firmware tracer strings DB and\n"
@@ -50,6 +53,15 @@ static const char usage_text[] =
 	"  -j, --json              print a JSON summary (fields: fwbox-collect(1))\n"
 	"  -p, --pretty            indented JSON; implies --json\n"
 	"  -q, --quiet             no progress, no per-step warnings\n"
+	"      --redact            write the bundle redacted, as 'fwbox redact' does: -o\n"
+	"                          names the redacted bundle (default name\n"
+	"                          fwbox-[ID-]redacted-PCI-TIME.tar.zst); the original\n"
+	"                          is removed once the redacted one is written\n"
+	"      --keep-original     with --redact: keep the original too, in the same\n"
+	"                          folder under its default name\n"
+	"      --map FILE, --keep KINDS, --drop KINDS, --mask WORD, --since T,\n"
+	"      --until T, --max-size SIZE, --case-id ID\n"
+	"                          with --redact: as for 'fwbox redact'\n"
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit status: 0 every step ok, 3 bundle written but some step failed or was\n"
@@ -63,6 +75,16 @@ enum {
 	OPT_COMPRESS,
 	OPT_PLAN,
 	OPT_TRACE_CONTROL,
+	OPT_REDACT,
+	OPT_KEEP_ORIGINAL,
+	OPT_MAP,
+	OPT_KEEP,
+	OPT_DROP,
+	OPT_MASK,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_MAX_SIZE,
+	OPT_CASE_ID,
 };
 
 static const struct option options[] = {
@@ -76,6 +98,16 @@ static const struct option options[] = {
 	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "trace-control", no_argument, NULL, OPT_TRACE_CONTROL },
 	{ "force", no_argument, NULL, 'f' },
+	{ "redact", no_argument, NULL, OPT_REDACT },
+	{ "keep-original", no_argument, NULL, OPT_KEEP_ORIGINAL },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "mask", required_argument, NULL, OPT_MASK },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "case-id", required_argument, NULL, OPT_CASE_ID },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -244,6 +276,10 @@ static struct json_object *bundle_uuid_json(struct fw_ctx *ctx, const char *path
  * "error" say why); "worst_outcome" is the worst per-artifact outcome,
  * which can be "failed" while the run is partial.
  */
+/* With --redact: the original kept (--keep-original), for the JSON summary. */
+static const char *json_input;
+static bool json_redact;
+
 static void print_json(const struct cli_json *json, struct fw_ctx *ctx, struct collect *c,
 		       const char *path, int exit_status, const char *stage)
 {
@@ -256,6 +292,8 @@ static void print_json(const struct cli_json *json, struct fw_ctx *ctx, struct c
 	if (!path && c)
 		path = collect_output_path(c);
 	json_object_object_add(o, "path", json_text(path));
+	json_object_object_add(o, "redacted", json_object_new_boolean(json_redact));
+	json_object_object_add(o, "input", json_text(json_input));
 	json_object_object_add(o, "bundle", ran ? bundle_uuid_json(ctx, path) : NULL);
 	json_object_object_add(o, "status", json_object_new_string(status));
 	json_object_object_add(o, "exit", cli_json_int(exit_status));
@@ -308,7 +346,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct collect *c = NULL;
 	struct cli_json json = { 0 };
 	bool plan = false, quiet = false, compress_given = false, to_stdout = false;
-	char *cmdline = NULL, *path = NULL, tmpdir[PATH_MAX] = "";
+	bool redact = false, keep_original = false, redact_opt = false;
+	struct redact_options ro = { 0 };
+	struct redact_report *rep = NULL;
+	char *keep = NULL, *drop = NULL, **mask = NULL, *final = NULL, *original = NULL;
+	char *cmdline = NULL, *path = NULL, tmpdir[PATH_MAX] = "", origdir[PATH_MAX] = "";
+	const char *user_output = NULL;
+	size_t n_mask = 0;
 	int opt, r, ret = CLI_EXIT_FAILURE;
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
@@ -368,6 +412,68 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'f':
 			o.replace = true;
 			break;
+		case OPT_REDACT:
+			redact = true;
+			break;
+		case OPT_KEEP_ORIGINAL:
+			keep_original = true;
+			break;
+		case OPT_MAP:
+			ro.map_path = optarg;
+			redact_opt = true;
+			break;
+		case OPT_KEEP:
+		case OPT_DROP:
+			redact_opt = true;
+			r = cli_append_list(opt == OPT_KEEP ? &keep : &drop, optarg);
+			if (r == -EINVAL) {
+				ret = cli_usage_error(&cli_verb_collect, "--%s needs a kind pattern",
+						      opt == OPT_KEEP ? "keep" : "drop");
+				goto out;
+			}
+			if (r < 0)
+				goto out;
+			break;
+		case OPT_MASK: {
+			char **nm = realloc(mask, (n_mask + 1) * sizeof(*nm));
+
+			if (!nm)
+				goto out;
+			mask = nm;
+			mask[n_mask++] = optarg;
+			redact_opt = true;
+			break;
+		}
+		case OPT_SINCE:
+		case OPT_UNTIL: {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				ret = cli_usage_error(&cli_verb_collect, "--%s '%s' is not a device timestamp",
+						      opt == OPT_SINCE ? "since" : "until", optarg);
+				goto out;
+			}
+			*(opt == OPT_SINCE ? &ro.since : &ro.until) = v;
+			*(opt == OPT_SINCE ? &ro.have_since : &ro.have_until) = true;
+			redact_opt = true;
+			break;
+		}
+		case OPT_MAX_SIZE:
+			if (cli_parse_size(optarg, &ro.max_size) < 0) {
+				ret = cli_usage_error(&cli_verb_collect,
+						      "--max-size '%s' is not a size (bytes, or with K, M or G)",
+						      optarg);
+				goto out;
+			}
+			redact_opt = true;
+			break;
+		case OPT_CASE_ID:
+			ro.case_id = optarg;
+			redact_opt = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -378,11 +484,43 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			return option_error(argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		ret = cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (!redact && (keep_original || redact_opt)) {
+		ret = cli_usage_error(&cli_verb_collect,
+				      "--keep-original, --map, --keep, --drop, --mask, --since, --until, "
+				      "--max-size and --case-id go with --redact");
+		goto out;
+	}
+	if (redact && keep_original && o.output && !strcmp(o.output, "-")) {
+		ret = cli_usage_error(&cli_verb_collect,
+				      "--keep-original keeps a file next to the redacted one: give -o a "
+				      "folder or a file, not -");
+		goto out;
+	}
+	if (redact && o.replace) {
+		ret = cli_usage_error(&cli_verb_collect,
+				      "--redact writes a new file and never replaces one: drop --force");
+		goto out;
+	}
 	r = cli_pick_compression(&cli_verb_collect, o.output, compress_given, &o.compression);
-	if (r)
-		return r;
+	if (r) {
+		ret = r;
+		goto out;
+	}
+	if (redact) {
+		ro.keep = keep;
+		ro.drop = drop;
+		ro.mask = (const char *const *)mask;
+		ro.n_mask = n_mask;
+		ro.compression = o.compression;
+		if (redact_options_check(ctx, &ro) < 0) {
+			ret = cli_usage_error(&cli_verb_collect, "%s", fw_ctx_errmsg(ctx));
+			goto out;
+		}
+	}
 	to_stdout = o.output && !strcmp(o.output, "-");
 	if (to_stdout && json.on)
 		return cli_usage_error(&cli_verb_collect,
@@ -415,6 +553,46 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		o.output = tmpdir;
+	}
+	user_output = to_stdout ? tmpdir : o.output;
+	if (redact && !plan) {
+		/* The original goes next to the redacted bundle if kept, else
+		 * into a private folder there, removed once redaction is done
+		 * (same file system: no copy of the unredacted bytes elsewhere). */
+		const char *out = user_output && *user_output ? user_output : ".";
+		struct stat st;
+		char *dir;
+
+		if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+			dir = strdup(out);
+		} else {
+			const char *slash = strrchr(out, '/');
+
+			dir = slash ? strndup(out, (size_t)(slash - out) + (slash == out)) : strdup(".");
+			if (lstat(out, &st) == 0) {
+				ret = cli_usage_error(&cli_verb_collect,
+						      "'%s' already exists: remove it, choose another file "
+						      "name, or give -o a folder", out);
+				free(dir);
+				goto out;
+			}
+		}
+		if (!dir)
+			goto out;
+		if (keep_original) {
+			snprintf(origdir, sizeof(origdir), "%s", dir);
+		} else {
+			snprintf(origdir, sizeof(origdir), "%s/.fwbox-collect-XXXXXX", dir);
+			if (!mkdtemp(origdir)) {
+				fprintf(stderr, "fwbox collect: --redact: cannot make a private folder "
+					"'%s': %s\n", origdir, strerror(errno));
+				origdir[0] = '\0';
+				free(dir);
+				goto out;
+			}
+		}
+		free(dir);
+		o.output = origdir;
 	}
 	r = collect_new(ctx, &o, &c);
 	if (r == -EINVAL) {
@@ -454,6 +632,49 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
+	if (redact) {
+		r = redact_bundle(ctx, path, user_output, &ro, &rep);
+		if (r < 0) {
+			/* Nothing is lost: the original stays where the user can
+			 * find it, and says so. */
+			char *kept = NULL;
+
+			if (!keep_original && origdir[0]) {
+				const char *base = strrchr(path, '/');
+				char *dest = NULL;
+
+				if (asprintf(&dest, "%s/%s", user_output && *user_output ? user_output : ".",
+					     base ? base + 1 : path) >= 0 &&
+				    rename(path, dest) == 0)
+					kept = dest;
+				else
+					free(dest);
+			}
+			fprintf(stderr, "fwbox collect: --redact: %s\n", fw_ctx_errmsg(ctx));
+			fprintf(stderr, "fwbox collect: the unredacted bundle is kept: %s\n",
+				kept ? kept : path);
+			if (json.on) {
+				json_redact = false;
+				json_input = kept ? kept : path;
+				print_json(&json, ctx, c, NULL, CLI_EXIT_FAILURE, "redact");
+			}
+			free(kept);
+			ret = CLI_EXIT_FAILURE;
+			goto out;
+		}
+		final = strdup(rep->output);
+		if (!keep_original)
+			unlink(path);
+		if (!final)
+			goto out;
+		json_redact = true;
+		original = path;
+		json_input = keep_original ? original : NULL;
+		if (!quiet && keep_original && !to_stdout && !json.on)
+			fprintf(stderr, "fwbox collect: the unredacted bundle is kept: %s\n", original);
+		path = final;
+		final = NULL;
+	}
 	if (to_stdout) {
 		r = cli_copy_to_stdout(path);
 		if (r < 0) {
@@ -468,8 +689,17 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		printf("%s\n", path);
 	}
 out:
+	if (redact && !keep_original && origdir[0])
+		rmdir(origdir);
 	if (tmpdir[0])
 		rmdir(tmpdir);
+	redact_report_free(rep);
+	free(keep);
+	free(drop);
+	free(mask);
+	free(final);
+	free(original);
+	json_input = NULL;
 	free(path);
 	free(cmdline);
 	collect_free(c);

@@ -98,20 +98,6 @@ static const struct option options[] = {
 	{ 0 },
 };
 
-/* Repeated list options accumulate as one comma list. */
-static int append_list(char **list, const char *item)
-{
-	char *n;
-
-	if (!*item)
-		return -EINVAL;
-	if (asprintf(&n, "%s%s%s", *list ? *list : "", *list ? "," : "", item) < 0)
-		return -ENOMEM;
-	free(*list);
-	*list = n;
-	return 0;
-}
-
 static int parse_u64(const char *s, uint64_t *ret)
 {
 	char *end;
@@ -126,42 +112,6 @@ static int parse_u64(const char *s, uint64_t *ret)
 	if (errno)
 		return -EINVAL;
 	*ret = v;
-	return 0;
-}
-
-/* "1048576", "512K", "10M", "2G" (powers of 1024; "10MB", "10MiB" too). */
-static int parse_size(const char *s, uint64_t *ret)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || *s == '-' || errno)
-		return -EINVAL;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	}
-	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || !v || v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*ret = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -378,16 +328,16 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			o.map_path = optarg;
 			break;
 		case OPT_KEEP:
-			r = append_list(&keep, optarg);
+			r = cli_append_list(&keep, optarg);
 			break;
 		case OPT_DROP:
-			r = append_list(&drop, optarg);
+			r = cli_append_list(&drop, optarg);
 			break;
 		case OPT_ONLY:
-			r = append_list(&only, optarg);
+			r = cli_append_list(&only, optarg);
 			break;
 		case OPT_SKIP:
-			r = append_list(&skip, optarg);
+			r = cli_append_list(&skip, optarg);
 			break;
 		case OPT_MASK: {
 			const char **nm = realloc(mask, (o.n_mask + 1) * sizeof(*nm));
@@ -413,7 +363,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			*(c == OPT_SINCE ? &o.have_since : &o.have_until) = true;
 			break;
 		case OPT_MAX_SIZE:
-			if (parse_size(optarg, &o.max_size) < 0) {
+			if (cli_parse_size(optarg, &o.max_size) < 0) {
 				cli_usage_error(&cli_verb_redact,
 						"--max-size: '%s' is not a size (bytes, or a number with K, M "
 						"or G)",

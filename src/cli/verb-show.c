@@ -120,7 +120,8 @@ static void print_text(struct bundle *b)
 		printf("  when:      %s by fwbox %s\n", at, str(h->redact_version));
 		printf("  policy:    %s\n", str(h->redact_policy));
 		printf("  key id:    %s\n", str(h->redact_key_id));
-		printf("  case:      %s\n", str(h->case_id));
+		if (h->case_id)
+			printf("  case:      %s\n", h->case_id);
 	}
 	/* The KIND column is as wide as the longest kind, so a long one
 	 * ("resdump.FW_ITERATOR_EXTENDED") does not push its row askew. */
@@ -284,7 +285,7 @@ static struct json_object *to_json(struct bundle *b)
 		json_object_object_add(jr, "policy", cli_json_text_or_null(h->redact_policy));
 		json_object_object_add(jr, "key_id", cli_json_text_or_null(h->redact_key_id));
 		json_object_object_add(jr, "case_id", cli_json_text_or_null(h->case_id));
-		cli_json_add_time(jr, "redacted", h->redacted_ns);
+		cli_json_add_time(jr, "redacted_at", h->redacted_ns);
 		json_object_object_add(root, "redaction", jr);
 	} else {
 		json_object_object_add(root, "redaction", NULL);

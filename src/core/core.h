@@ -41,6 +41,7 @@ typedef void (*fw_log_fn)(void *userdata, enum fw_log_level level, const char *m
 typedef void (*fw_progress_fn)(void *userdata, const char *what, unsigned step,
 			       unsigned nsteps, uint64_t bytes);
 
+/* -ENOMEM is the one failure; there is no context yet to carry a message. */
 int fw_ctx_new(struct fw_ctx **ret);
 void fw_ctx_free(struct fw_ctx *ctx);
 

@@ -5,6 +5,9 @@
  * libcrypto is on every Debian machine, FIPS-reviewed and uses SHA-NI when
  * the CPU has it (about 2 GB/s here), which matters for hashing 100 MB
  * members in the writer and the reader.
+ *
+ * These calls take no context: they fail only with -ENOMEM or -EIO (the
+ * library refused), and the caller's message says what it was hashing.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -15,6 +15,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "core/nlwalk.h"
 #include "device/devlink-monitor.h"
 #include "device/kerror.h"
 #include "ifc/devlink.h"
@@ -40,23 +41,26 @@ struct family_info {
 	bool has_group;
 };
 
-static int grp_cb(const struct nlattr *attr, void *data)
+/*
+ * Replies and notifications are walked with core/nlwalk.h, never with
+ * libmnl's iterators: mnl_nlmsg_ok() takes nlmsg_len as a signed int, so a
+ * length of 2^31 or more walked far past the buffer and 0xffffffff made the
+ * walk spin for ever (issue 10, as in devlink.c).
+ */
+static void group_attrs(struct family_info *fi, const struct fw_nlattr *grp)
 {
-	struct family_info *fi = data;
-	const struct nlattr *a;
+	struct fw_nlwalk w;
+	struct fw_nlattr a;
 	const char *name = NULL;
 	uint32_t id = 0;
 	bool has_id = false;
 
-	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(a, attr) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			name = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-			 mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
-			id = mnl_attr_get_u32(a);
+	fw_nlwalk_nested(&w, grp);
+	while (fw_nlattr_next(&w, &a) > 0) {
+		if (a.type == CTRL_ATTR_MCAST_GRP_NAME && a.len && a.data[a.len - 1] == '\0')
+			name = (const char *)a.data;
+		else if (a.type == CTRL_ATTR_MCAST_GRP_ID && a.len == sizeof(id)) {
+			memcpy(&id, a.data, sizeof(id));
 			has_id = true;
 		}
 	}
@@ -64,20 +68,23 @@ static int grp_cb(const struct nlattr *attr, void *data)
 		fi->group = id;
 		fi->has_group = true;
 	}
-	return MNL_CB_OK;
 }
 
-static int family_attr_cb(const struct nlattr *attr, void *data)
+static void family_attrs(struct family_info *fi, const uint8_t *attrs, size_t len)
 {
-	struct family_info *fi = data;
+	struct fw_nlwalk w, gw;
+	struct fw_nlattr a, g;
 
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		fi->id = mnl_attr_get_u16(attr);
-	else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
-		 mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
-		mnl_attr_parse_nested(attr, grp_cb, fi);
-	return MNL_CB_OK;
+	fw_nlwalk_init(&w, attrs, len);
+	while (fw_nlattr_next(&w, &a) > 0) {
+		if (a.type == CTRL_ATTR_FAMILY_ID && a.len == sizeof(fi->id)) {
+			memcpy(&fi->id, a.data, sizeof(fi->id));
+		} else if (a.type == CTRL_ATTR_MCAST_GROUPS) {
+			fw_nlwalk_nested(&gw, &a);
+			while (fw_nlattr_next(&gw, &g) > 0)
+				group_attrs(fi, &g);
+		}
+	}
 }
 
 static int resolve(struct fw_devlink_monitor *m, struct family_info *fi)
@@ -85,8 +92,9 @@ static int resolve(struct fw_devlink_monitor *m, struct family_info *fi)
 	struct fw_devlink_req req = { .family = GENL_ID_CTRL, .cmd = CTRL_CMD_GETFAMILY, .seq = 1 };
 	uint8_t tx[FW_DEVLINK_MSG_MIN];
 	ssize_t n;
-	int r, left;
-	const struct nlmsghdr *nlh;
+	int r;
+	struct fw_nlwalk w;
+	struct fw_nlmsg msg;
 
 	req.seq = (uint32_t)time(NULL);
 	r = fw_devlink_build(m->ctx, &req, tx, sizeof(tx));
@@ -97,28 +105,31 @@ static int resolve(struct fw_devlink_monitor *m, struct family_info *fi)
 	n = mnl_socket_recvfrom(m->nl, m->rx, RX_SIZE);
 	if (n < 0)
 		return fw_kernel_error(m->ctx, -errno, "devlink", "receive", "genetlink");
-	nlh = (const struct nlmsghdr *)m->rx;
-	left = (int)n;
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		if (nlh->nlmsg_seq != req.seq)
+	fw_nlwalk_init(&w, m->rx, (size_t)n);
+	while ((r = fw_nlmsg_next(&w, &msg)) > 0) {
+		if (msg.seq != req.seq)
 			continue;
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		if (msg.type == NLMSG_ERROR) {
+			int32_t err;
 
-			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+			if (msg.payload_len < sizeof(struct nlmsgerr))
 				return fw_error(m->ctx, -EBADMSG, "devlink: truncated error message");
-			if (e->error == -ENOENT)
+			memcpy(&err, msg.payload, sizeof(err));
+			if (err == -ENOENT)
 				return fw_error(m->ctx, -ENOENT,
 						"devlink: the kernel has no 'devlink' generic netlink family (built without CONFIG_NET_DEVLINK?)");
-			if (e->error)
-				return fw_kernel_error(m->ctx, e->error, "devlink", "family lookup", "genetlink");
+			if (err)
+				return fw_kernel_error(m->ctx, err, "devlink", "family lookup", "genetlink");
 			continue;
 		}
-		if (nlh->nlmsg_type != GENL_ID_CTRL ||
-		    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		if (msg.type != GENL_ID_CTRL || msg.payload_len < sizeof(struct genlmsghdr))
 			continue;
-		mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, fi);
+		family_attrs(fi, msg.payload + sizeof(struct genlmsghdr),
+			     msg.payload_len - sizeof(struct genlmsghdr));
 	}
+	if (r < 0)
+		return fw_error(m->ctx, -EBADMSG,
+				"devlink: malformed netlink message at byte %zu of the family reply", w.off);
 	if (!fi->id)
 		return fw_error(m->ctx, -EBADMSG, "devlink: no family id in the controller's reply");
 	if (!fi->has_group)
@@ -190,20 +201,22 @@ int fw_devlink_monitor_fd(const struct fw_devlink_monitor *m)
 int fw_devlink_monitor_parse(struct fw_ctx *ctx, const void *buf, size_t len, uint16_t family,
 			     int (*cb)(void *ud, const struct fw_devlink_event *ev), void *ud)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
-	int count = 0;
+	struct fw_nlwalk w;
+	struct fw_nlmsg msg;
+	int count = 0, more;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	fw_nlwalk_init(&w, buf, len);
+	while ((more = fw_nlmsg_next(&w, &msg)) > 0) {
 		const struct genlmsghdr *g;
 		struct fw_devlink_event ev;
-		size_t plen = mnl_nlmsg_get_payload_len(nlh);
+		size_t plen = msg.payload_len;
 		int r;
 
-		if (nlh->nlmsg_type != family || plen < sizeof(*g))
+		if (msg.type != family || plen < sizeof(*g))
 			continue;
-		g = mnl_nlmsg_get_payload(nlh);
-		if (g->cmd != CMD_HEALTH_REPORTER_RECOVER)
+		g = (const struct genlmsghdr *)msg.payload;
+		/* cmd is the header's first byte: no alignment needed. */
+		if (msg.payload[0] != CMD_HEALTH_REPORTER_RECOVER)
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		r = fw_devlink_parse_dev(ctx, (const uint8_t *)g + sizeof(*g), plen - sizeof(*g), ev.bus,
@@ -219,9 +232,10 @@ int fw_devlink_monitor_parse(struct fw_ctx *ctx, const void *buf, size_t len, ui
 			return r;
 		count++;
 	}
-	if (left != 0)
-		return fw_error(ctx, -EBADMSG, "devlink: %d stray bytes after the last notification",
-				left);
+	if (more < 0)
+		return fw_error(ctx, -EBADMSG,
+				"devlink: malformed notification at byte %zu of a %zu-byte buffer (length below its header or past the buffer)",
+				w.off, len);
 	return count;
 }
 

@@ -217,8 +217,12 @@ uint32_t emu_crspace_dword(const struct emu *e, uint32_t addr)
 {
 	uint64_t h;
 
+	uint32_t planted;
+
 	if (addr == EMU_CR_HWID_ADDR)
 		return e->prof->hw_dev_id;
+	if (emu_plant_crspace(&e->plant, addr, &planted))
+		return planted;
 	h = emu_hash(e->seed ^ 0xc5, addr);
 	/* Most of CR-space reads as zero or small flag words. */
 	if ((h >> 61) < 4)
@@ -488,6 +492,7 @@ static void emu_rd_object(struct emu *e, struct emu_buf *b, uint16_t type, uint3
 	fw_put_be32(s + 12, i2);
 	for (size_t k = 0; k < payload; k += 4)
 		fw_put_be32(s + 16 + k, (uint32_t)emu_hash(h, k) & ((k % 16 == 0) ? 0xffffffffu : 0x00ffff0fu));
+	emu_plant_segment(&e->plant, type, s + 16, payload);
 }
 
 static void emu_rd_build(struct emu *e, struct emu_buf *b, size_t m, uint16_t type, uint32_t i1, uint32_t i2,

@@ -267,6 +267,7 @@ int emu_kernel_log(struct emu *e, char **ret_text, size_t *ret_len)
 	fprintf(f, "%s: enabling device (0000 -> 0002)\n", pfx);
 	fprintf(f, "%s: firmware version: %s\n", pfx, e->fw_version);
 	fprintf(f, "%s: Port module event: module 0, Cable plugged\n", pfx);
+	emu_plant_klog(&e->plant, f, pfx);
 	if (e->fw_error && !e->fatal) {
 		emu_klog_health(e, f, pfx);
 		fprintf(f, "%s: devlink health reporter fw: error reported, dump stored\n", pfx);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "emu/emu.h"
 #include "ifc/ifc.h"
@@ -60,6 +61,27 @@ struct emu_umem {
 struct emu_cr_range {
 	uint32_t addr;          /* byte address */
 	uint32_t ndw;           /* dwords */
+};
+
+/* Identifiers the spec plants (emu-plant.c, fwbox-emu(7)). */
+#define EMU_PLANT_WORDS 13
+#define EMU_SEG_QUERY_VNIC_ENV 0x4008
+enum {
+	EMU_PLANT_SERIAL = 1u << 0,
+	EMU_PLANT_MAC = 1u << 1,
+	EMU_PLANT_GUID = 1u << 2,
+	EMU_PLANT_NODE_DESC = 1u << 3,
+	EMU_PLANT_IP = 1u << 4,
+	EMU_PLANT_IP6 = 1u << 5,
+};
+struct emu_plant {
+	unsigned set;                   /* EMU_PLANT_* bits */
+	char serial[17];
+	char node_desc[64];
+	uint8_t mac[6], guid[8], ip[4], ip6[16];
+	uint32_t cr_addr;               /* where the CR-space words are; 0: nowhere */
+	uint32_t cr_words[EMU_PLANT_WORDS];
+	uint32_t cr_mask;               /* the words that hold a planted value */
 };
 
 struct emu_format {
@@ -195,6 +217,7 @@ struct emu {
 	uint32_t fw_miss_counter;
 	uint8_t health[64];
 	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
+	struct emu_plant plant;         /* serial=, mac=, ... (emu-plant.c) */
 };
 
 /* emu-base.c: below every other part. */
@@ -252,3 +275,14 @@ void emu_schedule_release(struct emu *e);
 void emu_health_fatal(struct emu *e);
 void emu_health_fw_error(struct emu *e);
 void emu_health_release(struct emu *e);
+
+/* emu-plant.c: identifiers planted by the spec.  parse: 1 if key is one of
+ * serial, mac, guid, node_desc, ip, ip6 (stored), 0 if not, < 0 on a bad
+ * value.  place: put the CR-space words into the first range that holds
+ * them.  crspace: the planted word at addr, if any.  segment: write them
+ * into a resource-dump object's payload.  klog: kernel log lines naming them. */
+int emu_plant_parse(struct fw_ctx *ctx, struct emu_plant *p, const char *key, const char *val);
+void emu_plant_place(struct emu_plant *p, const struct emu_cr_range *cr, size_t ncr);
+bool emu_plant_crspace(const struct emu_plant *p, uint32_t addr, uint32_t *ret);
+void emu_plant_segment(const struct emu_plant *p, uint16_t type, uint8_t *payload, size_t len);
+void emu_plant_klog(const struct emu_plant *p, FILE *f, const char *pfx);

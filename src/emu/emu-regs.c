@@ -44,6 +44,12 @@ static void emu_mgir(struct emu *e, const struct regcat_reg *r, uint8_t *out)
 {
 	const struct emu_profile *p = e->prof;
 	uint64_t mac = 0xb83fd2000000ull | (emu_hash(e->seed, 10) & 0xfffff0);
+
+	if (e->plant.set & EMU_PLANT_MAC) {
+		mac = 0;
+		for (unsigned i = 0; i < 6; i++)
+			mac = mac << 8 | e->plant.mac[i];
+	}
 	uint32_t build = (uint32_t)emu_hash(e->seed ^ p->device_id, 11);
 
 	SET("device_hw_revision", 0);
@@ -104,7 +110,13 @@ static uint8_t emu_pddr(struct emu *e, const struct regcat_reg *r, const uint8_t
 		fw_put_be32(pg + 0, e->prof->device_id == 0x1021 ? 0x18 : 0x11);
 		memcpy(pg + 0x20, "NVIDIA          ", 16);
 		memcpy(pg + 0x30, e->prof->device_id == 0x1021 ? "MCP7Y00-N001    " : "MCP1600-C001E30N", 16);
-		memcpy(pg + 0x40, "MT2201VS0", 9);
+		if (e->plant.set & EMU_PLANT_SERIAL) {
+			/* The module's serial, space-padded as SFF-8636 pads it. */
+			memset(pg + 0x40, ' ', 16);
+			memcpy(pg + 0x40, e->plant.serial, strlen(e->plant.serial));
+		} else {
+			memcpy(pg + 0x40, "MT2201VS0", 9);
+		}
 		fw_put_be32(pg + 0x54, (uint32_t)(0x1a0 + emu_hash(e->seed, 41) % 64)); /* temperature, 1/256 C */
 		break;
 	default:
@@ -394,6 +406,8 @@ uint8_t emu_reg_access(struct emu *e, const struct regcat_reg *r, bool write, co
 		const char *desc = p->device_id == 0x1017 ? "MT4119 ConnectX5" :
 				   p->device_id == 0x101d ? "MT4125 ConnectX6Dx" : "MT4129 ConnectX7";
 
+		if (e->plant.set & EMU_PLANT_NODE_DESC)
+			desc = e->plant.node_desc;
 		emu_reg_set_str(r, out, "node_description", desc);
 		break;
 	}

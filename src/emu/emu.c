@@ -221,6 +221,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 {
 	char *val = strchr(kv, '=');
 	uint64_t v;
+	int r;
 
 	if (!val)
 		return fw_error(e->ctx, -EINVAL, "emu spec: '%s' is not key=value; see fwbox-emu(7)", kv);
@@ -289,6 +290,8 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		if (!*val || strlen(val) >= sizeof(o->crspace))
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'crspace=' needs 'builtin' or a path");
 		strcpy(o->crspace, val);
+	} else if ((r = emu_plant_parse(e->ctx, &e->plant, kv, val)) != 0) {
+		return r < 0 ? r : 0;
 	} else if (strcmp(kv, "fail") == 0) {
 		return emu_parse_fault(e, EMU_FAULT_FAIL, kv, val);
 	} else if (strcmp(kv, "timeout") == 0) {
@@ -300,7 +303,8 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
-				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd (fwbox-emu(7))",
+				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd, "
+				"serial, mac, guid, node_desc, ip, ip6 (fwbox-emu(7))",
 				kv);
 	}
 	return 0;
@@ -402,9 +406,12 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->id.uid = e->uid;
 	e->id.uctx_caps = e->prof->uctx_cap;
 
+	if (e->plant.set & EMU_PLANT_SERIAL)
+		snprintf(e->serial, sizeof(e->serial), "%s", e->plant.serial);
 	r = emu_crspace_init(e, o.crspace[0] ? o.crspace : NULL);
 	if (r < 0)
 		goto fail;
+	emu_plant_place(&e->plant, e->cr, e->ncr);
 	r = emu_tracer_init(e);
 	if (r < 0)
 		goto fail;

@@ -631,6 +631,78 @@ static size_t try_user(struct ident_set *s, const uint8_t *b, size_t n, const ch
 	return i;
 }
 
+static bool word_at(const uint8_t *b, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (lower((char)b[i]) != w[i])
+			return false;
+	return n == k || !is_alnum(b[k]);
+}
+
+/* Values a line names by a keyword: "serial number X", "serial=X",
+ * "node description 'X'", "node_desc=X", "hostname X".  A serial must hold
+ * a digit ("serial port" is no serial). */
+static size_t try_keyword(struct ident_set *s, const uint8_t *b, size_t n, const char *source,
+			  int *err)
+{
+	static const struct {
+		const char *word;
+		enum ident_type type;
+	} kw[] = {
+		{ "serial number", ID_SERIAL }, { "serial_number", ID_SERIAL }, { "serial", ID_SERIAL },
+		{ "node description", ID_NODE_DESC }, { "node_description", ID_NODE_DESC },
+		{ "node_desc", ID_NODE_DESC }, { "hostname", ID_HOST }, { "host name", ID_HOST },
+		{ "nodename", ID_HOST },
+	};
+	size_t i = 0, start, k;
+	enum ident_type type = ID_SERIAL;
+	bool digit = false;
+	uint8_t quote = 0;
+
+	for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
+		if (word_at(b, n, kw[k].word))
+			break;
+	if (k == sizeof(kw) / sizeof(kw[0]))
+		return 0;
+	type = kw[k].type;
+	i = strlen(kw[k].word);
+	while (i < n && i < 48 && (b[i] == ' ' || b[i] == '\t' || b[i] == ':' || b[i] == '=' ||
+				   b[i] == '#'))
+		i++;
+	if (i < n && (b[i] == '\'' || b[i] == '"'))
+		quote = b[i++];
+	start = i;
+	if (type == ID_NODE_DESC) {
+		/* To the closing quote, or to the end of the item. */
+		while (i < n && i - start < 64 && b[i] != '\n' && b[i] != '\r' &&
+		       (quote ? b[i] != quote : b[i] != ',' && b[i] != ';'))
+			i++;
+	} else {
+		while (i < n && i - start < 253 &&
+		       (is_alnum(b[i]) || b[i] == '-' || b[i] == '.' || b[i] == '_')) {
+			digit |= is_digit(b[i]);
+			i++;
+		}
+		while (i > start && b[i - 1] == '.')
+			i--;
+		if (type == ID_SERIAL && (!digit || i - start < 4 || i - start > 32))
+			return 0;
+	}
+	if (i - start < 2)
+		return 0;
+	if (type == ID_HOST)
+		*err = ident_add_host(s, (const char *)b + start, i - start, source);
+	else
+		*err = ident_add_text(s, type, (const char *)b + start, i - start, source);
+	if (*err == -ENOENT)
+		*err = 0;
+	return i;
+}
+
 int ident_discover_text(struct ident_set *s, const uint8_t *b, size_t n, const char *source)
 {
 	size_t i = 0;
@@ -643,6 +715,8 @@ int ident_discover_text(struct ident_set *s, const uint8_t *b, size_t n, const c
 
 		if (token_start && (c == '/' || c == 'u')) {
 			used = try_user(s, b + i, n - i, source, &err);
+		} else if (token_start && ((c | 0x20) == 's' || (c | 0x20) == 'n' || (c | 0x20) == 'h')) {
+			used = try_keyword(s, b + i, n - i, source, &err);
 		} else if (token_start && c == '0' && i + 1 < n && (b[i + 1] | 0x20) == 'x') {
 			used = try_guid_hex(s, b + i, n - i, i, source, &err);
 		} else if (token_start && is_hex(c)) {

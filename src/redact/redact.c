@@ -595,6 +595,20 @@ static char *scan_string(struct redactor *r, const char *s, struct item *it, uin
 	return c;
 }
 
+/* Word boundaries only mean something in text: a devlink health dump is
+ * a netlink attribute stream (its crdump is CR-space) unless it is
+ * iproute2's JSON; a text kind is text. */
+static bool looks_like_text(const struct item *it)
+{
+	size_t i = 0;
+
+	if (rule_class(it->rule) == RULE_TEXT)
+		return true;
+	while (i < it->len && (it->data[i] == ' ' || it->data[i] == '\n' || it->data[i] == '\t'))
+		i++;
+	return i < it->len && (it->data[i] == '{' || it->data[i] == '[');
+}
+
 static int rewrite_items(struct redactor *r)
 {
 	for (size_t i = 0; i < r->n_items; i++) {
@@ -663,7 +677,8 @@ static int rewrite_items(struct redactor *r)
 		}
 		res = (struct scan_result){ 0 };
 		scan_apply(r->scan, it->data, it->len,
-			   rule_binary_dump(it->rule) ? SCAN_BINARY : SCAN_TEXT, on_hit, &hc, &res);
+			   rule_binary_dump(it->rule) || !looks_like_text(it) ? SCAN_BINARY : SCAN_TEXT,
+			   on_hit, &hc, &res);
 		it->hits = res.hits + note_hits;
 		it->bytes_changed += res.bytes_changed;
 		if (it->fields || it->hits || it->cut)

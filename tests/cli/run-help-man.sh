@@ -9,7 +9,7 @@ command -v mandoc >/dev/null || { echo "SKIP: no mandoc"; exit 77; }
 # ("X\bX", "_\bX"); sed drops them (no col(1): it is not in a minimal
 # Debian, and a missing tool in a pipeline looked like a disagreement).
 bs=$(printf '\b')
-for v in show verify extract trace regs segments crspace devices watch; do
+for v in show verify extract trace regs segments crspace devices watch redact; do
 	usage=$("$FWBOX" "$v" --help | sed "/^$/q" | tr "\n" " ")
 	synopsis=$(MANWIDTH=200 mandoc -Tascii "$top_srcdir/man/fwbox-$v.1" | sed "s/.$bs//g" |
 		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\n' ' ')
@@ -35,7 +35,8 @@ PY
 done
 # Short options the code accepts appear on the usage line.
 for pair in "show -j" "show -p" "verify -q" "verify -j" "extract -o" "extract -j" "devices -j" \
-	"devices -r" "trace -j" "regs -j" "regs -r" "crspace -j" "segments -j" "collect -j" "collect -p"; do
+	"devices -r" "trace -j" "regs -j" "regs -r" "crspace -j" "segments -j" "collect -j" "collect -p" \
+	"redact -j" "redact -p"; do
 	set -- $pair
 	"$FWBOX" "$1" --help | sed '/^$/q' | grep -q -- "\[$2|" || fail "$1: usage line omits $2"
 done

@@ -45,6 +45,11 @@ seeds = {
     + msg(54, dev("pci", "0000:08:00.1") + reporter("fw", 1, 1, 0)),
     "other-cmd": msg(3, dev("pci", "0000:08:00.0")),
     "no-nest": msg(54, dev("pci", "0000:08:00.0")),
+    # Hostile lengths (issue 10): libmnl's signed mnl_nlmsg_ok() took
+    # nlmsg_len 2^31 past the buffer, and 0xffffffff (all-0xff bytes) made
+    # the walk spin for ever.
+    "nlmsg-len-2g": struct.pack("<IHHII", 0x80000000, FAMILY, 0, 1, 0) + bytes(52),
+    "all-ff-68": b"\xff" * 68,
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

@@ -79,6 +79,20 @@ START_TEST(notifications)
 }
 END_TEST
 
+/* Issue 10: a notification claiming 2^31 bytes or more walked past the
+ * buffer, and 68 bytes of 0xff (length 2^32-1) made the walk spin for ever
+ * under libmnl's signed mnl_nlmsg_ok(). */
+START_TEST(hostile_lengths)
+{
+	struct got g;
+
+	ck_assert_int_eq(parse_seed("nlmsg-len-2g", &g, 0x1a), -EBADMSG);
+	ck_assert(strstr(fw_ctx_errmsg(ctx), "malformed notification at byte 0"));
+	ck_assert_int_eq(parse_seed("all-ff-68", &g, 0xffff), -EBADMSG);
+	ck_assert_uint_eq(g.n, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("devlink-monitor");
@@ -86,6 +100,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, notifications);
+	tcase_add_test(tc, hostile_lengths);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

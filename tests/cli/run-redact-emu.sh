@@ -1,0 +1,124 @@
+#!/bin/sh
+# The issue's test: the emulator plants identifiers everywhere a real card
+# exposes them (registers, resource-dump segments, CR-space words, the
+# kernel log, the fw_fatal crdump); after fwbox redact, the decompressed
+# bundle (tar, then python3 over every member and index.elf) holds none of
+# them in any spelling, and the bundle still verifies, loads and decodes
+# to the same numbers of trace events, register fields, CR-space words and
+# segments.  Then: pseudonyms stable under one key and different under
+# another, and collect --redact with and without --keep-original.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3"; exit 77; }
+scratch
+cd "$SCRATCH"
+export FWBOX_REDACT_MAP="$SCRATCH/site.map"
+PLANT='serial=MT9988X77665,mac=0c:42:a1:5a:6b:7c,guid=0x0c42a103005a6b7c,node_desc=gpu-node-17 HCA-1,ip=10.99.17.23,ip6=2001:db8:12::77'
+
+cat > needles.py <<'EOF'
+# Every planted value in every spelling fwbox-redact(1) lists; argv: MODE DIR.
+# MODE "none": no spelling may occur.  MODE "each": every value must occur
+# in at least one spelling (the planting worked, so the test can fail).
+import os, sys
+mac = bytes.fromhex("0c42a15a6b7c"); guid = bytes.fromhex("0c42a103005a6b7c")
+ip = bytes([10, 99, 17, 23]); ip6 = bytes.fromhex("20010db8001200000000000000000077")
+values = {
+    "serial": ([], ["MT9988X77665"]),
+    "node_desc": ([], ["gpu-node-17 HCA-1", "gpu-node-17"]),
+    "mac": ([mac], ["0c:42:a1:5a:6b:7c", "0c-42-a1-5a-6b-7c", "0c42.a15a.6b7c", "0c42a15a6b7c"]),
+    "guid": ([guid, guid[::-1]], ["0c42a103005a6b7c", "0c42:a103:005a:6b7c", "c42:a103:5a:6b7c",
+                                  "0c:42:a1:03:00:5a:6b:7c", "0c-42-a1-03-00-5a-6b-7c"]),
+    "ipv4": ([ip], ["10.99.17.23"]),
+    "ipv6": ([ip6], ["2001:db8:12::77", "2001:0db8:0012:0000:0000:0000:0000:0077",
+                     "2001:db8:12:0:0:0:0:77"]),
+}
+data = {}
+for root, _, files in os.walk(sys.argv[2]):
+    for f in files:
+        p = os.path.join(root, f)
+        data[p] = open(p, "rb").read()
+found = {}
+for name, (raws, texts) in values.items():
+    for p, d in data.items():
+        low = d.lower()
+        for r in raws:
+            if r in d:
+                found.setdefault(name, []).append((p, r.hex()))
+        for t in texts:
+            if t.lower().encode() in low:
+                found.setdefault(name, []).append((p, t))
+if sys.argv[1] == "none" and found:
+    print("left behind:", found, file=sys.stderr)
+    sys.exit(1)
+if sys.argv[1] == "each":
+    missing = [n for n in values if n not in found]
+    if missing:
+        print("not planted:", missing, file=sys.stderr)
+        sys.exit(1)
+EOF
+check() { # check MODE BUNDLE
+	d=x.$(basename "$2")
+	rm -rf "$d"
+	mkdir "$d"
+	tar -xf "$2" -C "$d" || fail "$2: tar cannot read it"
+	[ -s "$d/index.elf" ] || fail "$2: nothing extracted"
+	python3 needles.py "$1" "$d" || fail "$2: $1"
+}
+
+# A healthy card with the ring and tracefs text, and one that goes fatal
+# (its fw_fatal crdump carries the CR-space words).
+"$FWBOX" collect -q -d "emu:cx7,seed=1,owner=none,$PLANT" --trace-control --trace-seconds 1 \
+	-o a.tar.zst >/dev/null
+rc=0; "$FWBOX" collect -q -d "emu:cx7,seed=2,fatal-after=60,$PLANT" -o f.tar.zst >/dev/null || rc=$?
+[ "$rc" -eq 3 ] || fail "fatal collection exited $rc, expected 3"
+"$FWBOX" show f.tar.zst | grep -Eq '^  health\.fw_fatal(\.after)? +[1-9]' || fail "no crdump in f.tar.zst"
+check each a.tar.zst
+check each f.tar.zst
+
+for b in a f; do
+	"$FWBOX" redact -q $b.tar.zst -o r$b.tar.zst
+	check none r$b.tar.zst
+	"$FWBOX" verify -q r$b.tar.zst || fail "r$b.tar.zst does not verify"
+	# The same decode, record for record.
+	for v in trace regs crspace segments; do
+		n0=$("$FWBOX" $v $b.tar.zst 2>/dev/null | wc -l)
+		n1=$("$FWBOX" $v r$b.tar.zst 2>/dev/null | wc -l)
+		[ "$n0" -eq "$n1" ] || fail "$v of $b: $n0 lines before, $n1 after"
+	done
+	# And the same rows in the history.
+	"$FWBOX" load -q --db $b.db $b.tar.zst
+	"$FWBOX" load -q --db r$b.db r$b.tar.zst || fail "r$b.tar.zst does not load"
+	for t in trace_events register_fields crspace_words segments; do
+		n0=$(sqlite3 $b.db "SELECT count(*) FROM $t")
+		n1=$(sqlite3 r$b.db "SELECT count(*) FROM $t")
+		[ "$n0" -eq "$n1" ] || fail "$t of $b: $n0 rows before, $n1 after"
+	done
+done
+[ "$(sqlite3 a.db 'SELECT count(*) FROM trace_events')" -gt 100 ] || fail "no trace events to compare"
+[ "$(sqlite3 a.db 'SELECT count(*) FROM crspace_words')" -gt 1000 ] || fail "no CR-space words"
+
+# Pseudonyms: another capture of the same card (another seed), one key:
+# the same serial and base MAC pseudonyms; another key: different ones.
+"$FWBOX" collect -q -d "emu:cx7,seed=9,$PLANT" -o b.tar.zst >/dev/null
+"$FWBOX" redact -q b.tar.zst -o rb.tar.zst
+"$FWBOX" redact -q b.tar.zst -o rb2.tar.zst --map "$SCRATCH/other.map"
+serial() { "$FWBOX" show "$1" | sed -n 's/^  serial: *//p'; }
+mac() { "$FWBOX" regs "$1" MGIR | grep manufacturing_base_mac; }
+[ "$(serial ra.tar.zst)" = "$(serial rb.tar.zst)" ] || fail "serial pseudonym differs under one key"
+[ "$(mac ra.tar.zst)" = "$(mac rb.tar.zst)" ] || fail "MAC pseudonym differs under one key"
+[ "$(serial ra.tar.zst)" != "$(serial rb2.tar.zst)" ] || fail "serial pseudonym the same under another key"
+[ "$(mac ra.tar.zst)" != "$(mac rb2.tar.zst)" ] || fail "MAC pseudonym the same under another key"
+
+# collect --redact: only the redacted bundle is left, unless --keep-original.
+mkdir c k
+"$FWBOX" collect -q -d "emu:cx7,seed=3,$PLANT" --redact --case-id SR-7 -o c > c.out
+[ "$(ls -A c | wc -l)" -eq 1 ] || fail "collect --redact left $(ls -A c)"
+out=$(cat c.out)
+case $out in c/fwbox-SR-7-redacted-*.tar.zst) ;; *) fail "collect --redact wrote '$out'" ;; esac
+check none "$out"
+"$FWBOX" collect -q -d "emu:cx7,seed=3,$PLANT" --redact --keep-original -o k >/dev/null
+[ "$(ls k | grep -c redacted)" -eq 1 ] && [ "$(ls k | wc -l)" -eq 2 ] || fail "--keep-original: $(ls k)"
+expect_exit 2 "$FWBOX" collect -d emu:cx7 --keep-original -o k
+expect_exit 2 "$FWBOX" collect -d emu:cx7 --redact -f -o k/x.tar.zst
+echo ok
