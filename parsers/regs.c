@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 		f.bit_off = cf->bit_off;
 		f.width = cf->width;
 		f.type = cf->type;
+		f.show = cf->show;
 		if (!cf->width || end > (uint64_t)len * 8) {
 			report(problem, ud, cf->bit_off / 8, -EBADMSG,
 			       "lies past the end of the data",
@@ -125,6 +127,40 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 	return n;
 }
 
+void regs_uint_text(uint64_t v, enum regcat_show show, const char *enum_name, char *buf,
+		    size_t len)
+{
+	char num[48];
+
+	switch (show) {
+	case REGCAT_SHOW_HEX:
+		snprintf(num, sizeof(num), "0x%" PRIx64, v);
+		break;
+	case REGCAT_SHOW_CELSIUS8: {
+		/* A signed 16-bit count of 0.125 degC, as mlxsw's
+		 * MLXSW_REG_MTMP_TEMP_TO_MC reads MTMP: 45.5 C, -3.125 C. */
+		int32_t t = (int16_t)(uint16_t)v;
+		uint32_t a = (uint32_t)(t < 0 ? -t : t);
+		unsigned frac = (a % 8) * 125;
+		int n = snprintf(num, sizeof(num), "%s%u", t < 0 ? "-" : "", a / 8);
+
+		if (frac)
+			snprintf(num + n, sizeof(num) - (size_t)n, ".%03u", frac);
+		for (size_t k = strlen(num); frac && k > 0 && num[k - 1] == '0'; k--)
+			num[k - 1] = '\0';
+		snprintf(num + strlen(num), sizeof(num) - strlen(num), " C");
+		break;
+	}
+	default:
+		snprintf(num, sizeof(num), "%" PRIu64, v);
+		break;
+	}
+	if (enum_name)
+		snprintf(buf, len, "%s (%s)", enum_name, num);
+	else
+		snprintf(buf, len, "%s", num);
+}
+
 void regs_field_value_text(const struct regs_field *f, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -134,10 +170,7 @@ void regs_field_value_text(const struct regs_field *f, char *buf, size_t len)
 	buf[0] = '\0';
 	switch (f->type) {
 	case REGCAT_UINT:
-		if (f->enum_name)
-			snprintf(buf, len, "%s (0x%x)", f->enum_name, f->value);
-		else
-			snprintf(buf, len, "0x%x", f->value);
+		regs_uint_text(f->value, f->show, f->enum_name, buf, len);
 		break;
 	case REGCAT_STRING:
 		snprintf(buf, len, "%s", f->str ? f->str : "");

@@ -33,6 +33,7 @@ struct regs_field {
 	const char *str;
 	const uint8_t *bytes;
 	size_t nbytes;
+	enum regcat_show show;      /* how people read it (regcat.def: U, X, T) */
 };
 
 typedef int (*regs_field_fn)(void *ud, const struct regs_field *f);
@@ -50,3 +51,7 @@ int regs_decode(const struct regcat_reg *reg, const void *data, size_t len, regs
 
 /* Print a field's value as text ("0x1f", "ConnectX-7 (3)" ...) into buf. */
 void regs_field_value_text(const struct regs_field *f, char *buf, size_t len);
+/* An unsigned value as people read it, in its field's base or unit, with
+ * its enum name first if it has one: "42", "0x101d", "45.5 C", "7nm (4)". */
+void regs_uint_text(uint64_t v, enum regcat_show show, const char *enum_name, char *buf,
+		    size_t len);

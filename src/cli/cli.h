@@ -58,6 +58,11 @@ int cli_help(const struct cli_verb *v);
 /* The candidate closest to word by edit distance, if it is close enough
  * to be a typing mistake ("did you mean"); else NULL. */
 const char *cli_closest(const char *word, const char *const *cands, size_t n);
+/* fwbox __complete WORD...: completion candidates (src/cli/complete.c),
+ * given main.c's verb table (passed in, so that complete.c and main.c do
+ * not call each other). */
+int cli_complete(struct fw_ctx *ctx, int argc, char **argv, const struct cli_verb *const *verbs,
+		 size_t nverbs);
 /* The verb of that name, or NULL. */
 const struct cli_verb *cli_verb_find(const char *name);
 
@@ -89,6 +94,11 @@ struct json_object *cli_json_u64(uint64_t v);            /* decimal string: may 
 /* Add NAME (ISO 8601 UTC, nanoseconds) and NAME_us (microseconds since the
  * epoch, an integer below 2^53); both null when ns is 0 (unknown). */
 void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns);
+/* A time given on the command line, in UTC: YYYY-MM-DD, 'YYYY-MM-DD
+ * HH:MM[:SS[.frac]]' (or with T, a trailing Z), @SECONDS, now, today,
+ * yesterday, or -N followed by d, h, m or s (that long before now).
+ * -EINVAL if it is none of those. */
+int cli_parse_time(const char *s, uint64_t now_ns, uint64_t *ret_ns);
 /* ISO 8601 UTC with nanoseconds, "1970-01-01T00:00:00.000000000Z"; buf >= 40. */
 void cli_format_time(uint64_t ns, char *buf, size_t len);
 /* True if progress should be shown (stderr is a terminal and not quiet). */
@@ -117,9 +127,20 @@ void cli_put_json_text(const char *s, size_t len);
 
 /*
  * Verbs that read bundles (show, verify, extract, trace, regs, crspace,
- * segments) take several; each argument is a bundle file.
+ * segments) take several; each argument is a bundle file or a capture of
+ * the history (fwbox(1) CAPTURES).
  */
-/* Open the bundle arg names; on failure the context says why (naming it). */
+/* --db PATH on verbs that read bundles: where their UUIDs are looked up. */
+#define CLI_OPT_DB 0x200
+#define CLI_DB_LONGOPT { "db", required_argument, NULL, CLI_OPT_DB }
+/* The history database for UUID arguments: the verb's --db (NULL: the
+ * default, $FWBOX_DB or $XDG_DATA_HOME/fwbox/history.db). */
+void cli_set_db(const char *path);
+/* Open that history read-only; *ret_dbpath (optional) is its path. */
+int cli_open_history(struct fw_ctx *ctx, struct store **ret, char **ret_dbpath);
+/* Open the bundle arg names: a file, or a bundle UUID (unique prefix,
+ * SHA-256) of the history whose file is opened.  On failure the context
+ * says why, naming arg. */
 int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret);
 /* The bundle's UUID as text, 36 characters and a NUL. */
 void cli_bundle_uuid(struct bundle *b, char uuid[37]);
@@ -138,6 +159,11 @@ struct cli_tally {
 int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what, int argc,
 		   char **args);
 
+/* list and info: a capture of the history as JSON (full: info's fields,
+ * without artifacts; else list's), and a time as "YYYY-MM-DD HH:MM:SS UTC". */
+struct json_object *cli_capture_json(const struct store_capture *c, bool full);
+void cli_format_time_short(uint64_t ns, char *buf, size_t len);
+
 extern const struct cli_verb cli_verb_collect;
 extern const struct cli_verb cli_verb_devices;
 extern const struct cli_verb cli_verb_show;
@@ -150,6 +176,8 @@ extern const struct cli_verb cli_verb_segments;
 extern const struct cli_verb cli_verb_load;
 extern const struct cli_verb cli_verb_query;
 extern const struct cli_verb cli_verb_diff;
+extern const struct cli_verb cli_verb_list;
+extern const struct cli_verb cli_verb_info;
 extern const struct cli_verb cli_verb_watch;
 extern const struct cli_verb cli_verb_redact;
 extern const struct cli_verb cli_verb_report;

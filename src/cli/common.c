@@ -312,9 +312,70 @@ const char *cli_closest(const char *word, const char *const *cands, size_t n)
 	return NULL;
 }
 
+static const char *history_db;  /* --db of the verb, else the default */
+
+void cli_set_db(const char *path)
+{
+	history_db = path;
+}
+
+int cli_open_history(struct fw_ctx *ctx, struct store **ret, char **ret_dbpath)
+{
+	char *dbpath = NULL;
+	int r;
+
+	if (history_db) {
+		dbpath = strdup(history_db);
+		if (!dbpath)
+			return fw_error(ctx, -ENOMEM, "out of memory");
+	} else {
+		r = store_default_path(ctx, false, &dbpath);
+		if (r < 0)
+			return r;
+	}
+	r = store_open(ctx, dbpath, STORE_OPEN_READONLY, ret);
+	if (r < 0) {
+		free(dbpath);
+		return r;
+	}
+	if (ret_dbpath)
+		*ret_dbpath = dbpath;
+	else
+		free(dbpath);
+	return 0;
+}
+
+/*
+ * A file is opened as it is.  An argument that is no file but has the
+ * shape of a bundle UUID (or a unique prefix of 8 or more characters, or
+ * a SHA-256) is looked up in the history, and the file it was loaded from
+ * is opened, as coredumpctl finds a core by PID.
+ */
 int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret)
 {
-	return bundle_open(ctx, arg, ret);
+	struct store *s = NULL;
+	char *path = NULL;
+	struct stat st;
+	int r;
+
+	if (stat(arg, &st) == 0 || !store_is_capture_key(arg))
+		return bundle_open(ctx, arg, ret);
+	r = cli_open_history(ctx, &s, NULL);
+	if (r < 0)
+		return fw_error_prefix(ctx, r, "'%s' is not a file, and as a bundle UUID", arg);
+	r = store_capture_file(s, arg, &path);
+	store_close(s);
+	if (r < 0)
+		return fw_error_prefix(ctx, r, "'%s' is not a file, and as a bundle UUID", arg);
+	if (stat(path, &st) < 0) {
+		r = fw_error(ctx, -errno, "capture '%s' was loaded from '%s', which is gone: %s",
+			     arg, path, strerror(errno));
+		free(path);
+		return r;
+	}
+	r = bundle_open(ctx, path, ret);
+	free(path);
+	return r;
 }
 
 void cli_bundle_uuid(struct bundle *b, char uuid[37])
@@ -353,6 +414,102 @@ int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what
 	if (argc == 1)
 		return cli_nothing(verb, "no %s in '%s'", what, args[0]);
 	return cli_nothing(verb, "no %s in the %d bundles", what, argc);
+}
+
+/* Seconds since the epoch of a UTC calendar time, or -1. */
+static int64_t utc_seconds(int year, int mon, int day, int h, int m, int sec)
+{
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (year < 1970 || year > 9999 || mon < 1 || mon > 12 || day < 1 || day > 31 || h < 0 ||
+	    h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60)
+		return -1;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	/* timegm() normalizes Feb 30 to Mar 2: a date that moved was wrong. */
+	if (t < 0 || tm.tm_mday != day || tm.tm_mon != mon - 1)
+		return -1;
+	return (int64_t)t;
+}
+
+int cli_parse_time(const char *s, uint64_t now_ns, uint64_t *ret_ns)
+{
+	int year, mon, day, h = 0, m = 0, sec = 0, n = 0, k = 0;
+	uint64_t frac = 0, scale = 100000000ull;
+	int64_t t;
+	char *end;
+
+	if (!strcmp(s, "now")) {
+		*ret_ns = now_ns;
+		return 0;
+	}
+	if (!strcmp(s, "today") || !strcmp(s, "yesterday")) {
+		uint64_t day_ns = 86400ull * 1000000000ull;
+		uint64_t midnight = now_ns - now_ns % day_ns;
+
+		*ret_ns = s[0] == 't' ? midnight : midnight - day_ns;
+		return 0;
+	}
+	if (s[0] == '@' || s[0] == '-') {
+		unsigned long long v;
+		uint64_t unit = 1;
+
+		errno = 0;
+		v = strtoull(s + 1, &end, 10);
+		if (end == s + 1 || errno || s[1] == '-' || s[1] == '+')
+			return -EINVAL;
+		if (s[0] == '@') {
+			if (*end || v > UINT64_MAX / 1000000000ull)
+				return -EINVAL;
+			*ret_ns = v * 1000000000ull;
+			return 0;
+		}
+		if (!strcmp(end, "d"))
+			unit = 86400;
+		else if (!strcmp(end, "h"))
+			unit = 3600;
+		else if (!strcmp(end, "m") || !strcmp(end, "min"))
+			unit = 60;
+		else if (strcmp(end, "s"))
+			return -EINVAL;
+		if (v > now_ns / 1000000000ull / unit)
+			return -EINVAL;
+		*ret_ns = now_ns - v * unit * 1000000000ull;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%n", &year, &mon, &day, &n) != 3 || n != 10)
+		return -EINVAL;
+	if (s[n] == ' ' || s[n] == 'T') {
+		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &m, &k) != 2 || k != 5)
+			return -EINVAL;
+		n += 1 + k;
+		if (s[n] == ':') {
+			if (sscanf(s + n + 1, "%2d%n", &sec, &k) != 1 || k != 2)
+				return -EINVAL;
+			n += 3;
+			if (s[n] == '.') {
+				for (n++; s[n] >= '0' && s[n] <= '9'; n++) {
+					frac += (uint64_t)(s[n] - '0') * scale;
+					scale /= 10;
+				}
+			}
+		}
+		if (s[n] == 'Z')
+			n++;
+	}
+	if (s[n])
+		return -EINVAL;
+	t = utc_seconds(year, mon, day, h, m, sec);
+	if (t < 0)
+		return -EINVAL;
+	*ret_ns = (uint64_t)t * 1000000000ull + frac;
+	return 0;
 }
 
 /*

@@ -22,6 +22,8 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_crspace,
 	&cli_verb_segments,
 	&cli_verb_load,
+	&cli_verb_list,
+	&cli_verb_info,
 	&cli_verb_query,
 	&cli_verb_diff,
 	&cli_verb_redact,
@@ -75,6 +77,15 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "__complete")) {
+		/* For the shell completion scripts; not a verb of --help. */
+		if (fw_ctx_new(&ctx) < 0)
+			return CLI_EXIT_FAILURE;
+		fw_ctx_set_log(ctx, NULL, NULL);
+		r = cli_complete(ctx, argc - 1, argv + 1, verbs, NVERBS);
+		fw_ctx_free(ctx);
+		return r;
 	}
 	if (!strcmp(argv[1], "help")) {
 		/* "fwbox help VERB" is "fwbox VERB --help", as in git and devlink. */

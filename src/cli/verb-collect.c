@@ -302,6 +302,14 @@ static void print_json(const struct cli_json *json, struct fw_ctx *ctx, struct c
 				   : NULL);
 	json_object_object_add(o, "device_commands",
 			       cli_json_int(c ? (int64_t)collect_device_commands(c) : 0));
+	/* The firmware went fatal: device steps after it were not run. */
+	{
+		const char *why = NULL;
+		bool fatal = ran && collect_fatal(c, &why);
+
+		json_object_object_add(o, "fatal", ran ? json_object_new_boolean(fatal) : NULL);
+		json_object_object_add(o, "fatal_reason", fatal ? json_text(why) : NULL);
+	}
 	for (size_t i = 0; c && i < collect_outcome_count(c); i++) {
 		const struct collect_outcome *oc = collect_outcome_at(c, i);
 		struct json_object *k = json_object_new_object();
@@ -338,6 +346,14 @@ static int option_error(char **argv)
 			return cli_usage_error(&cli_verb_collect, "option '--%s' takes no argument",
 					       o->name);
 	return cli_option_error(&cli_verb_collect, argv, "d:o:fqh" CLI_JSON_SHORTOPTS);
+}
+
+static bool names_file(const char *out)
+{
+	struct stat st;
+	size_t len = out ? strlen(out) : 0;
+
+	return len && out[len - 1] != '/' && !(stat(out, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -601,8 +617,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (r < 0) {
+		/* path is the bundle that was to be written: an explicit file,
+		 * not a folder the default name would have gone into. */
 		if (json.on)
-			print_json(&json, ctx, NULL, o.output, CLI_EXIT_FAILURE, "start");
+			print_json(&json, ctx, NULL, names_file(o.output) ? o.output : NULL,
+				   CLI_EXIT_FAILURE, "start");
 		ret = cli_fail(ctx, "collect", "cannot start");
 		goto out;
 	}
@@ -622,14 +641,30 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!quiet) {
+		const char *why = NULL;
+		bool fatal = collect_fatal(c, &why);
+		unsigned not_sent = 0;
+
 		for (size_t i = 0; i < collect_outcome_count(c); i++) {
 			const struct collect_outcome *oc = collect_outcome_at(c, i);
 
+			/* Once the firmware is fatal, one line says so for
+			 * every step it stopped, not one line per step. */
+			if (fatal && oc->err == -EIO && (oc->outcome == BUNDLE_OUTCOME_SKIPPED ||
+							 !strcmp(oc->reason, why))) {
+				not_sent += oc->outcome == BUNDLE_OUTCOME_SKIPPED;
+				continue;
+			}
 			if (oc->outcome == BUNDLE_OUTCOME_FAILED ||
 			    oc->outcome == BUNDLE_OUTCOME_PARTIAL)
 				fprintf(stderr, "fwbox collect: %s: %s: %s\n", oc->kind,
 					bundle_outcome_name(oc->outcome), oc->reason);
 		}
+		if (fatal)
+			fprintf(stderr, "fwbox collect: warning: the firmware is in a fatal state (%s): "
+				"%u device step%s not run; the health buffer, the reporters and their "
+				"dumps, and the host facts were collected\n", why, not_sent,
+				not_sent == 1 ? " was" : "s were");
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (redact) {

@@ -65,6 +65,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "mstdump", no_argument, NULL, 'm' },
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -81,6 +82,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&o.json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		if (c == 'm')
 			o.mstdump = true;
 		else
@@ -110,7 +115,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_crspace = {
 	.name = "crspace",
 	.summary = "print the CR-space words of bundles",
-	.usage = "Usage: fwbox crspace [--mstdump] [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox crspace [--mstdump] [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
 		 "Print the CR-space words of each BUNDLE (the crspace artifact, from a\n"
 		 "resource dump or CORE_DUMP, and the crdump of a stored fw_fatal reporter\n"
@@ -118,6 +123,7 @@ const struct cli_verb cli_verb_crspace = {
 		 "\n"
 		 "Options:\n"
 		 "  --mstdump      print exactly as mstregdump does: '0x%8.8x 0x%8.8x' per dword\n"
+		 "  --db PATH      history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json     one JSON object per dword (fields: fwbox-crspace(1))\n"
 		 "  -p, --pretty   indented JSON; implies --json\n"
 		 "  -h, --help     show this help\n",

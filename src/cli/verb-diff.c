@@ -94,9 +94,26 @@ static int on_step(void *u, const struct store_diff_step *d)
 	return 0;
 }
 
-static void field_value(FILE *f, const char *v, const char *e)
+/* A register value as regs prints it: in its field's base or unit
+ * (regcat.def), the enum name first. */
+static void field_value(FILE *f, const char *reg, const char *field, const char *v, const char *e)
 {
-	fputs(v ? v : "(absent)", f);
+	const struct regcat_field *cf = regcat_field(regcat_by_name(reg), field);
+	char buf[96], *end;
+	unsigned long long n;
+
+	if (!v) {
+		fputs("(absent)", f);
+		return;
+	}
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (cf && cf->type == REGCAT_UINT && *v && !*end && !errno && isdigit((unsigned char)*v)) {
+		regs_uint_text(n, cf->show, e, buf, sizeof(buf));
+		fputs(buf, f);
+		return;
+	}
+	fputs(v, f);
 	if (e)
 		fprintf(f, " (%s)", e);
 }
@@ -119,9 +136,9 @@ static int on_field(void *u, const struct store_diff_field *d)
 		return 0;
 	}
 	fprintf(o->fields, "  %s[%u].%s: ", d->reg, d->instance, d->field);
-	field_value(o->fields, d->a, d->a_enum);
+	field_value(o->fields, d->reg, d->field, d->a, d->a_enum);
 	fputs(" -> ", o->fields);
-	field_value(o->fields, d->b, d->b_enum);
+	field_value(o->fields, d->reg, d->field, d->b, d->b_enum);
 	fputc('\n', o->fields);
 	return 0;
 }
@@ -262,6 +279,11 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 	bool found[2] = { false, false };
 	int r = 0;
 
+	/* Neither a file nor a UUID: say that, not "not in the history". */
+	for (int i = 0; i < 2; i++)
+		if (!is_file(arg[i]) && !store_is_capture_key(arg[i]))
+			return fw_error(ctx, -ENOENT, "'%s' does not exist, and is not a bundle UUID",
+					arg[i]);
 	if (store_open(ctx, db, STORE_OPEN_READONLY, &hist) < 0) {
 		hist = NULL;
 		fw_ctx_clear_error(ctx);

@@ -122,6 +122,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bundle_visitor v = { .data = on_data };
@@ -138,6 +139,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:f" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -221,7 +226,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_extract = {
 	.name = "extract",
 	.summary = "write the raw bytes of one artifact",
-	.usage = "Usage: fwbox extract [-o|--output FILE] [-f|--force] [-j|--json] [-p|--pretty] BUNDLE KIND\n"
+	.usage = "Usage: fwbox extract [-o|--output FILE] [-f|--force] [--db PATH] [-j|--json]\n"
+		 "                     [-p|--pretty] BUNDLE KIND\n"
 		 "\n"
 		 "Write the raw bytes of the first artifact of KIND (e.g. reg.MGIR,\n"
 		 "trace.strings.0, crspace) to standard output, or to FILE.  The bytes\n"
@@ -235,6 +241,7 @@ const struct cli_verb cli_verb_extract = {
 		 "                     output); an existing FILE is refused without --force\n"
 		 "  -f, --force        replace an existing FILE (atomically, once the bytes\n"
 		 "                     checked out)\n"
+		 "  --db PATH          history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json         with -o FILE: print one JSON object describing what was\n"
 		 "                     written (fields: fwbox-extract(1))\n"
 		 "  -p, --pretty       indented JSON; implies --json\n"

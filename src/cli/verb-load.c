@@ -22,7 +22,7 @@ static const char usage[] =
 	"and nothing of it is stored; a bundle already in the history is\n"
 	"skipped.  A folder loads every regular file in it (not in its\n"
 	"subfolders) whose name contains '.tar' and does not start with '.',\n"
-	"in name order; a folder with none is an error.\n"
+	"oldest capture first; a folder with none is an error.\n"
 	"Several loaders may share one database.\n"
 	"\n"
 	"Options:\n"
@@ -119,17 +119,32 @@ static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, stru
 	t->loaded++;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A bundle of a folder: its name, and when it was collected (from its
+ * index; unreadable ones sort last, by name, and are rejected in turn). */
+struct dir_entry {
+	char *path;
+	uint64_t created_ns;
+	bool readable;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct dir_entry *x = a, *y = b;
+
+	if (x->readable != y->readable)
+		return x->readable ? -1 : 1;
+	if (x->readable && x->created_ns != y->created_ns)
+		return x->created_ns < y->created_ns ? -1 : 1;
+	return strcmp(x->path, y->path);
 }
 
-/* Every bundle-looking file of a folder, in name order. */
+/* Every bundle-looking file of a folder, oldest capture first, so a card's
+ * captures go into the history in the order they were taken. */
 static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struct tally *t)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **names = NULL;
+	struct dir_entry *list = NULL;
 	size_t n = 0, cap = 0;
 
 	if (!d) {
@@ -138,6 +153,7 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		return;
 	}
 	while ((de = readdir(d))) {
+		struct bundle *b = NULL;
 		struct stat st;
 		char *p;
 
@@ -151,28 +167,33 @@ static void load_dir(struct fw_ctx *ctx, struct store *s, const char *dir, struc
 		}
 		/* Loading only part of the folder without a word would lose
 		 * bundles: out of memory is said and counted. */
-		if (!p || fw_grow((void **)&names, &cap, n + 1, sizeof(*names), 0) < 0) {
+		if (!p || fw_grow((void **)&list, &cap, n + 1, sizeof(*list), 0) < 0) {
 			fprintf(stderr, "fwbox load: out of memory listing folder '%s'\n", dir);
 			t->rejected++;
 			free(p);
 			break;
 		}
-		names[n++] = p;
+		list[n].path = p;
+		list[n].readable = bundle_open(ctx, p, &b) >= 0;
+		list[n].created_ns = list[n].readable ? bundle_get_header(b)->created_ns : 0;
+		bundle_close(b);
+		fw_ctx_clear_error(ctx);
+		n++;
 	}
 	closedir(d);
 	if (!n) {
 		fprintf(stderr, "fwbox load: no bundles in '%s'\n", dir);
 		t->empty++;
-		free(names);
+		free(list);
 		return;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	qsort(list, n, sizeof(*list), cmp_entry);
 	for (size_t i = 0; i < n; i++) {
 		if (!fw_ctx_cancelled(ctx))
-			load_one(ctx, s, names[i], t);
-		free(names[i]);
+			load_one(ctx, s, list[i].path, t);
+		free(list[i].path);
 	}
-	free(names);
+	free(list);
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -218,7 +239,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	r = store_open(ctx, db, 0, &s);
 	if (r < 0) {
 		free(dbpath);
-		return cli_fail(ctx, "load", "cannot open '%s'", db);
+		return cli_error(ctx, "load");
 	}
 	if (cli_progress_wanted(t.quiet))
 		cli_enable_progress(ctx);

@@ -27,14 +27,18 @@ enum out_format {
 
 static const char usage[] =
 	"Usage: fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty]\n"
-	"                   [--timeout TIME] [--memory-limit SIZE] SQL\n"
+	"                   [--null TEXT] [--timeout TIME] [--memory-limit SIZE] SQL|- [PARAM...]\n"
 	"       fwbox query [--db PATH] [-f|--format table|csv|json] [-j|--json] [-p|--pretty]\n"
-	"                   [--timeout TIME] [--memory-limit SIZE] NAME [ARG...]\n"
+	"                   [--null TEXT] [--timeout TIME] [--memory-limit SIZE] NAME [ARG...]\n"
 	"       fwbox query -l|--list [-j|--json]\n"
 	"\n"
 	"Run one read-only SQL statement, or a named query, on the history\n"
 	"database.  The database is opened read-only: statements that would\n"
-	"change it are refused.  Tables and views: fwbox-schema(7).\n"
+	"change it are refused.  Tables and views: fwbox-schema(7).  SQL '-'\n"
+	"reads the statement from standard input; PARAMs are bound to ?1, ?2...\n"
+	"(integers as integers, the rest as text).  A named query's arguments are\n"
+	"checked: DEVICE is a card (id, serial, PSID, PCI address or identity),\n"
+	"FROM and TO device timestamps, BUNDLE a bundle UUID or unique prefix.\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH        history database (default $FWBOX_DB, else\n"
@@ -43,6 +47,7 @@ static const char usage[] =
 	"                   output as table (default), csv or json (as --json)\n"
 	"  -j, --json       one JSON object per row, one a line, keyed by column name\n"
 	"  -p, --pretty     indented JSON; implies --json\n"
+	"  --null TEXT      how the table shows NULL (default: NULL)\n"
 	"  -l, --list       list the named queries and their arguments\n"
 	"  --timeout TIME   stop the query after TIME (30, 30s, 500ms, 5m, 1h;\n"
 	"                   0: no limit; default 3m)\n"
@@ -58,6 +63,11 @@ static const char usage[] =
 	"5 stopped by --timeout or --memory-limit, 130 interrupted by SIGINT\n"
 	"(143 by SIGTERM); rows printed before a stop stay printed.\n";
 
+/* What a NULL looks like: sqlite3's .nullvalue, "NULL" in tables so that
+ * it differs from an empty string; empty in CSV (RFC 4180 has no NULL). */
+static const char *null_text = "NULL";
+static bool csv_output;
+
 /* Text of one value for table and CSV output; blobs as hex.  *tmp is freed
  * by the caller. */
 static const char *value_text(struct store_query *q, int i, char **tmp)
@@ -68,7 +78,7 @@ static const char *value_text(struct store_query *q, int i, char **tmp)
 	*tmp = NULL;
 	switch (store_query_column_type(q, i)) {
 	case STORE_NULL:
-		return "";
+		return csv_output ? "" : null_text;
 	case STORE_BLOB:
 		p = store_query_column_blob(q, i, &n);
 		*tmp = malloc(2 * n + 1);
@@ -321,6 +331,113 @@ static int bind_arg(struct store_query *q, int i, const char *arg)
 	return store_query_bind_text(q, i, arg);
 }
 
+/* One integer result of a lookup, or 0 rows (-ENOENT, no message). */
+static int lookup_int(struct store *s, const char *sql, const char *arg, int64_t *ret)
+{
+	struct store_query *q = NULL;
+	int r;
+
+	r = store_query_prepare(s, sql, &q);
+	if (r >= 0)
+		r = store_query_bind_text(q, 1, arg);
+	if (r >= 0)
+		r = store_query_step(q);
+	if (r == 1)
+		*ret = store_query_column_int(q, 0);
+	store_query_free(q);
+	return r < 0 ? r : r == 1 ? 0 : -ENOENT;
+}
+
+/*
+ * A named query's argument, checked by its name (the words of nq->args):
+ * DEVICE is a card, FROM and TO device timestamps, BUNDLE a capture; TEXT
+ * and anything else is text.  A mistake is a usage error that says what
+ * was expected, not an empty result.  Returns 0, CLI_EXIT_USAGE (message
+ * printed) or < 0 (message on ctx).
+ */
+static int bind_named(struct fw_ctx *ctx, struct store *s, struct store_query *q,
+		      const struct store_named_query *nq, int i, const char *name, const char *arg)
+{
+	char *end;
+	int64_t id;
+	int r;
+
+	if (!strcmp(name, "FROM") || !strcmp(name, "TO")) {
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(arg, &end, 0);
+		if (!*arg || *end || errno || arg[0] == '-' || v > INT64_MAX)
+			return cli_usage_error(&cli_verb_query, "%s: %s '%s' is not a device timestamp "
+					       "(0 to 2^63-1, decimal or 0x hexadecimal)", nq->name,
+					       name, arg);
+		return store_query_bind_int(q, i, (int64_t)v);
+	}
+	if (!strcmp(name, "DEVICE")) {
+		r = lookup_int(s, "SELECT id FROM devices WHERE CAST(id AS TEXT) = ?1 OR identity = ?1 "
+			       "OR serial = ?1 OR psid = ?1 OR pci = ?1 OR pci = '0000:' || ?1 "
+			       "ORDER BY CAST(id AS TEXT) = ?1 DESC LIMIT 1", arg, &id);
+		if (r == -ENOENT) {
+			fprintf(stderr, "fwbox query: %s: no card '%s' in the history (DEVICE is a "
+				"card's id, serial, PSID, PCI address or identity: see 'fwbox query "
+				"devices')\n", nq->name, arg);
+			return CLI_EXIT_USAGE;
+		}
+		return r < 0 ? r : store_query_bind_int(q, i, id);
+	}
+	if (!strcmp(name, "BUNDLE")) {
+		struct store_query *u = NULL;
+
+		r = store_resolve_capture(s, arg, &id);
+		if (r < 0)
+			return fw_error_prefix(ctx, r, "%s: BUNDLE", nq->name);
+		r = store_query_prepare(s, "SELECT uuid FROM bundles WHERE id = ?1", &u);
+		if (r >= 0)
+			r = store_query_bind_int(u, 1, id);
+		if (r >= 0)
+			r = store_query_step(u);
+		if (r == 1)
+			r = store_query_bind_text(q, i, store_query_column_text(u, 0));
+		store_query_free(u);
+		return r < 0 ? r : 0;
+	}
+	return bind_arg(q, i, arg);
+}
+
+/* SQL from standard input (query -): bounded, as any input. */
+#define QUERY_STDIN_MAX (1u << 20)
+static int read_stdin(char **ret)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap), *nb;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
+		len += n;
+		if (len + 1 < cap)
+			continue;
+		if (cap >= QUERY_STDIN_MAX) {
+			free(buf);
+			return -EFBIG;
+		}
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		return -EIO;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	return 0;
+}
+
 static bool is_bare_word(const char *s)
 {
 	if (!*s)
@@ -329,6 +446,22 @@ static bool is_bare_word(const char *s)
 		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
 			return false;
 	return true;
+}
+
+static int unknown_name(const char *word)
+{
+	const char *names[64];
+	size_t n = 0;
+	const char *near;
+
+	for (size_t i = 0; i < store_named_query_count() && n < 64; i++)
+		names[n++] = store_named_query_at(i)->name;
+	near = cli_closest(word, names, n);
+	if (near)
+		return cli_usage_error(&cli_verb_query, "'%s' is not a named query; did you mean "
+				       "'%s'? (see 'fwbox query --list')", word, near);
+	return cli_usage_error(&cli_verb_query, "'%s' is not a named query (see 'fwbox query "
+			       "--list')", word);
 }
 
 /* "30", "30s", "500ms", "5m", "1h" to milliseconds; false if malformed. */
@@ -424,10 +557,12 @@ static void catch_query_signals(struct fw_ctx *ctx, struct store *s)
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
+	enum { OPT_NULL = 0x100 };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "null", required_argument, NULL, OPT_NULL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "memory-limit", required_argument, NULL, 'M' },
@@ -440,7 +575,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct store_query *q = NULL;
 	struct store *s = NULL;
 	const char *db = NULL;
-	char *dbpath = NULL;
+	char *dbpath = NULL, *stdin_sql = NULL, *names = NULL, *save = NULL;
 	const char *sql;
 	struct store_query_limits limits = { STORE_QUERY_TIME_MS_DEFAULT, STORE_QUERY_MEMORY_DEFAULT };
 	bool list = false;
@@ -465,7 +600,11 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				fmt = OUT_JSON;
 			else
-				return cli_usage_error(&cli_verb_query, "unknown format '%s'", optarg);
+				return cli_usage_error(&cli_verb_query, "--format '%s': use table, csv "
+						       "or json", optarg);
+			break;
+		case OPT_NULL:
+			null_text = optarg;
 			break;
 		case 'l':
 			list = true;
@@ -486,34 +625,43 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			return cli_option_error(&cli_verb_query, argv, "f:lh" CLI_JSON_SHORTOPTS);
 		}
 	}
+	csv_output = fmt == OUT_CSV;
+	json.on = json.on || fmt == OUT_JSON;
 	if (list)
 		return list_named(&json);
 	if (optind >= argc)
-		return cli_usage_error(&cli_verb_query, "give an SQL statement or a query name");
+		return cli_usage_error(&cli_verb_query, "give an SQL statement, '-' to read one from "
+				       "standard input, or a query name");
 	sql = argv[optind];
 	nq = store_named_query_find(sql);
 	nargs = argc - optind - 1;
 	if (nq) {
 		sql = nq->sql;
+	} else if (!strcmp(sql, "-")) {
+		r = read_stdin(&stdin_sql);
+		if (r < 0) {
+			fprintf(stderr, "fwbox query: -: %s\n", r == -EFBIG ?
+				"the SQL on standard input is longer than 1 MiB" : strerror(-r));
+			return CLI_EXIT_FAILURE;
+		}
+		sql = stdin_sql;
 	} else if (is_bare_word(sql)) {
 		/* No SQL statement is one bare word that a read-only connection
 		 * would run: a mistyped query name, most likely. */
-		return cli_usage_error(&cli_verb_query, "'%s' is not a named query "
-				       "(see 'fwbox query --list')", sql);
-	} else if (nargs > 0) {
-		return cli_usage_error(&cli_verb_query, "'%s' is not a named query (see --list); "
-				       "quote the SQL as one argument", sql);
+		return unknown_name(sql);
 	}
 
 	if (!db) {
 		r = store_default_path(ctx, false, &dbpath);
-		if (r < 0)
-			return cli_fail(ctx, "query", "no database");
+		if (r < 0) {
+			ret = cli_error(ctx, "query");
+			goto out;
+		}
 		db = dbpath;
 	}
 	r = store_open(ctx, db, STORE_OPEN_READONLY, &s);
 	if (r < 0) {
-		cli_fail(ctx, "query", "cannot open '%s'", db);
+		cli_error(ctx, "query");
 		goto out;
 	}
 	catch_query_signals(ctx, s);
@@ -524,18 +672,39 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	r = store_query_prepare(s, sql, &q);
 	if (r < 0) {
-		cli_fail(ctx, "query", "%s", nq ? nq->name : "query refused");
+		if (nq)
+			cli_fail(ctx, "query", "'%s'", nq->name);
+		else
+			cli_error(ctx, "query");
 		goto out;
 	}
 	if (nq && nargs != store_query_param_count(q)) {
-		ret = cli_usage_error(&cli_verb_query, "'%s' takes %d argument(s): %s", nq->name,
-				      store_query_param_count(q), nq->args);
+		ret = cli_usage_error(&cli_verb_query, "'%s' takes %d argument%s: %s", nq->name,
+				      store_query_param_count(q),
+				      store_query_param_count(q) == 1 ? "" : "s", nq->args);
 		goto out;
 	}
+	if (!nq && nargs != store_query_param_count(q)) {
+		ret = cli_usage_error(&cli_verb_query, "the SQL has %d parameter%s (?1, ?2...) and "
+				      "%d argument%s %s given%s", store_query_param_count(q),
+				      store_query_param_count(q) == 1 ? "" : "s", nargs,
+				      nargs == 1 ? "" : "s", nargs == 1 ? "was" : "were",
+				      nargs && !store_query_param_count(q) && is_bare_word(argv[optind]) ?
+				      "" : "; quote the SQL as one argument");
+		goto out;
+	}
+	names = nq ? strdup(nq->args) : NULL;
 	for (int i = 0; i < nargs; i++) {
-		r = bind_arg(q, i + 1, argv[optind + 1 + i]);
+		const char *name = names ? strtok_r(i ? NULL : names, " ", &save) : NULL;
+
+		r = name ? bind_named(ctx, s, q, nq, i + 1, name, argv[optind + 1 + i])
+			 : bind_arg(q, i + 1, argv[optind + 1 + i]);
+		if (r == CLI_EXIT_USAGE) {
+			ret = CLI_EXIT_USAGE;
+			goto out;
+		}
 		if (r < 0) {
-			cli_fail(ctx, "query", "argument %d", i + 1);
+			cli_error(ctx, "query");
 			goto out;
 		}
 	}
@@ -569,14 +738,18 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		if (nq && strstr(nq->sql, " MATCH ?"))
 			cli_fail(ctx, "query", "'%s' (its argument is FTS5 query syntax: "
 				 "\"a phrase\", word*, a AND b, a OR b, NOT)", nq->name);
+		else if (nq)
+			cli_fail(ctx, "query", "'%s'", nq->name);
 		else
-			cli_fail(ctx, "query", "%s", nq ? nq->name : "SQL");
+			cli_error(ctx, "query");
 		goto out;
 	}
 	ret = CLI_EXIT_OK;
 out:
 	store_query_free(q);
 	store_close(s);
+	free(names);
+	free(stdin_sql);
 	free(dbpath);
 	return ret;
 }

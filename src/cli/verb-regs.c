@@ -20,46 +20,132 @@
 #include "cli/cli.h"
 #include "ifc/regcat.h"
 
+/* The high half of a 64-bit quantity the catalog splits in two, kept
+ * until its low half arrives, so that people see one number. */
+struct half {
+	bool set;
+	char reg[32], base[96], field[128];
+	uint16_t reg_id;
+	uint32_t bit_off, width, value;
+	enum regcat_show show;
+};
+
 struct regs_opts {
 	const char *only;      /* register name, or NULL */
 	struct cli_json json;
 	char uuid[37];
 	const char *path;              /* the bundle argument, for messages */
+	struct half hi;
 	uint64_t fields;
 	uint64_t problems;
 };
 
+/* Suffixes of split 64-bit values in regcat.def (high, low). */
+static const struct {
+	const char *hi, *lo;
+} halves[] = {
+	{ "_high", "_low" },
+	{ "_63_32", "_31_0" },
+	{ "52_32", "31_0" },   /* MTRC_CTRL current_timestamp52_32 / current_timestamp31_0 */
+};
+
+/* The base name of field if it is the high half of a pair (else NULL). */
+static int half_of(const char *field, bool want_hi, char *base, size_t len)
+{
+	size_t n = strlen(field);
+
+	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		const char *suf = want_hi ? halves[i].hi : halves[i].lo;
+		size_t sl = strlen(suf);
+
+		if (n > sl && !strcmp(field + n - sl, suf)) {
+			snprintf(base, len, "%.*s", (int)(n - sl), field);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void emit(struct regs_opts *o, const char *reg, uint16_t reg_id, const char *field,
+		 uint32_t bit_off, uint32_t width, struct json_object *value, const char *enum_name,
+		 const char *text)
+{
+	struct json_object *j;
+
+	if (!o->json.on) {
+		json_object_put(value);
+		printf("%s.%s = %s\n", reg, field, text);
+		return;
+	}
+	j = json_object_new_object();
+	json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+	json_object_object_add(j, "register", json_object_new_string(reg));
+	json_object_object_add(j, "register_id", cli_json_int(reg_id));
+	json_object_object_add(j, "field", json_object_new_string(field));
+	json_object_object_add(j, "bit_offset", cli_json_int(bit_off));
+	json_object_object_add(j, "width", cli_json_int(width));
+	json_object_object_add(j, "value", value);
+	json_object_object_add(j, "enum", cli_json_text(enum_name));
+	json_object_object_add(j, "text", json_object_new_string(text));
+	cli_json_emit(&o->json, j);
+}
+
+static void flush_half(struct regs_opts *o)
+{
+	char text[64];
+
+	if (!o->hi.set)
+		return;
+	o->hi.set = false;
+	regs_uint_text(o->hi.value, o->hi.show, NULL, text, sizeof(text));
+	/* A lone half (its low half was not captured): as it is. */
+	emit(o, o->hi.reg, o->hi.reg_id, o->hi.field, o->hi.bit_off, o->hi.width,
+	     cli_json_int(o->hi.value), NULL, text);
+}
+
 static int on_field(void *ud, const char *kind, const struct regs_field *f)
 {
 	struct regs_opts *o = ud;
-	char val[600];
+	char val[600], base[96];
+	int pair;
 
 	(void)kind;
 	if (o->only && strcasecmp(o->only, f->reg) != 0)
 		return 0;
 	o->fields++;
-	if (o->json.on) {
-		struct json_object *j = json_object_new_object();
+	if (f->type == REGCAT_UINT && !f->enum_name) {
+		/* The low half of the pending high half: one 64-bit value. */
+		pair = half_of(f->field, false, base, sizeof(base));
+		if (o->hi.set && pair >= 0 && !strcmp(base, o->hi.base) && !strcmp(f->reg, o->hi.reg)) {
+			uint64_t v = (uint64_t)o->hi.value << 32 | f->value;
 
-		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
-		json_object_object_add(j, "register", json_object_new_string(f->reg));
-		json_object_object_add(j, "register_id", cli_json_int(f->reg_id));
-		json_object_object_add(j, "field", json_object_new_string(f->field));
-		json_object_object_add(j, "bit_offset", cli_json_int(f->bit_off));
-		json_object_object_add(j, "width", cli_json_int(f->width));
-		if (f->type == REGCAT_UINT) {
-			json_object_object_add(j, "value", cli_json_int(f->value));
-			json_object_object_add(j, "enum", cli_json_text(f->enum_name));
-		} else {
-			regs_field_value_text(f, val, sizeof(val));
-			json_object_object_add(j, "value", json_object_new_string(val));
-			json_object_object_add(j, "enum", NULL);
+			o->hi.set = false;
+			regs_uint_text(v, o->hi.show, NULL, val, sizeof(val));
+			/* 64 bits may exceed 2^53: a decimal string (fwbox(1)). */
+			emit(o, f->reg, f->reg_id, base, o->hi.bit_off, o->hi.width + f->width,
+			     cli_json_u64(v), NULL, val);
+			return 0;
 		}
-		cli_json_emit(&o->json, j);
-		return 0;
+		flush_half(o);
+		if (half_of(f->field, true, base, sizeof(base)) >= 0) {
+			o->hi.set = true;
+			snprintf(o->hi.reg, sizeof(o->hi.reg), "%s", f->reg);
+			snprintf(o->hi.base, sizeof(o->hi.base), "%s", base);
+			snprintf(o->hi.field, sizeof(o->hi.field), "%s", f->field);
+			o->hi.reg_id = f->reg_id;
+			o->hi.bit_off = f->bit_off;
+			o->hi.width = f->width;
+			o->hi.value = f->value;
+			o->hi.show = f->show;
+			return 0;
+		}
+	} else {
+		flush_half(o);
 	}
 	regs_field_value_text(f, val, sizeof(val));
-	printf("%s.%s = %s\n", f->reg, f->field, val);
+	emit(o, f->reg, f->reg_id, f->field, f->bit_off, f->width,
+	     f->type == REGCAT_UINT ? cli_json_int(f->value) : json_object_new_string(val),
+	     f->type == REGCAT_UINT ? f->enum_name : NULL, val);
 	return 0;
 }
 
@@ -138,6 +224,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ "register", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,7 +235,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct regs_opts o;
 	struct cli_tally t = { 0 };
 	const struct regcat_reg *reg = NULL;
-	int c, nbundles;
+	int c, r, nbundles;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
@@ -156,6 +243,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&o.json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		if (c == 'r')
 			o.only = optarg;
 		else
@@ -182,7 +273,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 
 		fw_ctx_clear_error(ctx);
 		o.path = argv[i];
-		if (cli_analyze(ctx, argv[i], "reg.", &sink, &o, o.uuid) < 0) {
+		r = cli_analyze(ctx, argv[i], "reg.", &sink, &o, o.uuid);
+		flush_half(&o);
+		if (r < 0) {
 			cli_error(ctx, "regs");
 			t.failed++;
 			continue;
@@ -200,7 +293,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_regs = {
 	.name = "regs",
 	.summary = "decode the register snapshots of bundles",
-	.usage = "Usage: fwbox regs [-r|--register REGISTER] [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox regs [-r|--register REGISTER] [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "       fwbox regs BUNDLE REGISTER\n"
 		 "\n"
 		 "Decode every register snapshot of each BUNDLE (artifacts reg.NAME) field\n"
@@ -209,6 +302,7 @@ const struct cli_verb cli_verb_regs = {
 		 "\n"
 		 "Options:\n"
 		 "  -r, --register REGISTER  only this register (e.g. MGIR)\n"
+		 "  --db PATH                history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json               one JSON object per field (fields: fwbox-regs(1))\n"
 		 "  -p, --pretty             indented JSON; implies --json\n"
 		 "  -h, --help               show this help\n",

@@ -154,6 +154,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -169,6 +170,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	optind = 1;
 	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		if (!cli_json_option(&o.json, c))
 			return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
 	}
@@ -194,7 +199,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_segments = {
 	.name = "segments",
 	.summary = "list the resource-dump segments of bundles",
-	.usage = "Usage: fwbox segments [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox segments [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
 		 "List the resource-dump segments of each BUNDLE (artifacts resdump.menu and\n"
 		 "resdump.SEGMENT): menu, info, command, terminate, error, notice, reference\n"
@@ -202,6 +207,7 @@ const struct cli_verb cli_verb_segments = {
 		 "under their menu.\n"
 		 "\n"
 		 "Options:\n"
+		 "  --db PATH      history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json     one JSON object per segment (fields: fwbox-segments(1))\n"
 		 "  -p, --pretty   indented JSON; implies --json\n"
 		 "  -h, --help     show this help\n",

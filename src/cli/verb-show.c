@@ -303,6 +303,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_json json = { 0 };
@@ -311,6 +312,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	optind = 1;
 	opterr = 0; /* one message, ours */
 	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		if (!cli_json_option(&json, c))
 			return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
 	}
@@ -320,7 +325,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		struct bundle *b = NULL;
 
 		fw_ctx_clear_error(ctx);
-		if (bundle_open(ctx, argv[i], &b) < 0) {
+		if (cli_bundle_open(ctx, argv[i], &b) < 0) {
 			cli_error(ctx, "show");
 			failed++;
 			continue;
@@ -343,7 +348,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_show = {
 	.name = "show",
 	.summary = "print a bundle's header, device and artifact list",
-	.usage = "Usage: fwbox show [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox show [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
 		 "Print what each bundle's index says: the header (uuid, time, host,\n"
 		 "reason), the device identity, and one line per artifact (kind, size,\n"
@@ -351,6 +356,7 @@ const struct cli_verb cli_verb_show = {
 		 "the members.\n"
 		 "\n"
 		 "Options:\n"
+		 "  --db PATH      history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json     one JSON object per bundle (fields: fwbox-show(1))\n"
 		 "  -p, --pretty   indented JSON; implies --json\n"
 		 "  -h, --help     show this help\n",

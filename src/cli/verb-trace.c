@@ -363,6 +363,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "grep", required_argument, NULL, 'g' },
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ "format", required_argument, NULL, 'F' },
 		{ "source", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
@@ -384,6 +385,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&o.json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		switch (c) {
 		case 's':
 			r = parse_u64(optarg, &o.since);
@@ -511,8 +516,8 @@ bad_until:
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
 	.summary = "print the firmware trace messages of bundles",
-	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--source LIST] [-j|--json]\n"
-		 "                   [-p|--pretty] [--format FMT] BUNDLE...\n"
+	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--source LIST] [--db PATH]\n"
+		 "                   [-j|--json] [-p|--pretty] [--format FMT] BUNDLE...\n"
 		 "\n"
 		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
@@ -527,6 +532,7 @@ const struct cli_verb cli_verb_trace = {
 		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
 		 "  --until T    only messages with device timestamp <= T\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
+		 "  --db PATH    history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json   one JSON object per message, one a line (fields: fwbox-trace(1))\n"
 		 "  -p, --pretty indented JSON; implies --json\n"
 		 "  --format FMT text (the default), json (as --json), or chrome: Chrome\n"

@@ -58,6 +58,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		CLI_JSON_LONGOPTS,
+		CLI_DB_LONGOPT,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_json json = { 0 };
@@ -69,6 +70,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "q" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_json_option(&json, c))
 			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		switch (c) {
 		case 'q':
 			quiet = true;
@@ -125,7 +130,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 const struct cli_verb cli_verb_verify = {
 	.name = "verify",
 	.summary = "check that bundles are intact",
-	.usage = "Usage: fwbox verify [-q|--quiet] [-j|--json] [-p|--pretty] BUNDLE...\n"
+	.usage = "Usage: fwbox verify [-q|--quiet] [--db PATH] [-j|--json] [-p|--pretty] BUNDLE...\n"
 		 "\n"
 		 "Check each bundle completely: the index and its seal, then every\n"
 		 "member's name, type, size and SHA-256 against the index, and that no\n"
@@ -136,6 +141,7 @@ const struct cli_verb cli_verb_verify = {
 		 "\n"
 		 "Options:\n"
 		 "  -q, --quiet    print nothing for intact bundles\n"
+		 "  --db PATH      history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json     one JSON object per bundle (fields: fwbox-verify(1))\n"
 		 "  -p, --pretty   indented JSON; implies --json\n"
 		 "  -h, --help     show this help\n",

@@ -129,8 +129,56 @@ static int plan_art(struct collect *c, const struct collect_art *a, size_t len)
 	return 0;
 }
 
+/*
+ * Health artifacts (read again as KIND.after when the firmware went fatal)
+ * keep their SHA-256: an .after artifact equal to its first reading is
+ * recorded as skipped, not stored twice (the fw_fatal crdump is
+ * megabytes).  Returns 1 if a is such a duplicate, 0 if not, < 0 on error.
+ */
+static int unchanged_after(struct collect *c, const struct collect_art *a, const void *data,
+			   size_t len, char *ret_first, size_t first_len)
+{
+	uint8_t sha[FW_SHA256_LEN];
+	struct fw_sha256 *h = NULL;
+	size_t klen;
+	int r;
+
+	if (c->planning || !data || !len || strncmp(a->kind, "health", 6) ||
+	    a->outcome != BUNDLE_OUTCOME_OK)
+		return 0;
+	r = fw_sha256_new(&h);
+	if (r >= 0)
+		r = fw_sha256_update(h, data, len);
+	if (r >= 0)
+		r = fw_sha256_final(h, sha);
+	fw_sha256_free(h);
+	if (r < 0)
+		return fw_error(c->ctx, r, "SHA-256 of '%s'", a->kind);
+	if (!c->kind_suffix) {
+		r = fw_grow((void **)&c->digests, &c->cap_digests, c->n_digests + 1,
+			    sizeof(*c->digests), 0);
+		if (r < 0)
+			return fw_error(c->ctx, r, "out of memory");
+		snprintf(c->digests[c->n_digests].kind, sizeof(c->digests[0].kind), "%s", a->kind);
+		memcpy(c->digests[c->n_digests].sha, sha, sizeof(sha));
+		c->n_digests++;
+		return 0;
+	}
+	klen = strlen(a->kind);
+	for (size_t i = 0; i < c->n_digests; i++) {
+		if (strlen(c->digests[i].kind) + strlen(c->kind_suffix) != klen ||
+		    strncmp(a->kind, c->digests[i].kind, strlen(c->digests[i].kind)) ||
+		    memcmp(sha, c->digests[i].sha, sizeof(sha)))
+			continue;
+		snprintf(ret_first, first_len, "%s", c->digests[i].kind);
+		return 1;
+	}
+	return 0;
+}
+
 int collect_emit(struct collect *c, struct collect_art *a, const void *data, size_t len)
 {
+	char first[COLLECT_KIND_MAX];
 	struct bundle_artifact meta;
 	uint64_t dur = fw_monotonic_ns() - a->start_mono;
 	int r;
@@ -149,6 +197,15 @@ int collect_emit(struct collect *c, struct collect_art *a, const void *data, siz
 	}
 	if (c->kind_suffix && strlen(a->kind) + strlen(c->kind_suffix) < sizeof(a->kind))
 		strcat(a->kind, c->kind_suffix);
+	r = unchanged_after(c, a, data, len, first, sizeof(first));
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		collect_art_fail(a, BUNDLE_OUTCOME_SKIPPED, 0, "unchanged since '%s' (same SHA-256): "
+				 "stored once", first);
+		data = NULL;
+		len = 0;
+	}
 	if (a->outcome == BUNDLE_OUTCOME_OK && a->reason[0] == '\0')
 		a->err = 0;
 	/* One rule for the step a signal cut short, whichever step it was:

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "collect/collect.h"
+#include "core/sha256.h"
 #include "device/device.h"
 #include "mlx5/mlx5.h"
 
@@ -64,6 +65,8 @@ struct collect_step_desc {
 	 * capability type), each with its kind, argument, size and whether it
 	 * is in the default set; add is called for each. */
 	int (*instances)(collect_instance_fn add, void *u);
+	/* Sends mlx5 commands: not run once the firmware is known fatal. */
+	bool mailbox;
 };
 extern const struct collect_step_desc collect_step_table[];
 extern const size_t collect_step_table_len;
@@ -159,6 +162,17 @@ struct collect {
 	/* ".after" while the health steps are read again at the end because
 	 * the device went fatal during the run (fwbox-collect(1)). */
 	const char *kind_suffix;
+	/* The firmware went fatal (a mailbox step failed with EIO): the
+	 * remaining mailbox steps are recorded as skipped, not sent. */
+	bool fatal;
+	char fatal_reason[256];
+	/* SHA-256 of the health artifacts, so that KIND.after equal to KIND
+	 * is not stored twice (a crdump is megabytes). */
+	struct collect_digest {
+		char kind[COLLECT_KIND_MAX];
+		uint8_t sha[FW_SHA256_LEN];
+	} *digests;
+	size_t n_digests, cap_digests;
 
 	/* --plan: the steps run against the dry-run gate (collect-plan.c).
 	 * Where a step needs something only the device can list (reporters,

@@ -88,22 +88,24 @@ static int cap_instances(collect_instance_fn add, void *u)
 	return 0;
 }
 
+/* {kind, family, again_after_fatal, run, instances, mailbox}: mailbox
+ * steps send mlx5 commands, which stop once the firmware is fatal. */
 const struct collect_step_desc collect_step_table[] = {
 	/* 1. Health: what a reset destroys first. */
 	{ "health.buffer", false, true, collect_step_health_buffer, NULL },
 	{ "health", true, true, collect_step_health_reporters, NULL },
 	/* 2. Firmware trace: the strings DB is always wanted with any trace. */
-	{ "trace.cap", false, false, collect_step_trace_cap, NULL },
-	{ "trace.strings", true, false, collect_step_trace_strings, NULL },
-	{ "trace.ring", false, false, collect_step_trace_ring, NULL },
+	{ "trace.cap", false, false, collect_step_trace_cap, NULL, true },
+	{ "trace.strings", true, false, collect_step_trace_strings, NULL, true },
+	{ "trace.ring", false, false, collect_step_trace_ring, NULL, true },
 	{ "trace.text", false, false, collect_step_trace_text, NULL },
 	/* 3. Registers and capabilities. */
-	{ "reg", true, false, collect_step_reg, reg_instances },
-	{ "hca.caps", true, false, collect_step_hca_cap, cap_instances },
+	{ "reg", true, false, collect_step_reg, reg_instances, true },
+	{ "hca.caps", true, false, collect_step_hca_cap, cap_instances, true },
 	/* 4. CR-space and resource dumps: large, but not volatile. */
-	{ "crspace", false, false, collect_step_crspace, NULL },
-	{ "resdump.menu", false, false, collect_step_resdump_menu, NULL },
-	{ "resdump", true, false, collect_step_resdump_segments, NULL },
+	{ "crspace", false, false, collect_step_crspace, NULL, true },
+	{ "resdump.menu", false, false, collect_step_resdump_menu, NULL, true },
+	{ "resdump", true, false, collect_step_resdump_segments, NULL, true },
 	/* 5. Context; host.info last so it can carry the taint after the run. */
 	{ "kernel.log", false, false, collect_step_kernel_log, NULL },
 	{ "host.info", false, false, collect_step_host_info, NULL },

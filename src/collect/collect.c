@@ -241,6 +241,7 @@ void collect_free(struct collect *c)
 	if (c->owns_dev)
 		fw_device_close(c->dev);
 	outcomes_clear(c);
+	free(c->digests);
 	free(c->steps);
 	free(c->output);
 	free(c->s_output);
@@ -344,6 +345,36 @@ static void forget_device_answers(struct collect *c)
 	c->menu_len = 0;
 }
 
+/* The step just run failed with EIO on a mailbox command: the firmware is
+ * in a fatal state and every further command would fail the same way.
+ * Only a failed step counts: a short reply is recorded as partial with
+ * EIO too, and that is the transport, not the firmware going down. */
+static void note_fatal(struct collect *c, const struct collect_step *s, size_t first_out)
+{
+	if (c->fatal || c->planning || !s->desc || !s->desc->mailbox)
+		return;
+	for (size_t i = first_out; i < c->n_out; i++) {
+		const struct collect_outcome *o = &c->out[i];
+
+		if (o->outcome == BUNDLE_OUTCOME_FAILED && o->err == -EIO) {
+			c->fatal = true;
+			snprintf(c->fatal_reason, sizeof(c->fatal_reason), "%s", o->reason);
+			return;
+		}
+	}
+}
+
+static int record_not_sent(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+
+	collect_art_init(&a, s->kind, c->info.transport);
+	collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -EIO,
+			 "not run: the firmware is in a fatal state, so no further device command "
+			 "was sent (%s)", c->fatal_reason);
+	return collect_emit(c, &a, NULL, 0);
+}
+
 static int run_step(struct collect *c, const struct collect_step *s)
 {
 	c->deadline = fw_monotonic_ns() + (uint64_t)c->opts.step_timeout_ms * 1000000ull;
@@ -358,6 +389,9 @@ int collect_run_steps(struct collect *c)
 
 	outcomes_clear(c);
 	forget_device_answers(c);
+	c->fatal = false;
+	c->fatal_reason[0] = '\0';
+	c->n_digests = 0;
 	c->first_read_mono_ns = 0;
 	c->bytes = 0;
 	c->commands_sent = 0;
@@ -371,11 +405,16 @@ int collect_run_steps(struct collect *c)
 		 * "[k/n] KIND" line means KIND is under way. */
 		if (fw_ctx_cancelled(c->ctx)) {
 			r = record_interrupted(c, s);
+		} else if (c->fatal && s->desc && s->desc->mailbox) {
+			r = record_not_sent(c, s);
 		} else {
+			size_t first_out = c->n_out;
+
 			fw_progress(c->ctx, s->kind, (unsigned)i + 1, (unsigned)c->n_steps, c->bytes);
 			if (!c->first_read_mono_ns)
 				c->first_read_mono_ns = fw_monotonic_ns();
 			r = run_step(c, s);
+			note_fatal(c, s, first_out);
 		}
 		/* Only a failure to stage (disk, memory) stops the run: the
 		 * bundle could not hold the evidence anyway. */
@@ -385,7 +424,7 @@ int collect_run_steps(struct collect *c)
 	/* A fatal error during the run (the device answers EIO) leaves its
 	 * dump in the health buffer and the fw_fatal reporter, which were
 	 * read before it: read them once more, as KIND.after. */
-	if (!c->planning && went_fatal(c) && !fw_ctx_cancelled(c->ctx)) {
+	if (!c->planning && (c->fatal || went_fatal(c)) && !fw_ctx_cancelled(c->ctx)) {
 		c->kind_suffix = ".after";
 		for (size_t i = 0; r >= 0 && i < c->n_steps; i++) {
 			const struct collect_step *s = &c->steps[i];
@@ -436,4 +475,11 @@ out:
 	c->sops = NULL;
 	c->sink = NULL;
 	return r;
+}
+
+bool collect_fatal(const struct collect *c, const char **ret_reason)
+{
+	if (c->fatal && ret_reason)
+		*ret_reason = c->fatal_reason;
+	return c->fatal;
 }

@@ -123,6 +123,10 @@ const struct collect_outcome *collect_outcome_at(const struct collect *c, size_t
 /* Worst outcome over the run; skipped steps count only when a signal
  * made them skipped (then the run is at best partial). */
 enum bundle_outcome collect_worst(const struct collect *c);
+/* Did the firmware go fatal during the last run (a device command failed
+ * with EIO)?  Then the remaining device-command steps were recorded as
+ * skipped, not sent; *ret_reason (optional) is the first failure. */
+bool collect_fatal(const struct collect *c, const char **ret_reason);
 /* Device commands sent by this collection (through fw_device_cmd). */
 uint64_t collect_device_commands(const struct collect *c);
 

@@ -24,6 +24,8 @@
 
 #define REGCAT_L_BIT(byte, msb) ((uint32_t)(byte) * 8u + (31u - (uint32_t)(msb)))
 #define U(n, byte, msb, w) char n##_off[REGCAT_L_BIT(byte, msb) + 1]; char n##_w[w];
+#define X(n, byte, msb, w) U(n, byte, msb, w)
+#define T(n, byte, msb, w) U(n, byte, msb, w)
 #define UE(n, byte, msb, w, tag) U(n, byte, msb, w)
 #define S(n, byte, nbytes) char n##_off[(byte) * 8 + 1]; char n##_w[(nbytes) * 8];
 #define B(n, byte, nbytes) S(n, byte, nbytes)
@@ -37,6 +39,8 @@
 #undef B
 #undef S
 #undef UE
+#undef T
+#undef X
 #undef U
 #undef REGCAT_L_BIT
 

@@ -26,9 +26,13 @@
 /* Pass 2: one field array per register.  (byte, msb) of the reference
  * tables becomes the mlx5_ifc bit offset: byte * 8 + (31 - msb). */
 #define REGCAT_BIT(byte, msb) ((uint32_t)(byte) * 8u + (31u - (uint32_t)(msb)))
-#define U(n, byte, msb, w) { #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0 },
+#define U(n, byte, msb, w) { #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0, REGCAT_SHOW_DEC },
+#define X(n, byte, msb, w) { #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+#define T(n, byte, msb, w) \
+	{ #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0, REGCAT_SHOW_CELSIUS8 },
 #define UE(n, byte, msb, w, tag) \
-	{ #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, regcat_enum_##tag, REGCAT_N(regcat_enum_##tag) },
+	{ #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, regcat_enum_##tag, REGCAT_N(regcat_enum_##tag), \
+	  REGCAT_SHOW_DEC },
 #define S(n, byte, nbytes) { #n, (uint32_t)(byte) * 8u, (nbytes) * 8u, REGCAT_STRING, NULL, 0 },
 #define B(n, byte, nbytes) { #n, (uint32_t)(byte) * 8u, (nbytes) * 8u, REGCAT_BYTES, NULL, 0 },
 #define REGCAT_ENUM(tag, ...)
@@ -46,6 +50,8 @@ static const struct regcat_reg regcat_regs[] = {
 #undef REGCAT_REG
 #undef REGCAT_ENUM
 #undef U
+#undef X
+#undef T
 #undef UE
 #undef S
 #undef B

@@ -23,6 +23,15 @@ struct regcat_enum {
 	const char *name;
 };
 
+/* How people read an unsigned field (one base per field, whatever the
+ * verb): decimal counts and versions, hexadecimal identifiers, masks and
+ * addresses, temperatures in degrees C. */
+enum regcat_show {
+	REGCAT_SHOW_DEC = 0,
+	REGCAT_SHOW_HEX,
+	REGCAT_SHOW_CELSIUS8,       /* signed 16-bit count of 0.125 degC (MTMP) */
+};
+
 struct regcat_field {
 	const char *name;
 	uint32_t bit_off;           /* bit 0 = MSB of dword 0 (mlx5_ifc.h) */
@@ -30,6 +39,7 @@ struct regcat_field {
 	enum regcat_type type;
 	const struct regcat_enum *enums;   /* NULL if none */
 	size_t n_enums;
+	enum regcat_show show;      /* REGCAT_UINT only */
 };
 
 struct regcat_reg {

@@ -232,6 +232,7 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	struct bundle *b = NULL;
 	struct store_load *l = NULL;
 	struct stat st;
+	char *abs = NULL;
 	size_t n;
 	int r;
 
@@ -241,7 +242,11 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 	info.header = bundle_get_header(b);
 	info.device = bundle_get_device(b);
 	info.trigger = bundle_get_trigger(b);
-	info.file = path;
+	/* bundles.file is absolute: the history is read from other folders
+	 * (fwbox show UUID opens it), and a relative name would mean nothing
+	 * there. */
+	abs = realpath(path, NULL);
+	info.file = abs ? abs : path;
 	if (stat(path, &st) == 0)
 		info.file_size = (uint64_t)st.st_size;
 	r = bundle_file_sha256(b, info.sha256);
@@ -306,5 +311,6 @@ free_load:
 close_bundle:
 	analyze_free(walk.an);
 	bundle_close(b);
+	free(abs);
 	return r;
 }

@@ -86,7 +86,7 @@ static int stopped_error(struct store_query *q, int rc)
 /* Columns of the trace_events view, for queries that reach trace_ev
  * through trace_blocks (the time-window path) instead of the view. */
 #define TRACE_COLUMNS                                                                   \
-	"b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
+	"b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
 	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END " \
 	"AS source, printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
@@ -96,27 +96,36 @@ static int stopped_error(struct store_query *q, int rc)
 #define BUNDLE_MESSAGES \
 	"coalesce((SELECT sum(events) FROM trace_bundle_formats WHERE bundle = b.id), 0)"
 
+/*
+ * One meaning per column name across these results (fwbox-query(1)):
+ * bundle is the bundle's UUID (what show, info and diff take), device the
+ * card's id (devices.id: what list -d and trace-window take), identity the
+ * card's identity text.
+ */
 static const struct store_named_query named[] = {
 	{ "bundles", "", "every loaded bundle, newest first",
-	  "SELECT b.uuid, b.created, b.host, d.identity AS device, b.fw_version, b.outcome, "
+	  "SELECT b.uuid AS bundle, b.created, b.host, b.device, d.identity, b.fw_version, b.outcome, "
 	  "b.reason, (SELECT count(*) FROM artifacts a WHERE a.bundle = b.id) AS artifacts, "
 	  BUNDLE_MESSAGES " AS trace_events "
 	  "FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 	  "ORDER BY b.created_ns DESC, b.id DESC" },
 	{ "devices", "", "every card seen, with its number of captures",
-	  "SELECT d.id, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
+	  "SELECT d.id AS device, d.identity, d.serial, d.psid, d.pci, d.host, d.model, "
 	  "(SELECT count(*) FROM bundles b WHERE b.device = d.id) AS captures "
 	  "FROM devices d ORDER BY d.id" },
 	{ "fw-history", "", "firmware version of every capture per card; changed=1 marks an update (a card's first capture has changed=0)",
-	  "SELECT device, identity, created, bundle_uuid, fw_version, changed FROM fw_history "
+	  "SELECT device, identity, created, bundle_uuid AS bundle, fw_version, changed FROM fw_history "
 	  "ORDER BY device, created" },
 	{ "fw-changes", "", "only the captures where a card's firmware version changed",
-	  "SELECT device, identity, created, bundle_uuid, fw_version FROM fw_history "
+	  "SELECT device, identity, created, bundle_uuid AS bundle, fw_version FROM fw_history "
 	  "WHERE changed ORDER BY device, created" },
 	{ "latest", "", "the latest capture of each card",
-	  "SELECT * FROM latest_capture ORDER BY device" },
+	  "SELECT device, identity, serial, psid, bundle_uuid AS bundle, created, fw_version, outcome "
+	  "FROM latest_capture ORDER BY device" },
 	{ "failed-steps", "", "collection steps that failed or were partial",
-	  "SELECT * FROM failed_steps ORDER BY created, bundle_uuid, kind" },
+	  "SELECT f.bundle_uuid AS bundle, f.created, b.device, f.device AS identity, f.kind, "
+	  "f.outcome, f.reason, f.err, f.status, f.syndrome FROM failed_steps f "
+	  "JOIN bundles b ON b.uuid = f.bundle_uuid ORDER BY f.created, f.bundle_uuid, f.kind" },
 	{ "trace-search", "TEXT",
 	  "trace messages whose format matches an FTS5 query on the format text, each once",
 	  /* The formats' events by id through their postings: no scan. */
@@ -124,7 +133,7 @@ static const struct store_named_query named[] = {
 	  "(PARTITION BY tp.bundle, tp.chunk ORDER BY j.key) AS id "
 	  "FROM trace_postings tp JOIN bundles b ON b.id = tp.bundle, json_each(tp.ids) j "
 	  "WHERE tp.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
-	  "SELECT b.id AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, "
+	  "SELECT b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, "
 	  "e.meta & 255 AS event_id, "
 	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
 	  "printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
@@ -132,7 +141,7 @@ static const struct store_named_query named[] = {
 	  "JOIN trace_formats f ON f.id = e.fmt WHERE " TRACE_ONCE " ORDER BY b.id, e.id" },
 	{ "trace-cards", "TEXT",
 	  "cards whose trace has messages matching an FTS5 query, with counts",
-	  "SELECT d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
+	  "SELECT b.device, d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
 	  "min(b.created) AS first_seen, max(b.created) AS last_seen "
 	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
 	  "LEFT JOIN devices d ON d.id = b.device "
@@ -140,7 +149,7 @@ static const struct store_named_query named[] = {
 	  "GROUP BY b.device ORDER BY events DESC" },
 	{ "trace-count", "",
 	  "trace messages per bundle (each once), and records of every source",
-	  "SELECT b.uuid, " BUNDLE_MESSAGES " AS trace_events, "
+	  "SELECT b.uuid AS bundle, " BUNDLE_MESSAGES " AS trace_events, "
 	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_records "
 	  "FROM bundles b ORDER BY b.id" },
 	{ "trace-cross-card", "",
@@ -157,7 +166,7 @@ static const struct store_named_query named[] = {
 	  "WITH p AS (SELECT id, device, created, created_ns, uuid, lag(id) OVER "
 	  "(PARTITION BY device ORDER BY created_ns, id) AS prev FROM bundles "
 	  "WHERE device IS NOT NULL) "
-	  "SELECT d.identity AS device, p.uuid AS bundle_uuid, p.created, f.id AS format, "
+	  "SELECT p.device, d.identity, p.uuid AS bundle, p.created, f.id AS format, "
 	  "f.text, bf.events, "
 	  "printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) AS example "
 	  "FROM p JOIN devices d ON d.id = p.device "
@@ -174,7 +183,7 @@ static const struct store_named_query named[] = {
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
 	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 AND " TRACE_ONCE " ORDER BY b.id, e.id" },
-	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID) with their outcome",
+	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID or unique prefix) with their outcome",
 	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
 	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },
 };

@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store-internal.h"
 
@@ -210,32 +212,54 @@ static int mkdir_p(struct fw_ctx *ctx, char *path)
 /*
  * Say what is wrong with the path in fwbox's terms before SQLite does in its
  * own ("unable to open database file", "disk I/O error"): nothing there to
- * read, or a folder.  A new database gets its missing folders, as the
- * default path does.
+ * read, a folder, or a folder that does not exist.  As collect does with
+ * -o, an explicit path never gets missing folders made for it (only the
+ * default path's XDG folder is made, by store_default_path()).  A new
+ * database is created here, mode 0600 like the bundles it indexes, so
+ * SQLite (which gives its -wal and -shm files the database's mode) never
+ * creates it world-readable.
  */
 static int check_path(struct fw_ctx *ctx, const char *path, bool readonly)
 {
 	struct stat st;
-	char *copy;
-	int r;
+	const char *slash;
+	char *dir;
+	int fd, e;
 
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
-			return fw_error(ctx, -EISDIR, "it is a folder, not a history database: "
-					"give a file path such as '%s/history.db'", path);
+			return fw_error(ctx, -EISDIR, "'%s' is a folder, not a history database: "
+					"give a file path such as '%s/history.db'", path, path);
 		return 0;
 	}
 	if (errno != ENOENT)
 		return 0; /* SQLite says it better (permissions...). */
 	if (readonly)
-		return fw_error(ctx, -ENOENT, "there is no history database there yet: "
-				"run 'fwbox load --db %s BUNDLE' first", path);
-	copy = strdup(path);
-	if (!copy)
-		return fw_error(ctx, -ENOMEM, "out of memory");
-	r = mkdir_p(ctx, copy);
-	free(copy);
-	return r;
+		return fw_error(ctx, -ENOENT, "there is no history database '%s' yet: "
+				"'fwbox load' a bundle into it first", path);
+	if (!strcmp(path, ":memory:"))
+		return 0;
+	slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		dir = strndup(path, (size_t)(slash - path));
+		if (!dir)
+			return fw_error(ctx, -ENOMEM, "out of memory");
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			e = stat(dir, &st) < 0 ? errno : ENOTDIR;
+			fw_error(ctx, -e, "cannot create the history database '%s': folder '%s' %s: "
+				 "create it first, or give --db a path in an existing folder", path, dir,
+				 e == ENOENT ? "does not exist" : "is not a folder");
+			free(dir);
+			return -e;
+		}
+		free(dir);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return 0; /* SQLite says it better (a read-only folder...). */
+	if (fd >= 0)
+		close(fd);
+	return 0;
 }
 
 /* A read-only store reads its own file and nothing else: ATTACH would open
@@ -400,7 +424,9 @@ int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)
 	}
 	if (!path)
 		return fw_error(ctx, -ENOMEM, "out of memory");
-	if (create_dir) {
+	/* Only the XDG default gets its folder made (as XDG applications
+	 * do); $FWBOX_DB is an explicit path, like --db. */
+	if (create_dir && !(env && *env)) {
 		r = mkdir_p(ctx, path);
 		if (r < 0) {
 			free(path);

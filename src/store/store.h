@@ -319,3 +319,60 @@ struct store_diff_counts {
  * the walk with that code. */
 int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 	       void *userdata, struct store_diff_counts *ret);
+
+/* ------------------------------------------------------------ captures */
+
+/* One capture of the history (a loaded bundle), with its card.  Strings
+ * may be NULL; all are valid only during the callback. */
+struct store_capture {
+	int64_t id;                 /* bundles.id */
+	const char *uuid;
+	uint64_t created_ns;
+	const char *host, *reason, *cmdline, *fwbox_version;
+	int format_version;
+	const char *outcome;        /* the worst step outcome */
+	const char *fw_version, *kernel, *driver;
+	const char *file;           /* the bundle file it was loaded from (absolute) */
+	uint64_t file_size;
+	const char *loaded;         /* when it was loaded (ISO 8601) */
+	int64_t device;             /* devices.id, 0 if none */
+	const char *identity, *serial, *psid, *board_id, *pci, *model;
+	uint32_t vendor_id, device_id, subsys_vendor_id, subsys_device_id;
+	uint64_t artifacts;         /* steps */
+	uint64_t failed;            /* steps failed or partial */
+	uint64_t trace_events;
+};
+typedef int (*store_capture_fn)(void *ud, const struct store_capture *c);
+
+struct store_capture_filter {
+	uint64_t since_ns, until_ns;
+	bool have_since, have_until;
+	const char *device;         /* identity, serial, PSID, PCI address or devices.id */
+	size_t limit;               /* the newest N only; 0: all */
+};
+/* The captures that pass f (NULL: all), oldest first. */
+int store_list_captures(struct store *s, const struct store_capture_filter *f,
+			store_capture_fn fn, void *ud);
+/* One capture by id. */
+int store_get_capture(struct store *s, int64_t id, store_capture_fn fn, void *ud);
+
+struct store_capture_artifact {
+	unsigned seq;
+	const char *kind, *path, *sha256, *outcome, *reason, *interface;
+	uint64_t size, start_ns, end_ns;
+	int err;                    /* negative errno or 0 */
+	uint32_t status, syndrome;
+};
+typedef int (*store_capture_artifact_fn)(void *ud, const struct store_capture_artifact *a);
+/* The steps of capture id, in collection order. */
+int store_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_fn fn, void *ud);
+
+/* True if arg has the shape of a bundle UUID, a prefix of one (at least 8
+ * characters) or a SHA-256: hex digits and dashes. */
+bool store_is_capture_key(const char *arg);
+/* A capture named by UUID, unique UUID prefix, SHA-256, or the file of a
+ * loaded bundle; -ENOENT naming what is missing, -EINVAL if ambiguous. */
+int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id);
+/* The bundle file recorded for the capture that key (UUID, prefix,
+ * SHA-256) names; *ret_path malloc'd. */
+int store_capture_file(struct store *s, const char *key, char **ret_path);

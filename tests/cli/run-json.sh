@@ -150,6 +150,12 @@ PY
 	diff)
 		run diff 1 diff --db h.db failed.tar.zst ring.tar.zst
 		;;
+	list)
+		run list 0 list --db h.db
+		;;
+	info)
+		run info 0 info --db h.db ring.tar.zst failed.tar.zst
+		;;
 	watch)
 		# One run shows every kind of line: a capture, an event during it
 		# (suppressed), a second capture (the fatal error), the first

@@ -18,14 +18,25 @@ err() {
 }
 
 # --- the database path
-err 1 "no history database there yet: run 'fwbox load --db $SCRATCH/none/x.db BUNDLE' first" \
+err 1 "^fwbox query: there is no history database '$SCRATCH/none/x.db' yet: 'fwbox load' a bundle into it first$" \
 	"$FWBOX" query --db "$SCRATCH/none/x.db" bundles
 [ ! -e "$SCRATCH/none" ] || fail "query created a folder"
-err 1 "it is a folder, not a history database" "$FWBOX" query --db "$SCRATCH" bundles
-err 1 "it is a folder, not a history database" "$FWBOX" load --db "$SCRATCH" "$SCRATCH/b.tar.zst"
-# load makes the missing folders of a new database, as for the default path.
-"$FWBOX" load -q --db "$SCRATCH/new/sub/h.db" "$SCRATCH/b.tar.zst" || fail "load into a new folder"
+err 1 "^fwbox query: '$SCRATCH' is a folder, not a history database" "$FWBOX" query --db "$SCRATCH" bundles
+err 1 "^fwbox load: '$SCRATCH' is a folder, not a history database" "$FWBOX" load --db "$SCRATCH" "$SCRATCH/b.tar.zst"
+# load makes no missing folder for --db (as collect for -o): it says which
+# one is missing, and creates nothing.
+err 1 "^fwbox load: cannot create the history database '$SCRATCH/new/sub/h.db': folder '$SCRATCH/new/sub' does not exist: create it first" \
+	"$FWBOX" load -q --db "$SCRATCH/new/sub/h.db" "$SCRATCH/b.tar.zst"
+[ ! -e "$SCRATCH/new" ] || fail "load created a folder"
+mkdir -p "$SCRATCH/new/sub"
+"$FWBOX" load -q --db "$SCRATCH/new/sub/h.db" "$SCRATCH/b.tar.zst" || fail "load into a new file"
 [ -f "$SCRATCH/new/sub/h.db" ] || fail "no database made"
+# A new history is private, like the bundles it indexes.
+[ "$(stat -c %a "$SCRATCH/new/sub/h.db")" = 600 ] ||
+	fail "new history has mode $(stat -c %a "$SCRATCH/new/sub/h.db"), expected 600"
+# bundles.file is absolute, whatever the working folder was.
+[ "$(sqlite3 "$SCRATCH/new/sub/h.db" "SELECT file FROM bundles")" = "$(realpath "$SCRATCH/b.tar.zst")" ] ||
+	fail "bundles.file is not absolute: $(sqlite3 "$SCRATCH/new/sub/h.db" "SELECT file FROM bundles")"
 db=$SCRATCH/new/sub/h.db
 n=$("$FWBOX" query --db "$db" "SELECT count(*) FROM bundles" | tail -1)
 [ "$n" -eq 1 ] || fail "bundle not loaded ($n)"

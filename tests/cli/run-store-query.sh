@@ -41,18 +41,19 @@ exp='bundle,seq,timestamp,event_id,message
 
 # JSON Lines: one compact object a row (fwbox(1) JSON OUTPUT); -f json is -j.
 out=$("$FWBOX" query --db "$db" --format json trace-search assert)
-exp='{"bundle":1,"device":1,"seq":1,"timestamp":20,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0xff"}
-{"bundle":2,"device":1,"seq":0,"timestamp":40,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0x7"}'
+# bundle is the UUID in every named query's result (show and diff take it).
+exp='{"bundle":"aaaaaaaa-0000-0000-0000-000000000001","device":1,"seq":1,"timestamp":20,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0xff"}
+{"bundle":"bbbbbbbb-0000-0000-0000-000000000002","device":1,"seq":0,"timestamp":40,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0x7"}'
 [ "$out" = "$exp" ] || fail "json output: $out"
 # Options after the arguments, as on every verb.
 [ "$("$FWBOX" query trace-search assert --db "$db" -j)" = "$exp" ] || fail "options after arguments"
 [ -z "$("$FWBOX" query --db "$db" -j "SELECT 1 WHERE 0")" ] || fail "empty json"
 out=$("$FWBOX" query --db "$db" --format csv trace-cards assert)
-[ "$out" = "identity,bundles,events,first_seen,last_seen
-sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "trace-cards: $out"
+[ "$out" = "device,identity,bundles,events,first_seen,last_seen
+1,sn:MT_1:SN1,2,2,2026-01-01T00:00:00.000Z,2026-02-01T00:00:00.000Z" ] || fail "trace-cards: $out"
 
 out=$("$FWBOX" query --db "$db" fw-history)
-exp='device  identity     created                   bundle_uuid                           fw_version  changed
+exp='device  identity     created                   bundle                                fw_version  changed
 1       sn:MT_1:SN1  2026-01-01T00:00:00.000Z  aaaaaaaa-0000-0000-0000-000000000001  16.35.1012  0
 1       sn:MT_1:SN1  2026-02-01T00:00:00.000Z  bbbbbbbb-0000-0000-0000-000000000002  16.35.2000  1'
 [ "$out" = "$exp" ] || fail "table output: $out"

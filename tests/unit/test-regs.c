@@ -17,14 +17,14 @@ static const struct regcat_enum tech_enums[] = {
 };
 
 static const struct regcat_field test_fields[] = {
-	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0 },
-	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0 },
-	{ "technology", 32 + 16, 5, REGCAT_UINT, tech_enums, 2 },
+	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+	{ "technology", 32 + 16, 5, REGCAT_UINT, tech_enums, 2, REGCAT_SHOW_DEC },
 	{ "psid", 0x30 * 8, 16 * 8, REGCAT_STRING, NULL, 0 },
 	{ "raw", 8 * 8, 4 * 8, REGCAT_BYTES, NULL, 0 },
 	{ "crosses", 30, 4, REGCAT_UINT, NULL, 0 },
 	{ "past_end", 0x40 * 8, 32, REGCAT_UINT, NULL, 0 },
-	{ "full", 0x1c * 8, 32, REGCAT_UINT, NULL, 0 },
+	{ "full", 0x1c * 8, 32, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
 };
 
 static const struct regcat_reg test_reg = {
@@ -75,13 +75,38 @@ START_TEST(test_decode_golden)
 	ck_assert_uint_eq(g.n, 6);
 	ck_assert_str_eq(g.lines[0], "MGIR.device_hw_revision = 0xa1");
 	ck_assert_str_eq(g.lines[1], "MGIR.device_id = 0x101d");
-	ck_assert_str_eq(g.lines[2], "MGIR.technology = 7nm (0x4)");
+	ck_assert_str_eq(g.lines[2], "MGIR.technology = 7nm (4)");
 	ck_assert_str_eq(g.lines[3], "MGIR.psid = MT_0000000009");
 	ck_assert_str_eq(g.lines[4], "MGIR.raw = deadbeef");
 	ck_assert_str_eq(g.lines[5], "MGIR.full = 0xffffffff");
 	ck_assert_uint_eq(g.problems, 2);
 	ck_assert_uint_eq(g.problem_off[0], 3);    /* crosses: bit 30 */
 	ck_assert_uint_eq(g.problem_off[1], 0x40); /* past_end */
+}
+END_TEST
+
+/* One base per field: decimal, hexadecimal, degrees C (0.125 steps,
+ * signed), enum names first. */
+START_TEST(test_uint_text)
+{
+	char b[64];
+
+	regs_uint_text(42, REGCAT_SHOW_DEC, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "42");
+	regs_uint_text(0x101d, REGCAT_SHOW_HEX, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "0x101d");
+	regs_uint_text(4, REGCAT_SHOW_DEC, "7nm", b, sizeof(b));
+	ck_assert_str_eq(b, "7nm (4)");
+	regs_uint_text(361, REGCAT_SHOW_CELSIUS8, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "45.125 C");
+	regs_uint_text(364, REGCAT_SHOW_CELSIUS8, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "45.5 C");
+	regs_uint_text(400, REGCAT_SHOW_CELSIUS8, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "50 C");
+	regs_uint_text(0xffe7, REGCAT_SHOW_CELSIUS8, NULL, b, sizeof(b)); /* -25 eighths */
+	ck_assert_str_eq(b, "-3.125 C");
+	regs_uint_text(4402785244ull, REGCAT_SHOW_DEC, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "4402785244");
 }
 END_TEST
 
@@ -106,12 +131,12 @@ END_TEST
  * from bytes 4-5 alone; a field reaching byte 6 is reported, never read.
  */
 static const struct regcat_field mgir_head[] = {
-	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0 },
-	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0 },
-	{ "num_ports", 32 + 4, 12, REGCAT_UINT, NULL, 0 },
+	{ "device_hw_revision", 0, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+	{ "device_id", 16, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+	{ "num_ports", 32 + 4, 12, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
 	{ "technology", 32 + 16, 5, REGCAT_UINT, tech_enums, 2 },
 	{ "tail", 5 * 8, 8, REGCAT_BYTES, NULL, 0 },
-	{ "last_nibble", 5 * 8 + 4, 4, REGCAT_UINT, NULL, 0 },
+	{ "last_nibble", 5 * 8 + 4, 4, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
 };
 static const struct regcat_reg mgir_head_reg = {
 	"MGIR", 0x9020, 0x40, "test", mgir_head, sizeof(mgir_head) / sizeof(mgir_head[0]),
@@ -170,6 +195,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_test(tc, test_decode_golden);
+	tcase_add_test(tc, test_uint_text);
 	tcase_add_test(tc, test_short_data);
 	tcase_add_test(tc, test_short_dword_no_overread);
 	tcase_add_test(tc, test_callback_stops);

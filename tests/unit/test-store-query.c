@@ -60,9 +60,11 @@ START_TEST(test_named_queries)
 	tu_assert_ok(ctx, store_query_prepare(s, nq->sql, &q));
 	tu_assert_ok(ctx, store_query_bind_text(q, 1, "link"));
 	ck_assert_int_eq(store_query_step(q), 1);
-	ck_assert_str_eq(store_query_column_text(q, 0), "sn:MT_0000000359:MT2001X00001");
-	ck_assert_int_eq(store_query_column_int(q, 1), 2);
-	ck_assert_int_eq(store_query_column_int(q, 2), 3);
+	/* device is the card's id, identity its text (one meaning per column). */
+	ck_assert_int_eq(store_query_column_int(q, 0), 1);
+	ck_assert_str_eq(store_query_column_text(q, 1), "sn:MT_0000000359:MT2001X00001");
+	ck_assert_int_eq(store_query_column_int(q, 2), 2);
+	ck_assert_int_eq(store_query_column_int(q, 3), 3);
 	ck_assert_int_eq(store_query_step(q), 0);
 	store_query_free(q);
 
@@ -134,7 +136,7 @@ START_TEST(test_cross_card)
 	t = named_text(s, "text, cards, captures, events", "trace-cross-card");
 	ck_assert_str_eq(t, "A %u|3|4|4\nB %u|2|2|3\n");
 	free(t);
-	t = named_text(s, "device, text, events, example", "trace-new");
+	t = named_text(s, "identity, text, events, example", "trace-new");
 	ck_assert_str_eq(t, "sn:MT_0000000359:S1|D %u|1|D 1\n");
 	free(t);
 	t = named_text(s, "trace_events, trace_records", "trace-count");
