@@ -51,13 +51,16 @@ START_TEST(test_open_schema)
 }
 END_TEST
 
-/* A version-4 history holding text rows (loaded before text was matched
- * to formats) is migrated: its text rows marked as text, those that copy a
+/* A version-4 or version-5 history (version 5: the watch daemon's triggers
+ * and suppressions, the schema before this one) holding text rows (loaded
+ * before text was matched to formats) is migrated: its text rows marked as text, those that copy a
  * ring message of their bundle (or a saved trace copying a tracefs line)
  * marked duplicates, the per-format counts redone, and each bundle's
  * legacy rows counted. */
 START_TEST(test_migrate_legacy)
 {
+	const int from = 4 + _i; /* loop test: versions 4 and 5 */
+	char pragma[64];
 	static const char rows[] =
 		"INSERT INTO devices(id, identity) VALUES (1, 'sn:MT_1:S1');"
 		"INSERT INTO bundles(id, uuid, sha256, created, created_ns, outcome, device, loaded, "
@@ -82,9 +85,10 @@ START_TEST(test_migrate_legacy)
 	char *t;
 
 	ck_assert_int_eq(sqlite3_open("old.db", &db), SQLITE_OK);
-	for (size_t i = 0; i < store_migrations_count && store_migrations[i].version <= 4; i++)
+	for (size_t i = 0; i < store_migrations_count && store_migrations[i].version <= from; i++)
 		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", from);
+	ck_assert_int_eq(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
@@ -133,7 +137,7 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, su_setup, su_teardown);
 	tcase_add_test(tc, test_open_schema);
-	tcase_add_test(tc, test_migrate_legacy);
+	tcase_add_loop_test(tc, test_migrate_legacy, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
