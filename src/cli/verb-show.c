@@ -90,7 +90,7 @@ static void print_text(struct bundle *b)
 	printf("  created:   %s\n", when);
 	printf("  host:      %s\n", str(h->host));
 	printf("  fwbox:     %s\n", str(h->fwbox_version));
-	printf("  reason:    %s\n", str(h->reason));
+	printf("  reason:    %s\n", h->reason && h->reason[0] ? str(h->reason) : "-");
 	printf("  command:   %s\n", str(h->cmdline));
 	if (d) {
 		printf("Device:\n");
@@ -122,6 +122,18 @@ static void print_text(struct bundle *b)
 		printf("  key id:    %s\n", str(h->redact_key_id));
 		if (h->case_id)
 			printf("  case:      %s\n", h->case_id);
+	}
+	if (h->imported) {
+		char at[48];
+
+		if (h->imported_ns)
+			fw_format_utc(h->imported_ns, at, sizeof(at));
+		else
+			snprintf(at, sizeof(at), "unknown");
+		printf("Import:\n");
+		printf("  source:    %s\n", str(h->import_source));
+		printf("  when:      %s (the capture time above came from: %s)\n", at,
+		       str(h->capture_time_from));
 	}
 	/* The KIND column is as wide as the longest kind, so a long one
 	 * ("resdump.FW_ITERATOR_EXTENDED") does not push its row askew. */
