@@ -877,16 +877,22 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	}
 	if (!f->events++)
 		f->first_event = l->ev_next;
-	if (!f->has_slot) {
+	/* The postings and the comparison of sources are SQLite's (the
+	 * PostgreSQL schema has neither yet). */
+	if (!l->pg && !f->has_slot) {
 		r = store_postings_slot(l->post, f->id, &f->post_slot);
 		if (r < 0)
 			return r;
 		f->has_slot = true;
 	}
-	r = store_postings_add(l->post, f->post_slot, l->ev_next);
-	if (r < 0)
-		return r;
-	if (ev->source == STORE_TRACE_RING) {
+	if (!l->pg) {
+		r = store_postings_add(l->post, f->post_slot, l->ev_next);
+		if (r < 0)
+			return r;
+	}
+	if (l->pg) {
+		/* nothing to compare */
+	} else if (ev->source == STORE_TRACE_RING) {
 		if (f->first_ring == INT64_MAX)
 			f->first_ring = l->ev_next;
 		l->ring_events++;

@@ -152,7 +152,7 @@ static const struct store_named_query named[] = {
 	  "printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
 	  "FROM p JOIN trace_ev e ON e.id = p.id JOIN bundles b ON b.id = p.bundle "
 	  "JOIN trace_formats f ON f.id = e.fmt WHERE " TRACE_ONCE " ORDER BY b.id, e.id",
-	  "SELECT b.uuid AS bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "SELECT b.uuid AS bundle, t.device, t.seq, t.timestamp, t.event_id, t.source, t.message "
 	  "FROM trace_events t JOIN bundles b ON b.id = t.bundle "
 	  "WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats WHERE fmt IN " PG_FTS ") "
 	  "AND t.format IN " PG_FTS " ORDER BY t.bundle, t.seq" },
@@ -228,6 +228,7 @@ static const struct store_named_query named[] = {
 	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 AND " TRACE_ONCE " ORDER BY b.id, e.id",
 	  "SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "
 	  "(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "
+	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
 	  "fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) AS message "
 	  "FROM bundles b JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN $2 AND $3 "
 	  "JOIN trace_formats f ON f.id = e.fmt "
