@@ -33,6 +33,18 @@ done
 [ "$(sqlite3 ring.db "SELECT count(*) FROM trace_events WHERE source <> 'ring'")" -eq 0 ] ||
 	fail "a tracefs line of a ring capture is not a copy of a ring message"
 
+# The emulated tracefs lines have the kernel's layout: task right-aligned
+# in 16 columns, '-', PID left-aligned in 7, "[CPU] ", five flags, then the
+# time as " %5lu.%06lu: " (trace_print_context() in kernel/trace/
+# trace_output.c), so '[' is column 26 and the seconds' '.' column 43 for
+# times under 100000 s; the emulated uptime stays below that.
+"$FWBOX" extract text-1-1.tar.zst trace.text > lines.txt
+[ "$(wc -l < lines.txt)" -gt 100 ] || fail "few tracefs lines"
+bad=$(awk 'substr($0, 26, 1) != "[" || substr($0, 36, 2) != ". " ||
+	substr($0, 43, 1) != "." || substr($0, 50, 11) != ": mlx5_fw: " ||
+	substr($0, 37, 6) !~ /^ *[0-9]+$/' lines.txt | head -3)
+[ -z "$bad" ] || fail "tracefs line not in the kernel's layout: $bad"
+
 # fw-error-after=0: the fw reporter holds a dump with saved traces, each a
 # copy of a tracefs line.
 "$FWBOX" collect -q -d emu:cx7,seed=4,fw-error-after=0 --trace-seconds 1 \
