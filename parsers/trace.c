@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * trace: mlx5 firmware tracer decoder.  The rules below restate the
- * kernel's drivers/net/ethernet/mellanox/mlx5/core/diag/fw_tracer.c
- * (reference: mlx5-interfaces.md section 4); each one is named where it is
- * applied so the decoder can be checked against the driver line by line.
+ * kernel's drivers/net/ethernet/mellanox/mlx5/core/diag/fw_tracer.c; each
+ * one is named where it is applied so the decoder can be checked against the driver line by line.
  */
 #include "config.h"
 
