@@ -195,8 +195,12 @@ static void emu_driver_print(struct emu *e, const struct emu_pending *m, uint64_
 	if (t->text_lines >= e->tracefs_max)
 		return;
 	host_us = e->boot_uptime_s * 1000000ull + e->now_ns / 1000ull;
-	n = snprintf(line, sizeof(line), "    kworker/u16:2-%u     [00%u] .....  %" PRIu64 ".%06" PRIu64
-		     ": mlx5_fw: %s [0x%" PRIx64 "] %d [0x%x] %s\n",
+	/* The kernel's layout (trace_print_context(), trace_print_lat_fmt()
+	 * and the mlx5_fw event's TP_printk): "%16s-%-7d [%03d] " task, PID
+	 * and CPU, five flag characters, then " %5lu.%06lu: " the time, so one
+	 * space before a time of 10000 s or more, more before a shorter one. */
+	n = snprintf(line, sizeof(line), "%16s-%-7u [%03u] ..... %5" PRIu64 ".%06" PRIu64
+		     ": mlx5_fw: %s [0x%" PRIx64 "] %d [0x%x] %s\n", "kworker/u16:2",
 		     211u + (unsigned)(e->seed % 97), (unsigned)(e->seed % 8), (uint64_t)(host_us / 1000000u),
 		     (uint64_t)(host_us % 1000000u), e->pci, ts, m->lost ? 1 : 0, m->event_id, msg);
 	if (n > 0)

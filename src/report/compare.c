@@ -109,6 +109,10 @@ static int on_message(void *ud, const struct store_diff_message *msg)
 	struct cmp *m = ud;
 	char n[32];
 
+	/* The page lists the formats new in this capture; the diff walk also
+	 * reports those of the previous capture that this one lacks. */
+	if (msg->change == STORE_DIFF_GONE)
+		return 0;
 	snprintf(n, sizeof(n), "%" PRIu64, msg->count);
 	return add(m, &m->c->ch_msgs, &m->c->n_ch_msgs, &m->cap_msgs, msg->format, NULL, n,
 		   msg->example);
