@@ -162,6 +162,23 @@ out=$(comm -13 ts.want ts.cut | wc -l)
 	fail "--since/--until: $out events outside the window kept, $(wc -l < ts.cut) of $n"
 "$FWBOX" verify -q cut.tar.zst || fail "cut bundle does not verify"
 
+# The README's "Sending a bundle to a vendor" block runs as written, on a
+# bundle named as collect names one on host node7.
+mkdir readme
+cp a.tar.zst readme/fwbox-node7-0000-08-00.0-20261206T000000Z.tar.zst
+awk '/^## Sending a bundle to a vendor/ {f = 1; next} f && /^```sh/ {c = 1; next} c && /^```/ {exit} c' \
+	"$top_srcdir/README.md" > readme/block.sh
+[ "$(grep -c '^fwbox redact' readme/block.sh)" -eq 3 ] || fail "the README's redact block is missing"
+mkdir readme/bin && ln -s "$FWBOX" readme/bin/fwbox
+(cd readme && PATH="$PWD/bin:$PATH" sh -e block.sh > block.out 2>&1) ||
+	fail "the README's redact block fails: $(cat readme/block.out)"
+ls readme/outbox/fwbox-SR-1234-redacted-0000-08-00.0-*.tar.zst >/dev/null 2>&1 ||
+	fail "README: no case bundle"
+"$FWBOX" verify -q readme/outbox/small.tar.zst || fail "README: small.tar.zst"
+[ "$(tsof readme/outbox/small.tar.zst | wc -l)" -lt "$n" ] || fail "README: the time cut cut nothing"
+expect_exit 1 "$FWBOX" redact a.tar.zst -o nowhere/
+"$FWBOX" redact a.tar.zst -o nowhere/ 2>&1 | grep -q "no such folder" || fail "-o nowhere/: unclear"
+
 # Pseudonyms: another capture of the same card (another seed), one key:
 # the same serial and base MAC pseudonyms; another key: different ones.
 "$FWBOX" collect -q -d "emu:cx7,seed=9,$PLANT" -o b.tar.zst >/dev/null
