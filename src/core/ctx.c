@@ -109,6 +109,12 @@ void fw_ctx_set_progress(struct fw_ctx *ctx, fw_progress_fn fn, void *userdata)
 	ctx->progress_userdata = userdata;
 }
 
+fw_progress_fn fw_ctx_get_progress(const struct fw_ctx *ctx, void **ret_userdata)
+{
+	*ret_userdata = ctx->progress_userdata;
+	return ctx->progress_fn;
+}
+
 void fw_log(struct fw_ctx *ctx, enum fw_log_level level, const char *fmt, ...)
 {
 	char msg[FW_ERRMSG_MAX];
