@@ -143,7 +143,8 @@ assert v["action"] == "redacted" and v["field_count"] >= 4, v
 rc=0; "$FWBOX" diff a.tar.zst ra.tar.zst > d1.out || rc=$?
 [ "$rc" -eq 1 ] || fail "diff original/redacted exited $rc"
 grep -q 'manufacturing_base_mac_31_0: 0xa15a6b7c -> ' d1.out || fail "diff: no MAC field change"
-grep -q '^Trace messages new in B: 0$' d1.out || fail "diff: trace messages changed"
+grep -q '^Trace formats new in B: 0$' d1.out || fail "diff: trace formats changed"
+grep -q '^Trace formats gone from B: 0$' d1.out || fail "diff: trace formats gone"
 
 # --since/--until keep every trace event of the window (ring blocks of 32
 # events are kept whole, and the one before the window for the messages
