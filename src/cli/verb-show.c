@@ -34,17 +34,6 @@ static const char *str(const char *s)
 	return out;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* The trigger note of a bundle fwbox watch took. */
 static void print_trigger(const struct bundle_trigger *t)
 {
@@ -157,7 +146,7 @@ static struct json_object *hex_or_null(const uint8_t *p, size_t n)
 
 	if (!n)
 		return NULL;
-	hex(p, n, buf);
+	fw_hex(p, n, buf);
 	return json_object_new_string(buf);
 }
 
@@ -221,7 +210,7 @@ static struct json_object *artifact_json(const struct bundle_artifact *a)
 	struct json_object *ja = json_object_new_object();
 	char sha[2 * FW_SHA256_LEN + 1];
 
-	hex(a->sha256, FW_SHA256_LEN, sha);
+	fw_hex(a->sha256, FW_SHA256_LEN, sha);
 	json_object_object_add(ja, "kind", cli_json_text(a->kind));
 	json_object_object_add(ja, "path", cli_json_text(a->path));
 	json_object_object_add(ja, "bytes", cli_json_int((int64_t)a->size));
@@ -243,7 +232,7 @@ static struct json_object *artifact_json(const struct bundle_artifact *a)
 		const char *red = bundle_redaction_name(a->redaction);
 		bool r = red != NULL;
 
-		hex(a->original_digest, FW_SHA256_LEN, sha);
+		fw_hex(a->original_digest, FW_SHA256_LEN, sha);
 		json_object_object_add(ja, "redaction", cli_json_text(red));
 		json_object_object_add(ja, "field_count", r ? cli_json_int(a->redact_fields) : NULL);
 		json_object_object_add(ja, "changed_bytes",

@@ -334,7 +334,7 @@ static int insert_bundle(struct store_load *l, const struct store_bundle_info *i
 		 h->uuid[0], h->uuid[1], h->uuid[2], h->uuid[3], h->uuid[4], h->uuid[5],
 		 h->uuid[6], h->uuid[7], h->uuid[8], h->uuid[9], h->uuid[10], h->uuid[11],
 		 h->uuid[12], h->uuid[13], h->uuid[14], h->uuid[15]);
-	store_hex(info->sha256, FW_SHA256_LEN, sha);
+	fw_sha256_hex(info->sha256, sha);
 	fw_format_utc(h->created_ns, created, sizeof(created));
 	fw_format_utc(fw_now_ns(), loaded, sizeof(loaded));
 
@@ -471,7 +471,7 @@ int store_load_artifact(struct store_load *l, const struct bundle_artifact *a)
 	char sha[FW_SHA256_HEX];
 	const char *outcome = outcome_name(a->outcome);
 
-	store_hex(a->sha256, FW_SHA256_LEN, sha);
+	fw_sha256_hex(a->sha256, sha);
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_int64(st, 2, l->artifact_seq);
 	bind_text_or_null(st, 3, a->kind ? a->kind : "");
