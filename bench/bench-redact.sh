@@ -87,7 +87,7 @@ z=$(best sh -c 'zstd -dcq big.tar.zst | zstd -3 -T2 -qc > /dev/null')
 r=$(best "$FWBOX" redact big.tar.zst --map "$dir/site.map" -o r.tar.zst -q)
 rm -f r.tar.zst
 "$FWBOX" redact big.tar.zst --map "$dir/site.map" -o r.tar.zst --json > rep.json
-occ=$(python3 -c "import json; j=json.load(open('rep.json')); print(sum(m['occurrences'] for m in j['members']), len(j['identifiers']))")
+occ=$(python3 -c "import json; j=json.load(open('rep.json')); print(sum(m['occurrence_count'] for m in j['artifacts']), len(j['identifiers']))")
 "$FWBOX" verify -q r.tar.zst
 
 awk -v b="$bytes" -v v="$v" -v r="$r" -v z="$z" -v occ="$occ" -v fsz="$(stat -c %s big.tar.zst)" 'BEGIN {

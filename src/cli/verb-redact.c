@@ -215,9 +215,13 @@ static void print_text(const struct redact_report *rep, bool preview)
 	printf("\nIdentifiers (%zu):\n", rep->n_idents);
 	for (size_t i = 0; i < rep->n_idents; i++) {
 		const struct redact_ident_info *x = &rep->idents[i];
+		/* A kernel command line is long: its start tells which it is
+		 * (the JSON has it whole). */
+		int w = 60, vl = (int)strlen(x->value), pl = (int)strlen(x->pseudonym);
 
-		printf("  %-9s %s -> %s  (%" PRIu64 " occurrence%s; found in %s%s)\n", x->type,
-		       x->value, x->pseudonym, x->hits, x->hits == 1 ? "" : "s", x->sources,
+		printf("  %-9s %.*s%s -> %.*s%s  (%" PRIu64 " occurrence%s; found in %s%s)\n",
+		       x->type, w, x->value, vl > w ? "..." : "", w, x->pseudonym,
+		       pl > w ? "..." : "", x->hits, x->hits == 1 ? "" : "s", x->sources,
 		       x->searched ? "" : "; too short to search for elsewhere");
 	}
 	if (rep->n_fields)

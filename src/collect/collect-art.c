@@ -311,7 +311,7 @@ void collect_observe(void *userdata, const struct fw_cmd_event *ev)
 		plan_op(c, ev);
 	if (ev->side_op)
 		return;
-	if (!ev->refused && !ev->dry_run)
+	if (ev->sent)
 		c->commands_sent++;
 	if (a && !a->request_len && ev->in) {
 		a->request_len = ev->inlen < sizeof(a->request) ? ev->inlen : sizeof(a->request);
@@ -359,8 +359,11 @@ int collect_cmd_end(struct collect *c, struct collect_art *a, int r, const struc
 	{
 		const char *msg = fw_ctx_errcode(c->ctx) ? fw_ctx_errmsg(c->ctx) : "";
 
-		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, r, "%s%s%s",
-				 fw_strerror(r, ebuf, sizeof(ebuf)), *msg ? ": " : "", msg);
+		/* A device with no firmware commands at all (a devlink device
+		 * that is no ConnectX) skips the step, as a missing read does. */
+		collect_art_fail(a, r == -EOPNOTSUPP ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED,
+				 r, "%s%s%s", fw_strerror(r, ebuf, sizeof(ebuf)), *msg ? ": " : "",
+				 msg);
 	}
 	return r;
 }

@@ -224,6 +224,13 @@ bool collect_exact_token(const char *patterns, const char *kind);
 void collect_art_init(struct collect_art *a, const char *kind, const char *interface);
 void collect_art_fail(struct collect_art *a, enum bundle_outcome o, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The outcome of a step whose prerequisite (MTRC_CAP, the menu) failed in
+ * a: failed, unless the prerequisite was skipped because the device has
+ * no such thing, then skipped too. */
+static inline enum bundle_outcome collect_prereq_outcome(const struct collect_art *a)
+{
+	return a->outcome == BUNDLE_OUTCOME_SKIPPED ? BUNDLE_OUTCOME_SKIPPED : BUNDLE_OUTCOME_FAILED;
+}
 /* Forget a failure that was recovered from (a retried command). */
 void collect_art_reset(struct collect_art *a);
 /* Is this kind left out by --skip?  Checked before reading anything for

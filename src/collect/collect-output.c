@@ -144,7 +144,7 @@ static int check_writable(struct collect *c)
 
 int collect_make_output_path(struct collect *c)
 {
-	char host[128], pci[64], stamp[32], stem[256];
+	char host[128], pci[sizeof(c->info.devlink)], stamp[32], stem[320];
 	const char *dir = ".";
 	const char *out = c->opts.output;
 	struct stat st;
@@ -177,7 +177,8 @@ int collect_make_output_path(struct collect *c)
 	c->default_name = true;
 	collect_host_name(host, sizeof(host));
 	sanitize(host);
-	snprintf(pci, sizeof(pci), "%s", c->info.pci[0] ? c->info.pci : "unknown");
+	snprintf(pci, sizeof(pci), "%s",
+		 c->info.pci[0] ? c->info.pci : c->info.devlink[0] ? c->info.devlink : "unknown");
 	sanitize(pci);
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);

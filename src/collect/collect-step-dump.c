@@ -233,7 +233,7 @@ static int dump_segment(struct collect *c, const char *kind, const char *name)
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+		collect_art_fail(&a, collect_prereq_outcome(&a), a.err,
 				 "resource-dump menu unavailable: %s", a.reason);
 		return collect_emit(c, &a, NULL, 0);
 	}
@@ -453,7 +453,7 @@ int collect_step_crspace(struct collect *c, const struct collect_step *s)
 		menu_find(c, &f);
 	if (!f.found) {
 		if (r < 0)
-			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+			collect_art_fail(&a, collect_prereq_outcome(&a), a.err,
 					 "resource-dump menu unavailable: %s", a.reason);
 		else
 			collect_art_fail(&a, BUNDLE_OUTCOME_SKIPPED, -ENOENT,

@@ -30,12 +30,12 @@ static struct json_object *json_text(const char *s)
 
 /* Reporter states in the shape of `devlink -j health show`, so the health
  * decoder reads them like an iproute2 capture. */
-static int reporters_json(const char *pci, const struct fw_health_reporter *rep, size_t n,
-			  char **ret, size_t *ret_len)
+static int reporters_json(const struct fw_device_info *info, const struct fw_health_reporter *rep,
+			  size_t n, char **ret, size_t *ret_len)
 {
 	struct json_object *top = json_object_new_object(), *health = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	char handle[64];
+	char handle[FW_DEVLINK_NAME_MAX * 2 + 8];
 	const char *s;
 
 	if (!top || !health || !arr) {
@@ -59,7 +59,12 @@ static int reporters_json(const char *pci, const struct fw_health_reporter *rep,
 					       json_object_new_int64((int64_t)rep[i].dump_ts_ns));
 		json_object_array_add(arr, o);
 	}
-	snprintf(handle, sizeof(handle), "pci/%s", pci);
+	/* Keyed by the devlink handle, as `devlink -j health show` is; a
+	 * device that did not say registers as its PCI function. */
+	if (info->devlink[0])
+		snprintf(handle, sizeof(handle), "%s", info->devlink);
+	else
+		snprintf(handle, sizeof(handle), "pci/%s", info->pci);
 	json_object_object_add(health, handle, arr);
 	json_object_object_add(top, "health", health);
 	s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -95,7 +100,7 @@ int collect_step_health_reporters(struct collect *c, const struct collect_step *
 	fw_ctx_clear_error(c->ctx);
 	r = fw_device_health_reporters(c->dev, &rep, &n);
 	if (r >= 0) {
-		r = reporters_json(c->info.pci, rep, n, &text, &len);
+		r = reporters_json(&c->info, rep, n, &text, &len);
 		if (r == -ENOMEM)
 			goto out;
 	}

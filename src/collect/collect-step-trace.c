@@ -101,7 +101,7 @@ int collect_step_trace_strings(struct collect *c, const struct collect_step *s)
 					 c->caps_err < 0 ? c->caps_err : -EBADMSG,
 					 "MTRC_CAP (%d bytes) does not list the strings DB", r);
 		else
-			collect_art_fail(&a, BUNDLE_OUTCOME_FAILED, a.err,
+			collect_art_fail(&a, collect_prereq_outcome(&a), a.err,
 					 "MTRC_CAP unavailable: %s", a.reason);
 		return collect_emit(c, &a, NULL, 0);
 	}

@@ -274,6 +274,16 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		notify(dev, &ev);
 		return (int)outlen;
 	}
+	if (!dev->parts.cmd && !dev->info.pci[0]) {
+		/* A devlink device that is no PCI function (netdevsim): there
+		 * is nothing to load, it has no firmware commands at all. */
+		r = fw_error(dev->ctx, -EOPNOTSUPP,
+			     "device '%s': not a ConnectX function, it has no firmware commands "
+			     "(only devlink health and regions)", dev->info.devlink);
+		ev.result = r;
+		notify(dev, &ev);
+		return r;
+	}
 	if (!dev->parts.cmd) {
 		r = fw_error(dev->ctx, -ENODEV,
 			     "device '%s': no command interface: load mlx5_fwctl (Linux 6.15+) or the mlx5ctl driver",
@@ -290,6 +300,7 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 		notify(dev, &ev);
 		return r;
 	}
+	ev.sent = true;
 	r = dev->parts.cmd->rpc(dev->parts.cmd_priv, in, inlen, out, outlen);
 	if (r == 0)
 		r = (int)outlen;
@@ -312,7 +323,8 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
 static int unsupported(struct fw_device *dev, const char *what)
 {
 	return fw_error(dev->ctx, -EOPNOTSUPP, "device '%s': the '%s' transport has no %s",
-			dev->info.pci, dev->info.transport, what);
+			dev->info.pci[0] ? dev->info.pci : dev->info.devlink, dev->info.transport,
+			what);
 }
 
 /* A dry run reports an operation instead of performing it. */

@@ -56,6 +56,7 @@ struct fw_device_info {
 	char driver[64];
 	char model[128];
 	char transport[16];            /* name of the command transport in use */
+	char devlink[128];             /* devlink handle "BUS/DEV", "" when none */
 	uint32_t uid;                  /* firmware UID of our user context */
 	uint32_t uctx_caps;
 	size_t max_rpc;                /* largest inbox/outbox the transport takes */
@@ -160,9 +161,9 @@ struct fw_health_methods {
 	 * naming its version; fw_device_*() call them only when version is at
 	 * least that (FW_METHOD(m, member, version) in device.c).  The watch
 	 * daemon's health events (a devlink multicast subscription, the
-	 * emulator's scheduled faults) belong here as version 2.
+	 * emulator's scheduled faults) can come the same way.
 	 */
-/* Version 2: clear a reporter's stored dump, the one write fwbox can
+	/* Version 2: clear a reporter's stored dump, the one write fwbox can
 	 * make (fwbox watch --clear-dumps, fwbox-allowlist(7)); only called
 	 * once fw_device_allow_dump_clear() allowed it. */
 	int (*dump_clear)(void *priv, const char *reporter);
@@ -188,7 +189,10 @@ struct fw_device_open_opts {
  * "emu[:PROFILE][,key=value...]" is the emulated ConnectX in process (man
  * fwbox-emu.7); a PCI address such as "0000:08:00.0", a device node path or
  * its short name go to the kernel transports (fwctl before mlx5ctl, with
- * devlink, tracefs and the kernel log alongside).
+ * devlink, tracefs and the kernel log alongside).  A devlink handle
+ * "BUS/DEV" names any devlink device: "pci/0000:08:00.0" is that PCI
+ * function as above, any other bus ("netdevsim/netdevsim10") a device
+ * with a health part only (reporters, dumps, regions), which must exist.
  */
 int fw_device_open(struct fw_ctx *ctx, const char *spec, struct fw_device **ret);
 int fw_device_open_with(struct fw_ctx *ctx, const char *spec,
@@ -248,6 +252,7 @@ struct fw_cmd_event {
 	size_t inlen, outlen;
 	bool refused;
 	bool dry_run;
+	bool sent;                     /* the command part's rpc was called */
 	int result;                    /* outbox bytes filled, or a negative errno */
 	bool fw_replied;
 	uint8_t status;

@@ -64,6 +64,31 @@ static int kside_devlink(struct kside *k)
 	return fw_devlink_open(k->ctx, &k->devlink);
 }
 
+/* Is bus/dev among the devlink devices the kernel lists? */
+static int kside_find(struct kside *k)
+{
+	char **names = NULL, handle[sizeof(k->bus) + sizeof(k->dev)];
+	bool found = false;
+	size_t n = 0;
+	int r;
+
+	r = kside_devlink(k);
+	if (r >= 0)
+		r = fw_devlink_dev_list(k->devlink, &names, &n);
+	if (r < 0)
+		return r;
+	snprintf(handle, sizeof(handle), "%s/%s", k->bus, k->dev);
+	for (size_t i = 0; i < n && !found; i++)
+		found = strcmp(names[i], handle) == 0;
+	fw_devlink_free_names(names, n);
+	if (!found)
+		return fw_error(k->ctx, -ENOENT,
+				"devlink device '%s' not found (%zu devlink device%s present; "
+				"'devlink dev show' lists them)",
+				handle, n, n == 1 ? "" : "s");
+	return 0;
+}
+
 static int kside_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
 {
 	struct kside *k = priv;
@@ -147,6 +172,10 @@ static int kside_trace_text(void *priv, unsigned seconds, char **ret_text, size_
 	char *dir;
 	int r;
 
+	if (!k->has_fn && k->bus[0])
+		return fw_error(k->ctx, -EOPNOTSUPP,
+				"device '%s/%s': not a ConnectX function, so no mlx5_fw tracepoint",
+				k->bus, k->dev);
 	if (!k->has_fn || !k->fn.tracefs_dir[0])
 		return fw_error(k->ctx, -ENOENT,
 				"device '%s': no mlx5_fw tracepoint in tracefs (mount tracefs; the function must be bound to mlx5_core)",
@@ -164,6 +193,10 @@ static int kside_kernel_log(void *priv, char **ret_text, size_t *ret_len)
 {
 	struct kside *k = priv;
 
+	if (!k->has_fn && k->bus[0])
+		return fw_error(k->ctx, -EOPNOTSUPP,
+				"device '%s/%s': not a PCI function, so no address to find its kernel log lines by",
+				k->bus, k->dev);
 	return fw_kmsg_device_lines(k->ctx, k->sysroot, k->has_fn ? k->fn.pci : NULL, ret_text,
 				    ret_len);
 }
@@ -219,8 +252,17 @@ static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_c
 	}
 	snprintf(k->node, sizeof(k->node), "%s", t->node ? t->node : t->spec);
 	if (t->devlink_bus) {
+		int r;
+
 		snprintf(k->bus, sizeof(k->bus), "%s", t->devlink_bus);
 		snprintf(k->dev, sizeof(k->dev), "%s", t->devlink_dev);
+		/* A handle that is no function discovery knows must exist now,
+		 * not at the first read. */
+		r = k->has_fn ? 0 : kside_find(k);
+		if (r < 0) {
+			kside_close(k);
+			return r;
+		}
 	} else if (k->has_fn && (k->fn.interfaces & FW_IFACE_DEVLINK)) {
 		/* mlx5_core registers its functions as "pci/<address>". */
 		snprintf(k->bus, sizeof(k->bus), "pci");

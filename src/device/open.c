@@ -76,6 +76,11 @@ static void read_kernel_release(const char *sysroot, char *buf, size_t size)
 static void target_info(const struct fw_target *t, struct fw_device_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	if (t->devlink_bus)
+		snprintf(info->devlink, sizeof(info->devlink), "%s/%s", t->devlink_bus,
+			 t->devlink_dev);
+	else if (t->fn && (t->fn->interfaces & FW_IFACE_DEVLINK))
+		snprintf(info->devlink, sizeof(info->devlink), "pci/%s", t->fn->pci);
 	if (t->fn) {
 		snprintf(info->pci, sizeof(info->pci), "%s", t->fn->pci);
 		info->vendor_id = t->fn->vendor_id;
@@ -157,7 +162,8 @@ static int open_kernel_parts(struct fw_ctx *ctx, const struct fw_target *t,
 		return fw_error(ctx, -ENOENT,
 				"device '%s': no kernel interface (fwctl, mlx5ctl, devlink, tracefs); bind the function to mlx5_core",
 				t->spec);
-	if (!parts.cmd)
+	/* A devlink device on another bus has no command interface to miss. */
+	if (!parts.cmd && t->fn)
 		fw_log(ctx, FW_LOG_WARNING,
 		       "device '%s': no command interface (load mlx5_fwctl on Linux 6.15+, or the mlx5ctl driver); only devlink and tracefs are available",
 		       t->spec);
@@ -210,12 +216,21 @@ static int open_kernel(struct fw_ctx *ctx, const char *spec, const char *sysroot
 	} else if (devlink_handle(spec, bus, sizeof(bus), &dev)) {
 		/* A devlink handle, "BUS/DEV" as `devlink dev` lists them
 		 * ("pci/0000:08:00.0", "netdevsim/netdevsim10"): the health part
-		 * reads it; a pci handle is also the PCI function it names. */
+		 * reads it.  A pci handle of a ConnectX is that function, with
+		 * its command part (short forms too: then the function's own
+		 * address is the handle); any other is devlink's alone. */
 		t.devlink_bus = bus;
 		t.devlink_dev = dev;
-		if (!strcmp(bus, "pci") && fw_discover_one(ctx, sysroot, dev, &fn) == 0)
+		if (!strcmp(bus, "pci") && fw_discover_one(ctx, sysroot, dev, &fn) == 0) {
 			t.fn = &fn;
+			t.devlink_dev = fn.pci;
+		}
 		fw_ctx_clear_error(ctx);
+	} else if (strchr(spec, '/')) {
+		return fw_error(ctx, -EINVAL,
+				"device '%s': not a devlink handle BUS/DEV ('pci/0000:08:00.0', "
+				"'netdevsim/netdevsim10'), a PCI address or a /dev node path",
+				spec);
 	} else {
 		r = fw_discover_one(ctx, sysroot, spec, &fn);
 		if (r < 0)

@@ -52,6 +52,8 @@ static int emu_m_info(void *priv, struct fw_device_info *info)
 	copy_str(info->driver, sizeof(info->driver), id->driver);
 	copy_str(info->model, sizeof(info->model), id->model);
 	copy_str(info->transport, sizeof(info->transport), "emu");
+	/* The emulated mlx5_core registers the function with devlink. */
+	snprintf(info->devlink, sizeof(info->devlink), "pci/%s", id->pci ? id->pci : "");
 	info->uid = id->uid;
 	info->uctx_caps = id->uctx_caps;
 	info->max_rpc = FW_LIMIT_MLX5CTL_RPC;

@@ -567,6 +567,58 @@ START_TEST(test_plan_is_the_run)
 }
 END_TEST
 
+/* A devlink device that is no ConnectX (netdevsim): its health part alone.
+ * The health steps read it by its handle; the mlx5 steps are skipped with
+ * the reason, so the run is not a failure. */
+static int nd_info(void *priv, struct fw_device_info *info)
+{
+	(void)priv;
+	snprintf(info->devlink, sizeof(info->devlink), "netdevsim/netdevsim10");
+	return 0;
+}
+
+static const struct fw_health_methods nd_health = {
+	.version = FW_HEALTH_METHODS_VERSION,
+	.name = "devlink",
+	.info = nd_info,
+	.reporters = fake_reporters,
+	.diagnose = fake_diagnose,
+	.dump = fake_dump,
+};
+
+START_TEST(test_devlink_only_device)
+{
+	struct collect_options o = { .output = "." };
+	struct fw_device_parts p = { .health = &nd_health };
+	struct fw_device *nd;
+	struct collect *c;
+	const struct item *it;
+	char *path = NULL;
+
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &nd));
+	tu_assert_ok(ctx, collect_new_with(ctx, &o, nd, &c));
+	ck_assert_ptr_nonnull(strstr(collect_output_path(c), "-netdevsim-netdevsim10-"));
+	tu_assert_ok(ctx, collect_run_sink(c, &sink_ops, &snk, &path));
+	free(path);
+	it = find(&snk, "health.reporters");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_OK);
+	ck_assert_ptr_nonnull(memmem(it->data, it->len, "\"netdevsim/netdevsim10\"", 23));
+	ck_assert_int_eq(find(&snk, "health.fw_fatal")->outcome, BUNDLE_OUTCOME_OK);
+	it = find(&snk, "reg.MGIR");
+	ck_assert_int_eq(it->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_msg(strstr(it->reason, "not a ConnectX function"), "reason '%s'", it->reason);
+	ck_assert_int_eq(find(&snk, "trace.cap")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "hca.caps.GENERAL")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	for (size_t i = 0; i < collect_outcome_count(c); i++)
+		ck_assert_msg(collect_outcome_at(c, i)->outcome != BUNDLE_OUTCOME_FAILED, "%s: %s",
+			      collect_outcome_at(c, i)->kind, collect_outcome_at(c, i)->reason);
+	ck_assert_int_eq(collect_worst(c), BUNDLE_OUTCOME_OK);
+	ck_assert_uint_eq(collect_device_commands(c), 0);
+	collect_free(c);
+	fw_device_close(nd);
+}
+END_TEST
+
 START_TEST(test_cancel)
 {
 	struct collect_options o = { .output = "." };
@@ -741,6 +793,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_wrapped_reason);
 	tcase_add_test(tc, test_plan_sends_nothing);
 	tcase_add_test(tc, test_plan_is_the_run);
+	tcase_add_test(tc, test_devlink_only_device);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_interrupted_step_kept);
 	tcase_add_test(tc, test_interrupted_step_empty);

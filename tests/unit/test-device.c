@@ -586,8 +586,11 @@ START_TEST(test_parts_and_versions)
 	ck_assert_str_eq(reps[0].name, "fw");
 	free(reps);
 	ck_assert_int_eq(fw_device_health_buffer(dev, (void **)&reps, &n), -EOPNOTSUPP);
+	/* No PCI function behind it: not a ConnectX, nothing to load (a
+	 * ConnectX without fwctl or mlx5ctl is -ENODEV, test-discovery). */
 	fake_inbox(in, sizeof(in), MLX5_CMD_NOP, 0, 0);
-	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -ENODEV);
+	ck_assert_int_eq(fw_device_cmd(dev, in, sizeof(in), out, sizeof(out)), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "not a ConnectX function"));
 	fw_device_close(dev);
 	ck_assert_int_eq(h_closed, 1);
 
@@ -607,6 +610,27 @@ START_TEST(test_parts_and_versions)
 	ck_assert_ptr_nonnull(f);
 	p = (struct fw_device_parts){ .cmd = &old, .cmd_priv = f };
 	ck_assert_int_eq(fw_device_new_from_ops(ctx, &p, &dev), -EINVAL);
+}
+END_TEST
+
+/* Devlink handles: BUS/DEV names any devlink device.  Without a devlink
+ * device of that name (this machine has none, or no devlink at all) the
+ * open fails at once, with a message that says so. */
+START_TEST(test_devlink_handle_specs)
+{
+	struct fw_device_open_opts o = { .sysroot = "." };
+	struct fw_device *dev;
+
+	ck_assert_int_eq(fw_device_open(ctx, "bad/handle/x", &dev), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "not a devlink handle BUS/DEV"));
+	ck_assert_int_eq(fw_device_open(ctx, "Net.sim/x", &dev), -EINVAL);
+	ck_assert_int_eq(fw_device_open(ctx, "netdevsim/", &dev), -EINVAL);
+	ck_assert_int_eq(fw_device_open(ctx, "netdevsim/fwbox-test-none", &dev), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "devlink"));
+	/* pci/ADDRESS of no ConnectX function is devlink's alone, and must
+	 * exist there too. */
+	ck_assert_int_eq(fw_device_open_with(ctx, "pci/0000:99:00.0", &o, &dev), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "devlink"));
 }
 END_TEST
 
@@ -648,6 +672,7 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_open_sysroot);
 	tcase_add_test(tc, test_optional_ops);
 	tcase_add_test(tc, test_transport_table);
+	tcase_add_test(tc, test_devlink_handle_specs);
 	tcase_add_test(tc, test_parts_and_versions);
 	suite_add_tcase(s, tc);
 
