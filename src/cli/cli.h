@@ -146,6 +146,29 @@ int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret);
 void cli_bundle_uuid(struct bundle *b, char uuid[37]);
 /* Open arg, write its UUID to uuid (so the sink can name it in every
  * record), and run the decoders whose kinds start with only_prefix. */
+/*
+ * The decode verbs (trace, regs, crspace, segments) keep a struct cli_decode
+ * as the first member of their sink state, so that one problem callback and
+ * one loop over the BUNDLE arguments serve them all.
+ */
+struct cli_tally;
+struct cli_decode {
+	const char *verb;
+	const char *path;  /* the bundle being decoded, for messages */
+	char uuid[37];     /* its UUID, for JSON records */
+	/* Called after each bundle, decoded (r >= 0) or not; may be NULL. */
+	void (*after)(struct cli_decode *d, struct fw_ctx *ctx, int r);
+};
+/* analyze_sink.problem for them: a warning naming bundle, kind and offset. */
+void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg);
+/* Decode each of args[0..n) through sink with d as its userdata (kinds
+ * starting with one of only's prefixes), until a signal; count into t. */
+void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
+			const char *only, const struct analyze_sink *sink, struct cli_tally *t);
+/* A whole unsigned number in C syntax: -EINVAL when it is none (or
+ * negative), -ERANGE above 2^64 - 1; the two deserve different messages. */
+int cli_parse_u64(const char *s, uint64_t *ret);
+
 int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
 		const struct analyze_sink *sink, void *ud, char uuid[37]);
 /* Inputs of a verb over several bundles, and the records it printed. */

@@ -402,6 +402,52 @@ int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
 	return r;
 }
 
+void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct cli_decode *d = ud;
+
+	(void)err;
+	cli_warn(d->verb, "'%s': '%s' at offset %" PRIu64 ": %s", d->path, kind, off, msg);
+}
+
+void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
+			const char *only, const struct analyze_sink *sink, struct cli_tally *t)
+{
+	cli_catch_signals(ctx);
+	for (int i = 0; i < n && !fw_ctx_cancelled(ctx); i++) {
+		int r;
+
+		fw_ctx_clear_error(ctx);
+		d->path = args[i];
+		r = cli_analyze(ctx, args[i], only, sink, d, d->uuid);
+		if (r < 0) {
+			cli_error(ctx, d->verb);
+			t->failed++;
+		} else {
+			t->ok++;
+		}
+		if (d->after)
+			d->after(d, ctx, r);
+	}
+}
+
+int cli_parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || *s == '-')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what, int argc,
 		   char **args)
 {

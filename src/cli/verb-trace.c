@@ -18,17 +18,15 @@
 #include "cli/cli.h"
 
 struct trace_opts {
+	struct cli_decode d; /* first: the sink's userdata is both */
 	uint64_t since, until;
 	bool have_since, have_until;
 	struct cli_json json;
-	char uuid[37];
-	const char *path;              /* the bundle argument, for messages */
 	regex_t re;
 	bool have_re;
 	char device[64];
 	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
-	uint64_t problems;
 };
 
 static void on_device(void *ud, const char *pci)
@@ -70,7 +68,7 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		bool ring = ev->source == TRACE_SOURCE_RING;
 		struct json_object *params = ring ? json_object_new_array() : NULL;
 
-		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
 		json_object_object_add(j, "kind", json_object_new_string(kind));
 		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
 		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
@@ -95,39 +93,19 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 	return 0;
 }
 
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
-{
-	struct trace_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	cli_warn("trace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
-}
-
-/* 0 on success, -EINVAL when not a number, -ERANGE when above 2^64-1:
- * the two deserve different messages. */
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (end == s || *end || *s == '-')
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 static int time_error(const char *opt, const char *arg, int r)
 {
 	return cli_usage_error(&cli_verb_trace, "%s: '%s' is %s", opt, arg,
 			       r == -ERANGE ? "out of range (at most 18446744073709551615)"
 					    : "not a number");
+}
+
+/* The next bundle names its own device (or none). */
+static void after_bundle(struct cli_decode *d, struct fw_ctx *ctx, int r)
+{
+	(void)ctx;
+	(void)r;
+	((struct trace_opts *)d)->device[0] = '\0';
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -144,7 +122,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct analyze_sink sink = {
 		.device = on_device,
 		.trace = on_trace,
-		.problem = on_problem,
+		.problem = cli_decode_problem,
 	};
 	struct trace_opts o;
 	struct cli_tally t = { 0 };
@@ -163,13 +141,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 		switch (c) {
 		case 's':
-			r = parse_u64(optarg, &o.since);
+			r = cli_parse_u64(optarg, &o.since);
 			if (r < 0)
 				goto bad_since;
 			o.have_since = true;
 			break;
 		case 'u':
-			r = parse_u64(optarg, &o.until);
+			r = cli_parse_u64(optarg, &o.until);
 			if (r < 0)
 				goto bad_until;
 			o.have_until = true;
@@ -227,18 +205,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_error(ctx, "trace");
 	}
 	o.json.on = o.json.on && !chrome;
-	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
-		fw_ctx_clear_error(ctx);
-		o.path = argv[i];
-		o.device[0] = '\0';
-		r = cli_analyze(ctx, argv[i], "trace.,health.", &sink, &o, o.uuid);
-		if (r < 0) {
-			cli_error(ctx, "trace");
-			t.failed++;
-			continue;
-		}
-		t.ok++;
-	}
+	o.d.verb = "trace";
+	o.d.after = after_bundle;
+	cli_decode_bundles(ctx, &o.d, argv + optind, argc - optind, "trace.,health.", &sink, &t);
 	t.records = o.printed;
 	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
 	if (o.chrome) {
