@@ -168,6 +168,13 @@ void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, i
 /* A whole unsigned number in C syntax: -EINVAL when it is none (or
  * negative), -ERANGE above 2^64 - 1; the two deserve different messages. */
 int cli_parse_u64(const char *s, uint64_t *ret);
+/* getopt_long() for a verb: the JSON options (into json, unless NULL) and
+ * --db are handled here; every other option is returned, -1 at the end.
+ * main() resets getopt (optind 1, opterr 0: one message, ours) before a
+ * verb runs. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       struct cli_json *json);
 
 int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
 		const struct analyze_sink *sink, void *ud, char uuid[37]);

@@ -431,6 +431,24 @@ void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, i
 	}
 }
 
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       struct cli_json *json)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+		if (c == -1)
+			return -1;
+		if (json && cli_json_option(json, c))
+			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
+		return c;
+	}
+}
+
 int cli_parse_u64(const char *s, uint64_t *ret)
 {
 	char *end;

@@ -254,15 +254,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *dbpath = NULL;
 	int c, r;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, &o.json)) != -1) {
 		switch (c) {
-		case CLI_OPT_DB:
-			cli_set_db(optarg);
-			break;
 		case 'h':
 			return cli_help(&cli_verb_info);
 		default:

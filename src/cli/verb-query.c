@@ -581,7 +581,6 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool list = false;
 	int c, r, nargs, ret = CLI_EXIT_FAILURE;
 
-	opterr = 0; /* one message, ours */
 	/* Options anywhere (GNU order); "--" ends them, for a negative number. */
 	while ((c = getopt_long(argc, argv, "f:lh" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
 		if (cli_json_option(&json, c)) {

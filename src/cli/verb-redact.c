@@ -301,11 +301,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool quiet = false, compress_given = false, to_stdout;
 	int c, r, status = CLI_EXIT_USAGE;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, optstring, options, &json)) != -1) {
 		r = 0;
 		switch (c) {
 		case 'o':

@@ -240,15 +240,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, nbundles;
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
+	while ((c = cli_getopt(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1) {
 		if (c == 'r')
 			o.only = optarg;
 		else

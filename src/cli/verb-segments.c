@@ -164,16 +164,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c;
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
-		if (!cli_json_option(&o.json, c))
-			return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
-	}
+	/* JSON and --db are all it takes. */
+	if ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1)
+		return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
 	if (optind >= argc)
 		return cli_usage_error(&cli_verb_segments, "expected at least one BUNDLE");
 	o.d.verb = "segments";

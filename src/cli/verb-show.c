@@ -298,16 +298,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct cli_json json = { 0 };
 	int c, shown = 0, failed = 0;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
-		if (!cli_json_option(&json, c))
-			return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
-	}
+	/* JSON and --db are all it takes. */
+	if ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &json)) != -1)
+		return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
 	if (optind >= argc)
 		return cli_usage_error(&cli_verb_show, "expected at least one BUNDLE");
 	for (int i = optind; i < argc; i++) {
