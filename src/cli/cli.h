@@ -203,6 +203,7 @@ extern const struct cli_verb cli_verb_trace;
 extern const struct cli_verb cli_verb_regs;
 extern const struct cli_verb cli_verb_crspace;
 extern const struct cli_verb cli_verb_segments;
+extern const struct cli_verb cli_verb_health;
 extern const struct cli_verb cli_verb_load;
 extern const struct cli_verb cli_verb_query;
 extern const struct cli_verb cli_verb_diff;

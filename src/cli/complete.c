@@ -280,6 +280,11 @@ int cli_complete(struct fw_ctx *ctx, int argc, char **argv, const struct cli_ver
 		printf("@bundles\n");
 	} else if (!strcmp(verb, "regs") && npos > 0 && isupper((unsigned char)cur[0])) {
 		offer_registers();
+	} else if (!strcmp(verb, "health")) {
+		/* a bundle, a capture or a device */
+		printf("@bundles\n");
+		offer_captures(ctx);
+		offer_devices(ctx);
 	} else if (!strcmp(verb, "diff") && npos >= 2) {
 		/* two captures only */
 	} else if (strstr(v->usage, "BUNDLE") || strstr(v->usage, " A B")) {

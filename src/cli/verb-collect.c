@@ -115,17 +115,37 @@ static const struct option options[] = {
 };
 
 /*
- * First SIGINT/SIGTERM: stop collecting, publish what was gathered.  The
- * handler then resets itself (SA_RESETHAND), so a second signal ends the
- * process at once: the bundle being written lives in an unnamed temporary
- * file until it is complete, so nothing is left at the final path.
+ * A SIGINT during a --trace-seconds wait only ends the wait: the steps
+ * after it (registers, CR-space) are the evidence.  Otherwise the first
+ * SIGINT/SIGTERM stops collecting and publishes what was gathered.  The
+ * handler then resets itself, so one more signal ends the process at once:
+ * the bundle being written lives in an unnamed temporary file until it is
+ * complete, so nothing is left at the final path.
  */
 static struct fw_ctx *signal_ctx;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	static const char msg[] = "\nfwbox collect: trace wait ended by Ctrl-C; collecting the "
+				  "rest (Ctrl-C again to stop)\n";
+	struct sigaction dfl;
+
+	/* Ctrl-C during --trace-seconds ends the wait and the collection
+	 * goes on: registers and CR-space are the evidence. */
+	if (sig == SIGINT && fw_ctx_waiting(signal_ctx) && !fw_ctx_wait_ended(signal_ctx)) {
+		fw_ctx_request_end_wait(signal_ctx);
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+			/* Nothing to do about it in a handler. */
+		}
+		return;
+	}
 	fw_ctx_request_cancel(signal_ctx);
+	/* The next signal ends the process at once (SA_RESETHAND by hand,
+	 * since the first Ctrl-C may have only ended a wait). */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
 }
 
 static void catch_signals_once(struct fw_ctx *ctx)
@@ -135,7 +155,6 @@ static void catch_signals_once(struct fw_ctx *ctx)
 	signal_ctx = ctx;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

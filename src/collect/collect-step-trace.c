@@ -153,11 +153,43 @@ int collect_step_trace_strings(struct collect *c, const struct collect_step *s)
 	return 0;
 }
 
+/*
+ * The reason an "ok" trace artifact carries when the user ended the
+ * --trace-seconds wait early: what it covers is then shorter than asked.
+ * A later wait of the same run (text after ring) ends at once.
+ */
+static const char *wait_ended_reason(const struct collect *c, const struct collect_art *a,
+				     char *buf, size_t size)
+{
+	uint64_t ms = (fw_monotonic_ns() - a->start_mono) / 1000000u;
+
+	snprintf(buf, size,
+		 "trace wait ended by the user (SIGINT) after %llu.%03llu s of --trace-seconds %u",
+		 (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000),
+		 c->opts.trace_seconds);
+	return buf;
+}
+
+/* A progress line once the wait is under way says how to end it early
+ * (and is the handshake the signal test waits for). */
+static void wait_begin(struct collect *c)
+{
+	char what[96];
+
+	fw_ctx_wait_begin(c->ctx);
+	if (!c->opts.trace_seconds || fw_ctx_wait_ended(c->ctx))
+		return;
+	snprintf(what, sizeof(what), "trace wait of %u s under way, Ctrl-C ends it early",
+		 c->opts.trace_seconds);
+	fw_progress(c->ctx, what, 0, 0, c->bytes);
+}
+
 int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
 {
 	struct collect_art a;
 	void *data = NULL;
 	size_t len = 0;
+	char buf[160];
 	int r;
 
 	collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_CMD));
@@ -173,7 +205,9 @@ int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
 		return collect_emit(c, &a, NULL, 0);
 	}
 	fw_ctx_clear_error(c->ctx);
+	wait_begin(c);
 	r = mlx5_tracer_capture_ring(c->dev, c->opts.trace_seconds, &data, &len, NULL);
+	fw_ctx_wait_end(c->ctx);
 	if (r < 0) {
 		char ebuf[128];
 
@@ -186,6 +220,11 @@ int collect_step_trace_ring(struct collect *c, const struct collect_step *s)
 				 "interrupted by a signal before --trace-seconds %u ran out; tracer "
 				 "ownership was taken with --trace-control, then released",
 				 c->opts.trace_seconds);
+	} else if (c->opts.trace_seconds && fw_ctx_wait_ended(c->ctx)) {
+		/* The user chose a shorter period: the ring holds all of it. */
+		snprintf(a.reason, sizeof(a.reason),
+			 "%s; tracer ownership taken with --trace-control, then released",
+			 wait_ended_reason(c, &a, buf, sizeof(buf)));
 	} else {
 		/* Recorded in the index: we changed tracer state and put it back. */
 		snprintf(a.reason, sizeof(a.reason),
@@ -204,8 +243,23 @@ int collect_step_trace_text(struct collect *c, const struct collect_step *s)
 	int r;
 
 	fw_ctx_clear_error(c->ctx);
-	/* The device reads the kernel's mlx5_fw lines for that long. */
+	/* The device reads the kernel's mlx5_fw lines for that long, unless
+	 * the user ends the wait (the first Ctrl-C, see fwbox-collect(1)). */
+	wait_begin(c);
 	r = fw_device_tracefs_gather(c->dev, c->opts.trace_seconds, &text, &len);
+	fw_ctx_wait_end(c->ctx);
+	if (r >= 0 && c->opts.trace_seconds && !fw_ctx_cancelled(c->ctx) &&
+	    fw_ctx_wait_ended(c->ctx)) {
+		struct collect_art a;
+		char buf[160];
+
+		collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_TRACE));
+		snprintf(a.reason, sizeof(a.reason), "%s",
+			 wait_ended_reason(c, &a, buf, sizeof(buf)));
+		r = collect_emit(c, &a, text, len);
+		free(text);
+		return r;
+	}
 	if (r >= 0 && c->opts.trace_seconds && fw_ctx_cancelled(c->ctx)) {
 		/* The wait was cut short: keep what came, say so. */
 		struct collect_art a;

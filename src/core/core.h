@@ -81,6 +81,21 @@ void fw_vproblemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, co
  * loops in the library poll it and stop with -EINTR. */
 void fw_ctx_request_cancel(struct fw_ctx *ctx);
 bool fw_ctx_cancelled(const struct fw_ctx *ctx);
+/*
+ * A wait the user may end early without stopping the rest (collect's
+ * --trace-seconds): the library brackets it with fw_ctx_wait_begin/_end;
+ * a signal handler that sees fw_ctx_waiting() may call
+ * fw_ctx_request_end_wait() instead of cancelling.  Waits poll
+ * fw_ctx_wait_ended() and return early, without error; once ended, later
+ * waits of the same run end at once too (fw_ctx_wait_reset() clears it).
+ * All are async-signal-safe flag operations.
+ */
+void fw_ctx_wait_begin(struct fw_ctx *ctx);
+void fw_ctx_wait_end(struct fw_ctx *ctx);
+bool fw_ctx_waiting(const struct fw_ctx *ctx);
+void fw_ctx_request_end_wait(struct fw_ctx *ctx);
+bool fw_ctx_wait_ended(const struct fw_ctx *ctx);
+void fw_ctx_wait_reset(struct fw_ctx *ctx);
 
 /* The fwbox version string ("0.1.0"). */
 const char *fw_version(void);

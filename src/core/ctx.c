@@ -22,6 +22,7 @@ struct fw_ctx {
 	void *progress_userdata;
 	/* Written from a signal handler, read by library loops. */
 	volatile sig_atomic_t cancelled;
+	volatile sig_atomic_t waiting, wait_ended;
 };
 
 int fw_ctx_new(struct fw_ctx **ret)
@@ -156,6 +157,37 @@ void fw_ctx_request_cancel(struct fw_ctx *ctx)
 bool fw_ctx_cancelled(const struct fw_ctx *ctx)
 {
 	return ctx && ctx->cancelled;
+}
+
+void fw_ctx_wait_begin(struct fw_ctx *ctx)
+{
+	ctx->waiting = 1;
+}
+
+void fw_ctx_wait_end(struct fw_ctx *ctx)
+{
+	ctx->waiting = 0;
+}
+
+bool fw_ctx_waiting(const struct fw_ctx *ctx)
+{
+	return ctx && ctx->waiting;
+}
+
+void fw_ctx_request_end_wait(struct fw_ctx *ctx)
+{
+	ctx->wait_ended = 1;
+}
+
+bool fw_ctx_wait_ended(const struct fw_ctx *ctx)
+{
+	return ctx && ctx->wait_ended;
+}
+
+void fw_ctx_wait_reset(struct fw_ctx *ctx)
+{
+	ctx->waiting = 0;
+	ctx->wait_ended = 0;
 }
 
 const char *fw_version(void)

@@ -471,6 +471,9 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 	for (i = 0; i < seconds * (1000000000u / FW_DEVICE_WAIT_SLICE_NS); i++) {
 		if (fw_ctx_cancelled(ctx))
 			return -EINTR;
+		/* The user ended the wait (fw_ctx_request_end_wait): not an error. */
+		if (fw_ctx_wait_ended(ctx))
+			return 0;
 		if (tick)
 			tick(u);
 		nanosleep(&slice, NULL);

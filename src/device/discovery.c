@@ -2,7 +2,8 @@
 /*
  * discovery: walk sysfs (under a sysroot) for ConnectX functions and the
  * kernel interfaces each one offers.  Read-only: nothing here opens a
- * device node or a socket.
+ * device node; the one socket is ethtool's information query (see
+ * discovery.h).
  */
 #include "config.h"
 
@@ -12,8 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 
 #include <pci/pci.h>
 
@@ -206,6 +213,111 @@ static void find_tracefs(const char *sysroot, struct fw_pci_function *fn)
 	}
 }
 
+/* A one-line sysfs text attribute without its newline; false if absent. */
+static bool read_text_attr(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	size_t n;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] != '\0';
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The entries of DIR/SUB (net/, infiniband/), sorted; how many there are. */
+static unsigned list_names(const char *dir, const char *sub, char (*names)[16], unsigned max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, sub) >= (int)sizeof(path))
+		return 0;
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(names[0]))
+			continue;
+		if (n < max)
+			memcpy(names[n], de->d_name, strlen(de->d_name) + 1);
+		n++;
+	}
+	closedir(d);
+	qsort(names, n < max ? n : max, sizeof(names[0]), cmp_name);
+	return n;
+}
+
+/* "28.39.2048 (MT_0000000838)" from ethtool into version and PSID. */
+static void ethtool_fw(const char *ifname, struct fw_pci_function *fn)
+{
+	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+	char *open_paren;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!copy_field(ifr.ifr_name, sizeof(ifr.ifr_name), ifname))
+		return;
+	ifr.ifr_data = (void *)&di;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	di.fw_version[sizeof(di.fw_version) - 1] = '\0';
+	open_paren = strchr(di.fw_version, '(');
+	if (open_paren) {
+		char *close_paren = strchr(open_paren, ')');
+
+		if (close_paren) {
+			*close_paren = '\0';
+			copy_field(fn->psid, sizeof(fn->psid), open_paren + 1);
+		}
+		*open_paren = '\0';
+	}
+	di.fw_version[strcspn(di.fw_version, " ")] = '\0';
+	copy_field(fn->fw_version, sizeof(fn->fw_version), di.fw_version);
+}
+
+/* Network interfaces, RDMA device, firmware version and PSID of a function. */
+static void find_names(const char *sysroot, const char *real, struct fw_pci_function *fn)
+{
+	char rdma[1][16];
+	char ibdir[PATH_MAX];
+
+	fn->n_netdevs = list_names(real, "net", fn->netdevs, FW_DISCOVER_MAX_NETDEVS);
+	if (list_names(real, "infiniband", rdma, 1)) {
+		copy_field(fn->rdma, sizeof(fn->rdma), rdma[0]);
+		if (snprintf(ibdir, sizeof(ibdir), "%s/infiniband/%s", real, rdma[0]) <
+		    (int)sizeof(ibdir)) {
+			read_text_attr(ibdir, "fw_ver", fn->fw_version, sizeof(fn->fw_version));
+			read_text_attr(ibdir, "board_id", fn->psid, sizeof(fn->psid));
+		}
+	}
+	/* A captured tree has no live interfaces to ask. */
+	if (!fn->fw_version[0] && fn->n_netdevs && (!sysroot || !*sysroot) &&
+	    strcmp(fn->driver, "mlx5_core") == 0)
+		ethtool_fw(fn->netdevs[0], fn);
+}
+
 /*
  * Fill fn for one entry of /sys/bus/pci/devices.  Returns 1 for a
  * ConnectX, 0 for another vendor, negative for an unreadable entry.
@@ -253,6 +365,7 @@ static int probe_function(const char *sysroot, const char *busdir, const char *n
 		fn->interfaces |= FW_IFACE_DEVLINK;
 		find_tracefs(sysroot, fn);
 	}
+	find_names(sysroot, real, fn);
 	return 1;
 }
 

@@ -15,6 +15,10 @@
  *    "pci/<address>" with devlink);
  *  - tracefs: bound to mlx5_core and events/mlx5/mlx5_fw exists in
  *    /sys/kernel/tracing or /sys/kernel/debug/tracing.
+ * The function's netdev and RDMA names, firmware version and PSID come from
+ * sysfs too, with one exception: on the real root, a function with a
+ * network interface but no RDMA device asks ethtool (SIOCETHTOOL
+ * ETHTOOL_GDRVINFO, which needs no privilege) for the version.
  * Model names come from libpci's pci.ids lookup; a sysroot that carries
  * its own usr/share/misc/pci.ids uses it (so captured trees give the same
  * names everywhere), else the system's.
@@ -26,6 +30,7 @@
 #include "core/core.h"
 
 #define FW_PCI_VENDOR_MELLANOX 0x15b3
+#define FW_DISCOVER_MAX_NETDEVS 8u
 
 enum fw_iface {
 	FW_IFACE_MLX5CTL = 1u << 0,
@@ -45,6 +50,18 @@ struct fw_pci_function {
 	char fwctl_node[64];           /* "/dev/fwctl/fwctl0" or "" */
 	char tracefs_dir[64];          /* "/sys/kernel/tracing" or "" */
 	bool tracefs_enabled;          /* events/mlx5/mlx5_fw/enable reads 1 */
+	/* The kernel's names for the function: its network interfaces
+	 * (…/net/NAME, sorted; representors included) and its RDMA device
+	 * (…/infiniband/NAME, one per function), "" when absent. */
+	char netdevs[FW_DISCOVER_MAX_NETDEVS][16];
+	unsigned n_netdevs;            /* more than the array holds are counted */
+	char rdma[64];
+	/* Firmware version ("28.39.2048") and PSID ("MT_0000000838"), "" when
+	 * unknown: the RDMA device's fw_ver and board_id attributes; without
+	 * one, on the real root only, ethtool's driver information of the
+	 * first network interface (mlx5 reports "28.39.2048 (MT_0000000838)"). */
+	char fw_version[32];
+	char psid[32];
 };
 
 /*

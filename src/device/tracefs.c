@@ -228,6 +228,9 @@ int fw_tracefs_read(struct fw_ctx *ctx, const char *dir, const char *pci, unsign
 			r = fw_error(ctx, -EINTR, "tracefs: reading '%s' was interrupted", path);
 			goto out;
 		}
+		/* The user ended the wait: keep what came. */
+		if (seconds && fw_ctx_wait_ended(ctx))
+			break;
 		if (seconds) {
 			uint64_t now = fw_monotonic_ns();
 			struct pollfd p = { .fd = fd, .events = POLLIN };

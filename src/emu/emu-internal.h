@@ -175,6 +175,7 @@ struct emu {
 	char pci[32];
 	char serial[32];
 	char fw_version[32];
+	char kernel[65];        /* the host's release: host.info reads the same */
 	/* The profile's firmware version unless the spec says fw=: the same
 	 * card (serial, PSID) with new firmware. */
 	uint8_t fw_major, fw_minor;

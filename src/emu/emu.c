@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
 
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
@@ -359,6 +360,7 @@ out:
 int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 {
 	struct emu_opts o = { .owner = 1, .history_ms = 0 };
+	struct utsname u;
 	struct emu *e;
 	int r;
 
@@ -402,7 +404,13 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 	e->id.board_id = e->prof->psid;
 	e->id.serial = e->serial;
 	e->id.driver = "mlx5_core";
-	e->id.kernel = "6.1.0-27-amd64";
+	/* The emulated driver runs on this host's kernel: the device identity
+	 * and host.info (uname) then name the same release. */
+	if (uname(&u) == 0)
+		snprintf(e->kernel, sizeof(e->kernel), "%s", u.release);
+	else
+		snprintf(e->kernel, sizeof(e->kernel), "unknown");
+	e->id.kernel = e->kernel;
 	e->id.uid = e->uid;
 	e->id.uctx_caps = e->prof->uctx_cap;
 

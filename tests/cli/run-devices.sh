@@ -11,18 +11,20 @@ sh "$top_srcdir/tests/fixtures/make-sysfs-fixtures.sh" "$fx"
 
 "$FWBOX" devices --sysroot "$fx/sysfs-cx7-fwctl" >"$SCRATCH/table"
 cat >"$SCRATCH/want" <<'GOLDEN'
-PCI            ID         DRIVER     MODEL                            INTERFACES
-0000:08:00.0   15b3:1021  mlx5_core  MT2910 Family [ConnectX-7]       fwctl,devlink,tracefs
-0000:08:00.1   15b3:1021  mlx5_core  MT2910 Family [ConnectX-7]       fwctl,devlink,tracefs
+PCI           ID         DRIVER     NETDEV                       RDMA    FIRMWARE    PSID           MODEL                       INTERFACES
+0000:08:00.0  15b3:1021  mlx5_core  enp8s0f0np0                  mlx5_0  28.39.2048  MT_0000000838  MT2910 Family [ConnectX-7]  fwctl,devlink,tracefs
+0000:08:00.1  15b3:1021  mlx5_core  enp8s0f1np1,enp8s0f1npf1vf0  mlx5_1  28.39.2048  MT_0000000838  MT2910 Family [ConnectX-7]  fwctl,devlink,tracefs
 GOLDEN
 diff -u "$SCRATCH/want" "$SCRATCH/table" || fail "cx7 table differs"
 
 "$FWBOX" devices -r "$fx/sysfs-cx6dx-mlx5ctl" >"$SCRATCH/table"
-grep -q '^0000:03:00.0   15b3:101d  mlx5_core  MT2892 Family \[ConnectX-6 Dx\]    mlx5ctl,devlink,tracefs$' \
+grep -q '^0000:03:00.0  15b3:101d  mlx5_core  -       -     -         -     MT2892 Family \[ConnectX-6 Dx\]  mlx5ctl,devlink,tracefs$' \
 	"$SCRATCH/table" || fail "cx6dx row: $(cat "$SCRATCH/table")"
 
 "$FWBOX" devices -r "$fx/sysfs-cx5-devlink" >"$SCRATCH/table"
-grep -q '^0000:5e:00.0   15b3:1017  mlx5_core  MT27800 Family \[ConnectX-5\]      devlink,tracefs$' \
+# A network interface but no RDMA device: the version is unknown in a
+# captured tree (ethtool is only asked on the real root).
+grep -q '^0000:5e:00.0  15b3:1017  mlx5_core  ens1f0np0  -     -         -     MT27800 Family \[ConnectX-5\]  devlink,tracefs$' \
 	"$SCRATCH/table" || fail "cx5 row: $(cat "$SCRATCH/table")"
 
 # JSON: parse it with python3 and check the contract keys and values.
@@ -45,6 +47,20 @@ assert a["interfaces"] == ["fwctl", "devlink", "tracefs"], a
 assert a["fwctl_node"] == "/dev/fwctl/fwctl0", a
 assert a["tracefs"] == "/sys/kernel/tracing" and a["tracefs_enabled"] is True, a
 assert all(x["pci"] != "0000:02:00.0" for x in d)
+# The kernel's names for the function, its firmware and PSID.
+assert a["netdevs"] == ["enp8s0f0np0"] and a["rdma"] == "mlx5_0", a
+assert a["fw_version"] == "28.39.2048" and a["psid"] == "MT_0000000838", a
+b = d[1]
+assert b["netdevs"] == ["enp8s0f1np1", "enp8s0f1npf1vf0"] and b["rdma"] == "mlx5_1", b
+PY
+"$FWBOX" devices --json --sysroot "$fx/sysfs-cx5-devlink" >"$SCRATCH/json"
+python3 - "$SCRATCH/json" <<'PY' || fail "cx5 JSON"
+import json, os, sys
+sys.path.insert(0, os.environ["top_srcdir"] + "/tests/cli")
+import fwjson
+(a,) = fwjson.load(sys.argv[1])
+assert a["netdevs"] == ["ens1f0np0"], a
+assert a["rdma"] is None and a["fw_version"] is None and a["psid"] is None, a
 PY
 
 # A sysroot that is no sysfs copy (no sys/bus/pci/devices, or not there at

@@ -124,6 +124,12 @@ PY
 	segments)
 		run segments 0 segments segs.tar.zst ring.tar.zst
 		;;
+	health)
+		# A bundle (stored dump, diagnose), a fatal device (both readings
+		# come from collect's .after steps only in bundles).
+		"$FWBOX" collect -q -d emu:cx7,fatal-after=5 -o fatal.tar.zst >/dev/null || true
+		run health 0 health ring.tar.zst fatal.tar.zst -d 'emu:cx7,fatal-after=0'
+		;;
 	load)
 		BEFORE="rm -f l.db"
 		run load 3 load --db l.db failed.tar.zst cut.tar.zst

@@ -39,5 +39,6 @@ done < session.txt
 [ "$(ls work/fwbox-*.tar.zst | wc -l)" -eq 2 ] || fail "expected two bundles: $(ls work)"
 grep -c ': ok (' out.4 | grep -qx 2 || fail "verify did not pass both bundles: $(cat out.4)"
 grep -q 'pages' out.5 || fail "trace --grep found no 'pages' line"
+grep -c '^Verdict: healthy: ' out.6 | grep -qx 2 || fail "health: $(cat out.6)"
 [ -f home/data/fwbox/history.db ] || fail "load did not use the default history"
 echo ok
