@@ -118,6 +118,11 @@ int main(int argc, char **argv)
 			break;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return cli_help(verb);
+		/* As coredumpctl and systemctl: the version on every verb. */
+		if (!strcmp(argv[i], "--version")) {
+			printf("fwbox %s\n", fw_version());
+			return CLI_EXIT_OK;
+		}
 	}
 	r = fw_ctx_new(&ctx);
 	if (r < 0) {

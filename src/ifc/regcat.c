@@ -79,6 +79,32 @@ const struct regcat_mark *regcat_mark_at(size_t i)
 	return i < REGCAT_N(regcat_marks) ? &regcat_marks[i] : NULL;
 }
 
+/* Pass 5: the resource-dump segment marks. */
+#define REGCAT_ENUM(tag, ...)
+#define REGCAT_REG(name, id, size, summary, ...)
+#define REGCAT_SEGMENT_MARK_ANY false
+#define REGCAT_SEGMENT_MARK_EMU true
+#define REGCAT_SEGMENT_MARK(seg, byte, n, what, from) \
+	{ #seg, (byte), (n), REGCAT_IDENT_##what, REGCAT_SEGMENT_MARK_##from },
+static const struct regcat_segment_mark regcat_segment_marks[] = {
+#include "ifc/regcat.def"
+};
+#undef REGCAT_SEGMENT_MARK
+#undef REGCAT_SEGMENT_MARK_ANY
+#undef REGCAT_SEGMENT_MARK_EMU
+#undef REGCAT_REG
+#undef REGCAT_ENUM
+
+size_t regcat_segment_mark_count(void)
+{
+	return REGCAT_N(regcat_segment_marks);
+}
+
+const struct regcat_segment_mark *regcat_segment_mark_at(size_t i)
+{
+	return i < REGCAT_N(regcat_segment_marks) ? &regcat_segment_marks[i] : NULL;
+}
+
 size_t regcat_count(void)
 {
 	return REGCAT_N(regcat_regs);

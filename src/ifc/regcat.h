@@ -9,6 +9,7 @@
  *
  * (Contract by the lead; the emu subsystem owns the data and the code.)
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,7 @@ enum regcat_ident {
 	REGCAT_IDENT_MAC,           /* field is the *_47_32 half; *_31_0 is the rest */
 	REGCAT_IDENT_GUID,          /* field is the *_63_32 half; *_31_0 is the rest */
 	REGCAT_IDENT_IPV4,          /* a 32-bit field */
+	REGCAT_IDENT_IPV6,          /* 16 bytes (segment marks only) */
 };
 
 struct regcat_mark {
@@ -72,6 +74,18 @@ struct regcat_mark {
 
 size_t regcat_mark_count(void);
 const struct regcat_mark *regcat_mark_at(size_t i);
+
+/* Bytes of a resource-dump segment that hold a raw identifier (MAC, GUID,
+ * IPv4, IPv6 in network order): regcat.def's REGCAT_SEGMENT_MARK rows. */
+struct regcat_segment_mark {
+	const char *segment;        /* menu name: "QUERY_VNIC_ENV" */
+	uint32_t byte, nbytes;      /* from the segment header */
+	enum regcat_ident what;
+	bool emu_only;              /* a layout known only from fwbox's emulator */
+};
+
+size_t regcat_segment_mark_count(void);
+const struct regcat_segment_mark *regcat_segment_mark_at(size_t i);
 
 size_t regcat_count(void);
 const struct regcat_reg *regcat_at(size_t i);

@@ -187,13 +187,15 @@ bool rule_binary_dump(const struct rule *r);
 /* Required for --max-size: never dropped to save space. */
 bool rule_required(const char *kind);
 
-/* Discovery by structure and in text, for one artifact's bytes. */
-int rule_discover(const struct rule *r, const char *kind, const uint8_t *data, size_t len,
-		  struct ident_set *set);
+/* Discovery by structure and in text, for one artifact's bytes.  iface is
+ * the artifact's interface ("emu", "mlx5ctl", ...; NULL if unknown): a
+ * layout known only from the emulator applies only to "emu". */
+int rule_discover(const struct rule *r, const char *kind, const char *iface, const uint8_t *data,
+		  size_t len, struct ident_set *set);
 /* Structure rewrite in place (same length); returns the number of fields
  * rewritten, or a negative errno. */
-int rule_rewrite(const struct rule *r, const char *kind, uint8_t *data, size_t len,
-		 struct ident_set *set);
+int rule_rewrite(const struct rule *r, const char *kind, const char *iface, uint8_t *data,
+		 size_t len, struct ident_set *set);
 
 /* The --since/--until cut of trace events.  Ring: blocks outside the window
  * become all-zero blocks (never written), the size stays.  Text: lines

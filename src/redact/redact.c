@@ -493,7 +493,8 @@ static int discover(struct redactor *r)
 			CHECK(ident_discover_text(r->ids, (const uint8_t *)it->a->reason,
 						  strlen(it->a->reason), it->a->kind));
 		if (it->len)
-			CHECK(rule_discover(it->rule, it->a->kind, it->data, it->len, r->ids));
+			CHECK(rule_discover(it->rule, it->a->kind, it->a->interface, it->data, it->len,
+					    r->ids));
 	}
 #undef CHECK
 	return 0;
@@ -653,7 +654,8 @@ static int rewrite_items(struct redactor *r)
 			if (!copy)
 				return fw_error(r->ctx, -ENOMEM, "out of memory");
 			memcpy(copy, it->data, it->len);
-			e = rule_rewrite(it->rule, it->a->kind, it->data, it->len, r->ids);
+			e = rule_rewrite(it->rule, it->a->kind, it->a->interface, it->data, it->len,
+					 r->ids);
 			if (e < 0) {
 				free(copy);
 				return e;

@@ -17,6 +17,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/bytes.h"
 #include "ifc/regcat.h"
@@ -206,6 +207,8 @@ static int mark_locate(const struct regcat_reg *reg, const struct regcat_mark *m
 				    data[loc->off + loc->len - 1] == '\n'))
 			loc->len--;
 		return loc->len > 0;
+	case REGCAT_IDENT_IPV6:
+		break;   /* segment marks only */
 	}
 	return 0;
 }
@@ -257,6 +260,90 @@ static int reg_walk(const char *base, uint8_t *data, size_t len, struct ident_se
 			redact_case_like((char *)data + loc.off, p, loc.len);
 		}
 		fields++;
+	}
+	return fields;
+}
+
+/* ------------------------------------------------------- resource dumps */
+
+static bool segment_ident(enum regcat_ident what, enum ident_type *type, size_t *len)
+{
+	switch (what) {
+	case REGCAT_IDENT_MAC:
+		*type = ID_MAC, *len = 6;
+		return true;
+	case REGCAT_IDENT_GUID:
+		*type = ID_GUID, *len = 8;
+		return true;
+	case REGCAT_IDENT_IPV4:
+		*type = ID_IPV4, *len = 4;
+		return true;
+	case REGCAT_IDENT_IPV6:
+		*type = ID_IPV6, *len = 16;
+		return true;
+	case REGCAT_IDENT_SERIAL:
+	case REGCAT_IDENT_NODE_DESC:
+		break;
+	}
+	return false;
+}
+
+/* resdump.NAME: the marked bytes of every resource segment (types below
+ * 0xff00; the menu, info and notice segments are the firmware's own).
+ * Framing as parsers/resdump.h: a big-endian dword, bits 31..16 the
+ * length in dwords with the header, bits 15..0 the type; a length of 0 or
+ * one past the end stops the walk (the decoder reports those). */
+static bool segment_mark_applies(const struct regcat_segment_mark *mk, const char *name,
+				 bool emu)
+{
+	return strcasecmp(mk->segment, name) == 0 && (emu || !mk->emu_only);
+}
+
+static int segment_walk(const char *base, const char *iface, uint8_t *data, size_t len,
+			struct ident_set *set, bool rewrite)
+{
+	static const uint8_t zero[16];
+	const char *name = base + 8;   /* after "resdump." */
+	bool emu = iface && !strcmp(iface, "emu"), any = false;
+	int fields = 0;
+
+	for (size_t m = 0; m < regcat_segment_mark_count(); m++)
+		any |= segment_mark_applies(regcat_segment_mark_at(m), name, emu);
+	if (!any)
+		return 0;
+	for (size_t off = 0; len - off >= 4;) {
+		uint32_t dw = fw_get_be32(data + off);
+		size_t n = (size_t)(dw >> 16) * 4;
+
+		if (n < 4 || n > len - off)
+			break;
+		for (size_t m = 0; (dw & 0xffff) < 0xff00 && m < regcat_segment_mark_count(); m++) {
+			const struct regcat_segment_mark *mk = regcat_segment_mark_at(m);
+			enum ident_type type;
+			size_t rl;
+			const uint8_t *p;
+			uint8_t *v;
+			int r;
+
+			if (!segment_mark_applies(mk, name, emu) || !segment_ident(mk->what, &type, &rl) ||
+			    rl != mk->nbytes || !fw_range_ok(n, mk->byte, rl))
+				continue;
+			v = data + off + mk->byte;
+			if (!memcmp(v, zero, rl))
+				continue;
+			if (!rewrite) {
+				r = ident_add_raw(set, type, v, base);
+				if (r < 0 && r != -ENOENT)
+					return r;
+				continue;
+			}
+			p = ident_pseudo_raw(set, type, v);
+			if (p && memcmp(p, v, rl)) {
+				memcpy(v, p, rl);
+				fields++;
+			}
+		}
+		off += n;
 	}
 	return fields;
 }
@@ -323,8 +410,8 @@ static int host_info_walk(uint8_t *data, size_t len, struct ident_set *set, bool
 
 /* ---------------------------------------------------------------- entry */
 
-int rule_discover(const struct rule *r, const char *kind, const uint8_t *data, size_t len,
-		  struct ident_set *set)
+int rule_discover(const struct rule *r, const char *kind, const char *iface, const uint8_t *data,
+		  size_t len, struct ident_set *set)
 {
 	char base[160];
 	int e;
@@ -340,13 +427,18 @@ int rule_discover(const struct rule *r, const char *kind, const uint8_t *data, s
 		if (e < 0)
 			return e;
 	}
+	if (!strncmp(base, "resdump.", 8)) {
+		e = segment_walk(base, iface, (uint8_t *)data, len, set, false);
+		if (e < 0)
+			return e;
+	}
 	if (r->text_discovery)
 		return ident_discover_text(set, data, len, kind);
 	return 0;
 }
 
-int rule_rewrite(const struct rule *r, const char *kind, uint8_t *data, size_t len,
-		 struct ident_set *set)
+int rule_rewrite(const struct rule *r, const char *kind, const char *iface, uint8_t *data,
+		 size_t len, struct ident_set *set)
 {
 	char base[160];
 
@@ -355,6 +447,8 @@ int rule_rewrite(const struct rule *r, const char *kind, uint8_t *data, size_t l
 		return reg_walk(base, data, len, set, true);
 	if (r->host_info)
 		return host_info_walk(data, len, set, true, kind);
+	if (!strncmp(base, "resdump.", 8))
+		return segment_walk(base, iface, data, len, set, true);
 	return 0;
 }
 
@@ -378,6 +472,7 @@ static uint64_t ring_block_ts(const uint8_t *blk)
 struct ts_block {
 	uint64_t ts;
 	size_t idx;
+	bool keep;
 };
 
 static int cmp_block(const void *a, const void *b)
@@ -402,7 +497,9 @@ uint64_t rule_cut_ring(uint8_t *data, size_t len, bool hs, uint64_t since, bool 
 		for (size_t i = 0; i < nb; i++) {
 			uint64_t ts = ring_block_ts(data + i * TRACE_BLOCK_SIZE);
 
-			if (ts && !in_window(ts, hs, since, hu, until)) {
+			/* As below, without the neighbours. */
+			if (ts && ((hs && (ts | 0x7f) < since) ||
+				   (hu && ts >= 0x100 && (ts & ~(uint64_t)0x7f) - 0x80 > until))) {
 				memset(data + i * TRACE_BLOCK_SIZE, 0, TRACE_BLOCK_SIZE);
 				cut++;
 			}
@@ -416,19 +513,32 @@ uint64_t rule_cut_ring(uint8_t *data, size_t len, bool hs, uint64_t since, bool 
 			v[nv++] = (struct ts_block){ ts, i };
 	}
 	qsort(v, nv, sizeof(*v), cmp_block);
-	/* A block holds the events written after the previous block's
-	 * timestamp up to its own: keep it if that span meets the window.
-	 * Dropped blocks become zero blocks, which readers take as never
-	 * written, so the ring keeps its size and the kept blocks decode. */
+	/* A reader rebuilds each event's time from its 7 low bits and the
+	 * block's timestamp event (its last), as the kernel does
+	 * (mlx5_tracer_handle_timestamp_trace): within 128 ticks either side
+	 * of that timestamp's upper bits.  Keep a block if that span meets
+	 * the window.  Dropped blocks become zero blocks, which readers take
+	 * as never written, so the ring keeps its size and the kept blocks
+	 * decode. */
 	for (size_t k = 0; k < nv; k++) {
-		uint64_t prev = k ? v[k - 1].ts : 0;
-		bool keep = (!hs || v[k].ts >= since) && (!hu || prev <= until);
+		uint64_t hi = v[k].ts | 0x7f, lo = (v[k].ts & ~(uint64_t)0x7f) - 0x80;
 
-		if (!keep) {
+		if (v[k].ts < 0x100)
+			lo = 0;
+		v[k].keep = (!hs || hi >= since) && (!hu || lo <= until);
+	}
+	/* A message whose parameters span two blocks starts in the earlier
+	 * one: keep the block before the first kept one too. */
+	for (size_t k = 1; k < nv; k++)
+		if (v[k].keep && !v[k - 1].keep) {
+			v[k - 1].keep = true;
+			break;
+		}
+	for (size_t k = 0; k < nv; k++)
+		if (!v[k].keep) {
 			memset(data + v[k].idx * TRACE_BLOCK_SIZE, 0, TRACE_BLOCK_SIZE);
 			cut++;
 		}
-	}
 	free(v);
 	return cut;
 }

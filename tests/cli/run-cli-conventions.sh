@@ -17,6 +17,34 @@ expect_exit 2 "$FWBOX" help nosuchverb
 	fail "no suggestion for a misspelt verb"
 "$FWBOX" help qeury 2>&1 | grep -q "did you mean 'query'" || fail "help: no suggestion"
 
+# Every verb of 'fwbox --help': -h, --help and 'help VERB' print the same
+# usage on stdout (exit 0, nothing on stderr); --version prints the
+# version; an unknown option or a missing option value is exit 2 with
+# nothing on stdout and every stderr line prefixed; 'fwbox help VERB' names
+# no verb without a man page.
+"$FWBOX" --help | awk '/^Verbs:/ {f = 1; next} f && /^  [a-z]/ {print $1}' >verbs
+[ "$(wc -l <verbs)" -ge 18 ] || fail "fwbox --help lists $(wc -l <verbs) verbs"
+while read -r v; do
+	"$FWBOX" "$v" --help >h1 2>e1 || fail "$v --help: exit $?"
+	"$FWBOX" "$v" -h >h2 2>>e1 || fail "$v -h: exit $?"
+	"$FWBOX" help "$v" >h3 2>>e1 || fail "help $v: exit $?"
+	[ ! -s e1 ] || fail "$v --help wrote to stderr: $(cat e1)"
+	head -1 h1 | grep -q "^Usage: fwbox $v " || fail "$v --help: $(head -1 h1)"
+	cmp -s h1 h2 && cmp -s h1 h3 || fail "$v: -h, --help and help $v differ"
+	[ "$("$FWBOX" "$v" --version)" = "$("$FWBOX" --version)" ] || fail "$v --version"
+	[ -f "$top_srcdir/man/fwbox-$v.1" ] || fail "$v has no man page"
+	for bad in --no-such-option -Z; do
+		rc=0
+		"$FWBOX" "$v" "$bad" >o 2>e || rc=$?
+		[ "$rc" -eq 2 ] || fail "$v $bad: exit $rc, expected 2"
+		[ ! -s o ] || fail "$v $bad: wrote to stdout: $(cat o)"
+		grep -q "^fwbox $v: " e || fail "$v $bad: $(cat e)"
+		grep -v "^fwbox $v: \|^Try 'fwbox $v --help'.\$" e >bad || true
+		[ ! -s bad ] || fail "$v $bad: unprefixed lines: $(cat bad)"
+		grep -qx "Try 'fwbox $v --help'." e || fail "$v $bad: no hint: $(cat e)"
+	done
+done <verbs
+
 # Every message on stderr starts with "fwbox VERB:".
 "$FWBOX" collect -q -d emu:cx7,seed=3 --only reg.MGIR,host.info -o b.tar.zst >/dev/null
 : > empty.tar.zst
@@ -84,4 +112,17 @@ expect_exit 4 "$FWBOX" regs b.tar.zst PDDR
 expect_exit 3 "$FWBOX" regs b.tar.zst nonexist.tar.zst
 expect_exit 1 "$FWBOX" regs nonexist.tar.zst empty.tar.zst
 expect_exit 3 "$FWBOX" show b.tar.zst empty.tar.zst
+
+# On a terminal the progress line is erased before anything else is
+# printed: what the screen shows after each carriage return never runs a
+# progress line into a message (load printed "...bytes)loaded ...").
+# script(1) (util-linux, Essential in Debian) gives the run a terminal.
+"$FWBOX" collect -q -d emu:cx7,seed=5 --only health,reg.MGIR,crspace -o t.tar.zst >/dev/null
+script -qec "'$FWBOX' load --db tty.db t.tar.zst b.tar.zst" /dev/null >tty.out ||
+	fail "load on a terminal: exit $?"
+grep -q 'bytes)' tty.out || fail "load on a terminal showed no progress: $(cat -A tty.out)"
+awk '{ sub(/\r$/, ""); n = split($0, part, "\r"); v = part[n]; sub(/^\033\[K/, "", v); print v }' \
+	tty.out >screen
+grep -c '^loaded ' screen | grep -qx 2 || fail "load on a terminal: $(cat -A screen)"
+! grep -q 'bytes).' screen || fail "a progress line runs into a message: $(cat -A screen)"
 echo ok

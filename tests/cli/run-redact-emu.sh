@@ -11,6 +11,7 @@ set -e
 . "$top_srcdir/tests/cli/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3"; exit 77; }
+for t in zstd readelf; do command -v $t >/dev/null || { echo "SKIP: no $t"; exit 77; }; done
 scratch
 cd "$SCRATCH"
 export FWBOX_REDACT_MAP="$SCRATCH/site.map"
@@ -97,6 +98,68 @@ for b in a f; do
 done
 [ "$(sqlite3 a.db 'SELECT count(*) FROM trace_events')" -gt 100 ] || fail "no trace events to compare"
 [ "$(sqlite3 a.db 'SELECT count(*) FROM crspace_words')" -gt 1000 ] || fail "no CR-space words"
+
+# The same search with outside tools only: zstd and tar unpack the
+# redacted bundle, grep -a reads every member (binary ones and index.elf
+# included) for the text spellings and, with -P, the raw bytes.  The same
+# greps find every value in the original (the search can fail).
+raw_mac='\x0c\x42\xa1\x5a\x6b\x7c' raw_guid='\x0c\x42\xa1\x03\x00\x5a\x6b\x7c'
+raw_ip='\x0a\x63\x11\x17' raw_ip6='\x20\x01\x0d\xb8\x00\x12(\x00){9}\x77'
+for b in a ra f rf; do
+	rm -rf g && mkdir g
+	zstd -dcq $b.tar.zst | tar -xf - -C g
+	hits=0
+	for t in MT9988X77665 gpu-node-17 0c:42:a1:5a:6b:7c 0c42a103005a6b7c 0c42:a103:005a:6b7c \
+		10.99.17.23 2001:db8:12::77; do
+		if grep -rqaiF -- "$t" g; then hits=$((hits + 1)); fi
+	done
+	for r in "$raw_mac" "$raw_guid" "$raw_ip" "$raw_ip6"; do
+		if LC_ALL=C grep -rqaP -- "$r" g; then hits=$((hits + 1)); fi
+	done
+	case $b in
+	r*) [ "$hits" -eq 0 ] || fail "$b.tar.zst: grep finds $hits planted spellings" ;;
+	*) [ "$hits" -ge 9 ] || fail "$b.tar.zst: grep finds only $hits planted spellings in the original" ;;
+	esac
+	# readelf reads the index of both without a warning.
+	readelf -n -W g/index.elf > $b.notes 2> re.err
+	[ ! -s re.err ] || fail "readelf warns on $b.tar.zst: $(cat re.err)"
+	grep -q 'Unknown note type: (0x465700ff)' $b.notes || fail "$b.tar.zst: readelf finds no seal"
+done
+[ "$(grep -c '^  fwbox ' a.notes)" -eq "$(grep -c '^  fwbox ' ra.notes)" ] ||
+	fail "readelf: the redacted index has another number of notes"
+
+# Structure first in a resource dump: QUERY_VNIC_ENV's address fields are
+# rewritten as fields (regcat.def's segment marks), the rest by the net.
+"$FWBOX" redact a.tar.zst -o ra-again.tar.zst --json > ra.json
+python3 -c '
+import json, sys
+m = {a["kind"]: a for a in json.load(open(sys.argv[1]))["artifacts"]}
+v = m["resdump.QUERY_VNIC_ENV"]
+assert v["action"] == "redacted" and v["field_count"] >= 4, v
+' ra.json || fail "QUERY_VNIC_ENV not rewritten by structure"
+# diff reads redacted bundles: one redacted twice under one key is the
+# same capture; against its original only identifier fields changed.
+"$FWBOX" diff ra.tar.zst ra-again.tar.zst > d0.out || fail "diff of two redactions: $(cat d0.out)"
+rc=0; "$FWBOX" diff a.tar.zst ra.tar.zst > d1.out || rc=$?
+[ "$rc" -eq 1 ] || fail "diff original/redacted exited $rc"
+grep -q 'manufacturing_base_mac_31_0: 0xa15a6b7c -> ' d1.out || fail "diff: no MAC field change"
+grep -q '^Trace messages new in B: 0$' d1.out || fail "diff: trace messages changed"
+
+# --since/--until keep every trace event of the window (ring blocks of 32
+# events are kept whole, and the one before the window for the messages
+# that start in it: at most three blocks add events outside).
+tsof() { "$FWBOX" trace "$@" | sed -n 's/^[^ ]* \[0x\([0-9a-f]*\)\].*/\1/p' | sort; }
+tsof a.tar.zst > ts.all
+n=$(wc -l < ts.all)
+since=0x$(sed -n "$((n / 4))p" ts.all) until=0x$(sed -n "$((3 * n / 4))p" ts.all)
+"$FWBOX" redact -q a.tar.zst --since $since --until $until -o cut.tar.zst
+tsof a.tar.zst --since $since --until $until > ts.want
+tsof cut.tar.zst > ts.cut
+[ -s ts.want ] && [ -z "$(comm -23 ts.want ts.cut)" ] || fail "--since/--until lost events of the window"
+out=$(comm -13 ts.want ts.cut | wc -l)
+[ "$out" -le 96 ] && [ "$(wc -l < ts.cut)" -lt "$n" ] ||
+	fail "--since/--until: $out events outside the window kept, $(wc -l < ts.cut) of $n"
+"$FWBOX" verify -q cut.tar.zst || fail "cut bundle does not verify"
 
 # Pseudonyms: another capture of the same card (another seed), one key:
 # the same serial and base MAC pseudonyms; another key: different ones.

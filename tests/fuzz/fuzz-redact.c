@@ -8,7 +8,8 @@
  * text (ident_discover_text), whose every spelling is compiled and applied
  * to a copy, and (2) run through a scanner of the given patterns, each
  * replaced by a byte no pattern holds (bit 4 of byte 0 selects
- * SCAN_BINARY).  Checked: no occurrence of a pattern without a boundary
+ * SCAN_BINARY).  The buffer is also walked as a QUERY_VNIC_ENV resource
+ * dump (segment framing from the input).  Checked: no occurrence of a pattern without a boundary
  * rule (of any pattern, in binary mode) survives (the "zero hits"
  * promise), by a naive search.
  */
@@ -53,13 +54,21 @@ static void discover(struct fw_ctx *ctx, const uint8_t *buf, size_t n)
 	struct redact_key *k = NULL;
 	struct ident_set *set = NULL;
 	struct scan *scan = NULL;
+	const struct rule *seg_rule = rule_for_kind("resdump.QUERY_VNIC_ENV");
 	uint8_t *copy = malloc(n ? n : 1);
 
 	if (!copy || redact_key_from_bytes(ctx, raw, &k) < 0 || ident_set_new(ctx, k, &set) < 0)
 		goto out;
 	if (ident_discover_text(set, buf, n, "fuzz") < 0)
 		goto out;
+	/* The structure walk of a resource dump (regcat.def's segment marks)
+	 * reads segment framing from the input. */
+	memcpy(copy, buf, n);
+	if (rule_discover(seg_rule, "resdump.QUERY_VNIC_ENV", "emu", copy, n, set) < 0)
+		goto out;
 	if (scan_new(ctx, &scan) < 0 || ident_compile(set, scan) < 0)
+		goto out;
+	if (rule_rewrite(seg_rule, "resdump.QUERY_VNIC_ENV", "emu", copy, n, set) < 0)
 		goto out;
 	memcpy(copy, buf, n);
 	scan_apply(scan, copy, n, SCAN_TEXT, NULL, NULL, NULL);

@@ -571,6 +571,65 @@ START_TEST(test_rules_catalog_marks)
 }
 END_TEST
 
+/* resdump.QUERY_VNIC_ENV: regcat.def's segment marks find the addresses
+ * in every resource segment and rewrite them as fields; the menu-type
+ * segments, other dumps and a truncated segment are left alone. */
+START_TEST(test_rules_segment_marks)
+{
+	static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 },
+			     guid[8] = { 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55 },
+			     ip[4] = { 172, 16, 5, 9 },
+			     ip6[16] = { 0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x09 };
+	struct redact_key *k = fixed_key(11);
+	struct ident_set *set;
+	const struct rule *rule = rule_for_kind("resdump.QUERY_VNIC_ENV");
+	uint8_t d[80 + 80 + 16 + 40], other[sizeof(d)];
+	size_t o2 = 80, o3 = 160, o4 = 176;
+
+	memset(d, 0, sizeof(d));
+	/* Two resource segments of 80 bytes (20 dwords, type 0x4008), a
+	 * 16-byte NOTICE segment (0xfff9), then a segment that claims more
+	 * than is there. */
+	for (size_t o = 0; o <= o2; o += o2) {
+		fw_put_be32(d + o, 20u << 16 | 0x4008);
+		memcpy(d + o + 0x22, mac, 6);
+		memcpy(d + o + 0x28, guid, 8);
+		memcpy(d + o + 0x30, ip, 4);
+		memcpy(d + o + 0x40, ip6, 16);
+	}
+	fw_put_be32(d + o3, 4u << 16 | 0xfff9);
+	fw_put_be32(d + o4, 20u << 16 | 0x4008);
+	memcpy(d + o4 + 0x22, mac, 6);   /* inside the claimed length, which runs past the end */
+	memcpy(other, d, sizeof(d));
+	tu_assert_ok(ctx, ident_set_new(ctx, k, &set));
+	tu_assert_ok(ctx, rule_discover(rule_for_kind("resdump.SHARED_BUFFER"), "resdump.SHARED_BUFFER",
+					"emu", other, sizeof(other), set));
+	ck_assert_uint_eq(ident_count(set), 0);
+	/* The layout is the emulator's: a real card's dump is not read by it. */
+	tu_assert_ok(ctx, rule_discover(rule, "resdump.QUERY_VNIC_ENV", "mlx5ctl", d, sizeof(d), set));
+	ck_assert_uint_eq(ident_count(set), 0);
+	ck_assert_int_eq(rule_rewrite(rule, "resdump.QUERY_VNIC_ENV", NULL, d, sizeof(d), set), 0);
+	tu_assert_ok(ctx, rule_discover(rule, "resdump.QUERY_VNIC_ENV", "emu", d, sizeof(d), set));
+	ck_assert(has_ident(set, ID_MAC, "02:11:22:33:44:55"));
+	ck_assert(has_ident(set, ID_GUID, "021122fffe334455"));
+	ck_assert(has_ident(set, ID_IPV4, "172.16.5.9"));
+	ck_assert(has_ident(set, ID_IPV6, "fd00::9"));
+	ck_assert_int_eq(rule_rewrite(rule, "resdump.QUERY_VNIC_ENV", "emu", d, sizeof(d), set), 8);
+	for (size_t o = 0; o <= o2; o += o2) {
+		ck_assert(memcmp(d + o + 0x22, mac, 6) != 0);
+		ck_assert(!memcmp(d + o + 0x22, mac, 3));        /* the OUI stays */
+		ck_assert(memcmp(d + o + 0x28, guid, 8) != 0);
+		ck_assert(memcmp(d + o + 0x30, ip, 4) != 0);
+		ck_assert(memcmp(d + o + 0x40, ip6, 16) != 0);
+		ck_assert_uint_eq(fw_get_be32(d + o), 20u << 16 | 0x4008);  /* framing stays */
+	}
+	ck_assert(!memcmp(d + o4 + 0x22, mac, 6));   /* the walk stopped before it */
+	ck_assert(!memcmp(d + o2 + 80, other + o2 + 80, sizeof(d) - o2 - 80));
+	ident_set_free(set);
+	redact_key_free(k);
+}
+END_TEST
+
 /* PDDR's module-info page: the module serial is found and rewritten; the
  * other pages are left alone. */
 START_TEST(test_rules_pddr_module_serial)
@@ -585,11 +644,11 @@ START_TEST(test_rules_pddr_module_serial)
 	memcpy(pddr + 8 + 0x40, "MT2201VS07654   ", 16);
 	memcpy(page0 + 8 + 0x40, "MT2201VS07654   ", 16); /* page 0: not a serial there */
 	tu_assert_ok(ctx, ident_set_new(ctx, k, &set));
-	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", page0, sizeof(page0), set));
+	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", "mlx5ctl", page0, sizeof(page0), set));
 	ck_assert_uint_eq(ident_count(set), 0);
-	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", pddr, sizeof(pddr), set));
+	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", "mlx5ctl", pddr, sizeof(pddr), set));
 	ck_assert(has_ident(set, ID_SERIAL, "MT2201VS07654"));
-	ck_assert_int_eq(rule_rewrite(rule, "reg.PDDR", pddr, sizeof(pddr), set), 1);
+	ck_assert_int_eq(rule_rewrite(rule, "reg.PDDR", "mlx5ctl", pddr, sizeof(pddr), set), 1);
 	ck_assert(memcmp(pddr + 8 + 0x40, "MT2201VS07654", 13) != 0);
 	ck_assert(!memcmp(pddr + 8 + 0x40 + 13, "   ", 3));      /* the padding stays */
 	ck_assert(!memcmp(pddr + 8 + 0x20, "NVIDIA", 6));        /* the vendor too */
@@ -614,11 +673,24 @@ START_TEST(test_rules_time_cut)
 	ring_block(ring + 3 * TRACE_BLOCK_SIZE, 2000);
 	ck_assert_uint_eq(rule_cut_ring(ring, sizeof(ring), true, 1500, true, 2500), 2);
 	ck_assert_uint_ne(ring[3 * TRACE_BLOCK_SIZE + 1], 0);  /* 2000: in */
-	ck_assert_uint_ne(ring[0 * TRACE_BLOCK_SIZE + 1], 0);  /* 3000: starts after 2000 <= 2500 */
+	ck_assert_uint_ne(ring[2 * TRACE_BLOCK_SIZE + 1], 0);  /* 1000: the block before */
 	for (unsigned i = 0; i < TRACE_BLOCK_SIZE; i++) {
-		ck_assert_uint_eq(ring[1 * TRACE_BLOCK_SIZE + i], 0);
-		ck_assert_uint_eq(ring[2 * TRACE_BLOCK_SIZE + i], 0);
+		ck_assert_uint_eq(ring[0 * TRACE_BLOCK_SIZE + i], 0);   /* 3000: after */
+		ck_assert_uint_eq(ring[1 * TRACE_BLOCK_SIZE + i], 0);   /* 4000 */
 	}
+	/* Events of the block with timestamp 2000 (0x7d0) are rebuilt up to
+	 * 0x7ff = 2047: a window from 2040 keeps it, one from 2048 does not. */
+	ring_block(ring + 0 * TRACE_BLOCK_SIZE, 3000);
+	ring_block(ring + 1 * TRACE_BLOCK_SIZE, 4000);
+	ring_block(ring + 2 * TRACE_BLOCK_SIZE, 1000);
+	ring_block(ring + 3 * TRACE_BLOCK_SIZE, 2000);
+	ck_assert_uint_eq(rule_cut_ring(ring, sizeof(ring), true, 2040, true, 2045), 2);
+	ck_assert_uint_ne(ring[3 * TRACE_BLOCK_SIZE + 1], 0);
+	ring_block(ring + 0 * TRACE_BLOCK_SIZE, 3000);
+	ring_block(ring + 1 * TRACE_BLOCK_SIZE, 4000);
+	ring_block(ring + 2 * TRACE_BLOCK_SIZE, 1000);
+	ring_block(ring + 3 * TRACE_BLOCK_SIZE, 2000);
+	ck_assert_uint_eq(rule_cut_ring(ring, sizeof(ring), true, 2048, true, 2060), 4);
 	ck_assert_uint_eq(rule_cut_text((uint8_t *)text, strlen(text), true, 0x200, true, 0x200, &nl),
 			  2);
 	text[nl] = '\0';
@@ -876,8 +948,8 @@ START_TEST(test_pipeline_options)
 	o.mask = masks;
 	o.n_mask = 1;
 	o.skip = "crspace";
-	o.have_since = true;
-	o.since = 1500;
+	o.have_until = true;   /* the ring: blocks 1000 (kept) and 2000 (cut) */
+	o.until = 1500;
 	o.case_id = "SR-1234";
 	tu_assert_ok(ctx, redact_bundle(ctx, "in.tar.zst", ".", &o, &rep));
 	ck_assert_ptr_nonnull(strstr(rep->output, "/fwbox-SR-1234-redacted-0000-08-00.0-"));
@@ -985,6 +1057,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_rules_time_cut);
 	tcase_add_test(tc, test_rules_catalog_marks);
 	tcase_add_test(tc, test_rules_pddr_module_serial);
+	tcase_add_test(tc, test_rules_segment_marks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pipeline");
