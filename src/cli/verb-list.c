@@ -76,12 +76,12 @@ static int on_capture(void *ud, const struct store_capture *c)
 		return 0;
 	}
 	if (!o->header) {
-		printf("%-23s %-8s  %-12s  %-14s  %-12s  %-7s  %6s  %s\n", "TIME", "BUNDLE", "PCI",
+		printf("%-23s  %-8s  %-12s  %-14s  %-12s  %-7s  %6s  %s\n", "TIME", "BUNDLE", "PCI",
 		       "SERIAL", "FIRMWARE", "OUTCOME", "FAILED", "REASON");
 		o->header = true;
 	}
 	cli_format_time_short(c->created_ns, when, sizeof(when));
-	printf("%-23s %-8.8s  ", when, c->uuid);
+	printf("%-23s  %-8.8s  ", when, c->uuid);
 	put_text(or_dash(c->pci), 12);
 	fputs("  ", stdout);
 	put_text(or_dash(c->serial), 14);

@@ -79,7 +79,7 @@ static void print_text(struct bundle *b)
 	printf("  created:   %s\n", when);
 	printf("  host:      %s\n", str(h->host));
 	printf("  fwbox:     %s\n", str(h->fwbox_version));
-	printf("  reason:    %s\n", str(h->reason));
+	printf("  reason:    %s\n", h->reason && h->reason[0] ? str(h->reason) : "-");
 	printf("  command:   %s\n", str(h->cmdline));
 	if (d) {
 		printf("Device:\n");

@@ -39,7 +39,7 @@ sqlite3 "$db" "SELECT file FROM bundles" | grep -v "^$SCRATCH/in/" && fail "a re
 "$FWBOX" list > list.txt
 [ "$(sed -n 1p list.txt | awk '{print $1}')" = TIME ] || fail "list: no header"
 [ "$(sed -n 2p list.txt | awk '{print $4}')" = 11111111 ] || fail "list: not oldest first: $(cat list.txt)"
-grep -q '^2065-01-24 05:20:00 UTC 22222222  0000:08:00.0  SN1 .* 28.39.2000 .* partial  *1  test$' list.txt ||
+grep -q '^2065-01-24 05:20:00 UTC  22222222  0000:08:00.0  SN1 .* 28.39.2000 .* partial  *1  test$' list.txt ||
 	fail "list line: $(cat list.txt)"
 grep -q '33333333.*link flap$' list.txt || fail "list: no reason"
 [ "$("$FWBOX" list -1 | sed 1d | awk '{print $4}')" = 22222222 ] || fail "list -1"
