@@ -26,3 +26,4 @@
 #include "watch/watch.h"
 #include "redact/redact.h"
 #include "report/report.h"
+#include "import/import.h"

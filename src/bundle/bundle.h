@@ -67,6 +67,15 @@ struct bundle_header {
 	const char *case_id;           /* the vendor case it was made for, or NULL */
 	uint8_t redacted_from[16];     /* UUID of the bundle it was made from */
 	uint64_t redacted_ns;          /* when it was made, UTC ns */
+	/* Set only in a bundle written by fwbox import (fwbox-import(1)).
+	 * created_ns is then the capture time found in the source (0 when
+	 * none was found), never the time of the import. */
+	uint32_t imported;             /* 1: made from another tool's capture */
+	uint64_t imported_ns;          /* when fwbox import made it, UTC ns */
+	const char *import_source;     /* the file or folder given to fwbox import */
+	uint8_t import_source_sha256[FW_SHA256_LEN]; /* of that file (zero for a folder) */
+	const char *capture_time_from; /* where created_ns came from: "content",
+					* "archive", "file" or "none" */
 };
 
 /* What fwbox redact did with an artifact (bundle_artifact.redaction). */
@@ -150,6 +159,14 @@ struct bundle_artifact {
 	uint64_t redact_bytes;         /* bytes changed (or removed by a trace cut) */
 	uint64_t redact_hits;          /* occurrences replaced by the second net */
 	uint8_t original_digest[FW_SHA256_LEN]; /* SHA-256(salt || SHA-256 of the original) */
+	/* Imported bundles only: where the artifact came from.  Its outcome
+	 * says how the conversion went (ok, partial: some records rejected,
+	 * failed: nothing usable), its reason names the first bad line. */
+	const char *source_name;       /* the file, as named inside the archive */
+	uint8_t source_sha256[FW_SHA256_LEN]; /* of that file's bytes */
+	const char *source_tool;       /* "mstdump", "devlink", "tracefs", ... */
+	uint64_t source_records;       /* records taken (lines, words, segments) */
+	uint64_t source_rejected;      /* records rejected as malformed */
 };
 
 /* ---------------------------------------------------------------- writer */
@@ -255,3 +272,51 @@ int bundle_verify(struct bundle *b, bundle_problem_fn fn, void *userdata);
  * bundle_stream() that checks the whole archive. */
 int bundle_read_kind(struct bundle *b, const char *kind, size_t max,
 		     void **ret_data, size_t *ret_len);
+
+/* ------------------------------------------------ other tools' archives */
+/*
+ * A bounded reader for archives fwbox did not write (sysinfo-snapshot
+ * .tgz, sos and doca-sosreport .tar.xz, any tar of captures): tar formats
+ * only, filters none/gzip/bzip2/xz/zstd.  Entries come in archive order;
+ * only plain files can be read.  Links, devices, FIFOs and names that are
+ * absolute, hold '..' or control bytes come back with a reason to skip
+ * them and no data: nothing is ever written to disk, so a hostile name
+ * can only ever be a name in a message.  Reading stops with -EOVERFLOW
+ * past FW_LIMIT_ARCHIVE_ENTRIES entries, FW_LIMIT_ARCHIVE_ENTRY bytes in
+ * one entry, FW_LIMIT_ARCHIVE_TOTAL in all, or more than FW_LIMIT_RATIO
+ * times the compressed size once past FW_LIMIT_RATIO_FLOOR (a bomb).
+ */
+struct bundle_archive;
+
+enum bundle_archive_type {
+	BUNDLE_ARCHIVE_FILE = 0,       /* a plain file: its data can be read */
+	BUNDLE_ARCHIVE_DIR,            /* a folder: nothing to read */
+	BUNDLE_ARCHIVE_SKIP,           /* anything else: see skip_reason */
+};
+
+struct bundle_archive_entry {
+	const char *name;              /* printable, without a leading "./"; valid until next */
+	enum bundle_archive_type type;
+	const char *skip_reason;       /* BUNDLE_ARCHIVE_SKIP: why ("a symbolic link", ...) */
+	uint64_t size;                 /* FILE: bytes */
+	uint64_t mtime_ns;             /* modification time recorded in the archive, 0 if none */
+	uint64_t index;                /* 0-based position in the archive */
+};
+
+/* Open an archive file; -EBADMSG (with the file named) if it is not a
+ * tar, compressed or not. */
+int bundle_archive_open(struct fw_ctx *ctx, const char *path, struct bundle_archive **ret);
+/* The same over bytes in memory (fuzzing, tests); data must outlive it. */
+int bundle_archive_open_memory(struct fw_ctx *ctx, const void *data, size_t len,
+			       struct bundle_archive **ret);
+/* 1 and *ret filled with the next entry, 0 at the end, < 0 on damage or a
+ * limit (the archive cannot be read further). */
+int bundle_archive_next(struct bundle_archive *a, struct bundle_archive_entry *ret);
+/* Read up to len bytes of the current FILE entry: *ret_n is 0 at its end.
+ * < 0 on damage or a limit. */
+int bundle_archive_read(struct bundle_archive *a, void *buf, size_t len, size_t *ret_n);
+/* The compression filter's name ("gzip", "xz", "none", ...). */
+const char *bundle_archive_filter(const struct bundle_archive *a);
+/* Bytes inflated so far. */
+uint64_t bundle_archive_inflated(const struct bundle_archive *a);
+void bundle_archive_close(struct bundle_archive *a);

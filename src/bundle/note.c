@@ -112,6 +112,12 @@ static const struct note_field header_fields[] = {
 	HDR(BUNDLE_HDR_CASE_ID, FIELD_STR, case_id),
 	HDR(BUNDLE_HDR_REDACTED_FROM, FIELD_FIXED, redacted_from, .opts = FIELD_ZERO_ABSENT),
 	HDR(BUNDLE_HDR_REDACTED_AT, FIELD_U64, redacted_ns, .opts = FIELD_ZERO_ABSENT),
+	HDR(BUNDLE_HDR_IMPORTED, FIELD_U32, imported, .opts = FIELD_ZERO_ABSENT, .max = 1),
+	HDR(BUNDLE_HDR_IMPORTED_AT, FIELD_U64, imported_ns, .opts = FIELD_ZERO_ABSENT),
+	HDR(BUNDLE_HDR_IMPORT_SOURCE, FIELD_STR, import_source),
+	HDR(BUNDLE_HDR_IMPORT_SOURCE_SHA256, FIELD_FIXED, import_source_sha256,
+	    .opts = FIELD_ZERO_ABSENT),
+	HDR(BUNDLE_HDR_CAPTURE_TIME_FROM, FIELD_STR, capture_time_from),
 };
 
 static const struct note_field device_fields[] = {
@@ -152,6 +158,11 @@ static const struct note_field artifact_fields[] = {
 	ART(BUNDLE_ART_REDACT_BYTES, FIELD_U64, redact_bytes, .opts = FIELD_ZERO_ABSENT),
 	ART(BUNDLE_ART_REDACT_HITS, FIELD_U64, redact_hits, .opts = FIELD_ZERO_ABSENT),
 	ART(BUNDLE_ART_ORIGINAL_DIGEST, FIELD_FIXED, original_digest, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_SOURCE_NAME, FIELD_STR, source_name),
+	ART(BUNDLE_ART_SOURCE_SHA256, FIELD_FIXED, source_sha256, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_SOURCE_TOOL, FIELD_STR, source_tool),
+	ART(BUNDLE_ART_SOURCE_RECORDS, FIELD_U64, source_records, .opts = FIELD_ZERO_ABSENT),
+	ART(BUNDLE_ART_SOURCE_REJECTED, FIELD_U64, source_rejected, .opts = FIELD_ZERO_ABSENT),
 };
 
 static const struct note_field trigger_fields[] = {

@@ -136,6 +136,7 @@ static bool takes_value(const char *opt)
 		"-d", "--device", "-o", "--output", "--db", "-r", "--sysroot", "--register",
 		"--compress", "-f", "--format", "--only", "--skip", "--since", "--until",
 		"--reason", "--trace-seconds", "--grep", "-n", "--lines", "--null",
+		"--device-hint", "--fw-version", "--strings-from",
 	};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
@@ -160,6 +161,10 @@ static bool offer_option_value(struct fw_ctx *ctx, const char *verb, const char 
 			offer_registers();
 		else
 			printf("@files\n");
+	} else if (!strcmp(prev, "--strings-from")) {
+		printf("@bundles\n");
+	} else if (!strcmp(prev, "--device-hint") || !strcmp(prev, "--fw-version")) {
+		/* free text: a PCI address or serial, a version */
 	} else if (!strcmp(prev, "--register")) {
 		offer_registers();
 	} else if (!strcmp(prev, "--compress")) {
@@ -275,6 +280,9 @@ int cli_complete(struct fw_ctx *ctx, int argc, char **argv, const struct cli_ver
 		}
 	} else if (!strcmp(verb, "load")) {
 		printf("@bundles\n");
+	} else if (!strcmp(verb, "import")) {
+		/* captures of other tools: any file or folder */
+		printf("@files\n");
 	} else if (!strcmp(verb, "info")) {
 		offer_captures(ctx);
 		printf("@bundles\n");

@@ -22,6 +22,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_regs,
 	&cli_verb_crspace,
 	&cli_verb_segments,
+	&cli_verb_import,
 	&cli_verb_health,
 	&cli_verb_load,
 	&cli_verb_list,

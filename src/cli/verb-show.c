@@ -112,6 +112,18 @@ static void print_text(struct bundle *b)
 		if (h->case_id)
 			printf("  case:      %s\n", h->case_id);
 	}
+	if (h->imported) {
+		char at[48];
+
+		if (h->imported_ns)
+			fw_format_utc(h->imported_ns, at, sizeof(at));
+		else
+			snprintf(at, sizeof(at), "unknown");
+		printf("Import:\n");
+		printf("  source:    %s\n", str(h->import_source));
+		printf("  when:      %s (the capture time above came from: %s)\n", at,
+		       str(h->capture_time_from));
+	}
 	/* The KIND column is as wide as the longest kind, so a long one
 	 * ("resdump.FW_ITERATOR_EXTENDED") does not push its row askew. */
 	for (size_t i = 0; i < n; i++) {

@@ -153,8 +153,12 @@ static void print_json(const struct out *o, const struct watch_note *n)
 	    n->kind == WATCH_NOTE_CAPTURED)
 		json_object_object_add(j, "count", cli_json_int((int64_t)n->count));
 	if (n->kind == WATCH_NOTE_CAPTURED)
+	{
 		json_object_object_add(j, "latency_ns",
 				       n->latency_ns ? cli_json_int((int64_t)n->latency_ns) : NULL);
+		json_object_object_add(j, "handling_ns",
+				       n->handling_ns ? cli_json_int((int64_t)n->handling_ns) : NULL);
+	}
 	if (n->event_ns)
 		cli_json_add_time(j, "event", n->event_ns);
 	if (n->kind == WATCH_NOTE_CAPTURE) {
@@ -204,8 +208,10 @@ static void on_note(void *ud, const struct watch_note *n)
 		break;
 	case WATCH_NOTE_CAPTURED:
 		if (n->path)
-			printf("fwbox watch: '%s': wrote %s (%s, %.1f ms from the event to the first read)\n",
-			       n->device, n->path, n->outcome, (double)n->latency_ns / 1e6);
+			printf("fwbox watch: '%s': wrote %s (%s, %.1f ms from the event to the first read, "
+			       "%.1f ms of them in fwbox watch)\n",
+			       n->device, n->path, n->outcome, (double)n->latency_ns / 1e6,
+			       (double)n->handling_ns / 1e6);
 		else
 			printf("fwbox watch: '%s': no bundle written\n", n->device);
 		break;

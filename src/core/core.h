@@ -59,6 +59,8 @@ void fw_ctx_clear_error(struct fw_ctx *ctx);
 
 void fw_ctx_set_log(struct fw_ctx *ctx, fw_log_fn fn, void *userdata);
 void fw_ctx_set_progress(struct fw_ctx *ctx, fw_progress_fn fn, void *userdata);
+/* The progress callback set (NULL if none), so a layer can chain its own. */
+fw_progress_fn fw_ctx_get_progress(const struct fw_ctx *ctx, void **ret_userdata);
 void fw_log(struct fw_ctx *ctx, enum fw_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void fw_progress(struct fw_ctx *ctx, const char *what, unsigned step, unsigned nsteps,

@@ -129,6 +129,12 @@ void fw_problemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, con
 	va_end(ap);
 }
 
+fw_progress_fn fw_ctx_get_progress(const struct fw_ctx *ctx, void **ret_userdata)
+{
+	*ret_userdata = ctx->progress_userdata;
+	return ctx->progress_fn;
+}
+
 void fw_log(struct fw_ctx *ctx, enum fw_log_level level, const char *fmt, ...)
 {
 	char msg[FW_ERRMSG_MAX];

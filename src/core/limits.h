@@ -56,6 +56,14 @@
 #define FW_LIMIT_REG_DATA             65536u               /* one register snapshot (reg.NAME) decoded */
 #define FW_LIMIT_HEALTH_BUFFER        4096u                /* health.buffer artifact decoded */
 
+/* --- Other tools' archives and captures (bundle/archive.c, import/) --- */
+#define FW_LIMIT_ARCHIVE_ENTRIES      200000u              /* entries in one sysinfo/sos archive */
+#define FW_LIMIT_ARCHIVE_ENTRY        (1ull << 30)         /* one entry, uncompressed */
+#define FW_LIMIT_ARCHIVE_TOTAL        (32ull << 30)        /* all entries, uncompressed */
+#define FW_LIMIT_ARCHIVE_NAME         4096u                /* bytes in an entry name */
+#define FW_LIMIT_IMPORT_FILE          (512ull << 20)       /* one capture file read whole for import */
+#define FW_LIMIT_IMPORT_DEPTH         16u                  /* folder levels walked below an import argument */
+
 /* --- Redaction (redact/) --- */
 #define FW_LIMIT_REDACT_IDENTIFIERS   65536u               /* distinct identifiers found in one bundle */
 #define FW_LIMIT_REDACT_PATTERNS      65536u               /* spellings searched by the second net */

@@ -281,6 +281,13 @@ struct store_diff_counts {
 int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 	       void *userdata, struct store_diff_counts *ret);
 
+/* Files of up to 16 loaded bundles (newest first) that carry an 'ok'
+ * trace.cap and strings-DB section for firmware fw_version: where fwbox
+ * import finds a strings database for trace text of that firmware.
+ * *ret_files is a malloc'd array of malloc'd paths (may be empty). */
+int store_strings_sources(struct store *s, const char *fw_version, char ***ret_files,
+			  size_t *ret_n);
+
 /* ------------------------------------------------------------ captures */
 
 /* One capture of the history (a loaded bundle), with its card.  Strings

@@ -3,7 +3,11 @@
  * journal: the watch daemon's crash-safe memory (journal.h).  Appends are
  * single write()s of whole lines on an O_APPEND file followed by
  * fdatasync(), so a crash leaves at most one torn last line, which the
- * next open skips.
+ * next open skips.  An event's line is the exception: written at once
+ * (the daemon's death keeps what write() handed the kernel) and made
+ * durable by watch_journal_sync(), which the daemon calls once the
+ * capture's first read is done, so a slow disk does not stand between a
+ * failure and the read of the state it left.
  */
 #include "config.h"
 
@@ -26,6 +30,7 @@ struct watch_journal {
 	struct fw_ctx *ctx;
 	char path[1200];
 	int fd;
+	bool unsynced;                 /* lines written since the last fdatasync() */
 	uint64_t next_seq;
 	struct watch_capture_rec *caps;
 	size_t ncaps, capcaps;
@@ -42,14 +47,34 @@ static void clean(char *dst, size_t size, const char *src)
 			*p = ' ';
 }
 
-static int append(struct watch_journal *j, const char *line)
+static int append_nosync(struct watch_journal *j, const char *line)
 {
 	size_t len = strlen(line);
 
-	if (write(j->fd, line, len) != (ssize_t)len || fdatasync(j->fd) < 0)
+	errno = 0;
+	if (write(j->fd, line, len) != (ssize_t)len)
 		return fw_error(j->ctx, errno ? -errno : -EIO, "cannot write the journal '%s': %s",
 				j->path, strerror(errno ? errno : EIO));
+	j->unsynced = true;
 	return 0;
+}
+
+int watch_journal_sync(struct watch_journal *j)
+{
+	if (!j->unsynced)
+		return 0;
+	if (fdatasync(j->fd) < 0)
+		return fw_error(j->ctx, -errno, "cannot write the journal '%s': %s", j->path,
+				strerror(errno));
+	j->unsynced = false;
+	return 0;
+}
+
+static int append(struct watch_journal *j, const char *line)
+{
+	int r = append_nosync(j, line);
+
+	return r < 0 ? r : watch_journal_sync(j);
 }
 
 static int add_cap(struct watch_journal *j, const struct watch_capture_rec *c)
@@ -259,7 +284,7 @@ int watch_journal_event(struct watch_journal *j, const char *card, const char *r
 	clean(p.msg, sizeof(p.msg), msg);
 	snprintf(line, sizeof(line), "E\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\n", p.seq,
 		 p.card, p.reporter, p.error_count, p.time_ns, p.msg);
-	r = append(j, line);
+	r = append_nosync(j, line);
 	if (r < 0)
 		return r;
 	add_pending(j, &p);

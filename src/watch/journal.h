@@ -3,7 +3,9 @@
 /*
  * journal: what the watch daemon must not forget across a crash, in
  * <spool>/.fwbox-watch/journal, one tab-separated line per record, each
- * append fsync'd before the call returns:
+ * append fsync'd before the call returns (an E record: written, it
+ * survives the daemon's death; durable across a machine crash after
+ * watch_journal_sync() or the next other append):
  *   E seq card reporter errors time_ns msg   an event accepted for capture
  *                                            (the acknowledgement)
  *   D seq                                    its capture ended (published or not)
@@ -42,6 +44,8 @@ int watch_journal_open(struct fw_ctx *ctx, const char *dir, struct watch_journal
 void watch_journal_close(struct watch_journal *j);
 int watch_journal_event(struct watch_journal *j, const char *card, const char *reporter,
 			uint64_t error_count, uint64_t time_ns, const char *msg, uint64_t *ret_seq);
+/* fdatasync() what was written since the last one (an E record). */
+int watch_journal_sync(struct watch_journal *j);
 /* path "" when no bundle was written. */
 int watch_journal_done(struct watch_journal *j, uint64_t seq, const char *path, const char *card,
 		       uint64_t time_ns, uint64_t incident, bool first);

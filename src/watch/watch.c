@@ -73,6 +73,7 @@ struct wevent {
 	bool has_dump;
 	char msg[160];
 	uint64_t time_ns, mono_ns;
+	uint64_t recv_mono_ns;          /* when the daemon took it in hand */
 };
 
 struct wdev {
@@ -422,9 +423,32 @@ static int card_lock(struct watch *w, const struct wdev *d)
 
 static void retention(struct watch *w);
 
+/* During a capture: the event's journal line is made durable once the
+ * first step (the first device read) is done, not before it. */
+struct capture_progress {
+	struct watch *w;
+	fw_progress_fn next;
+	void *next_ud;
+};
+
+static void capture_progress(void *ud, const char *what, unsigned step, unsigned nsteps,
+			     uint64_t bytes)
+{
+	struct capture_progress *cp = ud;
+
+	if (step >= 2 || !strcmp(what, "publishing"))
+		if (watch_journal_sync(cp->w->journal) < 0) {
+			warn(cp->w, NULL, fw_ctx_errmsg(cp->w->ctx));
+			fw_ctx_clear_error(cp->w->ctx);
+		}
+	if (cp->next)
+		cp->next(cp->next_ud, what, step, nsteps, bytes);
+}
+
 static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, uint64_t seq,
 		      bool replayed, bool first)
 {
+	struct capture_progress cp = { .w = w };
 	struct collect_options co = { 0 };
 	struct bundle_trigger trig = { 0 };
 	struct collect *c = NULL;
@@ -433,7 +457,7 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 				.reporter = ev->reporter, .event_ns = ev->time_ns,
 				.replayed = replayed, .first_of_incident = first };
 	const char *outcome = "none";
-	uint64_t latency = 0;
+	uint64_t latency = 0, handling = 0;
 	int lock, r;
 
 	lock = card_lock(w, d);
@@ -472,15 +496,24 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	co.trigger = &trig;
 	/* A replayed event happened before this process: no latency to tell. */
 	co.trigger_mono_ns = replayed ? 0 : ev->mono_ns;
+	cp.next = fw_ctx_get_progress(w->ctx, &cp.next_ud);
+	fw_ctx_set_progress(w->ctx, capture_progress, &cp);
 	r = collect_new_on_device(w->ctx, &co, d->fdev, &c);
 	if (r >= 0)
 		r = collect_run(c, &path);
+	fw_ctx_set_progress(w->ctx, cp.next, cp.next_ud);
+	if (watch_journal_sync(w->journal) < 0) {
+		warn(w, d->key, fw_ctx_errmsg(w->ctx));
+		fw_ctx_clear_error(w->ctx);
+	}
 	if (r >= 0) {
 		enum bundle_outcome worst = collect_worst(c);
 
 		outcome = bundle_outcome_name(worst);
 		if (collect_first_read_mono_ns(c) > ev->mono_ns)
 			latency = collect_first_read_mono_ns(c) - ev->mono_ns;
+		if (!replayed && collect_first_read_mono_ns(c) > ev->recv_mono_ns)
+			handling = collect_first_read_mono_ns(c) - ev->recv_mono_ns;
 	} else {
 		char msg[600];
 
@@ -507,6 +540,7 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	n.path = path;
 	n.outcome = outcome;
 	n.latency_ns = latency;
+	n.handling_ns = handling;
 	n.count = d->st.supp.count;
 	n.replayed = replayed;
 	note(w, &n);
@@ -680,6 +714,8 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 	uint64_t ev_ms = ev->mono_ns / 1000000u, seq;
 	bool first = false, was_busy;
 
+	/* From here on the time to the first read is the daemon's own. */
+	ev->recv_mono_ns = fw_monotonic_ns();
 	note(w, &n);
 	hist_push(w->events, &w->nevents,
 		  "{\"card\": \"%s\", \"reporter\": \"%s\", \"state\": \"%s\", \"error_count\": %" PRIu64

@@ -62,6 +62,7 @@ struct watch_note {
 	const char *why;        /* suppression verdict or retention rule */
 	uint64_t count;         /* suppressed so far in this record */
 	uint64_t latency_ns;    /* event to the capture's first device read */
+	uint64_t handling_ns;   /* the daemon receiving the event to that read (0: replayed) */
 	uint64_t event_ns;      /* CLOCK_REALTIME of the event */
 	bool replayed;          /* acknowledged before a restart */
 	bool first_of_incident;

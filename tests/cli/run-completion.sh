@@ -32,6 +32,8 @@ EXP="host.info reg.MGIR"; want extract b.tar.zst ''
 EXP="PDDR"; want regs -r PD
 EXP="@bundles $uuid"; want show "$(echo "$uuid" | cut -c1-3)"
 EXP="@files"; want load --db ''
+EXP="@files"; want import ""
+EXP="@bundles"; want import --strings-from ""
 # A word that is no verb completes to nothing, and nothing fails.
 EXP=""; want nosuchverb x
 

@@ -179,6 +179,18 @@ PY
 		run redact-preview 0 redact --preview --map "$SCRATCH/r.map" --max-size 100M ring.tar.zst
 		run redact-failed 1 redact --map "$SCRATCH/r.map" -o red2.tar.zst cut.tar.zst
 		;;
+	import)
+		"$FWBOX" crspace --mstdump ring.tar.zst > mstdump_000008000_run_1
+		"$FWBOX" extract ring.tar.zst trace.text -o tracefs.txt >/dev/null
+		printf '0x00000002 0x1\n0x00000004 0x00000001\n' > mstdump_000008000_run_2
+		echo "hello" > notes.txt
+		mkdir -p imp
+		BEFORE="rm -f imp/*"
+		run import 3 import -q -o imp --strings-from ring.tar.zst mstdump_000008000_run_1 \
+			mstdump_000008000_run_2 tracefs.txt notes.txt
+		BEFORE=
+		run import-dry 0 import -n --fw-version 1.2.3 mstdump_000008000_run_1
+		;;
 	report)
 		run report 0 report -q -o r.html ring.tar.zst
 		run report-fleet 0 report -q --db h.db -o fleet.html

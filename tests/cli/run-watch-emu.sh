@@ -45,6 +45,13 @@ watch_drain
 [ "$WRC" -eq 0 ] || fail "burst: exit $WRC after SIGTERM, expected 0"
 [ "$(bundles s2 | wc -l)" -eq 1 ] || fail "burst: expected one bundle, got $(bundles s2 | wc -l)"
 [ "$(grep -c '"note":"captured"' burst.log)" -eq 1 ] || fail "burst: more than one capture"
+# The captured line splits the latency: the daemon's own part (event taken
+# in hand to the first read) is part of the whole (fault to first read).
+python3 - burst.log <<'PY' || fail "burst: the captured line's latency fields"
+import json, sys
+c = [json.loads(l) for l in open(sys.argv[1]) if '"note":"captured"' in l][0]
+assert 0 < c["handling_ns"] <= c["latency_ns"] < 10 * 10**9, c
+PY
 "$FWBOX" watch --status --spool "$SCRATCH/s2" --json > status.json
 python3 - status.json <<'PY' || fail "burst: status does not hold one suppression record of 999"
 import json, sys

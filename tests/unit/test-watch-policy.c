@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Check suite for src/watch/policy.c and config.c: configuration parsing,
- * rate limits and incidents, retention. */
+/* Check suite for src/watch/policy.c, config.c and journal.c:
+ * configuration parsing, rate limits and incidents, retention, the
+ * journal's event records. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "watch/journal.h"
 #include "watch/policy.h"
 
 static struct fw_ctx *ctx;
@@ -199,6 +202,47 @@ START_TEST(retention_rules)
 }
 END_TEST
 
+/* An event's record is in the file as soon as watch_journal_event()
+ * returns (a kill -9 right then keeps it), before watch_journal_sync();
+ * a reopen finds it pending until its D record. */
+START_TEST(journal_event_sync)
+{
+	struct watch_journal *j;
+	struct watch_pending *p = NULL;
+	char buf[512] = "";
+	uint64_t seq;
+	size_t n = 0;
+	FILE *f;
+
+	ck_assert_int_eq(watch_journal_open(ctx, ".", &j), 0);
+	ck_assert_int_eq(watch_journal_event(j, "0000:08:00.0", "fw_fatal", 3, 1234, "boom", &seq), 0);
+	f = fopen("journal", "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "E\t1\t0000:08:00.0\tfw_fatal\t3\t1234\tboom\n"));
+	ck_assert_int_eq(watch_journal_sync(j), 0);
+	ck_assert_int_eq(watch_journal_sync(j), 0); /* nothing left: no second fdatasync */
+	watch_journal_close(j);
+	ck_assert_int_eq(watch_journal_open(ctx, ".", &j), 0);
+	ck_assert_int_eq(watch_journal_pending(j, &p, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(p[0].reporter, "fw_fatal");
+	ck_assert_uint_eq(p[0].error_count, 3);
+	ck_assert_uint_eq(p[0].seq, seq);
+	free(p);
+	ck_assert_int_eq(watch_journal_done(j, seq, "", "0000:08:00.0", 1234, 1, true), 0);
+	watch_journal_close(j);
+	ck_assert_int_eq(watch_journal_open(ctx, ".", &j), 0);
+	p = NULL;
+	ck_assert_int_eq(watch_journal_pending(j, &p, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	free(p);
+	watch_journal_close(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("watch-policy");
@@ -215,6 +259,10 @@ int main(void)
 	tc = tcase_create("retention");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, retention_rules);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("journal");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, journal_event_sync);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
