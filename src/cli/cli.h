@@ -212,4 +212,5 @@ extern const struct cli_verb cli_verb_info;
 extern const struct cli_verb cli_verb_watch;
 extern const struct cli_verb cli_verb_redact;
 extern const struct cli_verb cli_verb_report;
+extern const struct cli_verb cli_verb_prune;
 extern const struct cli_verb cli_verb_import;

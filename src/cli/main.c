@@ -28,6 +28,7 @@ static const struct cli_verb *const verbs[] = {
 	&cli_verb_list,
 	&cli_verb_info,
 	&cli_verb_query,
+	&cli_verb_prune,
 	&cli_verb_diff,
 	&cli_verb_redact,
 	&cli_verb_report,

@@ -231,6 +231,8 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 {
 	struct store *hist = NULL, *mem = NULL;
 	bool found[2] = { false, false };
+	char why[256] = "";
+	char *shown = NULL;
 	int r = 0;
 
 	/* Neither a file nor a UUID: say that, not "not in the history". */
@@ -240,6 +242,7 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 					arg[i]);
 	if (store_open(ctx, db, STORE_OPEN_READONLY, &hist) < 0) {
 		hist = NULL;
+		snprintf(why, sizeof(why), "%s", fw_ctx_errmsg(ctx));
 		fw_ctx_clear_error(ctx);
 	}
 	for (int i = 0; i < 2 && hist; i++) {
@@ -266,8 +269,9 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 			r = hist ? fw_error(ctx, -EINVAL, "'%s' is in the history but '%s' is a file "
 					    "that is not: load it first with 'fwbox load', or give "
 					    "both as files", arg[i], arg[1 - i])
-				 : fw_error(ctx, -ENOENT, "'%s' is not a file and there is no history "
-					    "database '%s'", arg[i], db);
+				 : fw_error(ctx, -ENOENT, "'%s' is not a file, and the history "
+					    "'%s' cannot be read: %s", arg[i],
+					    (shown = store_target_display(db)) ? shown : "?", why);
 			goto fail;
 		}
 	}
@@ -290,6 +294,7 @@ static int resolve(struct fw_ctx *ctx, const char *db, char *const arg[2], struc
 	*ret_s = mem;
 	return 0;
 fail:
+	free(shown);
 	store_close(mem);
 	store_close(hist);
 	return r;

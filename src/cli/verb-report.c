@@ -122,8 +122,18 @@ static char *default_output(const char *const *bundles, size_t n, bool fleet)
 	return out;
 }
 
-static int resolve(struct fw_ctx *ctx, struct store **hist, const char *dbpath, const char *arg,
-		   char **ret_path)
+/* A SQLite history is there when its file is; a PostgreSQL one is asked. */
+static bool history_there(const char *db)
+{
+	enum store_target_kind kind;
+
+	if (store_target_kind(NULL, db, &kind) < 0)
+		return true; /* store_open() says what is wrong with it */
+	return kind != STORE_TARGET_SQLITE || access(db, F_OK) == 0;
+}
+
+static int resolve(struct fw_ctx *ctx, struct store **hist, const char *dbpath, const char *shown,
+		   const char *arg, char **ret_path)
 {
 	int64_t id;
 	char *file = NULL;
@@ -134,16 +144,16 @@ static int resolve(struct fw_ctx *ctx, struct store **hist, const char *dbpath, 
 		return *ret_path ? 0 : fw_error(ctx, -ENOMEM, "out of memory");
 	}
 	if (!*hist) {
-		if (access(dbpath, F_OK) != 0)
+		if (!history_there(dbpath))
 			return fw_error(ctx, -ENOENT, "'%s' is not a file, and there is no history "
-					"database '%s' to look it up as a UUID", arg, dbpath);
+					"database '%s' to look it up as a UUID", arg, shown);
 		r = store_open(ctx, dbpath, STORE_OPEN_READONLY, hist);
 		if (r < 0)
 			return r;
 	}
 	r = store_find_bundle(*hist, arg, &id);
 	if (r < 0)
-		return fw_error_prefix(ctx, r, "'%s' is not a file; in the history '%s'", arg, dbpath);
+		return fw_error_prefix(ctx, r, "'%s' is not a file; in the history '%s'", arg, shown);
 	r = store_bundle_info(*hist, id, NULL, NULL, &file);
 	if (r < 0)
 		return r;
@@ -220,7 +230,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct report_result res = { 0 };
 	struct store *hist = NULL;
 	const char *db = NULL, *since = NULL, *output = NULL;
-	char *dbpath = NULL, *out = NULL;
+	char *dbpath = NULL, *shown = NULL, *out = NULL;
 	char **paths = NULL;
 	size_t n = 0;
 	struct cli_json json = { 0 };
@@ -267,6 +277,12 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	} else if (store_default_path(ctx, false, &dbpath) < 0) {
 		return cli_fail(ctx, "report", "history database");
 	}
+	/* What messages and the page show of it: never a password. */
+	shown = store_target_display(dbpath);
+	if (!shown) {
+		free(dbpath);
+		return cli_fail(ctx, "report", "out of memory");
+	}
 	cli_catch_signals(ctx);
 	if (optind < argc) {
 		paths = calloc((size_t)(argc - optind), sizeof(*paths));
@@ -275,7 +291,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		for (int i = optind; i < argc; i++) {
-			r = resolve(ctx, &hist, dbpath, argv[i], &paths[n]);
+			r = resolve(ctx, &hist, dbpath, shown, argv[i], &paths[n]);
 			if (r < 0) {
 				cli_fail(ctx, "report", "'%s'", argv[i]);
 				goto out;
@@ -286,27 +302,27 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		if (db && !hist) {
 			r = store_open(ctx, dbpath, STORE_OPEN_READONLY, &hist);
 			if (r < 0) {
-				cli_fail(ctx, "report", "history '%s'", dbpath);
+				cli_fail(ctx, "report", "history '%s'", shown);
 				goto out;
 			}
 		}
 		ro.db = db ? hist : NULL;
 	} else {
-		if (access(dbpath, F_OK) != 0) {
+		if (!history_there(dbpath)) {
 			ret = cli_usage_error(&cli_verb_report, "no bundle given, and no history '%s' for "
-					      "the fleet view (give BUNDLE, or --db DB)", dbpath);
+					      "the fleet view (give BUNDLE, or --db DB)", shown);
 			goto out;
 		}
 		r = store_open(ctx, dbpath, STORE_OPEN_READONLY, &hist);
 		if (r < 0) {
-			cli_fail(ctx, "report", "history '%s'", dbpath);
+			cli_fail(ctx, "report", "history '%s'", shown);
 			goto out;
 		}
 		ro.db = hist;
 	}
 	ro.bundles = (const char *const *)paths;
 	ro.n_bundles = n;
-	ro.db_path = dbpath;
+	ro.db_path = shown;
 	out = output ? strdup(output) : default_output(ro.bundles, n, n == 0);
 	if (!out) {
 		cli_fail(ctx, "report", "out of memory");
@@ -342,6 +358,7 @@ out:
 	free(paths);
 	free(out);
 	free(dbpath);
+	free(shown);
 	store_close(hist);
 	return ret;
 }

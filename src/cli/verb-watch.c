@@ -273,21 +273,49 @@ static int status(struct fw_ctx *ctx, const char *spool, const struct cli_json *
 	return CLI_EXIT_OK;
 }
 
+/* The command line recorded in every bundle: the --db argument as
+ * store_target_display() gives it, so a connection string's password is
+ * never written into a bundle. */
 static char *join_args(int argc, char **argv)
 {
 	size_t len = 7;
-	char *s, *p;
+	char **shown, *s, *p;
+	bool db_next = false;
 
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+	shown = calloc((size_t)argc + 1, sizeof(*shown));
+	if (!shown)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (db_next || !strncmp(a, "--db=", 5)) {
+			char *d = store_target_display(db_next ? a : a + 5);
+
+			if (d && asprintf(&shown[i], "%s%s", db_next ? "" : "--db=", d) < 0)
+				shown[i] = NULL;
+			free(d);
+			if (!shown[i])
+				goto oom;
+		}
+		db_next = !strcmp(a, "--db");
+		len += strlen(shown[i] ? shown[i] : a) + 1;
+	}
 	s = malloc(len);
 	if (!s)
-		return NULL;
+		goto oom;
 	p = s;
 	for (int i = 0; i < argc; i++)
-		p += sprintf(p, "%s%s", i ? " " : "fwbox ", argv[i]);
+		p += sprintf(p, "%s%s", i ? " " : "fwbox ", shown[i] ? shown[i] : argv[i]);
 	*p = '\0';
+	for (int i = 0; i < argc; i++)
+		free(shown[i]);
+	free(shown);
 	return s;
+oom:
+	for (int i = 0; i < argc; i++)
+		free(shown[i]);
+	free(shown);
+	return NULL;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv);

@@ -89,6 +89,8 @@ int store_list_captures(struct store *s, const struct store_capture_filter *f,
 	sqlite3_stmt *st = NULL;
 	int r;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "listing captures");
 	/*
 	 * Oldest first, as coredumpctl and journalctl list; with a limit, the
 	 * newest N, still oldest first.  ?4 matches a card by its identity,
@@ -122,6 +124,8 @@ int store_get_capture(struct store *s, int64_t id, store_capture_fn fn, void *ud
 	sqlite3_stmt *st = NULL;
 	int r;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "showing a capture");
 	r = store_prepare(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = ?1", &st);
 	if (r < 0)
 		return r;
@@ -137,6 +141,8 @@ int store_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "listing a capture's steps");
 	r = store_prepare(s, "SELECT seq, kind, path, size, sha256, outcome, reason, err, status, "
 			  "syndrome, start_ns, end_ns, interface FROM artifacts WHERE bundle = ?1 "
 			  "ORDER BY seq", &st);

@@ -432,6 +432,8 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	struct store_diff_counts c = { 0 };
 	int r;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "diff");
 	/* One read transaction: both sides come from the same snapshot even
 	 * if a loader commits meanwhile. */
 	r = store_exec(s, "BEGIN");

@@ -50,6 +50,7 @@ struct pending_ev {
 
 struct store_load {
 	struct store *s;
+	struct store_pg_load *pg;       /* the PostgreSQL back-end's rows, or NULL */
 	int64_t bundle_id;
 	bool committed;
 
@@ -215,6 +216,13 @@ static char *device_identity(const struct bundle_device *d, const char *host)
 	return id;
 }
 
+static void format_uuid(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		 u[13], u[14], u[15]);
+}
+
 static int insert_device(struct store_load *l, const struct store_bundle_info *info,
 			 int64_t *ret_id)
 {
@@ -329,11 +337,7 @@ static int insert_bundle(struct store_load *l, const struct store_bundle_info *i
 		if (r < 0)
 			return r;
 	}
-	snprintf(uuid, sizeof(uuid),
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 h->uuid[0], h->uuid[1], h->uuid[2], h->uuid[3], h->uuid[4], h->uuid[5],
-		 h->uuid[6], h->uuid[7], h->uuid[8], h->uuid[9], h->uuid[10], h->uuid[11],
-		 h->uuid[12], h->uuid[13], h->uuid[14], h->uuid[15]);
+	format_uuid(h->uuid, uuid);
 	fw_sha256_hex(info->sha256, sha);
 	fw_format_utc(h->created_ns, created, sizeof(created));
 	fw_format_utc(fw_now_ns(), loaded, sizeof(loaded));
@@ -399,6 +403,48 @@ static int next_event_id(struct store_load *l)
 	return r;
 }
 
+/* The PostgreSQL back-end: the same bundle row, from the same text. */
+static int pg_begin(struct store_load *l, const struct store_bundle_info *info,
+		    struct store_load **ret)
+{
+	const struct bundle_header *h = info->header;
+	char uuid[37], sha[FW_SHA256_HEX], created[40], loaded[40];
+	struct store_pg_bundle b = { .info = info, .uuid = uuid, .sha = sha, .created = created,
+				     .loaded = loaded };
+	char *identity = NULL;
+	int r;
+
+	if (info->device) {
+		identity = device_identity(info->device, h->host);
+		if (!identity) {
+			r = fw_error(l->s->ctx, -ENOMEM, "out of memory");
+			free(l);
+			return r;
+		}
+	}
+	b.identity = identity;
+	format_uuid(h->uuid, uuid);
+	fw_sha256_hex(info->sha256, sha);
+	fw_format_utc(h->created_ns, created, sizeof(created));
+	fw_format_utc(fw_now_ns(), loaded, sizeof(loaded));
+	r = store_pg_load_begin(l->s, &b, &l->pg, &l->bundle_id);
+	free(identity);
+	if (r != STORE_LOAD_NEW) {
+		free(l);
+		return r;
+	}
+	if (info->trigger) {
+		r = store_pg_load_trigger(l->pg, info->trigger);
+		if (r < 0) {
+			store_load_free(l);
+			return r;
+		}
+	}
+	l->ev_first = l->ev_next = l->ev_written = 0;
+	*ret = l;
+	return STORE_LOAD_NEW;
+}
+
 int store_load_begin(struct store *s, const struct store_bundle_info *info,
 		     struct store_load **ret)
 {
@@ -414,6 +460,8 @@ int store_load_begin(struct store *s, const struct store_bundle_info *info,
 	if (!l)
 		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	l->s = s;
+	if (s->pg)
+		return pg_begin(l, info, ret);
 	/* IMMEDIATE: take the write lock now (waiting on other loaders through
 	 * the busy timeout) instead of failing with SQLITE_BUSY_SNAPSHOT half
 	 * way through, which a deferred transaction would. */
@@ -465,6 +513,22 @@ static const char *outcome_name(enum bundle_outcome o)
 	}
 }
 
+static void count_outcome(struct store_load *l, enum bundle_outcome o)
+{
+	switch (o) {
+	case BUNDLE_OUTCOME_OK:
+	case BUNDLE_OUTCOME_SKIPPED:
+		l->n_ok++;
+		break;
+	case BUNDLE_OUTCOME_PARTIAL:
+		l->n_partial++;
+		break;
+	default:
+		l->n_failed++;
+		break;
+	}
+}
+
 int store_load_artifact(struct store_load *l, const struct bundle_artifact *a)
 {
 	sqlite3_stmt *st = l->ins_artifact;
@@ -472,6 +536,16 @@ int store_load_artifact(struct store_load *l, const struct bundle_artifact *a)
 	const char *outcome = outcome_name(a->outcome);
 
 	fw_sha256_hex(a->sha256, sha);
+	if (l->pg) {
+		int r = store_pg_load_artifact(l->pg, l->artifact_seq, a, sha, outcome);
+
+		if (r < 0)
+			return r;
+		count_outcome(l, a->outcome);
+		l->artifact_seq++;
+		l->stats.artifacts++;
+		return 0;
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_int64(st, 2, l->artifact_seq);
 	bind_text_or_null(st, 3, a->kind ? a->kind : "");
@@ -487,18 +561,7 @@ int store_load_artifact(struct store_load *l, const struct bundle_artifact *a)
 	sqlite3_bind_int64(st, 13, (int64_t)a->end_ns);
 	bind_text_or_null(st, 14, a->interface);
 	l->artifact_seq++;
-	switch (a->outcome) {
-	case BUNDLE_OUTCOME_OK:
-	case BUNDLE_OUTCOME_SKIPPED:
-		l->n_ok++;
-		break;
-	case BUNDLE_OUTCOME_PARTIAL:
-		l->n_partial++;
-		break;
-	default:
-		l->n_failed++;
-		break;
-	}
+	count_outcome(l, a->outcome);
 	l->stats.artifacts++;
 	return step_done(l, st, "cannot record an artifact");
 }
@@ -583,6 +646,8 @@ static int format_row(struct store_load *l, const char *text, int64_t *ret_id)
 {
 	int rc, r;
 
+	if (l->pg)
+		return store_pg_load_format(l->pg, text, ret_id);
 	sqlite3_bind_text(l->sel_fmt, 1, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(l->sel_fmt);
 	if (rc == SQLITE_ROW) {
@@ -654,6 +719,11 @@ static int flush_block(struct store_load *l)
 
 	if (!l->blk_count)
 		return 0;
+	if (l->pg) {
+		/* No trace_blocks there: an index on (bundle, ts) instead. */
+		l->blk_count = 0;
+		return 0;
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_int64(st, 2, (int64_t)l->blk_ts_lo);
 	sqlite3_bind_int64(st, 3, (int64_t)l->blk_ts_hi);
@@ -738,7 +808,13 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	for (unsigned i = 0; i < n; i++)
 		e->params[i] = f->signed_mask & (1u << i) ? (int64_t)(int32_t)ev->params[i] :
 							    (int64_t)ev->params[i];
-	if (l->nbatch == STORE_EV_BATCH) {
+	if (l->pg) {
+		l->nbatch = 0;
+		r = store_pg_load_event(l->pg, l->ev_next - l->ev_first, e->ts, e->fmt, e->meta, n,
+					e->params);
+		if (r < 0)
+			return r;
+	} else if (l->nbatch == STORE_EV_BATCH) {
 		r = flush_events(l);
 		if (r < 0)
 			return r;
@@ -767,6 +843,13 @@ int store_load_register_field(struct store_load *l, const char *reg, unsigned in
 {
 	sqlite3_stmt *st = l->ins_field;
 
+	if (l->pg) {
+		char v[24];
+
+		snprintf(v, sizeof(v), "%lld", (long long)(int64_t)value);
+		l->stats.register_fields++;
+		return store_pg_load_field(l->pg, reg, instance, field, v, enum_name);
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_text(st, 2, reg, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)instance);
@@ -782,6 +865,10 @@ int store_load_register_text(struct store_load *l, const char *reg, unsigned ins
 {
 	sqlite3_stmt *st = l->ins_field;
 
+	if (l->pg) {
+		l->stats.register_fields++;
+		return store_pg_load_field(l->pg, reg, instance, field, value, NULL);
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_text(st, 2, reg, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)instance);
@@ -799,6 +886,14 @@ static int flush_chunk(struct store_load *l)
 
 	if (!l->chunk_words)
 		return 0;
+	if (l->pg) {
+		/* Images come in ascending order (checked by the caller), so
+		 * an address given twice never reaches the table. */
+		rc = store_pg_load_chunk(l->pg, l->chunk_source, l->chunk_addr, l->chunk,
+					 l->chunk_words * 4);
+		l->chunk_words = 0;
+		return rc;
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_text(st, 2, l->chunk_source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)l->chunk_addr);
@@ -888,6 +983,11 @@ int store_load_segment(struct store_load *l, const char *dump, uint32_t segment_
 	if (len > FW_LIMIT_MEMBER_SIZE)
 		return fw_error(l->s->ctx, -EOVERFLOW, "segment of %zu bytes: more than "
 				"FW_LIMIT_MEMBER_SIZE", len);
+	if (l->pg) {
+		l->stats.segments++;
+		return store_pg_load_segment(l->pg, l->segment_seq++, dump, segment_type, name,
+					     index1, index2, data, len);
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_int64(st, 2, l->segment_seq++);
 	sqlite3_bind_text(st, 3, dump ? dump : "", -1, SQLITE_STATIC);
@@ -909,6 +1009,10 @@ int store_load_health(struct store_load *l, const char *source, const char *item
 {
 	sqlite3_stmt *st = l->ins_health;
 
+	if (l->pg) {
+		l->stats.health++;
+		return store_pg_load_health(l->pg, l->health_seq++, source, item, value);
+	}
 	sqlite3_bind_int64(st, 1, l->bundle_id);
 	sqlite3_bind_int64(st, 2, l->health_seq++);
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
@@ -916,6 +1020,42 @@ int store_load_health(struct store_load *l, const char *source, const char *item
 	bind_text_or_null(st, 5, value);
 	l->stats.health++;
 	return step_done(l, st, "cannot record a health item");
+}
+
+/* PostgreSQL: the counts added up per format id (several cache entries
+ * may share one), rows only after every entry is counted. */
+static int pg_format_counts(struct store_load *l)
+{
+	struct {
+		int64_t id, first;
+		uint64_t events;
+	} *v = calloc(l->fmt_used, sizeof(*v));
+	size_t n = 0;
+	int r = 0;
+
+	if (!v)
+		return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->fmt_cap; i++) {
+		const struct fmt_entry *e = &l->fmts[i];
+		size_t k;
+
+		if (!e->used || !e->events)
+			continue;
+		for (k = 0; k < n && v[k].id != e->id; k++)
+			;
+		if (k == n) {
+			v[n].id = e->id;
+			v[n].first = e->first_event;
+			v[n++].events = 0;
+		}
+		v[k].events += e->events;
+		if (e->first_event < v[k].first)
+			v[k].first = e->first_event;
+	}
+	for (size_t k = 0; k < n && r >= 0; k++)
+		r = store_pg_load_format_count(l->pg, v[k].id, v[k].events, v[k].first);
+	free(v);
+	return r;
 }
 
 /* One row per format the bundle used.  Several cache entries can name one
@@ -927,6 +1067,8 @@ static int write_format_counts(struct store_load *l)
 
 	if (!l->fmt_used)
 		return 0;
+	if (l->pg)
+		return pg_format_counts(l);
 	r = store_prepare(l->s, "INSERT INTO trace_bundle_formats(bundle, fmt, events, first_event) "
 			  "VALUES (?, ?, ?, ?) ON CONFLICT(bundle, fmt) DO UPDATE SET "
 			  "events = events + excluded.events, "
@@ -962,6 +1104,20 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	sqlite3_stmt *st = NULL;
 	int r;
 
+	if (l->pg) {
+		r = write_format_counts(l);
+		if (r >= 0)
+			r = flush_chunk(l);
+		if (r >= 0)
+			r = store_pg_load_commit(l->pg, overall_outcome(l), l->ev_next - l->ev_first,
+						 &l->stats.trace_formats);
+		if (r >= 0) {
+			l->committed = true;
+			if (ret_stats)
+				*ret_stats = l->stats;
+		}
+		goto free_load;
+	}
 	r = flush_events(l);
 	if (r < 0)
 		goto free_load;
@@ -1010,7 +1166,9 @@ void store_load_free(struct store_load *l)
 	if (!l)
 		return;
 	finalize_all(l);
-	if (!l->committed)
+	if (l->pg)
+		store_pg_load_free(l->pg);
+	else if (!l->committed)
 		sqlite3_exec(l->s->db, "ROLLBACK", NULL, NULL, NULL);
 	free(l->chunk_source);
 	for (unsigned k = 0; k < l->nimages; k++)

@@ -18,6 +18,7 @@ enum query_stop {
 struct store_query {
 	struct store *s;
 	sqlite3_stmt *st;
+	struct store_pg_query *pg;   /* PostgreSQL instead of st */
 	uint64_t deadline_ns;      /* 0 until the first step, or without a limit */
 	enum query_stop stop;
 };
@@ -44,6 +45,9 @@ static int progress(void *ud)
 int store_set_query_limits(struct store *s, const struct store_query_limits *l)
 {
 	s->limits = *l;
+	/* PostgreSQL: statement_timeout; rows arrive one at a time. */
+	if (s->pg)
+		return 0;
 	/* Process-wide: fwbox runs one query per process.  The hard limit
 	 * makes an allocation beyond it fail (SQLITE_NOMEM) instead of
 	 * growing the heap. */
@@ -55,6 +59,8 @@ int store_set_query_limits(struct store *s, const struct store_query_limits *l)
 
 void store_interrupt(struct store *s)
 {
+	if (s && s->pg)
+		store_pg_interrupt(s);
 	if (s && s->db)
 		sqlite3_interrupt(s->db);
 }
@@ -90,6 +96,13 @@ static int stopped_error(struct store_query *q, int rc)
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
 	"printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
 
+/* PostgreSQL: the formats matching a search, by its own full-text search
+ * (websearch_to_tsquery: "a phrase", a OR b, -word) over the 'simple'
+ * configuration, where SQLite uses FTS5. */
+#define PG_FTS                                                                          \
+	"(SELECT id FROM trace_formats WHERE to_tsvector('simple', text) @@ "             \
+	"websearch_to_tsquery('simple', ?1))"
+
 /*
  * One meaning per column name across these results (fwbox-query(1)):
  * bundle is the bundle's UUID (what show, info and diff take), device the
@@ -112,7 +125,7 @@ static const struct store_named_query named[] = {
 	  "ORDER BY device, created" },
 	{ "fw-changes", "", "only the captures where a card's firmware version changed",
 	  "SELECT device, identity, created, bundle_uuid AS bundle, fw_version FROM fw_history "
-	  "WHERE changed ORDER BY device, created" },
+	  "WHERE changed = 1 ORDER BY device, created" },
 	{ "latest", "", "the latest capture of each card",
 	  "SELECT device, identity, serial, psid, bundle_uuid AS bundle, created, fw_version, outcome "
 	  "FROM latest_capture ORDER BY device" },
@@ -128,7 +141,11 @@ static const struct store_named_query named[] = {
 	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
 	  "AND t.format IN "
 	  "(SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
-	  "ORDER BY t.bundle, t.seq" },
+	  "ORDER BY t.bundle, t.seq",
+	  "SELECT b.uuid AS bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "FROM trace_events t JOIN bundles b ON b.id = t.bundle "
+	  "WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats WHERE fmt IN " PG_FTS ") "
+	  "AND t.format IN " PG_FTS " ORDER BY t.bundle, t.seq" },
 	{ "trace-cards", "TEXT",
 	  "cards whose trace has messages matching an FTS5 query, with counts",
 	  "SELECT b.device, d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
@@ -136,7 +153,12 @@ static const struct store_named_query named[] = {
 	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
 	  "LEFT JOIN devices d ON d.id = b.device "
 	  "WHERE bf.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
-	  "GROUP BY b.device ORDER BY events DESC" },
+	  "GROUP BY b.device ORDER BY events DESC",
+	  "SELECT b.device, d.identity, count(DISTINCT b.id) AS bundles, sum(bf.events) AS events, "
+	  "min(b.created) AS first_seen, max(b.created) AS last_seen "
+	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
+	  "LEFT JOIN devices d ON d.id = b.device "
+	  "WHERE bf.fmt IN " PG_FTS " GROUP BY b.device, d.identity ORDER BY events DESC" },
 	{ "trace-count", "", "number of trace events per bundle",
 	  "SELECT b.uuid AS bundle, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
 	  "FROM bundles b ORDER BY b.id" },
@@ -147,11 +169,26 @@ static const struct store_named_query named[] = {
 	  "AND k.ts_hi >= ?2 "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
-	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id" },
+	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id",
+	  "SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "
+	  "(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "
+	  "fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) AS message "
+	  "FROM bundles b JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN $2 AND $3 "
+	  "JOIN trace_formats f ON f.id = e.fmt "
+	  "WHERE b.device = $1 ORDER BY b.id, e.seq" },
 	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID or unique prefix) with their outcome",
 	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
 	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },
 };
+
+/* The SQL of a named query in the dialect of s's back-end. */
+static const char *named_sql_for(const struct store *s, const char *sql)
+{
+	for (size_t i = 0; s->pg && i < sizeof(named) / sizeof(named[0]); i++)
+		if (named[i].sql_pg && (sql == named[i].sql || !strcmp(sql, named[i].sql)))
+			return named[i].sql_pg;
+	return sql;
+}
 
 const struct store_named_query *store_named_query_find(const char *name)
 {
@@ -181,6 +218,13 @@ int store_query_prepare(struct store *s, const char *sql, struct store_query **r
 	if (!q)
 		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	q->s = s;
+	if (s->pg) {
+		r = store_pg_query_prepare(s, named_sql_for(s, sql), &q->pg);
+		if (r < 0)
+			goto free_query;
+		*ret = q;
+		return 0;
+	}
 	s->denied_attach = false;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &q->st, &tail);
 	if (rc != SQLITE_OK && s->denied_attach) {
@@ -220,7 +264,11 @@ free_query:
 
 int store_query_bind_text(struct store_query *q, int i, const char *v)
 {
-	int rc = sqlite3_bind_text(q->st, i, v, -1, SQLITE_TRANSIENT);
+	int rc;
+
+	if (q->pg)
+		return store_pg_query_bind(q->pg, i, v);
+	rc = sqlite3_bind_text(q->st, i, v, -1, SQLITE_TRANSIENT);
 
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
@@ -229,7 +277,15 @@ int store_query_bind_text(struct store_query *q, int i, const char *v)
 
 int store_query_bind_int(struct store_query *q, int i, int64_t v)
 {
-	int rc = sqlite3_bind_int64(q->st, i, v);
+	int rc;
+
+	if (q->pg) {
+		char t[24];
+
+		snprintf(t, sizeof(t), "%lld", (long long)v);
+		return store_pg_query_bind(q->pg, i, t);
+	}
+	rc = sqlite3_bind_int64(q->st, i, v);
 
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
@@ -238,6 +294,8 @@ int store_query_bind_int(struct store_query *q, int i, int64_t v)
 
 int store_query_param_count(struct store_query *q)
 {
+	if (q->pg)
+		return store_pg_query_param_count(q->pg);
 	return sqlite3_bind_parameter_count(q->st);
 }
 
@@ -245,6 +303,8 @@ int store_query_step(struct store_query *q)
 {
 	int rc;
 
+	if (q->pg)
+		return store_pg_query_step(q->pg);
 	if (fw_ctx_cancelled(q->s->ctx))
 		return fw_error(q->s->ctx, -EINTR, "query interrupted (database '%s')", q->s->path);
 	if (!q->deadline_ns && q->s->limits.time_ms)
@@ -266,16 +326,22 @@ int store_query_step(struct store_query *q)
 
 int store_query_column_count(struct store_query *q)
 {
+	if (q->pg)
+		return store_pg_query_column_count(q->pg);
 	return sqlite3_column_count(q->st);
 }
 
 const char *store_query_column_name(struct store_query *q, int i)
 {
+	if (q->pg)
+		return store_pg_query_column_name(q->pg, i);
 	return sqlite3_column_name(q->st, i);
 }
 
 enum store_value_type store_query_column_type(struct store_query *q, int i)
 {
+	if (q->pg)
+		return store_pg_query_column_type(q->pg, i);
 	switch (sqlite3_column_type(q->st, i)) {
 	case SQLITE_INTEGER:
 		return STORE_INTEGER;
@@ -292,22 +358,32 @@ enum store_value_type store_query_column_type(struct store_query *q, int i)
 
 int64_t store_query_column_int(struct store_query *q, int i)
 {
+	if (q->pg)
+		return store_pg_query_column_int(q->pg, i);
 	return sqlite3_column_int64(q->st, i);
 }
 
 double store_query_column_double(struct store_query *q, int i)
 {
+	if (q->pg)
+		return store_pg_query_column_double(q->pg, i);
 	return sqlite3_column_double(q->st, i);
 }
 
 const char *store_query_column_text(struct store_query *q, int i)
 {
+	if (q->pg)
+		return store_pg_query_column_text(q->pg, i);
 	return (const char *)sqlite3_column_text(q->st, i);
 }
 
 const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len)
 {
-	const void *p = sqlite3_column_blob(q->st, i);
+	const void *p;
+
+	if (q->pg)
+		return store_pg_query_column_blob(q->pg, i, ret_len);
+	p = sqlite3_column_blob(q->st, i);
 
 	*ret_len = (size_t)sqlite3_column_bytes(q->st, i);
 	return p;
@@ -317,8 +393,41 @@ void store_query_free(struct store_query *q)
 {
 	if (!q)
 		return;
+	store_pg_query_free(q->pg);
 	sqlite3_finalize(q->st);
 	free(q);
+}
+
+/* find_one() through the back-end-neutral query API (PostgreSQL). */
+static int find_one_q(struct store *s, const char *sql, const char *arg, const char *what,
+		      int64_t *ret_id)
+{
+	struct store_query *q = NULL;
+	int64_t id;
+	int r;
+
+	r = store_query_prepare(s, sql, &q);
+	if (r < 0)
+		return r;
+	r = store_query_bind_text(q, 1, arg);
+	if (r < 0)
+		goto out;
+	r = store_query_step(q);
+	if (r == 0)
+		r = fw_error(s->ctx, -ENOENT, "no bundle %s '%s' in '%s'", what, arg, s->path);
+	if (r <= 0)
+		goto out;
+	id = store_query_column_int(q, 0);
+	r = store_query_step(q);
+	if (r > 0)
+		r = fw_error(s->ctx, -EINVAL, "bundle %s '%s' is ambiguous: give more of it",
+			     what, arg);
+	if (r < 0)
+		goto out;
+	*ret_id = id;
+out:
+	store_query_free(q);
+	return r;
 }
 
 static int find_one(struct store *s, const char *sql, const char *arg, const char *what,
@@ -327,6 +436,13 @@ static int find_one(struct store *s, const char *sql, const char *arg, const cha
 	sqlite3_stmt *st = NULL;
 	int64_t id;
 	int rc, r;
+
+	if (s->pg) {
+		/* Collation-proof prefix match on a server in any locale. */
+		if (strstr(sql, "uuid >="))
+			sql = "SELECT id FROM bundles WHERE starts_with(uuid, lower(?1)) LIMIT 2";
+		return find_one_q(s, sql, arg, what, ret_id);
+	}
 
 	r = store_prepare(s, sql, &st);
 	if (r < 0)
@@ -381,6 +497,8 @@ int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev)
 	sqlite3_stmt *st;
 	int rc, r;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "the previous capture of a card");
 	r = store_prepare(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
 			  "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
 			  "(p.created_ns = b.created_ns AND p.id < b.id)) "
@@ -414,6 +532,38 @@ static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
 	return d;
 }
 
+static int bundle_info_q(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
+			 char **ret_file)
+{
+	struct store_query *q = NULL;
+	char **out[3] = { ret_uuid, ret_created, ret_file };
+	char *v[3] = { NULL, NULL, NULL };
+	int r;
+
+	r = store_query_prepare(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", &q);
+	if (r < 0)
+		return r;
+	r = store_query_bind_int(q, 1, id);
+	if (r >= 0)
+		r = store_query_step(q);
+	if (r == 0)
+		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history", (long long)id);
+	for (int i = 0; i < 3 && r > 0; i++) {
+		const char *t = store_query_column_text(q, i);
+
+		if (t && !(v[i] = strdup(t)))
+			r = fw_error(s->ctx, -ENOMEM, "out of memory");
+	}
+	store_query_free(q);
+	for (int i = 0; i < 3; i++) {
+		if (r > 0 && out[i])
+			*out[i] = v[i];
+		else
+			free(v[i]);
+	}
+	return r < 0 ? r : 0;
+}
+
 int store_bundle_info(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
 		      char **ret_file)
 {
@@ -422,6 +572,8 @@ int store_bundle_info(struct store *s, int64_t id, char **ret_uuid, char **ret_c
 	char *u, *c, *f;
 	int rc, r;
 
+	if (s->pg)
+		return bundle_info_q(s, id, ret_uuid, ret_created, ret_file);
 	r = store_prepare(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", &st);
 	if (r < 0)
 		return r;

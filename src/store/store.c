@@ -90,7 +90,11 @@ finalize:
 int store_schema_version(struct store *s)
 {
 	int v = 0;
-	int r = get_int_pragma(s, "PRAGMA user_version", &v);
+	int r;
+
+	if (s->pg)
+		return store_pg_schema_version(s);
+	r = get_int_pragma(s, "PRAGMA user_version", &v);
 
 	return r < 0 ? r : v;
 }
@@ -263,6 +267,7 @@ static int readonly_authorizer(void *ud, int action, const char *a1, const char 
 
 int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
 {
+	enum store_target_kind kind;
 	struct store *s;
 	int oflags, rc, r, version;
 
@@ -275,11 +280,31 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		memstatus_off = true;
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
+	r = store_target_kind(ctx, path, &kind);
+	if (r < 0)
+		return r;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fw_error(ctx, -ENOMEM, "out of memory");
 	s->ctx = ctx;
 	s->readonly = flags & STORE_OPEN_READONLY;
+	if (kind == STORE_TARGET_POSTGRESQL) {
+		r = store_conninfo_check(ctx, path);
+		if (r < 0)
+			goto free_store;
+		/* Messages quote the string without its password. */
+		s->path = store_target_display(path);
+		if (!s->path) {
+			r = fw_error(ctx, -ENOMEM, "out of memory");
+			goto free_store;
+		}
+		s->limits.time_ms = STORE_QUERY_TIME_MS_DEFAULT;
+		r = store_pg_open(s, path);
+		if (r < 0)
+			goto free_store;
+		*ret = s;
+		return 0;
+	}
 	s->path = strdup(path);
 	if (!s->path) {
 		r = fw_error(ctx, -ENOMEM, "out of memory");
@@ -358,6 +383,7 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_pg_close(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -385,8 +411,18 @@ int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)
 	}
 	if (!path)
 		return fw_error(ctx, -ENOMEM, "out of memory");
-	/* Only the XDG default gets its folder made (as XDG applications
-	 * do); $FWBOX_DB is an explicit path, like --db. */
+	/* $FWBOX_DB may name a PostgreSQL database; nothing that looks like
+	 * a URI becomes a path.  Only the XDG default gets its folder made
+	 * (as XDG applications do); $FWBOX_DB is an explicit name, like --db. */
+	if (env && *env) {
+		enum store_target_kind kind;
+
+		r = store_target_kind(ctx, path, &kind);
+		if (r < 0) {
+			free(path);
+			return fw_error_prefix(ctx, r, "FWBOX_DB");
+		}
+	}
 	if (create_dir && !(env && *env)) {
 		r = mkdir_p(ctx, path);
 		if (r < 0) {

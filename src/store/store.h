@@ -42,6 +42,24 @@ enum store_open_flags {
 	STORE_OPEN_READONLY = 1u << 0,  /* never write; the file must exist */
 };
 
+/*
+ * What a --db argument names (fwbox-load(1), DATABASE): a PostgreSQL
+ * connection URI ("postgresql://...", "postgres://...") or keyword=value
+ * string ("service=fwbox", "host=/run/pg dbname=fwbox"), or else the path
+ * of a SQLite file (":memory:" too).  Anything else that looks like a URI
+ * ("mysql://...", "file:...") is -EPROTONOSUPPORT: it never becomes a file
+ * name.
+ */
+enum store_target_kind {
+	STORE_TARGET_SQLITE,
+	STORE_TARGET_POSTGRESQL,
+};
+int store_target_kind(struct fw_ctx *ctx, const char *target, enum store_target_kind *ret_kind);
+/* target as it may be printed: a connection string rewritten as its
+ * keyword=value settings without the password (malloc'd; NULL when out of
+ * memory).  A SQLite path is returned as it is. */
+char *store_target_display(const char *target);
+
 /* The default history path: $FWBOX_DB, else $XDG_DATA_HOME/fwbox/history.db
  * (XDG_DATA_HOME defaults to ~/.local/share).  create_dir makes the folder.
  * *ret_path is malloc'd. */
@@ -150,6 +168,18 @@ struct store_load_result {
 };
 int store_load_bundle(struct store *s, const char *path, struct store_load_result *ret);
 
+/* ------------------------------------------------------------ retention */
+
+/*
+ * Delete the captures created before before_ns (bundles.created_ns, ns
+ * since the epoch), of one card when device is not NULL (its id, identity,
+ * serial number or PCI address), with every row of theirs, in one
+ * transaction; a card left without captures goes too.  *ret_bundles
+ * (optional): how many.  On PostgreSQL the months of trace events wholly
+ * before the date (without device) are dropped as partitions.
+ */
+int store_prune(struct store *s, uint64_t before_ns, const char *device, uint64_t *ret_bundles);
+
 /* ------------------------------------------------------------ queries */
 
 enum store_value_type {
@@ -211,6 +241,9 @@ struct store_named_query {
 	const char *args;          /* "TEXT", "DEVICE FROM TO", "" */
 	const char *summary;
 	const char *sql;           /* parameters ?1, ?2 ... in args order */
+	/* PostgreSQL's form where the SQL differs (NULL: the same).  Given
+	 * sql, store_query_prepare() on a PostgreSQL history runs this. */
+	const char *sql_pg;
 };
 const struct store_named_query *store_named_query_find(const char *name);
 size_t store_named_query_count(void);

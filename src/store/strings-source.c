@@ -32,6 +32,8 @@ int store_strings_sources(struct store *s, const char *fw_version, char ***ret_f
 	size_t n = 0, cap = 0;
 	int rc, r = 0;
 
+	if (s->pg)
+		return store_pg_unsupported(s, "finding a trace strings source in the history");
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(s, rc, "cannot look for a strings database");

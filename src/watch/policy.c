@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +47,11 @@ const char *watch_removal_name(enum watch_removal r)
 }
 
 enum watch_verdict watch_decide(const struct watch_config *cfg, struct watch_global_state *g,
-				struct watch_card_state *card, uint64_t mono_ms, uint64_t now_ns,
-				bool *ret_first)
+				struct watch_card_state *card, const char *reporter,
+				uint64_t mono_ms, uint64_t now_ns, bool *ret_first)
 {
 	enum watch_verdict v = WATCH_CAPTURE;
+	bool follow_up = false;
 
 	/* A new incident when the card was quiet for IncidentGap=. */
 	if (!card->any_event || mono_ms - card->last_event_mono_ms >= cfg->incident_gap_ms) {
@@ -61,13 +63,19 @@ enum watch_verdict watch_decide(const struct watch_config *cfg, struct watch_glo
 	card->last_event_mono_ms = mono_ms;
 	card->incident_events++;
 
-	if (card->busy)
-		v = WATCH_SUPPRESS_BUSY;
-	else if (card->captured && mono_ms - card->last_capture_mono_ms < cfg->card_interval_ms)
+	if (card->busy) {
+		if (!card->follow_up_taken && strcmp(reporter, card->capture_reporter))
+			follow_up = true;
+		else
+			v = WATCH_SUPPRESS_BUSY;
+	} else if (card->captured && mono_ms - card->last_capture_mono_ms < cfg->card_interval_ms)
 		v = WATCH_SUPPRESS_CARD;
 	else if (g->captured && mono_ms - g->last_capture_mono_ms < cfg->global_interval_ms)
 		v = WATCH_SUPPRESS_GLOBAL;
 	if (v == WATCH_CAPTURE) {
+		/* A capture the intervals allowed may have a follow-up; the
+		 * follow-up itself may not. */
+		card->follow_up_taken = follow_up;
 		*ret_first = !card->incident_captured;
 		return v;
 	}
@@ -80,8 +88,9 @@ enum watch_verdict watch_decide(const struct watch_config *cfg, struct watch_glo
 }
 
 void watch_capture_started(struct watch_global_state *g, struct watch_card_state *card,
-			   uint64_t mono_ms)
+			   const char *reporter, uint64_t mono_ms)
 {
+	snprintf(card->capture_reporter, sizeof(card->capture_reporter), "%s", reporter);
 	card->busy = true;
 	card->captured = true;
 	card->incident_captured = true;

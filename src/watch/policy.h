@@ -88,6 +88,8 @@ struct watch_card_state {
 	uint64_t incident_id;            /* CLOCK_REALTIME ns of the incident's first event */
 	uint64_t incident_events;        /* events in this incident so far */
 	bool incident_captured;          /* the incident has its first capture */
+	char capture_reporter[64];       /* reporter whose event started the last capture */
+	bool follow_up_taken;            /* that capture already had its follow-up */
 	struct watch_suppressed supp;
 };
 
@@ -97,17 +99,23 @@ struct watch_global_state {
 };
 
 /*
- * Decide on one event of a card at mono_ms (CLOCK_MONOTONIC ms) and
- * now_ns (CLOCK_REALTIME ns).  Updates the incident, counts the event;
- * on WATCH_CAPTURE *ret_first tells whether it is the incident's first
- * capture, and the caller calls watch_capture_started(); otherwise the
- * suppression is recorded in card->supp.
+ * Decide on one event of a card's reporter at mono_ms (CLOCK_MONOTONIC
+ * ms) and now_ns (CLOCK_REALTIME ns).  Updates the incident, counts the
+ * event; on WATCH_CAPTURE *ret_first tells whether it is the incident's
+ * first capture, and the caller calls watch_capture_started(); otherwise
+ * the suppression is recorded in card->supp.
+ *
+ * One exception to the rate limits: the first event of another reporter
+ * that arrives while a capture runs gets one follow-up capture, whatever
+ * the intervals.  mlx5 reports "fw" and then "fw_fatal" (with the crdump)
+ * milliseconds apart; suppressing the second would lose the dump that
+ * matters most.  The follow-up cannot chain: it has no follow-up itself.
  */
 enum watch_verdict watch_decide(const struct watch_config *cfg, struct watch_global_state *g,
-				struct watch_card_state *card, uint64_t mono_ms, uint64_t now_ns,
-				bool *ret_first);
+				struct watch_card_state *card, const char *reporter,
+				uint64_t mono_ms, uint64_t now_ns, bool *ret_first);
 void watch_capture_started(struct watch_global_state *g, struct watch_card_state *card,
-			   uint64_t mono_ms);
+			   const char *reporter, uint64_t mono_ms);
 /* The capture ended (published or not): the card is free again, and its
  * suppression record (which the capture's trigger recorded) starts over. */
 void watch_capture_ended(struct watch_card_state *card);

@@ -553,10 +553,13 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 			r = store_load_bundle(s, path, &lr);
 		store_close(s);
 		if (r < 0) {
-			char msg[600];
+			char msg[600], *shown = store_target_display(w->cfg.db);
 
-			snprintf(msg, sizeof(msg), "loading '%s' into '%s' failed: %s", path, w->cfg.db,
-				 fw_ctx_errmsg(w->ctx));
+			/* Never the connection string as given: it may hold a
+			 * password. */
+			snprintf(msg, sizeof(msg), "loading '%s' into '%s' failed: %s", path,
+				 shown ? shown : "the history", fw_ctx_errmsg(w->ctx));
+			free(shown);
 			warn(w, d->key, msg);
 		} else {
 			struct watch_note ln = { .kind = WATCH_NOTE_LOADED, .device = d->key, .path = path };
@@ -728,7 +731,7 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 	if (ev->mono_ns >= d->capture_start_mono_ns && ev->mono_ns <= d->capture_end_mono_ns &&
 	    d->capture_end_mono_ns)
 		d->st.busy = true;
-	v = watch_decide(&w->cfg, &w->g, &d->st, ev_ms, ev->time_ns, &first);
+	v = watch_decide(&w->cfg, &w->g, &d->st, ev->reporter, ev_ms, ev->time_ns, &first);
 	d->st.busy = was_busy;
 	if (v != WATCH_CAPTURE && !replayed) {
 		struct watch_note sn = { .kind = WATCH_NOTE_SUPPRESSED, .device = d->key,
@@ -759,7 +762,7 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 		warn(w, d->key, fw_ctx_errmsg(w->ctx));
 		seq = 0;
 	}
-	watch_capture_started(&w->g, &d->st, ev_ms);
+	watch_capture_started(&w->g, &d->st, ev->reporter, ev_ms);
 	do_capture(w, d, ev, seq, replayed, first);
 	watch_capture_ended(&d->st);
 }

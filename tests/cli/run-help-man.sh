@@ -9,7 +9,7 @@ command -v mandoc >/dev/null || { echo "SKIP: no mandoc"; exit 77; }
 # ("X\bX", "_\bX"); sed drops them (no col(1): it is not in a minimal
 # Debian, and a missing tool in a pipeline looked like a disagreement).
 bs=$(printf '\b')
-for v in show verify extract trace regs segments crspace devices watch redact import; do
+for v in show verify extract trace regs segments crspace devices watch redact import prune; do
 	usage=$("$FWBOX" "$v" --help | sed "/^$/q" | tr "\n" " ")
 	synopsis=$(MANWIDTH=200 mandoc -Tascii "$top_srcdir/man/fwbox-$v.1" | sed "s/.$bs//g" |
 		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\n' ' ')

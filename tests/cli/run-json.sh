@@ -159,6 +159,11 @@ PY
 	list)
 		run list 0 list --db h.db
 		;;
+	prune)
+		BEFORE="cp h.db p.db"
+		run prune 0 prune --db p.db --before 2100-01-01
+		BEFORE=
+		;;
 	info)
 		run info 0 info --db h.db ring.tar.zst failed.tar.zst
 		;;

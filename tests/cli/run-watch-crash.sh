@@ -85,14 +85,25 @@ grep -qx 'fw_fatal|2' supp.txt || fail "history: no suppression record of 2 ($(c
 sqlite3 "$SCRATCH/h.db" "SELECT COUNT(*), SUM(first_of_incident) FROM triggers" | grep -qx '2|1' ||
 	fail "history: the triggers of the two captures are not recorded"
 
+# The fatal error comes 1 ms after the fw error, while the fw error's
+# capture still runs (a capture writes and syncs a bundle: it takes longer
+# than that): it gets its follow-up capture anyway, though both intervals
+# forbid a second capture.
+printf '[Watch]\nMinIntervalCard=1h\nMinIntervalGlobal=1h\n' > follow.conf
+timeout 600 "$FWBOX" watch -c follow.conf -d 'emu:cx7,burst=1@0.01,fatal-at=0.011' --spool "$SCRATCH/s7" \
+	--exit-after 2 -j > follow.log 2>&1 || true   # the fatal card fails commands: exit 3
+grep -q '"note":"suppressed"' follow.log && fail "follow-up: the fatal error was suppressed"
+grep '"note":"capture"' follow.log | tail -1 | grep -q '"reporter":"fw_fatal".*"first_of_incident":false' ||
+	fail "follow-up: no capture of the fatal error ($(tail -3 follow.log))"
+
 # --clear-dumps: after each capture the reporter's stored dump is cleared
 # (the one write), so the fatal error's capture no longer holds the fw
 # reporter's old dump; without it, it does.
 for mode in clear keep; do
 	opt=
 	[ "$mode" = clear ] && opt=--clear-dumps
-	"$FWBOX" watch -c burst.conf -d 'emu:cx7,burst=1@0.01,fatal-at=0.5' --spool "$SCRATCH/c-$mode" \
-		--exit-after 2 $opt -j > "c-$mode.log" 2>&1 || true
+	timeout 600 "$FWBOX" watch -c burst.conf -d 'emu:cx7,burst=1@0.01,fatal-at=0.5' \
+		--spool "$SCRATCH/c-$mode" --exit-after 2 $opt -j > "c-$mode.log" 2>&1 || true
 	[ "$(grep -c '"note":"captured"' "c-$mode.log")" -eq 2 ] || fail "$mode: expected 2 captures"
 	second=$(grep '"note":"captured"' "c-$mode.log" | tail -1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
 	"$FWBOX" show --json "$second" > "c-$mode.json"

@@ -11,6 +11,12 @@
 #include "testutil.h"
 
 static struct fw_ctx *ctx;
+/* The history the back-end-neutral tests use: "h.db" (SQLite), or in the
+ * "store-pg" case a fresh database of the throwaway PostgreSQL cluster
+ * whose socket folder is $FWBOX_TEST_PG_HOST (tests/unit/run-test-store-pg.sh). */
+static const char *db = "h.db";
+static char *pgdb;
+static bool pg;
 
 static void setup(void)
 {
@@ -18,10 +24,29 @@ static void setup(void)
 	tu_tmpdir_enter();
 }
 
+/* One database per test (each test runs in its own process). */
+static void setup_pg(void)
+{
+	const char *host = getenv("FWBOX_TEST_PG_HOST");
+	char cmd[512];
+
+	setup();
+	ck_assert_ptr_nonnull(host);
+	snprintf(cmd, sizeof(cmd), "PSQLRC=/dev/null psql -X -q -v ON_ERROR_STOP=1 "
+		 "-h '%s' -U fwbox -d postgres -c 'CREATE DATABASE t%d' >/dev/null", host,
+		 (int)getpid());
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_ge(asprintf(&pgdb, "host=%s user=fwbox dbname=t%d", host, (int)getpid()), 0);
+	db = pgdb;
+	pg = true;
+}
+
 static void teardown(void)
 {
 	tu_tmpdir_leave();
 	fw_ctx_free(ctx);
+	free(pgdb);
+	pgdb = NULL;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -216,7 +241,7 @@ START_TEST(test_load_and_views)
 	struct store *s;
 	char *t;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	load_pair(s);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM bundles"), 2);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM devices"), 1);
@@ -228,10 +253,16 @@ START_TEST(test_load_and_views)
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM register_fields"), 6);
 	t = query_text(s, "SELECT bundle, f.text, events, first_event FROM trace_bundle_formats bf "
 		       "JOIN trace_formats f ON f.id = bf.fmt ORDER BY bundle, f.text");
-	ck_assert_str_eq(t, "1|cmd 0x%x done, syndrome 0x%x|1|2\n"
-			    "1|link up on port %d|2|1\n"
-			    "2|FW assert at 0x%08x|2|5\n"
-			    "2|link up on port %d|1|4\n");
+	/* first_event: the event's id (SQLite), its seq in the bundle
+	 * (PostgreSQL). */
+	ck_assert_str_eq(t, pg ? "1|cmd 0x%x done, syndrome 0x%x|1|1\n"
+				 "1|link up on port %d|2|0\n"
+				 "2|FW assert at 0x%08x|2|1\n"
+				 "2|link up on port %d|1|0\n"
+			       : "1|cmd 0x%x done, syndrome 0x%x|1|2\n"
+				 "1|link up on port %d|2|1\n"
+				 "2|FW assert at 0x%08x|2|5\n"
+				 "2|link up on port %d|1|4\n");
 	free(t);
 
 	t = query_text(s, "SELECT bundle, seq, timestamp, lost, event_id, tmsn, message, parameters "
@@ -255,9 +286,12 @@ START_TEST(test_load_and_views)
 	t = query_text(s, "SELECT outcome FROM bundles ORDER BY id");
 	ck_assert_str_eq(t, "ok\npartial\n");
 	free(t);
-	/* FTS5 on the message text. */
-	t = query_text(s, "SELECT message FROM trace_events WHERE format IN (SELECT rowid FROM "
-		       "trace_formats_fts WHERE trace_formats_fts MATCH 'assert') ORDER BY seq");
+	/* FTS5 on the message text; PostgreSQL's own full-text search. */
+	t = query_text(s, pg ? "SELECT message FROM trace_events WHERE format IN (SELECT id FROM "
+			       "trace_formats WHERE to_tsvector('simple', text) @@ "
+			       "websearch_to_tsquery('simple', 'assert')) ORDER BY seq"
+			     : "SELECT message FROM trace_events WHERE format IN (SELECT rowid FROM "
+			       "trace_formats_fts WHERE trace_formats_fts MATCH 'assert') ORDER BY seq");
 	ck_assert_str_eq(t, "FW assert at 0x00000abc\nFW assert at 0x00000def\n");
 	free(t);
 	store_close(s);
@@ -282,7 +316,7 @@ START_TEST(test_signed_params)
 	struct store *s;
 	char *t;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	fake_bundle(&fb, 1, "MT2001X00001", "16.35.1012");
 	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
 	tu_assert_ok(ctx, store_load_trace(l, &ev));
@@ -301,7 +335,7 @@ START_TEST(test_idempotent)
 	struct store_load *l = NULL;
 	struct store *s;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	load_pair(s);
 	/* Same bundle again: no-op. */
 	fake_bundle(&fb, 1, "MT2001X00001", "16.35.1012");
@@ -327,7 +361,7 @@ START_TEST(test_abort_leaves_nothing)
 	struct store_load *l;
 	struct store *s;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	fake_bundle(&fb, 9, NULL, "1.2.3");
 	ck_assert_int_eq(store_load_begin(s, &fb.info, &l), STORE_LOAD_NEW);
 	add_artifact(l, "trace.ring", BUNDLE_OUTCOME_OK, "");
@@ -357,9 +391,13 @@ START_TEST(test_abort_leaves_nothing)
 		add_event(l, (uint64_t)i, "tick %d", 1, (uint32_t)i, 0);
 	tu_assert_ok(ctx, store_load_commit(l, NULL));
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_events"), 600);
-	/* 600 events: blocks of 256, 256 and 88. */
-	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_blocks"), 3);
-	ck_assert_int_eq(query_int(s, "SELECT sum(id_hi - id_lo + 1) FROM trace_blocks"), 600);
+	/* 600 events: blocks of 256, 256 and 88 (SQLite only: PostgreSQL
+	 * indexes (bundle, ts) instead). */
+	if (!pg) {
+		ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_blocks"), 3);
+		ck_assert_int_eq(query_int(s, "SELECT sum(id_hi - id_lo + 1) FROM trace_blocks"),
+				 600);
+	}
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM devices WHERE identity = "
 				   "'pci:host1:0000:08:00.0:MT_0000000359'"), 1);
 	store_close(s);
@@ -371,13 +409,21 @@ START_TEST(test_query_readonly)
 	struct store_query *q = NULL;
 	struct store *s;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	load_pair(s);
 	store_close(s);
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", STORE_OPEN_READONLY, &s));
-	ck_assert_int_eq(store_query_prepare(s, "DELETE FROM trace_ev", &q), -EPERM);
-	ck_assert_ptr_null(q);
+	tu_assert_ok(ctx, store_open(ctx, db, STORE_OPEN_READONLY, &s));
+	if (pg) {
+		/* The READ ONLY transaction refuses it when it runs. */
+		tu_assert_ok(ctx, store_query_prepare(s, "DELETE FROM trace_ev", &q));
+		ck_assert_int_eq(store_query_step(q), -EPERM);
+		store_query_free(q);
+		q = NULL;
+	} else {
+		ck_assert_int_eq(store_query_prepare(s, "DELETE FROM trace_ev", &q), -EPERM);
+		ck_assert_ptr_null(q);
+	}
 	ck_assert_int_eq(store_query_prepare(s, "SELECT 1; DELETE FROM trace_ev", &q), -EINVAL);
 	ck_assert_int_lt(store_query_prepare(s, "SELEC 1", &q), 0);
 	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM trace_ev"), 6);
@@ -393,7 +439,7 @@ START_TEST(test_named_queries)
 	char *t;
 	int n = 0, r;
 
-	tu_assert_ok(ctx, store_open(ctx, "h.db", 0, &s));
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
 	load_pair(s);
 	/* Every named query prepares against the schema. */
 	for (size_t i = 0; i < store_named_query_count(); i++) {
@@ -589,10 +635,49 @@ START_TEST(test_diff_segments_previous)
 }
 END_TEST
 
+/* PostgreSQL: the schema is made once and versioned in fwbox_schema; a
+ * read-only open of a database without it is refused. */
+START_TEST(test_pg_open_schema)
+{
+	struct store *s;
+
+	ck_assert_int_eq(store_open(ctx, db, STORE_OPEN_READONLY, &s), -ENOENT);
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
+	ck_assert_int_ge(store_schema_version(s), 1);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM information_schema.tables WHERE "
+				   "table_name IN ('bundles','devices','artifacts','trace_events',"
+				   "'register_fields','crspace_words','segments','health',"
+				   "'fw_history','failed_steps','latest_capture','triggers') AND "
+				   "table_schema = current_schema()"), 12);
+	store_close(s);
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM fwbox_schema"), store_schema_version(s));
+	/* What is not there yet says so. */
+	ck_assert_int_eq(store_diff(s, 1, 2, NULL, NULL, NULL), -EOPNOTSUPP);
+	store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
+	TCase *tp;
+
+	/* The same tests on PostgreSQL when a test cluster is there. */
+	if (getenv("FWBOX_TEST_PG_HOST")) {
+		tp = tcase_create("store-pg");
+		tcase_add_checked_fixture(tp, setup_pg, teardown);
+		tcase_set_timeout(tp, 60);
+		tcase_add_test(tp, test_pg_open_schema);
+		tcase_add_test(tp, test_load_and_views);
+		tcase_add_test(tp, test_idempotent);
+		tcase_add_test(tp, test_signed_params);
+		tcase_add_test(tp, test_abort_leaves_nothing);
+		tcase_add_test(tp, test_query_readonly);
+		tcase_add_test(tp, test_named_queries);
+		suite_add_tcase(s, tp);
+	}
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open_schema);

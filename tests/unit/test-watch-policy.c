@@ -107,10 +107,10 @@ START_TEST(rate_limit)
 	cfg.incident_gap_ms = 60000;
 	/* 1,000 errors of card a, one a millisecond. */
 	for (uint64_t t = 1000; t < 2000; t++) {
-		if (watch_decide(&cfg, &g, &a, t, t * 1000000, &first) == WATCH_CAPTURE) {
+		if (watch_decide(&cfg, &g, &a, "fw", t, t * 1000000, &first) == WATCH_CAPTURE) {
 			captures++;
 			ck_assert(first);
-			watch_capture_started(&g, &a, t);
+			watch_capture_started(&g, &a, "fw", t);
 			/* The capture takes 20 ms. */
 		}
 		if (t == 1020 && a.busy) {
@@ -126,22 +126,62 @@ START_TEST(rate_limit)
 	ck_assert_uint_eq(a.supp.first_ns, 1021ull * 1000000);
 	ck_assert_uint_eq(a.supp.last_ns, 1999ull * 1000000);
 	/* Card b within the global interval of a's capture: suppressed... */
-	ck_assert_int_eq(watch_decide(&cfg, &g, &b, 1050, 1, &first), WATCH_SUPPRESS_GLOBAL);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &b, "fw", 1050, 1, &first), WATCH_SUPPRESS_GLOBAL);
 	/* ...and captured after it. */
-	ck_assert_int_eq(watch_decide(&cfg, &g, &b, 1100, 2, &first), WATCH_CAPTURE);
-	watch_capture_started(&g, &b, 1100);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &b, "fw", 1100, 2, &first), WATCH_CAPTURE);
+	watch_capture_started(&g, &b, "fw", 1100);
 	watch_capture_ended(&b);
 	/* After the card interval, a is captured again, same incident (no
 	 * gap): not the incident's first. */
-	ck_assert_int_eq(watch_decide(&cfg, &g, &a, 6000, 6, &first), WATCH_CAPTURE);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 6000, 6, &first), WATCH_CAPTURE);
 	ck_assert(!first);
-	watch_capture_started(&g, &a, 6000);
+	watch_capture_started(&g, &a, "fw", 6000);
 	watch_capture_ended(&a);
 	/* Quiet for the incident gap: a new incident, its first capture. */
-	ck_assert_int_eq(watch_decide(&cfg, &g, &a, 70000, 70, &first), WATCH_CAPTURE);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 70000, 70, &first), WATCH_CAPTURE);
 	ck_assert(first);
 	ck_assert_uint_eq(a.incident_id, 70);
 	ck_assert_uint_eq(a.incident_events, 1);
+}
+END_TEST
+
+/* "fw" then "fw_fatal" during its capture: one follow-up capture, whatever
+ * the intervals; more events of either reporter during the follow-up are
+ * suppressed (no chain). */
+START_TEST(follow_up)
+{
+	struct watch_config cfg;
+	struct watch_global_state g = { 0 };
+	struct watch_card_state a = { 0 };
+	bool first = false;
+
+	watch_config_defaults(&cfg);
+	cfg.card_interval_ms = 60000;
+	cfg.global_interval_ms = 60000;
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 1000, 1, &first), WATCH_CAPTURE);
+	ck_assert(first);
+	watch_capture_started(&g, &a, "fw", 1000);
+	/* The same reporter again during the capture: suppressed. */
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 1001, 2, &first), WATCH_SUPPRESS_BUSY);
+	/* Another reporter during the capture: its follow-up, inside both
+	 * intervals, not the incident's first. */
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw_fatal", 1002, 3, &first), WATCH_CAPTURE);
+	ck_assert(!first);
+	watch_capture_ended(&a);
+	watch_capture_started(&g, &a, "fw_fatal", 1003);
+	/* During the follow-up: neither reporter starts another one. */
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 1004, 4, &first), WATCH_SUPPRESS_BUSY);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw_fatal", 1005, 5, &first),
+			 WATCH_SUPPRESS_BUSY);
+	watch_capture_ended(&a);
+	/* After it, the intervals rule again. */
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw_fatal", 2000, 6, &first),
+			 WATCH_SUPPRESS_CARD);
+	/* Past them, a capture the intervals allowed may have a follow-up again. */
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw", 70000, 7, &first), WATCH_CAPTURE);
+	watch_capture_started(&g, &a, "fw", 70000);
+	ck_assert_int_eq(watch_decide(&cfg, &g, &a, "fw_fatal", 70001, 8, &first), WATCH_CAPTURE);
+	watch_capture_ended(&a);
 }
 END_TEST
 
@@ -255,6 +295,7 @@ int main(void)
 	tc = tcase_create("ratelimit");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, rate_limit);
+	tcase_add_test(tc, follow_up);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("retention");
 	tcase_add_checked_fixture(tc, setup, teardown);

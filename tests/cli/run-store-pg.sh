@@ -1,0 +1,107 @@
+#!/bin/sh
+# The PostgreSQL history on a throwaway cluster: load (COPY, one
+# transaction per bundle), "already loaded", the same named queries giving
+# the same JSON as on SQLite, a read-only query, a bad bundle leaving
+# nothing, no password in any output.
+set -e
+. "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/cli/pg-lib.sh"
+MKBUNDLE=$top_builddir/tests/mkbundle
+MKTRACE=$top_builddir/tests/cli/store-mktrace
+[ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
+scratch
+pg_start
+cd "$SCRATCH"
+pgdb=$(pg_createdb hist)
+q() { pg_psql "$pgdb" -At -c "$1"; }
+
+"$MKTRACE" . 300 1
+for i in 1 2 3 4 5 6; do
+	"$MKBUNDLE" -o b$i.tar --compress none --uuid $(printf '%032d' $i) --serial SN$((i % 3)) \
+		trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin \
+		reg.MGIR="$top_srcdir/tests/fixtures/decode/reg.MGIR" >/dev/null
+done
+
+# --- load: new, then already loaded.
+"$FWBOX" load --db "$pgdb" b1.tar b2.tar b3.tar > out1 2>&1 || { cat out1; fail "load"; }
+[ "$(q "SELECT count(*) FROM bundles")" = 3 ] || fail "bundles after load: $(q "SELECT count(*) FROM bundles")"
+[ "$(q "SELECT count(*) FROM trace_ev")" = 900 ] || fail "events: $(q "SELECT count(*) FROM trace_ev")"
+"$FWBOX" load --db "$pgdb" b1.tar > out2 2>&1 || { cat out2; fail "reload"; }
+grep -qi "already" out2 || fail "a second load did not say 'already loaded': $(cat out2)"
+[ "$(q "SELECT count(*) FROM bundles")" = 3 ] || fail "a reload added a bundle"
+# The events went to a month partition, not the parent.
+[ "$(q "SELECT count(*) FROM ONLY trace_ev")" = 0 ] || fail "rows in the partitioned parent"
+q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trace_ev'::regclass" | grep -qv '^0$' ||
+	fail "no trace_ev partition"
+
+# --- the same bundles into SQLite: the same answers to the named queries.
+"$FWBOX" load -q --db h.db b1.tar b2.tar b3.tar b4.tar b5.tar b6.tar
+"$FWBOX" load -q --db "$pgdb" b4.tar b5.tar b6.tar
+dev=$("$FWBOX" query --db h.db -f csv "SELECT min(device) FROM bundles" | tail -1)
+for nq in bundles devices fw-history fw-changes latest failed-steps trace-count \
+	"trace-window $dev 0 99999999999999999" "trace-search mlx5" "artifacts 00000000-0000-0000-0000-000000000002"; do
+	# shellcheck disable=SC2086
+	"$FWBOX" query --json --db h.db $nq > sq.json 2> sq.err || { cat sq.err; fail "sqlite $nq"; }
+	# shellcheck disable=SC2086
+	"$FWBOX" query --json --db "$pgdb" $nq > pq.json 2> pq.err || { cat pq.err; fail "pg $nq"; }
+	python3 - sq.json pq.json "$nq" <<'PY' || fail "named query '$nq' differs between SQLite and PostgreSQL"
+import json, sys
+def norm(p):
+    # one JSON object per line
+    return "\n".join(json.dumps(json.loads(l), sort_keys=True) for l in open(p) if l.strip())
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+if a != b:
+    print(sys.argv[3], "\nsqlite:", a[:600], "\npg:    ", b[:600], file=sys.stderr)
+    sys.exit(1)
+PY
+done
+
+# --- queries are read-only.
+set +e
+"$FWBOX" query --db "$pgdb" "DELETE FROM bundles" > out3 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "a DELETE through query succeeded"
+grep -qi "read-only" out3 || fail "no read-only message: $(cat out3)"
+[ "$(q "SELECT count(*) FROM bundles")" = 6 ] || fail "query wrote"
+
+# --- statement timeout.
+set +e
+"$FWBOX" query --db "$pgdb" --timeout 200ms "SELECT pg_sleep(5)" > out4 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] && grep -q "time limit" out4 || fail "no time limit: rc $rc $(cat out4)"
+
+# --- the roles of fwbox-schema(7): a loader with INSERT/SELECT (and the
+# bundle row's three columns), a reader with SELECT only.
+pg_psql "$pgdb" -c "CREATE ROLE fwbox_loader LOGIN" -c "CREATE ROLE fwbox_reader LOGIN" \
+	-c "GRANT USAGE ON SCHEMA public TO fwbox_loader, fwbox_reader" \
+	-c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO fwbox_loader, fwbox_reader" \
+	-c "GRANT INSERT ON ALL TABLES IN SCHEMA public TO fwbox_loader" \
+	-c "GRANT UPDATE (outcome, ev_first, ev_last) ON bundles TO fwbox_loader" \
+	-c "GRANT EXECUTE ON FUNCTION fwbox_trace_partition(bigint) TO fwbox_loader" >/dev/null
+"$MKBUNDLE" -o r1.tar --compress none --uuid $(printf 'f%031d' 1) --serial ROLE1 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+"$MKBUNDLE" -o r2.tar --compress none --uuid $(printf 'f%031d' 2) --serial ROLE2 --time 1500000000000000000 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+loader="host=$PG_HOST user=fwbox_loader dbname=hist"
+reader="host=$PG_HOST user=fwbox_reader dbname=hist"
+"$FWBOX" load -q --db "$loader" r1.tar r2.tar > out6 2>&1 || { cat out6; fail "the loader role cannot load"; }
+"$FWBOX" query --db "$reader" -f csv "SELECT count(*) FROM bundles" > out7 2>&1 || { cat out7; fail "the reader role cannot query"; }
+[ "$(tail -1 out7)" = 8 ] || fail "reader saw $(cat out7)"
+"$MKBUNDLE" -o r3.tar --compress none --uuid $(printf 'f%031d' 3) --serial ROLE3 \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+set +e
+"$FWBOX" load -q --db "$reader" r3.tar > out8 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] && grep -q "permission denied" out8 || fail "the reader role loaded: rc $rc $(cat out8)"
+[ "$(q "SELECT count(*) FROM bundles")" = 8 ] || fail "bundles after the reader's attempt"
+
+# --- a password never shows: not in messages, not in the stored cmdline.
+set +e
+"$FWBOX" query --db "$pgdb password=hunter2 port=1" bundles > out5 2>&1
+set -e
+grep -q hunter2 out5 && fail "a password was printed: $(cat out5)"
+grep -q "cannot connect" out5 || fail "no connection error: $(cat out5)"
+echo ok
