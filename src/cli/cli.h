@@ -94,6 +94,10 @@ struct json_object *cli_json_u64(uint64_t v);            /* decimal string: may 
 /* Add NAME (ISO 8601 UTC, nanoseconds) and NAME_us (microseconds since the
  * epoch, an integer below 2^53); both null when ns is 0 (unknown). */
 void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns);
+/* show and info: how a collection step ended, the same fields in both
+ * (errno, mlx5_status, syndrome, start, end, interface; fwbox(1)). */
+void cli_json_add_step(struct json_object *o, int32_t err, uint32_t status, uint32_t syndrome,
+		       uint64_t start_ns, uint64_t end_ns, const char *interface);
 /* A time given on the command line, in UTC: YYYY-MM-DD, 'YYYY-MM-DD
  * HH:MM[:SS[.frac]]' (or with T, a trailing Z), @SECONDS, now, today,
  * yesterday, or -N followed by d, h, m or s (that long before now).
@@ -117,8 +121,8 @@ int cli_pick_compression(const struct cli_verb *v, const char *out, bool given,
 /* Repeated list options (--keep, --drop ...) accumulate as one comma list
  * in *list (malloc'd); -EINVAL for an empty item, -ENOMEM. */
 int cli_append_list(char **list, const char *item);
-/* A size: bytes, or a number with K, M or G (powers of 1024; "10MB" and
- * "10MiB" too); -EINVAL otherwise. */
+/* A size: bytes, or a number with K, M, G or T (powers of 1024; "10MB"
+ * and "10MiB" too); -EINVAL otherwise, and for 0. */
 int cli_parse_size(const char *s, uint64_t *ret);
 /* -o -: copy a finished bundle file to standard output; -errno. */
 int cli_copy_to_stdout(const char *path);

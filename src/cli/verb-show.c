@@ -229,15 +229,7 @@ static struct json_object *artifact_json(const struct bundle_artifact *a)
 	json_object_object_add(ja, "sha256", json_object_new_string(sha));
 	json_object_object_add(ja, "outcome", cli_json_text(bundle_outcome_name(a->outcome)));
 	json_object_object_add(ja, "reason", cli_json_text_or_null(a->reason));
-	json_object_object_add(ja, "errno", a->err ? cli_json_int(a->err < 0 ? -a->err : a->err)
-					       : NULL);
-	/* A step without a failed mlx5 command has no status or syndrome. */
-	json_object_object_add(ja, "mlx5_status", a->status ? cli_json_int(a->status) : NULL);
-	json_object_object_add(ja, "syndrome", a->status || a->syndrome ? cli_json_int(a->syndrome)
-									 : NULL);
-	cli_json_add_time(ja, "start", a->start_ns);
-	cli_json_add_time(ja, "end", a->end_ns);
-	json_object_object_add(ja, "interface", cli_json_text_or_null(a->interface));
+	cli_json_add_step(ja, a->err, a->status, a->syndrome, a->start_ns, a->end_ns, a->interface);
 	json_object_object_add(ja, "request", hex_or_null(a->request, a->request_len));
 	/* What fwbox redact did with it; null in a bundle it did not write. */
 	{
