@@ -180,15 +180,11 @@ static void fproblem(struct health_fmsg *f, uint64_t off, int err, const char *f
 
 static void fproblem(struct health_fmsg *f, uint64_t off, int err, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
-	if (!f->problem)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fw_vproblemf(f->problem, f->ud, off, err, fmt, ap);
 	va_end(ap);
-	f->problem(f->ud, off, err, msg);
 }
 
 int health_fmsg_new(struct fw_ctx *ctx, health_item_fn fn, health_problem_fn problem, void *ud,

@@ -67,15 +67,11 @@ static void problem(struct resdump *r, uint64_t off, int err, const char *fmt, .
 
 static void problem(struct resdump *r, uint64_t off, int err, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
-	if (!r->problem)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fw_vproblemf(r->problem, r->ud, off, err, fmt, ap);
 	va_end(ap);
-	r->problem(r->ud, off, err, msg);
 }
 
 int resdump_new(struct fw_ctx *ctx, resdump_segment_fn seg, resdump_menu_fn menu,

@@ -679,16 +679,14 @@ static void problem(struct trace_decoder *d, uint64_t off, int err, const char *
 
 static void problem(struct trace_decoder *d, uint64_t off, int err, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	d->problems++;
-	if (!d->problem || d->problems > FW_LIMIT_PROBLEMS)
+	if (d->problems > FW_LIMIT_PROBLEMS)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fw_vproblemf(d->problem, d->ud, off, err, fmt, ap);
 	va_end(ap);
-	d->problem(d->ud, off, err, msg);
 }
 
 int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_event_fn fn,

@@ -123,13 +123,11 @@ void an_emit_problem(void *ud, uint64_t off, int err, const char *msg)
 
 void an_problemf(struct analyze *an, uint64_t off, int err, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fw_vproblemf(an_emit_problem, an, off, err, fmt, ap);
 	va_end(ap);
-	an_emit_problem(an, off, err, msg);
 }
 
 void an_problem(struct analyze *an, const char *kind, uint64_t off, int err, const char *msg)

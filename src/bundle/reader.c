@@ -233,44 +233,57 @@ static int do_open(struct bundle *b)
 	return 0;
 }
 
+/* A reader not yet open: no file, its name for messages. */
+static int bundle_alloc(struct fw_ctx *ctx, const char *name, struct bundle **ret)
+{
+	struct bundle *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return fw_error(ctx, -ENOMEM, "out of memory");
+	b->ctx = ctx;
+	b->fd = -1;
+	b->path = strdup(name);
+	if (!b->path) {
+		free(b);
+		return fw_error(ctx, -ENOMEM, "out of memory");
+	}
+	*ret = b;
+	return 0;
+}
+
+/* Read the index unless r already failed; a failed reader is freed. */
+static int open_finish(struct bundle *b, int r, struct bundle **ret)
+{
+	if (r >= 0)
+		r = do_open(b);
+	if (r < 0) {
+		bundle_close(b);
+		return r;
+	}
+	*ret = b;
+	return 0;
+}
+
 int bundle_open(struct fw_ctx *ctx, const char *path, struct bundle **ret)
 {
 	struct bundle *b;
 	struct stat st;
 	int r;
 
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return fw_error(ctx, -ENOMEM, "out of memory");
-	b->ctx = ctx;
-	b->path = strdup(path);
-	b->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (b->fd < 0) {
-		r = fw_error(ctx, -errno, "'%s': %m", path);
-		goto fail;
-	}
-	if (!b->path) {
-		r = fw_error(ctx, -ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (fstat(b->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = fw_error(ctx, -EINVAL, "'%s' is not a regular file", path);
-		goto fail;
-	}
-	b->file_size = (uint64_t)st.st_size;
-	/* libarchive would say "Unrecognized archive format": say what it is. */
-	if (!st.st_size) {
-		r = fw_error(ctx, -EBADMSG, "'%s' is empty (0 bytes), not a bundle", path);
-		goto fail;
-	}
-	r = do_open(b);
+	r = bundle_alloc(ctx, path, &b);
 	if (r < 0)
-		goto fail;
-	*ret = b;
-	return 0;
-fail:
-	bundle_close(b);
-	return r;
+		return r;
+	b->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (b->fd < 0)
+		r = fw_error(ctx, -errno, "'%s': %m", path);
+	else if (fstat(b->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		r = fw_error(ctx, -EINVAL, "'%s' is not a regular file", path);
+	/* libarchive would say "Unrecognized archive format": say what it is. */
+	else if (!st.st_size)
+		r = fw_error(ctx, -EBADMSG, "'%s' is empty (0 bytes), not a bundle", path);
+	else
+		b->file_size = (uint64_t)st.st_size;
+	return open_finish(b, r, ret);
 }
 
 int bundle_open_memory(struct fw_ctx *ctx, const void *data, size_t len, struct bundle **ret)
@@ -278,27 +291,13 @@ int bundle_open_memory(struct fw_ctx *ctx, const void *data, size_t len, struct 
 	struct bundle *b;
 	int r;
 
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return fw_error(ctx, -ENOMEM, "out of memory");
-	b->ctx = ctx;
-	b->fd = -1;
+	r = bundle_alloc(ctx, "(memory)", &b);
+	if (r < 0)
+		return r;
 	b->mem = data;
 	b->mem_len = len;
 	b->file_size = len;
-	b->path = strdup("(memory)");
-	if (!b->path) {
-		r = fw_error(ctx, -ENOMEM, "out of memory");
-		goto fail;
-	}
-	r = do_open(b);
-	if (r < 0)
-		goto fail;
-	*ret = b;
-	return 0;
-fail:
-	bundle_close(b);
-	return r;
+	return open_finish(b, 0, ret);
 }
 
 void bundle_close(struct bundle *b)

@@ -94,6 +94,10 @@ struct json_object *cli_json_u64(uint64_t v);            /* decimal string: may 
 /* Add NAME (ISO 8601 UTC, nanoseconds) and NAME_us (microseconds since the
  * epoch, an integer below 2^53); both null when ns is 0 (unknown). */
 void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns);
+/* show and info: how a collection step ended, the same fields in both
+ * (errno, mlx5_status, syndrome, start, end, interface; fwbox(1)). */
+void cli_json_add_step(struct json_object *o, int32_t err, uint32_t status, uint32_t syndrome,
+		       uint64_t start_ns, uint64_t end_ns, const char *interface);
 /* A time given on the command line, in UTC: YYYY-MM-DD, 'YYYY-MM-DD
  * HH:MM[:SS[.frac]]' (or with T, a trailing Z), @SECONDS, now, today,
  * yesterday, or -N followed by d, h, m or s (that long before now).
@@ -117,8 +121,8 @@ int cli_pick_compression(const struct cli_verb *v, const char *out, bool given,
 /* Repeated list options (--keep, --drop ...) accumulate as one comma list
  * in *list (malloc'd); -EINVAL for an empty item, -ENOMEM. */
 int cli_append_list(char **list, const char *item);
-/* A size: bytes, or a number with K, M or G (powers of 1024; "10MB" and
- * "10MiB" too); -EINVAL otherwise. */
+/* A size: bytes, or a number with K, M, G or T (powers of 1024; "10MB"
+ * and "10MiB" too); -EINVAL otherwise, and for 0. */
 int cli_parse_size(const char *s, uint64_t *ret);
 /* -o -: copy a finished bundle file to standard output; -errno. */
 int cli_copy_to_stdout(const char *path);
@@ -146,6 +150,36 @@ int cli_bundle_open(struct fw_ctx *ctx, const char *arg, struct bundle **ret);
 void cli_bundle_uuid(struct bundle *b, char uuid[37]);
 /* Open arg, write its UUID to uuid (so the sink can name it in every
  * record), and run the decoders whose kinds start with only_prefix. */
+/*
+ * The decode verbs (trace, regs, crspace, segments) keep a struct cli_decode
+ * as the first member of their sink state, so that one problem callback and
+ * one loop over the BUNDLE arguments serve them all.
+ */
+struct cli_tally;
+struct cli_decode {
+	const char *verb;
+	const char *path;  /* the bundle being decoded, for messages */
+	char uuid[37];     /* its UUID, for JSON records */
+	/* Called after each bundle, decoded (r >= 0) or not; may be NULL. */
+	void (*after)(struct cli_decode *d, struct fw_ctx *ctx, int r);
+};
+/* analyze_sink.problem for them: a warning naming bundle, kind and offset. */
+void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg);
+/* Decode each of args[0..n) through sink with d as its userdata (kinds
+ * starting with one of only's prefixes), until a signal; count into t. */
+void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
+			const char *only, const struct analyze_sink *sink, struct cli_tally *t);
+/* A whole unsigned number in C syntax: -EINVAL when it is none (or
+ * negative), -ERANGE above 2^64 - 1; the two deserve different messages. */
+int cli_parse_u64(const char *s, uint64_t *ret);
+/* getopt_long() for a verb: the JSON options (into json, unless NULL) and
+ * --db are handled here; every other option is returned, -1 at the end.
+ * main() resets getopt (optind 1, opterr 0: one message, ours) before a
+ * verb runs. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       struct cli_json *json);
+
 int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
 		const struct analyze_sink *sink, void *ud, char uuid[37]);
 /* Inputs of a verb over several bundles, and the records it printed. */

@@ -22,13 +22,21 @@
 #include "cli/cli.h"
 #include "core/text.h"
 
+/* "fwbox VERB: " and the message on standard error, no line end: every
+ * message of the command starts so. */
+__attribute__((format(printf, 3, 0))) static void say(const char *verb, const char *what,
+						      const char *fmt, va_list ap)
+{
+	fprintf(stderr, "fwbox %s: %s", verb, what);
+	vfprintf(stderr, fmt, ap);
+}
+
 int cli_fail(struct fw_ctx *ctx, const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fwbox %s: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(verb, "", fmt, ap);
 	va_end(ap);
 	if (ctx && fw_ctx_errcode(ctx))
 		fprintf(stderr, ": %s", fw_ctx_errmsg(ctx));
@@ -47,9 +55,8 @@ int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fwbox %s: ", v->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(v->name, "", fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'fwbox %s --help'.\n", v->name);
 	return CLI_EXIT_USAGE;
@@ -79,9 +86,8 @@ void cli_warn(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fwbox %s: warning: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(verb, "warning: ", fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -90,9 +96,8 @@ int cli_nothing(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fwbox %s: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(verb, "", fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_EXIT_NOTHING;
@@ -268,6 +273,18 @@ void cli_json_add_time(struct json_object *o, const char *name, uint64_t ns)
 	json_object_object_add(o, key, json_object_new_int64((int64_t)(ns / 1000)));
 }
 
+void cli_json_add_step(struct json_object *o, int32_t err, uint32_t status, uint32_t syndrome,
+		       uint64_t start_ns, uint64_t end_ns, const char *interface)
+{
+	json_object_object_add(o, "errno", err ? cli_json_int(err < 0 ? -err : err) : NULL);
+	/* A step without a failed mlx5 command has no status or syndrome. */
+	json_object_object_add(o, "mlx5_status", status ? cli_json_int(status) : NULL);
+	json_object_object_add(o, "syndrome", status || syndrome ? cli_json_int(syndrome) : NULL);
+	cli_json_add_time(o, "start", start_ns);
+	cli_json_add_time(o, "end", end_ns);
+	json_object_object_add(o, "interface", cli_json_text_or_null(interface));
+}
+
 /* Damerau-free Levenshtein distance, bounded: names are short. */
 static size_t edit_distance(const char *a, const char *b)
 {
@@ -400,6 +417,70 @@ int cli_analyze(struct fw_ctx *ctx, const char *arg, const char *only_prefix,
 	analyze_free(an);
 	bundle_close(b);
 	return r;
+}
+
+void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct cli_decode *d = ud;
+
+	(void)err;
+	cli_warn(d->verb, "'%s': '%s' at offset %" PRIu64 ": %s", d->path, kind, off, msg);
+}
+
+void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
+			const char *only, const struct analyze_sink *sink, struct cli_tally *t)
+{
+	cli_catch_signals(ctx);
+	for (int i = 0; i < n && !fw_ctx_cancelled(ctx); i++) {
+		int r;
+
+		fw_ctx_clear_error(ctx);
+		d->path = args[i];
+		r = cli_analyze(ctx, args[i], only, sink, d, d->uuid);
+		if (r < 0) {
+			cli_error(ctx, d->verb);
+			t->failed++;
+		} else {
+			t->ok++;
+		}
+		if (d->after)
+			d->after(d, ctx, r);
+	}
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       struct cli_json *json)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+		if (c == -1)
+			return -1;
+		if (json && cli_json_option(json, c))
+			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
+		return c;
+	}
+}
+
+int cli_parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || *s == '-')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno)
+		return -EINVAL;
+	*ret = v;
+	return 0;
 }
 
 int cli_tally_exit(const struct cli_tally *t, const char *verb, const char *what, int argc,
@@ -641,6 +722,11 @@ int cli_parse_size(const char *s, uint64_t *ret)
 	case 'g':
 	case 'G':
 		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
 		end++;
 		break;
 	}

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwbox: out of memory\n");
 		return CLI_EXIT_FAILURE;
 	}
-	/* Verbs see argv[0] = verb name, as getopt expects. */
+	/* Verbs see argv[0] = verb name, as getopt expects; getopt starts
+	 * afresh and prints nothing: cli_option_error() says what was wrong. */
+	optind = 1;
+	opterr = 0;
 	r = verb->run(ctx, argc - 1, argv + 1);
 	fw_ctx_free(ctx);
 	return r;

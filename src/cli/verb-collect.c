@@ -391,11 +391,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int opt, r, ret = CLI_EXIT_FAILURE;
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:o:fqh" CLI_JSON_SHORTOPTS, options, NULL)) != -1) {
-		if (cli_json_option(&json, opt))
-			continue;
+	while ((opt = cli_getopt(argc, argv, "d:o:fqh" CLI_JSON_SHORTOPTS, options, &json)) != -1) {
 		switch (opt) {
 		case 'd':
 			o.device = optarg;

@@ -15,12 +15,10 @@
 #include "cli/cli.h"
 
 struct crspace_opts {
+	struct cli_decode d; /* first: the sink's userdata is both */
 	bool mstdump;
 	struct cli_json json;
-	char uuid[37];
-	const char *path;              /* the bundle argument, for messages */
 	uint64_t words;
-	uint64_t problems;
 };
 
 static int on_run(void *ud, const char *kind, uint32_t addr, const uint32_t *v, size_t n)
@@ -35,7 +33,7 @@ static int on_run(void *ud, const char *kind, uint32_t addr, const uint32_t *v, 
 		if (o->json.on) {
 			struct json_object *j = json_object_new_object();
 
-			json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+			json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
 			json_object_object_add(j, "kind", json_object_new_string(kind));
 			json_object_object_add(j, "address", cli_json_int(a));
 			json_object_object_add(j, "value", cli_json_int(v[i]));
@@ -51,15 +49,6 @@ static int on_run(void *ud, const char *kind, uint32_t addr, const uint32_t *v, 
 	return 0;
 }
 
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
-{
-	struct crspace_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	cli_warn("crspace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
-}
-
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -70,22 +59,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	};
 	static const struct analyze_sink sink = {
 		.crspace = on_run,
-		.problem = on_problem,
+		.problem = cli_decode_problem,
 	};
 	struct crspace_opts o;
 	struct cli_tally t = { 0 };
 	int c;
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
+	while ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1) {
 		if (c == 'm')
 			o.mstdump = true;
 		else
@@ -96,18 +77,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	if (o.mstdump && o.json.on)
 		return cli_usage_error(&cli_verb_crspace, "--mstdump and --json are two formats: "
 				       "give one");
-	cli_catch_signals(ctx);
-	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
-		fw_ctx_clear_error(ctx);
-		o.path = argv[i];
-		/* The CR-space image, and the crdump inside a fw_fatal dump. */
-		if (cli_analyze(ctx, argv[i], "crspace,health.fw_fatal", &sink, &o, o.uuid) < 0) {
-			cli_error(ctx, "crspace");
-			t.failed++;
-			continue;
-		}
-		t.ok++;
-	}
+	o.d.verb = "crspace";
+	/* The CR-space image, and the crdump inside a fw_fatal dump. */
+	cli_decode_bundles(ctx, &o.d, argv + optind, argc - optind, "crspace,health.fw_fatal", &sink,
+			   &t);
 	t.records = o.words;
 	return cli_tally_exit(&t, "crspace", "CR-space image", argc - optind, argv + optind);
 }

@@ -163,10 +163,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int c;
 
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "r:h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "r:h" CLI_JSON_SHORTOPTS, opts, &json)) != -1) {
 		switch (c) {
 		case 'r':
 			sysroot = optarg;

@@ -380,10 +380,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	/* As diff(1): 1 means "different", so trouble is 2. */
 	int c, r, ret = CLI_EXIT_USAGE;
 
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, &o.json)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;

@@ -134,15 +134,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool force = false;
 	int c, r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:f" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
+	while ((c = cli_getopt(argc, argv, "o:f" CLI_JSON_SHORTOPTS, longopts, &json)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;

@@ -162,14 +162,8 @@ static int on_artifact(void *ud, const struct store_capture_artifact *a)
 		json_object_object_add(j, "sha256", cli_json_text(a->sha256));
 		json_object_object_add(j, "outcome", cli_json_text(a->outcome));
 		json_object_object_add(j, "reason", cli_json_text_or_null(a->reason));
-		json_object_object_add(j, "errno", a->err ? cli_json_int(a->err < 0 ? -a->err : a->err)
-						      : NULL);
-		json_object_object_add(j, "mlx5_status", a->status ? cli_json_int(a->status) : NULL);
-		json_object_object_add(j, "syndrome", a->status || a->syndrome ? cli_json_int(a->syndrome)
-									       : NULL);
-		cli_json_add_time(j, "start", a->start_ns);
-		cli_json_add_time(j, "end", a->end_ns);
-		json_object_object_add(j, "interface", cli_json_text_or_null(a->interface));
+		cli_json_add_step(j, a->err, a->status, a->syndrome, a->start_ns, a->end_ns,
+				  a->interface);
 		json_object_array_add(o->arts, j);
 		return 0;
 	}
@@ -254,15 +248,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *dbpath = NULL;
 	int c, r;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "h" CLI_JSON_SHORTOPTS, opts, &o.json)) != -1) {
 		switch (c) {
-		case CLI_OPT_DB:
-			cli_set_db(optarg);
-			break;
 		case 'h':
 			return cli_help(&cli_verb_info);
 		default:

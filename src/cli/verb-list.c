@@ -112,15 +112,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *end;
 	int c, r;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "1d:n:h" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "1d:n:h" CLI_JSON_SHORTOPTS, opts, &o.json)) != -1) {
 		switch (c) {
-		case CLI_OPT_DB:
-			cli_set_db(optarg);
-			break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (cli_parse_time(optarg, now, c == OPT_SINCE ? &f.since_ns : &f.until_ns) < 0)

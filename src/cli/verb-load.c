@@ -211,10 +211,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *dbpath = NULL;
 	int c, r;
 
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "qh" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
-		if (cli_json_option(&t.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "qh" CLI_JSON_SHORTOPTS, opts, &t.json)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;

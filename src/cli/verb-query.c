@@ -489,44 +489,6 @@ static bool parse_duration(const char *arg, uint64_t *ret_ms)
 	return false;
 }
 
-/* "512M", "2G", "64K", "1048576" (bytes) to bytes; false if malformed. */
-static bool parse_size(const char *arg, uint64_t *ret)
-{
-	char *end;
-	uint64_t v, mult = 1;
-
-	if (!isdigit((unsigned char)*arg))
-		return false;
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno)
-		return false;
-	if (*end && end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
-		return false;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'K': case 'k':
-		mult = 1ull << 10;
-		break;
-	case 'M': case 'm':
-		mult = 1ull << 20;
-		break;
-	case 'G': case 'g':
-		mult = 1ull << 30;
-		break;
-	case 'T': case 't':
-		mult = 1ull << 40;
-		break;
-	default:
-		return false;
-	}
-	if (v > UINT64_MAX / mult)
-		return false;
-	*ret = v * mult;
-	return true;
-}
-
 /* SIGINT and SIGTERM stop the statement under way at once
  * (sqlite3_interrupt through store_interrupt(), async-signal-safe) as well
  * as cancelling the context; the signal picks the exit status 128+N. */
@@ -581,7 +543,6 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool list = false;
 	int c, r, nargs, ret = CLI_EXIT_FAILURE;
 
-	opterr = 0; /* one message, ours */
 	/* Options anywhere (GNU order); "--" ends them, for a negative number. */
 	while ((c = getopt_long(argc, argv, "f:lh" CLI_JSON_SHORTOPTS, opts, NULL)) != -1) {
 		if (cli_json_option(&json, c)) {
@@ -615,7 +576,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 						       "30, 30s, 500ms, 5m or 0 (no limit), not '%s'", optarg);
 			break;
 		case 'M':
-			if (!parse_size(optarg, &limits.memory_bytes))
+			/* 0: no ceiling. */
+			if (!strcmp(optarg, "0"))
+				limits.memory_bytes = 0;
+			else if (cli_parse_size(optarg, &limits.memory_bytes) < 0)
 				return cli_usage_error(&cli_verb_query, "--memory-limit takes a size such "
 						       "as 512M, 2G, 64K or 0 (no limit), not '%s'", optarg);
 			break;

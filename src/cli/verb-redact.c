@@ -98,23 +98,6 @@ static const struct option options[] = {
 	{ 0 },
 };
 
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (end == s || *end || *s == '-')
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 /* One object per run (fwbox(1) JSON OUTPUT); rep is NULL when nothing was
  * written, err then the failure. */
 static void print_json(const struct cli_json *json, struct fw_ctx *ctx,
@@ -318,11 +301,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool quiet = false, compress_given = false, to_stdout;
 	int c, r, status = CLI_EXIT_USAGE;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, optstring, options, &json)) != -1) {
 		r = 0;
 		switch (c) {
 		case 'o':
@@ -356,7 +335,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 		case OPT_SINCE:
 		case OPT_UNTIL:
-			r = parse_u64(optarg, c == OPT_SINCE ? &o.since : &o.until);
+			r = cli_parse_u64(optarg, c == OPT_SINCE ? &o.since : &o.until);
 			if (r < 0) {
 				cli_usage_error(&cli_verb_redact, "%s: '%s' is %s",
 						c == OPT_SINCE ? "--since" : "--until", optarg,

@@ -31,13 +31,13 @@ struct half {
 };
 
 struct regs_opts {
+	struct cli_decode d; /* first: the sink's userdata is both */
 	const char *only;      /* register name, or NULL */
 	struct cli_json json;
-	char uuid[37];
-	const char *path;              /* the bundle argument, for messages */
 	struct half hi;
 	uint64_t fields;
-	uint64_t problems;
+	uint64_t fields_before;        /* fields when the bundle began */
+	const struct regcat_reg *reg;  /* -r REGISTER, or NULL */
 };
 
 /* Suffixes of split 64-bit values in regcat.def (high, low). */
@@ -78,7 +78,7 @@ static void emit(struct regs_opts *o, const char *reg, uint16_t reg_id, const ch
 		return;
 	}
 	j = json_object_new_object();
-	json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+	json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
 	json_object_object_add(j, "register", json_object_new_string(reg));
 	json_object_object_add(j, "register_id", cli_json_int(reg_id));
 	json_object_object_add(j, "field", json_object_new_string(field));
@@ -149,15 +149,6 @@ static int on_field(void *ud, const char *kind, const struct regs_field *f)
 	return 0;
 }
 
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
-{
-	struct regs_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	cli_warn("regs", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
-}
-
 /* REGISTER printed nothing: say why. A step that failed or was skipped is
  * in the index with its reason; that is the answer, not "no register". */
 static void explain_missing(struct fw_ctx *ctx, const char *path, const struct regcat_reg *reg)
@@ -220,6 +211,17 @@ static bool looks_like_register(const char *arg)
 	return !hex;
 }
 
+/* A lone half is printed as it is; -r REGISTER that printed nothing says why. */
+static void after_bundle(struct cli_decode *d, struct fw_ctx *ctx, int r)
+{
+	struct regs_opts *o = (struct regs_opts *)d;
+
+	flush_half(o);
+	if (r >= 0 && o->reg && o->fields == o->fields_before)
+		explain_missing(ctx, d->path, o->reg);
+	o->fields_before = o->fields;
+}
+
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -230,23 +232,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	};
 	static const struct analyze_sink sink = {
 		.reg_field = on_field,
-		.problem = on_problem,
+		.problem = cli_decode_problem,
 	};
 	struct regs_opts o;
 	struct cli_tally t = { 0 };
 	const struct regcat_reg *reg = NULL;
-	int c, r, nbundles;
+	int c, nbundles;
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&o.json, c))
-			continue;
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
+	while ((c = cli_getopt(argc, argv, "r:" CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1) {
 		if (c == 'r')
 			o.only = optarg;
 		else
@@ -267,23 +261,10 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		if (!reg)
 			return unknown_register(o.only);
 	}
-	cli_catch_signals(ctx);
-	for (int i = optind; i < optind + nbundles && !fw_ctx_cancelled(ctx); i++) {
-		uint64_t before = o.fields;
-
-		fw_ctx_clear_error(ctx);
-		o.path = argv[i];
-		r = cli_analyze(ctx, argv[i], "reg.", &sink, &o, o.uuid);
-		flush_half(&o);
-		if (r < 0) {
-			cli_error(ctx, "regs");
-			t.failed++;
-			continue;
-		}
-		t.ok++;
-		if (reg && o.fields == before)
-			explain_missing(ctx, argv[i], reg);
-	}
+	o.d.verb = "regs";
+	o.d.after = after_bundle;
+	o.reg = reg;
+	cli_decode_bundles(ctx, &o.d, argv + optind, nbundles, "reg.", &sink, &t);
 	t.records = o.fields;
 	if (reg && !o.fields && t.ok && !t.failed)
 		return CLI_EXIT_NOTHING; /* explain_missing() said why */

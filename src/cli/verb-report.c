@@ -237,11 +237,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool quiet = false;
 	int c, r, ret = CLI_EXIT_FAILURE;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qh" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, "o:qh" CLI_JSON_SHORTOPTS, longopts, &json)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;

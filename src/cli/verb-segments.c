@@ -14,12 +14,10 @@
 #include "cli/cli.h"
 
 struct seg_opts {
+	struct cli_decode d; /* first: the sink's userdata is both */
 	struct cli_json json;
-	char uuid[37];
-	const char *path;              /* the bundle argument, for messages */
 	struct json_object *pending;   /* a MENU segment waits for its records */
 	uint64_t count;
-	uint64_t problems;
 };
 
 static void seg_text(const struct resdump_segment *s, char *buf, size_t len)
@@ -93,7 +91,7 @@ static int on_segment(void *ud, const char *kind, const struct resdump_segment *
 		bool menu = !strcmp(s->kind, "MENU");
 
 		flush_pending(o);
-		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
 		json_object_object_add(j, "kind", json_object_new_string(kind));
 		json_object_object_add(j, "offset", cli_json_int((int64_t)s->offset));
 		json_object_object_add(j, "segment_type", cli_json_int(s->type));
@@ -141,13 +139,12 @@ static int on_menu(void *ud, const char *kind, const struct resdump_menu_record 
 	return 0;
 }
 
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+/* A menu still waiting for records is complete when its bundle ends. */
+static void after_bundle(struct cli_decode *d, struct fw_ctx *ctx, int r)
 {
-	struct seg_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	cli_warn("segments", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
+	(void)ctx;
+	(void)r;
+	flush_pending((struct seg_opts *)d);
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -160,38 +157,21 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct analyze_sink sink = {
 		.segment = on_segment,
 		.menu = on_menu,
-		.problem = on_problem,
+		.problem = cli_decode_problem,
 	};
 	struct seg_opts o;
 	struct cli_tally t = { 0 };
 	int c;
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
-		if (!cli_json_option(&o.json, c))
-			return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
-	}
+	/* JSON and --db are all it takes. */
+	if ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1)
+		return cli_option_error(&cli_verb_segments, argv, CLI_JSON_SHORTOPTS);
 	if (optind >= argc)
 		return cli_usage_error(&cli_verb_segments, "expected at least one BUNDLE");
-	cli_catch_signals(ctx);
-	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
-		fw_ctx_clear_error(ctx);
-		o.path = argv[i];
-		if (cli_analyze(ctx, argv[i], "resdump.", &sink, &o, o.uuid) < 0) {
-			flush_pending(&o);
-			cli_error(ctx, "segments");
-			t.failed++;
-			continue;
-		}
-		flush_pending(&o);
-		t.ok++;
-	}
+	o.d.verb = "segments";
+	o.d.after = after_bundle;
+	cli_decode_bundles(ctx, &o.d, argv + optind, argc - optind, "resdump.", &sink, &t);
 	t.records = o.count;
 	return cli_tally_exit(&t, "segments", "resource-dump segment", argc - optind, argv + optind);
 }

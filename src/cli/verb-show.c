@@ -34,17 +34,6 @@ static const char *str(const char *s)
 	return out;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* The trigger note of a bundle fwbox watch took. */
 static void print_trigger(const struct bundle_trigger *t)
 {
@@ -169,7 +158,7 @@ static struct json_object *hex_or_null(const uint8_t *p, size_t n)
 
 	if (!n)
 		return NULL;
-	hex(p, n, buf);
+	fw_hex(p, n, buf);
 	return json_object_new_string(buf);
 }
 
@@ -233,29 +222,21 @@ static struct json_object *artifact_json(const struct bundle_artifact *a)
 	struct json_object *ja = json_object_new_object();
 	char sha[2 * FW_SHA256_LEN + 1];
 
-	hex(a->sha256, FW_SHA256_LEN, sha);
+	fw_hex(a->sha256, FW_SHA256_LEN, sha);
 	json_object_object_add(ja, "kind", cli_json_text(a->kind));
 	json_object_object_add(ja, "path", cli_json_text(a->path));
 	json_object_object_add(ja, "bytes", cli_json_int((int64_t)a->size));
 	json_object_object_add(ja, "sha256", json_object_new_string(sha));
 	json_object_object_add(ja, "outcome", cli_json_text(bundle_outcome_name(a->outcome)));
 	json_object_object_add(ja, "reason", cli_json_text_or_null(a->reason));
-	json_object_object_add(ja, "errno", a->err ? cli_json_int(a->err < 0 ? -a->err : a->err)
-					       : NULL);
-	/* A step without a failed mlx5 command has no status or syndrome. */
-	json_object_object_add(ja, "mlx5_status", a->status ? cli_json_int(a->status) : NULL);
-	json_object_object_add(ja, "syndrome", a->status || a->syndrome ? cli_json_int(a->syndrome)
-									 : NULL);
-	cli_json_add_time(ja, "start", a->start_ns);
-	cli_json_add_time(ja, "end", a->end_ns);
-	json_object_object_add(ja, "interface", cli_json_text_or_null(a->interface));
+	cli_json_add_step(ja, a->err, a->status, a->syndrome, a->start_ns, a->end_ns, a->interface);
 	json_object_object_add(ja, "request", hex_or_null(a->request, a->request_len));
 	/* What fwbox redact did with it; null in a bundle it did not write. */
 	{
 		const char *red = bundle_redaction_name(a->redaction);
 		bool r = red != NULL;
 
-		hex(a->original_digest, FW_SHA256_LEN, sha);
+		fw_hex(a->original_digest, FW_SHA256_LEN, sha);
 		json_object_object_add(ja, "redaction", cli_json_text(red));
 		json_object_object_add(ja, "field_count", r ? cli_json_int(a->redact_fields) : NULL);
 		json_object_object_add(ja, "changed_bytes",
@@ -321,16 +302,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct cli_json json = { 0 };
 	int c, shown = 0, failed = 0;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
-		if (!cli_json_option(&json, c))
-			return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
-	}
+	/* JSON and --db are all it takes. */
+	if ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &json)) != -1)
+		return cli_option_error(&cli_verb_show, argv, CLI_JSON_SHORTOPTS);
 	if (optind >= argc)
 		return cli_usage_error(&cli_verb_show, "expected at least one BUNDLE");
 	for (int i = optind; i < argc; i++) {

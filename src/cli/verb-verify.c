@@ -65,15 +65,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	bool quiet = false;
 	int c, status = CLI_EXIT_OK;
 
-	optind = 1;
-	opterr = 0; /* one message, ours */
-	while ((c = getopt_long(argc, argv, "q" CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_json_option(&json, c))
-			continue;
-		if (c == CLI_OPT_DB) {
-			cli_set_db(optarg);
-			continue;
-		}
+	while ((c = cli_getopt(argc, argv, "q" CLI_JSON_SHORTOPTS, longopts, &json)) != -1) {
 		switch (c) {
 		case 'q':
 			quiet = true;

@@ -339,10 +339,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	char *cmdline;
 	int c, r;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
-		if (cli_json_option(&out.json, c))
-			continue;
+	while ((c = cli_getopt(argc, argv, optstring, options, &out.json)) != -1) {
 		switch (c) {
 		case 'd':
 			if (ndev >= WATCH_MAX_DEVICES)

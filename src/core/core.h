@@ -66,6 +66,19 @@ void fw_log(struct fw_ctx *ctx, enum fw_log_level level, const char *fmt, ...)
 void fw_progress(struct fw_ctx *ctx, const char *what, unsigned step, unsigned nsteps,
 		 uint64_t bytes);
 
+/*
+ * The problem callback every decoder takes: a broken or skipped part of its
+ * input at byte offset, with a negative errno and a message; the walk goes
+ * on.  fw_problemf formats the message (at most FW_PROBLEM_MAX bytes, cut
+ * beyond) and calls fn if it is not NULL.
+ */
+typedef void (*fw_problem_fn)(void *userdata, uint64_t offset, int err, const char *msg);
+#define FW_PROBLEM_MAX 256
+void fw_problemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void fw_vproblemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 5, 0)));
+
 /* Cooperative cancellation: a signal handler in the front-end sets it; long
  * loops in the library poll it and stop with -EINTR. */
 void fw_ctx_request_cancel(struct fw_ctx *ctx);

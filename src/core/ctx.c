@@ -109,6 +109,26 @@ void fw_ctx_set_progress(struct fw_ctx *ctx, fw_progress_fn fn, void *userdata)
 	ctx->progress_userdata = userdata;
 }
 
+void fw_vproblemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, const char *fmt,
+		  va_list ap)
+{
+	char msg[FW_PROBLEM_MAX];
+
+	if (!fn)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fn(userdata, offset, err, msg);
+}
+
+void fw_problemf(fw_problem_fn fn, void *userdata, uint64_t offset, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fw_vproblemf(fn, userdata, offset, err, fmt, ap);
+	va_end(ap);
+}
+
 fw_progress_fn fw_ctx_get_progress(const struct fw_ctx *ctx, void **ret_userdata)
 {
 	*ret_userdata = ctx->progress_userdata;

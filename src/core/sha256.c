@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "core/sha256.h"
+#include "core/text.h"
 
 struct fw_sha256 {
 	EVP_MD_CTX *md;
@@ -65,11 +66,5 @@ int fw_sha256(const void *data, size_t len, uint8_t out[FW_SHA256_LEN])
 
 void fw_sha256_hex(const uint8_t digest[FW_SHA256_LEN], char out[FW_SHA256_HEX])
 {
-	static const char hex[] = "0123456789abcdef";
-
-	for (unsigned i = 0; i < FW_SHA256_LEN; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[FW_SHA256_HEX - 1] = '\0';
+	fw_hex(digest, FW_SHA256_LEN, out);
 }

@@ -14,6 +14,9 @@
  * surrogate, above U+10FFFF, truncated). */
 size_t fw_utf8_valid_len(const unsigned char *s, size_t n);
 
+/* n bytes as 2n lower-case hex digits and a NUL into out (2n + 1 bytes). */
+void fw_hex(const void *data, size_t n, char *out);
+
 /* A NUL-terminated copy of s[0..len) in which every invalid UTF-8
  * byte is replaced by U+FFFD (one per byte that starts no valid
  * sequence). Returns NULL when out of

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/core.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "lib/libfwbox.h"
 
 struct fwbox_ctx {
@@ -343,17 +344,18 @@ static void rec_add_str(struct fwbox_record *r, const char *name, const char *s)
 
 static void rec_add_hex(struct fwbox_record *r, const char *name, const uint8_t *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-	int ret = 0;
+	int ret;
 
 	if (!rec_field(r, name))
 		return;
-	ret = fw_buf_reserve(&r->text, n * 2 + 1);
-	for (size_t i = 0; ret >= 0 && i < n; i++) {
-		r->text.data[r->text.len++] = (uint8_t)digits[p[i] >> 4];
-		r->text.data[r->text.len++] = (uint8_t)digits[p[i] & 15];
+	/* The value's NUL comes with it: rec_end_value adds none. */
+	ret = n > FW_BUF_MAX / 2 ? -ENOMEM : fw_buf_reserve(&r->text, n * 2 + 1);
+	if (ret < 0) {
+		r->err = ret;
+		return;
 	}
-	rec_end_value(r, ret);
+	fw_hex(p, n, (char *)r->text.data + r->text.len);
+	r->text.len += n * 2 + 1;
 }
 
 static int rec_emit(struct decode_walk *w)

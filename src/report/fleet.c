@@ -186,99 +186,117 @@ out:
 	return r;
 }
 
-static int write_steps(struct rp_out *o, struct store *db, uint64_t since)
+/* One list of the fleet page: a query and how each of its columns is shown. */
+enum cell_kind {
+	CELL_END = 0,
+	CELL_MONO,  /* text, monospaced */
+	CELL_TEXT,  /* text */
+	CELL_MSG,   /* a trace format */
+	CELL_INT,   /* an integer, right-aligned */
+	CELL_DEC1,  /* a number with one decimal, right-aligned */
+};
+
+struct list_section {
+	const char *sql;
+	const char *intro;    /* heading and explanation */
+	/* The table's first row: header[0], the integer in column head_cols[0]
+	 * of the first result row, header[1], the one in head_cols[1],
+	 * header[2] (a column of -1 shows nothing). */
+	const char *header[3];
+	int head_cols[2];
+	struct {
+		int col;
+		enum cell_kind kind;
+		const char *null; /* shown for NULL (text cells) */
+	} cells[8];
+	const char *empty;    /* when the query returns nothing */
+};
+
+static const struct list_section steps_section = {
+	.sql = steps_sql,
+	.intro = "<h2 id=\"failures\">Failures by step</h2>\n",
+	.header = { "<table><tr><th>step</th><th class=\"num\">failed</th><th class=\"num\">"
+		    "partial</th><th class=\"num\">cards</th><th>latest reason</th></tr>\n" },
+	.head_cols = { -1, -1 },
+	.cells = { { 0, CELL_MONO }, { 1, CELL_INT }, { 2, CELL_INT }, { 3, CELL_INT },
+		   { 4, CELL_TEXT } },
+	.empty = "<p>No step failed in this window.</p>\n",
+};
+
+static const struct list_section firmware_section = {
+	.sql = fw_sql,
+	.intro = "<h2 id=\"firmware\">Firmware versions in use</h2>\n<p class=\"small mute\">Every "
+		 "version seen in the window; <i>cards now</i> counts the cards whose latest capture "
+		 "runs it.</p>\n",
+	.header = { "<table><tr><th>firmware</th><th class=\"num\">cards now</th><th>models</th>"
+		    "<th class=\"num\">captures</th><th class=\"num\">cards seen</th>"
+		    "<th>last seen</th></tr>\n" },
+	.head_cols = { -1, -1 },
+	.cells = { { 0, CELL_MONO, "unknown" }, { 1, CELL_INT }, { 2, CELL_TEXT }, { 3, CELL_INT },
+		   { 4, CELL_INT }, { 5, CELL_TEXT } },
+	.empty = "<p class=\"mute\">No capture in this window.</p>\n",
+};
+
+static const struct list_section trends_section = {
+	.sql = trend_sql,
+	.intro = "<h2 id=\"trends\">Trace formats trending up</h2>\n<p class=\"small mute\">The "
+		 "window is split at the midpoint between its first and last capture; a format "
+		 "trends up when its messages per capture are higher in the later half.</p>\n",
+	.header = { "<table><tr><th class=\"num\">per capture, later (",
+		    ")</th><th class=\"num\">per capture, earlier (",
+		    ")</th><th class=\"num\">cards</th><th>format</th></tr>\n" },
+	.head_cols = { 3, 4 },
+	.cells = { { 6, CELL_DEC1 }, { 7, CELL_DEC1 }, { 5, CELL_INT }, { 0, CELL_MSG } },
+	.empty = "<p class=\"mute\">No format trends up (this needs captures in both halves "
+		 "of the window).</p>\n",
+};
+
+static void put_cell(struct rp_out *o, struct store_query *q, int i, enum cell_kind kind,
+		     const char *null)
 {
-	struct store_query *q = NULL;
-	unsigned rows = 0;
-	int r = prepare(db, steps_sql, since, &q);
+	static const char *const open[] = {
+		[CELL_MONO] = "<td class=\"mono\">", [CELL_TEXT] = "<td>",
+		[CELL_MSG] = "<td class=\"msg\">",   [CELL_INT] = "<td class=\"num\">",
+		[CELL_DEC1] = "<td class=\"num\">",
+	};
 
-	if (r < 0)
-		return r;
-	rp_puts(o, "<h2 id=\"failures\">Failures by step</h2>\n");
-	while ((r = store_query_step(q)) == 1) {
-		if (!rows++)
-			rp_puts(o, "<table><tr><th>step</th><th class=\"num\">failed</th><th class=\"num\">"
-				   "partial</th><th class=\"num\">cards</th><th>latest reason</th></tr>\n");
-		rp_puts(o, "<tr><td class=\"mono\">");
-		rp_html(o, col(q, 0));
-		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64
-			     "</td><td class=\"num\">%" PRId64 "</td><td>",
-			  store_query_column_int(q, 1), store_query_column_int(q, 2),
-			  store_query_column_int(q, 3));
-		rp_html(o, col(q, 4));
-		rp_puts(o, "</td></tr>\n");
-	}
-	store_query_free(q);
-	if (r < 0)
-		return r;
-	rp_puts(o, rows ? "</table>\n" : "<p>No step failed in this window.</p>\n");
-	return 0;
-}
-
-static int write_firmware(struct rp_out *o, struct store *db, uint64_t since)
-{
-	struct store_query *q = NULL;
-	unsigned rows = 0;
-	int r = prepare(db, fw_sql, since, &q);
-
-	if (r < 0)
-		return r;
-	rp_puts(o, "<h2 id=\"firmware\">Firmware versions in use</h2>\n<p class=\"small mute\">Every version "
-		   "seen in the window; <i>cards now</i> counts the cards whose latest capture runs "
-		   "it.</p>\n");
-	while ((r = store_query_step(q)) == 1) {
-		if (!rows++)
-			rp_puts(o, "<table><tr><th>firmware</th><th class=\"num\">cards now</th><th>models</th>"
-				   "<th class=\"num\">captures</th><th class=\"num\">cards seen</th>"
-				   "<th>last seen</th></tr>\n");
-		rp_puts(o, "<tr><td class=\"mono\">");
-		rp_html(o, col(q, 0) ? col(q, 0) : "unknown");
-		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td><td>", store_query_column_int(q, 1));
-		rp_html(o, col(q, 2));
-		rp_printf(o, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64 "</td><td>",
-			  store_query_column_int(q, 3), store_query_column_int(q, 4));
-		rp_html(o, col(q, 5));
-		rp_puts(o, "</td></tr>\n");
-	}
-	store_query_free(q);
-	if (r < 0)
-		return r;
-	rp_puts(o, rows ? "</table>\n" : "<p class=\"mute\">No capture in this window.</p>\n");
-	return 0;
-}
-
-static int write_trends(struct rp_out *o, struct store *db, uint64_t since)
-{
-	struct store_query *q = NULL;
-	unsigned rows = 0;
-	int r = prepare(db, trend_sql, since, &q);
-
-	if (r < 0)
-		return r;
-	rp_puts(o, "<h2 id=\"trends\">Trace formats trending up</h2>\n<p class=\"small mute\">The window "
-		   "is split at the midpoint between its first and last capture; a format trends up "
-		   "when its messages per capture are higher in the later half.</p>\n");
-	while ((r = store_query_step(q)) == 1) {
-		if (!rows++)
-			rp_printf(o, "<table><tr><th class=\"num\">per capture, later (%" PRId64 ")</th>"
-				     "<th class=\"num\">per capture, earlier (%" PRId64 ")</th>"
-				     "<th class=\"num\">cards</th><th>format</th></tr>\n",
-				  store_query_column_int(q, 3), store_query_column_int(q, 4));
-		rp_printf(o, "<tr><td class=\"num\">%.1f</td><td class=\"num\">%.1f</td>"
-			     "<td class=\"num\">%" PRId64 "</td><td class=\"msg\">",
-			  store_query_column_double(q, 6), store_query_column_double(q, 7),
-			  store_query_column_int(q, 5));
-		rp_html(o, col(q, 0));
-		rp_puts(o, "</td></tr>\n");
-	}
-	store_query_free(q);
-	if (r < 0)
-		return r;
-	if (!rows)
-		rp_puts(o, "<p class=\"mute\">No format trends up (this needs captures in both halves "
-			   "of the window).</p>\n");
+	rp_puts(o, open[kind]);
+	if (kind == CELL_INT)
+		rp_printf(o, "%" PRId64, store_query_column_int(q, i));
+	else if (kind == CELL_DEC1)
+		rp_printf(o, "%.1f", store_query_column_double(q, i));
 	else
-		rp_puts(o, "</table>\n");
+		rp_html(o, col(q, i) ? col(q, i) : null);
+	rp_puts(o, "</td>");
+}
+
+static int write_list(struct rp_out *o, struct store *db, uint64_t since,
+		      const struct list_section *ls)
+{
+	struct store_query *q = NULL;
+	unsigned rows = 0;
+	int r = prepare(db, ls->sql, since, &q);
+
+	if (r < 0)
+		return r;
+	rp_puts(o, ls->intro);
+	while ((r = store_query_step(q)) == 1) {
+		for (size_t k = 0; !rows && k < 3; k++) {
+			if (ls->header[k])
+				rp_puts(o, ls->header[k]);
+			if (k < 2 && ls->head_cols[k] >= 0)
+				rp_printf(o, "%" PRId64, store_query_column_int(q, ls->head_cols[k]));
+		}
+		rows++;
+		rp_puts(o, "<tr>");
+		for (size_t i = 0; i < sizeof(ls->cells) / sizeof(ls->cells[0]) && ls->cells[i].kind; i++)
+			put_cell(o, q, ls->cells[i].col, ls->cells[i].kind, ls->cells[i].null);
+		rp_puts(o, "</tr>\n");
+	}
+	store_query_free(q);
+	if (r < 0)
+		return r;
+	rp_puts(o, rows ? "</table>\n" : ls->empty);
 	return 0;
 }
 
@@ -319,11 +337,11 @@ int rp_fleet_write(struct fw_ctx *ctx, struct rp_out *o, struct store *db, const
 	store_query_free(q);
 	r = write_grid(ctx, o, db, since_ns, res);
 	if (r >= 0)
-		r = write_steps(o, db, since_ns);
+		r = write_list(o, db, since_ns, &steps_section);
 	if (r >= 0)
-		r = write_firmware(o, db, since_ns);
+		r = write_list(o, db, since_ns, &firmware_section);
 	if (r >= 0)
-		r = write_trends(o, db, since_ns);
+		r = write_list(o, db, since_ns, &trends_section);
 	rp_puts(o, "</section>\n");
 	return r;
 }

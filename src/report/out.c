@@ -154,6 +154,16 @@ void rp_html(struct rp_out *o, const char *s)
 		rp_html_n(o, s, strlen(s));
 }
 
+void rp_td(struct rp_out *o, const char *cls, const char *s)
+{
+	if (cls)
+		rp_printf(o, "<td class=\"%s\">", cls);
+	else
+		rp_puts(o, "<td>");
+	rp_html(o, s);
+	rp_puts(o, "</td>");
+}
+
 void rp_htmlf(struct rp_out *o, const char *fmt, ...)
 {
 	char tmp[2048];

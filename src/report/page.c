@@ -342,13 +342,11 @@ static void write_health(struct rp_out *o, const struct rp_capture *c, const cha
 	for (size_t i = 0; i < c->n_health; i++) {
 		const struct rp_health_item *h = &c->health[i];
 
-		rp_puts(o, "<tr><td>");
-		rp_html(o, h->source);
-		rp_puts(o, "</td><td class=\"msg\">");
-		rp_html(o, h->item);
-		rp_puts(o, "</td><td class=\"msg\">");
-		rp_html(o, h->value);
-		rp_puts(o, "</td></tr>\n");
+		rp_puts(o, "<tr>");
+		rp_td(o, NULL, h->source);
+		rp_td(o, "msg", h->item);
+		rp_td(o, "msg", h->value);
+		rp_puts(o, "</tr>\n");
 	}
 	rp_puts(o, "</table>\n");
 	if (c->health_omitted) {
@@ -825,16 +823,11 @@ static void write_change_table(struct rp_out *o, const char *title, const char *
 		rp_html(o, v[i].what);
 		if (v[i].words > 1)
 			rp_printf(o, " to 0x%08" PRIx64 " (%" PRIu64 " words)", v[i].end, v[i].words);
-		rp_puts(o, "</td><td class=\"mono\">");
-		rp_html(o, v[i].a ? v[i].a : "absent");
-		rp_puts(o, "</td><td class=\"mono\">");
-		rp_html(o, v[i].b ? v[i].b : "absent");
 		rp_puts(o, "</td>");
-		if (note_col) {
-			rp_puts(o, "<td>");
-			rp_html(o, v[i].note);
-			rp_puts(o, "</td>");
-		}
+		rp_td(o, "mono", v[i].a ? v[i].a : "absent");
+		rp_td(o, "mono", v[i].b ? v[i].b : "absent");
+		if (note_col)
+			rp_td(o, NULL, v[i].note);
 		rp_puts(o, "</tr>\n");
 	}
 	rp_puts(o, "</table>\n");
@@ -941,13 +934,11 @@ static void write_changes(struct rp_out *o, const struct rp_capture *c, const ch
 		rp_puts(o, "<h3>Trace formats new in this capture</h3>\n<table><tr><th class=\"num\">"
 			   "messages</th><th>format</th><th>example</th></tr>\n");
 		for (size_t i = 0; i < c->n_ch_msgs; i++) {
-			rp_puts(o, "<tr class=\"changed\"><td class=\"num\">");
-			rp_html(o, c->ch_msgs[i].b);
-			rp_puts(o, "</td><td class=\"msg\">");
-			rp_html(o, c->ch_msgs[i].what);
-			rp_puts(o, "</td><td class=\"msg\">");
-			rp_html(o, c->ch_msgs[i].note);
-			rp_puts(o, "</td></tr>\n");
+			rp_puts(o, "<tr class=\"changed\">");
+			rp_td(o, "num", c->ch_msgs[i].b);
+			rp_td(o, "msg", c->ch_msgs[i].what);
+			rp_td(o, "msg", c->ch_msgs[i].note);
+			rp_puts(o, "</tr>\n");
 		}
 		rp_puts(o, "</table>\n");
 		if (c->tot_msgs > c->n_ch_msgs)
@@ -964,13 +955,11 @@ static void write_problems(struct rp_out *o, const struct rp_capture *c, const c
 	rp_puts(o, " parts of artifacts could not be decoded and were skipped; the rest is shown.</p>\n"
 		   "<table><tr><th>artifact</th><th class=\"num\">offset</th><th>problem</th></tr>\n");
 	for (size_t i = 0; i < c->n_problems; i++) {
-		rp_puts(o, "<tr><td class=\"mono\">");
-		rp_html(o, c->problems[i].what);
-		rp_puts(o, "</td><td class=\"num\">");
-		rp_html(o, c->problems[i].a);
-		rp_puts(o, "</td><td>");
-		rp_html(o, c->problems[i].note);
-		rp_puts(o, "</td></tr>\n");
+		rp_puts(o, "<tr>");
+		rp_td(o, "mono", c->problems[i].what);
+		rp_td(o, "num", c->problems[i].a);
+		rp_td(o, NULL, c->problems[i].note);
+		rp_puts(o, "</tr>\n");
 	}
 	rp_puts(o, "</table>\n");
 }

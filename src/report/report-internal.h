@@ -37,6 +37,9 @@ int rp_flush(struct rp_out *o);
  * nothing. */
 void rp_html_n(struct rp_out *o, const char *s, size_t n);
 void rp_html(struct rp_out *o, const char *s);
+/* One table cell holding s escaped: <td class="cls"> (plain <td> when cls
+ * is NULL); NULL s is an empty cell. */
+void rp_td(struct rp_out *o, const char *cls, const char *s);
 void rp_htmlf(struct rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string (with the quotes): invalid UTF-8 as U+FFFD, controls as
  * \u00XX. */

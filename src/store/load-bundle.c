@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "core/limits.h"
+#include "core/text.h"
 #include "analyze/analyze.h"
 #include "store/store-internal.h"
 
@@ -88,17 +89,10 @@ static int on_trace(void *userdata, const char *kind, const struct trace_event *
 
 static const char *to_hex(struct load_walk *w, const uint8_t *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	if (n > LOAD_HEALTH_HEX_MAX) {
+	if (n > LOAD_HEALTH_HEX_MAX)
 		snprintf(w->hex, sizeof(w->hex), "(%zu bytes)", n);
-		return w->hex;
-	}
-	for (size_t i = 0; i < n; i++) {
-		w->hex[2 * i] = digits[p[i] >> 4];
-		w->hex[2 * i + 1] = digits[p[i] & 15];
-	}
-	w->hex[2 * n] = '\0';
+	else
+		fw_hex(p, n, w->hex);
 	return w->hex;
 }
 

@@ -362,7 +362,7 @@ static int insert_bundle(struct store_load *l, const struct store_bundle_info *i
 			return r;
 	}
 	format_uuid(h->uuid, uuid);
-	store_hex(info->sha256, FW_SHA256_LEN, sha);
+	fw_sha256_hex(info->sha256, sha);
 	fw_format_utc(h->created_ns, created, sizeof(created));
 	fw_format_utc(fw_now_ns(), loaded, sizeof(loaded));
 
@@ -448,7 +448,7 @@ static int pg_begin(struct store_load *l, const struct store_bundle_info *info,
 	}
 	b.identity = identity;
 	format_uuid(h->uuid, uuid);
-	store_hex(info->sha256, FW_SHA256_LEN, sha);
+	fw_sha256_hex(info->sha256, sha);
 	fw_format_utc(h->created_ns, created, sizeof(created));
 	fw_format_utc(fw_now_ns(), loaded, sizeof(loaded));
 	r = store_pg_load_begin(l->s, &b, &l->pg, &l->bundle_id);
@@ -562,7 +562,7 @@ int store_load_artifact(struct store_load *l, const struct bundle_artifact *a)
 	char sha[FW_SHA256_HEX];
 	const char *outcome = outcome_name(a->outcome);
 
-	store_hex(a->sha256, FW_SHA256_LEN, sha);
+	fw_sha256_hex(a->sha256, sha);
 	if (l->pg) {
 		int r = store_pg_load_artifact(l->pg, l->artifact_seq, a, sha, outcome);
 

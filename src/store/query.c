@@ -545,7 +545,7 @@ int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int
 {
 	char hex[FW_SHA256_HEX];
 
-	store_hex(sha, FW_SHA256_LEN, hex);
+	fw_sha256_hex(sha, hex);
 	return find_one(s, "SELECT id FROM bundles WHERE sha256 = ?1", hex, "SHA-256", ret_id);
 }
 

@@ -132,4 +132,3 @@ int store_sqlite_error(struct store *s, int rc, const char *what);
 int store_exec(struct store *s, const char *sql);
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret);
 /* Lower-case hex of n bytes into out (2n+1). */
-void store_hex(const uint8_t *data, size_t n, char *out);

@@ -63,17 +63,6 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
 	return 0;
 }
 
-void store_hex(const uint8_t *data, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[data[i] >> 4];
-		out[2 * i + 1] = digits[data[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int store_schema_latest(void)
 {
 	return store_migrations[store_migrations_count - 1].version;

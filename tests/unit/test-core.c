@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,6 +380,57 @@ START_TEST(test_grow_array)
 }
 END_TEST
 
+START_TEST(test_hex)
+{
+	static const uint8_t in[] = { 0x00, 0x0f, 0xa5, 0xff };
+	char out[2 * sizeof(in) + 1];
+
+	memset(out, 'x', sizeof(out));
+	fw_hex(in, sizeof(in), out);
+	ck_assert_str_eq(out, "000fa5ff");
+	fw_hex(in, 0, out);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+struct problems {
+	unsigned n;
+	uint64_t off;
+	int err;
+	char msg[FW_PROBLEM_MAX + 8];
+};
+
+static void on_problem(void *ud, uint64_t off, int err, const char *msg)
+{
+	struct problems *p = ud;
+
+	p->n++;
+	p->off = off;
+	p->err = err;
+	snprintf(p->msg, sizeof(p->msg), "%s", msg);
+}
+
+START_TEST(test_problemf)
+{
+	struct problems p = { 0 };
+	char big[2 * FW_PROBLEM_MAX];
+
+	fw_problemf(on_problem, &p, 42, -EBADMSG, "field '%s' at %u", "len", 7u);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_uint_eq(p.off, 42);
+	ck_assert_int_eq(p.err, -EBADMSG);
+	ck_assert_str_eq(p.msg, "field 'len' at 7");
+	/* No callback: nothing happens. */
+	fw_problemf(NULL, &p, 1, -EIO, "ignored");
+	ck_assert_uint_eq(p.n, 1);
+	/* A long message is cut at FW_PROBLEM_MAX - 1 characters. */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fw_problemf(on_problem, &p, 0, -EBADMSG, "%s", big);
+	ck_assert_uint_eq(strlen(p.msg), FW_PROBLEM_MAX - 1);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -403,6 +455,8 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_sha256_vectors);
 	tcase_add_test(tc, test_format_utc);
 	tcase_add_test(tc, test_utf8_sanitize);
+	tcase_add_test(tc, test_hex);
+	tcase_add_test(tc, test_problemf);
 	suite_add_tcase(s, tc);
 	return s;
 }
