@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store-util.h"
 
 struct fw_ctx *ctx;
+const char *db = "h.db";
+bool pg;
+static char *pgdb;
 
 void su_setup(void)
 {
@@ -16,10 +20,44 @@ void su_setup(void)
 	tu_tmpdir_enter();
 }
 
+void su_setup_pg(void)
+{
+	const char *host = getenv("FWBOX_TEST_PG_HOST");
+	char *cmd;
+
+	su_setup();
+	ck_assert_ptr_nonnull(host);
+	ck_assert_int_ge(asprintf(&cmd, "PSQLRC=/dev/null psql -X -q -v ON_ERROR_STOP=1 "
+				  "-h '%s' -U fwbox -d postgres -c 'CREATE DATABASE t%d' >/dev/null",
+				  host, (int)getpid()), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	ck_assert_int_ge(asprintf(&pgdb, "host=%s user=fwbox dbname=t%d", host, (int)getpid()), 0);
+	db = pgdb;
+	pg = true;
+}
+
 void su_teardown(void)
 {
 	tu_tmpdir_leave();
 	fw_ctx_free(ctx);
+	free(pgdb);
+	pgdb = NULL;
+	db = "h.db";
+	pg = false;
+}
+
+TCase *su_pg_case(Suite *suite)
+{
+	TCase *tc;
+
+	if (!getenv("FWBOX_TEST_PG_HOST"))
+		return NULL;
+	tc = tcase_create("store-pg");
+	tcase_add_checked_fixture(tc, su_setup_pg, su_teardown);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(suite, tc);
+	return tc;
 }
 
 int64_t query_int(struct store *s, const char *sql)

@@ -5,14 +5,26 @@
  * fixture (a context and a temporary folder per test), query helpers, and
  * fake bundles loaded through the loading API.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "testutil.h"
 
 extern struct fw_ctx *ctx;
+/* The history the back-end-neutral tests open: "h.db" (SQLite), or in a
+ * "store-pg" case a fresh database of the throwaway PostgreSQL cluster
+ * whose socket folder is $FWBOX_TEST_PG_HOST (run-test-store-pg.sh). */
+extern const char *db;
+extern bool pg;
 
 void su_setup(void);
+/* su_setup, then a database of its own on the test cluster (each test runs
+ * in its own process): db becomes its connection string, pg true. */
+void su_setup_pg(void);
 void su_teardown(void);
+/* A "store-pg" case with su_setup_pg as fixture, added to suite when
+ * $FWBOX_TEST_PG_HOST names a test cluster, else NULL (add no tests). */
+TCase *su_pg_case(Suite *suite);
 
 /* The first column of the first row. */
 int64_t query_int(struct store *s, const char *sql);

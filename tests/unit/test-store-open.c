@@ -80,17 +80,18 @@ START_TEST(test_migrate_legacy)
 		"INSERT INTO trace_blocks VALUES (1, 100, 130, 1, 5), (2, 200, 200, 6, 7);"
 		"INSERT INTO trace_bundle_formats VALUES (1, 1, 1, 1), (1, 2, 1, 2), (1, 3, 1, 3), "
 		"(1, 4, 1, 4), (1, 5, 1, 5), (2, 6, 2, 6);";
-	sqlite3 *db;
+	sqlite3 *old;
 	struct store *s;
 	char *t;
 
-	ck_assert_int_eq(sqlite3_open("old.db", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open("old.db", &old), SQLITE_OK);
 	for (size_t i = 0; i < store_migrations_count && store_migrations[i].version <= from; i++)
-		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(old, store_migrations[i].sql, NULL, NULL, NULL),
+				 SQLITE_OK);
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", from);
-	ck_assert_int_eq(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	ck_assert_int_eq(sqlite3_exec(old, pragma, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(old, rows, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(old);
 
 	/* A reader upgrades it first (it may write the file). */
 	tu_assert_ok(ctx, store_open(ctx, "old.db", STORE_OPEN_READONLY, &s));
@@ -130,6 +131,32 @@ START_TEST(test_migrate_legacy)
 }
 END_TEST
 
+/* PostgreSQL: the schema is made once and versioned in fwbox_schema; a
+ * read-only open of a database without it is refused. */
+START_TEST(test_pg_open_schema)
+{
+	struct store *s;
+
+	ck_assert_int_eq(store_open(ctx, db, STORE_OPEN_READONLY, &s), -ENOENT);
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
+	ck_assert_int_eq(store_schema_version(s), store_pg_schema_latest());
+	ck_assert_int_ge(store_schema_version(s), 1);
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM information_schema.tables WHERE "
+				   "table_name IN ('bundles','devices','artifacts','trace_events',"
+				   "'register_fields','crspace_words','segments','health',"
+				   "'fw_history','failed_steps','latest_capture','triggers') AND "
+				   "table_schema = current_schema()"), 12);
+	store_close(s);
+	/* Reopening applies nothing twice. */
+	tu_assert_ok(ctx, store_open(ctx, db, 0, &s));
+	ck_assert_int_eq(query_int(s, "SELECT count(*) FROM fwbox_schema"), store_schema_version(s));
+	store_close(s);
+	tu_assert_ok(ctx, store_open(ctx, db, STORE_OPEN_READONLY, &s));
+	ck_assert_int_eq(store_schema_version(s), store_pg_schema_latest());
+	store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store-open");
@@ -139,6 +166,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_open_schema);
 	tcase_add_loop_test(tc, test_migrate_legacy, 0, 2);
 	suite_add_tcase(s, tc);
+	tc = su_pg_case(s);
+	if (tc)
+		tcase_add_test(tc, test_pg_open_schema);
 	return s;
 }
 
