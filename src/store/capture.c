@@ -28,297 +28,141 @@
 	"coalesce(b.ev_last - b.ev_first + 1, 0) "                                          \
 	"FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static void capture_from_row(sqlite3_stmt *st, struct store_capture *c)
+/* The one row-to-struct mapping, over the back-end's column accessors. */
+static void capture_from_row(struct store_row *row, struct store_capture *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(st, 0);
-	c->uuid = text(st, 1);
-	c->created_ns = (uint64_t)sqlite3_column_int64(st, 2);
-	c->host = text(st, 3);
-	c->reason = text(st, 4);
-	c->cmdline = text(st, 5);
-	c->fwbox_version = text(st, 6);
-	c->format_version = sqlite3_column_int(st, 7);
-	c->outcome = text(st, 8);
-	c->fw_version = text(st, 9);
-	c->kernel = text(st, 10);
-	c->driver = text(st, 11);
-	c->file = text(st, 12);
-	c->file_size = (uint64_t)sqlite3_column_int64(st, 13);
-	c->loaded = text(st, 14);
-	c->device = sqlite3_column_int64(st, 15);
-	c->identity = text(st, 16);
-	c->serial = text(st, 17);
-	c->psid = text(st, 18);
-	c->board_id = text(st, 19);
-	c->pci = text(st, 20);
-	c->model = text(st, 21);
-	c->vendor_id = (uint32_t)sqlite3_column_int(st, 22);
-	c->device_id = (uint32_t)sqlite3_column_int(st, 23);
-	c->subsys_vendor_id = (uint32_t)sqlite3_column_int(st, 24);
-	c->subsys_device_id = (uint32_t)sqlite3_column_int(st, 25);
-	c->artifacts = (uint64_t)sqlite3_column_int64(st, 26);
-	c->failed = (uint64_t)sqlite3_column_int64(st, 27);
-	c->trace_events = (uint64_t)sqlite3_column_int64(st, 28);
+	c->id = store_row_int(row, 0);
+	c->uuid = store_row_text(row, 1);
+	c->created_ns = (uint64_t)store_row_int(row, 2);
+	c->host = store_row_text(row, 3);
+	c->reason = store_row_text(row, 4);
+	c->cmdline = store_row_text(row, 5);
+	c->fwbox_version = store_row_text(row, 6);
+	c->format_version = (int)store_row_int(row, 7);
+	c->outcome = store_row_text(row, 8);
+	c->fw_version = store_row_text(row, 9);
+	c->kernel = store_row_text(row, 10);
+	c->driver = store_row_text(row, 11);
+	c->file = store_row_text(row, 12);
+	c->file_size = (uint64_t)store_row_int(row, 13);
+	c->loaded = store_row_text(row, 14);
+	c->device = store_row_int(row, 15);
+	c->identity = store_row_text(row, 16);
+	c->serial = store_row_text(row, 17);
+	c->psid = store_row_text(row, 18);
+	c->board_id = store_row_text(row, 19);
+	c->pci = store_row_text(row, 20);
+	c->model = store_row_text(row, 21);
+	c->vendor_id = (uint32_t)store_row_int(row, 22);
+	c->device_id = (uint32_t)store_row_int(row, 23);
+	c->subsys_vendor_id = (uint32_t)store_row_int(row, 24);
+	c->subsys_device_id = (uint32_t)store_row_int(row, 25);
+	c->artifacts = (uint64_t)store_row_int(row, 26);
+	c->failed = (uint64_t)store_row_int(row, 27);
+	c->trace_events = (uint64_t)store_row_int(row, 28);
 }
 
-static int walk(struct store *s, sqlite3_stmt *st, store_capture_fn fn, void *ud)
+struct capture_walk {
+	store_capture_fn fn;
+	void *ud;
+};
+
+static int capture_row(void *ud, struct store_row *row)
 {
+	struct capture_walk *w = ud;
 	struct store_capture c;
-	int rc, r = 0;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		capture_from_row(st, &c);
-		r = fn(ud, &c);
-		if (r < 0)
-			return r;
-	}
-	if (rc != SQLITE_DONE)
-		return store_sqlite_error(s, rc, "cannot list the captures");
-	return 0;
+	capture_from_row(row, &c);
+	return w->fn(w->ud, &c);
 }
 
-/* PostgreSQL: the same columns from a kept result (store_pg_select()). */
-static const char *pg_text(const PGresult *res, int row, int i)
+static uint64_t clamp_i64(uint64_t v)
 {
-	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
-}
-
-static int64_t pg_int(const PGresult *res, int row, int i)
-{
-	return PQgetisnull(res, row, i) ? 0 : strtoll(PQgetvalue(res, row, i), NULL, 10);
-}
-
-static void capture_from_pg(const PGresult *res, int row, struct store_capture *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->id = pg_int(res, row, 0);
-	c->uuid = pg_text(res, row, 1);
-	c->created_ns = (uint64_t)pg_int(res, row, 2);
-	c->host = pg_text(res, row, 3);
-	c->reason = pg_text(res, row, 4);
-	c->cmdline = pg_text(res, row, 5);
-	c->fwbox_version = pg_text(res, row, 6);
-	c->format_version = (int)pg_int(res, row, 7);
-	c->outcome = pg_text(res, row, 8);
-	c->fw_version = pg_text(res, row, 9);
-	c->kernel = pg_text(res, row, 10);
-	c->driver = pg_text(res, row, 11);
-	c->file = pg_text(res, row, 12);
-	c->file_size = (uint64_t)pg_int(res, row, 13);
-	c->loaded = pg_text(res, row, 14);
-	c->device = pg_int(res, row, 15);
-	c->identity = pg_text(res, row, 16);
-	c->serial = pg_text(res, row, 17);
-	c->psid = pg_text(res, row, 18);
-	c->board_id = pg_text(res, row, 19);
-	c->pci = pg_text(res, row, 20);
-	c->model = pg_text(res, row, 21);
-	c->vendor_id = (uint32_t)pg_int(res, row, 22);
-	c->device_id = (uint32_t)pg_int(res, row, 23);
-	c->subsys_vendor_id = (uint32_t)pg_int(res, row, 24);
-	c->subsys_device_id = (uint32_t)pg_int(res, row, 25);
-	c->artifacts = (uint64_t)pg_int(res, row, 26);
-	c->failed = (uint64_t)pg_int(res, row, 27);
-	c->trace_events = (uint64_t)pg_int(res, row, 28);
-}
-
-static int pg_walk(struct store *s, const char *sql, int n, const char *const *v,
-		   store_capture_fn fn, void *ud)
-{
-	struct store_capture c;
-	PGresult *res = NULL;
-	int r;
-
-	r = store_pg_select(s, sql, n, v, "cannot list the captures", &res);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < PQntuples(res) && r >= 0; i++) {
-		capture_from_pg(res, i, &c);
-		r = fn(ud, &c);
-	}
-	PQclear(res);
-	return r < 0 ? r : 0;
-}
-
-static void int_param(char *buf, size_t n, int64_t v)
-{
-	snprintf(buf, n, "%lld", (long long)v);
-}
-
-/* The SQLite statement of store_list_captures() in PostgreSQL's words:
- * typed parameters (an unbound one is NULL), LIMIT NULL for no limit, a
- * named subquery. */
-static int pg_list_captures(struct store *s, const struct store_capture_filter *f,
-			    store_capture_fn fn, void *ud)
-{
-	char since[24], until[24], limit[24];
-	const char *v[4] = { NULL, NULL, NULL, NULL };
-
-	if (f && f->have_since) {
-		int_param(since, sizeof(since),
-			  f->since_ns > INT64_MAX ? INT64_MAX : (int64_t)f->since_ns);
-		v[0] = since;
-	}
-	if (f && f->have_until) {
-		int_param(until, sizeof(until),
-			  f->until_ns > INT64_MAX ? INT64_MAX : (int64_t)f->until_ns);
-		v[1] = until;
-	}
-	if (f && f->limit) {
-		int_param(limit, sizeof(limit),
-			  f->limit > INT64_MAX ? INT64_MAX : (int64_t)f->limit);
-		v[2] = limit;
-	}
-	if (f && f->device)
-		v[3] = f->device;
-	return pg_walk(s, "SELECT * FROM (SELECT " CAPTURE_COLUMNS
-		       "WHERE ($1::bigint IS NULL OR b.created_ns >= $1::bigint) "
-		       "AND ($2::bigint IS NULL OR b.created_ns <= $2::bigint) "
-		       "AND ($4::text IS NULL OR d.identity = $4 OR d.serial = $4 OR d.psid = $4 "
-		       "OR d.pci = $4 OR d.pci = '0000:' || $4::text OR CAST(d.id AS text) = $4) "
-		       "ORDER BY b.created_ns DESC, b.id DESC LIMIT $3::bigint) AS c "
-		       "ORDER BY 3, 1", 4, v, fn, ud);
+	return v > INT64_MAX ? INT64_MAX : v;
 }
 
 int store_list_captures(struct store *s, const struct store_capture_filter *f,
 			store_capture_fn fn, void *ud)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
+	struct capture_walk w = { fn, ud };
+	struct store_param p[4] = {
+		f && f->have_since ? STORE_INT((int64_t)clamp_i64(f->since_ns)) : STORE_TEXT(NULL),
+		f && f->have_until ? STORE_INT((int64_t)clamp_i64(f->until_ns)) : STORE_TEXT(NULL),
+		f && f->limit ? STORE_INT((int64_t)clamp_i64(f->limit)) : STORE_TEXT(NULL),
+		STORE_TEXT(f ? f->device : NULL),
+	};
 
-	if (s->pg)
-		return pg_list_captures(s, f, fn, ud);
 	/*
 	 * Oldest first, as coredumpctl and journalctl list; with a limit, the
 	 * newest N, still oldest first.  ?4 matches a card by its identity,
 	 * serial, PSID, PCI address (with or without the domain) or id.
+	 * PostgreSQL's words: typed parameters, a named subquery; LIMIT NULL
+	 * is no limit on both.
 	 */
-	r = store_prepare(s,
-			  "SELECT * FROM (SELECT " CAPTURE_COLUMNS
-			  "WHERE (?1 IS NULL OR b.created_ns >= ?1) "
-			  "AND (?2 IS NULL OR b.created_ns <= ?2) "
-			  "AND (?4 IS NULL OR d.identity = ?4 OR d.serial = ?4 OR d.psid = ?4 "
-			  "OR d.pci = ?4 OR d.pci = '0000:' || ?4 OR CAST(d.id AS TEXT) = ?4) "
-			  "ORDER BY b.created_ns DESC, b.id DESC LIMIT ?3) "
-			  "ORDER BY 3, 1",
-			  &st);
-	if (r < 0)
-		return r;
-	if (f && f->have_since)
-		sqlite3_bind_int64(st, 1, (int64_t)f->since_ns);
-	if (f && f->have_until)
-		sqlite3_bind_int64(st, 2, (int64_t)f->until_ns);
-	sqlite3_bind_int64(st, 3, f && f->limit ? (int64_t)f->limit : -1);
-	if (f && f->device)
-		sqlite3_bind_text(st, 4, f->device, -1, SQLITE_STATIC);
-	r = walk(s, st, fn, ud);
-	sqlite3_finalize(st);
-	return r;
+	return store_select(s,
+			    "SELECT * FROM (SELECT " CAPTURE_COLUMNS
+			    "WHERE (?1 IS NULL OR b.created_ns >= ?1) "
+			    "AND (?2 IS NULL OR b.created_ns <= ?2) "
+			    "AND (?4 IS NULL OR d.identity = ?4 OR d.serial = ?4 OR d.psid = ?4 "
+			    "OR d.pci = ?4 OR d.pci = '0000:' || ?4 OR CAST(d.id AS TEXT) = ?4) "
+			    "ORDER BY b.created_ns DESC, b.id DESC LIMIT coalesce(?3, -1)) "
+			    "ORDER BY 3, 1",
+			    "SELECT * FROM (SELECT " CAPTURE_COLUMNS
+			    "WHERE ($1::bigint IS NULL OR b.created_ns >= $1::bigint) "
+			    "AND ($2::bigint IS NULL OR b.created_ns <= $2::bigint) "
+			    "AND ($4::text IS NULL OR d.identity = $4 OR d.serial = $4 OR d.psid = $4 "
+			    "OR d.pci = $4 OR d.pci = '0000:' || $4::text OR CAST(d.id AS text) = $4) "
+			    "ORDER BY b.created_ns DESC, b.id DESC LIMIT $3::bigint) AS c "
+			    "ORDER BY 3, 1",
+			    4, p, "cannot list the captures", capture_row, &w);
 }
 
 int store_get_capture(struct store *s, int64_t id, store_capture_fn fn, void *ud)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
+	struct capture_walk w = { fn, ud };
+	struct store_param p = STORE_INT(id);
 
-	if (s->pg) {
-		char v[24];
-		const char *p = v;
-
-		int_param(v, sizeof(v), id);
-		return pg_walk(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = $1::bigint", 1, &p,
-			       fn, ud);
-	}
-	r = store_prepare(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = ?1", &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	r = walk(s, st, fn, ud);
-	sqlite3_finalize(st);
-	return r;
+	return store_select(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = ?1", NULL, 1, &p,
+			    "cannot list the captures", capture_row, &w);
 }
 
-#define ARTIFACT_COLUMNS                                                                    \
-	"seq, kind, path, size, sha256, outcome, reason, err, status, syndrome, start_ns, "  \
-	"end_ns, interface "
+struct artifact_walk {
+	store_capture_artifact_fn fn;
+	void *ud;
+};
 
-static int pg_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_fn fn,
-				void *ud)
+static int artifact_row(void *ud, struct store_row *row)
 {
-	struct store_capture_artifact a;
-	PGresult *res = NULL;
-	char v[24];
-	const char *p = v;
-	int r;
+	struct artifact_walk *w = ud;
+	struct store_capture_artifact a = {
+		.seq = (unsigned)store_row_int(row, 0),
+		.kind = store_row_text(row, 1),
+		.path = store_row_text(row, 2),
+		.size = (uint64_t)store_row_int(row, 3),
+		.sha256 = store_row_text(row, 4),
+		.outcome = store_row_text(row, 5),
+		.reason = store_row_text(row, 6),
+		.err = (int)store_row_int(row, 7),
+		.status = (uint32_t)store_row_int(row, 8),
+		.syndrome = (uint32_t)store_row_int(row, 9),
+		.start_ns = (uint64_t)store_row_int(row, 10),
+		.end_ns = (uint64_t)store_row_int(row, 11),
+		.interface = store_row_text(row, 12),
+	};
 
-	int_param(v, sizeof(v), id);
-	r = store_pg_select(s, "SELECT " ARTIFACT_COLUMNS "FROM artifacts WHERE bundle = $1::bigint "
-			    "ORDER BY seq", 1, &p, "cannot read the artifacts", &res);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < PQntuples(res) && r >= 0; i++) {
-		memset(&a, 0, sizeof(a));
-		a.seq = (unsigned)pg_int(res, i, 0);
-		a.kind = pg_text(res, i, 1);
-		a.path = pg_text(res, i, 2);
-		a.size = (uint64_t)pg_int(res, i, 3);
-		a.sha256 = pg_text(res, i, 4);
-		a.outcome = pg_text(res, i, 5);
-		a.reason = pg_text(res, i, 6);
-		a.err = (int)pg_int(res, i, 7);
-		a.status = (uint32_t)pg_int(res, i, 8);
-		a.syndrome = (uint32_t)pg_int(res, i, 9);
-		a.start_ns = (uint64_t)pg_int(res, i, 10);
-		a.end_ns = (uint64_t)pg_int(res, i, 11);
-		a.interface = pg_text(res, i, 12);
-		r = fn(ud, &a);
-	}
-	PQclear(res);
-	return r < 0 ? r : 0;
+	return w->fn(w->ud, &a);
 }
 
 int store_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_fn fn, void *ud)
 {
-	struct store_capture_artifact a;
-	sqlite3_stmt *st = NULL;
-	int rc, r;
+	struct artifact_walk w = { fn, ud };
+	struct store_param p = STORE_INT(id);
 
-	if (s->pg)
-		return pg_capture_artifacts(s, id, fn, ud);
-	r = store_prepare(s, "SELECT " ARTIFACT_COLUMNS "FROM artifacts WHERE bundle = ?1 "
-			  "ORDER BY seq", &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&a, 0, sizeof(a));
-		a.seq = (unsigned)sqlite3_column_int(st, 0);
-		a.kind = text(st, 1);
-		a.path = text(st, 2);
-		a.size = (uint64_t)sqlite3_column_int64(st, 3);
-		a.sha256 = text(st, 4);
-		a.outcome = text(st, 5);
-		a.reason = text(st, 6);
-		a.err = sqlite3_column_int(st, 7);
-		a.status = (uint32_t)sqlite3_column_int64(st, 8);
-		a.syndrome = (uint32_t)sqlite3_column_int64(st, 9);
-		a.start_ns = (uint64_t)sqlite3_column_int64(st, 10);
-		a.end_ns = (uint64_t)sqlite3_column_int64(st, 11);
-		a.interface = text(st, 12);
-		r = fn(ud, &a);
-		if (r < 0)
-			goto finalize;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot read the artifacts");
-finalize:
-	sqlite3_finalize(st);
-	return r;
+	return store_select(s, "SELECT seq, kind, path, size, sha256, outcome, reason, err, status, "
+			    "syndrome, start_ns, end_ns, interface FROM artifacts WHERE bundle = ?1 "
+			    "ORDER BY seq", NULL, 1, &p, "cannot read the artifacts", artifact_row,
+			    &w);
 }
 
 bool store_is_capture_key(const char *arg)
@@ -328,11 +172,18 @@ bool store_is_capture_key(const char *arg)
 	return n >= 8 && n <= 64 && strspn(arg, "0123456789abcdefABCDEF-") == n;
 }
 
+static int first_id(void *ud, struct store_row *row)
+{
+	*(int64_t *)ud = store_row_int(row, 0);
+	return 0;
+}
+
 int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id)
 {
+	struct store_param p;
 	struct stat st;
 	char *abs;
-	int64_t id;
+	int64_t id = 0;
 	int r;
 
 	if (store_is_capture_key(arg))
@@ -348,39 +199,12 @@ int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id)
 	abs = realpath(arg, NULL);
 	if (!abs)
 		return fw_error(s->ctx, -errno, "'%s': %s", arg, strerror(errno));
-	if (s->pg) {
-		PGresult *res = NULL;
-		const char *v = abs;
-
-		r = store_pg_select(s, "SELECT id FROM bundles WHERE file = $1 "
-				    "ORDER BY created_ns DESC LIMIT 1", 1, &v,
-				    "cannot look up a bundle", &res);
-		if (r < 0) {
-			free(abs);
-			return r;
-		}
-		id = PQntuples(res) ? pg_int(res, 0, 0) : 0;
-		PQclear(res);
-	} else {
-		sqlite3_stmt *q = NULL;
-		int rc;
-
-		r = store_prepare(s, "SELECT id FROM bundles WHERE file = ?1 "
-				  "ORDER BY created_ns DESC LIMIT 1", &q);
-		if (r < 0) {
-			free(abs);
-			return r;
-		}
-		sqlite3_bind_text(q, 1, abs, -1, SQLITE_STATIC);
-		rc = sqlite3_step(q);
-		id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-		sqlite3_finalize(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			free(abs);
-			return store_sqlite_error(s, rc, "cannot look up a bundle");
-		}
-	}
+	p = STORE_TEXT(abs);
+	r = store_select(s, "SELECT id FROM bundles WHERE file = ?1 ORDER BY created_ns DESC "
+			 "LIMIT 1", NULL, 1, &p, "cannot look up a bundle", first_id, &id);
 	free(abs);
+	if (r < 0)
+		return r;
 	if (!id)
 		return fw_error(s->ctx, -ENOENT, "'%s' is not in the history '%s': load it with "
 				"'fwbox load'", arg, s->path);
@@ -388,63 +212,45 @@ int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id)
 	return 0;
 }
 
-static int pg_capture_file(struct store *s, int64_t id, char **ret_path)
-{
-	PGresult *res = NULL;
-	char v[24];
-	const char *p = v;
+struct file_row {
+	struct store *s;
 	char *path;
-	int r;
+	bool found;
+};
 
-	int_param(v, sizeof(v), id);
-	r = store_pg_select(s, "SELECT file, uuid FROM bundles WHERE id = $1::bigint", 1, &p,
-			    "cannot look up a bundle", &res);
-	if (r < 0)
-		return r;
-	if (!PQntuples(res)) {
-		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history '%s'",
-			     (long long)id, s->path);
-	} else if (PQgetisnull(res, 0, 0)) {
-		r = fw_error(s->ctx, -ENOENT, "capture %s in '%s' has no bundle file recorded",
-			     PQgetvalue(res, 0, 1), s->path);
-	} else {
-		path = strdup(PQgetvalue(res, 0, 0));
-		r = path ? 0 : fw_error(s->ctx, -ENOMEM, "out of memory");
-		if (path)
-			*ret_path = path;
-	}
-	PQclear(res);
-	return r;
+static int file_row(void *ud, struct store_row *row)
+{
+	struct file_row *f = ud;
+	const char *t = store_row_text(row, 0);
+
+	f->found = true;
+	if (!t)
+		return fw_error(f->s->ctx, -ENOENT, "capture %s in '%s' has no bundle file recorded",
+				store_row_text(row, 1), f->s->path);
+	f->path = strdup(t);
+	return f->path ? 0 : fw_error(f->s->ctx, -ENOMEM, "out of memory");
 }
 
 int store_capture_file(struct store *s, const char *arg, char **ret_path)
 {
-	sqlite3_stmt *st = NULL;
+	struct file_row f = { .s = s };
+	struct store_param p;
 	int64_t id;
-	int rc, r;
+	int r;
 
 	r = store_find_bundle(s, arg, &id);
 	if (r < 0)
 		return r;
-	if (s->pg)
-		return pg_capture_file(s, id, ret_path);
-	r = store_prepare(s, "SELECT file, uuid FROM bundles WHERE id = ?1", &st);
-	if (r < 0)
+	p = STORE_INT(id);
+	r = store_select(s, "SELECT file, uuid FROM bundles WHERE id = ?1", NULL, 1, &p,
+			 "cannot look up a bundle", file_row, &f);
+	if (r >= 0 && !f.found)
+		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history '%s'",
+			     (long long)id, s->path);
+	if (r < 0) {
+		free(f.path);
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = store_sqlite_error(s, rc, "cannot look up a bundle");
-	} else if (!sqlite3_column_text(st, 0)) {
-		r = fw_error(s->ctx, -ENOENT, "capture %s in '%s' has no bundle file recorded",
-			     text(st, 1), s->path);
-	} else {
-		char *p = strdup(text(st, 0));
-
-		r = p ? 0 : fw_error(s->ctx, -ENOMEM, "out of memory");
-		if (p)
-			*ret_path = p;
 	}
-	sqlite3_finalize(st);
-	return r;
+	*ret_path = f.path;
+	return 0;
 }

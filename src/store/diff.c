@@ -607,8 +607,10 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	struct store_diff_counts c = { 0 };
 	int r;
 
-	if (s->pg)
-		return store_pg_unsupported(s, "diff");
+	if (s->ops != &store_sqlite_ops)
+		return fw_error(s->ctx, -EOPNOTSUPP, "diff is not available on a %s history yet "
+				"(database '%s'): use a SQLite history for it", s->ops->name,
+				s->path);
 	/* One read transaction: both sides come from the same snapshot even
 	 * if a loader commits meanwhile. */
 	r = store_exec(s, "BEGIN");

@@ -1256,12 +1256,6 @@ int store_pg_select(struct store *s, const char *sql, int n, const char *const *
 	return r;
 }
 
-int store_pg_unsupported(struct store *s, const char *what)
-{
-	return fw_error(s->ctx, -EOPNOTSUPP, "%s is not available on a PostgreSQL history yet "
-			"(database '%s'): use a SQLite history for it", what, s->path);
-}
-
 /* ------------------------------------------------------------ prune */
 
 int store_pg_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret)
@@ -1327,3 +1321,214 @@ rollback:
 	PQclear(PQexec(s->pg, "ROLLBACK"));
 	return r;
 }
+
+/* ------------------------------------------------------------ methods */
+
+/* store_select(): the whole result is kept (store_pg_select()), so a row
+ * callback may run statements of its own. */
+static int pg_select_rows(struct store *s, const char *sql, size_t n,
+			  const struct store_param *p, const char *what, store_row_fn fn,
+			  void *userdata)
+{
+	struct store_row row = { .ops = &store_pg_ops };
+	char (*num)[24] = NULL;
+	const char **v = NULL;
+	PGresult *res = NULL;
+	char *conv;
+	int r;
+
+	conv = convert_params(sql);
+	if (!conv)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	if (n) {
+		num = calloc(n, sizeof(*num));
+		v = calloc(n, sizeof(*v));
+		if (!num || !v) {
+			r = fw_error(s->ctx, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].type == STORE_PARAM_INT) {
+			snprintf(num[i], sizeof(num[i]), "%lld", (long long)p[i].i);
+			v[i] = num[i];
+		} else if (p[i].type == STORE_PARAM_TEXT) {
+			v[i] = p[i].t;
+		}
+	}
+	r = store_pg_select(s, conv, (int)n, v, what, &res);
+	if (r < 0)
+		goto out;
+	row.impl = res;
+	for (int i = 0; i < PQntuples(res) && r >= 0; i++) {
+		row.n = i;
+		r = fn(userdata, &row);
+		PQfreemem(row.blob);
+		row.blob = NULL;
+	}
+	PQclear(res);
+out:
+	free(conv);
+	free(num);
+	free(v);
+	return r < 0 ? r : 0;
+}
+
+/* REPEATABLE READ: every statement until pg_read_end() sees one
+ * snapshot. */
+static int pg_read_begin(struct store *s)
+{
+	return store_pg_exec(s, "BEGIN TRANSACTION READ ONLY ISOLATION LEVEL REPEATABLE READ");
+}
+
+static void pg_read_end(struct store *s)
+{
+	PQclear(PQexec(s->pg, "ROLLBACK"));
+}
+
+static bool pg_row_null(struct store_row *r, int i)
+{
+	return PQgetisnull(r->impl, r->n, i);
+}
+
+static int64_t pg_row_int(struct store_row *r, int i)
+{
+	const char *v;
+
+	if (PQgetisnull(r->impl, r->n, i))
+		return 0;
+	v = PQgetvalue(r->impl, r->n, i);
+	if (PQftype(r->impl, i) == OID_BOOL)
+		return *v == 't';
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_row_text(struct store_row *r, int i)
+{
+	if (PQgetisnull(r->impl, r->n, i))
+		return NULL;
+	if (PQftype(r->impl, i) == OID_BOOL)
+		return *PQgetvalue(r->impl, r->n, i) == 't' ? "1" : "0";
+	return PQgetvalue(r->impl, r->n, i);
+}
+
+static const void *pg_row_blob(struct store_row *r, int i, size_t *ret_len)
+{
+	const char *v = pg_row_text(r, i);
+
+	*ret_len = 0;
+	if (!v)
+		return NULL;
+	if (PQftype(r->impl, i) != OID_BYTEA) {
+		*ret_len = strlen(v);
+		return v;
+	}
+	PQfreemem(r->blob);
+	r->blob = PQunescapeBytea((const unsigned char *)v, ret_len);
+	return r->blob;
+}
+
+static int pg_set_query_limits(struct store *s, const struct store_query_limits *l)
+{
+	/* statement_timeout per statement; rows arrive one at a time. */
+	(void)s;
+	(void)l;
+	return 0;
+}
+
+static int pg_q_prepare(struct store *s, const char *sql, void **ret)
+{
+	return store_pg_query_prepare(s, sql, (struct store_pg_query **)ret);
+}
+
+static int pg_q_bind_text(void *q, int i, const char *v)
+{
+	return store_pg_query_bind(q, i, v);
+}
+
+static int pg_q_bind_int(void *q, int i, int64_t v)
+{
+	char t[24];
+
+	snprintf(t, sizeof(t), "%lld", (long long)v);
+	return store_pg_query_bind(q, i, t);
+}
+
+static int pg_q_param_count(void *q)
+{
+	return store_pg_query_param_count(q);
+}
+
+static int pg_q_step(void *q)
+{
+	return store_pg_query_step(q);
+}
+
+static int pg_q_column_count(void *q)
+{
+	return store_pg_query_column_count(q);
+}
+
+static const char *pg_q_column_name(void *q, int i)
+{
+	return store_pg_query_column_name(q, i);
+}
+
+static enum store_value_type pg_q_column_type(void *q, int i)
+{
+	return store_pg_query_column_type(q, i);
+}
+
+static int64_t pg_q_column_int(void *q, int i)
+{
+	return store_pg_query_column_int(q, i);
+}
+
+static double pg_q_column_double(void *q, int i)
+{
+	return store_pg_query_column_double(q, i);
+}
+
+static const char *pg_q_column_text(void *q, int i)
+{
+	return store_pg_query_column_text(q, i);
+}
+
+static const void *pg_q_column_blob(void *q, int i, size_t *ret_len)
+{
+	return store_pg_query_column_blob(q, i, ret_len);
+}
+
+static void pg_q_free(void *q)
+{
+	store_pg_query_free(q);
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "PostgreSQL",
+	.close = store_pg_close,
+	.schema_version = store_pg_schema_version,
+	.interrupt = store_pg_interrupt,
+	.set_query_limits = pg_set_query_limits,
+	.query_prepare = pg_q_prepare,
+	.query_bind_text = pg_q_bind_text,
+	.query_bind_int = pg_q_bind_int,
+	.query_param_count = pg_q_param_count,
+	.query_step = pg_q_step,
+	.query_column_count = pg_q_column_count,
+	.query_column_name = pg_q_column_name,
+	.query_column_type = pg_q_column_type,
+	.query_column_int = pg_q_column_int,
+	.query_column_double = pg_q_column_double,
+	.query_column_text = pg_q_column_text,
+	.query_column_blob = pg_q_column_blob,
+	.query_free = pg_q_free,
+	.select = pg_select_rows,
+	.read_begin = pg_read_begin,
+	.read_end = pg_read_end,
+	.prune = store_pg_prune,
+	.row_null = pg_row_null,
+	.row_int = pg_row_int,
+	.row_text = pg_row_text,
+	.row_blob = pg_row_blob,
+};

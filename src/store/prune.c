@@ -49,7 +49,7 @@ static int resolve_device(struct store *s, const char *device, int64_t *ret_id)
 	return 0;
 }
 
-static int sqlite_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret)
+int store_sqlite_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret)
 {
 	sqlite3_stmt *st = NULL, *del = NULL, *tabs = NULL;
 	char sql[256];
@@ -150,7 +150,7 @@ int store_prune(struct store *s, uint64_t before_ns, const char *device, uint64_
 		if (r < 0)
 			return r;
 	}
-	r = s->pg ? store_pg_prune(s, before_ns, dev, &n) : sqlite_prune(s, before_ns, dev, &n);
+	r = s->ops->prune(s, before_ns, dev, &n);
 	if (r < 0)
 		return r;
 	if (ret_bundles)

@@ -15,10 +15,16 @@ enum query_stop {
 	STOP_CANCEL,
 };
 
+/* A query: the back-end's handle behind the store's method table. */
 struct store_query {
 	struct store *s;
+	void *h;
+};
+
+/* The SQLite back-end's handle. */
+struct sqlite_query {
+	struct store *s;
 	sqlite3_stmt *st;
-	struct store_pg_query *pg;   /* PostgreSQL instead of st */
 	uint64_t deadline_ns;      /* 0 until the first step, or without a limit */
 	enum query_stop stop;
 };
@@ -29,7 +35,7 @@ struct store_query {
 #define PROGRESS_OPS 1000
 static int progress(void *ud)
 {
-	struct store_query *q = ud;
+	struct sqlite_query *q = ud;
 
 	if (fw_ctx_cancelled(q->s->ctx)) {
 		q->stop = STOP_CANCEL;
@@ -45,9 +51,11 @@ static int progress(void *ud)
 int store_set_query_limits(struct store *s, const struct store_query_limits *l)
 {
 	s->limits = *l;
-	/* PostgreSQL: statement_timeout; rows arrive one at a time. */
-	if (s->pg)
-		return 0;
+	return s->ops->set_query_limits(s, l);
+}
+
+int store_sqlite_set_query_limits(struct store *s, const struct store_query_limits *l)
+{
 	/* Process-wide: fwbox runs one query per process.  The hard limit
 	 * makes an allocation beyond it fail (SQLITE_NOMEM) instead of
 	 * growing the heap. */
@@ -59,13 +67,17 @@ int store_set_query_limits(struct store *s, const struct store_query_limits *l)
 
 void store_interrupt(struct store *s)
 {
-	if (s && s->pg)
-		store_pg_interrupt(s);
-	if (s && s->db)
+	if (s)
+		s->ops->interrupt(s);
+}
+
+void store_sqlite_interrupt(struct store *s)
+{
+	if (s->db)
 		sqlite3_interrupt(s->db);
 }
 
-static int stopped_error(struct store_query *q, int rc)
+static int stopped_error(struct sqlite_query *q, int rc)
 {
 	struct store *s = q->s;
 
@@ -241,7 +253,7 @@ static const struct store_named_query named[] = {
 /* The SQL of a named query in the dialect of s's back-end. */
 static const char *named_sql_for(const struct store *s, const char *sql)
 {
-	for (size_t i = 0; s->pg && i < sizeof(named) / sizeof(named[0]); i++)
+	for (size_t i = 0; s->ops == &store_pg_ops && i < sizeof(named) / sizeof(named[0]); i++)
 		if (named[i].sql_pg && (sql == named[i].sql || !strcmp(sql, named[i].sql)))
 			return named[i].sql_pg;
 	return sql;
@@ -268,6 +280,90 @@ const struct store_named_query *store_named_query_at(size_t i)
 int store_query_prepare(struct store *s, const char *sql, struct store_query **ret)
 {
 	struct store_query *q;
+	int r;
+
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	q->s = s;
+	r = s->ops->query_prepare(s, named_sql_for(s, sql), &q->h);
+	if (r < 0) {
+		free(q);
+		return r;
+	}
+	*ret = q;
+	return 0;
+}
+
+int store_query_bind_text(struct store_query *q, int i, const char *v)
+{
+	return q->s->ops->query_bind_text(q->h, i, v);
+}
+
+int store_query_bind_int(struct store_query *q, int i, int64_t v)
+{
+	return q->s->ops->query_bind_int(q->h, i, v);
+}
+
+int store_query_param_count(struct store_query *q)
+{
+	return q->s->ops->query_param_count(q->h);
+}
+
+int store_query_step(struct store_query *q)
+{
+	return q->s->ops->query_step(q->h);
+}
+
+int store_query_column_count(struct store_query *q)
+{
+	return q->s->ops->query_column_count(q->h);
+}
+
+const char *store_query_column_name(struct store_query *q, int i)
+{
+	return q->s->ops->query_column_name(q->h, i);
+}
+
+enum store_value_type store_query_column_type(struct store_query *q, int i)
+{
+	return q->s->ops->query_column_type(q->h, i);
+}
+
+int64_t store_query_column_int(struct store_query *q, int i)
+{
+	return q->s->ops->query_column_int(q->h, i);
+}
+
+double store_query_column_double(struct store_query *q, int i)
+{
+	return q->s->ops->query_column_double(q->h, i);
+}
+
+const char *store_query_column_text(struct store_query *q, int i)
+{
+	return q->s->ops->query_column_text(q->h, i);
+}
+
+const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len)
+{
+	return q->s->ops->query_column_blob(q->h, i, ret_len);
+}
+
+void store_query_free(struct store_query *q)
+{
+	if (!q)
+		return;
+	if (q->h)
+		q->s->ops->query_free(q->h);
+	free(q);
+}
+
+/* ------------------------------------------------- SQLite's query methods */
+
+int store_sqlite_query_prepare(struct store *s, const char *sql, void **ret)
+{
+	struct sqlite_query *q;
 	const char *tail = NULL;
 	int rc, r;
 
@@ -275,13 +371,6 @@ int store_query_prepare(struct store *s, const char *sql, struct store_query **r
 	if (!q)
 		return fw_error(s->ctx, -ENOMEM, "out of memory");
 	q->s = s;
-	if (s->pg) {
-		r = store_pg_query_prepare(s, named_sql_for(s, sql), &q->pg);
-		if (r < 0)
-			goto free_query;
-		*ret = q;
-		return 0;
-	}
 	s->denied_attach = false;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &q->st, &tail);
 	if (rc != SQLITE_OK && s->denied_attach) {
@@ -315,53 +404,40 @@ int store_query_prepare(struct store *s, const char *sql, struct store_query **r
 	return 0;
 
 free_query:
-	store_query_free(q);
+	store_sqlite_query_free(q);
 	return r;
 }
 
-int store_query_bind_text(struct store_query *q, int i, const char *v)
+int store_sqlite_query_bind_text(void *h, int i, const char *v)
 {
-	int rc;
-
-	if (q->pg)
-		return store_pg_query_bind(q->pg, i, v);
-	rc = sqlite3_bind_text(q->st, i, v, -1, SQLITE_TRANSIENT);
+	struct sqlite_query *q = h;
+	int rc = sqlite3_bind_text(q->st, i, v, -1, SQLITE_TRANSIENT);
 
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
 	return 0;
 }
 
-int store_query_bind_int(struct store_query *q, int i, int64_t v)
+int store_sqlite_query_bind_int(void *h, int i, int64_t v)
 {
-	int rc;
-
-	if (q->pg) {
-		char t[24];
-
-		snprintf(t, sizeof(t), "%lld", (long long)v);
-		return store_pg_query_bind(q->pg, i, t);
-	}
-	rc = sqlite3_bind_int64(q->st, i, v);
+	struct sqlite_query *q = h;
+	int rc = sqlite3_bind_int64(q->st, i, v);
 
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(q->s, rc, "cannot bind a query parameter");
 	return 0;
 }
 
-int store_query_param_count(struct store_query *q)
+int store_sqlite_query_param_count(void *h)
 {
-	if (q->pg)
-		return store_pg_query_param_count(q->pg);
-	return sqlite3_bind_parameter_count(q->st);
+	return sqlite3_bind_parameter_count(((struct sqlite_query *)h)->st);
 }
 
-int store_query_step(struct store_query *q)
+int store_sqlite_query_step(void *h)
 {
+	struct sqlite_query *q = h;
 	int rc;
 
-	if (q->pg)
-		return store_pg_query_step(q->pg);
 	if (fw_ctx_cancelled(q->s->ctx))
 		return fw_error(q->s->ctx, -EINTR, "query interrupted (database '%s')", q->s->path);
 	if (!q->deadline_ns && q->s->limits.time_ms)
@@ -381,25 +457,19 @@ int store_query_step(struct store_query *q)
 	return stopped_error(q, rc);
 }
 
-int store_query_column_count(struct store_query *q)
+int store_sqlite_query_column_count(void *h)
 {
-	if (q->pg)
-		return store_pg_query_column_count(q->pg);
-	return sqlite3_column_count(q->st);
+	return sqlite3_column_count(((struct sqlite_query *)h)->st);
 }
 
-const char *store_query_column_name(struct store_query *q, int i)
+const char *store_sqlite_query_column_name(void *h, int i)
 {
-	if (q->pg)
-		return store_pg_query_column_name(q->pg, i);
-	return sqlite3_column_name(q->st, i);
+	return sqlite3_column_name(((struct sqlite_query *)h)->st, i);
 }
 
-enum store_value_type store_query_column_type(struct store_query *q, int i)
+enum store_value_type store_sqlite_query_column_type(void *h, int i)
 {
-	if (q->pg)
-		return store_pg_query_column_type(q->pg, i);
-	switch (sqlite3_column_type(q->st, i)) {
+	switch (sqlite3_column_type(((struct sqlite_query *)h)->st, i)) {
 	case SQLITE_INTEGER:
 		return STORE_INTEGER;
 	case SQLITE_FLOAT:
@@ -413,118 +483,75 @@ enum store_value_type store_query_column_type(struct store_query *q, int i)
 	}
 }
 
-int64_t store_query_column_int(struct store_query *q, int i)
+int64_t store_sqlite_query_column_int(void *h, int i)
 {
-	if (q->pg)
-		return store_pg_query_column_int(q->pg, i);
-	return sqlite3_column_int64(q->st, i);
+	return sqlite3_column_int64(((struct sqlite_query *)h)->st, i);
 }
 
-double store_query_column_double(struct store_query *q, int i)
+double store_sqlite_query_column_double(void *h, int i)
 {
-	if (q->pg)
-		return store_pg_query_column_double(q->pg, i);
-	return sqlite3_column_double(q->st, i);
+	return sqlite3_column_double(((struct sqlite_query *)h)->st, i);
 }
 
-const char *store_query_column_text(struct store_query *q, int i)
+const char *store_sqlite_query_column_text(void *h, int i)
 {
-	if (q->pg)
-		return store_pg_query_column_text(q->pg, i);
-	return (const char *)sqlite3_column_text(q->st, i);
+	return (const char *)sqlite3_column_text(((struct sqlite_query *)h)->st, i);
 }
 
-const void *store_query_column_blob(struct store_query *q, int i, size_t *ret_len)
+const void *store_sqlite_query_column_blob(void *h, int i, size_t *ret_len)
 {
-	const void *p;
+	sqlite3_stmt *st = ((struct sqlite_query *)h)->st;
+	const void *p = sqlite3_column_blob(st, i);
 
-	if (q->pg)
-		return store_pg_query_column_blob(q->pg, i, ret_len);
-	p = sqlite3_column_blob(q->st, i);
-
-	*ret_len = (size_t)sqlite3_column_bytes(q->st, i);
+	*ret_len = (size_t)sqlite3_column_bytes(st, i);
 	return p;
 }
 
-void store_query_free(struct store_query *q)
+void store_sqlite_query_free(void *h)
 {
+	struct sqlite_query *q = h;
+
 	if (!q)
 		return;
-	store_pg_query_free(q->pg);
 	sqlite3_finalize(q->st);
 	free(q);
 }
 
-/* find_one() through the back-end-neutral query API (PostgreSQL). */
-static int find_one_q(struct store *s, const char *sql, const char *arg, const char *what,
-		      int64_t *ret_id)
-{
-	struct store_query *q = NULL;
-	int64_t id;
-	int r;
+/* ------------------------------------------------------ bundle lookups */
 
-	r = store_query_prepare(s, sql, &q);
-	if (r < 0)
-		return r;
-	r = store_query_bind_text(q, 1, arg);
-	if (r < 0)
-		goto out;
-	r = store_query_step(q);
-	if (r == 0)
-		r = fw_error(s->ctx, -ENOENT, "no bundle %s '%s' in '%s'", what, arg, s->path);
-	if (r <= 0)
-		goto out;
-	id = store_query_column_int(q, 0);
-	r = store_query_step(q);
-	if (r > 0)
-		r = fw_error(s->ctx, -EINVAL, "bundle %s '%s' is ambiguous: give more of it",
-			     what, arg);
-	if (r < 0)
-		goto out;
-	*ret_id = id;
-out:
-	store_query_free(q);
-	return r;
+struct ids {
+	int64_t id[2];
+	int n;
+};
+
+static int collect_id(void *ud, struct store_row *row)
+{
+	struct ids *x = ud;
+
+	if (x->n < 2)
+		x->id[x->n] = store_row_int(row, 0);
+	x->n++;
+	return 0;
 }
 
-static int find_one(struct store *s, const char *sql, const char *arg, const char *what,
-		    int64_t *ret_id)
+/* The one bundle a statement (LIMIT 2) names. */
+static int find_one(struct store *s, const char *sql, const char *sql_pg, const char *arg,
+		    const char *what, int64_t *ret_id)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t id;
-	int rc, r;
+	struct store_param p = STORE_TEXT(arg);
+	struct ids x = { .n = 0 };
+	int r;
 
-	if (s->pg) {
-		/* Collation-proof prefix match on a server in any locale. */
-		if (strstr(sql, "uuid >="))
-			sql = "SELECT id FROM bundles WHERE starts_with(uuid, lower(?1)) LIMIT 2";
-		return find_one_q(s, sql, arg, what, ret_id);
-	}
-
-	r = store_prepare(s, sql, &st);
+	r = store_select(s, sql, sql_pg, 1, &p, "cannot look up a bundle", collect_id, &x);
 	if (r < 0)
 		return r;
-	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		r = fw_error(s->ctx, -ENOENT, "no bundle %s '%s' in '%s'", what, arg, s->path);
-		goto finalize;
-	}
-	if (rc != SQLITE_ROW) {
-		r = store_sqlite_error(s, rc, "cannot look up a bundle");
-		goto finalize;
-	}
-	id = sqlite3_column_int64(st, 0);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r = fw_error(s->ctx, -EINVAL, "bundle %s '%s' is ambiguous: give more of it",
-			     what, arg);
-		goto finalize;
-	}
-	*ret_id = id;
-	r = 0;
-finalize:
-	sqlite3_finalize(st);
-	return r;
+	if (!x.n)
+		return fw_error(s->ctx, -ENOENT, "no bundle %s '%s' in '%s'", what, arg, s->path);
+	if (x.n > 1)
+		return fw_error(s->ctx, -EINVAL, "bundle %s '%s' is ambiguous: give more of it",
+				what, arg);
+	*ret_id = x.id[0];
+	return 0;
 }
 
 int store_find_bundle(struct store *s, const char *key, int64_t *ret_id)
@@ -532,13 +559,17 @@ int store_find_bundle(struct store *s, const char *key, int64_t *ret_id)
 	size_t n = strlen(key);
 
 	if (n == 64)
-		return find_one(s, "SELECT id FROM bundles WHERE sha256 = lower(?1)", key, "SHA-256",
-				ret_id);
+		return find_one(s, "SELECT id FROM bundles WHERE sha256 = lower(?1)", NULL, key,
+				"SHA-256", ret_id);
 	if (n < 8 || n > 36 || strspn(key, "0123456789abcdefABCDEF-") != n)
 		return fw_error(s->ctx, -EINVAL, "'%s' is neither a bundle UUID (or a prefix of at "
 				"least 8 characters) nor a SHA-256", key);
+	/* PostgreSQL: a collation-proof prefix match on a server in any
+	 * locale. */
 	return find_one(s, "SELECT id FROM bundles WHERE uuid >= lower(?1) AND "
-			"uuid < lower(?1) || 'g' LIMIT 2", key, "UUID", ret_id);
+			"uuid < lower(?1) || 'g' LIMIT 2",
+			"SELECT id FROM bundles WHERE starts_with(uuid, lower(?1)) LIMIT 2", key,
+			"UUID", ret_id);
 }
 
 int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int64_t *ret_id)
@@ -546,142 +577,68 @@ int store_find_bundle_sha(struct store *s, const uint8_t sha[FW_SHA256_LEN], int
 	char hex[FW_SHA256_HEX];
 
 	fw_sha256_hex(sha, hex);
-	return find_one(s, "SELECT id FROM bundles WHERE sha256 = ?1", hex, "SHA-256", ret_id);
+	return find_one(s, "SELECT id FROM bundles WHERE sha256 = ?1", NULL, hex, "SHA-256",
+			ret_id);
 }
 
 int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev)
 {
-	sqlite3_stmt *st;
-	int rc, r;
-
-	if (s->pg) {
-		PGresult *res = NULL;
-		char v[24];
-		const char *p = v;
-
-		snprintf(v, sizeof(v), "%lld", (long long)id);
-		r = store_pg_select(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
-				    "WHERE b.id = $1::bigint AND p.id <> b.id AND (p.created_ns < "
-				    "b.created_ns OR (p.created_ns = b.created_ns AND p.id < b.id)) "
-				    "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", 1, &p,
-				    "cannot look up the previous capture", &res);
-		if (r < 0)
-			return r;
-		if (PQntuples(res))
-			*ret_prev = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		else
-			r = -ENOENT;
-		PQclear(res);
-		return r;
-	}
-	r = store_prepare(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
-			  "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
-			  "(p.created_ns = b.created_ns AND p.id < b.id)) "
-			  "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*ret_prev = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (rc == SQLITE_DONE) {
-		r = -ENOENT;
-	} else {
-		r = store_sqlite_error(s, rc, "cannot look up the previous capture");
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	char *d;
-
-	if (!t)
-		return NULL;
-	d = strdup((const char *)t);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
-static int bundle_info_q(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
-			 char **ret_file)
-{
-	struct store_query *q = NULL;
-	char **out[3] = { ret_uuid, ret_created, ret_file };
-	char *v[3] = { NULL, NULL, NULL };
+	struct store_param p = STORE_INT(id);
+	struct ids x = { .n = 0 };
 	int r;
 
-	r = store_query_prepare(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", &q);
+	r = store_select(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
+			 "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
+			 "(p.created_ns = b.created_ns AND p.id < b.id)) "
+			 "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", NULL, 1, &p,
+			 "cannot look up the previous capture", collect_id, &x);
 	if (r < 0)
 		return r;
-	r = store_query_bind_int(q, 1, id);
-	if (r >= 0)
-		r = store_query_step(q);
-	if (r == 0)
-		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history", (long long)id);
-	for (int i = 0; i < 3 && r > 0; i++) {
-		const char *t = store_query_column_text(q, i);
+	if (!x.n)
+		return -ENOENT;
+	*ret_prev = x.id[0];
+	return 0;
+}
 
-		if (t && !(v[i] = strdup(t)))
-			r = fw_error(s->ctx, -ENOMEM, "out of memory");
-	}
-	store_query_free(q);
+struct bundle_texts {
+	char *v[3];
+	bool found, oom;
+};
+
+static int collect_texts(void *ud, struct store_row *row)
+{
+	struct bundle_texts *b = ud;
+
+	b->found = true;
 	for (int i = 0; i < 3; i++) {
-		if (r > 0 && out[i])
-			*out[i] = v[i];
-		else
-			free(v[i]);
+		const char *t = store_row_text(row, i);
+
+		if (t && !(b->v[i] = strdup(t)))
+			b->oom = true;
 	}
-	return r < 0 ? r : 0;
+	return 0;
 }
 
 int store_bundle_info(struct store *s, int64_t id, char **ret_uuid, char **ret_created,
 		      char **ret_file)
 {
-	sqlite3_stmt *st;
-	bool oom = false;
-	char *u, *c, *f;
-	int rc, r;
+	struct store_param p = STORE_INT(id);
+	struct bundle_texts b = { .found = false };
+	char **out[3] = { ret_uuid, ret_created, ret_file };
+	int r;
 
-	if (s->pg)
-		return bundle_info_q(s, id, ret_uuid, ret_created, ret_file);
-	r = store_prepare(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history",
-						 (long long)id)
-				      : store_sqlite_error(s, rc, "cannot read the bundle row");
-		sqlite3_finalize(st);
-		return r;
+	r = store_select(s, "SELECT uuid, created, file FROM bundles WHERE id = ?1", NULL, 1, &p,
+			 "cannot read the bundle row", collect_texts, &b);
+	if (r >= 0 && b.oom)
+		r = fw_error(s->ctx, -ENOMEM, "out of memory");
+	else if (r >= 0 && !b.found)
+		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history",
+			     (long long)id);
+	for (int i = 0; i < 3; i++) {
+		if (r >= 0 && out[i])
+			*out[i] = b.v[i];
+		else
+			free(b.v[i]);
 	}
-	u = col_dup(st, 0, &oom);
-	c = col_dup(st, 1, &oom);
-	f = col_dup(st, 2, &oom);
-	sqlite3_finalize(st);
-	if (oom) {
-		free(u);
-		free(c);
-		free(f);
-		return fw_error(s->ctx, -ENOMEM, "out of memory");
-	}
-	if (ret_uuid)
-		*ret_uuid = u;
-	else
-		free(u);
-	if (ret_created)
-		*ret_created = c;
-	else
-		free(c);
-	if (ret_file)
-		*ret_file = f;
-	else
-		free(f);
-	return 0;
+	return r < 0 ? r : 0;
 }

@@ -43,8 +43,101 @@ extern const size_t store_migrations_count;
 extern const struct store_migration store_pg_migrations[];
 extern const size_t store_pg_migrations_count;
 
+/* A parameter of store_select(): ?1 is the first. */
+struct store_param {
+	enum { STORE_PARAM_NULL, STORE_PARAM_INT, STORE_PARAM_TEXT } type;
+	int64_t i;
+	const char *t;
+};
+#define STORE_INT(v) ((struct store_param){ .type = STORE_PARAM_INT, .i = (v) })
+/* NULL text is SQL NULL. */
+#define STORE_TEXT(v) \
+	((struct store_param){ .type = (v) ? STORE_PARAM_TEXT : STORE_PARAM_NULL, .t = (v) })
+
+/* One row of a store_select() result, read through the accessors below
+ * whatever the back-end; valid only during the row callback. */
+struct store_row {
+	const struct store_ops *ops;
+	void *impl;                /* sqlite3_stmt, or the PGresult */
+	int n;                     /* PostgreSQL: the row's index in impl */
+	unsigned char *blob;       /* PostgreSQL: the last bytea unescaped */
+};
+typedef int (*store_row_fn)(void *userdata, struct store_row *row);
+
+/*
+ * The back-end interface: one table per back-end (store_sqlite_ops in
+ * store.c, store_pg_ops in pg.c), set when the store is opened; the
+ * entry points of store.h call through it.  What is written once above
+ * it (captures, diff, lookups, the loader's shared logic) reads rows
+ * through store_select() and the store_row accessors.
+ */
+struct store_ops {
+	const char *name;          /* "SQLite", "PostgreSQL" */
+	void (*close)(struct store *s);
+	int (*schema_version)(struct store *s);
+	/* Async-signal-safe. */
+	void (*interrupt)(struct store *s);
+	int (*set_query_limits)(struct store *s, const struct store_query_limits *l);
+	/* Ad-hoc read-only queries (store_query_*); the handle is the
+	 * back-end's own (sqlite3_stmt wrapper, struct store_pg_query). */
+	int (*query_prepare)(struct store *s, const char *sql, void **ret);
+	int (*query_bind_text)(void *q, int i, const char *v);
+	int (*query_bind_int)(void *q, int i, int64_t v);
+	int (*query_param_count)(void *q);
+	int (*query_step)(void *q);
+	int (*query_column_count)(void *q);
+	const char *(*query_column_name)(void *q, int i);
+	enum store_value_type (*query_column_type)(void *q, int i);
+	int64_t (*query_column_int)(void *q, int i);
+	double (*query_column_double)(void *q, int i);
+	const char *(*query_column_text)(void *q, int i);
+	const void *(*query_column_blob)(void *q, int i, size_t *ret_len);
+	void (*query_free)(void *q);
+	/* Run one read-only statement (?N parameters), calling fn for each
+	 * row; a callback may run statements of its own.  what: the error's
+	 * prefix. */
+	int (*select)(struct store *s, const char *sql, size_t n, const struct store_param *p,
+		      const char *what, store_row_fn fn, void *userdata);
+	/* One read snapshot over several selects (store_read_begin/end). */
+	int (*read_begin)(struct store *s);
+	void (*read_end)(struct store *s);
+	int (*prune)(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret);
+	/* Row accessors (store_row_*). */
+	bool (*row_null)(struct store_row *r, int i);
+	int64_t (*row_int)(struct store_row *r, int i);
+	const char *(*row_text)(struct store_row *r, int i);
+	const void *(*row_blob)(struct store_row *r, int i, size_t *ret_len);
+};
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/* Dialect: sql_pg (NULL: sql) is the statement on PostgreSQL. */
+int store_select(struct store *s, const char *sql, const char *sql_pg, size_t n,
+		 const struct store_param *p, const char *what, store_row_fn fn, void *userdata);
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+static inline bool store_row_null(struct store_row *r, int i)
+{
+	return r->ops->row_null(r, i);
+}
+/* NULL reads as 0 (integer) or NULL (text, blob); a boolean as 0 or 1. */
+static inline int64_t store_row_int(struct store_row *r, int i)
+{
+	return r->ops->row_int(r, i);
+}
+static inline const char *store_row_text(struct store_row *r, int i)
+{
+	return r->ops->row_text(r, i);
+}
+/* Valid until the next blob read of the row. */
+static inline const void *store_row_blob(struct store_row *r, int i, size_t *ret_len)
+{
+	return r->ops->row_blob(r, i, ret_len);
+}
+
 struct store {
 	struct fw_ctx *ctx;
+	const struct store_ops *ops;
 	sqlite3 *db;
 	char *path;
 	bool readonly;
@@ -59,10 +152,9 @@ struct store {
 };
 
 /*
- * The back-end interface.  store.h is the one API; each entry point runs
- * the SQLite code or, when s->pg is set, these PostgreSQL functions.  The
- * loader (load.c: format cache, parameter signs, CR-space chunks, stats,
- * outcome) and the named queries are shared; the back-end gets rows.
+ * The PostgreSQL back-end (pg.c).  The loader (load.c: format cache,
+ * parameter signs, CR-space chunks, stats, outcome) and the named queries
+ * are shared; the back-end gets rows.
  */
 struct store_pg_load;
 struct store_pg_query;
@@ -119,12 +211,29 @@ int store_pg_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t
  * timeout; *ret_res holds every row, the caller clears it. */
 int store_pg_select(struct store *s, const char *sql, int n, const char *const *v,
 		    const char *what, PGresult **ret_res);
-/* -EOPNOTSUPP: what is not on the PostgreSQL back-end yet. */
-int store_pg_unsupported(struct store *s, const char *what);
 
 /* -EINVAL with libpq's reason (never the string itself) unless target
  * parses as a PostgreSQL connection string. */
 int store_conninfo_check(struct fw_ctx *ctx, const char *target);
+
+/* The SQLite back-end's methods defined outside store.c (query.c,
+ * prune.c). */
+int store_sqlite_set_query_limits(struct store *s, const struct store_query_limits *l);
+void store_sqlite_interrupt(struct store *s);
+int store_sqlite_query_prepare(struct store *s, const char *sql, void **ret);
+int store_sqlite_query_bind_text(void *q, int i, const char *v);
+int store_sqlite_query_bind_int(void *q, int i, int64_t v);
+int store_sqlite_query_param_count(void *q);
+int store_sqlite_query_step(void *q);
+int store_sqlite_query_column_count(void *q);
+const char *store_sqlite_query_column_name(void *q, int i);
+enum store_value_type store_sqlite_query_column_type(void *q, int i);
+int64_t store_sqlite_query_column_int(void *q, int i);
+double store_sqlite_query_column_double(void *q, int i);
+const char *store_sqlite_query_column_text(void *q, int i);
+const void *store_sqlite_query_column_blob(void *q, int i, size_t *ret_len);
+void store_sqlite_query_free(void *q);
+int store_sqlite_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret);
 
 /* Set an error from the connection's message: "what: sqlite message". */
 int store_sqlite_error(struct store *s, int rc, const char *what);

@@ -89,12 +89,13 @@ finalize:
 
 int store_schema_version(struct store *s)
 {
-	int v = 0;
-	int r;
+	return s->ops->schema_version(s);
+}
 
-	if (s->pg)
-		return store_pg_schema_version(s);
-	r = get_int_pragma(s, "PRAGMA user_version", &v);
+static int sqlite_schema_version(struct store *s)
+{
+	int v = 0;
+	int r = get_int_pragma(s, "PRAGMA user_version", &v);
 
 	return r < 0 ? r : v;
 }
@@ -297,6 +298,7 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		return fw_error(ctx, -ENOMEM, "out of memory");
 	s->ctx = ctx;
 	s->readonly = flags & STORE_OPEN_READONLY;
+	s->ops = kind == STORE_TARGET_POSTGRESQL ? &store_pg_ops : &store_sqlite_ops;
 	if (kind == STORE_TARGET_POSTGRESQL) {
 		r = store_conninfo_check(ctx, path);
 		if (r < 0)
@@ -411,11 +413,124 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	store_pg_close(s);
-	sqlite3_close_v2(s->db);
+	s->ops->close(s);
 	free(s->path);
 	free(s);
 }
+
+static void sqlite_close(struct store *s)
+{
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+}
+
+int store_select(struct store *s, const char *sql, const char *sql_pg, size_t n,
+		 const struct store_param *p, const char *what, store_row_fn fn, void *userdata)
+{
+	return s->ops->select(s, s->ops == &store_pg_ops && sql_pg ? sql_pg : sql, n, p, what, fn,
+			      userdata);
+}
+
+int store_read_begin(struct store *s)
+{
+	return s->ops->read_begin(s);
+}
+
+void store_read_end(struct store *s)
+{
+	s->ops->read_end(s);
+}
+
+static int sqlite_select(struct store *s, const char *sql, size_t n, const struct store_param *p,
+			 const char *what, store_row_fn fn, void *userdata)
+{
+	struct store_row row = { .ops = &store_sqlite_ops };
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, sql, &st);
+	if (r < 0)
+		return fw_error_prefix(s->ctx, r, "%s", what);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].type == STORE_PARAM_INT)
+			sqlite3_bind_int64(st, (int)i + 1, p[i].i);
+		else if (p[i].type == STORE_PARAM_TEXT)
+			sqlite3_bind_text(st, (int)i + 1, p[i].t, -1, SQLITE_STATIC);
+	}
+	row.impl = st;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = fn(userdata, &row);
+		if (r < 0)
+			goto finalize;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, what);
+finalize:
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Deferred: the snapshot is taken by the first read. */
+static int sqlite_read_begin(struct store *s)
+{
+	return store_exec(s, "BEGIN");
+}
+
+static void sqlite_read_end(struct store *s)
+{
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+static bool sqlite_row_null(struct store_row *r, int i)
+{
+	return sqlite3_column_type(r->impl, i) == SQLITE_NULL;
+}
+
+static int64_t sqlite_row_int(struct store_row *r, int i)
+{
+	return sqlite3_column_int64(r->impl, i);
+}
+
+static const char *sqlite_row_text(struct store_row *r, int i)
+{
+	return (const char *)sqlite3_column_text(r->impl, i);
+}
+
+static const void *sqlite_row_blob(struct store_row *r, int i, size_t *ret_len)
+{
+	const void *p = sqlite3_column_blob(r->impl, i);
+
+	*ret_len = (size_t)sqlite3_column_bytes(r->impl, i);
+	return p;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "SQLite",
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.interrupt = store_sqlite_interrupt,
+	.set_query_limits = store_sqlite_set_query_limits,
+	.query_prepare = store_sqlite_query_prepare,
+	.query_bind_text = store_sqlite_query_bind_text,
+	.query_bind_int = store_sqlite_query_bind_int,
+	.query_param_count = store_sqlite_query_param_count,
+	.query_step = store_sqlite_query_step,
+	.query_column_count = store_sqlite_query_column_count,
+	.query_column_name = store_sqlite_query_column_name,
+	.query_column_type = store_sqlite_query_column_type,
+	.query_column_int = store_sqlite_query_column_int,
+	.query_column_double = store_sqlite_query_column_double,
+	.query_column_text = store_sqlite_query_column_text,
+	.query_column_blob = store_sqlite_query_column_blob,
+	.query_free = store_sqlite_query_free,
+	.select = sqlite_select,
+	.read_begin = sqlite_read_begin,
+	.read_end = sqlite_read_end,
+	.prune = store_sqlite_prune,
+	.row_null = sqlite_row_null,
+	.row_int = sqlite_row_int,
+	.row_text = sqlite_row_text,
+	.row_blob = sqlite_row_blob,
+};
 
 int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)
 {

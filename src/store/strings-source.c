@@ -10,10 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "core/buf.h"
 #include "store/store-internal.h"
+
+struct files {
+	struct fw_ctx *ctx;
+	char **v;
+	size_t n, cap;
+};
+
+static int add_file(void *ud, struct store_row *row)
+{
+	struct files *f = ud;
+	const char *t = store_row_text(row, 0);
+
+	if (!t)
+		return 0;
+	if (fw_grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v), 16) < 0 ||
+	    !(f->v[f->n] = strdup(t)))
+		return fw_error(f->ctx, -ENOMEM, "out of memory");
+	f->n++;
+	return 0;
+}
 
 int store_strings_sources(struct store *s, const char *fw_version, char ***ret_files,
 			  size_t *ret_n)
@@ -27,41 +45,18 @@ int store_strings_sources(struct store *s, const char *fw_version, char ***ret_f
 		"AND EXISTS (SELECT 1 FROM artifacts a WHERE a.bundle = b.id AND a.kind LIKE "
 		"'trace.strings.%' AND a.outcome = 'ok' AND a.size > 0) "
 		"ORDER BY b.created_ns DESC, b.id DESC LIMIT 16";
-	sqlite3_stmt *st = NULL;
-	char **files = NULL;
-	size_t n = 0, cap = 0;
-	int rc, r = 0;
+	struct store_param p = STORE_TEXT(fw_version);
+	struct files f = { .ctx = s->ctx };
+	int r;
 
-	if (s->pg)
-		return store_pg_unsupported(s, "finding a trace strings source in the history");
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlite_error(s, rc, "cannot look for a strings database");
-	sqlite3_bind_text(st, 1, fw_version, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(st, 0);
-
-		if (!f)
-			continue;
-		r = fw_grow((void **)&files, &cap, n + 1, sizeof(*files), 16);
-		if (r < 0 || !(files[n] = strdup(f))) {
-			r = fw_error(s->ctx, -ENOMEM, "out of memory");
-			goto out;
-		}
-		n++;
+	r = store_select(s, sql, NULL, 1, &p, "cannot look for a strings database", add_file, &f);
+	if (r < 0) {
+		for (size_t i = 0; i < f.n; i++)
+			free(f.v[i]);
+		free(f.v);
+		return r;
 	}
-	if (rc != SQLITE_DONE) {
-		r = store_sqlite_error(s, rc, "cannot look for a strings database");
-		goto out;
-	}
-	*ret_files = files;
-	*ret_n = n;
-	files = NULL;
-	n = 0;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-	sqlite3_finalize(st);
-	return r;
+	*ret_files = f.v;
+	*ret_n = f.n;
+	return 0;
 }
