@@ -32,6 +32,8 @@ static int add(struct cmp *m, struct rp_change **v, size_t *n, size_t *cap, cons
 	if (fw_grow((void **)v, cap, *n + 1, sizeof(**v), 0) < 0)
 		return fw_error(m->ctx, -ENOMEM, "out of memory");
 	x = &(*v)[*n];
+	/* start, end and words are a CR-space range's only (on_word()). */
+	memset(x, 0, sizeof(*x));
 	x->what = strdup(what ? what : "");
 	x->a = a ? strdup(a) : NULL;
 	x->b = b ? strdup(b) : NULL;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store diff: what changed from one capture to another.  Register fields,
- * steps and trace formats are compared in SQL; CR-space is compared chunk by
- * chunk (equal blobs are skipped without unpacking) and word by word in C.
+ * store diff: what changed from one capture to another, on either
+ * back-end (the statements go through store_select()).  Register fields,
+ * steps and trace formats are compared in SQL; CR-space is compared page
+ * by page (equal chunks are skipped by the database) and word by word in C.
  */
 #include "config.h"
 
@@ -13,6 +14,12 @@
 #include "core/buf.h"
 #include "store/store-internal.h"
 
+/*
+ * The statements run on both back-ends: IS [NOT] DISTINCT FROM (SQLite
+ * 3.39 and later) for a comparison where NULL equals NULL, and COLLATE
+ * "C" for an order by bytes (SQLite's "C" is BINARY, registered by
+ * store_open(); a PostgreSQL database may have another default).
+ */
 static const char fields_sql[] =
 	"SELECT k.register, k.instance, k.field, "
 	"CAST(a.value AS TEXT), CAST(b.value AS TEXT), a.enum_name, b.enum_name "
@@ -22,32 +29,47 @@ static const char fields_sql[] =
 	"     AND a.instance = k.instance AND a.field = k.field "
 	"LEFT JOIN register_fields b ON b.bundle = ?2 AND b.register = k.register "
 	"     AND b.instance = k.instance AND b.field = k.field "
-	"WHERE a.value IS NOT b.value OR a.enum_name IS NOT b.enum_name "
-	"ORDER BY k.register, k.instance, k.field";
+	"WHERE a.value IS DISTINCT FROM b.value OR a.enum_name IS DISTINCT FROM b.enum_name "
+	"ORDER BY k.register COLLATE \"C\", k.instance, k.field COLLATE \"C\"";
 
 static const char steps_sql[] =
-	"SELECT k.kind, "
+	"SELECT kind, oa, ob, rb FROM (SELECT k.kind, "
 	"(SELECT outcome FROM artifacts WHERE bundle = ?1 AND kind = k.kind ORDER BY seq LIMIT 1) AS oa, "
 	"(SELECT outcome FROM artifacts WHERE bundle = ?2 AND kind = k.kind ORDER BY seq LIMIT 1) AS ob, "
-	"(SELECT reason FROM artifacts WHERE bundle = ?2 AND kind = k.kind ORDER BY seq LIMIT 1) "
-	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
-	"WHERE oa IS NOT ob ORDER BY k.kind";
+	"(SELECT reason FROM artifacts WHERE bundle = ?2 AND kind = k.kind ORDER BY seq LIMIT 1) AS rb "
+	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k) x "
+	"WHERE oa IS DISTINCT FROM ob ORDER BY kind COLLATE \"C\"";
 
 /* The formats of A and B, from the per-bundle format counts (each
  * message once), with one rendered message and whether the row counts
- * messages kept as text. */
+ * messages kept as text.  PostgreSQL: no example here (its events are
+ * found by (bundle, ts), not by the first event's seq); param_ranges()
+ * renders it in its pass over the bundle's events; no text flag (its
+ * loader keeps no text rows apart yet). */
 static const char messages_sql[] =
 	"SELECT nb.bundle = ?1, f.id, f.text, nb.events, "
 	"printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6), nb.text, (x.meta >> 9) & 7 "
 	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
 	"JOIN trace_ev x ON x.id = nb.first_event "
-	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text, f.id, nb.bundle = ?2";
+	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text COLLATE \"C\", f.id, nb.bundle = ?2";
+static const char messages_sql_pg[] =
+	"SELECT nb.bundle = ?1, f.id, f.text, nb.events, NULL, 0, 0 "
+	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
+	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text COLLATE \"C\", f.id, nb.bundle = ?2";
 
-/* One bundle's messages, each once, for the parameter ranges. */
+/* One bundle's messages, each once, for the parameter ranges; on
+ * PostgreSQL with the rendering of each format's first message. */
 static const char params_sql[] =
-	"SELECT e.fmt, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6, (e.meta >> 9) & 7 "
+	"SELECT e.fmt, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6, (e.meta >> 9) & 7, NULL "
 	"FROM bundles b JOIN trace_ev e ON e.id BETWEEN b.ev_first AND b.ev_last "
 	"WHERE b.id = ?1 AND (e.meta >> 27) & 1 = 0";
+static const char params_sql_pg[] =
+	"SELECT e.fmt, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6, (e.meta >> 9) & 7, "
+	"CASE WHEN e.seq = nb.first_event THEN "
+	"fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) END "
+	"FROM trace_ev e JOIN trace_bundle_formats nb ON nb.bundle = e.bundle AND nb.fmt = e.fmt "
+	"JOIN trace_formats f ON f.id = e.fmt "
+	"WHERE e.bundle = ?1 AND (e.meta >> 27) & 1 = 0";
 
 static const char header_sql[] =
 	"SELECT d.identity, b.fw_version FROM bundles b LEFT JOIN devices d ON d.id = b.device "
@@ -64,120 +86,117 @@ static const char segments_sql[] =
 	"SELECT k.dump, k.segment_type, coalesce(b.name, a.name), k.index1, k.index2, k.nth, "
 	"a.size, b.size, a.bundle IS NOT NULL, b.bundle IS NOT NULL FROM k "
 	"LEFT JOIN s a ON a.bundle = ?1 AND a.dump = k.dump AND a.segment_type = k.segment_type "
-	"  AND a.index1 IS k.index1 AND a.index2 IS k.index2 AND a.nth = k.nth "
+	"  AND a.index1 IS NOT DISTINCT FROM k.index1 AND a.index2 IS NOT DISTINCT FROM k.index2 "
+	"  AND a.nth = k.nth "
 	"LEFT JOIN s b ON b.bundle = ?2 AND b.dump = k.dump AND b.segment_type = k.segment_type "
-	"  AND b.index1 IS k.index1 AND b.index2 IS k.index2 AND b.nth = k.nth "
-	"WHERE a.bundle IS NULL OR b.bundle IS NULL OR a.data IS NOT b.data "
-	"ORDER BY k.dump, k.segment_type, k.index1, k.index2, k.nth";
+	"  AND b.index1 IS NOT DISTINCT FROM k.index1 AND b.index2 IS NOT DISTINCT FROM k.index2 "
+	"  AND b.nth = k.nth "
+	"WHERE a.bundle IS NULL OR b.bundle IS NULL OR a.data IS DISTINCT FROM b.data "
+	"ORDER BY k.dump COLLATE \"C\", k.segment_type, k.index1, k.index2, k.nth";
 
+/*
+ * CR-space by 4 KiB page of each image: a chunk never crosses a page
+ * (load.c), so a page where A and B each have one chunk, at the same
+ * address with the same bytes, is equal and skipped by the database; the
+ * chunks of every other page come A before B, in address order, and are
+ * compared word by word here.
+ */
 static const char chunks_sql[] =
-	"SELECT source, addr, data FROM crspace_chunks WHERE bundle = ? ORDER BY source, addr";
+	"WITH c AS (SELECT bundle = ?2 AS side, source, addr, data, addr / 4096 AS page, "
+	"  count(*) OVER (PARTITION BY source, addr / 4096) AS n "
+	"  FROM crspace_chunks WHERE bundle IN (?1, ?2)), "
+	"same AS (SELECT a.source, a.page FROM c a JOIN c b ON b.source = a.source "
+	"  AND b.addr = a.addr AND b.side AND a.data = b.data WHERE a.n = 2 AND NOT a.side) "
+	"SELECT c.side, c.source, c.addr, c.data FROM c WHERE NOT EXISTS "
+	"  (SELECT 1 FROM same WHERE same.source = c.source AND same.page = c.page) "
+	"ORDER BY c.source COLLATE \"C\", c.page, c.side, c.addr";
 
-static int bind2_prepare(struct store *s, const char *sql, int64_t a, int64_t b,
-			 sqlite3_stmt **ret)
+struct walk {
+	struct store *s;
+	const struct store_diff_visitor *v;
+	void *u;
+	uint64_t *count;
+};
+
+static int field_row(void *ud, struct store_row *row)
 {
-	int r = store_prepare(s, sql, ret);
+	struct walk *w = ud;
+	struct store_diff_field f = {
+		.reg = store_row_text(row, 0),
+		.instance = (unsigned)store_row_int(row, 1),
+		.field = store_row_text(row, 2),
+		.a = store_row_text(row, 3),
+		.b = store_row_text(row, 4),
+		.a_enum = store_row_text(row, 5),
+		.b_enum = store_row_text(row, 6),
+	};
 
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(*ret, 1, a);
-	sqlite3_bind_int64(*ret, 2, b);
-	return 0;
+	(*w->count)++;
+	return w->v && w->v->field ? w->v->field(w->u, &f) : 0;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static int step_row(void *ud, struct store_row *row)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	struct walk *w = ud;
+	struct store_diff_step d = {
+		.kind = store_row_text(row, 0),
+		.a = store_row_text(row, 1),
+		.b = store_row_text(row, 2),
+		.b_reason = store_row_text(row, 3),
+	};
+
+	(*w->count)++;
+	return w->v && w->v->step ? w->v->step(w->u, &d) : 0;
+}
+
+static int segment_row(void *ud, struct store_row *row)
+{
+	struct walk *w = ud;
+	struct store_diff_segment g = {
+		.dump = store_row_text(row, 0),
+		.type = (uint32_t)store_row_int(row, 1),
+		.name = store_row_text(row, 2),
+		.index1 = store_row_int(row, 3),
+		.index2 = store_row_int(row, 4),
+		.nth = (uint64_t)store_row_int(row, 5),
+		.a_size = (uint64_t)store_row_int(row, 6),
+		.b_size = (uint64_t)store_row_int(row, 7),
+		.has_a = store_row_int(row, 8) != 0,
+		.has_b = store_row_int(row, 9) != 0,
+	};
+
+	(*w->count)++;
+	return w->v && w->v->segment ? w->v->segment(w->u, &g) : 0;
+}
+
+static int diff_rows(struct store *s, const char *sql, int64_t a, int64_t b,
+		     const struct store_diff_visitor *v, void *u, uint64_t *count, const char *what,
+		     store_row_fn fn)
+{
+	struct store_param p[2] = { STORE_INT(a), STORE_INT(b) };
+	struct walk w = { s, v, u, count };
+
+	return store_select(s, sql, NULL, 2, p, what, fn, &w);
 }
 
 static int diff_fields(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 		       void *u, uint64_t *count)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r;
-
-	r = bind2_prepare(s, fields_sql, a, b, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_diff_field f = {
-			.reg = col_text(st, 0),
-			.instance = (unsigned)sqlite3_column_int(st, 1),
-			.field = col_text(st, 2),
-			.a = col_text(st, 3),
-			.b = col_text(st, 4),
-			.a_enum = col_text(st, 5),
-			.b_enum = col_text(st, 6),
-		};
-
-		(*count)++;
-		if (v && v->field && (r = v->field(u, &f)) < 0)
-			goto finalize;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare register fields");
-finalize:
-	sqlite3_finalize(st);
-	return r;
+	return diff_rows(s, fields_sql, a, b, v, u, count, "cannot compare register fields",
+			 field_row);
 }
 
 static int diff_steps(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 		      void *u, uint64_t *count)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r;
-
-	r = bind2_prepare(s, steps_sql, a, b, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_diff_step d = {
-			.kind = col_text(st, 0),
-			.a = col_text(st, 1),
-			.b = col_text(st, 2),
-			.b_reason = col_text(st, 3),
-		};
-
-		(*count)++;
-		if (v && v->step && (r = v->step(u, &d)) < 0)
-			goto finalize;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare steps");
-finalize:
-	sqlite3_finalize(st);
-	return r;
+	return diff_rows(s, steps_sql, a, b, v, u, count, "cannot compare steps", step_row);
 }
 
 static int diff_segments(struct store *s, int64_t a, int64_t b,
 			 const struct store_diff_visitor *v, void *u, uint64_t *count)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r;
-
-	r = bind2_prepare(s, segments_sql, a, b, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_diff_segment g = {
-			.dump = col_text(st, 0),
-			.type = (uint32_t)sqlite3_column_int64(st, 1),
-			.name = col_text(st, 2),
-			.index1 = sqlite3_column_int64(st, 3),
-			.index2 = sqlite3_column_int64(st, 4),
-			.nth = (uint64_t)sqlite3_column_int64(st, 5),
-			.a_size = (uint64_t)sqlite3_column_int64(st, 6),
-			.b_size = (uint64_t)sqlite3_column_int64(st, 7),
-			.has_a = sqlite3_column_int(st, 8) != 0,
-			.has_b = sqlite3_column_int(st, 9) != 0,
-		};
-
-		(*count)++;
-		if (v && v->segment && (r = v->segment(u, &g)) < 0)
-			goto finalize;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot compare resource-dump segments");
-finalize:
-	sqlite3_finalize(st);
-	return r;
+	return diff_rows(s, segments_sql, a, b, v, u, count,
+			 "cannot compare resource-dump segments", segment_row);
 }
 
 struct msg_row {
@@ -267,43 +286,108 @@ static int cmp_row_fmt(const void *a, const void *b)
 	return x->fmt < y->fmt ? -1 : x->fmt > y->fmt;
 }
 
+struct ranges {
+	struct store *s;
+	struct msg_row *byfmt;
+	size_t n;
+	bool side_b;
+};
+
+static int range_row(void *ud, struct store_row *row)
+{
+	struct ranges *g = ud;
+	struct msg_row key = { .fmt = store_row_int(row, 0) }, *m;
+	unsigned np = (unsigned)store_row_int(row, 8);
+	const char *ex;
+
+	m = bsearch(&key, g->byfmt, g->n, sizeof(*g->byfmt), cmp_row_fmt);
+	if (!m || !m->report || !m->glob || (g->side_b ? !m->count_b : !m->count_a) ||
+	    (g->side_b ? m->count_a : m->count_b))
+		return 0;
+	/* PostgreSQL: the example comes with the format's first message. */
+	ex = store_row_text(row, 9);
+	if (ex) {
+		char *d = strdup(ex);
+
+		if (!d)
+			return fw_error(g->s->ctx, -ENOMEM, "out of memory");
+		free(m->example);
+		m->example = d;
+	}
+	if (np > 7)
+		np = 7;
+	for (unsigned i = 0; i < np; i++) {
+		int64_t v = store_row_int(row, 1 + (int)i);
+
+		if (!m->ranged || i >= m->nparams || v < m->min[i])
+			m->min[i] = v;
+		if (!m->ranged || i >= m->nparams || v > m->max[i])
+			m->max[i] = v;
+	}
+	if (np > m->nparams)
+		m->nparams = np;
+	m->ranged = true;
+	return 0;
+}
+
 /* Parameter ranges of the reported formats of one bundle: one pass over
  * its messages.  byfmt is rows sorted by fmt. */
 static int param_ranges(struct store *s, int64_t bundle, struct msg_row *byfmt, size_t n,
 			bool side_b)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r;
+	struct store_param p = STORE_INT(bundle);
+	struct ranges g = { s, byfmt, n, side_b };
 
-	r = store_prepare(s, params_sql, &st);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, bundle);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct msg_row key = { .fmt = sqlite3_column_int64(st, 0) }, *m;
-		unsigned np = (unsigned)sqlite3_column_int(st, 8);
+	return store_select(s, params_sql, params_sql_pg, 1, &p, "cannot read trace parameters",
+			    range_row, &g);
+}
 
-		m = bsearch(&key, byfmt, n, sizeof(*byfmt), cmp_row_fmt);
-		if (!m || !m->report || !m->glob || (side_b ? !m->count_b : !m->count_a) ||
-		    (side_b ? m->count_a : m->count_b))
-			continue;
-		if (np > 7)
-			np = 7;
-		for (unsigned i = 0; i < np; i++) {
-			int64_t v = sqlite3_column_int64(st, 1 + (int)i);
+struct msgs {
+	struct store *s;
+	int64_t a, b;
+	struct msg_row *rows;
+	size_t n, cap;
+};
 
-			if (!m->ranged || i >= m->nparams || v < m->min[i])
-				m->min[i] = v;
-			if (!m->ranged || i >= m->nparams || v > m->max[i])
-				m->max[i] = v;
-		}
-		if (np > m->nparams)
-			m->nparams = np;
-		m->ranged = true;
+static int message_row(void *ud, struct store_row *row)
+{
+	struct msgs *g = ud;
+	bool in_a = store_row_int(row, 0) && g->a != g->b;
+	int64_t fmt = store_row_int(row, 1);
+	uint64_t events = (uint64_t)store_row_int(row, 3);
+	const char *text = store_row_text(row, 2), *ex = store_row_text(row, 4);
+	bool is_text = store_row_int(row, 5) != 0;
+	struct msg_row *m;
+
+	/* Rows come by format, A before B: B's row joins A's. */
+	if (g->n && g->rows[g->n - 1].fmt == fmt) {
+		m = &g->rows[g->n - 1];
+	} else {
+		if (fw_grow((void **)&g->rows, &g->cap, g->n + 1, sizeof(*g->rows), 0) < 0)
+			return fw_error(g->s->ctx, -ENOMEM, "out of memory comparing the trace messages");
+		m = &g->rows[g->n++];
+		memset(m, 0, sizeof(*m));
+		m->fmt = fmt;
+		m->text = strdup(text ? text : "");
+		m->example = strdup(ex ? ex : "");
+		m->glob = is_text ? NULL : format_glob(m->text);
+		if (!m->text || !m->example || (!is_text && !m->glob))
+			return fw_error(g->s->ctx, -ENOMEM, "out of memory");
 	}
-	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot read trace parameters");
-	sqlite3_finalize(st);
-	return r;
+	if (in_a || g->a == g->b)
+		m->count_a += events;
+	if (!in_a)
+		m->count_b += events;
+	/* The example of B when B has the format. */
+	if (!in_a && m->count_a) {
+		char *d = strdup(ex ? ex : "");
+
+		if (!d)
+			return fw_error(g->s->ctx, -ENOMEM, "out of memory");
+		free(m->example);
+		m->example = d;
+	}
+	return 0;
 }
 
 /*
@@ -315,61 +399,19 @@ static int param_ranges(struct store *s, int64_t bundle, struct msg_row *byfmt, 
 static int diff_messages(struct store *s, int64_t a, int64_t b,
 			 const struct store_diff_visitor *v, void *u, struct store_diff_counts *cnt)
 {
-	sqlite3_stmt *st = NULL;
-	struct msg_row *rows = NULL;
-	size_t n = 0, cap = 0;
+	struct store_param p[2] = { STORE_INT(a), STORE_INT(b) };
+	struct msgs g = { .s = s, .a = a, .b = b };
+	struct msg_row *rows;
+	size_t n;
 	bool any_a = false, any_b = false;
-	int rc, r = 0;
+	int r;
 
-	r = bind2_prepare(s, messages_sql, a, b, &st);
+	r = store_select(s, messages_sql, messages_sql_pg, 2, p, "cannot compare trace messages",
+			 message_row, &g);
+	rows = g.rows;
+	n = g.n;
 	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		bool in_a = sqlite3_column_int(st, 0) && a != b;
-		int64_t fmt = sqlite3_column_int64(st, 1);
-		uint64_t events = (uint64_t)sqlite3_column_int64(st, 3);
-		struct msg_row *m;
-
-		/* Rows come by format, A before B: B's row joins A's. */
-		if (n && rows[n - 1].fmt == fmt) {
-			m = &rows[n - 1];
-		} else {
-			r = fw_grow((void **)&rows, &cap, n + 1, sizeof(*rows), 0);
-			if (r < 0) {
-				r = fw_error(s->ctx, r, "out of memory comparing the trace messages");
-				goto finalize;
-			}
-			m = &rows[n++];
-			memset(m, 0, sizeof(*m));
-			m->fmt = fmt;
-			m->text = strdup(col_text(st, 2) ? col_text(st, 2) : "");
-			m->example = strdup(col_text(st, 4) ? col_text(st, 4) : "");
-			m->glob = sqlite3_column_int(st, 5) ? NULL : format_glob(m->text);
-			if (!m->text || !m->example || (!sqlite3_column_int(st, 5) && !m->glob)) {
-				r = fw_error(s->ctx, -ENOMEM, "out of memory");
-				goto finalize;
-			}
-		}
-		if (in_a || a == b)
-			m->count_a += events;
-		if (!in_a)
-			m->count_b += events;
-		/* The example of B when B has the format. */
-		if (!in_a && m->count_a) {
-			char *ex = strdup(col_text(st, 4) ? col_text(st, 4) : "");
-
-			if (!ex) {
-				r = fw_error(s->ctx, -ENOMEM, "out of memory");
-				goto finalize;
-			}
-			free(m->example);
-			m->example = ex;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		r = store_sqlite_error(s, rc, "cannot compare trace messages");
-		goto finalize;
-	}
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct msg_row *m = &rows[i];
 		bool known = false;
@@ -396,17 +438,15 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 	}
 	/* The parameter ranges: one pass over each capture that has any. */
 	if (any_a || any_b) {
-		struct msg_row *byfmt = rows;
-
-		qsort(byfmt, n, sizeof(*byfmt), cmp_row_fmt);
+		qsort(rows, n, sizeof(*rows), cmp_row_fmt);
 		if (any_b)
-			r = param_ranges(s, b, byfmt, n, true);
+			r = param_ranges(s, b, rows, n, true);
 		if (r >= 0 && any_a && a != b)
-			r = param_ranges(s, a, byfmt, n, false);
+			r = param_ranges(s, a, rows, n, false);
 		if (r < 0)
-			goto finalize;
+			goto out;
 		/* Back to the order of the format text for the report. */
-		qsort(byfmt, n, sizeof(*byfmt), cmp_row_text);
+		qsort(rows, n, sizeof(*rows), cmp_row_text);
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
@@ -431,12 +471,11 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 			else
 				cnt->messages++;
 			if (v && v->message && (r = v->message(u, &d)) < 0)
-				goto finalize;
+				goto out;
 		}
 	}
 	r = 0;
-finalize:
-	sqlite3_finalize(st);
+out:
 	for (size_t i = 0; i < n; i++) {
 		free(rows[i].text);
 		free(rows[i].example);
@@ -446,158 +485,164 @@ finalize:
 	return r;
 }
 
+struct header_side {
+	char *device, *fw;
+	bool oom;
+};
+
+static int header_row(void *ud, struct store_row *row)
+{
+	struct header_side *h = ud;
+	const char *d = store_row_text(row, 0), *f = store_row_text(row, 1);
+
+	if ((d && !(h->device = strdup(d))) || (f && !(h->fw = strdup(f))))
+		h->oom = true;
+	return 0;
+}
+
 static int diff_header(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 		       void *u)
 {
-	sqlite3_stmt *sa = NULL, *sb = NULL;
+	struct header_side side[2] = { { NULL, NULL, false }, { NULL, NULL, false } };
 	struct store_diff_header h = { 0 };
-	int r;
+	int r = 0;
 
 	if (!v || !v->header)
 		return 0;
-	r = store_prepare(s, header_sql, &sa);
-	if (r >= 0)
-		r = store_prepare(s, header_sql, &sb);
-	if (r < 0)
-		goto finalize;
-	sqlite3_bind_int64(sa, 1, a);
-	sqlite3_bind_int64(sb, 1, b);
-	if (sqlite3_step(sa) == SQLITE_ROW) {
-		h.a_device = col_text(sa, 0);
-		h.a_fw = col_text(sa, 1);
+	for (int i = 0; i < 2 && r >= 0; i++) {
+		struct store_param p = STORE_INT(i ? b : a);
+
+		r = store_select(s, header_sql, NULL, 1, &p, "cannot read the bundle row",
+				 header_row, &side[i]);
+		if (r >= 0 && side[i].oom)
+			r = fw_error(s->ctx, -ENOMEM, "out of memory");
 	}
-	if (sqlite3_step(sb) == SQLITE_ROW) {
-		h.b_device = col_text(sb, 0);
-		h.b_fw = col_text(sb, 1);
+	if (r >= 0) {
+		h.a_device = side[0].device;
+		h.a_fw = side[0].fw;
+		h.b_device = side[1].device;
+		h.b_fw = side[1].fw;
+		h.same_card = h.a_device && h.b_device && !strcmp(h.a_device, h.b_device);
+		r = v->header(u, &h);
 	}
-	h.same_card = h.a_device && h.b_device && !strcmp(h.a_device, h.b_device);
-	r = v->header(u, &h);
-finalize:
-	sqlite3_finalize(sa);
-	sqlite3_finalize(sb);
+	for (int i = 0; i < 2; i++) {
+		free(side[i].device);
+		free(side[i].fw);
+	}
 	return r;
 }
 
-/* A cursor over one bundle's CR-space words in address order. */
-struct word_cursor {
-	sqlite3_stmt *st;
-	const char *source;
-	const uint8_t *data;
-	size_t nwords, i;
-	uint64_t base;
-	bool done;
-	int rc;
+/* The words of one side of a page group, in address order. */
+struct page_words {
+	uint64_t *addr;
+	uint32_t *val;
+	size_t n, cap_a, cap_v;
 };
 
-static void cursor_next_chunk(struct word_cursor *c)
+struct words {
+	struct store *s;
+	const struct store_diff_visitor *v;
+	void *u;
+	uint64_t *count;
+	char *source;              /* of the group */
+	int64_t page;
+	bool open;                 /* a group is held */
+	struct page_words side[2];
+};
+
+/* Compare the held group: a merge of A's and B's words by address. */
+static int flush_page(struct words *g)
 {
-	c->rc = sqlite3_step(c->st);
-	if (c->rc != SQLITE_ROW) {
-		c->done = true;
-		return;
+	struct page_words *a = &g->side[0], *b = &g->side[1];
+	size_t i = 0, j = 0;
+	int r;
+
+	while (i < a->n || j < b->n) {
+		struct store_diff_word w = { .source = g->source };
+
+		if (j >= b->n || (i < a->n && a->addr[i] < b->addr[j])) {
+			w.address = a->addr[i];
+			w.a = a->val[i++];
+			w.has_a = true;
+		} else if (i >= a->n || b->addr[j] < a->addr[i]) {
+			w.address = b->addr[j];
+			w.b = b->val[j++];
+			w.has_b = true;
+		} else {
+			w.address = a->addr[i];
+			w.a = a->val[i++];
+			w.b = b->val[j++];
+			w.has_a = w.has_b = true;
+		}
+		if (w.has_a && w.has_b && w.a == w.b)
+			continue;
+		(*g->count)++;
+		if (g->v && g->v->word && (r = g->v->word(g->u, &w)) < 0)
+			return r;
 	}
-	c->source = (const char *)sqlite3_column_text(c->st, 0);
-	c->base = (uint64_t)sqlite3_column_int64(c->st, 1);
-	c->data = sqlite3_column_blob(c->st, 2);
-	c->nwords = (size_t)sqlite3_column_bytes(c->st, 2) / 4;
-	c->i = 0;
-	if (!c->nwords)
-		cursor_next_chunk(c);
+	a->n = b->n = 0;
+	g->open = false;
+	return 0;
 }
 
-static uint64_t cursor_addr(const struct word_cursor *c)
+static int word_row(void *ud, struct store_row *row)
 {
-	return c->base + 4 * c->i;
-}
+	struct words *g = ud;
+	const char *source = store_row_text(row, 1);
+	uint64_t addr = (uint64_t)store_row_int(row, 2);
+	struct page_words *pw = &g->side[store_row_int(row, 0) ? 1 : 0];
+	const uint8_t *data;
+	size_t len;
+	int r;
 
-/* Order of words: by image (source), then address. */
-static int cursor_cmp(const struct word_cursor *a, const struct word_cursor *b)
-{
-	int c = strcmp(a->source, b->source);
+	if (!source)
+		source = "";
+	if (g->open && ((int64_t)(addr / 4096) != g->page || strcmp(source, g->source))) {
+		r = flush_page(g);
+		if (r < 0)
+			return r;
+	}
+	if (!g->open) {
+		free(g->source);
+		g->source = strdup(source);
+		if (!g->source)
+			return fw_error(g->s->ctx, -ENOMEM, "out of memory");
+		g->page = (int64_t)(addr / 4096);
+		g->open = true;
+	}
+	data = store_row_blob(row, 3, &len);
+	len /= 4;
+	if (fw_grow((void **)&pw->addr, &pw->cap_a, pw->n + len, sizeof(*pw->addr), 0) < 0 ||
+	    fw_grow((void **)&pw->val, &pw->cap_v, pw->n + len, sizeof(*pw->val), 0) < 0)
+		return fw_error(g->s->ctx, -ENOMEM, "out of memory comparing CR-space");
+	for (size_t i = 0; i < len; i++, pw->n++) {
+		const uint8_t *p = data + 4 * i;
 
-	if (c)
-		return c;
-	return cursor_addr(a) < cursor_addr(b) ? -1 : cursor_addr(a) > cursor_addr(b);
-}
-
-static uint32_t cursor_word(const struct word_cursor *c)
-{
-	const uint8_t *p = c->data + 4 * c->i;
-
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void cursor_advance(struct word_cursor *c)
-{
-	if (++c->i >= c->nwords)
-		cursor_next_chunk(c);
+		pw->addr[pw->n] = addr + 4 * i;
+		pw->val[pw->n] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+				 (uint32_t)p[2] << 8 | p[3];
+	}
+	return 0;
 }
 
 static int diff_words(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
 		      void *u, uint64_t *count)
 {
-	struct word_cursor ca = { 0 }, cb = { 0 };
+	struct store_param p[2] = { STORE_INT(a), STORE_INT(b) };
+	struct words g = { .s = s, .v = v, .u = u, .count = count };
 	int r;
 
-	r = store_prepare(s, chunks_sql, &ca.st);
-	if (r < 0)
-		return r;
-	r = store_prepare(s, chunks_sql, &cb.st);
-	if (r < 0)
-		goto finalize;
-	sqlite3_bind_int64(ca.st, 1, a);
-	sqlite3_bind_int64(cb.st, 1, b);
-	cursor_next_chunk(&ca);
-	cursor_next_chunk(&cb);
-	while (!ca.done || !cb.done) {
-		struct store_diff_word w = { 0 };
-		bool adv_a = false, adv_b = false;
-
-		/* Whole equal chunks at the same address: skip them unread. */
-		if (!ca.done && !cb.done && ca.i == 0 && cb.i == 0 && ca.base == cb.base &&
-		    ca.nwords == cb.nwords && !strcmp(ca.source, cb.source) &&
-		    !memcmp(ca.data, cb.data, 4 * ca.nwords)) {
-			cursor_next_chunk(&ca);
-			cursor_next_chunk(&cb);
-			continue;
-		}
-		if (!ca.done && (cb.done || cursor_cmp(&ca, &cb) < 0)) {
-			w.source = ca.source;
-			w.address = cursor_addr(&ca);
-			w.a = cursor_word(&ca);
-			w.has_a = adv_a = true;
-		} else if (!cb.done && (ca.done || cursor_cmp(&cb, &ca) < 0)) {
-			w.source = cb.source;
-			w.address = cursor_addr(&cb);
-			w.b = cursor_word(&cb);
-			w.has_b = adv_b = true;
-		} else {
-			w.source = ca.source;
-			w.address = cursor_addr(&ca);
-			w.a = cursor_word(&ca);
-			w.b = cursor_word(&cb);
-			w.has_a = w.has_b = adv_a = adv_b = true;
-		}
-		if (!w.has_a || !w.has_b || w.a != w.b) {
-			(*count)++;
-			/* Before advancing: w.source lives in the current row. */
-			if (v && v->word && (r = v->word(u, &w)) < 0)
-				goto finalize;
-		}
-		if (adv_a)
-			cursor_advance(&ca);
-		if (adv_b)
-			cursor_advance(&cb);
+	/* A capture never differs from itself (and would be both sides). */
+	if (a == b)
+		return 0;
+	r = store_select(s, chunks_sql, NULL, 2, p, "cannot compare CR-space", word_row, &g);
+	if (r >= 0 && g.open)
+		r = flush_page(&g);
+	free(g.source);
+	for (int i = 0; i < 2; i++) {
+		free(g.side[i].addr);
+		free(g.side[i].val);
 	}
-	if (ca.rc != SQLITE_DONE)
-		r = store_sqlite_error(s, ca.rc, "cannot compare CR-space");
-	else if (cb.rc != SQLITE_DONE)
-		r = store_sqlite_error(s, cb.rc, "cannot compare CR-space");
-	else
-		r = 0;
-finalize:
-	sqlite3_finalize(ca.st);
-	sqlite3_finalize(cb.st);
 	return r;
 }
 
@@ -607,13 +652,9 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	struct store_diff_counts c = { 0 };
 	int r;
 
-	if (s->ops != &store_sqlite_ops)
-		return fw_error(s->ctx, -EOPNOTSUPP, "diff is not available on a %s history yet "
-				"(database '%s'): use a SQLite history for it", s->ops->name,
-				s->path);
-	/* One read transaction: both sides come from the same snapshot even
-	 * if a loader commits meanwhile. */
-	r = store_exec(s, "BEGIN");
+	/* One read snapshot: both sides come from the same state even if a
+	 * loader commits meanwhile. */
+	r = store_read_begin(s);
 	if (r < 0)
 		return r;
 	r = diff_header(s, a, b, v, userdata);
@@ -637,6 +678,6 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	if (ret)
 		*ret = c;
 end:
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	store_read_end(s);
 	return r;
 }

@@ -271,7 +271,7 @@ rollback:
 	return r;
 }
 
-int store_pg_open(struct store *s, const char *target)
+static int pg_connect(struct store *s, const char *target)
 {
 	const char *const kw[] = { "dbname", "fallback_application_name", NULL };
 	const char *const val[] = { target, "fwbox", NULL };
@@ -1330,7 +1330,7 @@ static int pg_select_rows(struct store *s, const char *sql, size_t n,
 			  const struct store_param *p, const char *what, store_row_fn fn,
 			  void *userdata)
 {
-	struct store_row row = { .ops = &store_pg_ops };
+	struct store_row row = { .ops = s->ops };
 	char (*num)[24] = NULL;
 	const char **v = NULL;
 	PGresult *res = NULL;
@@ -1504,8 +1504,25 @@ static void pg_q_free(void *q)
 	store_pg_query_free(q);
 }
 
+/* The connection string is checked first, and messages quote it without
+ * its password. */
+static int pg_open(struct store *s, const char *target)
+{
+	int r = store_conninfo_check(s->ctx, target);
+
+	if (r < 0)
+		return r;
+	s->path = store_target_display(target);
+	if (!s->path)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	s->limits.time_ms = STORE_QUERY_TIME_MS_DEFAULT;
+	return pg_connect(s, target);
+}
+
 const struct store_ops store_pg_ops = {
 	.name = "PostgreSQL",
+	.dialect = STORE_DIALECT_PG,
+	.open = pg_open,
 	.close = store_pg_close,
 	.schema_version = store_pg_schema_version,
 	.interrupt = store_pg_interrupt,

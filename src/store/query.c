@@ -253,7 +253,7 @@ static const struct store_named_query named[] = {
 /* The SQL of a named query in the dialect of s's back-end. */
 static const char *named_sql_for(const struct store *s, const char *sql)
 {
-	for (size_t i = 0; s->ops == &store_pg_ops && i < sizeof(named) / sizeof(named[0]); i++)
+	for (size_t i = 0; s->ops->dialect == STORE_DIALECT_PG && i < sizeof(named) / sizeof(named[0]); i++)
 		if (named[i].sql_pg && (sql == named[i].sql || !strcmp(sql, named[i].sql)))
 			return named[i].sql_pg;
 	return sql;

@@ -71,8 +71,20 @@ typedef int (*store_row_fn)(void *userdata, struct store_row *row);
  * it (captures, diff, lookups, the loader's shared logic) reads rows
  * through store_select() and the store_row accessors.
  */
+enum store_dialect {
+	STORE_DIALECT_SQLITE,
+	STORE_DIALECT_PG,
+};
+/* store_ops.open: a reader that must first upgrade the schema (as a
+ * writer, then open again); s->upgrade_from says from which version. */
+#define STORE_OPEN_UPGRADE 1
+
 struct store_ops {
 	const char *name;          /* "SQLite", "PostgreSQL" */
+	enum store_dialect dialect;
+	/* s->ctx and s->readonly are set; sets s->path (for messages, no
+	 * password) and connects.  On failure store_close() cleans up. */
+	int (*open)(struct store *s, const char *target);
 	void (*close)(struct store *s);
 	int (*schema_version)(struct store *s);
 	/* Async-signal-safe. */
@@ -141,6 +153,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	int upgrade_from;          /* STORE_OPEN_UPGRADE: the schema found */
 	bool denied_attach;        /* the authorizer refused ATTACH/DETACH */
 	struct store_query_limits limits;
 	/* PostgreSQL back-end (pg.c): set instead of db.  path is then the
@@ -164,7 +177,6 @@ struct store_pg_bundle {
 	const char *identity;   /* devices.identity, NULL without a device */
 	const char *uuid, *sha, *created, *loaded;
 };
-int store_pg_open(struct store *s, const char *target);
 void store_pg_close(struct store *s);
 int store_pg_exec(struct store *s, const char *sql);
 int store_pg_schema_version(struct store *s);
@@ -234,6 +246,18 @@ const char *store_sqlite_query_column_text(void *q, int i);
 const void *store_sqlite_query_column_blob(void *q, int i, size_t *ret_len);
 void store_sqlite_query_free(void *q);
 int store_sqlite_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret);
+/* store.c */
+int store_sqlite_open(struct store *s, const char *path);
+void store_sqlite_close(struct store *s);
+int store_sqlite_schema_version(struct store *s);
+int store_sqlite_select(struct store *s, const char *sql, size_t n, const struct store_param *p,
+			const char *what, store_row_fn fn, void *userdata);
+int store_sqlite_read_begin(struct store *s);
+void store_sqlite_read_end(struct store *s);
+bool store_sqlite_row_null(struct store_row *r, int i);
+int64_t store_sqlite_row_int(struct store_row *r, int i);
+const char *store_sqlite_row_text(struct store_row *r, int i);
+const void *store_sqlite_row_blob(struct store_row *r, int i, size_t *ret_len);
 
 /* Set an error from the connection's message: "what: sqlite message". */
 int store_sqlite_error(struct store *s, int rc, const char *what);

@@ -92,7 +92,7 @@ int store_schema_version(struct store *s)
 	return s->ops->schema_version(s);
 }
 
-static int sqlite_schema_version(struct store *s)
+int store_sqlite_schema_version(struct store *s)
 {
 	int v = 0;
 	int r = get_int_pragma(s, "PRAGMA user_version", &v);
@@ -275,10 +275,21 @@ static int readonly_authorizer(void *ud, int action, const char *a1, const char 
 	return SQLITE_OK;
 }
 
-int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct store **ret)
+static int collate_c(void *ud, int na, const void *a, int nb, const void *b)
 {
-	enum store_target_kind kind;
-	struct store *s;
+	int n = na < nb ? na : nb;
+	int c = n ? memcmp(a, b, (size_t)n) : 0;
+
+	(void)ud;
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* The SQLite back-end's open: s->path, then the file.  A reader of an
+ * older schema gets STORE_OPEN_UPGRADE and s->upgrade_from (store_open()
+ * upgrades it as a writer, then opens it again). */
+int store_sqlite_open(struct store *s, const char *path)
+{
+	struct fw_ctx *ctx = s->ctx;
 	int oflags, rc, r, version;
 
 	/* SQLite's allocation statistics take a global mutex on every malloc;
@@ -286,93 +297,59 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 	 * so later calls fail harmlessly (SQLITE_MISUSE) and are ignored. */
 	/* A read-only store keeps them: they are what enforces the query
 	 * memory limit (sqlite3_hard_heap_limit64 needs MEMSTATUS). */
-	if (!memstatus_off && !(flags & STORE_OPEN_READONLY)) {
+	if (!memstatus_off && !s->readonly) {
 		memstatus_off = true;
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
-	r = store_target_kind(ctx, path, &kind);
-	if (r < 0)
-		return r;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return fw_error(ctx, -ENOMEM, "out of memory");
-	s->ctx = ctx;
-	s->readonly = flags & STORE_OPEN_READONLY;
-	s->ops = kind == STORE_TARGET_POSTGRESQL ? &store_pg_ops : &store_sqlite_ops;
-	if (kind == STORE_TARGET_POSTGRESQL) {
-		r = store_conninfo_check(ctx, path);
-		if (r < 0)
-			goto free_store;
-		/* Messages quote the string without its password. */
-		s->path = store_target_display(path);
-		if (!s->path) {
-			r = fw_error(ctx, -ENOMEM, "out of memory");
-			goto free_store;
-		}
-		s->limits.time_ms = STORE_QUERY_TIME_MS_DEFAULT;
-		r = store_pg_open(s, path);
-		if (r < 0)
-			goto free_store;
-		*ret = s;
-		return 0;
-	}
 	s->path = strdup(path);
-	if (!s->path) {
-		r = fw_error(ctx, -ENOMEM, "out of memory");
-		goto free_store;
-	}
+	if (!s->path)
+		return fw_error(ctx, -ENOMEM, "out of memory");
 	r = check_path(ctx, path, s->readonly);
 	if (r < 0)
-		goto free_store;
+		return r;
 	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/* One connection per store, never shared across threads: no mutexes. */
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		r = store_sqlite_error(s, rc, "cannot open the history database");
-		goto free_store;
+		return r;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	/* "C": byte order, as PostgreSQL names it, so statements shared by
+	 * both back-ends can ask for it (BINARY is SQLite's default). */
+	rc = sqlite3_create_collation(s->db, "C", SQLITE_UTF8, NULL, collate_c);
+	if (rc != SQLITE_OK) {
+		r = store_sqlite_error(s, rc, "cannot open the history database");
+		return r;
+	}
 	sqlite3_busy_timeout(s->db, s->readonly ? STORE_BUSY_READER_MS : STORE_BUSY_WRITER_MS);
 
 	if (s->readonly) {
 		sqlite3_set_authorizer(s->db, readonly_authorizer, s);
 		r = store_exec(s, "PRAGMA query_only = ON");
 		if (r < 0)
-			goto free_store;
+			return r;
 		r = store_schema_version(s);
 		if (r < 0)
-			goto free_store;
+			return r;
 		version = r;
 		if (version == 0) {
 			r = fw_error(ctx, -ENOENT, "'%s' is not a fwbox history database "
 				     "(no schema): load a bundle into it first", path);
-			goto free_store;
+			return r;
 		}
 		if (version > store_schema_latest()) {
 			r = fw_error(ctx, -EPROTONOSUPPORT, "database '%s' has schema version %d, "
 				     "newer than this fwbox knows (%d)", path, version,
 				     store_schema_latest());
-			goto free_store;
+			return r;
 		}
 		if (version < store_schema_latest()) {
 			/* An older history: upgrade it as a writer would (the
 			 * queries use the new tables), then read it. */
-			struct store *rw = NULL;
-
-			store_close(s);
-			s = NULL;
-			r = store_open(ctx, path, 0, &rw);
-			store_close(rw);
-			if (r < 0)
-				return fw_error_prefix(ctx, r, "database '%s' has schema version %d and "
-						       "this fwbox reads version %d; upgrading it failed "
-						       "(open it once with 'fwbox load' as a user who "
-						       "may write it)", path, version,
-						       store_schema_latest());
-			fw_log(ctx, FW_LOG_INFO, "database '%s' upgraded from schema version %d to %d",
-			       path, version, store_schema_latest());
-			return store_open(ctx, path, flags, ret);
+			s->upgrade_from = version;
+			return STORE_OPEN_UPGRADE;
 		}
 	} else {
 		/* WAL: readers never block the loader and several loaders queue
@@ -384,41 +361,27 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 		 * when appending millions of small rows. */
 		r = store_exec(s, "PRAGMA page_size = " STORE_PAGE_SIZE);
 		if (r < 0)
-			goto free_store;
+			return r;
 		r = set_wal(s);
 		if (r < 0)
-			goto free_store;
+			return r;
 		r = store_exec(s, "PRAGMA synchronous = NORMAL");
 		if (r < 0)
-			goto free_store;
+			return r;
 		r = migrate(s);
 		if (r < 0)
-			goto free_store;
+			return r;
 	}
 	r = store_exec(s, "PRAGMA cache_size = -16384");
 	if (r < 0)
-		goto free_store;
+		return r;
 	r = store_exec(s, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE");
 	if (r < 0)
-		goto free_store;
-	*ret = s;
+		return r;
 	return 0;
-
-free_store:
-	store_close(s);
-	return r;
 }
 
-void store_close(struct store *s)
-{
-	if (!s)
-		return;
-	s->ops->close(s);
-	free(s->path);
-	free(s);
-}
-
-static void sqlite_close(struct store *s)
+void store_sqlite_close(struct store *s)
 {
 	sqlite3_close_v2(s->db);
 	s->db = NULL;
@@ -427,8 +390,8 @@ static void sqlite_close(struct store *s)
 int store_select(struct store *s, const char *sql, const char *sql_pg, size_t n,
 		 const struct store_param *p, const char *what, store_row_fn fn, void *userdata)
 {
-	return s->ops->select(s, s->ops == &store_pg_ops && sql_pg ? sql_pg : sql, n, p, what, fn,
-			      userdata);
+	return s->ops->select(s, s->ops->dialect == STORE_DIALECT_PG && sql_pg ? sql_pg : sql, n, p,
+			      what, fn, userdata);
 }
 
 int store_read_begin(struct store *s)
@@ -441,10 +404,10 @@ void store_read_end(struct store *s)
 	s->ops->read_end(s);
 }
 
-static int sqlite_select(struct store *s, const char *sql, size_t n, const struct store_param *p,
+int store_sqlite_select(struct store *s, const char *sql, size_t n, const struct store_param *p,
 			 const char *what, store_row_fn fn, void *userdata)
 {
-	struct store_row row = { .ops = &store_sqlite_ops };
+	struct store_row row = { .ops = s->ops };
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
@@ -470,32 +433,32 @@ finalize:
 }
 
 /* Deferred: the snapshot is taken by the first read. */
-static int sqlite_read_begin(struct store *s)
+int store_sqlite_read_begin(struct store *s)
 {
 	return store_exec(s, "BEGIN");
 }
 
-static void sqlite_read_end(struct store *s)
+void store_sqlite_read_end(struct store *s)
 {
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 }
 
-static bool sqlite_row_null(struct store_row *r, int i)
+bool store_sqlite_row_null(struct store_row *r, int i)
 {
 	return sqlite3_column_type(r->impl, i) == SQLITE_NULL;
 }
 
-static int64_t sqlite_row_int(struct store_row *r, int i)
+int64_t store_sqlite_row_int(struct store_row *r, int i)
 {
 	return sqlite3_column_int64(r->impl, i);
 }
 
-static const char *sqlite_row_text(struct store_row *r, int i)
+const char *store_sqlite_row_text(struct store_row *r, int i)
 {
 	return (const char *)sqlite3_column_text(r->impl, i);
 }
 
-static const void *sqlite_row_blob(struct store_row *r, int i, size_t *ret_len)
+const void *store_sqlite_row_blob(struct store_row *r, int i, size_t *ret_len)
 {
 	const void *p = sqlite3_column_blob(r->impl, i);
 
@@ -503,34 +466,6 @@ static const void *sqlite_row_blob(struct store_row *r, int i, size_t *ret_len)
 	return p;
 }
 
-const struct store_ops store_sqlite_ops = {
-	.name = "SQLite",
-	.close = sqlite_close,
-	.schema_version = sqlite_schema_version,
-	.interrupt = store_sqlite_interrupt,
-	.set_query_limits = store_sqlite_set_query_limits,
-	.query_prepare = store_sqlite_query_prepare,
-	.query_bind_text = store_sqlite_query_bind_text,
-	.query_bind_int = store_sqlite_query_bind_int,
-	.query_param_count = store_sqlite_query_param_count,
-	.query_step = store_sqlite_query_step,
-	.query_column_count = store_sqlite_query_column_count,
-	.query_column_name = store_sqlite_query_column_name,
-	.query_column_type = store_sqlite_query_column_type,
-	.query_column_int = store_sqlite_query_column_int,
-	.query_column_double = store_sqlite_query_column_double,
-	.query_column_text = store_sqlite_query_column_text,
-	.query_column_blob = store_sqlite_query_column_blob,
-	.query_free = store_sqlite_query_free,
-	.select = sqlite_select,
-	.read_begin = sqlite_read_begin,
-	.read_end = sqlite_read_end,
-	.prune = store_sqlite_prune,
-	.row_null = sqlite_row_null,
-	.row_int = sqlite_row_int,
-	.row_text = sqlite_row_text,
-	.row_blob = sqlite_row_blob,
-};
 
 int store_default_path(struct fw_ctx *ctx, bool create_dir, char **ret_path)
 {

@@ -1,13 +1,45 @@
 #!/bin/sh
 # fwbox diff: golden output between two captures, from files (temporary
 # in-memory database) and from UUIDs in the history; JSON form.
+#
+# With FWBOX_TEST_BACKEND=pg (run-store-diff-pg.sh) the history is a
+# database of a throwaway PostgreSQL cluster, and every answer from it is
+# compared byte for byte with the same command's answer from a SQLite
+# history holding the same bundles.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 MKBUNDLE=$top_builddir/tests/mkbundle
 MKTRACE=$top_builddir/tests/cli/store-mktrace
 [ -x "$MKBUNDLE" ] || fail "tests/mkbundle is missing: run this through make check, which builds it"
 scratch
+BACKEND=${FWBOX_TEST_BACKEND:-sqlite}
+if [ "$BACKEND" = pg ]; then
+	. "$top_srcdir/tests/cli/pg-lib.sh"
+	pg_start
+	H=$(pg_createdb h)
+else
+	H=h.db
+fi
 cd "$SCRATCH"
+
+# hdiff OUT ARGS...: fwbox diff --db $H ARGS > OUT, exit status kept in
+# $rc; on PostgreSQL, also from the SQLite history sq.db, byte for byte.
+hdiff() {
+	out=$1
+	shift
+	rc=0
+	"$FWBOX" diff --db "$H" "$@" > "$out" || rc=$?
+	if [ "$BACKEND" = pg ]; then
+		src=0
+		"$FWBOX" diff --db sq.db "$@" > "$out.sqlite" || src=$?
+		[ "$rc" -eq "$src" ] || fail "diff $*: exit $rc on PostgreSQL, $src on SQLite"
+		cmp -s "$out.sqlite" "$out" || {
+			diff -u "$out.sqlite" "$out" >&2
+			fail "diff $*: PostgreSQL's answer differs from SQLite's"
+		}
+	fi
+	return 0
+}
 
 # A: 6 trace formats, every step ok.  B: all 12 formats, a changed MGIR
 # (fw major 28, sub-minor 1), one CR-space word changed, host.info failed.
@@ -53,25 +85,28 @@ diff -u expected got || fail "diff of files"
 [ ! -e none.db ] || fail "diff created a database"
 
 # The same from the history, by UUID prefix and by file.
-"$FWBOX" load -q --db h.db A.tar B.tar
-"$FWBOX" diff --db h.db aaaaaaaa bbbbbbbb > got || [ $? -eq 1 ]
+"$FWBOX" load -q --db "$H" A.tar B.tar
+[ "$BACKEND" = sqlite ] || "$FWBOX" load -q --db sq.db A.tar B.tar
+hdiff got aaaaaaaa bbbbbbbb
+[ "$rc" -eq 1 ] || fail "diff by UUID exited $rc, expected 1"
 diff -u expected got || fail "diff by UUID"
-"$FWBOX" diff --db h.db A.tar bbbbbbbb-0000-0000-0000-000000000002 > got || [ $? -eq 1 ]
+hdiff got A.tar bbbbbbbb-0000-0000-0000-000000000002
 diff -u expected got || fail "diff of a file found in the history"
 
 # Nothing is new from B to itself (exit 0); reversed, A has no new formats
 # and the six are gone.
-"$FWBOX" diff --db h.db B.tar B.tar > self || fail "self diff exited $?, expected 0"
+hdiff self B.tar B.tar
+[ "$rc" -eq 0 ] || fail "self diff exited $rc, expected 0"
 grep -q '^Trace formats new in B: 0$' self || fail "self diff"
 grep -q '^Trace formats gone from B: 0$' self || fail "self diff"
-"$FWBOX" diff --db h.db B.tar A.tar > rev || [ $? -eq 1 ]
+hdiff rev B.tar A.tar
 grep -q '^  host.info: failed -> ok$' rev || fail "reverse diff"
 grep -q '^Trace formats gone from B: 6$' rev || fail "reverse diff: gone formats"
 grep -qx '  17x FW assert at 0x%08x \[0x722..0xff8e\] (e.g. FW assert at 0x00000722)' rev ||
 	fail "reverse diff: gone format with its range"
 
 if command -v python3 >/dev/null; then
-	"$FWBOX" diff --db h.db --json aaaaaaaa bbbbbbbb > diff.json || [ $? -eq 1 ]
+	hdiff diff.json --json aaaaaaaa bbbbbbbb
 	python3 - diff.json <<'PY' || fail "json diff"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -93,16 +128,18 @@ mkdir c
 "$MKBUNDLE" -o C.tar --compress none trace.cap=c/cap.bin trace.strings.0=c/strings.bin \
 	trace.ring=c/ring.bin >/dev/null
 # Trouble is exit 2 (as diff(1)), so that 1 always means "they differ".
-expect_exit 2 "$FWBOX" diff --db h.db C.tar aaaaaaaa
-"$FWBOX" diff --db h.db C.tar aaaaaaaa 2>&1 | grep -q "fwbox load" || fail "no advice"
-expect_exit 2 "$FWBOX" diff --db h.db cccccccc aaaaaaaa
-expect_exit 2 "$FWBOX" diff --db h.db A.tar
+expect_exit 2 "$FWBOX" diff --db "$H" C.tar aaaaaaaa
+"$FWBOX" diff --db "$H" C.tar aaaaaaaa 2>&1 | grep -q "fwbox load" || fail "no advice"
+expect_exit 2 "$FWBOX" diff --db "$H" cccccccc aaaaaaaa
+expect_exit 2 "$FWBOX" diff --db "$H" A.tar
 
 # A ring bundle of the emulator holds each message twice: ring events and
 # the tracefs lines the emulated driver rendered from them.  The lines are
 # matched to their formats and are duplicates of the ring's events, so each
 # message is listed once, under its format: as many as B has formats.
-if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 -o plain.tar.zst >/dev/null 2>&1 &&
+# (SQLite only: PostgreSQL's loader marks no duplicates yet.)
+if [ "$BACKEND" = sqlite ] &&
+	"$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 -o plain.tar.zst >/dev/null 2>&1 &&
 	"$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 --trace-control --trace-seconds 1 \
 		-o ring.tar.zst >/dev/null 2>&1; then
 	"$FWBOX" load -q --db ring.db ring.tar.zst 2>/dev/null

@@ -2,7 +2,9 @@
 # The PostgreSQL history on a throwaway cluster: load (COPY, one
 # transaction per bundle), "already loaded", the same named queries and
 # the same list and info giving the same JSON as on SQLite, a read-only query, a bad bundle leaving
-# nothing, no password in any output.
+# nothing, no password in any output; diff with the reader role, the
+# report's comparison with a card's previous capture and import's lookup
+# of a strings database in the history, the same as from SQLite.
 set -e
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/cli/pg-lib.sh"
@@ -152,6 +154,63 @@ rc=$?
 set -e
 [ $rc -ne 0 ] && grep -q "permission denied" out8 || fail "the reader role loaded: rc $rc $(cat out8)"
 [ "$(q "SELECT count(*) FROM bundles")" = 8 ] || fail "bundles after the reader's attempt"
+
+# diff reads only: the reader role compares two captures (of two cards,
+# the same trace: exit 0 and a warning), with the answer SQLite gives.
+"$FWBOX" load -q --db h.db r1.tar r2.tar
+set +e
+"$FWBOX" diff --db "$reader" f0000000-0000-0000-0000-000000000001 f0000000-0000-0000-0000-000000000002 > pd.txt 2> pd.err
+rc=$?
+"$FWBOX" diff --db h.db f0000000-0000-0000-0000-000000000001 f0000000-0000-0000-0000-000000000002 > sd.txt 2> sd.err
+set -e
+[ $rc = 0 ] && grep -q "different cards" pd.err ||
+	fail "diff with the reader role: rc $rc $(cat pd.err)"
+cmp -s sd.txt pd.txt || { diff sd.txt pd.txt || true; fail "diff differs between SQLite and PostgreSQL"; }
+
+# --- the report compares a capture with the card's previous one in the
+# history; the page is the same from either back-end.
+"$FWBOX" collect -d emu:cx7,seed=3 -q -o ra.tar.zst --only reg,crspace,resdump,trace.text >/dev/null
+"$FWBOX" collect -d emu:cx7,seed=3,fw=28.40.1000 -q -o rb.tar.zst \
+	--only reg,crspace,resdump,trace.text >/dev/null
+rdb=$(pg_createdb rep)
+"$FWBOX" load -q --db "$rdb" ra.tar.zst rb.tar.zst
+"$FWBOX" load -q --db r.db ra.tar.zst rb.tar.zst
+ua=$("$FWBOX" show ra.tar.zst | awk '/uuid:/ {print $2}')
+"$FWBOX" report -q --db "$rdb" -o rb-pg.html rb.tar.zst || fail "report --db on PostgreSQL"
+"$FWBOX" report -q --db r.db -o rb-sq.html rb.tar.zst
+python3 "$top_srcdir/tests/cli/report-check.py" rb-pg.html --has "Compared with capture $ua" \
+	--has 'Register fields changed' --has 'changed since the previous capture' >/dev/null ||
+	fail "no comparison in the PostgreSQL report"
+grep -q 'class="changed"' rb-pg.html || fail "no changed row in the PostgreSQL report"
+# A register field row is no CR-space range (its range fields were once
+# left unset: "MGIR.extended_minor to 0x5582... (3602... words)").
+grep -q '<td class="mono">MGIR.extended_minor</td>' rb-pg.html ||
+	fail "the register field row is not plain: $(grep -o 'MGIR.extended_minor[^<]*' rb-pg.html)"
+# (but for when each page was made)
+for f in rb-sq rb-pg; do
+	sed -e 's/made [0-9T:.Z-]*</made </' -e 's/ at [0-9T:.Z-]*\. This page/. This page/' $f.html > $f.cmp
+done
+cmp -s rb-sq.cmp rb-pg.cmp || { diff rb-sq.cmp rb-pg.cmp | head -20 || true; fail "the report differs between SQLite and PostgreSQL"; }
+"$FWBOX" report -q --db "$rdb" -o ra-pg.html ra.tar.zst
+python3 "$top_srcdir/tests/cli/report-check.py" ra-pg.html --has 'no earlier capture of this card' \
+	>/dev/null || fail "first capture on PostgreSQL"
+
+# --- import finds the strings database of the firmware in the history.
+"$FWBOX" collect -d emu:cx7,seed=5 -o emu.tar.zst -q --trace-seconds 1 >/dev/null
+"$FWBOX" extract emu.tar.zst trace.text -o tracefs.txt >/dev/null
+fw=$("$FWBOX" show -j emu.tar.zst | python3 -c 'import json,sys; print(json.load(sys.stdin)["device"]["fw_version"])')
+idb=$(pg_createdb imp)
+"$FWBOX" load -q --db "$idb" emu.tar.zst
+mkdir o1
+"$FWBOX" import -j -o o1 --device-hint 0000:08:00.0 --db "$idb" --fw-version "$fw" tracefs.txt > imp.json ||
+	fail "import --db on PostgreSQL"
+python3 - imp.json "$fw" <<'PY' || fail "import --db on PostgreSQL did not find the strings database"
+import json, sys
+b = [o for o in (json.loads(l) for l in open(sys.argv[1]) if l.strip()) if o["type"] == "bundle"][0]
+assert b["strings_source"] and b["strings_source"].endswith("emu.tar.zst"), b
+assert b["fw_version"] == sys.argv[2], b
+assert b["trace_matched_count"] * 1000 >= b["trace_line_count"] * 999 > 0, b
+PY
 
 # --- a password never shows: not in messages, not in the stored cmdline.
 set +e

@@ -9,7 +9,7 @@ set -e
 . "$top_srcdir/tests/cli/pg-lib.sh"
 scratch
 pg_start
-for suite in open load query; do
+for suite in open load query diff; do
 	out=$(FWBOX_TEST_PG_HOST=$PG_HOST CK_RUN_CASE=store-pg \
 		"$top_builddir/tests/unit/test-store-$suite" 2>&1) || {
 		printf '%s\n' "$out" >&2
