@@ -66,7 +66,7 @@ static const char params_sql[] =
 static const char params_sql_pg[] =
 	"SELECT e.fmt, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6, (e.meta >> 9) & 7, "
 	"CASE WHEN e.seq = nb.first_event THEN "
-	"fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) END "
+	"fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) END "
 	"FROM trace_ev e JOIN trace_bundle_formats nb ON nb.bundle = e.bundle AND nb.fmt = e.fmt "
 	"JOIN trace_formats f ON f.id = e.fmt "
 	"WHERE e.bundle = ?1 AND (e.meta >> 27) & 1 = 0";
