@@ -473,6 +473,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct cli_tally t = { 0 };
 	bool chrome = false;
 	uint64_t now = fw_now_ns();
+	const char *since_arg = NULL, *until_arg = NULL;
 	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
@@ -492,12 +493,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			if (r < 0)
 				goto bad_since;
 			o.have_since = !o.since_time;
+			since_arg = optarg;
 			break;
 		case 'u':
 			r = parse_when(optarg, now, &o.until, &o.until_ns, &o.until_time);
 			if (r < 0)
 				goto bad_until;
 			o.have_until = !o.until_time;
+			until_arg = optarg;
 			break;
 		case 'U':
 			o.utc = true;
@@ -548,7 +551,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		if (o.have_re)
 			regfree(&o.re);
 		return cli_usage_error(&cli_verb_trace,
-				       "--since is after --until: nothing could match");
+				       "--since %s is after --until %s: nothing could match",
+				       since_arg, until_arg);
 	}
 	o.out = malloc(OUT_BUF);
 	if (!o.out) {

@@ -357,6 +357,11 @@ int collect_step_trace_clock(struct collect *c, const struct collect_step *s)
 	k.tai_ns = ts_ns(&tai) - k.uncertainty_ns;
 	if (r == -ENOMEM)
 		return r;
+	/* A device with no firmware commands and no tracefs clock (a devlink
+	 * device that is no ConnectX) has no trace to anchor: skipped, as
+	 * the other trace steps are. */
+	if (r == -EOPNOTSUPP && a.outcome == BUNDLE_OUTCOME_SKIPPED && !k.tracefs_clock[0])
+		return collect_emit(c, &a, NULL, 0);
 	if (missing[0]) {
 		a.outcome = BUNDLE_OUTCOME_PARTIAL;
 		snprintf(a.reason, sizeof(a.reason), "%s: only the host clocks are anchored", missing);
