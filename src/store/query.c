@@ -112,13 +112,14 @@ static int stopped_error(struct store_query *q, int rc)
 	"CASE WHEN left(" p "::text, 4) = 'utc:' THEN b.clock_device_ts + round((substr("   \
 	p "::text, 5)::numeric - b.clock_utc_ns) * b.clock_khz / 1000000.0)::bigint "        \
 	"ELSE " p "::text::bigint END"
-/* TRACE_COLUMNS in PostgreSQL (trace_ev has seq; printf is fwbox_printf). */
+/* TRACE_COLUMNS in PostgreSQL (trace_ev has seq; the message from the
+ * format's template, schema/pg/003). */
 #define PG_TRACE_COLUMNS                                                                  \
 	"b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "            \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                              \
 	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END "     \
-	"AS source, fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) "   \
-	"AS message, CASE WHEN b.clock_khz > 0 THEN b.clock_utc_ns + round((e.ts - "         \
+	"AS source, fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, "\
+	"e.p6) AS message, CASE WHEN b.clock_khz > 0 THEN b.clock_utc_ns + round((e.ts - "   \
 	"b.clock_device_ts) * 1000000.0 / b.clock_khz)::bigint END AS utc_ns"
 /* Each firmware message once: not a duplicate of another source's. */
 #define TRACE_ONCE "(e.meta >> 27) & 1 = 0"
@@ -233,7 +234,7 @@ static const struct store_named_query named[] = {
 	  "WHERE device IS NOT NULL) "
 	  "SELECT p.device, d.identity, p.uuid AS bundle, p.created, f.id AS format, "
 	  "f.text, bf.events, "
-	  "(SELECT fwbox_printf(f.text, ARRAY[x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6]) "
+	  "(SELECT fwbox_render(f.text, f.tmpl, f.spec, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) "
 	  "FROM trace_ev x WHERE x.bundle = p.id AND x.fmt = bf.fmt ORDER BY x.seq LIMIT 1) "
 	  "AS example "
 	  "FROM p JOIN devices d ON d.id = p.device "

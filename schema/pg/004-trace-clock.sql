@@ -1,4 +1,4 @@
--- fwbox history on PostgreSQL, schema version 3: wall-clock time of trace
+-- fwbox history on PostgreSQL, schema version 4: wall-clock time of trace
 -- events, as schema/007-trace-clock.sql for SQLite.  The clock anchor
 -- fwbox collect records (trace.clock: the device tick MTRC_CTRL reports,
 -- read between two readings of the host's CLOCK_REALTIME, and the device
@@ -23,7 +23,7 @@ SELECT e.bundle,
        (e.meta >> 12) & 8191 AS tmsn,
        CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source,
        e.fmt AS format,
-       fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) AS message,
+       fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message,
        to_json((ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6])[1:(e.meta >> 9) & 7])::text
 	       AS parameters,
        CASE WHEN b.clock_khz > 0 THEN b.clock_utc_ns +
