@@ -544,7 +544,9 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 				q = f + strlen(f);
 			n = (size_t)(q - f);
 			room = o.n < o.cap ? o.cap - o.n : 0;
-			memcpy(o.p + o.n, f, n < room ? n : room);
+			/* Past the end o.p + o.n is no pointer into buf at all. */
+			if (room)
+				memcpy(o.p + o.n, f, n < room ? n : room);
 			o.n += n;
 			f = q;
 			continue;

@@ -97,12 +97,21 @@ static const struct fw_cmd_methods emu_cmd_methods = {
 
 /* ---- the health part ---- */
 
+/* devlink=none: a kernel whose driver registers no devlink health
+ * reporters; only the health buffer tells of a failure. */
+static int no_devlink(struct emu *e)
+{
+	return fw_error(e->ctx, -EOPNOTSUPP, "emu: no devlink health (devlink=none)");
+}
+
 static int emu_h_reporters(void *priv, struct fw_health_reporter **ret, size_t *ret_n)
 {
 	struct emu *e = priv;
 	struct fw_health_reporter *list;
 	size_t n = emu_reporter_count(e);
 
+	if (e->no_devlink)
+		return no_devlink(e);
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (!list)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory listing reporters");
@@ -128,16 +137,23 @@ static int emu_h_reporters(void *priv, struct fw_health_reporter **ret, size_t *
 
 static int emu_h_diagnose(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
 {
+	if (((struct emu *)priv)->no_devlink)
+		return no_devlink(priv);
 	return emu_reporter_diagnose(priv, reporter, ret_data, ret_len);
 }
 
 static int emu_h_dump(void *priv, const char *reporter, void **ret_data, size_t *ret_len)
 {
+	if (((struct emu *)priv)->no_devlink)
+		return no_devlink(priv);
 	return emu_reporter_dump(priv, reporter, ret_data, ret_len);
 }
 
 static int emu_h_health_buffer(void *priv, void **ret_data, size_t *ret_len)
 {
+	/* The firmware writes the buffer when a fault happens, whoever looks:
+	 * a scheduled fault that is due shows in it. */
+	emu_schedule_run(priv);
 	return emu_health_buffer(priv, ret_data, ret_len);
 }
 
@@ -171,6 +187,8 @@ static int emu_h_wait(void *priv, unsigned seconds)
 
 static int emu_h_dump_clear(void *priv, const char *reporter)
 {
+	if (((struct emu *)priv)->no_devlink)
+		return no_devlink(priv);
 	return emu_reporter_dump_clear(priv, reporter);
 }
 

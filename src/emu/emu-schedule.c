@@ -268,6 +268,10 @@ void emu_schedule_run(struct emu *e)
 
 int emu_events_fd(struct emu *e)
 {
+	/* devlink=none: no notification; the faults still happen (the health
+	 * buffer shows them, emu_health_buffer() runs the schedule). */
+	if (e->no_devlink)
+		return -1;
 	return e->sched ? e->sched->tfd : -1;
 }
 

@@ -287,6 +287,14 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 			o->owner = 0;
 		else
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'owner=%s' must be 'kernel' or 'none'", val);
+	} else if (strcmp(kv, "devlink") == 0) {
+		if (strcmp(val, "none") == 0)
+			e->no_devlink = true;
+		else if (strcmp(val, "health") == 0)
+			e->no_devlink = false;
+		else
+			return fw_error(e->ctx, -EINVAL, "emu spec: 'devlink=%s' must be 'health' or 'none'",
+					val);
 	} else if (strcmp(kv, "crspace") == 0) {
 		if (!*val || strlen(val) >= sizeof(o->crspace))
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'crspace=' needs 'builtin' or a path");
@@ -304,7 +312,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
-				"crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd, "
+				"devlink, crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd, "
 				"serial, mac, guid, node_desc, ip, ip6 (fwbox-emu(7))",
 				kv);
 	}

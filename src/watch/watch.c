@@ -370,10 +370,10 @@ static void choose_sources(struct watch *w)
 		struct fw_health_reporter *rep = NULL;
 		size_t n = 0;
 
-		if (d->emu) {
-			d->src = emu_events_fd(d->emu) >= 0 ? SRC_EMU : SRC_POLL_REPORTERS;
+		if (d->emu && emu_events_fd(d->emu) >= 0) {
+			d->src = SRC_EMU;
 		} else if (fw_device_health_reporters(d->fdev, &rep, &n) >= 0) {
-			d->src = w->mon ? SRC_NOTIFY : SRC_POLL_REPORTERS;
+			d->src = w->mon && !d->emu ? SRC_NOTIFY : SRC_POLL_REPORTERS;
 		} else {
 			d->src = SRC_POLL_BUFFER;
 		}

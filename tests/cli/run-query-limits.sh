@@ -2,7 +2,8 @@
 # fwbox query stops what would never end or would take the machine's
 # memory (issue 10 items 6 and 7): a time limit (--timeout, default 3m), a
 # memory ceiling (--memory-limit, default 512M), SIGINT/SIGTERM interrupt
-# the statement under way (exit 130/143), and ATTACH is refused.  Before
+# the statement under way (exit 130/143), and ATTACH, VACUUM INTO and
+# extensions are refused.  Before
 # the fix the recursive CTE ran until killed, randomblob(9e8) took 2.4 GB,
 # SIGINT was ignored and ATTACH created a WAL database's -wal and -shm.
 set -e
@@ -79,4 +80,18 @@ set -e
 grep -q "ATTACH and DETACH are refused" "$SCRATCH/err" || fail "ATTACH message: $(cat "$SCRATCH/err")"
 [ ! -e "$other-wal" ] && [ ! -e "$other-shm" ] || fail "ATTACH created the other database's -wal/-shm"
 expect_exit 1 "$FWBOX" query --db "$db" "DETACH main"
+
+# Nor does a query write any other file: VACUUM INTO would copy the
+# history anywhere, and an extension could do anything.  Each is refused
+# with a message and leaves no file behind.
+set +e
+"$FWBOX" query --db "$db" "VACUUM INTO '$SCRATCH/copy.db'" >"$SCRATCH/out" 2>"$SCRATCH/err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "VACUUM INTO: exit $rc, expected 1"
+grep -q "opened read-only for queries" "$SCRATCH/err" || fail "VACUUM INTO message: $(cat "$SCRATCH/err")"
+[ ! -e "$SCRATCH/copy.db" ] || fail "VACUUM INTO wrote $SCRATCH/copy.db"
+expect_exit 1 "$FWBOX" query --db "$db" "SELECT load_extension('$SCRATCH/none.so')"
+expect_exit 1 "$FWBOX" query --db "$db" "PRAGMA journal_mode = DELETE"
+expect_exit 1 "$FWBOX" query --db "$db" "CREATE TEMP TABLE t(x)"
 echo ok

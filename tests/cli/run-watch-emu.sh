@@ -35,6 +35,32 @@ PY
 tar -xOf "$b" index.elf > index.elf
 readelf -n index.elf | grep -q '0x46570004' || fail "readelf does not list the trigger note"
 
+# 1b. A card without devlink health (devlink=none: no reporters, no
+# notifications): the daemon polls its health buffer, and the fault the
+# firmware writes there (syndrome 0x42, fatal 0.3 s after opening) is
+# caught and captured, the buffer holding it.
+printf 'PollInterval=50ms\n' > poll.conf
+"$FWBOX" watch -j -c poll.conf -d 'emu:cx7,devlink=none,synd=0x42,fatal-at=0.3' --spool "$SCRATCH/sb" \
+	--exit-after 1 > hb.log 2> hb.err && rc=0 || rc=$?
+[ "$rc" -eq 3 ] || fail "health buffer: exit $rc, expected 3 (a dead firmware's capture is partial): $(cat hb.err)"
+grep -q '"note":"mode".*"mode":"polling the health buffer"' hb.log || fail "health buffer: not polled: $(head -2 hb.log)"
+[ "$(bundles sb | wc -l)" -eq 1 ] || fail "health buffer: expected one bundle, got: $(bundles sb)"
+b=$(bundles sb)
+"$FWBOX" show --json "$b" > hb.json
+python3 - hb.json <<'PY' || fail "health buffer: trigger or buffer not as expected"
+import json, sys
+s = json.load(open(sys.argv[1]))
+t = s["trigger"]
+assert t["source"] == "health-buffer" and t["reporter"] == "health buffer", t
+assert t["message"] == "health syndrome 0x42" and t["state"] == "error", t
+kinds = {a["kind"]: a for a in s["artifacts"]}
+assert kinds["health.buffer"]["outcome"] == "ok", kinds["health.buffer"]
+PY
+# The buffer in the bundle holds the syndrome (byte 0x3d, mlx5_ifc's
+# health_buffer layout) the daemon saw.
+"$FWBOX" extract "$b" health.buffer | od -An -tx1 -j 61 -N 1 | grep -qx ' 42' ||
+	fail "health buffer: the captured buffer lacks syndrome 0x42"
+
 # 2. A burst of 1,000 fw errors, one a millisecond: one capture, the rest
 # suppressed into one record (count, first and last time).
 watch_start "$SCRATCH/burst.log" -d 'emu:cx7,burst=1000@0.1' --spool "$SCRATCH/s2"

@@ -49,6 +49,7 @@ seeds = {
     # nlmsg_len 2^31 past the buffer, and 0xffffffff (all-0xff bytes) made
     # the walk spin for ever.
     "nlmsg-len-2g": struct.pack("<IHHII", 0x80000000, FAMILY, 0, 1, 0) + bytes(52),
+    "nlmsg-len-2g9": struct.pack("<IHHII", 0xb0000000, FAMILY, 0, 1, 0) + bytes(52),
     "all-ff-68": b"\xff" * 68,
 }
 for name, data in seeds.items():

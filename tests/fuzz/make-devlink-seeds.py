@@ -84,6 +84,10 @@ seeds = {
     # nla_len runs past its message.
     'nlmsg-len-2g': struct.pack('<IHHII', 0x80000000, FAM, NLM_F_MULTI, 12, 0) +
                     struct.pack('<BBH', 52, 1, 0) + DEV + b'\0' * 20,
+    # 0xb0000000: the signed bytes-left wraps back to positive, and libmnl
+    # read the next header 2.9 GB past the buffer (SEGV in mnl_nlmsg_ok).
+    'nlmsg-len-2g9': struct.pack('<IHHII', 0xb0000000, FAM, NLM_F_MULTI, 12, 0) +
+                     struct.pack('<BBH', 52, 1, 0) + DEV + b'\0' * 20,
     'all-ff-68': b'\xff' * 68,
     'attr-past-end': msg(13, 52, DEV + struct.pack('<HH', 200, 114) + b'\0' * 8) + done(13),
 }

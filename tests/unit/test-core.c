@@ -148,6 +148,13 @@ START_TEST(test_nlwalk_messages)
 	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
 	ck_assert(w.bad);
 	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);     /* sticky */
+	/* 0xb0000000 is the length that made libmnl's walk SEGV: the signed
+	 * "bytes left" minus it wraps back to positive, and the next header
+	 * was read 2.9 GB past the buffer (a probe of main's walker before
+	 * core/nlwalk crashed in mnl_nlmsg_ok on exactly this). */
+	put_nlmsg(buf, 0, 0xb0000000u, 0x14, 2, 7);
+	fw_nlwalk_init(&w, buf, 64);
+	ck_assert_int_eq(fw_nlmsg_next(&w, &m), -EBADMSG);
 	/* ... and 68 bytes of 0xff (length 2^32-1) made it spin for ever. */
 	ff = malloc(68);
 	ck_assert_ptr_nonnull(ff);

@@ -288,6 +288,12 @@ START_TEST(test_walk_hostile_lengths)
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 5, rep_collect, &v), -EBADMSG);
 	ck_assert_uint_eq(v.n, 0);
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "malformed netlink message at byte 0"));
+	/* 0xb0000000: libmnl's signed bytes-left wrapped back to positive and
+	 * the walk read the next header 2.9 GB past the buffer (SEGV). */
+	len = 0xb0000000u;
+	memcpy(b.buf, &len, sizeof(len));
+	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 5, rep_collect, &v), -EBADMSG);
+	ck_assert_uint_eq(v.n, 0);
 	/* A good message, then one of length 2^32-1. */
 	b.len = 0;
 	put_reporter(&b, 5, "0000:08:00.0", "fw", 0, 0, false, false);

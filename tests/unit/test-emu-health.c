@@ -8,6 +8,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "device/device.h"
 #include "emu-test.h"
 
 /* Walk the concatenated fmsg items: names in order, binary bytes. */
@@ -176,6 +177,36 @@ START_TEST(test_fatal_at_start)
 }
 END_TEST
 
+/* devlink=none: a driver with no devlink health.  Reporters, diagnose,
+ * dump and dump clearing are refused, no event is offered, and a
+ * scheduled fault still shows in the health buffer once it is due. */
+START_TEST(test_no_devlink)
+{
+	struct fw_device *dev;
+	struct fw_health_reporter *rep = NULL;
+	struct emu *e;
+	uint8_t *hb;
+	size_t n = 0, len;
+	void *d = NULL;
+
+	tu_assert_ok(ctx, fw_device_open(ctx, "emu:cx7,devlink=none,synd=0x42,fatal-at=0", &dev));
+	e = emu_of_device(dev);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(fw_device_health_reporters(dev, &rep, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(fw_device_health_dump(dev, "fw_fatal", &d, &len), -EOPNOTSUPP);
+	ck_assert_ptr_null(d);
+	ck_assert_int_lt(emu_events_fd(e), 0);
+	tu_assert_ok(ctx, fw_device_health_buffer(dev, (void **)&hb, &len));
+	ck_assert_uint_ge(len, 0x3e);
+	ck_assert_uint_eq(hb[0x3d], 0x42);
+	free(hb);
+	fw_device_close(dev);
+	/* Anything but health or none is refused, naming the key. */
+	ck_assert_int_eq(emu_new(ctx, "emu:cx7,devlink=maybe", &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "devlink=maybe"));
+}
+END_TEST
+
 static Suite *emu_suite(void)
 {
 	Suite *s = suite_create("emu-health");
@@ -185,6 +216,7 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_fatal_and_reporters);
 	tcase_add_test(tc, test_fw_error_reporter);
 	tcase_add_test(tc, test_fatal_at_start);
+	tcase_add_test(tc, test_no_devlink);
 	suite_add_tcase(s, tc);
 	return s;
 }
