@@ -3,8 +3,8 @@
  * bench-collect: a full collect from emu:cx7, timed, with its device
  * command count.  Baselines from the same run:
  *  - the same steps with a sink that throws the bytes away, so the bundle
- *    writer's share (staging, compression, fsync) is visible (target P8:
- *    collector overhead beyond device reads <= 10%);
+ *    writer's share (staging, compression, fsync) is visible (the
+ *    target: the collector's overhead beyond device reads at most 10%);
  *  - the same collect done the way the kernel reads (256-byte strings-DB
  *    reads as in fw_tracer.c, CR-space through 208-byte inline
  *    RESOURCE_DUMP pages as without user memory), measured;
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "collect/collect-internal.h"
+#include "core/bytes.h"
 
 static int null_add(void *s, const struct bundle_artifact *m, const void *d, size_t len)
 {
@@ -44,7 +45,11 @@ static void null_free(void *s)
 	(void)s;
 }
 
-static const struct collect_sink_ops null_sink = { null_add, null_commit, null_free };
+static const struct collect_sink_ops null_sink = {
+	.add = null_add,
+	.commit = null_commit,
+	.free = null_free,
+};
 
 /* Dwords of CR-space in the bundle: the payload of the stream's CR-space
  * segments (type <= 0xfeff), header words excluded. */

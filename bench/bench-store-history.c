@@ -8,7 +8,12 @@
  * 10 cards, 100 bundles of EVENTS/100 events, each card's tracer clock
  * running on across its bundles, all cards' clocks overlapping.  Then times
  * the named query trace-window (card, from, to) on windows of about 1,000
- * events at pseudo-random places, and prints `figure:` lines.
+ * events at pseudo-random places, and the named query trace-search (an
+ * FTS5 query naming one of the 3,000 formats, about 33,000 events each),
+ * which reads a format's events through its postings (schema 6); the
+ * baseline is the same search the way it ran before, scanning every bundle
+ * that has the format, timed once in the same run.  Prints `figure:` lines,
+ * including what the postings cost in bytes per event.
  *
  * Usage: bench-store-history [EVENTS] [DB]
  *   (env FWBOX_BENCH_HISTORY_EVENTS, FWBOX_BENCH_HISTORY_DB; the default
@@ -30,6 +35,7 @@
 #define BUNDLES 100
 #define NFORMATS 3000
 #define QUERIES 50
+#define SEARCHES 21
 
 static char *formats[NFORMATS];
 static unsigned format_params[NFORMATS];
@@ -148,6 +154,41 @@ static int64_t count_events(struct fw_ctx *ctx, const char *db)
 	return n;
 }
 
+/* The trace-search before schema 6: every bundle with the format scanned. */
+static const char scan_search_sql[] =
+	"SELECT t.bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	"FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
+	"WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
+	"AND t.format IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
+	"ORDER BY t.bundle, t.seq";
+
+static int run_search(struct store *s, const char *sql, const char *text, uint64_t *ret_rows)
+{
+	struct store_query *q;
+	int r;
+
+	if (store_query_prepare(s, sql, &q) < 0)
+		return -1;
+	store_query_bind_text(q, 1, text);
+	while ((r = store_query_step(q)) == 1)
+		(*ret_rows)++;
+	store_query_free(q);
+	return r;
+}
+
+static int64_t query_one(struct store *s, const char *sql)
+{
+	struct store_query *q;
+	int64_t v = -1;
+
+	if (store_query_prepare(s, sql, &q) < 0)
+		return -1;
+	if (store_query_step(q) == 1)
+		v = store_query_column_int(q, 0);
+	store_query_free(q);
+	return v;
+}
+
 /* Process CPU time: on a shared 2-core machine wall time also counts the
  * time other processes held the CPU, so both are reported. */
 static double cpu_s(void)
@@ -200,11 +241,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* A writer's open brings an older database's schema up to date. */
+	/* A writer's open brings an older database's schema up to date (for
+	 * schema 6: the postings of every bundle, one pass over the events). */
+	t0 = now_s();
 	if (store_open(ctx, db, 0, &s) < 0) {
 		fprintf(stderr, "bench-store-history: %s\n", fw_ctx_errmsg(ctx));
 		return 1;
 	}
+	printf("figure: store-history-open-upgrade %.2f s\n", now_s() - t0);
 	store_close(s);
 	if (store_open(ctx, db, STORE_OPEN_READONLY, &s) < 0) {
 		fprintf(stderr, "bench-store-history: %s\n", fw_ctx_errmsg(ctx));
@@ -240,6 +284,44 @@ int main(int argc, char **argv)
 	}
 	qsort(ms, QUERIES, sizeof(ms[0]), cmp_double);
 	qsort(cpu, QUERIES, sizeof(cpu[0]), cmp_double);
+	{
+		const struct store_named_query *sq = store_named_query_find("trace-search");
+		double sms[SEARCHES], scpu[SEARCHES], base_ms, base_cpu;
+		uint64_t srows = 0, brows = 0;
+		int64_t post_bytes;
+		char text[32];
+
+		/* Each format's text names its number: "event 1234: ...". */
+		rng = 777;
+		for (int i = 0; i < SEARCHES; i++) {
+			snprintf(text, sizeof(text), "%u", (unsigned)(next_rand() % NFORMATS));
+			t0 = now_s();
+			c0 = cpu_s();
+			if (run_search(s, sq->sql, text, &srows) < 0)
+				goto fail;
+			sms[i] = (now_s() - t0) * 1000.0;
+			scpu[i] = (cpu_s() - c0) * 1000.0;
+		}
+		qsort(sms, SEARCHES, sizeof(sms[0]), cmp_double);
+		qsort(scpu, SEARCHES, sizeof(scpu[0]), cmp_double);
+		t0 = now_s();
+		c0 = cpu_s();
+		if (run_search(s, scan_search_sql, "1234", &brows) < 0)
+			goto fail;
+		base_ms = (now_s() - t0) * 1000.0;
+		base_cpu = (cpu_s() - c0) * 1000.0;
+		post_bytes = query_one(s, "SELECT sum(length(ids)) FROM trace_postings");
+		printf("figure: store-search-query-rows %.0f rows\n", (double)srows / SEARCHES);
+		printf("figure: store-search-query-median %.2f ms\n", sms[SEARCHES / 2]);
+		printf("figure: store-search-query-max %.2f ms\n", sms[SEARCHES - 1]);
+		printf("figure: store-search-query-cpu-median %.2f ms\n", scpu[SEARCHES / 2]);
+		printf("figure: store-search-scan-baseline %.0f ms (%llu rows)\n", base_ms,
+		       (unsigned long long)brows);
+		printf("figure: store-search-scan-baseline-cpu %.0f ms\n", base_cpu);
+		printf("figure: store-search-speedup %.0f x\n", base_ms / sms[SEARCHES / 2]);
+		printf("figure: store-history-postings-bytes-per-event %.2f bytes\n",
+		       (double)post_bytes / (double)total);
+	}
 	printf("figure: store-history-events %llu events\n", (unsigned long long)total);
 	printf("figure: store-history-db-bytes-per-event %.1f bytes\n",
 	       stat(db, &st) == 0 ? (double)st.st_size / (double)total : -1.0);

@@ -11,6 +11,13 @@
  *     (bundle, device, timestamp, lost, event_id, message, parameters) with
  *     the message rendered, and imported with the sqlite3 tool into a table
  *     of those columns: the naive design we compare with.
+ *  3. A minimal C insert loop: the same ten integers per event (trace_ev's
+ *     columns) into a table of that shape, one prepared single-row INSERT,
+ *     one transaction, under the store's settings (WAL, synchronous=NORMAL,
+ *     16 KiB pages): the floor of what any loader of those rows costs.
+ *     store-load-vs-minimal-insert is its time over the store's (1.0: as
+ *     fast); the store also interns formats, summarises blocks, counts
+ *     formats per bundle and writes the postings of each format.
  *
  * Usage: bench-store [EVENTS] [DIR]   (env FWBOX_BENCH_EVENTS, TMPDIR)
  * Prints `figure:` lines.
@@ -27,6 +34,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "fwbox.h"
 
@@ -144,6 +153,56 @@ fail:
 	return 1;
 }
 
+/* 3. The floor: the same integer rows, nothing else. */
+static int minimal_child(const char *db, uint64_t n)
+{
+	struct store_trace_event ev;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *h = NULL;
+	uint64_t ts = 1000000;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK ||
+	    sqlite3_exec(h, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; "
+			 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; "
+			 "CREATE TABLE trace_ev(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, "
+			 "fmt INTEGER NOT NULL, meta INTEGER NOT NULL, p0, p1, p2, p3, p4, p5, p6); "
+			 "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "INSERT INTO trace_ev(ts, fmt, meta, p0, p1, p2, p3, p4, p5, p6) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	for (uint64_t i = 0; i < n; i++) {
+		make_event(i, &ts, &ev);
+		sqlite3_bind_int64(st, 1, (int64_t)ev.timestamp);
+		sqlite3_bind_int64(st, 2, (int64_t)(ev.format_key));
+		sqlite3_bind_int64(st, 3, ev.event_id | (int64_t)ev.nparams << 9 |
+						  (int64_t)ev.tmsn << 12);
+		for (unsigned k = 0; k < 7; k++) {
+			if (k < ev.nparams)
+				sqlite3_bind_int64(st, 4 + (int)k, ev.params[k]);
+			else
+				sqlite3_bind_null(st, 4 + (int)k);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_close(h);
+	return 0;
+fail:
+	fprintf(stderr, "bench-store: minimal insert loop: %s\n", h ? sqlite3_errmsg(h) : "no db");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return 1;
+}
+
+/* Run fn in a child; its wall time, and its CPU time and peak RSS. */
+static int run_child(int (*fn)(const char *, uint64_t), const char *db, uint64_t n,
+		     double *ret_wall, double *ret_cpu, long *ret_rss_kib);
+
 static int write_csv(const char *path, uint64_t n)
 {
 	FILE *f = fopen(path, "w");
@@ -173,6 +232,29 @@ static double tv_s(const struct timeval *tv)
 	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
+static int run_child(int (*fn)(const char *, uint64_t), const char *db, uint64_t n,
+		     double *ret_wall, double *ret_cpu, long *ret_rss_kib)
+{
+	struct rusage ru;
+	double t0;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	rng = 0x9e3779b97f4a7c15ull;
+	t0 = now_s();
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(db, n));
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return -1;
+	*ret_wall = now_s() - t0;
+	*ret_cpu = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
+	*ret_rss_kib = ru.ru_maxrss;
+	return 0;
+}
+
 static long long file_size(const char *path)
 {
 	struct stat st;
@@ -185,11 +267,10 @@ int main(int argc, char **argv)
 	const char *env = getenv("FWBOX_BENCH_EVENTS");
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : env ? strtoull(env, NULL, 0) : 10000000;
 	const char *tmp = argc > 2 ? argv[2] : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char dir[4096], db[4200], csv[4200], idb[4200], cmd[13000];
-	struct rusage ru, rc0, rc1;
-	double t0, t_store, t_import, c_store, c_import;
-	int status;
-	pid_t pid;
+	char dir[4096], db[4200], csv[4200], idb[4200], mdb[4200], cmd[13000];
+	struct rusage rc0, rc1;
+	double t0, t_store, t_import, c_store, c_import, t_min, c_min;
+	long rss, rss_min;
 
 	snprintf(dir, sizeof(dir), "%s/fwbox-bench-store-XXXXXX", tmp);
 	if (!mkdtemp(dir)) {
@@ -199,22 +280,19 @@ int main(int argc, char **argv)
 	snprintf(db, sizeof(db), "%s/history.db", dir);
 	snprintf(csv, sizeof(csv), "%s/events.csv", dir);
 	snprintf(idb, sizeof(idb), "%s/import.db", dir);
+	snprintf(mdb, sizeof(mdb), "%s/minimal.db", dir);
 	make_formats();
 
 	/* 1. The store, in a child so its peak RSS is its own. */
-	fflush(stdout);
-	rng = 0x9e3779b97f4a7c15ull;
-	t0 = now_s();
-	pid = fork();
-	if (pid == 0)
-		_exit(load_child(db, n));
-	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (run_child(load_child, db, n, &t_store, &c_store, &rss) < 0) {
 		fprintf(stderr, "bench-store: the load failed\n");
 		return 1;
 	}
-	t_store = now_s() - t0;
-	c_store = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
+	/* 3. The minimal insert loop, the same way. */
+	if (run_child(minimal_child, mdb, n, &t_min, &c_min, &rss_min) < 0) {
+		fprintf(stderr, "bench-store: the minimal insert loop failed\n");
+		return 1;
+	}
 
 	/* 2. The baseline: CSV of the logical rows, imported by sqlite3. */
 	rng = 0x9e3779b97f4a7c15ull;
@@ -245,7 +323,13 @@ int main(int argc, char **argv)
 	printf("figure: store-load-cpu-rate %.0f events/cpu-s\n", (double)n / c_store);
 	printf("figure: sqlite3-import-cpu-rate %.0f rows/cpu-s\n", (double)n / c_import);
 	printf("figure: store-load-cpu-speedup %.2f x\n", c_import / c_store);
-	printf("figure: store-load-peak-rss %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+	printf("figure: minimal-insert-rate %.0f rows/s\n", (double)n / t_min);
+	printf("figure: minimal-insert-cpu-rate %.0f rows/cpu-s\n", (double)n / c_min);
+	printf("figure: store-load-vs-minimal-insert %.2f x\n", t_min / t_store);
+	printf("figure: store-load-vs-minimal-insert-cpu %.2f x\n", c_min / c_store);
+	printf("figure: minimal-insert-db-bytes-per-event %.1f bytes\n",
+	       (double)file_size(mdb) / (double)n);
+	printf("figure: store-load-peak-rss %.1f MiB\n", (double)rss / 1024.0);
 	printf("figure: store-db-bytes-per-event %.1f bytes\n", (double)file_size(db) / (double)n);
 	printf("figure: import-db-bytes-per-event %.1f bytes\n", (double)file_size(idb) / (double)n);
 

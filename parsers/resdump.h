@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /*
- * resdump: the RESOURCE_DUMP segment stream (mlx5-interfaces.md 3.11).
+ * resdump: the RESOURCE_DUMP segment stream, as the kernel reads it in
+ * drivers/net/ethernet/mellanox/mlx5/core/diag/rsc_dump.c, with the segment
+ * layouts of include/linux/mlx5/mlx5_ifc.h (resource_dump_*_segment_bits).
  * Each segment starts with a big-endian dword: bits 31..16 length in dwords
  * including the header, bits 15..0 segment type.  Incremental: feed chunks,
  * one segment is held at a time (at most 65535 dwords).

@@ -952,15 +952,23 @@ static void try_conv(struct trace_matcher *m, struct mwalk *w, const struct mcon
 			return;
 		}
 	}
-	/* Longest first; length 0 only for a value printed as nothing. */
-	for (size_t n = run + 1; n-- > 0;) {
+	/* Longest first, but shortest first when another conversion follows
+	 * at once: then the later one takes the longest text, which reads a
+	 * rewritten %llx ("%x%x") with as many digits as fit in the low
+	 * half, the likely split of a 64-bit value.  Length 0 only for a
+	 * value printed as nothing. */
+	bool shortest = m->nodes[e->child].conv_head != NO_IDX;
+
+	for (size_t k = 0; k <= run; k++) {
+		size_t n = shortest ? k : run - k;
+
 		if (!w->steps) {
 			w->exhausted = true;
 			return;
 		}
 		w->steps--;
 		if (!n && sp->prec != 0)
-			break;
+			continue;
 		if (!can_continue(m, w, e->child, pos + n))
 			continue;
 		switch (plain_value(sp, w->s + pos, n, &a)) {

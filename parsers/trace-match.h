@@ -34,7 +34,9 @@
  * others.  Within one format, several parameter values can render the same
  * text (a rewritten %llx: "0x%x%x" of 0x1,0x23 and of 0x12,0x3 both give
  * "0x123"); each conversion then takes the longest text that lets the rest
- * match.
+ * match, except one followed at once by another conversion, which takes
+ * the shortest: so the low half of a %llx gets as many digits as fit (up
+ * to eight), the likely split of a 64-bit value ("0x123" -> 0x1, 0x23).
  *
  * Not matched (the message stays text): formats whose width or precision
  * is '*' (the value would come from a parameter), messages longer than the

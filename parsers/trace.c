@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * trace: mlx5 firmware tracer decoder.  The rules below restate the
- * kernel's drivers/net/ethernet/mellanox/mlx5/core/diag/fw_tracer.c
- * (reference: mlx5-interfaces.md section 4); each one is named where it is
- * applied so the decoder can be checked against the driver line by line.
+ * kernel's drivers/net/ethernet/mellanox/mlx5/core/diag/fw_tracer.c; each
+ * one is named where it is applied so the decoder can be checked against the driver line by line.
  */
 #include "config.h"
 
@@ -827,6 +826,10 @@ static inline __attribute__((always_inline)) struct pend *pend_alloc(struct trac
 	p->ev.tmsn = 0;
 	p->ev.nparams = 0;
 	p->ev.raw = false;
+	p->ev.unmatched = false;
+	p->ev.ambiguous = false;
+	p->ev.have_host_ns = false;
+	p->ev.host_ns = 0;
 	memset(p->ev.params, 0, sizeof(p->ev.params));
 	p->aprev = d->atail;
 	if (d->atail)
@@ -1288,52 +1291,183 @@ static bool expect(const char **pp, const char *end, const char *s)
 	return true;
 }
 
-int trace_parse_text_line(const char *line, size_t len, struct trace_event *ev)
+/* "SECONDS.FRACTION" as printed by ftrace's clocks (local, global, mono,
+ * boot, tai: microseconds; some set-ups print nanoseconds). */
+static bool parse_host_time(const char *p, const char *end, uint64_t *ret_ns)
 {
-	const char *end = line + len, *p, *dev, *tag;
+	uint64_t sec = 0, frac = 0, scale = 1000000000ull;
+	int nd = 0, nf = 0;
+
+	for (; p < end && *p >= '0' && *p <= '9'; p++, nd++) {
+		if (nd >= 12)
+			return false;
+		sec = sec * 10 + (uint64_t)(*p - '0');
+	}
+	if (!nd || p == end || *p != '.')
+		return false;
+	for (p++; p < end && *p >= '0' && *p <= '9'; p++, nf++) {
+		if (nf >= 9)
+			return false;
+		frac = frac * 10 + (uint64_t)(*p - '0');
+		scale /= 10;
+	}
+	if (!nf || p != end)
+		return false;
+	*ret_ns = sec * 1000000000ull + frac * scale;
+	return true;
+}
+
+/* The part every rendering shares: "[0x<ts>] <lost> [0x<event_id>] <msg>",
+ * at p.  ts_any: the timestamp may also be mstfwtrace's --real_ts
+ * "[HH:MM:SS:NNNNNNNNN]", taken as nanoseconds. */
+static bool parse_fields(const char *p, const char *end, bool ts_any, struct trace_event *ev)
+{
+	uint64_t ts = 0, eid;
+	bool lost;
+
+	if (expect(&p, end, "[0x")) {
+		if (!parse_hex(&p, end, &ts))
+			return false;
+	} else if (ts_any && expect(&p, end, "[")) {
+		/* hh:mm:ss:nsec, each field decimal */
+		uint64_t f[4] = { 0 };
+
+		for (int k = 0; k < 4; k++) {
+			int nd = 0;
+
+			if (k && !expect(&p, end, ":"))
+				return false;
+			for (; p < end && *p >= '0' && *p <= '9' && nd < 12; p++, nd++)
+				f[k] = f[k] * 10 + (uint64_t)(*p - '0');
+			if (!nd)
+				return false;
+		}
+		ts = ((f[0] * 60 + f[1]) * 60 + f[2]) * 1000000000ull + f[3];
+	} else {
+		return false;
+	}
+	if (!expect(&p, end, "] "))
+		return false;
+	if (p < end && (*p == '0' || *p == '1'))
+		lost = *p++ == '1';
+	else
+		return false;
+	if (!expect(&p, end, " [0x") || !parse_hex(&p, end, &eid) || eid > 0xff ||
+	    !expect(&p, end, "]"))
+		return false;
+	if (p < end && *p == ' ')
+		p++;
+	ev->timestamp = ts;
+	ev->lost = lost;
+	ev->event_id = (uint8_t)eid;
+	/* text points at the rest of the line; the caller NUL-terminates. */
+	ev->text = p;
+	return true;
+}
+
+static bool parse_dec(const char **pp, const char *end, uint64_t *ret)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0;
+
+	for (; p < end && *p >= '0' && *p <= '9' && n < 20; p++, n++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (!n)
+		return false;
+	*pp = p;
+	*ret = v;
+	return true;
+}
+
+/* iproute2's text of a saved trace (`devlink health dump show ... reporter
+ * fw`): "timestamp: N lost: true|false event_id: N msg: TEXT". */
+static int parse_saved_text(const char *p, const char *end, struct trace_event *ev)
+{
 	uint64_t ts, eid;
 	bool lost;
+
+	if (!expect(&p, end, "timestamp: ") || !parse_dec(&p, end, &ts) || !expect(&p, end, " lost: "))
+		return -EBADMSG;
+	if (expect(&p, end, "true"))
+		lost = true;
+	else if (expect(&p, end, "false"))
+		lost = false;
+	else
+		return -EBADMSG;
+	if (!expect(&p, end, " event_id: ") || !parse_dec(&p, end, &eid) || eid > 0xff ||
+	    !expect(&p, end, " msg:"))
+		return -EBADMSG;
+	if (p < end && *p == ' ')
+		p++;
+	memset(ev, 0, sizeof(*ev));
+	ev->source = TRACE_SOURCE_SAVED;
+	ev->timestamp = ts;
+	ev->lost = lost;
+	ev->event_id = (uint8_t)eid;
+	ev->text = p;
+	return 1;
+}
+
+int trace_parse_text_line(const char *line, size_t len, struct trace_event *ev)
+{
+	const char *end, *p, *dev, *tag;
+	size_t taglen;
+	struct trace_event e;
 
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	end = line + len;
 	if (!len || line[0] == '#')
 		return 0;
+	memset(&e, 0, sizeof(e));
+	e.source = TRACE_SOURCE_TEXT;
+	taglen = strlen("mlx5_fw: ");
 	tag = memfind(line, len, "mlx5_fw: ");
-	if (tag)
-		p = tag + strlen("mlx5_fw: ");
-	else if ((tag = memfind(line, len, "fw_tracer: ")))
-		p = tag + strlen("fw_tracer: ");
-	else if (line[0] != ' ')
+	if (!tag) {
+		taglen = strlen("fw_tracer: ");
+		tag = memfind(line, len, "fw_tracer: ");
+	}
+	if (tag) {
+		/* ftrace's context ends "<time>: " before the event name; the
+		 * task, CPU and flag columns in front vary with trace_options. */
+		const char *te = tag, *ts;
+
+		if (te - line >= 2 && te[-1] == ' ' && te[-2] == ':') {
+			te -= 2;
+			for (ts = te; ts > line && ts[-1] != ' '; ts--)
+				;
+			e.have_host_ns = parse_host_time(ts, te, &e.host_ns);
+		}
+		p = tag + taglen;
+	} else {
+		for (p = line; p < end && *p == ' '; p++)
+			;
+		if ((size_t)(end - p) >= strlen("timestamp: ") &&
+		    !memcmp(p, "timestamp: ", strlen("timestamp: ")))
+			return parse_saved_text(p, end, ev);
+		if (p < end && *p == '[') {
+			/* mstfwtrace: the device name stripped. */
+			if (!parse_fields(p, end, true, &e))
+				return 0;
+			*ev = e;
+			return 1;
+		}
+		if (line[0] == ' ')
+			return 0;
 		p = line;
-	else
-		return 0;
+	}
 	dev = p;
 	while (p < end && *p != ' ')
 		p++;
-	if (p == dev || !expect(&p, end, " [0x") || !parse_hex(&p, end, &ts) ||
-	    !expect(&p, end, "] "))
+	if (p == dev || p == end || !parse_fields(p + 1, end, false, &e))
 		return tag ? -EBADMSG : 0;
-	if (p < end && (*p == '0' || *p == '1'))
-		lost = *p++ == '1';
-	else
-		return tag ? -EBADMSG : 0;
-	if (!expect(&p, end, " [0x") || !parse_hex(&p, end, &eid) || eid > 0xff ||
-	    !expect(&p, end, "]"))
-		return tag ? -EBADMSG : 0;
-	if (p < end && *p == ' ')
-		p++;
-	memset(ev, 0, sizeof(*ev));
-	ev->source = TRACE_SOURCE_TEXT;
-	ev->timestamp = ts;
-	ev->lost = lost;
-	ev->event_id = (uint8_t)eid;
-	ev->device = dev;
-	ev->device_len = 0;
-	while (dev + ev->device_len < end && dev[ev->device_len] != ' ')
-		ev->device_len++;
-	/* text points at the rest of the line; the caller NUL-terminates. */
-	ev->text = p;
+	e.device = dev;
+	e.device_len = (size_t)(p - dev);
+	*ev = e;
 	return 1;
 }
 

@@ -91,6 +91,8 @@ struct trace_event {
 	enum trace_source source;
 	const char *device;        /* text records: the device name on the line */
 	size_t device_len;
+	uint64_t host_ns;          /* tracefs lines: the ftrace clock's time, in ns */
+	bool have_host_ns;
 };
 
 /*
@@ -188,12 +190,20 @@ const struct trace_stats *trace_decoder_stats(const struct trace_decoder *d);
 /* ---------------------------------------------------------- text sources */
 
 /*
- * Parse one tracefs line.  Accepts the full ftrace line (the part after
- * "mlx5_fw: " or the older "fw_tracer: " is used) or the bare tracepoint
- * text "<dev> [0x<ts>] <lost> [0x<event_id>] <message>".  Returns 1 and
- * fills ev (pointing into line) when it is a trace line, 0 when the line is
- * not one (comments, other events), -EBADMSG when it claims to be one but
- * is malformed.
+ * Parse one line of rendered trace text.  Accepted:
+ *  - an ftrace line of the mlx5_fw (or older fw_tracer) event, with any
+ *    context in front (task, PID, TGID, CPU, flags, clock): the part after
+ *    "mlx5_fw: " is used, and the host time before it ("SECONDS.FRACTION:")
+ *    is kept in host_ns;
+ *  - the bare tracepoint text "<dev> [0x<ts>] <lost> [0x<event_id>] <msg>";
+ *  - mstflint mstfwtrace output, the same without "<dev> ", its timestamp
+ *    either "[0x<ts>]" or --real_ts "[HH:MM:SS:NNNNNNNNN]" (then taken as
+ *    nanoseconds: the device ticks are not recoverable);
+ *  - iproute2's text of a devlink fw reporter saved trace,
+ *    "timestamp: N lost: true|false event_id: N msg: <msg>" (source SAVED).
+ * Returns 1 and fills ev (pointing into line) when it is a trace line, 0
+ * when the line is not one (comments, other events), -EBADMSG when it
+ * claims to be one but is malformed.
  */
 int trace_parse_text_line(const char *line, size_t len, struct trace_event *ev);
 

@@ -193,11 +193,13 @@ int analyze_bundle(struct analyze *an, struct bundle *b, const char *only_prefix
 	struct walk w = { an, only_prefix };
 	int r;
 
-	/* The side inputs only serve the ring: 'regs' has no use for them, nor
+	/* The side inputs serve the trace sources (the ring decoder, and the
+	 * matcher of text and saved traces): 'regs' has no use for them, nor
 	 * for their problems. */
 	report_device(an, b);
 	flag_empty(an, b, only_prefix);
-	if (kind_selected("trace.ring", only_prefix)) {
+	if (kind_selected("trace.ring", only_prefix) || kind_selected("trace.text", only_prefix) ||
+	    kind_selected("health.fw", only_prefix)) {
 		r = read_side(an, analyze_ctx(an), b);
 		if (r < 0)
 			return r;

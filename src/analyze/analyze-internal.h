@@ -64,6 +64,10 @@ struct analyze {
 	bool have_cap;
 	struct trace_strdb *strdb;
 	bool strings_set[TRACE_STRINGS_DB_MAX];
+	/* Rendered messages back to formats (emit.c): built from strdb at the
+	 * first text or saved record, dropped when the strings DB changes. */
+	struct trace_matcher *matcher;
+	bool matcher_failed;
 	/* Kept across artifacts: resource-dump menu names name later segments. */
 	struct resdump *rd;
 
@@ -74,6 +78,8 @@ struct analyze {
 	bool open;
 	uint64_t fed;	       /* bytes so far */
 	uint64_t art_problems; /* problems so far */
+	uint64_t art_text;     /* text or saved trace records so far */
+	uint64_t art_unmatched; /* those no format of the strings DB renders */
 	int err;
 };
 
@@ -85,6 +91,8 @@ int an_emit_crspace(void *ud, uint32_t addr, const uint32_t *v, size_t n);
 int an_emit_segment(void *ud, const struct resdump_segment *s);
 int an_emit_menu(void *ud, const struct resdump_menu_record *m);
 int an_emit_health(void *ud, const struct health_item *h);
+/* Drop the matcher (the strings DB changed or goes away). */
+void an_matcher_reset(struct analyze *an);
 /* A problem of the artifact being decoded (parsers' problem callback). */
 void an_emit_problem(void *ud, uint64_t off, int err, const char *msg);
 void an_problemf(struct analyze *an, uint64_t off, int err, const char *fmt, ...)

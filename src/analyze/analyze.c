@@ -56,6 +56,7 @@ void analyze_free(struct analyze *an)
 		return;
 	close_decoder(an);
 	resdump_free(an->rd);
+	an_matcher_reset(an);
 	trace_strdb_free(an->strdb);
 	free(an);
 }
@@ -77,6 +78,7 @@ int analyze_set_trace_cap(struct analyze *an, const void *data, size_t len)
 
 	if (r < 0)
 		return r;
+	an_matcher_reset(an);
 	trace_strdb_free(an->strdb);
 	an->strdb = NULL;
 	an->cap = cap;
@@ -99,6 +101,8 @@ int analyze_set_trace_strings(struct analyze *an, unsigned section, const void *
 		return fw_error(an->ctx, -EINVAL,
 				"strings DB section %u given before MTRC_CAP ('trace.cap')",
 				section);
+	/* Formats point into the sections: index them again later. */
+	an_matcher_reset(an);
 	r = trace_strdb_set_section(an->strdb, section, data, len);
 	if (r < 0)
 		return r;
@@ -134,6 +138,8 @@ int analyze_begin(struct analyze *an, const char *kind)
 	an->open = true;
 	an->fed = 0;
 	an->art_problems = 0;
+	an->art_text = 0;
+	an->art_unmatched = 0;
 	an->st.artifacts++;
 	r = dec->new (an, &an->state);
 	if (r == -ENOMEM)
@@ -179,6 +185,11 @@ int analyze_end(struct analyze *an)
 	 * a register as missing. */
 	if (an->fed)
 		r = an->dec->finish(an, an->state);
+	if (r >= 0 && an->art_unmatched)
+		an_problemf(an, 0, -ENOENT,
+			    "%llu of %llu trace messages match no format of the bundle's strings "
+			    "database (the firmware that wrote them may differ); they are kept as text",
+			    (unsigned long long)an->art_unmatched, (unsigned long long)an->art_text);
 	close_decoder(an);
 	return r;
 }

@@ -9,7 +9,8 @@
  * Artifact kinds decoded (others are ignored):
  *   trace.cap, trace.strings.N   side inputs of the ring decoder
  *   trace.ring                   raw tracer ring (snapshot or block stream) -> trace
- *   trace.text                   tracefs mlx5_fw lines                      -> trace
+ *   trace.text                   tracefs mlx5_fw lines (and mstfwtrace's,
+ *                                iproute2's saved-trace text)               -> trace
  *   health.<reporter>[.<what>]   devlink fmsg (netlink attribute stream, or
  *                                iproute2 JSON if it starts with '{' or '[') -> health;
  *                                its "dump fw traces" objects               -> trace (saved);
@@ -50,7 +51,11 @@ struct analyze_sink {
 	void (*device)(void *ud, const char *pci);
 	/* A firmware trace message (see struct trace_event in parsers/trace.h:
 	 * timestamp, lost, event_id, tmsn, format_ptr, format, params,
-	 * source ring/text/saved, text).  Render with trace_event_render(). */
+	 * source ring/text/saved, text).  Render with trace_event_render().
+	 * Text and saved records come matched to their strings-DB format when
+	 * the bundle has one that renders them (format, format_ptr, params as
+	 * a ring record, text kept); otherwise unmatched is set and only the
+	 * text is known (parsers/trace-match.h). */
 	int (*trace)(void *ud, const char *kind, const struct trace_event *ev);
 	/* One register field (struct regs_field in parsers/regs.h: register
 	 * name and id, field name, bit offset, width, type, value, enum name,
@@ -119,6 +124,11 @@ int analyze_path(struct fw_ctx *ctx, const char *path, const char *only_prefix,
 /* Counters of the last analyze_bundle / feed session. */
 struct analyze_stats {
 	uint64_t trace_events;
+	/* Text and saved records: matched to a strings-DB format (of them,
+	 * ambiguous: other formats render them too), or kept as text. */
+	uint64_t trace_matched;
+	uint64_t trace_ambiguous;
+	uint64_t trace_unmatched;
 	uint64_t reg_fields;
 	uint64_t crspace_words;
 	uint64_t segments;
@@ -128,3 +138,26 @@ struct analyze_stats {
 };
 const struct analyze_stats *analyze_get_stats(const struct analyze *an);
 struct fw_ctx *analyze_ctx(const struct analyze *an);
+
+/* ------------------------------------------------ one record per message */
+
+/*
+ * The same firmware message can reach a bundle through several sources: the
+ * raw ring, tracefs text, the devlink fw reporter's saved traces.  Two
+ * records are the same message when timestamp, event id and format agree
+ * (and, for a raw event, its two parameters, its whole content; for a
+ * message kept as text, its text).  The ring is preferred, then text, then
+ * saved traces (the enum trace_source order).
+ *
+ * A trace_once remembers, per message, the most preferred source seen:
+ * note every record of the sources to compare (with only_known, a record
+ * only updates messages noted before, so a long ring costs no memory),
+ * then trace_once_dup() tells whether a better source holds a record's
+ * message.  Messages are held as 64-bit hashes (16 bytes each), at most
+ * FW_LIMIT_TRACE_DEDUP of them (-EOVERFLOW beyond).
+ */
+struct trace_once;
+int trace_once_new(struct fw_ctx *ctx, struct trace_once **ret);
+void trace_once_free(struct trace_once *t);
+int trace_once_note(struct trace_once *t, const struct trace_event *ev, bool only_known);
+bool trace_once_dup(const struct trace_once *t, const struct trace_event *ev);

@@ -10,12 +10,62 @@
 #include <stdio.h>
 
 #include "analyze/analyze-internal.h"
+#include "trace-match.h"
+
+void an_matcher_reset(struct analyze *an)
+{
+	trace_matcher_free(an->matcher);
+	an->matcher = NULL;
+	an->matcher_failed = false;
+}
+
+/* A text or saved record: its format and parameters from the strings DB,
+ * when one renders it (trace-match.h). */
+static void match_text(struct analyze *an, struct trace_event *ev)
+{
+	if (!an->matcher && an->strdb && !an->matcher_failed) {
+		int r = trace_matcher_new(an->ctx, &an->matcher);
+
+		if (r >= 0)
+			r = trace_matcher_add_strdb(an->matcher, an->strdb);
+		if (r < 0) {
+			trace_matcher_free(an->matcher);
+			an->matcher = NULL;
+			an->matcher_failed = true;
+			an_problemf(an, 0, r, "cannot index the strings database (%s): trace lines "
+				    "are kept as text", fw_ctx_errmsg(an->ctx));
+			fw_ctx_clear_error(an->ctx);
+		}
+	}
+	an->art_text++;
+	if (!an->matcher) {
+		ev->unmatched = true;
+		an->st.trace_unmatched++;
+		return;
+	}
+	if (trace_event_match(an->matcher, ev)) {
+		an->st.trace_matched++;
+		if (ev->ambiguous)
+			an->st.trace_ambiguous++;
+		return;
+	}
+	/* Only a mismatch with a strings DB at hand is worth a word
+	 * (analyze_end() says it once per artifact). */
+	an->st.trace_unmatched++;
+	an->art_unmatched++;
+}
 
 int an_emit_trace(void *ud, const struct trace_event *ev)
 {
 	struct analyze *an = ud;
 
 	an->st.trace_events++;
+	if (ev->source != TRACE_SOURCE_RING) {
+		struct trace_event e = *ev;
+
+		match_text(an, &e);
+		return an->sink->trace ? an->sink->trace(an->ud, an->kind, &e) : 0;
+	}
 	return an->sink->trace ? an->sink->trace(an->ud, an->kind, ev) : 0;
 }
 

@@ -20,9 +20,11 @@ static const char usage[] =
 	"\n"
 	"Compare capture A with capture B: steps whose outcome changed,\n"
 	"register fields that changed, CR-space words that changed (count and\n"
-	"list) and trace messages that appear in B but not in A (ring events by\n"
-	"format, tracefs lines by rendered text; a line rendering a format is\n"
-	"that format's message).\n"
+	"list), and the trace formats B has and A lacks and those A has and B\n"
+	"lacks, each with its count of messages and the range of each parameter\n"
+	"(every source matched to its format; a message kept as text is known\n"
+	"when it renders a format of the other capture).  A warning says when A\n"
+	"and B are captures of different cards.\n"
 	"A and B are bundle files or bundle UUIDs (or unique UUID prefixes) in\n"
 	"the history database.  Bundle files already in the history are taken\n"
 	"from it; others are verified and loaded into a temporary in-memory\n"
@@ -40,10 +42,11 @@ static const char usage[] =
 
 struct out {
 	struct cli_json json;
-	FILE *steps, *fields, *words, *messages;
-	char *steps_buf, *fields_buf, *words_buf, *messages_buf;
-	size_t steps_len, fields_len, words_len, messages_len;
-	struct json_object *j_steps, *j_fields, *j_words, *j_messages;
+	FILE *steps, *fields, *words, *messages, *gone;
+	char *steps_buf, *fields_buf, *words_buf, *messages_buf, *gone_buf;
+	size_t steps_len, fields_len, words_len, messages_len, gone_len;
+	struct json_object *j_steps, *j_fields, *j_words, *j_messages, *j_gone;
+	struct json_object *j_cards;
 };
 
 static struct json_object *jstr(const char *s)
@@ -163,21 +166,64 @@ static int on_word(void *u, const struct store_diff_word *w)
 	return 0;
 }
 
-static int on_message(void *u, const struct store_diff_message *m)
+static int on_header(void *u, const struct store_diff_header *h)
 {
 	struct out *o = u;
 
 	if (o->json.on) {
+		o->j_cards = json_object_new_object();
+		json_object_object_add(o->j_cards, "device_a", jstr(h->a_device));
+		json_object_object_add(o->j_cards, "device_b", jstr(h->b_device));
+		json_object_object_add(o->j_cards, "same_card", json_object_new_boolean(h->same_card));
+	}
+	if (!h->same_card)
+		cli_warn("diff", "A and B are captures of different cards ('%s', '%s'): their "
+			 "differences include those between the cards",
+			 h->a_device ? h->a_device : "unknown", h->b_device ? h->b_device : "unknown");
+	return 0;
+}
+
+static int on_message(void *u, const struct store_diff_message *m)
+{
+	struct out *o = u;
+	FILE *f = m->change == STORE_DIFF_NEW ? o->messages : o->gone;
+
+	if (o->json.on) {
 		struct json_object *x = json_object_new_object();
+		struct json_object *ranges = json_object_new_array();
 
 		json_object_object_add(x, "format", jstr(m->format));
 		json_object_object_add(x, "count", cli_json_int((int64_t)m->count));
 		json_object_object_add(x, "example", jstr(m->example));
-		json_object_array_add(o->j_messages, x);
+		json_object_object_add(x, "matched", json_object_new_boolean(!m->text));
+		for (unsigned i = 0; i < m->nparams; i++) {
+			struct json_object *r = json_object_new_array();
+
+			json_object_array_add(r, cli_json_int(m->min[i]));
+			json_object_array_add(r, cli_json_int(m->max[i]));
+			json_object_array_add(ranges, r);
+		}
+		json_object_object_add(x, "parameters", ranges);
+		json_object_array_add(m->change == STORE_DIFF_NEW ? o->j_messages : o->j_gone, x);
 		return 0;
 	}
-	fprintf(o->messages, "  %" PRIu64 "x %s (e.g. %s)\n", m->count, m->format,
-		m->example ? m->example : "");
+	fprintf(f, "  %" PRIu64 "x %s", m->count, m->format);
+	for (unsigned i = 0; i < m->nparams; i++) {
+		/* In the base the format prints the parameter in. */
+		bool hex = m->conv[i] && strchr("xXp", m->conv[i]);
+		const char *sep = i ? ", " : " [";
+
+		if (hex && m->min[i] == m->max[i])
+			fprintf(f, "%s0x%" PRIx64, sep, (uint64_t)m->min[i]);
+		else if (hex)
+			fprintf(f, "%s0x%" PRIx64 "..0x%" PRIx64, sep, (uint64_t)m->min[i],
+				(uint64_t)m->max[i]);
+		else if (m->min[i] == m->max[i])
+			fprintf(f, "%s%" PRId64, sep, m->min[i]);
+		else
+			fprintf(f, "%s%" PRId64 "..%" PRId64, sep, m->min[i], m->max[i]);
+	}
+	fprintf(f, "%s (e.g. %s)\n", m->nparams ? "]" : "", m->example ? m->example : "");
 	return 0;
 }
 
@@ -318,6 +364,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		{}
 	};
 	static const struct store_diff_visitor v = {
+		.header = on_header,
 		.field = on_field,
 		.word = on_word,
 		.message = on_message,
@@ -366,12 +413,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		o.j_fields = json_object_new_array();
 		o.j_words = json_object_new_array();
 		o.j_messages = json_object_new_array();
+		o.j_gone = json_object_new_array();
 	} else {
 		o.steps = open_memstream(&o.steps_buf, &o.steps_len);
 		o.fields = open_memstream(&o.fields_buf, &o.fields_len);
 		o.words = open_memstream(&o.words_buf, &o.words_len);
 		o.messages = open_memstream(&o.messages_buf, &o.messages_len);
-		if (!o.steps || !o.fields || !o.words || !o.messages) {
+		o.gone = open_memstream(&o.gone_buf, &o.gone_len);
+		if (!o.steps || !o.fields || !o.words || !o.messages || !o.gone) {
 			fprintf(stderr, "fwbox diff: out of memory\n");
 			goto out;
 		}
@@ -381,7 +430,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		cli_fail(ctx, "diff", "comparison failed");
 		goto out;
 	}
-	differ = counts.steps || counts.fields || counts.words || counts.messages;
+	differ = counts.steps || counts.fields || counts.words || counts.messages ||
+		 counts.messages_gone;
 	if (o.json.on) {
 		struct json_object *root = json_object_new_object();
 
@@ -391,16 +441,21 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		json_object_object_add(root, "steps", o.j_steps);
 		json_object_object_add(root, "register_fields", o.j_fields);
 		json_object_object_add(root, "crspace_words", o.j_words);
+		/* The header's fields, at the top level. */
+		json_object_object_foreach(o.j_cards, key, val)
+			json_object_object_add(root, key, json_object_get(val));
 		json_object_object_add(root, "new_messages", o.j_messages);
-		o.j_steps = o.j_fields = o.j_words = o.j_messages = NULL;
+		json_object_object_add(root, "gone_messages", o.j_gone);
+		o.j_steps = o.j_fields = o.j_words = o.j_messages = o.j_gone = NULL;
 		cli_json_emit(&o.json, root);
 	} else {
 		printf("A: %s\nB: %s\n", ua ? ua : "?", ub ? ub : "?");
 		section("Steps with a changed outcome", counts.steps, o.steps, &o.steps_buf);
 		section("Register fields changed", counts.fields, o.fields, &o.fields_buf);
 		section("CR-space words changed", counts.words, o.words, &o.words_buf);
-		section("Trace messages new in B", counts.messages, o.messages, &o.messages_buf);
-		o.steps = o.fields = o.words = o.messages = NULL;
+		section("Trace formats new in B", counts.messages, o.messages, &o.messages_buf);
+		section("Trace formats gone from B", counts.messages_gone, o.gone, &o.gone_buf);
+		o.steps = o.fields = o.words = o.messages = o.gone = NULL;
 	}
 	ret = differ ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 out:
@@ -412,14 +467,19 @@ out:
 		fclose(o.words);
 	if (o.messages)
 		fclose(o.messages);
+	if (o.gone)
+		fclose(o.gone);
 	free(o.steps_buf);
 	free(o.fields_buf);
 	free(o.words_buf);
 	free(o.messages_buf);
+	free(o.gone_buf);
 	json_object_put(o.j_steps);
 	json_object_put(o.j_fields);
 	json_object_put(o.j_words);
 	json_object_put(o.j_messages);
+	json_object_put(o.j_gone);
+	json_object_put(o.j_cards);
 	free(ua);
 	free(ub);
 	store_close(s);
@@ -429,7 +489,7 @@ out:
 
 const struct cli_verb cli_verb_diff = {
 	.name = "diff",
-	.summary = "compare two captures: steps, registers, CR-space, new trace messages",
+	.summary = "compare two captures: steps, registers, CR-space, trace formats",
 	.usage = usage,
 	.run = run,
 };

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fwbox trace: every firmware trace message of a bundle (ring, tracefs
- * text, saved traces), one line each in the kernel tracepoint's layout.
+ * text, saved traces), one line each in the kernel tracepoint's layout,
+ * each message once unless --source all.
+ *
+ * Text lines are formatted straight into one large buffer and written in
+ * big blocks: a decoded ring runs at millions of messages a second, and
+ * stdio formatting of every line would cost more than the decoding.
  */
 #include "config.h"
 
@@ -12,22 +17,117 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli/cli.h"
 
+#define OUT_BUF (1u << 20)
+/* Longest line: device name, fields, the kernel's 511-byte message. */
+#define OUT_LINE_MAX (64 + 64 + FW_LIMIT_TRACE_MESSAGE)
+
 struct trace_opts {
-	struct cli_decode d; /* first: the sink's userdata is both */
+	unsigned sources;              /* bit per enum trace_source */
+	bool all;                      /* --source all: every record, copies too */
+	struct trace_once *once;       /* set: print each message once */
+	char *out;                     /* OUT_BUF bytes of text lines not yet written */
+	size_t out_len;
+	int out_err;                   /* errno of a failed write */
 	uint64_t since, until;
 	bool have_since, have_until;
 	struct cli_json json;
+	char uuid[37];
+	const char *path;              /* the bundle argument, for messages */
 	regex_t re;
 	bool have_re;
 	char device[64];
 	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
+	uint64_t problems;
 };
+
+/* The three sources, in the order of preference (enum trace_source). */
+static const char *const source_names[] = { "ring", "text", "saved" };
+#define ALL_SOURCES 7u
+
+static void out_flush(struct trace_opts *o)
+{
+	size_t off = 0;
+
+	while (off < o->out_len && !o->out_err) {
+		ssize_t n = write(STDOUT_FILENO, o->out + off, o->out_len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->out_err = n < 0 ? errno : EIO;
+		else
+			off += (size_t)n;
+	}
+	o->out_len = 0;
+}
+
+static char *put_hex(char *p, uint64_t v)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "<dev> [0x<ts>] <lost> [0x<event_id>] <message>\n", the mlx5_fw
+ * tracepoint's "%s [0x%llx] %d [0x%x] %s", into the output buffer; the
+ * message is rendered in place unless msg gives it already. */
+static void put_line(struct trace_opts *o, const struct trace_event *ev, const char *msg)
+{
+	char *p, *m;
+	size_t n, dl;
+
+	if (o->out_len + OUT_LINE_MAX > OUT_BUF)
+		out_flush(o);
+	p = o->out + o->out_len;
+	if (ev->device && ev->device_len) {
+		dl = ev->device_len < 63 ? ev->device_len : 63;
+		memcpy(p, ev->device, dl);
+	} else {
+		const char *d = o->device[0] ? o->device : "-";
+
+		dl = strlen(d);
+		memcpy(p, d, dl);
+	}
+	p += dl;
+	memcpy(p, " [0x", 4);
+	p = put_hex(p + 4, ev->timestamp);
+	*p++ = ']';
+	*p++ = ' ';
+	*p++ = ev->lost ? '1' : '0';
+	memcpy(p, " [0x", 4);
+	p = put_hex(p + 4, ev->event_id);
+	*p++ = ']';
+	*p++ = ' ';
+	m = p;
+	if (msg) {
+		n = strlen(msg);
+		memcpy(m, msg, n);
+	} else {
+		n = trace_event_render(ev, m, FW_LIMIT_TRACE_MESSAGE);
+	}
+	/* One line per message, always: a line break inside a firmware
+	 * string would make line counts disagree with the history database. */
+	for (size_t i = 0; i < n; i++)
+		if (m[i] == '\n' || m[i] == '\r')
+			m[i] = ' ';
+	p = m + n;
+	*p++ = '\n';
+	o->out_len = (size_t)(p - o->out);
+}
 
 static void on_device(void *ud, const char *pci)
 {
@@ -42,10 +142,20 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 	char msg[FW_LIMIT_TRACE_MESSAGE];
 	char dev[64];
 
+	if (!(o->sources & (1u << ev->source)))
+		return 0;
+	if (o->once && trace_once_dup(o->once, ev))
+		return 0;
 	if (o->have_since && ev->timestamp < o->since)
 		return 0;
 	if (o->have_until && ev->timestamp > o->until)
 		return 0;
+	if (!o->json.on && !o->chrome && !o->have_re) {
+		/* The common case, straight into the output buffer. */
+		put_line(o, ev, NULL);
+		o->printed++;
+		return o->out_err ? -o->out_err : 0;
+	}
 	trace_event_render(ev, msg, sizeof(msg));
 	/* One line per message, always: a line break inside a firmware
 	 * string would make line counts disagree with the history database. */
@@ -66,9 +176,10 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		/* One object a line (JSON Lines): a stream of any length. */
 		struct json_object *j = json_object_new_object();
 		bool ring = ev->source == TRACE_SOURCE_RING;
-		struct json_object *params = ring ? json_object_new_array() : NULL;
+		bool fmt = ev->format != NULL;
+		struct json_object *params = fmt ? json_object_new_array() : NULL;
 
-		json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
+		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
 		json_object_object_add(j, "kind", json_object_new_string(kind));
 		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
 		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
@@ -78,18 +189,163 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		json_object_object_add(j, "message", json_object_new_string(msg));
 		json_object_object_add(j, "source", json_object_new_string(trace_source_name(ev->source)));
 		json_object_object_add(j, "tmsn", ring ? cli_json_int(ev->tmsn) : NULL);
-		json_object_object_add(j, "format_ptr", ring ? cli_json_int(ev->format_ptr) : NULL);
-		json_object_object_add(j, "raw", ring ? json_object_new_boolean(ev->raw) : NULL);
-		for (unsigned i = 0; ring && i < ev->nparams; i++)
+		/* Is the format known (ring records; text and saved records a
+		 * strings-DB format renders)? */
+		json_object_object_add(j, "matched", json_object_new_boolean(fmt && !ev->unmatched));
+		json_object_object_add(j, "format", fmt ? json_object_new_string(ev->format) : NULL);
+		json_object_object_add(j, "format_ptr", fmt ? cli_json_int(ev->format_ptr) : NULL);
+		json_object_object_add(j, "raw", fmt ? json_object_new_boolean(ev->raw) : NULL);
+		for (unsigned i = 0; fmt && i < ev->nparams; i++)
 			json_object_array_add(params, cli_json_int(ev->params[i]));
 		json_object_object_add(j, "params", params);
 		cli_json_emit(&o->json, j); /* firmware strings may be any bytes */
 	} else {
-		/* The mlx5_fw tracepoint: "%s [0x%llx] %d [0x%x] %s". */
-		printf("%s [0x%" PRIx64 "] %d [0x%x] %s\n", dev, ev->timestamp, ev->lost,
-		       ev->event_id, msg);
+		put_line(o, ev, msg);
 	}
 	o->printed++;
+	return o->out_err ? -o->out_err : 0;
+}
+
+static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
+{
+	struct trace_opts *o = ud;
+
+	(void)err;
+	o->problems++;
+	cli_warn("trace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
+}
+
+/* The first passes of the comparison of sources: note each message's
+ * best source, printing nothing. */
+static int on_note(void *ud, const char *kind, const struct trace_event *ev)
+{
+	struct trace_opts *o = ud;
+
+	(void)kind;
+	if (!(o->sources & (1u << ev->source)))
+		return 0;
+	return trace_once_note(o->once, ev, ev->source == TRACE_SOURCE_RING);
+}
+
+/* --source LIST: comma-separated ring, text, saved, or all. */
+static int parse_sources(const char *arg, struct trace_opts *o)
+{
+	const char *p = arg;
+
+	o->sources = 0;
+	if (!strcmp(arg, "all")) {
+		o->sources = ALL_SOURCES;
+		o->all = true;
+		return 0;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < 3; i++)
+			if (n == strlen(source_names[i]) && !strncmp(p, source_names[i], n))
+				break;
+		if (i == 3)
+			return -EINVAL;
+		o->sources |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return o->sources ? 0 : -EINVAL;
+}
+
+/* The sources bundle b holds records of (non-empty artifacts), as a mask.
+ * Saved traces live in the fw reporter's dump. */
+static unsigned bundle_sources(struct bundle *b)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < bundle_artifact_count(b); i++) {
+		const struct bundle_artifact *a = bundle_artifact_at(b, i);
+
+		if (!a->size || !a->kind)
+			continue;
+		if (!strcmp(a->kind, "trace.ring"))
+			m |= 1u << TRACE_SOURCE_RING;
+		else if (!strcmp(a->kind, "trace.text"))
+			m |= 1u << TRACE_SOURCE_TEXT;
+		else if (!strcmp(a->kind, "health.fw") || !strcmp(a->kind, "health.fw.after"))
+			m |= 1u << TRACE_SOURCE_SAVED;
+	}
+	return m;
+}
+
+static int walk(struct fw_ctx *ctx, struct bundle *b, const char *only,
+		const struct analyze_sink *sink, struct trace_opts *o)
+{
+	struct analyze *an = NULL;
+	int r = analyze_new(ctx, sink, o, &an);
+
+	if (r >= 0)
+		r = analyze_bundle(an, b, only);
+	analyze_free(an);
+	return r;
+}
+
+/*
+ * Print the trace of one bundle.  When the selected sources of the bundle
+ * are more than one and copies are not wanted, first note each message's
+ * best source: text and saved records, then the ring's records of those
+ * messages (a long ring costs no memory), printing nothing.
+ */
+static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyze_sink *sink,
+			struct trace_opts *o)
+{
+	static const struct analyze_sink note_sink = { .trace = on_note };
+	struct bundle *b = NULL;
+	unsigned present;
+	int r;
+
+	r = cli_bundle_open(ctx, arg, &b);
+	if (r < 0)
+		return r;
+	cli_bundle_uuid(b, o->uuid);
+	present = bundle_sources(b) & o->sources;
+	if (!o->all && (present & (present - 1))) {
+		r = trace_once_new(ctx, &o->once);
+		if (r >= 0 && (present & ~(1u << TRACE_SOURCE_RING)))
+			r = walk(ctx, b, "trace.text,health.", &note_sink, o);
+		if (r >= 0 && (present & (1u << TRACE_SOURCE_RING)))
+			r = walk(ctx, b, "trace.ring", &note_sink, o);
+		if (r == -EOVERFLOW) {
+			/* Too many to compare: every record, said once. */
+			cli_warn("trace", "'%s': %s; printing every record of every source", arg,
+				 fw_ctx_errmsg(ctx));
+			fw_ctx_clear_error(ctx);
+			trace_once_free(o->once);
+			o->once = NULL;
+			r = 0;
+		}
+	}
+	if (r >= 0)
+		r = walk(ctx, b, "trace.,health.", sink, o);
+	trace_once_free(o->once);
+	o->once = NULL;
+	bundle_close(b);
+	return r;
+}
+
+/* 0 on success, -EINVAL when not a number, -ERANGE when above 2^64-1:
+ * the two deserve different messages. */
+static int parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || *s == '-')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno)
+		return -EINVAL;
+	*ret = v;
 	return 0;
 }
 
@@ -98,14 +354,6 @@ static int time_error(const char *opt, const char *arg, int r)
 	return cli_usage_error(&cli_verb_trace, "%s: '%s' is %s", opt, arg,
 			       r == -ERANGE ? "out of range (at most 18446744073709551615)"
 					    : "not a number");
-}
-
-/* The next bundle names its own device (or none). */
-static void after_bundle(struct cli_decode *d, struct fw_ctx *ctx, int r)
-{
-	(void)ctx;
-	(void)r;
-	((struct trace_opts *)d)->device[0] = '\0';
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -117,12 +365,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		CLI_JSON_LONGOPTS,
 		CLI_DB_LONGOPT,
 		{ "format", required_argument, NULL, 'F' },
+		{ "source", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
 		.device = on_device,
 		.trace = on_trace,
-		.problem = cli_decode_problem,
+		.problem = on_problem,
 	};
 	struct trace_opts o;
 	struct cli_tally t = { 0 };
@@ -130,16 +379,25 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = cli_getopt(argc, argv, CLI_JSON_SHORTOPTS, longopts, &o.json)) != -1) {
+	o.sources = ALL_SOURCES;
+	optind = 1;
+	opterr = 0; /* one message, ours */
+	while ((c = getopt_long(argc, argv, CLI_JSON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_json_option(&o.json, c))
+			continue;
+		if (c == CLI_OPT_DB) {
+			cli_set_db(optarg);
+			continue;
+		}
 		switch (c) {
 		case 's':
-			r = cli_parse_u64(optarg, &o.since);
+			r = parse_u64(optarg, &o.since);
 			if (r < 0)
 				goto bad_since;
 			o.have_since = true;
 			break;
 		case 'u':
-			r = cli_parse_u64(optarg, &o.until);
+			r = parse_u64(optarg, &o.until);
 			if (r < 0)
 				goto bad_until;
 			o.have_until = true;
@@ -165,6 +423,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 						       "text, json, chrome", optarg);
 			}
 			break;
+		case 'S':
+			if (parse_sources(optarg, &o) < 0) {
+				if (o.have_re)
+					regfree(&o.re);
+				return cli_usage_error(&cli_verb_trace,
+						       "--source: '%s' is not 'all' or a comma-separated "
+						       "list of ring, text, saved", optarg);
+			}
+			break;
 		default:
 			if (o.have_re)
 				regfree(&o.re);
@@ -183,23 +450,48 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 				       "--since %" PRIu64 " is after --until %" PRIu64 ": nothing could match",
 				       o.since, o.until);
 	}
+	o.out = malloc(OUT_BUF);
+	if (!o.out) {
+		if (o.have_re)
+			regfree(&o.re);
+		cli_warn("trace", "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
 	cli_catch_signals(ctx);
 	/* A Chrome trace is one document of one bundle (its clock, its UUID). */
 	if (chrome && argc - optind != 1) {
 		if (o.have_re)
 			regfree(&o.re);
+		free(o.out);
 		return cli_usage_error(&cli_verb_trace, "--format chrome writes one trace of one "
 				       "bundle: give one BUNDLE");
 	}
 	if (chrome && report_chrome_open(ctx, argv[optind], 0, stdout, &o.chrome) < 0) {
 		if (o.have_re)
 			regfree(&o.re);
+		free(o.out);
 		return cli_error(ctx, "trace");
 	}
 	o.json.on = o.json.on && !chrome;
-	o.d.verb = "trace";
-	o.d.after = after_bundle;
-	cli_decode_bundles(ctx, &o.d, argv + optind, argc - optind, "trace.,health.", &sink, &t);
+	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
+		fw_ctx_clear_error(ctx);
+		o.path = argv[i];
+		o.device[0] = '\0';
+		r = print_bundle(ctx, argv[i], &sink, &o);
+		out_flush(&o);
+		if (o.out_err) {
+			cli_warn("trace", "cannot write the output: %s", strerror(o.out_err));
+			t.failed++;
+			break;
+		}
+		if (r < 0) {
+			cli_error(ctx, "trace");
+			t.failed++;
+			continue;
+		}
+		t.ok++;
+	}
+	free(o.out);
 	t.records = o.printed;
 	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
 	if (o.chrome) {
@@ -224,15 +516,19 @@ bad_until:
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
 	.summary = "print the firmware trace messages of bundles",
-	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--db PATH] [-j|--json] [-p|--pretty]\n"
-		 "                   [--format FMT] BUNDLE...\n"
+	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--source LIST] [--db PATH]\n"
+		 "                   [-j|--json] [-p|--pretty] [--format FMT] BUNDLE...\n"
 		 "\n"
 		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
 		 "traces), one line each in the kernel tracepoint's layout:\n"
 		 "  <pci> [0x<timestamp>] <lost> [0x<event_id>] <message>\n"
+		 "A message that several sources hold is printed once, from the ring, else\n"
+		 "from the tracefs text, else from the saved traces.\n"
 		 "\n"
 		 "Options:\n"
+		 "  --source LIST only these sources: comma-separated ring, text, saved;\n"
+		 "               'all' prints every record of every source, copies too\n"
 		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
 		 "  --until T    only messages with device timestamp <= T\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"

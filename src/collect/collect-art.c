@@ -323,12 +323,13 @@ int collect_cmd_begin(struct collect *c, struct collect_art *a)
 {
 	if (fw_ctx_cancelled(c->ctx)) {
 		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EINTR, "interrupted by a signal");
-		return -EINTR;
+		return fw_error(c->ctx, -EINTR, "%s: interrupted by a signal", a->kind);
 	}
 	if (fw_monotonic_ns() > c->deadline) {
 		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -ETIMEDOUT,
 				 "step ran out of its %u ms time box", c->opts.step_timeout_ms);
-		return -ETIMEDOUT;
+		return fw_error(c->ctx, -ETIMEDOUT, "%s: the step ran out of its %u ms time box",
+				a->kind, c->opts.step_timeout_ms);
 	}
 	fw_ctx_clear_error(c->ctx);
 	c->cur = a;
@@ -354,7 +355,7 @@ int collect_cmd_end(struct collect *c, struct collect_art *a, int r, const struc
 		collect_art_fail(a, BUNDLE_OUTCOME_FAILED, -EREMOTEIO,
 				 "firmware returned status 0x%x (%s), syndrome 0x%08x", a->status,
 				 collect_status_name(a->status), a->syndrome);
-		return -EREMOTEIO;
+		return fw_error(c->ctx, -EREMOTEIO, "%s: %s", a->kind, a->reason);
 	}
 	{
 		const char *msg = fw_ctx_errcode(c->ctx) ? fw_ctx_errmsg(c->ctx) : "";

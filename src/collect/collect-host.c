@@ -50,21 +50,19 @@ static int read_small(const char *sysroot, const char *path, char *buf, size_t m
 	return (int)n;
 }
 
-int collect_host_taint(const char *sysroot, uint64_t *ret)
+bool collect_host_taint(const char *sysroot, uint64_t *ret)
 {
 	char buf[64], *end;
 	unsigned long long v;
-	int r;
 
-	r = read_small(sysroot, "/proc/sys/kernel/tainted", buf, sizeof(buf));
-	if (r < 0)
-		return r;
+	if (read_small(sysroot, "/proc/sys/kernel/tainted", buf, sizeof(buf)) < 0)
+		return false;
 	errno = 0;
 	v = strtoull(buf, &end, 10);
 	if (errno || end == buf)
-		return -EBADMSG;
+		return false;
 	*ret = v;
-	return 0;
+	return true;
 }
 
 void collect_host_name(char *buf, size_t len)
@@ -184,7 +182,7 @@ int collect_step_host_info(struct collect *c, const struct collect_step *s)
 
 	collect_art_init(&a, s->kind, "host");
 	a.plan_what = "uname, kernel taint, driver version (sysfs)";
-	if (collect_host_taint(c->opts.sysroot, &taint_after) < 0)
+	if (!collect_host_taint(c->opts.sysroot, &taint_after))
 		taint_after = UINT64_MAX;
 	r = collect_host_info(c->opts.sysroot, &c->info, c->taint_before, taint_after, &text, &len);
 	if (r < 0) {

@@ -282,8 +282,9 @@ int collect_step_resdump_segments(struct collect *c, const struct collect_step *
 int collect_step_kernel_log(struct collect *c, const struct collect_step *s);
 int collect_step_host_info(struct collect *c, const struct collect_step *s);
 
-/* Host context (collect-host.c). */
-int collect_host_taint(const char *sysroot, uint64_t *ret);
+/* Host context (collect-host.c).  The kernel's taint mask; false when
+ * it cannot be read (the bundle then records it as unknown). */
+bool collect_host_taint(const char *sysroot, uint64_t *ret);
 int collect_host_info(const char *sysroot, const struct fw_device_info *info,
 		      uint64_t taint_before, uint64_t taint_after, char **ret_text,
 		      size_t *ret_len);

@@ -120,7 +120,8 @@ static int ensure_menu(struct collect *c, struct collect_art *a)
 		/* Keep what came for the artifact, but do not trust it as a menu. */
 		c->menu = buf;
 		c->menu_len = (size_t)r;
-		return -EIO;
+		return fw_error(c->ctx, -EIO, "the resource-dump menu came back %s",
+				bundle_outcome_name(a->outcome));
 	}
 	c->menu = buf ? buf : calloc(1, 1);
 	c->menu_len = (size_t)r;
@@ -137,7 +138,7 @@ struct menu_record {
 };
 
 /* Walk the menu stream (bounded), calling fn for every record. */
-static int menu_walk(const uint8_t *data, size_t len,
+static int menu_walk(struct fw_ctx *ctx, const uint8_t *data, size_t len,
 		     int (*fn)(void *u, const struct menu_record *m), void *u)
 {
 	struct fw_cursor cur;
@@ -151,7 +152,9 @@ static int menu_walk(const uint8_t *data, size_t len,
 		const uint8_t *body;
 
 		if (seglen < 4 || !(body = fw_cursor_take(&cur, seglen)))
-			return -EBADMSG;
+			return fw_error(ctx, -EBADMSG,
+					"resource-dump menu: segment %u of %zu bytes at offset %zu overruns "
+					"the %zu-byte stream", seg, seglen, cur.off, len);
 		if (type == 0xfffb)          /* TERMINATE */
 			return 0;
 		if (type != MLX5_RESDUMP_SEG_MENU || seglen < 8)
@@ -165,7 +168,9 @@ static int menu_walk(const uint8_t *data, size_t len,
 				int r;
 
 				if (!fw_range_ok(seglen, off, MENU_RECORD_BYTES))
-					return -EBADMSG;
+					return fw_error(ctx, -EBADMSG,
+							"resource-dump menu: record %u of %u overruns its "
+							"%zu-byte segment", i, nrec, seglen);
 				w = fw_get_be32(body + off);
 				m.type = (uint16_t)w;
 				m.flags = (w >> 16) & 0xfff;
@@ -209,7 +214,7 @@ static int menu_find(struct collect *c, struct find_seg *f)
 		f->found = true;
 		return 0;
 	}
-	return menu_walk(c->menu, c->menu_len, find_seg_cb, f);
+	return menu_walk(c->ctx, c->menu, c->menu_len, find_seg_cb, f);
 }
 
 /* Flags of a menu record (bits 27..16 of its first dword, shifted down). */
@@ -387,7 +392,8 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 	int r;
 
 	if (!c->info.can_umem)
-		return -EOPNOTSUPP;
+		return fw_error(c->ctx, -EOPNOTSUPP, "CORE_DUMP to memory: the %s transport has no "
+				"user memory", c->info.transport);
 	a->plan_open = true;    /* the firmware decides how many calls */
 	r = crbuf_segment(c, a, &d.b, 4u << 16 | 0xfffeu, 0, 16);    /* INFO */
 	if (r >= 0)
@@ -399,7 +405,9 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 			/* No user memory after all: the caller reads the
 			 * RESOURCE_DUMP segment instead. */
 			free(d.b.b.data);
-			return -EOPNOTSUPP;
+			return fw_error(c->ctx, -EOPNOTSUPP,
+					"CORE_DUMP to memory: user memory refused, reading the CRSPACE "
+					"segment instead");
 		}
 	}
 	b = d.b;
@@ -417,9 +425,10 @@ static int crspace_core_dump(struct collect *c, struct collect_art *a, uint8_t *
 		else
 			collect_cmd_end(c, a, r, &st);
 	}
-	if (crbuf_segment(c, a, &b, 1u << 16 | 0xfffbu, 0, 4) == -ENOMEM) {   /* TERMINATE */
+	r = crbuf_segment(c, a, &b, 1u << 16 | 0xfffbu, 0, 4);    /* TERMINATE */
+	if (r == -ENOMEM) {
 		free(b.b.data);
-		return -ENOMEM;
+		return r;
 	}
 	if (a->outcome == BUNDLE_OUTCOME_FAILED && b.b.len > 20)
 		a->outcome = BUNDLE_OUTCOME_PARTIAL;

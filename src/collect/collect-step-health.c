@@ -30,8 +30,8 @@ static struct json_object *json_text(const char *s)
 
 /* Reporter states in the shape of `devlink -j health show`, so the health
  * decoder reads them like an iproute2 capture. */
-static int reporters_json(const struct fw_device_info *info, const struct fw_health_reporter *rep,
-			  size_t n, char **ret, size_t *ret_len)
+static int reporters_json(struct fw_ctx *ctx, const struct fw_device_info *info,
+			  const struct fw_health_reporter *rep, size_t n, char **ret, size_t *ret_len)
 {
 	struct json_object *top = json_object_new_object(), *health = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -42,7 +42,7 @@ static int reporters_json(const struct fw_device_info *info, const struct fw_hea
 		json_object_put(top);
 		json_object_put(health);
 		json_object_put(arr);
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "health.reporters: out of memory building the JSON");
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
@@ -71,7 +71,7 @@ static int reporters_json(const struct fw_device_info *info, const struct fw_hea
 	*ret = strdup(s);
 	json_object_put(top);
 	if (!*ret)
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "health.reporters: out of memory building the JSON");
 	*ret_len = strlen(*ret);
 	return 0;
 }
@@ -100,7 +100,7 @@ int collect_step_health_reporters(struct collect *c, const struct collect_step *
 	fw_ctx_clear_error(c->ctx);
 	r = fw_device_health_reporters(c->dev, &rep, &n);
 	if (r >= 0) {
-		r = reporters_json(&c->info, rep, n, &text, &len);
+		r = reporters_json(c->ctx, &c->info, rep, n, &text, &len);
 		if (r == -ENOMEM)
 			goto out;
 	}

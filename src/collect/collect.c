@@ -395,7 +395,7 @@ int collect_run_steps(struct collect *c)
 	c->first_read_mono_ns = 0;
 	c->bytes = 0;
 	c->commands_sent = 0;
-	if (collect_host_taint(c->opts.sysroot, &c->taint_before) < 0)
+	if (!collect_host_taint(c->opts.sysroot, &c->taint_before))
 		c->taint_before = UINT64_MAX;
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct collect_step *s = &c->steps[i];

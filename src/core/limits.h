@@ -34,6 +34,7 @@
 /* --- Decoders --- */
 #define FW_LIMIT_TRACE_PARAMS         7u                   /* TRACER_MAX_PARAMS */
 #define FW_LIMIT_TRACE_PENDING        8192u                /* messages waiting for params */
+#define FW_LIMIT_TRACE_DEDUP          4000000u             /* text/saved events of one bundle compared with its other sources */
 #define FW_LIMIT_TRACE_MESSAGE        512u                 /* rendered message, like the kernel's tmp[512] */
 #define FW_LIMIT_MATCH_STEPS          64u                  /* trace matcher steps per message byte (plus 4096) before it gives up */
 #define FW_LIMIT_TEXT_LINE            65536u               /* one line of text input */

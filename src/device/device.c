@@ -27,6 +27,7 @@ struct fw_device {
 	bool trace_control;
 	bool dump_clear;
 	bool dry_run;
+	bool events_on;                /* the health part's events_open succeeded */
 	fw_device_observer_fn observer;
 	void *observer_data;
 	uint64_t seq;
@@ -112,6 +113,7 @@ void fw_device_close(struct fw_device *dev)
 {
 	if (!dev)
 		return;
+	fw_device_health_events_close(dev);
 	parts_close(&dev->parts);
 	free(dev);
 }
@@ -410,6 +412,52 @@ int fw_device_health_dump(struct fw_device *dev, const char *reporter, void **re
 	return HEALTH_CALL(dev, dump, "devlink health dump reads", reporter, ret_data, ret_len);
 }
 
+#define EVENTS_M(dev, member) FW_METHOD((dev)->parts.health, member, 3)
+
+int fw_device_health_events_open(struct fw_device *dev, const char **ret_name)
+{
+	const struct fw_health_methods *hm = dev->parts.health;
+	int fd;
+
+	if (dev->events_on)
+		return fw_error(dev->ctx, -EBUSY, "device: health events are already open");
+	if (!EVENTS_M(dev, events_open) || !EVENTS_M(dev, events_read))
+		return fw_error(dev->ctx, -EOPNOTSUPP, "device: transport '%s' has no health events",
+				hm ? hm->name : "none");
+	if (dev->dry_run) {
+		dry_side(dev, "devlink health event subscription", false);
+		return fw_error(dev->ctx, -EOPNOTSUPP, "device: no health events in a dry run");
+	}
+	fd = hm->events_open(dev->parts.health_priv);
+	if (fd < 0)
+		return fd;
+	dev->events_on = true;
+	if (ret_name)
+		*ret_name = hm->events_name ? hm->events_name : hm->name;
+	return fd;
+}
+
+int fw_device_health_events_read(struct fw_device *dev, struct fw_health_event *ev, size_t max)
+{
+	if (!dev->events_on)
+		return fw_error(dev->ctx, -EBADF, "device: health events are not open");
+	return dev->parts.health->events_read(dev->parts.health_priv, ev, max);
+}
+
+void fw_device_health_events_close(struct fw_device *dev)
+{
+	if (!dev->events_on)
+		return;
+	dev->events_on = false;
+	if (EVENTS_M(dev, events_close))
+		dev->parts.health->events_close(dev->parts.health_priv);
+}
+
+bool fw_device_health_events_only(const struct fw_device *dev)
+{
+	return FW_METHOD(dev->parts.health, events_only, 3);
+}
+
 void fw_device_allow_dump_clear(struct fw_device *dev, bool allow)
 {
 	dev->dump_clear = allow;
@@ -470,7 +518,8 @@ int fw_device_wait_slices(struct fw_ctx *ctx, unsigned seconds, void (*tick)(voi
 	/* Short slices so a cancellation (SIGINT) ends the wait early. */
 	for (i = 0; i < seconds * (1000000000u / FW_DEVICE_WAIT_SLICE_NS); i++) {
 		if (fw_ctx_cancelled(ctx))
-			return -EINTR;
+			return fw_error(ctx, -EINTR, "device: the wait was cancelled after %u ms",
+					i * (unsigned)(FW_DEVICE_WAIT_SLICE_NS / 1000000u));
 		/* The user ended the wait (fw_ctx_request_end_wait): not an error. */
 		if (fw_ctx_wait_ended(ctx))
 			return 0;

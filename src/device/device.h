@@ -91,6 +91,18 @@ struct fw_region {
 	uint32_t snapshot_id;
 };
 
+/* One health event as it happened: a reporter reported an error (what
+ * `devlink monitor health` shows, or a fault the emulator's schedule
+ * fired).  Recoveries are not events. */
+#define FW_HEALTH_EVENT_MSG 160
+struct fw_health_event {
+	const char *source;                /* static: "devlink", "emulator" (a trigger note's source) */
+	struct fw_health_reporter rep;     /* the reporter as the event left it */
+	char msg[FW_HEALTH_EVENT_MSG];     /* what happened, "" when the source does not say */
+	uint64_t time_ns;                  /* CLOCK_REALTIME when it happened (or was read) */
+	uint64_t mono_ns;                  /* CLOCK_MONOTONIC, the same moment */
+};
+
 /* The bytes of the health buffer of the initialization segment. */
 #define FW_HEALTH_BUFFER_BYTES 64u
 
@@ -125,7 +137,7 @@ struct fw_cmd_methods {
  * freed by the caller; errors go to the context the back-end was opened
  * with.  Versioned like struct fw_cmd_methods.
  */
-#define FW_HEALTH_METHODS_VERSION 2
+#define FW_HEALTH_METHODS_VERSION 3
 struct fw_health_methods {
 	int version;                   /* FW_HEALTH_METHODS_VERSION it was written for */
 	const char *name;              /* interface of reporters, regions, health buffer: "devlink", "emu" */
@@ -159,14 +171,29 @@ struct fw_health_methods {
 	/*
 	 * Members added in later versions go below, each under a comment
 	 * naming its version; fw_device_*() call them only when version is at
-	 * least that (FW_METHOD(m, member, version) in device.c).  The watch
-	 * daemon's health events (a devlink multicast subscription, the
-	 * emulator's scheduled faults) can come the same way.
+	 * least that (FW_METHOD(m, member, version) in device.c).
 	 */
 	/* Version 2: clear a reporter's stored dump, the one write fwbox can
 	 * make (fwbox watch --clear-dumps, fwbox-allowlist(7)); only called
 	 * once fw_device_allow_dump_clear() allowed it. */
 	int (*dump_clear)(void *priv, const char *reporter);
+	/*
+	 * Version 3: health events as they happen, for the watch daemon.
+	 * events_open starts listening and returns a descriptor that polls
+	 * readable (POLLIN) when events_read has something, or a negative
+	 * errno (-EOPNOTSUPP: this device has no event source; the caller
+	 * polls the reporters).  events_read hands over up to max events,
+	 * oldest first, without blocking: the count, 0 when none, -ENOBUFS
+	 * when some were lost (read the reporters to catch up).  events_close
+	 * stops listening; only called after a successful events_open.
+	 */
+	const char *events_name;       /* how the events come, for people: "devlink notifications" */
+	/* The reporters change only as events are read (the emulator fires its
+	 * scheduled faults then), so polling them instead would see nothing. */
+	bool events_only;
+	int (*events_open)(void *priv);
+	int (*events_read)(void *priv, struct fw_health_event *ev, size_t max);
+	void (*events_close)(void *priv);
 };
 
 /* The two halves of a device, as a transport opens them or a test builds
@@ -231,6 +258,20 @@ int fw_device_cmd(struct fw_device *dev, const void *in, size_t inlen, void *out
  * default; fw_device_health_dump_clear() is -EPERM until allowed. */
 void fw_device_allow_dump_clear(struct fw_device *dev, bool allow);
 int fw_device_health_dump_clear(struct fw_device *dev, const char *reporter);
+
+/*
+ * Health events (version 3 of the health methods): open returns the
+ * descriptor to poll, or -EOPNOTSUPP with a message when the device has no
+ * event source (a table older than version 3 included), and *ret_name
+ * says how they come ("devlink notifications", "emulator schedule").
+ * Read as the method: a count, 0, or -ENOBUFS when events were lost.
+ * fw_device_close() closes an open subscription; close may also be called
+ * earlier.  events_only: polling the reporters instead would miss them.
+ */
+int fw_device_health_events_open(struct fw_device *dev, const char **ret_name);
+int fw_device_health_events_read(struct fw_device *dev, struct fw_health_event *ev, size_t max);
+void fw_device_health_events_close(struct fw_device *dev);
+bool fw_device_health_events_only(const struct fw_device *dev);
 
 /* Let tracer-control writes (MTRC_CAP/MTRC_CONF/MTRC_CTRL) through; off by default. */
 void fw_device_allow_trace_control(struct fw_device *dev, bool allow);

@@ -20,9 +20,6 @@
 #include "device/kerror.h"
 #include "ifc/devlink.h"
 
-/* enum devlink_command: DEVLINK_CMD_HEALTH_REPORTER_RECOVER, what
- * devlink_recover_notify() sends (include/uapi/linux/devlink.h). */
-#define CMD_HEALTH_REPORTER_RECOVER 54
 #define RX_SIZE (64u << 10)
 /* Room for a burst of notifications while the daemon captures. */
 #define RCVBUF_BYTES (4 << 20)
@@ -45,7 +42,7 @@ struct family_info {
  * Replies and notifications are walked with core/nlwalk.h, never with
  * libmnl's iterators: mnl_nlmsg_ok() takes nlmsg_len as a signed int, so a
  * length of 2^31 or more walked far past the buffer and 0xffffffff made the
- * walk spin for ever (issue 10, as in devlink.c).
+ * walk spin for ever (as in devlink.c).
  */
 static void group_attrs(struct family_info *fi, const struct fw_nlattr *grp)
 {
@@ -216,7 +213,7 @@ int fw_devlink_monitor_parse(struct fw_ctx *ctx, const void *buf, size_t len, ui
 			continue;
 		g = (const struct genlmsghdr *)msg.payload;
 		/* cmd is the header's first byte: no alignment needed. */
-		if (msg.payload[0] != CMD_HEALTH_REPORTER_RECOVER)
+		if (msg.payload[0] != FW_DEVLINK_CMD_HEALTH_REPORTER_RECOVER)
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		r = fw_devlink_parse_dev(ctx, (const uint8_t *)g + sizeof(*g), plen - sizeof(*g), ev.bus,

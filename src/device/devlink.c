@@ -26,13 +26,11 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "core/nlwalk.h"
 #include "device/transports.h"
 
-#define DEVLINK_GENL_NAME "devlink"
-#define DEVLINK_GENL_VERSION 1
-#define FW_DEVLINK_ATTR_PORT_INDEX 3
 /* Receive buffer: the kernel sizes dump messages up to 32 KiB; MSG_TRUNC
  * (ENOSPC from libmnl) tells us if that ever changes. */
 #define RX_SIZE (128u << 10)
@@ -88,10 +86,10 @@ int fw_devlink_build(struct fw_ctx *ctx, const struct fw_devlink_req *req, void 
 	nlh->nlmsg_seq = req->seq;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = req->cmd;
-	genl->version = req->family == GENL_ID_CTRL ? 1 : DEVLINK_GENL_VERSION;
+	genl->version = req->family == GENL_ID_CTRL ? 1 : FW_DEVLINK_GENL_VERSION;
 	if (req->family == GENL_ID_CTRL) {
 		ok = mnl_attr_put_strz_check(nlh, FW_DEVLINK_MSG_MIN, CTRL_ATTR_FAMILY_NAME,
-					     DEVLINK_GENL_NAME);
+					     FW_DEVLINK_GENL_NAME);
 		goto done;
 	}
 	if (req->bus)
@@ -308,29 +306,11 @@ int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
 	return 0;
 }
 
-static int append(struct fw_ctx *ctx, uint8_t **buf, size_t *buf_len, size_t limit,
-		  const void *data, size_t n)
-{
-	uint8_t *nb;
-
-	if (n > limit || *buf_len > limit - n)
-		return fw_error(ctx, -EOVERFLOW,
-				"devlink: reply exceeds FW_LIMIT_NETLINK_REPLY (%zu bytes)", limit);
-	nb = realloc(*buf, *buf_len + n + 1);
-	if (!nb)
-		return fw_error(ctx, -ENOMEM, "devlink: out of memory");
-	if (n)
-		memcpy(nb + *buf_len, data, n);
-	*buf = nb;
-	*buf_len += n;
-	return 0;
-}
-
-int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
-			  uint8_t **buf, size_t *buf_len, size_t limit)
+int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len, struct fw_buf *out)
 {
 	struct attr_tab t;
 	const struct fw_nlattr *f;
+	int r;
 
 	if (tab_parse(&t, attrs, len) < 0)
 		return fw_error(ctx, -EBADMSG, "devlink: malformed attributes in an fmsg message");
@@ -340,7 +320,14 @@ int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
 	/* The nest's items, without the nest header: concatenated over the
 	 * reply messages they form one attribute stream, the same bytes
 	 * emu_reporter_diagnose()/_dump() produce. */
-	return append(ctx, buf, buf_len, limit, f->data, f->len);
+	r = fw_buf_put(out, f->data, f->len);
+	if (r == -EOVERFLOW)
+		return fw_error(ctx, r, "devlink: reply exceeds %zu bytes (FW_LIMIT_NETLINK_REPLY)",
+				out->max ? out->max : (size_t)FW_BUF_MAX);
+	if (r < 0)
+		return fw_error(ctx, r, "devlink: out of memory reassembling a %zu-byte reply",
+				out->len);
+	return 0;
 }
 
 int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
@@ -543,24 +530,24 @@ void fw_devlink_free_names(char **names, size_t n)
 struct dev_list {
 	struct fw_ctx *ctx;
 	char **names;
-	size_t n;
+	size_t n, cap;
 };
 
 static int dev_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct dev_list *l = userdata;
-	char bus[64], dev[64], *s, **nn;
+	char bus[64], dev[64], *s;
 	int r;
 
 	r = fw_devlink_parse_dev(l->ctx, attrs, len, bus, sizeof(bus), dev, sizeof(dev));
 	if (r < 0)
 		return r;
-	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
-		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS devices");
-	nn = realloc(l->names, (l->n + 1) * sizeof(*nn));
-	if (!nn)
-		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
-	l->names = nn;
+	r = fw_grow((void **)&l->names, &l->cap, l->n + 1, sizeof(*l->names),
+		    FW_LIMIT_DEVLINK_OBJECTS);
+	if (r == -EOVERFLOW)
+		return fw_error(l->ctx, r, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS devices");
+	if (r < 0)
+		return fw_error(l->ctx, r, "devlink: out of memory listing devices");
 	s = malloc(strlen(bus) + strlen(dev) + 2);
 	if (!s)
 		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
@@ -606,23 +593,21 @@ struct rep_list {
 	struct fw_ctx *ctx;
 	const char *bus, *dev;
 	struct fw_health_reporter *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int rep_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct rep_list *l = userdata;
-	struct fw_health_reporter *nv;
 	int r;
 
 	if (!msg_is_for(attrs, len, l->bus, l->dev))
 		return 0;
-	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
-		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS reporters");
-	nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-	if (!nv)
-		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
-	l->v = nv;
+	r = fw_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v), FW_LIMIT_DEVLINK_OBJECTS);
+	if (r == -EOVERFLOW)
+		return fw_error(l->ctx, r, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS reporters");
+	if (r < 0)
+		return fw_error(l->ctx, r, "devlink: out of memory listing reporters");
 	r = fw_devlink_parse_reporter(l->ctx, attrs, len, &l->v[l->n]);
 	if (r < 0)
 		return r;
@@ -652,15 +637,14 @@ int fw_devlink_reporters(struct fw_devlink *dl, const char *bus, const char *dev
 
 struct fmsg_acc {
 	struct fw_ctx *ctx;
-	uint8_t *buf;
-	size_t len;
+	struct fw_buf buf;
 };
 
 static int fmsg_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct fmsg_acc *a = userdata;
 
-	return fw_devlink_parse_fmsg(a->ctx, attrs, len, &a->buf, &a->len, FW_LIMIT_NETLINK_REPLY);
+	return fw_devlink_parse_fmsg(a->ctx, attrs, len, &a->buf);
 }
 
 static int fmsg_request(struct fw_devlink *dl, uint8_t cmd, bool dump, const char *bus,
@@ -668,21 +652,20 @@ static int fmsg_request(struct fw_devlink *dl, uint8_t cmd, bool dump, const cha
 {
 	struct fw_devlink_req req = { .family = dl->family, .cmd = cmd, .dump = dump,
 				      .bus = bus, .dev = dev, .reporter = reporter };
-	struct fmsg_acc a = { .ctx = dl->ctx };
+	struct fmsg_acc a = { .ctx = dl->ctx, .buf = { .max = FW_LIMIT_NETLINK_REPLY } };
+	void *data;
 	int r;
 
 	r = transact(dl, &req, fmsg_cb, &a);
+	/* An empty reply is still a result: a valid pointer to no bytes. */
+	if (r >= 0 && fw_buf_reserve(&a.buf, 0) < 0)
+		r = fw_error(dl->ctx, -ENOMEM, "devlink: out of memory");
 	if (r < 0) {
-		free(a.buf);
+		fw_buf_release(&a.buf);
 		return fw_error_prefix(dl->ctx, r, "health reporter '%s' of '%s/%s'", reporter, bus, dev);
 	}
-	if (!a.buf) {
-		a.buf = malloc(1);
-		if (!a.buf)
-			return fw_error(dl->ctx, -ENOMEM, "devlink: out of memory");
-	}
-	*ret_data = a.buf;
-	*ret_len = a.len;
+	data = fw_buf_steal(&a.buf, ret_len);
+	*ret_data = data;
 	return 0;
 }
 
@@ -755,23 +738,21 @@ struct reg_list {
 	struct fw_ctx *ctx;
 	const char *bus, *dev;
 	struct fw_devlink_region *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int reg_cb(void *userdata, const void *attrs, size_t len)
 {
 	struct reg_list *l = userdata;
-	struct fw_devlink_region *nv;
 	int r;
 
 	if (!msg_is_for(attrs, len, l->bus, l->dev))
 		return 0;
-	if (l->n >= FW_LIMIT_DEVLINK_OBJECTS)
-		return fw_error(l->ctx, -EOVERFLOW, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS regions");
-	nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-	if (!nv)
-		return fw_error(l->ctx, -ENOMEM, "devlink: out of memory");
-	l->v = nv;
+	r = fw_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v), FW_LIMIT_DEVLINK_OBJECTS);
+	if (r == -EOVERFLOW)
+		return fw_error(l->ctx, r, "devlink: more than FW_LIMIT_DEVLINK_OBJECTS regions");
+	if (r < 0)
+		return fw_error(l->ctx, r, "devlink: out of memory listing regions");
 	r = fw_devlink_parse_region(l->ctx, attrs, len, &l->v[l->n]);
 	if (r < 0)
 		return r;

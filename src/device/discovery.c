@@ -24,6 +24,7 @@
 
 #include <pci/pci.h>
 
+#include "core/buf.h"
 #include "device/discovery.h"
 #include "device/sysroot.h"
 
@@ -39,8 +40,9 @@ const char *fw_iface_name(unsigned bit)
 	return NULL;
 }
 
-/* Read a small sysfs attribute ("0x15b3\n") as a hex number. */
-static int read_hex_attr(const char *dir, const char *name, uint16_t *ret)
+/* Read a small sysfs attribute ("0x15b3\n") as a hex number.  ctx NULL:
+ * an attribute that may be missing, so no message. */
+static int read_hex_attr(struct fw_ctx *ctx, const char *dir, const char *name, uint16_t *ret)
 {
 	char path[PATH_MAX], buf[32], *end;
 	FILE *f;
@@ -48,17 +50,17 @@ static int read_hex_attr(const char *dir, const char *name, uint16_t *ret)
 	unsigned long v;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
+		return fw_error(ctx, -ENAMETOOLONG, "path '%s/%s' is too long", dir, name);
 	f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return fw_error(ctx, -errno, "cannot open '%s': %m", path);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	errno = 0;
 	v = strtoul(buf, &end, 16);
 	if (errno || end == buf || v > 0xffff || (*end && *end != '\n'))
-		return -EBADMSG;
+		return fw_error(ctx, -EBADMSG, "'%s' holds no 16-bit hex number", path);
 	*ret = (uint16_t)v;
 	return 0;
 }
@@ -322,8 +324,8 @@ static void find_names(const char *sysroot, const char *real, struct fw_pci_func
  * Fill fn for one entry of /sys/bus/pci/devices.  Returns 1 for a
  * ConnectX, 0 for another vendor, negative for an unreadable entry.
  */
-static int probe_function(const char *sysroot, const char *busdir, const char *name,
-			  struct fw_pci_function *fn)
+static int probe_function(struct fw_ctx *ctx, const char *sysroot, const char *busdir,
+			  const char *name, struct fw_pci_function *fn)
 {
 	char link[PATH_MAX], real[PATH_MAX], drv[PATH_MAX];
 	ssize_t n;
@@ -331,25 +333,25 @@ static int probe_function(const char *sysroot, const char *busdir, const char *n
 
 	memset(fn, 0, sizeof(*fn));
 	if (!copy_field(fn->pci, sizeof(fn->pci), name))
-		return -ENAMETOOLONG;
+		return fw_error(ctx, -ENAMETOOLONG, "the name is longer than a PCI address");
 	if (snprintf(link, sizeof(link), "%s/%s", busdir, name) >= (int)sizeof(link))
-		return -ENAMETOOLONG;
+		return fw_error(ctx, -ENAMETOOLONG, "path '%s/%s' is too long", busdir, name);
 	if (!realpath(link, real))
-		return -errno;
-	r = read_hex_attr(real, "vendor", &fn->vendor_id);
+		return fw_error(ctx, -errno, "cannot resolve '%s': %m", link);
+	r = read_hex_attr(ctx, real, "vendor", &fn->vendor_id);
 	if (r < 0)
 		return r;
 	if (fn->vendor_id != FW_PCI_VENDOR_MELLANOX)
 		return 0;
-	r = read_hex_attr(real, "device", &fn->device_id);
+	r = read_hex_attr(ctx, real, "device", &fn->device_id);
 	if (r < 0)
 		return r;
 	/* Subsystem IDs are informative; a tree without them still lists. */
-	read_hex_attr(real, "subsystem_vendor", &fn->subsys_vendor_id);
-	read_hex_attr(real, "subsystem_device", &fn->subsys_device_id);
+	read_hex_attr(NULL, real, "subsystem_vendor", &fn->subsys_vendor_id);
+	read_hex_attr(NULL, real, "subsystem_device", &fn->subsys_device_id);
 
 	if (snprintf(link, sizeof(link), "%s/driver", real) >= (int)sizeof(link))
-		return -ENAMETOOLONG;
+		return fw_error(ctx, -ENAMETOOLONG, "path '%s/driver' is too long", real);
 	n = readlink(link, drv, sizeof(drv) - 1);
 	if (n > 0) {
 		const char *base;
@@ -402,27 +404,20 @@ int fw_discover(struct fw_ctx *ctx, const char *sysroot, struct fw_pci_function 
 
 		if (de->d_name[0] == '.')
 			continue;
-		r = probe_function(sysroot, busdir, de->d_name, &fn);
+		r = probe_function(ctx, sysroot, busdir, de->d_name, &fn);
 		if (r < 0) {
-			char eb[64];
-
 			fw_log(ctx, FW_LOG_WARNING, "PCI function '%s': %s, skipping", de->d_name,
-			       fw_strerror(r, eb, sizeof(eb)));
+			       fw_ctx_errmsg(ctx));
+			fw_ctx_clear_error(ctx);
 			continue;
 		}
 		if (r == 0)
 			continue;
-		if (n == cap) {
-			struct fw_pci_function *nl;
-
-			cap = cap ? cap * 2 : 8;
-			nl = realloc(list, cap * sizeof(*list));
-			if (!nl) {
-				r = fw_error(ctx, -ENOMEM, "discovery: out of memory");
-				closedir(d);
-				goto out;
-			}
-			list = nl;
+		r = fw_grow((void **)&list, &cap, n + 1, sizeof(*list), 0);
+		if (r < 0) {
+			r = fw_error(ctx, r, "discovery: out of memory listing PCI functions");
+			closedir(d);
+			goto out;
 		}
 		list[n++] = fn;
 	}

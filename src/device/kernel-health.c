@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/devlink-monitor.h"
 #include "device/transports.h"
 
 struct kside {
@@ -30,6 +31,7 @@ struct kside {
 	char node[256];                /* the node the spec named, for messages */
 	char bus[64], dev[128];        /* devlink handle, "" when none */
 	struct fw_devlink *devlink;    /* opened on first use */
+	struct fw_devlink_monitor *mon;    /* health notifications, while events are open */
 };
 
 /* The name messages give the device: its PCI address, else the node. */
@@ -48,6 +50,7 @@ static void kside_close(void *priv)
 
 	if (!k)
 		return;
+	fw_devlink_monitor_close(k->mon);
 	fw_devlink_close(k->devlink);
 	free(k->sysroot);
 	free(k);
@@ -212,6 +215,68 @@ static int kside_dump_clear(void *priv, const char *reporter)
 	return r < 0 ? r : fw_devlink_dump_clear(k->devlink, k->bus, k->dev, reporter);
 }
 
+/* Health events: the devlink family's notifications, of this device only.
+ * Every subscriber gets every device's notifications; the others are
+ * read and dropped here. */
+static int kside_events_open(void *priv)
+{
+	struct kside *k = priv;
+	int r;
+
+	if (!k->bus[0])
+		return fw_error(k->ctx, -EOPNOTSUPP,
+				"device '%s': no devlink instance, so no health notifications",
+				kside_name(k));
+	r = fw_devlink_monitor_open(k->ctx, &k->mon);
+	if (r < 0) {
+		k->mon = NULL;
+		return r;
+	}
+	return fw_devlink_monitor_fd(k->mon);
+}
+
+static int kside_events_read(void *priv, struct fw_health_event *ev, size_t max)
+{
+	struct kside *k = priv;
+	struct fw_devlink_event batch[16];
+	size_t got = 0;
+
+	while (got < max) {
+		size_t want = max - got < 16 ? max - got : 16;
+		int r = fw_devlink_monitor_read(k->mon, batch, want);
+
+		/* -ENOBUFS: what this call read is dropped with the rest; the
+		 * caller re-reads the reporters, which counts it all. */
+		if (r < 0)
+			return r;
+		for (int i = 0; i < r; i++) {
+			struct fw_health_event *e;
+
+			/* Another device's, or a recovery: not an event here. */
+			if (strcmp(batch[i].bus, k->bus) || strcmp(batch[i].dev, k->dev) ||
+			    batch[i].rep.state != 1)
+				continue;
+			e = &ev[got++];
+			memset(e, 0, sizeof(*e));
+			e->source = "devlink";
+			e->rep = batch[i].rep;
+			e->time_ns = batch[i].time_ns;
+			e->mono_ns = batch[i].mono_ns;
+		}
+		if ((size_t)r < want)
+			break;
+	}
+	return (int)got;
+}
+
+static void kside_events_close(void *priv)
+{
+	struct kside *k = priv;
+
+	fw_devlink_monitor_close(k->mon);
+	k->mon = NULL;
+}
+
 static const struct fw_health_methods kside_methods = {
 	.version = FW_HEALTH_METHODS_VERSION,
 	.name = "devlink",
@@ -227,6 +292,11 @@ static const struct fw_health_methods kside_methods = {
 	.kernel_log = kside_kernel_log,
 	/* version 2 */
 	.dump_clear = kside_dump_clear,
+	/* version 3 */
+	.events_name = "devlink notifications",
+	.events_open = kside_events_open,
+	.events_read = kside_events_read,
+	.events_close = kside_events_close,
 };
 
 static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "device/transports.h"
 
@@ -60,18 +61,9 @@ static int emit(struct filt *f, const char *l, size_t n)
 		return fw_error(f->ctx, -EOVERFLOW,
 				"tracefs: more than FW_LIMIT_TRACEFS_TEXT (%u bytes) of mlx5_fw lines for '%s'; read for fewer seconds",
 				FW_LIMIT_TRACEFS_TEXT, f->pci);
-	if (f->len + n + 2 > f->cap) {
-		size_t nc = f->cap ? f->cap : 4096;
-		char *no;
-
-		while (nc < f->len + n + 2)
-			nc *= 2;
-		no = realloc(f->out, nc);
-		if (!no)
-			return fw_error(f->ctx, -ENOMEM, "tracefs: out of memory");
-		f->out = no;
-		f->cap = nc;
-	}
+	if (fw_grow((void **)&f->out, &f->cap, f->len + n + 2, 1, FW_LIMIT_TRACEFS_TEXT) < 0)
+		return fw_error(f->ctx, -ENOMEM, "tracefs: out of memory keeping %zu bytes of lines",
+				f->len);
 	memcpy(f->out + f->len, l, n);
 	f->len += n;
 	f->out[f->len++] = '\n';

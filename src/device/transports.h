@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "device/device-internal.h"
 #include "device/kerror.h"
 #include "device/sysroot.h"
@@ -127,9 +128,9 @@ int fw_devlink_parse_reporter(struct fw_ctx *ctx, const void *attrs, size_t len,
 			      struct fw_health_reporter *ret);
 int fw_devlink_parse_dev(struct fw_ctx *ctx, const void *attrs, size_t len,
 			 char *ret_bus, size_t bus_size, char *ret_dev, size_t dev_size);
-/* Append the items of the message's FMSG nest to *buf (growing, bounded by limit). */
-int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len,
-			  uint8_t **buf, size_t *buf_len, size_t limit);
+/* Append the items of the message's FMSG nest to out; out's ceiling is the
+ * reassembly limit (-EOVERFLOW past it). */
+int fw_devlink_parse_fmsg(struct fw_ctx *ctx, const void *attrs, size_t len, struct fw_buf *out);
 int fw_devlink_parse_region(struct fw_ctx *ctx, const void *attrs, size_t len,
 			    struct fw_devlink_region *ret);
 /* Copy every chunk of a REGION_READ reply into image (size bytes). */

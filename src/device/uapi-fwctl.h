@@ -2,9 +2,10 @@
 #pragma once
 /*
  * uapi-fwctl: the fwctl character-device ABI (Linux 6.15+) and the mlx5
- * driver's info block.  Restated from the reference (mlx5-interfaces.md
- * section 2.2, 2.3), not copied from the kernel header; the static asserts
- * pin sizes, offsets and ioctl numbers to the reference table.
+ * driver's info block.  Restated from the kernel's include/uapi/fwctl/fwctl.h
+ * and include/uapi/fwctl/mlx5.h (Linux 6.15), not copied; the static asserts
+ * pin sizes, offsets and ioctl numbers to the values those headers give on
+ * x86-64, so a mistake fails the build.
  *
  * fwctl structs are "extensible": the first u32 is the size the caller
  * passes, and the ioctl number encodes no size (_IO).

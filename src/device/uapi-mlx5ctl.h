@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /*
- * uapi-mlx5ctl: the mlx5ctl misc-device ioctl ABI, V4 (the last proposal,
- * 2024-02-07; never merged upstream, carried by out-of-tree drivers).
- * Layouts are restated from the reference (mlx5-interfaces.md section 1.4),
- * not copied from a kernel header; the static asserts below pin every size,
- * offset and ioctl number to the reference table so a mistake fails the
- * build rather than talking the wrong ABI to a driver.
+ * uapi-mlx5ctl: the mlx5ctl misc-device ioctl ABI, V4: the last version of
+ * the "mlx5 ConnectX control misc driver" series posted to the netdev and
+ * linux-kernel lists (2024-02-07, include/uapi/misc/mlx5ctl.h); never merged
+ * upstream, carried by out-of-tree drivers, and the header the user-space
+ * tool github.com/saeedtx/mlx5ctl builds against (mlx5ctl.h).  Layouts are
+ * restated, not copied; the static asserts below pin every size, offset and
+ * ioctl number to that header so a mistake fails the build rather than
+ * talking the wrong ABI to a driver.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -49,7 +51,7 @@ struct fw_mlx5ctl_umem_unreg {
 #define FW_MLX5CTL_IOCTL_UMEM_REG    _IOWR(FW_MLX5CTL_MAGIC, 2, struct fw_mlx5ctl_umem_reg)
 #define FW_MLX5CTL_IOCTL_UMEM_UNREG  _IOWR(FW_MLX5CTL_MAGIC, 3, struct fw_mlx5ctl_umem_unreg)
 
-/* The reference values (x86-64, V4 header). */
+/* The V4 header's values on x86-64. */
 static_assert(sizeof(struct fw_mlx5ctl_info) == 16, "mlx5ctl_info is 16 bytes in V4");
 static_assert(offsetof(struct fw_mlx5ctl_info, uctx_cap) == 4, "mlx5ctl_info.uctx_cap @4");
 static_assert(offsetof(struct fw_mlx5ctl_info, dev_uctx_cap) == 8, "mlx5ctl_info.dev_uctx_cap @8");

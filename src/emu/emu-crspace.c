@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "emu/emu-internal.h"
@@ -87,20 +88,14 @@ int emu_crspace_parse_csv(struct fw_ctx *ctx, const char *name, const char *data
 				     line, FW_LIMIT_CRSPACE);
 			goto fail;
 		}
-		if (n == cap) {
-			struct emu_cr_range *nv;
-
-			if (cap >= EMU_CSV_MAX_RANGES) {
-				r = fw_error(ctx, -EOVERFLOW, "'%s': more than %u ranges", name, EMU_CSV_MAX_RANGES);
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 1024;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				r = fw_error(ctx, -ENOMEM, "'%s': out of memory", name);
-				goto fail;
-			}
-			v = nv;
+		r = fw_grow((void **)&v, &cap, n + 1, sizeof(*v), EMU_CSV_MAX_RANGES);
+		if (r == -EOVERFLOW) {
+			r = fw_error(ctx, r, "'%s': more than %u ranges", name, EMU_CSV_MAX_RANGES);
+			goto fail;
+		}
+		if (r < 0) {
+			r = fw_error(ctx, r, "'%s': out of memory", name);
+			goto fail;
 		}
 		v[n].addr = (uint32_t)addr;
 		v[n].ndw = (uint32_t)ndw;
@@ -424,19 +419,9 @@ static uint8_t *emu_buf_grow(struct emu_buf *b, size_t n)
 {
 	if (b->oom)
 		return NULL;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		uint8_t *p;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return NULL;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (fw_grow((void **)&b->p, &b->cap, b->len + n, 1, 0) < 0) {
+		b->oom = true;
+		return NULL;
 	}
 	memset(b->p + b->len, 0, n);
 	b->len += n;
@@ -633,10 +618,10 @@ uint8_t emu_resource_dump(struct emu *e, const uint8_t *in, size_t inlen, uint8_
 			return MLX5_STAT_BAD_PARAM;
 		}
 	}
-	memcpy(out, in, 48);
+	memcpy(out, in, MLX5_RESDUMP_INLINE_OFF);
 	if (mkey == 0) {
-		page = 208;
-		dst = out + 48;
+		page = MLX5_RESDUMP_INLINE_MAX;
+		dst = out + MLX5_RESDUMP_INLINE_OFF;
 		emu_reg_set(r, out, "inline_dump", 1);
 	} else {
 		uint64_t va = ((uint64_t)emu_reg_get(r, in, "address_63_32") << 32) | emu_reg_get(r, in, "address_31_0");

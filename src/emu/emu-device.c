@@ -192,6 +192,50 @@ static int emu_h_dump_clear(void *priv, const char *reporter)
 	return emu_reporter_dump_clear(priv, reporter);
 }
 
+/* Health events: the faults of the spec's schedule (fatal-at=, burst=),
+ * fired when they are due as the events are read. */
+static int emu_h_events_open(void *priv)
+{
+	struct emu *e = priv;
+	int fd = emu_events_fd(e);
+
+	if (fd < 0)
+		return fw_error(e->ctx, -EOPNOTSUPP,
+				"emu: no fault schedule (fatal-at= or burst=), so no health events");
+	return fd;
+}
+
+static int emu_h_events_read(void *priv, struct fw_health_event *ev, size_t max)
+{
+	struct emu_health_event q[16];
+	size_t got = 0;
+
+	while (got < max) {
+		size_t want = max - got < 16 ? max - got : 16;
+		int r = emu_events_read(priv, q, want);
+
+		if (r < 0)
+			return r;
+		for (int i = 0; i < r; i++) {
+			struct fw_health_event *e = &ev[got++];
+
+			memset(e, 0, sizeof(*e));
+			e->source = "emulator";
+			copy_str(e->rep.name, sizeof(e->rep.name), q[i].reporter);
+			e->rep.state = q[i].error;
+			e->rep.error_count = q[i].error_count;
+			e->rep.recover_count = q[i].recover_count;
+			e->rep.has_dump = q[i].has_dump;
+			copy_str(e->msg, sizeof(e->msg), q[i].msg ? q[i].msg : "");
+			e->time_ns = q[i].time_ns;
+			e->mono_ns = q[i].mono_ns;
+		}
+		if ((size_t)r < want)
+			break;
+	}
+	return (int)got;
+}
+
 /* No regions: the emulator's crdump is in the fw_fatal dump, as on a
  * kernel without an mlx5 region. */
 static const struct fw_health_methods emu_health_methods = {
@@ -207,6 +251,11 @@ static const struct fw_health_methods emu_health_methods = {
 	.wait = emu_h_wait,
 	/* version 2 */
 	.dump_clear = emu_h_dump_clear,
+	/* version 3; nothing to close: the schedule lives with the emulator */
+	.events_name = "emulator schedule",
+	.events_only = true,
+	.events_open = emu_h_events_open,
+	.events_read = emu_h_events_read,
 };
 
 /* ---- the transport ---- */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
 #include "ifc/devlink.h"
@@ -46,20 +47,10 @@ static void emu_fmsg_flush(struct emu_fmsg *f)
 		return;
 	mnl_attr_nest_end(f->nlh, f->nest);
 	n = mnl_attr_get_payload_len(f->nest);
-	if (f->len + n > f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16384;
-		uint8_t *p;
-
-		while (cap < f->len + n)
-			cap *= 2;
-		p = realloc(f->out, cap);
-		if (!p) {
-			f->oom = true;
-			f->nlh = NULL;
-			return;
-		}
-		f->out = p;
-		f->cap = cap;
+	if (fw_grow((void **)&f->out, &f->cap, f->len + n, 1, 0) < 0) {
+		f->oom = true;
+		f->nlh = NULL;
+		return;
 	}
 	memcpy(f->out + f->len, mnl_attr_get_payload(f->nest), n);
 	f->len += n;

@@ -52,17 +52,18 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* "12", "0.25", "1.5" -> ms. */
-static int parse_seconds(const char *s, uint64_t *ret_ms)
+/* "12", "0.25", "1.5" -> ms; false when s is not that (the caller names
+ * the key in its message). */
+static bool parse_seconds(const char *s, uint64_t *ret_ms)
 {
 	uint64_t v = 0, frac = 0;
 	unsigned digits = 0;
 
 	if (*s < '0' || *s > '9')
-		return -EINVAL;
+		return false;
 	for (; *s >= '0' && *s <= '9'; s++) {
 		if (v > 86400ull * 365)
-			return -EINVAL;
+			return false;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
 	if (*s == '.') {
@@ -70,14 +71,14 @@ static int parse_seconds(const char *s, uint64_t *ret_ms)
 		for (; *s >= '0' && *s <= '9' && digits < 3; s++, digits++)
 			frac = frac * 10 + (uint64_t)(*s - '0');
 		if (!digits)
-			return -EINVAL;
+			return false;
 		while (digits++ < 3)
 			frac *= 10;
 	}
 	if (*s)
-		return -EINVAL;
+		return false;
 	*ret_ms = v * 1000 + frac;
-	return 0;
+	return true;
 }
 
 static struct emu_schedule *sched_get(struct emu *e)
@@ -100,7 +101,7 @@ int emu_schedule_parse(struct emu *e, const char *key, const char *val)
 	if (!s)
 		return fw_error(e->ctx, -ENOMEM, "emu spec: out of memory");
 	if (!strcmp(key, "fatal-at")) {
-		if (parse_seconds(val, &ms) < 0)
+		if (!parse_seconds(val, &ms))
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fatal-at=%s' must be seconds after opening, like 2 or 0.5",
 					val);
@@ -115,7 +116,7 @@ int emu_schedule_parse(struct emu *e, const char *key, const char *val)
 		if (errno || end != at)
 			count = 0;
 	}
-	if (!at || !count || count > EMU_BURST_MAX || parse_seconds(at + 1, &ms) < 0)
+	if (!at || !count || count > EMU_BURST_MAX || !parse_seconds(at + 1, &ms))
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: 'burst=%s' must be COUNT@SECONDS, COUNT 1..%u, like 1000@2",
 				val, EMU_BURST_MAX);

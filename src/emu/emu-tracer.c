@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "emu/emu-internal.h"
 #include "emu/emu-tracer-strings.h"
@@ -60,7 +61,7 @@ static int emu_strings_build(struct emu *e)
 
 	t->formats = calloc(cap, sizeof(*t->formats));
 	if (!t->formats)
-		return -ENOMEM;
+		return fw_error(e->ctx, -ENOMEM, "emu: out of memory for the strings database");
 	for (unsigned s = 0; s < EMU_STRINGS_SECTIONS; s++) {
 		size_t len = 8, off;
 
@@ -72,7 +73,8 @@ static int emu_strings_build(struct emu *e)
 		t->db[s] = calloc(1, len);
 		t->rewritten[s] = calloc(1, len);
 		if (!t->db[s] || !t->rewritten[s])
-			return -ENOMEM;
+			return fw_error(e->ctx, -ENOMEM,
+					"emu: out of memory for strings-database section %u", s);
 		t->db_len[s] = (uint32_t)len;
 		t->db_base[s] = emu_db_base[s];
 		/* Offset 0 is never a format: the kernel wants base < pointer. */
@@ -99,9 +101,10 @@ static int emu_strings_build(struct emu *e)
 int emu_tracer_init(struct emu *e)
 {
 	struct emu_tracer *t = &e->tr;
+	int r = emu_strings_build(e);
 
-	if (emu_strings_build(e) < 0)
-		return fw_error(e->ctx, -ENOMEM, "emu: out of memory for the strings database");
+	if (r < 0)
+		return r;
 	t->internal_ring = calloc(1, EMU_TRACE_RING_BYTES);
 	t->saved = calloc(EMU_SAVED_TRACES, sizeof(*t->saved));
 	if (!t->internal_ring || !t->saved)
@@ -148,18 +151,9 @@ static void emu_text_append(struct emu *e, const char *s, size_t n)
 {
 	struct emu_tracer *t = &e->tr;
 
-	if (t->text_len + n + 1 > t->text_cap) {
-		size_t cap = t->text_cap ? t->text_cap * 2 : 65536;
-		char *p;
-
-		while (cap < t->text_len + n + 1)
-			cap *= 2;
-		p = realloc(t->text, cap);
-		if (!p)
-			return;  /* drop the line: tracefs loses lines under pressure too */
-		t->text = p;
-		t->text_cap = cap;
-	}
+	/* Out of memory: drop the line, as tracefs loses lines under pressure. */
+	if (fw_grow((void **)&t->text, &t->text_cap, t->text_len + n + 1, 1, 0) < 0)
+		return;
 	memcpy(t->text + t->text_len, s, n);
 	t->text_len += n;
 	t->text[t->text_len] = '\0';
@@ -201,8 +195,12 @@ static void emu_driver_print(struct emu *e, const struct emu_pending *m, uint64_
 	if (t->text_lines >= e->tracefs_max)
 		return;
 	host_us = e->boot_uptime_s * 1000000ull + e->now_ns / 1000ull;
-	n = snprintf(line, sizeof(line), "    kworker/u16:2-%u     [00%u] .....  %" PRIu64 ".%06" PRIu64
-		     ": mlx5_fw: %s [0x%" PRIx64 "] %d [0x%x] %s\n",
+	/* The kernel's layout (trace_print_context(), trace_print_lat_fmt()
+	 * and the mlx5_fw event's TP_printk): "%16s-%-7d [%03d] " task, PID
+	 * and CPU, five flag characters, then " %5lu.%06lu: " the time, so one
+	 * space before a time of 10000 s or more, more before a shorter one. */
+	n = snprintf(line, sizeof(line), "%16s-%-7u [%03u] ..... %5" PRIu64 ".%06" PRIu64
+		     ": mlx5_fw: %s [0x%" PRIx64 "] %d [0x%x] %s\n", "kworker/u16:2",
 		     211u + (unsigned)(e->seed % 97), (unsigned)(e->seed % 8), (uint64_t)(host_us / 1000000u),
 		     (uint64_t)(host_us % 1000000u), e->pci, ts, m->lost ? 1 : 0, m->event_id, msg);
 	if (n > 0)

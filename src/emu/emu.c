@@ -119,34 +119,36 @@ static bool emu_fault_name_known(const char *name)
 	return regcat_by_name(name) != NULL;
 }
 
-static int emu_parse_u64(const char *s, uint64_t max, uint64_t *ret)
+/* Parsers of spec values: false when s is not one; the caller names the
+ * key in its message. */
+static bool emu_parse_u64(const char *s, uint64_t max, uint64_t *ret)
 {
 	char *end;
 	unsigned long long v;
 
 	if (!*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
+		return false;
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || *end || v > max)
-		return -EINVAL;
+		return false;
 	*ret = v;
-	return 0;
+	return true;
 }
 
-static int emu_parse_status(const char *s, uint8_t *ret)
+static bool emu_parse_status(const char *s, uint8_t *ret)
 {
 	uint64_t v;
 
 	for (size_t i = 0; i < sizeof(emu_status_names) / sizeof(emu_status_names[0]); i++)
 		if (strcasecmp(emu_status_names[i].name, s) == 0) {
 			*ret = emu_status_names[i].status;
-			return 0;
+			return true;
 		}
-	if (emu_parse_u64(s, 0xff, &v) < 0 || v == 0)
-		return -EINVAL;
+	if (!emu_parse_u64(s, 0xff, &v) || v == 0)
+		return false;
 	*ret = (uint8_t)v;
-	return 0;
+	return true;
 }
 
 static bool emu_pci_valid(const char *s)
@@ -193,7 +195,7 @@ static int emu_parse_fault(struct emu *e, enum emu_fault_kind kind, const char *
 	for (size_t i = 0; name[i]; i++)
 		f->name[i] = (char)toupper((unsigned char)name[i]);
 	f->status = MLX5_STAT_INT_ERR;
-	if (status && emu_parse_status(status, &f->status) < 0)
+	if (status && !emu_parse_status(status, &f->status))
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: '%s=%s': status '%s' is not a non-zero number or a status "
 				"name such as BAD_PARAM",
@@ -202,7 +204,7 @@ static int emu_parse_fault(struct emu *e, enum emu_fault_kind kind, const char *
 	if (synd) {
 		uint64_t v;
 
-		if (emu_parse_u64(synd, 0xffffffffu, &v) < 0)
+		if (!emu_parse_u64(synd, 0xffffffffu, &v))
 			return fw_error(e->ctx, -EINVAL, "emu spec: '%s=%s': syndrome '%s' is not a 32-bit number",
 					key, val, synd);
 		f->syndrome = (uint32_t)v;
@@ -228,7 +230,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		return fw_error(e->ctx, -EINVAL, "emu spec: '%s' is not key=value; see fwbox-emu(7)", kv);
 	*val++ = '\0';
 	if (strcmp(kv, "seed") == 0) {
-		if (emu_parse_u64(val, UINT64_MAX, &e->seed) < 0)
+		if (!emu_parse_u64(val, UINT64_MAX, &e->seed))
 			goto bad_number;
 	} else if (strcmp(kv, "pci") == 0) {
 		if (!emu_pci_valid(val))
@@ -238,18 +240,18 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		for (char *p = e->pci; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 	} else if (strcmp(kv, "rate") == 0) {
-		if (emu_parse_u64(val, 100000000ull, &e->rate) < 0)
+		if (!emu_parse_u64(val, 100000000ull, &e->rate))
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'rate=%s' must be 0..100000000 events per second", val);
 	} else if (strcmp(kv, "lost") == 0) {
-		if (emu_parse_u64(val, UINT32_MAX, &v) < 0)
+		if (!emu_parse_u64(val, UINT32_MAX, &v))
 			goto bad_number;
 		e->lost_every = (uint32_t)v;
 	} else if (strcmp(kv, "tracefs") == 0) {
-		if (emu_parse_u64(val, 100000000ull, &e->tracefs_max) < 0)
+		if (!emu_parse_u64(val, 100000000ull, &e->tracefs_max))
 			goto bad_number;
 	} else if (strcmp(kv, "history") == 0) {
-		if (emu_parse_u64(val, 3600000ull, &o->history_ms) < 0)
+		if (!emu_parse_u64(val, 3600000ull, &o->history_ms))
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'history=%s' must be 0..3600000 ms", val);
 	} else if (strcmp(kv, "fw") == 0) {
 		unsigned maj, min, sub;
@@ -265,19 +267,19 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 		e->fw_sub = (uint16_t)sub;
 		e->fw_set = true;
 	} else if (strcmp(kv, "fatal-after") == 0) {
-		if (emu_parse_u64(val, UINT64_MAX, &e->fatal_after) < 0)
+		if (!emu_parse_u64(val, UINT64_MAX, &e->fatal_after))
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fatal-after=%s' must be a command count", val);
 		o->fatal_now = e->fatal_after == 0;
 	} else if (strcmp(kv, "fw-error-after") == 0) {
-		if (emu_parse_u64(val, UINT64_MAX, &e->fw_error_after) < 0)
+		if (!emu_parse_u64(val, UINT64_MAX, &e->fw_error_after))
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fw-error-after=%s' must be a command count", val);
 		o->fw_error_now = e->fw_error_after == 0;
 	} else if (strcmp(kv, "fatal-at") == 0 || strcmp(kv, "burst") == 0) {
 		return emu_schedule_parse(e, kv, val);
 	} else if (strcmp(kv, "synd") == 0) {
-		if (emu_parse_u64(val, 0xff, &v) < 0 || v == 0)
+		if (!emu_parse_u64(val, 0xff, &v) || v == 0)
 			return fw_error(e->ctx, -EINVAL, "emu spec: 'synd=%s' must be 1..255", val);
 		e->fatal_synd = (uint8_t)v;
 	} else if (strcmp(kv, "owner") == 0) {

@@ -157,7 +157,7 @@ int emu_kernel_log(struct emu *e, char **ret_text, size_t *ret_len);
 /* Number of commands executed so far (benchmarks count device commands). */
 uint64_t emu_command_count(const struct emu *e);
 
-/* --- Added by the emu subsystem. --- */
+/* What the emulator did and was built from, for tests and listings. */
 
 /* Bytes of the last outbox that carry data: the outlen given, or less
  * after short=NAME truncated it. */

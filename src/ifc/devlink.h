@@ -16,6 +16,7 @@
 /* Generic netlink family and the multicast group of health and region
  * notifications. */
 #define FW_DEVLINK_GENL_NAME "devlink"
+#define FW_DEVLINK_GENL_VERSION 1
 #define FW_DEVLINK_MCGRP_CONFIG "config"
 
 /* enum devlink_command */
@@ -24,6 +25,8 @@ enum {
 	FW_DEVLINK_CMD_REGION_GET = 42,
 	FW_DEVLINK_CMD_REGION_READ = 46,
 	FW_DEVLINK_CMD_HEALTH_REPORTER_GET = 52,
+	/* What devlink_recover_notify() multicasts on a report and a recovery. */
+	FW_DEVLINK_CMD_HEALTH_REPORTER_RECOVER = 54,
 	FW_DEVLINK_CMD_HEALTH_REPORTER_DIAGNOSE = 55,
 	FW_DEVLINK_CMD_HEALTH_REPORTER_DUMP_GET = 56,
 	/* The one write: only with --clear-dumps (fwbox-allowlist(7)). */
@@ -33,6 +36,7 @@ enum {
 enum {
 	FW_DEVLINK_ATTR_BUS_NAME = 1,
 	FW_DEVLINK_ATTR_DEV_NAME = 2,
+	FW_DEVLINK_ATTR_PORT_INDEX = 3,
 	FW_DEVLINK_ATTR_REGION_NAME = 88,
 	FW_DEVLINK_ATTR_REGION_SIZE = 89,
 	FW_DEVLINK_ATTR_REGION_SNAPSHOTS = 90,

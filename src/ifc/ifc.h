@@ -51,7 +51,7 @@ enum mlx5_reg_id {
 	MLX5_REG_QCAM          = 0x4019,
 	MLX5_REG_DCBX_PARAM    = 0x4020,
 	MLX5_REG_DCBX_APP      = 0x4021,
-	MLX5_REG_CORE_DUMP     = 0x402e,
+	MLX5_REG_CORE_DUMP     = REGCAT_ID_CORE_DUMP,      /* 0x402e */
 	MLX5_REG_PCAP          = 0x5001,
 	MLX5_REG_PMLP          = 0x5002,
 	MLX5_REG_PMTU          = 0x5003,
@@ -95,7 +95,7 @@ enum mlx5_reg_id {
 	MLX5_REG_MCDA          = 0x9063,
 	MLX5_REG_MCAM          = 0x907f,
 	MLX5_REG_MIRC          = 0x9162,
-	MLX5_REG_RESOURCE_DUMP = 0xc000,
+	MLX5_REG_RESOURCE_DUMP = REGCAT_ID_RESOURCE_DUMP,  /* 0xc000 */
 	MLX5_REG_DTOR          = 0xc00e,
 };
 

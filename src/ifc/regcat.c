@@ -23,7 +23,7 @@
 #undef REGCAT_REG
 #undef V
 
-/* Pass 2: one field array per register.  (byte, msb) of the reference
+/* Pass 2: one field array per register.  (byte, msb) of the register
  * tables becomes the mlx5_ifc bit offset: byte * 8 + (31 - msb). */
 #define REGCAT_BIT(byte, msb) ((uint32_t)(byte) * 8u + (31u - (uint32_t)(msb)))
 #define U(n, byte, msb, w) { #n, REGCAT_BIT(byte, msb), (w), REGCAT_UINT, NULL, 0, REGCAT_SHOW_DEC },

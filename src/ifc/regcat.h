@@ -6,8 +6,6 @@
  * width, type, enum names), kept in regcat.def as X-macro rows so a new
  * register is a table edit, not code.  Used by the command layer (sizes),
  * the emulator (plausible contents) and the register decoder (names).
- *
- * (Contract by the lead; the emu subsystem owns the data and the code.)
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -94,7 +92,7 @@ const struct regcat_reg *regcat_by_name(const char *name);   /* case-insensitive
 /* Enum name of value for this field, or NULL. */
 const char *regcat_enum_name(const struct regcat_field *f, uint32_t value);
 
-/* Added by the emu subsystem (the emulator fills registers by field name). */
+/* Lookups by name, for the emulator, which fills registers field by field. */
 /* Field of r named name (exact match), or NULL. */
 const struct regcat_field *regcat_field(const struct regcat_reg *r, const char *name);
 /* Value of an enum name for this field; 0 and *ret_value set if found, else -ENOENT. */

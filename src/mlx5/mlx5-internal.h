@@ -12,9 +12,3 @@ int mlx5_reg_cmd(struct fw_device *dev, uint16_t reg_id, uint16_t op_mod, uint32
 		 const void *in_data, size_t in_len, void *out, size_t out_len,
 		 struct mlx5_status *st);
 
-/* A growable byte buffer for loops that concatenate replies. */
-struct mlx5_buf {
-	uint8_t *data;
-	size_t len, cap;
-};
-int mlx5_buf_append(struct fw_ctx *ctx, struct mlx5_buf *b, const void *p, size_t n);

@@ -11,35 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/bytes.h"
 #include "core/limits.h"
 #include "device/device.h"
 #include "ifc/regcat-layout.h"
 #include "mlx5/mlx5-internal.h"
-
-int mlx5_buf_append(struct fw_ctx *ctx, struct mlx5_buf *b, const void *p, size_t n)
-{
-	uint8_t *nd;
-	size_t cap;
-
-	if (n == 0)
-		return 0;
-	if (n > SIZE_MAX - b->len)
-		return fw_error(ctx, -EOVERFLOW, "buffer size overflow");
-	if (b->len + n > b->cap) {
-		cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n)
-			cap = cap > SIZE_MAX / 2 ? b->len + n : cap * 2;
-		nd = realloc(b->data, cap);
-		if (!nd)
-			return fw_error(ctx, -ENOMEM, "out of memory growing a %zu-byte buffer", b->len);
-		b->data = nd;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
 
 /* Fields of the register, from its row in ifc/regcat.def. */
 #define RD(f)             REGCAT_FIELD(RESOURCE_DUMP, f)
@@ -138,14 +115,17 @@ err:
 
 struct buf_sink {
 	struct fw_ctx *ctx;
-	struct mlx5_buf buf;
+	struct fw_buf buf;
 };
 
 static int buf_sink_add(void *u, const void *data, size_t len)
 {
 	struct buf_sink *b = u;
+	int r = fw_buf_put(&b->buf, data, len);
 
-	return mlx5_buf_append(b->ctx, &b->buf, data, len);
+	return r < 0 ? fw_error(b->ctx, r, "resource dump: out of memory keeping %zu bytes",
+				b->buf.len)
+		     : 0;
 }
 
 int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void **ret_data,
@@ -155,17 +135,13 @@ int mlx5_resdump(struct fw_device *dev, const struct mlx5_resdump_req *req, void
 	int r;
 
 	r = mlx5_resdump_each(dev, req, buf_sink_add, &b, st);
+	/* An empty dump is still a result: hand back a valid pointer. */
+	if (r >= 0 && fw_buf_reserve(&b.buf, 0) < 0)
+		r = fw_error(b.ctx, -ENOMEM, "resource dump: out of memory");
 	if (r < 0) {
-		free(b.buf.data);
+		fw_buf_release(&b.buf);
 		return r;
 	}
-	if (!b.buf.data) {
-		/* An empty dump is still a result: hand back a valid pointer. */
-		b.buf.data = calloc(1, 1);
-		if (!b.buf.data)
-			return fw_error(b.ctx, -ENOMEM, "resource dump: out of memory");
-	}
-	*ret_data = b.buf.data;
-	*ret_len = b.buf.len;
+	*ret_data = fw_buf_steal(&b.buf, ret_len);
 	return 0;
 }

@@ -246,6 +246,12 @@ static int output_path(struct redactor *r, const char *output)
 	struct tm tm;
 
 	if (output && *output && !(stat(output, &st) == 0 && S_ISDIR(st.st_mode))) {
+		size_t n = strlen(output);
+
+		if (output[n - 1] == '/')
+			return fw_error(r->ctx, -ENOENT,
+					"-o '%s': no such folder: create it first, or give a file name",
+					output);
 		if (lstat(output, &st) == 0)
 			return fw_error(r->ctx, -EEXIST,
 					"'%s' already exists: remove it, choose another file name, or "

@@ -73,6 +73,7 @@ static int on_word(void *ud, const struct store_diff_word *w)
 	struct cmp *m = ud;
 	struct rp_capture *c = m->c;
 	char what[128], a[16], b[16];
+	int r;
 
 	/* Consecutive changed words of one image become one range row. */
 	if (c->n_ch_words) {
@@ -93,9 +94,10 @@ static int on_word(void *ud, const struct store_diff_word *w)
 	snprintf(what, sizeof(what), "%s 0x%08" PRIx64, w->source, w->address);
 	snprintf(a, sizeof(a), "0x%08x", w->a);
 	snprintf(b, sizeof(b), "0x%08x", w->b);
-	if (add(m, &c->ch_words, &c->n_ch_words, &m->cap_words, what, w->has_a ? a : NULL,
-		w->has_b ? b : NULL, NULL) < 0)
-		return -ENOMEM;
+	r = add(m, &c->ch_words, &c->n_ch_words, &m->cap_words, what, w->has_a ? a : NULL,
+		w->has_b ? b : NULL, NULL);
+	if (r < 0)
+		return r;
 	c->ch_words[c->n_ch_words - 1].start = w->address;
 	c->ch_words[c->n_ch_words - 1].end = w->address;
 	c->ch_words[c->n_ch_words - 1].words = 1;
@@ -107,6 +109,10 @@ static int on_message(void *ud, const struct store_diff_message *msg)
 	struct cmp *m = ud;
 	char n[32];
 
+	/* The page lists the formats new in this capture; the diff walk also
+	 * reports those of the previous capture that this one lacks. */
+	if (msg->change == STORE_DIFF_GONE)
+		return 0;
 	snprintf(n, sizeof(n), "%" PRIu64, msg->count);
 	return add(m, &m->c->ch_msgs, &m->c->n_ch_msgs, &m->cap_msgs, msg->format, NULL, n,
 		   msg->example);

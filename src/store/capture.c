@@ -83,6 +83,109 @@ static int walk(struct store *s, sqlite3_stmt *st, store_capture_fn fn, void *ud
 	return 0;
 }
 
+/* PostgreSQL: the same columns from a kept result (store_pg_select()). */
+static const char *pg_text(const PGresult *res, int row, int i)
+{
+	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
+}
+
+static int64_t pg_int(const PGresult *res, int row, int i)
+{
+	return PQgetisnull(res, row, i) ? 0 : strtoll(PQgetvalue(res, row, i), NULL, 10);
+}
+
+static void capture_from_pg(const PGresult *res, int row, struct store_capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = pg_int(res, row, 0);
+	c->uuid = pg_text(res, row, 1);
+	c->created_ns = (uint64_t)pg_int(res, row, 2);
+	c->host = pg_text(res, row, 3);
+	c->reason = pg_text(res, row, 4);
+	c->cmdline = pg_text(res, row, 5);
+	c->fwbox_version = pg_text(res, row, 6);
+	c->format_version = (int)pg_int(res, row, 7);
+	c->outcome = pg_text(res, row, 8);
+	c->fw_version = pg_text(res, row, 9);
+	c->kernel = pg_text(res, row, 10);
+	c->driver = pg_text(res, row, 11);
+	c->file = pg_text(res, row, 12);
+	c->file_size = (uint64_t)pg_int(res, row, 13);
+	c->loaded = pg_text(res, row, 14);
+	c->device = pg_int(res, row, 15);
+	c->identity = pg_text(res, row, 16);
+	c->serial = pg_text(res, row, 17);
+	c->psid = pg_text(res, row, 18);
+	c->board_id = pg_text(res, row, 19);
+	c->pci = pg_text(res, row, 20);
+	c->model = pg_text(res, row, 21);
+	c->vendor_id = (uint32_t)pg_int(res, row, 22);
+	c->device_id = (uint32_t)pg_int(res, row, 23);
+	c->subsys_vendor_id = (uint32_t)pg_int(res, row, 24);
+	c->subsys_device_id = (uint32_t)pg_int(res, row, 25);
+	c->artifacts = (uint64_t)pg_int(res, row, 26);
+	c->failed = (uint64_t)pg_int(res, row, 27);
+	c->trace_events = (uint64_t)pg_int(res, row, 28);
+}
+
+static int pg_walk(struct store *s, const char *sql, int n, const char *const *v,
+		   store_capture_fn fn, void *ud)
+{
+	struct store_capture c;
+	PGresult *res = NULL;
+	int r;
+
+	r = store_pg_select(s, sql, n, v, "cannot list the captures", &res);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < PQntuples(res) && r >= 0; i++) {
+		capture_from_pg(res, i, &c);
+		r = fn(ud, &c);
+	}
+	PQclear(res);
+	return r < 0 ? r : 0;
+}
+
+static void int_param(char *buf, size_t n, int64_t v)
+{
+	snprintf(buf, n, "%lld", (long long)v);
+}
+
+/* The SQLite statement of store_list_captures() in PostgreSQL's words:
+ * typed parameters (an unbound one is NULL), LIMIT NULL for no limit, a
+ * named subquery. */
+static int pg_list_captures(struct store *s, const struct store_capture_filter *f,
+			    store_capture_fn fn, void *ud)
+{
+	char since[24], until[24], limit[24];
+	const char *v[4] = { NULL, NULL, NULL, NULL };
+
+	if (f && f->have_since) {
+		int_param(since, sizeof(since),
+			  f->since_ns > INT64_MAX ? INT64_MAX : (int64_t)f->since_ns);
+		v[0] = since;
+	}
+	if (f && f->have_until) {
+		int_param(until, sizeof(until),
+			  f->until_ns > INT64_MAX ? INT64_MAX : (int64_t)f->until_ns);
+		v[1] = until;
+	}
+	if (f && f->limit) {
+		int_param(limit, sizeof(limit),
+			  f->limit > INT64_MAX ? INT64_MAX : (int64_t)f->limit);
+		v[2] = limit;
+	}
+	if (f && f->device)
+		v[3] = f->device;
+	return pg_walk(s, "SELECT * FROM (SELECT " CAPTURE_COLUMNS
+		       "WHERE ($1::bigint IS NULL OR b.created_ns >= $1::bigint) "
+		       "AND ($2::bigint IS NULL OR b.created_ns <= $2::bigint) "
+		       "AND ($4::text IS NULL OR d.identity = $4 OR d.serial = $4 OR d.psid = $4 "
+		       "OR d.pci = $4 OR d.pci = '0000:' || $4::text OR CAST(d.id AS text) = $4) "
+		       "ORDER BY b.created_ns DESC, b.id DESC LIMIT $3::bigint) AS c "
+		       "ORDER BY 3, 1", 4, v, fn, ud);
+}
+
 int store_list_captures(struct store *s, const struct store_capture_filter *f,
 			store_capture_fn fn, void *ud)
 {
@@ -90,7 +193,7 @@ int store_list_captures(struct store *s, const struct store_capture_filter *f,
 	int r;
 
 	if (s->pg)
-		return store_pg_unsupported(s, "listing captures");
+		return pg_list_captures(s, f, fn, ud);
 	/*
 	 * Oldest first, as coredumpctl and journalctl list; with a limit, the
 	 * newest N, still oldest first.  ?4 matches a card by its identity,
@@ -124,8 +227,14 @@ int store_get_capture(struct store *s, int64_t id, store_capture_fn fn, void *ud
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (s->pg)
-		return store_pg_unsupported(s, "showing a capture");
+	if (s->pg) {
+		char v[24];
+		const char *p = v;
+
+		int_param(v, sizeof(v), id);
+		return pg_walk(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = $1::bigint", 1, &p,
+			       fn, ud);
+	}
 	r = store_prepare(s, "SELECT " CAPTURE_COLUMNS "WHERE b.id = ?1", &st);
 	if (r < 0)
 		return r;
@@ -135,6 +244,45 @@ int store_get_capture(struct store *s, int64_t id, store_capture_fn fn, void *ud
 	return r;
 }
 
+#define ARTIFACT_COLUMNS                                                                    \
+	"seq, kind, path, size, sha256, outcome, reason, err, status, syndrome, start_ns, "  \
+	"end_ns, interface "
+
+static int pg_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_fn fn,
+				void *ud)
+{
+	struct store_capture_artifact a;
+	PGresult *res = NULL;
+	char v[24];
+	const char *p = v;
+	int r;
+
+	int_param(v, sizeof(v), id);
+	r = store_pg_select(s, "SELECT " ARTIFACT_COLUMNS "FROM artifacts WHERE bundle = $1::bigint "
+			    "ORDER BY seq", 1, &p, "cannot read the artifacts", &res);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < PQntuples(res) && r >= 0; i++) {
+		memset(&a, 0, sizeof(a));
+		a.seq = (unsigned)pg_int(res, i, 0);
+		a.kind = pg_text(res, i, 1);
+		a.path = pg_text(res, i, 2);
+		a.size = (uint64_t)pg_int(res, i, 3);
+		a.sha256 = pg_text(res, i, 4);
+		a.outcome = pg_text(res, i, 5);
+		a.reason = pg_text(res, i, 6);
+		a.err = (int)pg_int(res, i, 7);
+		a.status = (uint32_t)pg_int(res, i, 8);
+		a.syndrome = (uint32_t)pg_int(res, i, 9);
+		a.start_ns = (uint64_t)pg_int(res, i, 10);
+		a.end_ns = (uint64_t)pg_int(res, i, 11);
+		a.interface = pg_text(res, i, 12);
+		r = fn(ud, &a);
+	}
+	PQclear(res);
+	return r < 0 ? r : 0;
+}
+
 int store_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_fn fn, void *ud)
 {
 	struct store_capture_artifact a;
@@ -142,9 +290,8 @@ int store_capture_artifacts(struct store *s, int64_t id, store_capture_artifact_
 	int rc, r;
 
 	if (s->pg)
-		return store_pg_unsupported(s, "listing a capture's steps");
-	r = store_prepare(s, "SELECT seq, kind, path, size, sha256, outcome, reason, err, status, "
-			  "syndrome, start_ns, end_ns, interface FROM artifacts WHERE bundle = ?1 "
+		return pg_capture_artifacts(s, id, fn, ud);
+	r = store_prepare(s, "SELECT " ARTIFACT_COLUMNS "FROM artifacts WHERE bundle = ?1 "
 			  "ORDER BY seq", &st);
 	if (r < 0)
 		return r;
@@ -201,7 +348,20 @@ int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id)
 	abs = realpath(arg, NULL);
 	if (!abs)
 		return fw_error(s->ctx, -errno, "'%s': %s", arg, strerror(errno));
-	{
+	if (s->pg) {
+		PGresult *res = NULL;
+		const char *v = abs;
+
+		r = store_pg_select(s, "SELECT id FROM bundles WHERE file = $1 "
+				    "ORDER BY created_ns DESC LIMIT 1", 1, &v,
+				    "cannot look up a bundle", &res);
+		if (r < 0) {
+			free(abs);
+			return r;
+		}
+		id = PQntuples(res) ? pg_int(res, 0, 0) : 0;
+		PQclear(res);
+	} else {
 		sqlite3_stmt *q = NULL;
 		int rc;
 
@@ -228,6 +388,35 @@ int store_resolve_capture(struct store *s, const char *arg, int64_t *ret_id)
 	return 0;
 }
 
+static int pg_capture_file(struct store *s, int64_t id, char **ret_path)
+{
+	PGresult *res = NULL;
+	char v[24];
+	const char *p = v;
+	char *path;
+	int r;
+
+	int_param(v, sizeof(v), id);
+	r = store_pg_select(s, "SELECT file, uuid FROM bundles WHERE id = $1::bigint", 1, &p,
+			    "cannot look up a bundle", &res);
+	if (r < 0)
+		return r;
+	if (!PQntuples(res)) {
+		r = fw_error(s->ctx, -ENOENT, "no bundle with id %lld in the history '%s'",
+			     (long long)id, s->path);
+	} else if (PQgetisnull(res, 0, 0)) {
+		r = fw_error(s->ctx, -ENOENT, "capture %s in '%s' has no bundle file recorded",
+			     PQgetvalue(res, 0, 1), s->path);
+	} else {
+		path = strdup(PQgetvalue(res, 0, 0));
+		r = path ? 0 : fw_error(s->ctx, -ENOMEM, "out of memory");
+		if (path)
+			*ret_path = path;
+	}
+	PQclear(res);
+	return r;
+}
+
 int store_capture_file(struct store *s, const char *arg, char **ret_path)
 {
 	sqlite3_stmt *st = NULL;
@@ -237,6 +426,8 @@ int store_capture_file(struct store *s, const char *arg, char **ret_path)
 	r = store_find_bundle(s, arg, &id);
 	if (r < 0)
 		return r;
+	if (s->pg)
+		return pg_capture_file(s, id, ret_path);
 	r = store_prepare(s, "SELECT file, uuid FROM bundles WHERE id = ?1", &st);
 	if (r < 0)
 		return r;

@@ -33,15 +33,25 @@ static const char steps_sql[] =
 	"FROM (SELECT DISTINCT kind FROM artifacts WHERE bundle IN (?1, ?2)) k "
 	"WHERE oa IS NOT ob ORDER BY k.kind";
 
-/* The formats of A and B, from the per-bundle format counts, with one
- * rendered message and the source of the first event (1: a tracefs line,
- * whose "format" is its rendered text). */
+/* The formats of A and B, from the per-bundle format counts (each
+ * message once), with one rendered message and whether the row counts
+ * messages kept as text. */
 static const char messages_sql[] =
-	"SELECT nb.bundle = ?1, nb.bundle = ?2, f.text, nb.events, "
-	"printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6), (x.meta >> 25) & 3 "
+	"SELECT nb.bundle = ?1, f.id, f.text, nb.events, "
+	"printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6), nb.text, (x.meta >> 9) & 7 "
 	"FROM trace_bundle_formats nb JOIN trace_formats f ON f.id = nb.fmt "
 	"JOIN trace_ev x ON x.id = nb.first_event "
-	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text";
+	"WHERE nb.bundle IN (?1, ?2) ORDER BY f.text, f.id, nb.bundle = ?2";
+
+/* One bundle's messages, each once, for the parameter ranges. */
+static const char params_sql[] =
+	"SELECT e.fmt, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6, (e.meta >> 9) & 7 "
+	"FROM bundles b JOIN trace_ev e ON e.id BETWEEN b.ev_first AND b.ev_last "
+	"WHERE b.id = ?1 AND (e.meta >> 27) & 1 = 0";
+
+static const char header_sql[] =
+	"SELECT d.identity, b.fw_version FROM bundles b LEFT JOIN devices d ON d.id = b.device "
+	"WHERE b.id = ?1";
 
 /* Segments keyed by (dump, type, index1, index2, nth among that key),
  * every key of A or B, where the bytes differ or one side lacks it. */
@@ -171,9 +181,13 @@ finalize:
 }
 
 struct msg_row {
-	char *text, *example, *glob; /* glob: NULL for a rendered (tracefs) row */
-	uint64_t events;
-	bool in_a, in_b;
+	int64_t fmt;
+	char *text, *example, *glob; /* glob: NULL for a message kept as text */
+	uint64_t count_a, count_b;
+	unsigned nparams;
+	int64_t min[7], max[7];
+	bool ranged;                 /* min/max hold at least one message */
+	bool report;                 /* new in B or gone from B */
 };
 
 /* A GLOB pattern matching every rendering of format text: each conversion
@@ -209,56 +223,147 @@ static char *format_glob(const char *text)
 	return g;
 }
 
-/* Whether rows x and y are the same message: the same format text, or a
- * rendered (tracefs) row whose text is a rendering of the other's format. */
-static bool msg_same(const struct msg_row *x, const struct msg_row *y)
+/* The conversion character of each parameter of format text, in order
+ * ('*' widths take a parameter of their own, shown as 'd'). */
+static void format_convs(const char *text, char conv[7])
 {
-	if (!strcmp(x->text, y->text))
-		return true;
-	if (x->glob && !y->glob)
-		return sqlite3_strglob(x->glob, y->example) == 0;
-	if (!x->glob && y->glob)
-		return sqlite3_strglob(y->glob, x->example) == 0;
-	return false;
+	unsigned arg = 0;
+
+	memset(conv, 0, 7);
+	for (const char *p = text; *p && arg < 7; p++) {
+		if (*p != '%')
+			continue;
+		if (*++p == '%')
+			continue;
+		for (; *p && strchr("-+ #0123456789.*hlLqjzt", *p); p++)
+			if (*p == '*' && arg < 7)
+				conv[arg++] = 'd';
+		if (!*p || arg >= 7)
+			break;
+		conv[arg++] = *p;
+	}
 }
 
-/* Trace messages of B that A does not have.  Ring events are keyed by their
- * format, tracefs lines only carry rendered text: a format and a rendered
- * line are the same message when the line is a rendering of the format.  A
- * rendered line of B that renders one of B's formats is listed under that
- * format only. */
+/* A message kept as text (a line no strings DB matched, or a row loaded
+ * before schema 6) is the same message as a format of the other capture
+ * when it is a rendering of that format. */
+static bool text_renders(const struct msg_row *text, const struct msg_row *fmt)
+{
+	return !text->glob && fmt->glob && sqlite3_strglob(fmt->glob, text->example) == 0;
+}
+
+static int cmp_row_text(const void *a, const void *b)
+{
+	const struct msg_row *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	return c ? c : (x->fmt < y->fmt ? -1 : x->fmt > y->fmt);
+}
+
+static int cmp_row_fmt(const void *a, const void *b)
+{
+	const struct msg_row *x = a, *y = b;
+
+	return x->fmt < y->fmt ? -1 : x->fmt > y->fmt;
+}
+
+/* Parameter ranges of the reported formats of one bundle: one pass over
+ * its messages.  byfmt is rows sorted by fmt. */
+static int param_ranges(struct store *s, int64_t bundle, struct msg_row *byfmt, size_t n,
+			bool side_b)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, params_sql, &st);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, bundle);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct msg_row key = { .fmt = sqlite3_column_int64(st, 0) }, *m;
+		unsigned np = (unsigned)sqlite3_column_int(st, 8);
+
+		m = bsearch(&key, byfmt, n, sizeof(*byfmt), cmp_row_fmt);
+		if (!m || !m->report || !m->glob || (side_b ? !m->count_b : !m->count_a) ||
+		    (side_b ? m->count_a : m->count_b))
+			continue;
+		if (np > 7)
+			np = 7;
+		for (unsigned i = 0; i < np; i++) {
+			int64_t v = sqlite3_column_int64(st, 1 + (int)i);
+
+			if (!m->ranged || i >= m->nparams || v < m->min[i])
+				m->min[i] = v;
+			if (!m->ranged || i >= m->nparams || v > m->max[i])
+				m->max[i] = v;
+		}
+		if (np > m->nparams)
+			m->nparams = np;
+		m->ranged = true;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sqlite_error(s, rc, "cannot read trace parameters");
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * Trace formats one capture has and the other lacks, each with its count
+ * of messages (each once) and the range of every parameter.  Messages are
+ * keyed by format; a message kept as text is known to the other side when
+ * it renders one of its formats.
+ */
 static int diff_messages(struct store *s, int64_t a, int64_t b,
-			 const struct store_diff_visitor *v, void *u, uint64_t *count)
+			 const struct store_diff_visitor *v, void *u, struct store_diff_counts *cnt)
 {
 	sqlite3_stmt *st = NULL;
 	struct msg_row *rows = NULL;
 	size_t n = 0, cap = 0;
+	bool any_a = false, any_b = false;
 	int rc, r = 0;
 
 	r = bind2_prepare(s, messages_sql, a, b, &st);
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bool in_a = sqlite3_column_int(st, 0) && a != b;
+		int64_t fmt = sqlite3_column_int64(st, 1);
+		uint64_t events = (uint64_t)sqlite3_column_int64(st, 3);
 		struct msg_row *m;
 
-		r = fw_grow((void **)&rows, &cap, n + 1, sizeof(*rows), 0);
-		if (r < 0) {
-			r = fw_error(s->ctx, r, "out of memory comparing the trace messages");
-			goto finalize;
+		/* Rows come by format, A before B: B's row joins A's. */
+		if (n && rows[n - 1].fmt == fmt) {
+			m = &rows[n - 1];
+		} else {
+			r = fw_grow((void **)&rows, &cap, n + 1, sizeof(*rows), 0);
+			if (r < 0) {
+				r = fw_error(s->ctx, r, "out of memory comparing the trace messages");
+				goto finalize;
+			}
+			m = &rows[n++];
+			memset(m, 0, sizeof(*m));
+			m->fmt = fmt;
+			m->text = strdup(col_text(st, 2) ? col_text(st, 2) : "");
+			m->example = strdup(col_text(st, 4) ? col_text(st, 4) : "");
+			m->glob = sqlite3_column_int(st, 5) ? NULL : format_glob(m->text);
+			if (!m->text || !m->example || (!sqlite3_column_int(st, 5) && !m->glob)) {
+				r = fw_error(s->ctx, -ENOMEM, "out of memory");
+				goto finalize;
+			}
 		}
-		m = &rows[n];
-		m->in_a = sqlite3_column_int(st, 0);
-		m->in_b = sqlite3_column_int(st, 1);
-		m->events = (uint64_t)sqlite3_column_int64(st, 3);
-		m->text = strdup(col_text(st, 2) ? col_text(st, 2) : "");
-		m->example = strdup(col_text(st, 4) ? col_text(st, 4) : "");
-		m->glob = sqlite3_column_int(st, 5) == STORE_TRACE_TEXT ? NULL :
-			  format_glob(m->text);
-		n++;
-		if (!m->text || !m->example ||
-		    (sqlite3_column_int(st, 5) != STORE_TRACE_TEXT && !m->glob)) {
-			r = fw_error(s->ctx, -ENOMEM, "out of memory");
-			goto finalize;
+		if (in_a || a == b)
+			m->count_a += events;
+		if (!in_a)
+			m->count_b += events;
+		/* The example of B when B has the format. */
+		if (!in_a && m->count_a) {
+			char *ex = strdup(col_text(st, 4) ? col_text(st, 4) : "");
+
+			if (!ex) {
+				r = fw_error(s->ctx, -ENOMEM, "out of memory");
+				goto finalize;
+			}
+			free(m->example);
+			m->example = ex;
 		}
 	}
 	if (rc != SQLITE_DONE) {
@@ -266,30 +371,68 @@ static int diff_messages(struct store *s, int64_t a, int64_t b,
 		goto finalize;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct store_diff_message m = {
-			.format = rows[i].text,
-			.count = rows[i].events,
-			.example = rows[i].example,
-		};
+		struct msg_row *m = &rows[i];
 		bool known = false;
 
-		if (!rows[i].in_b)
+		if (m->count_a && m->count_b)
 			continue;
 		for (size_t j = 0; j < n && !known; j++) {
+			struct msg_row *o = &rows[j];
+
 			if (j == i)
 				continue;
-			if (rows[j].in_a && msg_same(&rows[i], &rows[j]))
+			/* Known to the other capture, or the same message of its
+			 * own capture listed under its format. */
+			if ((m->count_b ? o->count_a : o->count_b) && (text_renders(m, o) || text_renders(o, m)))
 				known = true;
-			/* The same message of B, listed under its format. */
-			else if (rows[j].in_b && !rows[i].glob && rows[j].glob &&
-				 msg_same(&rows[i], &rows[j]))
+			else if ((m->count_b ? o->count_b : o->count_a) && text_renders(m, o))
 				known = true;
 		}
-		if (known || rows[i].in_a)
+		if (known)
 			continue;
-		(*count)++;
-		if (v && v->message && (r = v->message(u, &m)) < 0)
+		m->report = true;
+		any_a |= m->count_a > 0;
+		any_b |= m->count_b > 0;
+	}
+	/* The parameter ranges: one pass over each capture that has any. */
+	if (any_a || any_b) {
+		struct msg_row *byfmt = rows;
+
+		qsort(byfmt, n, sizeof(*byfmt), cmp_row_fmt);
+		if (any_b)
+			r = param_ranges(s, b, byfmt, n, true);
+		if (r >= 0 && any_a && a != b)
+			r = param_ranges(s, a, byfmt, n, false);
+		if (r < 0)
 			goto finalize;
+		/* Back to the order of the format text for the report. */
+		qsort(byfmt, n, sizeof(*byfmt), cmp_row_text);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct msg_row *m = &rows[i];
+			struct store_diff_message d = {
+				.change = pass ? STORE_DIFF_GONE : STORE_DIFF_NEW,
+				.format = m->text,
+				.example = m->example,
+				.count = pass ? m->count_a : m->count_b,
+				.text = !m->glob,
+				.nparams = m->ranged ? m->nparams : 0,
+			};
+
+			if (!m->report || (pass ? m->count_b : m->count_a))
+				continue;
+			memcpy(d.min, m->min, sizeof(d.min));
+			memcpy(d.max, m->max, sizeof(d.max));
+			if (m->glob)
+				format_convs(m->text, d.conv);
+			if (pass)
+				cnt->messages_gone++;
+			else
+				cnt->messages++;
+			if (v && v->message && (r = v->message(u, &d)) < 0)
+				goto finalize;
+		}
 	}
 	r = 0;
 finalize:
@@ -300,6 +443,38 @@ finalize:
 		free(rows[i].glob);
 	}
 	free(rows);
+	return r;
+}
+
+static int diff_header(struct store *s, int64_t a, int64_t b, const struct store_diff_visitor *v,
+		       void *u)
+{
+	sqlite3_stmt *sa = NULL, *sb = NULL;
+	struct store_diff_header h = { 0 };
+	int r;
+
+	if (!v || !v->header)
+		return 0;
+	r = store_prepare(s, header_sql, &sa);
+	if (r >= 0)
+		r = store_prepare(s, header_sql, &sb);
+	if (r < 0)
+		goto finalize;
+	sqlite3_bind_int64(sa, 1, a);
+	sqlite3_bind_int64(sb, 1, b);
+	if (sqlite3_step(sa) == SQLITE_ROW) {
+		h.a_device = col_text(sa, 0);
+		h.a_fw = col_text(sa, 1);
+	}
+	if (sqlite3_step(sb) == SQLITE_ROW) {
+		h.b_device = col_text(sb, 0);
+		h.b_fw = col_text(sb, 1);
+	}
+	h.same_card = h.a_device && h.b_device && !strcmp(h.a_device, h.b_device);
+	r = v->header(u, &h);
+finalize:
+	sqlite3_finalize(sa);
+	sqlite3_finalize(sb);
 	return r;
 }
 
@@ -439,6 +614,9 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	r = store_exec(s, "BEGIN");
 	if (r < 0)
 		return r;
+	r = diff_header(s, a, b, v, userdata);
+	if (r < 0)
+		goto end;
 	r = diff_steps(s, a, b, v, userdata, &c.steps);
 	if (r < 0)
 		goto end;
@@ -448,7 +626,7 @@ int store_diff(struct store *s, int64_t a, int64_t b, const struct store_diff_vi
 	r = diff_words(s, a, b, v, userdata, &c.words);
 	if (r < 0)
 		goto end;
-	r = diff_messages(s, a, b, v, userdata, &c.messages);
+	r = diff_messages(s, a, b, v, userdata, &c);
 	if (r < 0)
 		goto end;
 	r = diff_segments(s, a, b, v, userdata, &c.segments);

@@ -43,10 +43,10 @@ struct load_walk {
 	char num[32];
 };
 
-/* A decoded record becomes a row.  Ring records keep their format and
- * parameters (the text is rendered by the trace_events view); text and
- * saved records carry only their message, stored as a format with '%'
- * escaped. */
+/* A decoded record becomes a row.  Ring records, and text and saved
+ * records matched to their strings-DB format, keep format and parameters
+ * (the text is rendered by the trace_events view); a message no format
+ * renders is stored as a "format" with '%' doubled, flagged as text. */
 static int on_trace(void *userdata, const char *kind, const struct trace_event *ev)
 {
 	struct load_walk *w = userdata;
@@ -63,22 +63,24 @@ static int on_trace(void *userdata, const char *kind, const struct trace_event *
 		se.source = STORE_TRACE_TEXT;
 	else if (ev->source == TRACE_SOURCE_SAVED)
 		se.source = STORE_TRACE_SAVED;
-	if (ev->text) {
+	if (ev->source != TRACE_SOURCE_RING && (ev->unmatched || !ev->format)) {
 		size_t o = 0;
 
-		for (const char *p = ev->text; *p && o + 2 < sizeof(w->msg); p++) {
+		for (const char *p = ev->text ? ev->text : ""; *p && o + 2 < sizeof(w->msg); p++) {
 			if (*p == '%')
 				w->msg[o++] = '%';
 			w->msg[o++] = *p;
 		}
 		w->msg[o] = '\0';
 		se.format = w->msg;
+		se.text = true;
 	} else {
 		se.format = ev->format ? ev->format : TRACE_RAW_FORMAT;
 		/* One strings-DB pointer is one text for the whole bundle. */
 		se.format_key = ev->raw || !ev->format ? 0 : (uint64_t)ev->format_ptr + 1;
 		se.nparams = ev->nparams <= TRACE_MAX_PARAMS ? ev->nparams : TRACE_MAX_PARAMS;
 		memcpy(se.params, ev->params, sizeof(se.params));
+		se.ambiguous = ev->ambiguous;
 	}
 	if ((ev->seq & 0xffff) == 0 && fw_ctx_cancelled(w->s->ctx))
 		return fw_error(w->s->ctx, -EINTR, "load interrupted");

@@ -37,9 +37,24 @@ struct fmt_entry {
 	int64_t id;
 	uint64_t events;       /* of this bundle, through this entry */
 	int64_t first_event;
+	int64_t first_ring;    /* first ring event (never a duplicate), or INT64_MAX */
 	uint8_t signed_mask;   /* bit i: parameter i is printed by %d or %i */
 	bool used;
 	bool caller_key;
+	bool is_text;          /* the entry of a message kept as text */
+	bool has_slot;         /* post_slot is set */
+	uint32_t post_slot;    /* the format's slot in the postings builder */
+};
+
+/* A text or saved event, kept until the commit compares the sources. */
+struct nr_event {
+	uint64_t ts;
+	int64_t id;
+	int64_t fmt;
+	uint32_t next;         /* next event of the same hash chain, + 1 */
+	uint8_t event_id;
+	uint8_t source;
+	bool dup;
 };
 
 struct pending_ev {
@@ -71,12 +86,21 @@ struct store_load {
 	struct pending_ev batch[STORE_EV_BATCH];
 	unsigned nbatch;
 	unsigned blk_count;
+	int blk_source;                 /* a block holds events of one source */
 	int64_t blk_id_lo;
 	uint64_t blk_ts_lo, blk_ts_hi;
 	uint64_t blk_span;              /* widest ts_hi - ts_lo so far */
 
 	struct fmt_entry *fmts;
 	size_t fmt_cap, fmt_used;
+	struct store_postings *post;
+
+	/* Text and saved events, for the comparison of sources. */
+	struct nr_event *nr;
+	size_t nr_len, nr_cap;
+	bool nr_overflow;
+	uint64_t ring_events;
+	uint64_t nr_ts_lo, nr_ts_hi;
 
 	/* CR-space chunk being filled, and the image it belongs to. */
 	uint8_t chunk[STORE_CHUNK_BYTES];
@@ -484,6 +508,9 @@ int store_load_begin(struct store *s, const struct store_bundle_info *info,
 	r = prepare_all(l);
 	if (r < 0)
 		goto rollback;
+	r = store_postings_new(s, l->bundle_id, l->ev_first, 0, &l->post);
+	if (r < 0)
+		goto rollback;
 	*ret = l;
 	return STORE_LOAD_NEW;
 
@@ -671,8 +698,10 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev,
 		     struct fmt_entry **ret)
 {
 	const char *text = ev->format ? ev->format : STORE_UNKNOWN_FORMAT;
-	bool caller_key = ev->format && ev->format_key;
-	uint64_t key = caller_key ? ev->format_key : hash_text(text);
+	bool caller_key = ev->format && ev->format_key && !ev->text;
+	/* A message kept as text and a format of the same text are one
+	 * trace_formats row, but not one cache entry. */
+	uint64_t key = caller_key ? ev->format_key : hash_text(text) ^ (ev->text ? 0x7e57 : 0);
 	struct fmt_entry *e;
 	size_t j;
 	int r;
@@ -680,7 +709,7 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev,
 	if (l->fmt_cap) {
 		for (j = key & (l->fmt_cap - 1); l->fmts[j].used; j = (j + 1) & (l->fmt_cap - 1)) {
 			e = &l->fmts[j];
-			if (e->key != key || e->caller_key != caller_key)
+			if (e->key != key || e->caller_key != caller_key || e->is_text != ev->text)
 				continue;
 			if (!caller_key && strcmp(e->text, text))
 				continue;
@@ -706,7 +735,10 @@ static int format_id(struct store_load *l, const struct store_trace_event *ev,
 	}
 	e->key = key;
 	e->caller_key = caller_key;
-	e->signed_mask = format_signed_mask(text);
+	e->is_text = ev->text;
+	e->first_ring = INT64_MAX;
+	/* A message kept as text has no conversions (its '%' are doubled). */
+	e->signed_mask = ev->text ? 0 : format_signed_mask(text);
 	e->used = true;
 	l->fmt_used++;
 	*ret = e;
@@ -784,6 +816,45 @@ static int flush_events(struct store_load *l)
 	return r;
 }
 
+/* Keep a text or saved event for the comparison of sources; past
+ * FW_LIMIT_TRACE_DEDUP of them the bundle's sources are not compared. */
+static int nr_add(struct store_load *l, const struct store_trace_event *ev, int64_t fmt)
+{
+	struct nr_event *x;
+
+	if (l->nr_overflow)
+		return 0;
+	if (l->nr_len == FW_LIMIT_TRACE_DEDUP) {
+		l->nr_overflow = true;
+		fw_log(l->s->ctx, FW_LOG_INFO, "more than FW_LIMIT_TRACE_DEDUP (%u) text and saved "
+		       "trace events in one bundle: their duplicates are not looked for",
+		       FW_LIMIT_TRACE_DEDUP);
+		return 0;
+	}
+	if (l->nr_len == l->nr_cap) {
+		size_t cap = l->nr_cap ? 2 * l->nr_cap : 4096;
+		struct nr_event *n = realloc(l->nr, cap * sizeof(*n));
+
+		if (!n)
+			return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+		l->nr = n;
+		l->nr_cap = cap;
+	}
+	x = &l->nr[l->nr_len++];
+	x->ts = ev->timestamp;
+	x->id = l->ev_next;
+	x->fmt = fmt;
+	x->event_id = ev->event_id;
+	x->source = (uint8_t)ev->source;
+	x->dup = false;
+	x->next = 0;
+	if (l->nr_len == 1 || ev->timestamp < l->nr_ts_lo)
+		l->nr_ts_lo = ev->timestamp;
+	if (l->nr_len == 1 || ev->timestamp > l->nr_ts_hi)
+		l->nr_ts_hi = ev->timestamp;
+	return 0;
+}
+
 int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 {
 	struct fmt_entry *f = NULL;
@@ -797,13 +868,48 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 	r = format_id(l, ev, &f);
 	if (r < 0)
 		return r;
+	/* A block holds one source, so the comparison of sources at the
+	 * commit can read the ring's blocks alone. */
+	if (l->blk_count && l->blk_source != (int)ev->source) {
+		r = flush_block(l);
+		if (r < 0)
+			return r;
+	}
 	if (!f->events++)
 		f->first_event = l->ev_next;
+	/* The postings and the comparison of sources are SQLite's (the
+	 * PostgreSQL schema has neither yet). */
+	if (!l->pg && !f->has_slot) {
+		r = store_postings_slot(l->post, f->id, &f->post_slot);
+		if (r < 0)
+			return r;
+		f->has_slot = true;
+	}
+	if (!l->pg) {
+		r = store_postings_add(l->post, f->post_slot, l->ev_next);
+		if (r < 0)
+			return r;
+	}
+	if (l->pg) {
+		/* nothing to compare */
+	} else if (ev->source == STORE_TRACE_RING) {
+		if (f->first_ring == INT64_MAX)
+			f->first_ring = l->ev_next;
+		l->ring_events++;
+	} else {
+		r = nr_add(l, ev, f->id);
+		if (r < 0)
+			return r;
+	}
+	if (ev->text)
+		l->stats.trace_text++;
 	e = &l->batch[l->nbatch++];
 	e->ts = (int64_t)ev->timestamp;
 	e->fmt = f->id;
 	e->meta = (int64_t)ev->event_id | (int64_t)ev->lost << 8 | (int64_t)n << 9 |
-		  (int64_t)(ev->tmsn & 0x1fff) << 12 | (int64_t)(ev->source & 3) << 25;
+		  (int64_t)(ev->tmsn & 0x1fff) << 12 |
+		  (int64_t)(ev->source & 3) << STORE_META_SOURCE_SHIFT |
+		  (ev->text ? STORE_META_TEXT : 0) | (ev->ambiguous ? STORE_META_AMBIGUOUS : 0);
 	e->nparams = n;
 	for (unsigned i = 0; i < n; i++)
 		e->params[i] = f->signed_mask & (1u << i) ? (int64_t)(int32_t)ev->params[i] :
@@ -822,6 +928,7 @@ int store_load_trace(struct store_load *l, const struct store_trace_event *ev)
 
 	if (!l->blk_count) {
 		l->blk_id_lo = l->ev_next;
+		l->blk_source = (int)ev->source;
 		l->blk_ts_lo = l->blk_ts_hi = ev->timestamp;
 	} else {
 		if (ev->timestamp < l->blk_ts_lo)
@@ -1022,6 +1129,130 @@ int store_load_health(struct store_load *l, const char *source, const char *item
 	return step_done(l, st, "cannot record a health item");
 }
 
+/* ------------------------------------------------------------ sources */
+
+static uint64_t nr_hash(int64_t ts, unsigned event_id, int64_t fmt)
+{
+	uint64_t h = (uint64_t)ts * 0x9e3779b97f4a7c15ull ^ (uint64_t)fmt * 0xc2b2ae3d27d4eb4full ^
+		     event_id;
+
+	return h ^ (h >> 29);
+}
+
+/* Mark every kept event with this key whose source is worse than src. */
+static void nr_mark(struct store_load *l, const uint32_t *head, size_t mask, int64_t ts,
+		    unsigned event_id, int64_t fmt, unsigned src)
+{
+	for (uint32_t j = head[nr_hash(ts, event_id, fmt) & mask]; j; j = l->nr[j - 1].next) {
+		struct nr_event *x = &l->nr[j - 1];
+
+		if ((int64_t)x->ts == ts && x->event_id == event_id && x->fmt == fmt && x->source > src)
+			x->dup = true;
+	}
+}
+
+/*
+ * One record per firmware message: a text or saved event with the
+ * timestamp, event id and format of an event from a more preferred source
+ * of this bundle (ring < text < saved) is a duplicate.  The kept text and
+ * saved events are hashed; the ring's events are read back from the blocks
+ * that overlap their time span (blocks hold one source each), so the ring
+ * is never held in memory.
+ */
+static int mark_duplicates(struct store_load *l)
+{
+	sqlite3_stmt *st = NULL;
+	uint32_t *head;
+	size_t cap = 64, mask;
+	bool text = false, saved = false;
+	int rc, r = 0;
+
+	if (l->nr_overflow || !l->nr_len)
+		return 0;
+	for (size_t i = 0; i < l->nr_len; i++) {
+		text |= l->nr[i].source == STORE_TRACE_TEXT;
+		saved |= l->nr[i].source == STORE_TRACE_SAVED;
+	}
+	if (!l->ring_events && !(text && saved))
+		return 0;
+	while (cap < 2 * l->nr_len)
+		cap *= 2;
+	mask = cap - 1;
+	head = calloc(cap, sizeof(*head));
+	if (!head)
+		return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->nr_len; i++) {
+		struct nr_event *x = &l->nr[i];
+		size_t h = nr_hash((int64_t)x->ts, x->event_id, x->fmt) & mask;
+
+		x->next = head[h];
+		head[h] = (uint32_t)(i + 1);
+	}
+	for (size_t i = 0; i < l->nr_len && text && saved; i++)
+		if (l->nr[i].source == STORE_TRACE_TEXT)
+			nr_mark(l, head, mask, (int64_t)l->nr[i].ts, l->nr[i].event_id, l->nr[i].fmt,
+				STORE_TRACE_TEXT);
+	if (l->ring_events) {
+		r = store_prepare(l->s, "SELECT e.ts, e.meta & 255, e.fmt FROM trace_blocks k "
+				  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
+				  "WHERE k.bundle = ?1 AND k.ts_lo <= ?3 AND k.ts_hi >= ?2 "
+				  "AND (e.meta >> 25) & 3 = 0", &st);
+		if (r < 0)
+			goto free_head;
+		sqlite3_bind_int64(st, 1, l->bundle_id);
+		sqlite3_bind_int64(st, 2, (int64_t)l->nr_ts_lo);
+		sqlite3_bind_int64(st, 3, (int64_t)l->nr_ts_hi);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			nr_mark(l, head, mask, sqlite3_column_int64(st, 0),
+				(unsigned)sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2),
+				STORE_TRACE_RING);
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc != SQLITE_DONE) {
+			r = load_error(l, rc, "cannot compare the trace sources");
+			goto free_head;
+		}
+	}
+	r = store_prepare(l->s, "UPDATE trace_ev SET meta = meta | ?1 WHERE id = ?2", &st);
+	if (r < 0)
+		goto free_head;
+	for (size_t i = 0; i < l->nr_len && r >= 0; i++) {
+		if (!l->nr[i].dup)
+			continue;
+		sqlite3_bind_int64(st, 1, STORE_META_DUP);
+		sqlite3_bind_int64(st, 2, l->nr[i].id);
+		r = step_done(l, st, "cannot mark a duplicate trace event");
+		l->stats.trace_duplicates++;
+	}
+	sqlite3_finalize(st);
+free_head:
+	free(head);
+	return r;
+}
+
+/* One trace_bundle_formats row per format of the bundle. */
+struct fmt_count {
+	int64_t fmt;
+	uint64_t events;
+	int64_t first;         /* first event of any source */
+	int64_t first_kept;    /* first event that is no duplicate */
+	bool text;
+};
+
+static int cmp_fmt_count(const void *a, const void *b)
+{
+	const struct fmt_count *x = a, *y = b;
+
+	return x->fmt < y->fmt ? -1 : x->fmt > y->fmt;
+}
+
+static struct fmt_count *find_count(struct fmt_count *c, size_t n, int64_t fmt)
+{
+	struct fmt_count key = { .fmt = fmt };
+
+	return bsearch(&key, c, n, sizeof(*c), cmp_fmt_count);
+}
+
 /* PostgreSQL: the counts added up per format id (several cache entries
  * may share one), rows only after every entry is counted. */
 static int pg_format_counts(struct store_load *l)
@@ -1058,35 +1289,75 @@ static int pg_format_counts(struct store_load *l)
 	return r;
 }
 
-/* One row per format the bundle used.  Several cache entries can name one
- * format (two strings-DB pointers to equal text): they add up. */
+/* How many events of each format the bundle has, each message counted
+ * once, and its first event.  Several cache entries can name one format
+ * (two strings-DB pointers to equal text, a format and a message of the
+ * same text): they add up. */
 static int write_format_counts(struct store_load *l)
 {
 	sqlite3_stmt *st = NULL;
+	struct fmt_count *c;
+	size_t n = 0, m = 0;
+	bool compared = !l->nr_overflow;
 	int r;
 
 	if (!l->fmt_used)
 		return 0;
 	if (l->pg)
 		return pg_format_counts(l);
-	r = store_prepare(l->s, "INSERT INTO trace_bundle_formats(bundle, fmt, events, first_event) "
-			  "VALUES (?, ?, ?, ?) ON CONFLICT(bundle, fmt) DO UPDATE SET "
-			  "events = events + excluded.events, "
-			  "first_event = min(first_event, excluded.first_event)", &st);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < l->fmt_cap && r >= 0; i++) {
+	c = calloc(l->fmt_used, sizeof(*c));
+	if (!c)
+		return fw_error(l->s->ctx, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->fmt_cap; i++) {
 		const struct fmt_entry *e = &l->fmts[i];
 
 		if (!e->used || !e->events)
 			continue;
+		c[n].fmt = e->id;
+		c[n].events = e->events;
+		c[n].first = e->first_event;
+		c[n].first_kept = e->first_ring;
+		c[n].text = e->is_text;
+		n++;
+	}
+	qsort(c, n, sizeof(*c), cmp_fmt_count);
+	for (size_t i = 0; i < n; i++) {
+		if (m && c[m - 1].fmt == c[i].fmt) {
+			c[m - 1].events += c[i].events;
+			if (c[i].first < c[m - 1].first)
+				c[m - 1].first = c[i].first;
+			if (c[i].first_kept < c[m - 1].first_kept)
+				c[m - 1].first_kept = c[i].first_kept;
+			c[m - 1].text &= c[i].text;
+		} else {
+			c[m++] = c[i];
+		}
+	}
+	for (size_t i = 0; compared && i < l->nr_len; i++) {
+		struct fmt_count *x = find_count(c, m, l->nr[i].fmt);
+
+		if (!x)
+			continue;
+		if (l->nr[i].dup)
+			x->events--;
+		else if (l->nr[i].id < x->first_kept)
+			x->first_kept = l->nr[i].id;
+	}
+	r = store_prepare(l->s, "INSERT INTO trace_bundle_formats(bundle, fmt, events, first_event, "
+			  "text) VALUES (?, ?, ?, ?, ?)", &st);
+	for (size_t i = 0; i < m && r >= 0; i++) {
+		if (!c[i].events)
+			continue;
 		sqlite3_bind_int64(st, 1, l->bundle_id);
-		sqlite3_bind_int64(st, 2, e->id);
-		sqlite3_bind_int64(st, 3, (int64_t)e->events);
-		sqlite3_bind_int64(st, 4, e->first_event);
+		sqlite3_bind_int64(st, 2, c[i].fmt);
+		sqlite3_bind_int64(st, 3, (int64_t)c[i].events);
+		sqlite3_bind_int64(st, 4, compared && c[i].first_kept != INT64_MAX ? c[i].first_kept
+									   : c[i].first);
+		sqlite3_bind_int(st, 5, c[i].text);
 		r = step_done(l, st, "cannot record trace format counts");
 	}
 	sqlite3_finalize(st);
+	free(c);
 	return r;
 }
 
@@ -1121,10 +1392,18 @@ int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)
 	r = flush_events(l);
 	if (r < 0)
 		goto free_load;
-	r = write_format_counts(l);
+	r = flush_block(l);
 	if (r < 0)
 		goto free_load;
-	r = flush_block(l);
+	r = mark_duplicates(l);
+	if (r < 0)
+		goto free_load;
+	r = store_postings_flush(l->post);
+	if (r < 0)
+		goto free_load;
+	store_postings_free(l->post);
+	l->post = NULL;
+	r = write_format_counts(l);
 	if (r < 0)
 		goto free_load;
 	r = flush_chunk(l);
@@ -1176,5 +1455,7 @@ void store_load_free(struct store_load *l)
 	for (size_t i = 0; i < l->fmt_cap; i++)
 		free(l->fmts[i].text);
 	free(l->fmts);
+	free(l->nr);
+	store_postings_free(l->post);
 	free(l);
 }

@@ -1224,6 +1224,38 @@ void store_pg_query_free(struct store_pg_query *q)
 	free(q);
 }
 
+/*
+ * A read-only statement whose whole result is kept: the store's capture
+ * walks call back per row, and a callback may run its own statement
+ * (`fwbox info` lists a capture's steps from inside the capture's row),
+ * which a connection still streaming rows in single-row mode cannot.
+ */
+int store_pg_select(struct store *s, const char *sql, int n, const char *const *v,
+		    const char *what, PGresult **ret_res)
+{
+	char set[80];
+	bool began = false;
+	int r;
+
+	s->pg_interrupted = 0;
+	if (fw_ctx_cancelled(s->ctx))
+		return fw_error(s->ctx, -EINTR, "query interrupted (database '%s')", s->path);
+	if (PQtransactionStatus(s->pg) == PQTRANS_IDLE) {
+		r = store_pg_exec(s, "BEGIN TRANSACTION READ ONLY");
+		if (r < 0)
+			return r;
+		began = true;
+	}
+	snprintf(set, sizeof(set), "SET LOCAL statement_timeout = %llu",
+		 (unsigned long long)s->limits.time_ms);
+	r = store_pg_exec(s, set);
+	if (r >= 0)
+		r = pg_params(s, sql, n, v, what, ret_res);
+	if (began)
+		PQclear(PQexec(s->pg, "ROLLBACK"));
+	return r;
+}
+
 int store_pg_unsupported(struct store *s, const char *what)
 {
 	return fw_error(s->ctx, -EOPNOTSUPP, "%s is not available on a PostgreSQL history yet "

@@ -94,7 +94,13 @@ static int stopped_error(struct store_query *q, int rc)
 #define TRACE_COLUMNS                                                                   \
 	"b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
-	"printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END " \
+	"AS source, printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+/* Each firmware message once: not a duplicate of another source's. */
+#define TRACE_ONCE "(e.meta >> 27) & 1 = 0"
+/* Messages a bundle holds, each once. */
+#define BUNDLE_MESSAGES \
+	"coalesce((SELECT sum(events) FROM trace_bundle_formats WHERE bundle = b.id), 0)"
 
 /* PostgreSQL: the formats matching a search, by its own full-text search
  * (websearch_to_tsquery: "a phrase", a OR b, -word) over the 'simple'
@@ -113,7 +119,7 @@ static const struct store_named_query named[] = {
 	{ "bundles", "", "every loaded bundle, newest first",
 	  "SELECT b.uuid AS bundle, b.created, b.host, b.device, d.identity, b.fw_version, b.outcome, "
 	  "b.reason, (SELECT count(*) FROM artifacts a WHERE a.bundle = b.id) AS artifacts, "
-	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	  BUNDLE_MESSAGES " AS trace_events "
 	  "FROM bundles b LEFT JOIN devices d ON d.id = b.device "
 	  "ORDER BY b.created_ns DESC, b.id DESC" },
 	{ "devices", "", "every card seen, with its number of captures",
@@ -134,15 +140,19 @@ static const struct store_named_query named[] = {
 	  "f.outcome, f.reason, f.err, f.status, f.syndrome FROM failed_steps f "
 	  "JOIN bundles b ON b.uuid = f.bundle_uuid ORDER BY f.created, f.bundle_uuid, f.kind" },
 	{ "trace-search", "TEXT",
-	  "trace events whose message matches an FTS5 query on the format text",
-	  "SELECT (SELECT uuid FROM bundles WHERE id = t.bundle) AS bundle, t.device, t.seq, "
-	  "t.timestamp, t.event_id, t.message "
-	  "FROM trace_events t WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats "
-	  "WHERE fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
-	  "AND t.format IN "
-	  "(SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1) "
-	  "ORDER BY t.bundle, t.seq",
-	  "SELECT b.uuid AS bundle, t.device, t.seq, t.timestamp, t.event_id, t.message "
+	  "trace messages whose format matches an FTS5 query on the format text, each once",
+	  /* The formats' events by id through their postings: no scan. */
+	  "WITH p AS (SELECT tp.bundle AS bundle, b.ev_first + sum(j.value) OVER "
+	  "(PARTITION BY tp.bundle, tp.chunk ORDER BY j.key) AS id "
+	  "FROM trace_postings tp JOIN bundles b ON b.id = tp.bundle, json_each(tp.ids) j "
+	  "WHERE tp.fmt IN (SELECT rowid FROM trace_formats_fts WHERE trace_formats_fts MATCH ?1)) "
+	  "SELECT b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, "
+	  "e.meta & 255 AS event_id, "
+	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
+	  "printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
+	  "FROM p JOIN trace_ev e ON e.id = p.id JOIN bundles b ON b.id = p.bundle "
+	  "JOIN trace_formats f ON f.id = e.fmt WHERE " TRACE_ONCE " ORDER BY b.id, e.id",
+	  "SELECT b.uuid AS bundle, t.device, t.seq, t.timestamp, t.event_id, t.source, t.message "
 	  "FROM trace_events t JOIN bundles b ON b.id = t.bundle "
 	  "WHERE t.bundle IN (SELECT bundle FROM trace_bundle_formats WHERE fmt IN " PG_FTS ") "
 	  "AND t.format IN " PG_FTS " ORDER BY t.bundle, t.seq" },
@@ -159,9 +169,55 @@ static const struct store_named_query named[] = {
 	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
 	  "LEFT JOIN devices d ON d.id = b.device "
 	  "WHERE bf.fmt IN " PG_FTS " GROUP BY b.device, d.identity ORDER BY events DESC" },
-	{ "trace-count", "", "number of trace events per bundle",
-	  "SELECT b.uuid AS bundle, coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_events "
+	{ "trace-count", "",
+	  "trace messages per bundle (each once), and records of every source",
+	  "SELECT b.uuid AS bundle, " BUNDLE_MESSAGES " AS trace_events, "
+	  "coalesce(b.ev_last - b.ev_first + 1, 0) AS trace_records "
 	  "FROM bundles b ORDER BY b.id" },
+	{ "trace-cross-card", "",
+	  "trace formats seen on more than one card, with the cards, captures and messages",
+	  "SELECT f.id AS format, f.text, count(DISTINCT b.device) AS cards, "
+	  "count(DISTINCT bf.bundle) AS captures, sum(bf.events) AS events "
+	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
+	  "JOIN trace_formats f ON f.id = bf.fmt "
+	  "WHERE bf.text = 0 AND b.device IS NOT NULL "
+	  "GROUP BY f.id, f.text HAVING count(DISTINCT b.device) > 1 "
+	  "ORDER BY cards DESC, events DESC, f.id",
+	  /* PostgreSQL's schema has no text column (no text matching there yet). */
+	  "SELECT f.id AS format, f.text, count(DISTINCT b.device) AS cards, "
+	  "count(DISTINCT bf.bundle) AS captures, sum(bf.events) AS events "
+	  "FROM trace_bundle_formats bf JOIN bundles b ON b.id = bf.bundle "
+	  "JOIN trace_formats f ON f.id = bf.fmt WHERE b.device IS NOT NULL "
+	  "GROUP BY f.id, f.text HAVING count(DISTINCT b.device) > 1 "
+	  "ORDER BY cards DESC, events DESC, f.id" },
+	{ "trace-new", "",
+	  "trace formats of each capture that the previous capture of the same card lacked",
+	  "WITH p AS (SELECT id, device, created, created_ns, uuid, lag(id) OVER "
+	  "(PARTITION BY device ORDER BY created_ns, id) AS prev FROM bundles "
+	  "WHERE device IS NOT NULL) "
+	  "SELECT p.device, d.identity, p.uuid AS bundle, p.created, f.id AS format, "
+	  "f.text, bf.events, "
+	  "printf(f.text, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) AS example "
+	  "FROM p JOIN devices d ON d.id = p.device "
+	  "JOIN trace_bundle_formats bf ON bf.bundle = p.id AND bf.text = 0 "
+	  "JOIN trace_formats f ON f.id = bf.fmt JOIN trace_ev x ON x.id = bf.first_event "
+	  "WHERE p.prev IS NOT NULL AND NOT EXISTS (SELECT 1 FROM trace_bundle_formats q "
+	  "WHERE q.bundle = p.prev AND q.fmt = bf.fmt) "
+	  "ORDER BY d.identity, p.created_ns, p.id, f.text",
+	  "WITH p AS (SELECT id, device, created, created_ns, uuid, lag(id) OVER "
+	  "(PARTITION BY device ORDER BY created_ns, id) AS prev FROM bundles "
+	  "WHERE device IS NOT NULL) "
+	  "SELECT p.device, d.identity, p.uuid AS bundle, p.created, f.id AS format, "
+	  "f.text, bf.events, "
+	  "(SELECT fwbox_printf(f.text, ARRAY[x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6]) "
+	  "FROM trace_ev x WHERE x.bundle = p.id AND x.fmt = bf.fmt ORDER BY x.seq LIMIT 1) "
+	  "AS example "
+	  "FROM p JOIN devices d ON d.id = p.device "
+	  "JOIN trace_bundle_formats bf ON bf.bundle = p.id "
+	  "JOIN trace_formats f ON f.id = bf.fmt "
+	  "WHERE p.prev IS NOT NULL AND NOT EXISTS (SELECT 1 FROM trace_bundle_formats q "
+	  "WHERE q.bundle = p.prev AND q.fmt = bf.fmt) "
+	  "ORDER BY d.identity, p.created_ns, p.id, f.text" },
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
 	  "SELECT " TRACE_COLUMNS " FROM bundles b "
@@ -169,9 +225,10 @@ static const struct store_named_query named[] = {
 	  "AND k.ts_hi >= ?2 "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
-	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 ORDER BY b.id, e.id",
+	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 AND " TRACE_ONCE " ORDER BY b.id, e.id",
 	  "SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "
 	  "(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "
+	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
 	  "fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) AS message "
 	  "FROM bundles b JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN $2 AND $3 "
 	  "JOIN trace_formats f ON f.id = e.fmt "
@@ -497,8 +554,26 @@ int store_previous_capture(struct store *s, int64_t id, int64_t *ret_prev)
 	sqlite3_stmt *st;
 	int rc, r;
 
-	if (s->pg)
-		return store_pg_unsupported(s, "the previous capture of a card");
+	if (s->pg) {
+		PGresult *res = NULL;
+		char v[24];
+		const char *p = v;
+
+		snprintf(v, sizeof(v), "%lld", (long long)id);
+		r = store_pg_select(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
+				    "WHERE b.id = $1::bigint AND p.id <> b.id AND (p.created_ns < "
+				    "b.created_ns OR (p.created_ns = b.created_ns AND p.id < b.id)) "
+				    "ORDER BY p.created_ns DESC, p.id DESC LIMIT 1", 1, &p,
+				    "cannot look up the previous capture", &res);
+		if (r < 0)
+			return r;
+		if (PQntuples(res))
+			*ret_prev = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		else
+			r = -ENOENT;
+		PQclear(res);
+		return r;
+	}
 	r = store_prepare(s, "SELECT p.id FROM bundles b JOIN bundles p ON p.device = b.device "
 			  "WHERE b.id = ?1 AND p.id <> b.id AND (p.created_ns < b.created_ns OR "
 			  "(p.created_ns = b.created_ns AND p.id < b.id)) "

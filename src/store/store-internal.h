@@ -8,6 +8,29 @@
 
 #include "store/store.h"
 
+/* trace_ev.meta: event_id | lost << 8 | nparams << 9 | tmsn << 12 |
+ * source << 25 | the flags below (fwbox-schema(7), schema/006). */
+#define STORE_META_SOURCE_SHIFT 25
+#define STORE_META_DUP       (INT64_C(1) << 27)
+#define STORE_META_TEXT      (INT64_C(1) << 28)
+#define STORE_META_AMBIGUOUS (INT64_C(1) << 29)
+
+/* postings.c: the ids of each format's events in a bundle (trace_postings). */
+struct store_postings;
+/* limit: bytes of chunk text held before they are written (0: the
+ * default, 4 MiB). */
+int store_postings_new(struct store *s, int64_t bundle, int64_t ev_first, size_t limit,
+		       struct store_postings **ret);
+void store_postings_free(struct store_postings *p);
+/* The builder's slot for format fmt (made on first use). */
+int store_postings_slot(struct store_postings *p, int64_t fmt, uint32_t *ret_slot);
+/* Add event id (ids of a slot come in increasing order). */
+int store_postings_add(struct store_postings *p, uint32_t slot, int64_t id);
+/* Write what is held. */
+int store_postings_flush(struct store_postings *p);
+/* Postings of every bundle that has none (schema upgrade). */
+int store_postings_backfill(struct store *s);
+
 /* One schema file, embedded by schema/embed.sh. */
 struct store_migration {
 	int version;
@@ -91,6 +114,11 @@ const char *store_pg_query_column_text(struct store_pg_query *q, int i);
 const void *store_pg_query_column_blob(struct store_pg_query *q, int i, size_t *ret_len);
 void store_pg_query_free(struct store_pg_query *q);
 int store_pg_prune(struct store *s, uint64_t before_ns, int64_t device, uint64_t *ret);
+/* Run a read-only statement ($N text parameters, NULL for SQL NULL) in
+ * its own read-only transaction (or the one open) with the statement
+ * timeout; *ret_res holds every row, the caller clears it. */
+int store_pg_select(struct store *s, const char *sql, int n, const char *const *v,
+		    const char *what, PGresult **ret_res);
 /* -EOPNOTSUPP: what is not on the PostgreSQL back-end yet. */
 int store_pg_unsupported(struct store *s, const char *what);
 

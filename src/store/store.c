@@ -130,6 +130,15 @@ static int migrate(struct store *s)
 			fw_error_prefix(s->ctx, r, "schema file '%s'", m->name);
 			goto rollback;
 		}
+		/* What SQL alone does badly: the trace postings of the bundles
+		 * already there, one pass over their events. */
+		if (m->version == 6) {
+			r = store_postings_backfill(s);
+			if (r < 0) {
+				fw_error_prefix(s->ctx, r, "schema upgrade to version 6");
+				goto rollback;
+			}
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
 		r = store_exec(s, sql);
 		if (r < 0)
@@ -343,6 +352,25 @@ int store_open(struct fw_ctx *ctx, const char *path, unsigned flags, struct stor
 				     "newer than this fwbox knows (%d)", path, version,
 				     store_schema_latest());
 			goto free_store;
+		}
+		if (version < store_schema_latest()) {
+			/* An older history: upgrade it as a writer would (the
+			 * queries use the new tables), then read it. */
+			struct store *rw = NULL;
+
+			store_close(s);
+			s = NULL;
+			r = store_open(ctx, path, 0, &rw);
+			store_close(rw);
+			if (r < 0)
+				return fw_error_prefix(ctx, r, "database '%s' has schema version %d and "
+						       "this fwbox reads version %d; upgrading it failed "
+						       "(open it once with 'fwbox load' as a user who "
+						       "may write it)", path, version,
+						       store_schema_latest());
+			fw_log(ctx, FW_LOG_INFO, "database '%s' upgraded from schema version %d to %d",
+			       path, version, store_schema_latest());
+			return store_open(ctx, path, flags, ret);
 		}
 	} else {
 		/* WAL: readers never block the loader and several loaders queue

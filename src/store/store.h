@@ -106,6 +106,12 @@ struct store_trace_event {
 	uint64_t format_key;
 	unsigned nparams;                      /* <= FW_LIMIT_TRACE_PARAMS */
 	uint32_t params[7];
+	/* A text or saved message no strings-DB format renders: format is
+	 * the message itself with '%' doubled (so it prints as the message),
+	 * and the event is flagged (fwbox-schema(7), trace_events.matched). */
+	bool text;
+	/* Matched, but other formats render the message too. */
+	bool ambiguous;
 };
 
 struct store_load;
@@ -120,6 +126,8 @@ struct store_load_stats {
 	uint64_t artifacts;
 	uint64_t trace_events;
 	uint64_t trace_formats;   /* formats new to the database */
+	uint64_t trace_text;      /* text or saved events kept as text (no format) */
+	uint64_t trace_duplicates; /* events another source of the bundle also holds */
 	uint64_t register_fields;
 	uint64_t crspace_words;
 	uint64_t segments;
@@ -151,7 +159,14 @@ int store_load_segment(struct store_load *l, const char *dump, uint32_t segment_
 		       const void *data, size_t len);
 int store_load_health(struct store_load *l, const char *source, const char *item,
 		      const char *value);
-/* Commit; *ret_stats optional.  The load object is freed either way. */
+/*
+ * Commit; *ret_stats optional.  The load object is freed either way.
+ * Before the commit, the events of the bundle's sources are compared: an
+ * event from tracefs text or saved traces with the timestamp, event id and
+ * format of an event from a more preferred source (ring, then text, then
+ * saved) is marked a duplicate (trace_events leaves it out), and
+ * trace_bundle_formats counts each message once.
+ */
 int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats);
 /* Roll back (if not committed) and free.  Accepts NULL. */
 void store_load_free(struct store_load *l);
@@ -276,10 +291,31 @@ struct store_diff_word {
 	uint32_t a, b;
 	bool has_a, has_b;
 };
+/* A trace format (or a message kept as text, text = true) that one
+ * capture has and the other lacks; each message counted once. */
+enum store_diff_change {
+	STORE_DIFF_NEW = 0,         /* in B, not in A */
+	STORE_DIFF_GONE = 1,        /* in A, not in B */
+};
 struct store_diff_message {
+	enum store_diff_change change;
 	const char *format;
-	const char *example;        /* one rendered message of B */
-	uint64_t count;             /* events with this format in B */
+	const char *example;        /* one rendered message (of B when new, of A when gone) */
+	uint64_t count;             /* messages with this format in the capture that has it */
+	bool text;                  /* no format known: format is the message itself */
+	/* Range of each parameter over those messages (as stored: %d and %i
+	 * sign-extended), nparams of them. */
+	unsigned nparams;
+	int64_t min[7], max[7];
+	/* The conversion that prints each parameter ('d', 'u', 'x', ...; 0
+	 * when none does), so a front-end can show ranges in the same base. */
+	char conv[7];
+};
+/* Who A and B are. */
+struct store_diff_header {
+	const char *a_device, *b_device;   /* devices.identity, NULL when unknown */
+	const char *a_fw, *b_fw;           /* firmware versions */
+	bool same_card;                    /* both known and equal */
 };
 struct store_diff_step {
 	const char *kind;
@@ -299,6 +335,8 @@ struct store_diff_segment {
 	bool has_a, has_b;
 };
 struct store_diff_visitor {
+	/* Once, before the rest. */
+	int (*header)(void *userdata, const struct store_diff_header *h);
 	int (*field)(void *userdata, const struct store_diff_field *f);
 	int (*word)(void *userdata, const struct store_diff_word *w);
 	int (*message)(void *userdata, const struct store_diff_message *m);
@@ -307,6 +345,7 @@ struct store_diff_visitor {
 };
 struct store_diff_counts {
 	uint64_t fields, words, messages, steps, segments;
+	uint64_t messages_gone;     /* formats of A that B lacks */
 };
 /* Walk the differences from bundle a to bundle b (database ids), in a
  * stable order; any callback may be NULL.  A callback returning < 0 stops

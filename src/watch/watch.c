@@ -25,11 +25,10 @@
 #include <unistd.h>
 
 #include "bundle/bundle.h"
+#include "core/buf.h"
 #include "collect/collect.h"
-#include "device/devlink-monitor.h"
 #include "device/device.h"
 #include "device/discovery.h"
-#include "emu/emu.h"
 #include "store/store.h"
 #include "watch/journal.h"
 #include "watch/watch.h"
@@ -41,29 +40,15 @@
  * for the dump before capturing without it. */
 #define WATCH_DUMP_WAIT_MS 250u
 
+/* How a device is watched: its health events (the device's health
+ * methods, version 3: devlink notifications, the emulator's schedule), or
+ * polling. */
 enum source {
 	SRC_NONE,
-	SRC_EMU,
-	SRC_NOTIFY,
+	SRC_EVENTS,
 	SRC_POLL_REPORTERS,
 	SRC_POLL_BUFFER,
 };
-
-static const char *source_name(enum source s)
-{
-	switch (s) {
-	case SRC_EMU:
-		return "emulator schedule";
-	case SRC_NOTIFY:
-		return "devlink notifications";
-	case SRC_POLL_REPORTERS:
-		return "polling devlink reporters";
-	case SRC_POLL_BUFFER:
-		return "polling the health buffer";
-	default:
-		return "none";
-	}
-}
 
 struct wevent {
 	const char *source;             /* the trigger note's source */
@@ -79,10 +64,10 @@ struct wevent {
 struct wdev {
 	char spec[256];
 	char key[128];                  /* card key: PCI address, devlink handle */
-	char bus[64], dev[128];         /* devlink handle, "" if none */
 	struct fw_device *fdev;
-	struct emu *emu;
 	enum source src;
+	const char *events_name;        /* with SRC_EVENTS: how they come */
+	int events_fd;                  /* with SRC_EVENTS: what to poll */
 	struct fw_health_reporter *last;
 	size_t nlast;
 	uint8_t last_synd;
@@ -104,7 +89,6 @@ struct watch {
 	char sysroot[1024];
 	struct wdev *devs;
 	size_t ndevs;
-	struct fw_devlink_monitor *mon;
 	int wake_fd;
 	int daemon_lock_fd;
 	char state_dir[1100];
@@ -129,6 +113,20 @@ static void warn(struct watch *w, const char *device, const char *msg)
 	struct watch_note n = { .kind = WATCH_NOTE_WARNING, .device = device, .msg = msg };
 
 	note(w, &n);
+}
+
+static const char *source_name(const struct wdev *d)
+{
+	switch (d->src) {
+	case SRC_EVENTS:
+		return d->events_name;
+	case SRC_POLL_REPORTERS:
+		return "polling devlink reporters";
+	case SRC_POLL_BUFFER:
+		return "polling the health buffer";
+	default:
+		return "none";
+	}
 }
 
 static uint64_t mono_ms(void)
@@ -249,7 +247,7 @@ static void status_write(struct watch *w)
 		fprintf(f, "%s\n    {\"card\": ", i ? "," : "");
 		json_str(f, d->key);
 		fprintf(f, ", \"mode\": ");
-		json_str(f, source_name(d->src));
+		json_str(f, source_name(d));
 		fprintf(f, ", \"incident_events\": %" PRIu64 ", \"suppressed\": %" PRIu64 "}",
 			d->st.incident_events, d->st.supp.count);
 	}
@@ -309,12 +307,6 @@ int watch_status_read(struct fw_ctx *ctx, const char *spool, char **ret_json, si
 
 /* ------------------------------------------------------------ devices */
 
-/* The emulator inside a device opened from an "emu" spec, or NULL. */
-static struct emu *device_emu(struct fw_device *dev)
-{
-	return emu_of_device(dev);
-}
-
 static int dev_open(struct watch *w, struct wdev *d, const char *spec)
 {
 	struct fw_device_open_opts oo = { .sysroot = w->sysroot };
@@ -328,54 +320,54 @@ static int dev_open(struct watch *w, struct wdev *d, const char *spec)
 	r = fw_device_info(d->fdev, &info);
 	if (r < 0)
 		return fw_error_prefix(w->ctx, r, "device '%s'", spec);
-	snprintf(d->key, sizeof(d->key), "%s", info.pci[0] ? info.pci : spec);
-	d->emu = device_emu(d->fdev);
-	if (!d->emu) {
-		const char *slash = strchr(spec, '/');
-
-		/* A devlink handle names itself; a PCI function is "pci/<address>". */
-		if (spec[0] != '/' && slash && !strchr(slash + 1, '/') &&
-		    (size_t)(slash - spec) < sizeof(d->bus)) {
-			snprintf(d->bus, sizeof(d->bus), "%.*s", (int)(slash - spec), spec);
-			snprintf(d->dev, sizeof(d->dev), "%s", slash + 1);
-			snprintf(d->key, sizeof(d->key), "%s", spec);
-		} else if (info.pci[0]) {
-			snprintf(d->bus, sizeof(d->bus), "pci");
-			snprintf(d->dev, sizeof(d->dev), "%s", info.pci);
-		}
-	}
+	/* A card is its PCI address; a devlink handle given as the spec names
+	 * itself. */
+	if (info.devlink[0] && !strcmp(spec, info.devlink))
+		snprintf(d->key, sizeof(d->key), "%s", spec);
+	else
+		snprintf(d->key, sizeof(d->key), "%s", info.pci[0] ? info.pci : spec);
+	d->events_fd = -1;
 	return 0;
 }
 
-/* Choose each device's source; open the shared monitor when one needs it. */
+/*
+ * Choose each device's source: its health events where it has them (not
+ * with --poll, unless polling would miss them), else its reporters every
+ * PollInterval=, else its health buffer.  Events that exist but cannot be
+ * had (a kernel that refuses the multicast group) are a warning.
+ */
 static void choose_sources(struct watch *w)
 {
-	bool want_notify = false;
-
-	for (size_t i = 0; i < w->ndevs; i++)
-		if (!w->devs[i].emu && w->devs[i].bus[0])
-			want_notify = true;
-	if (want_notify && !w->o.force_poll && !w->mon) {
-		if (fw_devlink_monitor_open(w->ctx, &w->mon) < 0) {
-			char msg[600];
-
-			snprintf(msg, sizeof(msg), "%s; polling the reporters every %" PRIu64 " ms instead",
-				 fw_ctx_errmsg(w->ctx), w->cfg.poll_interval_ms);
-			warn(w, NULL, msg);
-			w->mon = NULL;
-		}
-	}
 	for (size_t i = 0; i < w->ndevs; i++) {
 		struct wdev *d = &w->devs[i];
 		struct fw_health_reporter *rep = NULL;
 		size_t n = 0;
+		int fd = -EOPNOTSUPP;
+		char why[512] = "";
 
-		if (d->emu && emu_events_fd(d->emu) >= 0) {
-			d->src = SRC_EMU;
+		if (!w->o.force_poll || fw_device_health_events_only(d->fdev)) {
+			fd = fw_device_health_events_open(d->fdev, &d->events_name);
+			if (fd < 0)
+				snprintf(why, sizeof(why), "%s", fw_ctx_errmsg(w->ctx));
+		}
+		if (fd >= 0) {
+			d->src = SRC_EVENTS;
+			d->events_fd = fd;
 		} else if (fw_device_health_reporters(d->fdev, &rep, &n) >= 0) {
-			d->src = w->mon && !d->emu ? SRC_NOTIFY : SRC_POLL_REPORTERS;
+			d->src = SRC_POLL_REPORTERS;
 		} else {
 			d->src = SRC_POLL_BUFFER;
+		}
+		if (fd < 0 && fd != -EOPNOTSUPP) {
+			char msg[600];
+
+			if (d->src == SRC_POLL_REPORTERS)
+				snprintf(msg, sizeof(msg),
+					 "%s; polling the reporters every %" PRIu64 " ms instead", why,
+					 w->cfg.poll_interval_ms);
+			else
+				snprintf(msg, sizeof(msg), "%s; polling the health buffer instead", why);
+			warn(w, d->key, msg);
 		}
 		/* The baseline: errors counted before we started are not events. */
 		if (!rep && fw_device_health_reporters(d->fdev, &rep, &n) < 0)
@@ -616,7 +608,7 @@ static void retention(struct watch *w)
 	struct watch_spool_entry *e = NULL;
 	enum watch_removal *rm = NULL;
 	char **paths = NULL, **cards = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap_e = 0, cap_p = 0, cap_c = 0;
 	struct statvfs sv;
 	DIR *dir;
 	struct dirent *de;
@@ -635,23 +627,11 @@ static void retention(struct watch *w)
 		snprintf(p, sizeof(p), "%s/%s", w->cfg.spool, de->d_name);
 		if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			void *a = realloc(e, nc * sizeof(*e)), *b, *c;
-
-			if (!a)
-				break;
-			e = a;
-			b = realloc(paths, nc * sizeof(*paths));
-			if (!b)
-				break;
-			paths = b;
-			c = realloc(cards, nc * sizeof(*cards));
-			if (!c)
-				break;
-			cards = c;
-			cap = nc;
-		}
+		/* Out of memory: judge the bundles listed so far. */
+		if (fw_grow((void **)&e, &cap_e, n + 1, sizeof(*e), 0) < 0 ||
+		    fw_grow((void **)&paths, &cap_p, n + 1, sizeof(*paths), 0) < 0 ||
+		    fw_grow((void **)&cards, &cap_c, n + 1, sizeof(*cards), 0) < 0)
+			break;
 		paths[n] = strdup(p);
 		rec = watch_journal_find(w->journal, p);
 		cards[n] = rec ? strdup(rec->card) : bundle_card(w, p);
@@ -767,40 +747,6 @@ static void handle_event(struct watch *w, struct wdev *d, struct wevent *ev, boo
 	watch_capture_ended(&d->st);
 }
 
-static struct wdev *find_dev(struct watch *w, const char *bus, const char *dev)
-{
-	for (size_t i = 0; i < w->ndevs; i++)
-		if (!strcmp(w->devs[i].bus, bus) && !strcmp(w->devs[i].dev, dev))
-			return &w->devs[i];
-	return NULL;
-}
-
-static void read_emu(struct watch *w, struct wdev *d)
-{
-	struct emu_health_event ev[WATCH_EVENTS_BATCH];
-	int r;
-
-	while ((r = emu_events_read(d->emu, ev, WATCH_EVENTS_BATCH)) > 0) {
-		for (int i = 0; i < r && !w->stop; i++) {
-			struct wevent we = { 0 };
-
-			we.source = "emulator";
-			snprintf(we.reporter, sizeof(we.reporter), "%s", ev[i].reporter);
-			we.error = ev[i].error;
-			we.error_count = ev[i].error_count;
-			we.has_dump = ev[i].has_dump;
-			snprintf(we.msg, sizeof(we.msg), "%s", ev[i].msg ? ev[i].msg : "");
-			we.time_ns = ev[i].time_ns;
-			we.mono_ns = ev[i].mono_ns;
-			handle_event(w, d, &we, false, 0);
-			if (w->o.exit_after && w->captures >= w->o.exit_after)
-				return;
-		}
-		if (r < (int)WATCH_EVENTS_BATCH)
-			break;
-	}
-}
-
 /* The dump of an error notification is stored just after it: wait for it
  * a little (bounded), re-reading the reporter. */
 static void wait_dump(struct watch *w, struct wdev *d, struct wevent *we)
@@ -890,37 +836,35 @@ static void poll_buffer(struct watch *w, struct wdev *d)
 	free(hb);
 }
 
-static void read_monitor(struct watch *w)
+/* The events the device's source holds now. */
+static void read_events(struct watch *w, struct wdev *d)
 {
-	struct fw_devlink_event ev[WATCH_EVENTS_BATCH];
+	struct fw_health_event ev[WATCH_EVENTS_BATCH];
 	int r;
 
 	for (;;) {
-		r = fw_devlink_monitor_read(w->mon, ev, WATCH_EVENTS_BATCH);
+		r = fw_device_health_events_read(d->fdev, ev, WATCH_EVENTS_BATCH);
 		if (r == -ENOBUFS) {
-			warn(w, NULL, fw_ctx_errmsg(w->ctx));
-			for (size_t i = 0; i < w->ndevs; i++)
-				if (w->devs[i].src == SRC_NOTIFY)
-					poll_reporters(w, &w->devs[i], "after lost notifications");
+			warn(w, d->key, fw_ctx_errmsg(w->ctx));
+			poll_reporters(w, d, "after lost notifications");
 			continue;
 		}
-		if (r <= 0)
+		if (r < 0) {
+			fw_ctx_clear_error(w->ctx);
 			break;
+		}
 		for (int i = 0; i < r && !w->stop; i++) {
-			struct wdev *d = find_dev(w, ev[i].bus, ev[i].dev);
 			struct wevent we = { 0 };
 
-			/* The recovery notification (healthy) ends an incident
-			 * the error notification started: nothing to capture. */
-			if (!d || ev[i].rep.state != 1)
-				continue;
-			we.source = "devlink";
+			we.source = ev[i].source;
 			snprintf(we.reporter, sizeof(we.reporter), "%s", ev[i].rep.name);
-			we.error = true;
+			we.error = ev[i].rep.state == 1;
 			we.error_count = ev[i].rep.error_count;
 			we.has_dump = ev[i].rep.has_dump;
+			snprintf(we.msg, sizeof(we.msg), "%s", ev[i].msg);
 			we.time_ns = ev[i].time_ns;
 			we.mono_ns = ev[i].mono_ns;
+			/* The kernel stores the dump just after it notifies. */
 			if (ev[i].rep.auto_dump)
 				wait_dump(w, d, &we);
 			handle_event(w, d, &we, false, 0);
@@ -928,6 +872,8 @@ static void read_monitor(struct watch *w)
 			for (size_t j = 0; j < d->nlast; j++)
 				if (!strcmp(d->last[j].name, we.reporter))
 					d->last[j].error_count = we.error_count;
+			if (w->o.exit_after && w->captures >= w->o.exit_after)
+				return;
 		}
 		if (r < (int)WATCH_EVENTS_BATCH)
 			break;
@@ -1129,7 +1075,6 @@ void watch_free(struct watch *w)
 		free(w->devs[i].last);
 	}
 	free(w->devs);
-	fw_devlink_monitor_close(w->mon);
 	watch_journal_close(w->journal);
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
@@ -1212,7 +1157,7 @@ int watch_run(struct watch *w)
 	}
 	for (size_t i = 0; i < w->ndevs; i++) {
 		n.device = w->devs[i].key;
-		n.mode = source_name(w->devs[i].src);
+		n.mode = source_name(&w->devs[i]);
 		note(w, &n);
 	}
 	retention(w);
@@ -1232,16 +1177,11 @@ int watch_run(struct watch *w)
 		pfd[np].fd = w->wake_fd;
 		pfd[np].events = POLLIN;
 		which[np++] = SIZE_MAX;
-		if (w->mon) {
-			pfd[np].fd = fw_devlink_monitor_fd(w->mon);
-			pfd[np].events = POLLIN;
-			which[np++] = SIZE_MAX - 1;
-		}
 		for (size_t i = 0; i < w->ndevs; i++) {
 			struct wdev *d = &w->devs[i];
 
-			if (d->src == SRC_EMU) {
-				pfd[np].fd = emu_events_fd(d->emu);
+			if (d->src == SRC_EVENTS) {
+				pfd[np].fd = d->events_fd;
 				pfd[np].events = POLLIN;
 				which[np++] = i;
 			} else if (d->src == SRC_POLL_REPORTERS || d->src == SRC_POLL_BUFFER) {
@@ -1267,10 +1207,8 @@ int watch_run(struct watch *w)
 				if (read(w->wake_fd, &v, sizeof(v)) < 0) {
 					/* Nothing pending: fine. */
 				}
-			} else if (which[k] == SIZE_MAX - 1) {
-				read_monitor(w);
 			} else {
-				read_emu(w, &w->devs[which[k]]);
+				read_events(w, &w->devs[which[k]]);
 			}
 		}
 		if (w->status_dirty) {

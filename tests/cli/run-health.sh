@@ -90,6 +90,35 @@ for r in reps:
     assert g["recover_count"] == r["recover"] and g["has_dump"] == r["has_dump"], (g, r)
 PY
 
+# Hand-made bundles (tests/mkbundle): a health buffer of all ones (the
+# function no longer answers on PCI) is fatal; a reporter list alone with
+# fw in error is an error; a health buffer cut short is a warning naming
+# it, and with nothing else to judge, nothing to show.
+MKBUNDLE="$top_builddir/tests/mkbundle"
+head -c 64 /dev/zero | tr '\0' '\377' >ff.bin
+"$MKBUNDLE" -o ff.tar.zst health.buffer=ff.bin >/dev/null
+verdict b-ff fatal ff.tar.zst
+grep -q "does not answer: its health buffer reads all ones" b-ff.txt || fail "ff: $(cat b-ff.txt)"
+printf '%s' '{"health":{"pci/0000:03:00.0":[{"reporter":"fw","state":"error","error":3,"recover":3,"has_dump":false}]}}' >rep.json
+"$MKBUNDLE" -o rep.tar.zst health.reporters=rep.json >/dev/null
+verdict b-rep error rep.tar.zst
+python3 - b-rep.json <<'PY' || fail "reporter list alone"
+import json, sys
+o = json.loads(open(sys.argv[1]).readline())
+assert o["health_buffer"] is None and o["health_buffer_after"] is None, o
+(r,) = o["reporters"]
+assert (r["reporter"], r["state"], r["error_count"], r["recover_count"]) == ("fw", "error", 3, 3), r
+assert r["diagnose"] is None and r["dump_time"] is None, r
+PY
+head -c 10 /dev/zero >short.bin
+"$MKBUNDLE" -o short.tar.zst health.buffer=short.bin >/dev/null
+set +e
+"$FWBOX" health short.tar.zst >out 2>err; rc=$?
+set -e
+[ "$rc" -eq 4 ] && [ ! -s out ] || fail "short buffer: exit $rc, $(cat out)"
+grep -q "^fwbox health: warning: 'short.tar.zst': 'health.buffer' at offset 0: .*10 bytes, need 64" err ||
+	fail "short buffer: $(cat err)"
+
 # A capture of the history by UUID prefix, and several inputs at once.
 "$FWBOX" load -q fat.tar.zst
 uuid=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["bundle"])' b-fat.json)

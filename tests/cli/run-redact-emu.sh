@@ -143,7 +143,8 @@ assert v["action"] == "redacted" and v["field_count"] >= 4, v
 rc=0; "$FWBOX" diff a.tar.zst ra.tar.zst > d1.out || rc=$?
 [ "$rc" -eq 1 ] || fail "diff original/redacted exited $rc"
 grep -q 'manufacturing_base_mac_31_0: 0xa15a6b7c -> ' d1.out || fail "diff: no MAC field change"
-grep -q '^Trace messages new in B: 0$' d1.out || fail "diff: trace messages changed"
+grep -q '^Trace formats new in B: 0$' d1.out || fail "diff: trace formats changed"
+grep -q '^Trace formats gone from B: 0$' d1.out || fail "diff: trace formats gone"
 
 # --since/--until keep every trace event of the window (ring blocks of 32
 # events are kept whole, and the one before the window for the messages
@@ -160,6 +161,23 @@ out=$(comm -13 ts.want ts.cut | wc -l)
 [ "$out" -le 96 ] && [ "$(wc -l < ts.cut)" -lt "$n" ] ||
 	fail "--since/--until: $out events outside the window kept, $(wc -l < ts.cut) of $n"
 "$FWBOX" verify -q cut.tar.zst || fail "cut bundle does not verify"
+
+# The README's "Sending a bundle to a vendor" block runs as written, on a
+# bundle named as collect names one on host node7.
+mkdir readme
+cp a.tar.zst readme/fwbox-node7-0000-08-00.0-20261206T000000Z.tar.zst
+awk '/^## Sending a bundle to a vendor/ {f = 1; next} f && /^```sh/ {c = 1; next} c && /^```/ {exit} c' \
+	"$top_srcdir/README.md" > readme/block.sh
+[ "$(grep -c '^fwbox redact' readme/block.sh)" -eq 3 ] || fail "the README's redact block is missing"
+mkdir readme/bin && ln -s "$FWBOX" readme/bin/fwbox
+(cd readme && PATH="$PWD/bin:$PATH" sh -e block.sh > block.out 2>&1) ||
+	fail "the README's redact block fails: $(cat readme/block.out)"
+ls readme/outbox/fwbox-SR-1234-redacted-0000-08-00.0-*.tar.zst >/dev/null 2>&1 ||
+	fail "README: no case bundle"
+"$FWBOX" verify -q readme/outbox/small.tar.zst || fail "README: small.tar.zst"
+[ "$(tsof readme/outbox/small.tar.zst | wc -l)" -lt "$n" ] || fail "README: the time cut cut nothing"
+expect_exit 1 "$FWBOX" redact a.tar.zst -o nowhere/
+"$FWBOX" redact a.tar.zst -o nowhere/ 2>&1 | grep -q "no such folder" || fail "-o nowhere/: unclear"
 
 # Pseudonyms: another capture of the same card (another seed), one key:
 # the same serial and base MAC pseudonyms; another key: different ones.

@@ -36,13 +36,14 @@ Register fields changed: 2
   MGIR[0].sub_minor: 0 -> 1
 CR-space words changed: 1
   crspace 0x00000008: 0x00000003 -> 0xff000003
-Trace messages new in B: 6
-  17x FW assert at 0x%08x (e.g. FW assert at 0x00000722)
+Trace formats new in B: 6
+  17x FW assert at 0x%08x [0x722..0xff8e] (e.g. FW assert at 0x00000722)
   14x command interface ready (e.g. command interface ready)
-  20x page request for %d pages (e.g. page request for 10940 pages)
-  13x pci link speed %d width x%d (e.g. pci link speed 18769 width x33155)
-  19x steering rule %d added to table %d (e.g. steering rule 41858 added to table 59973)
-  18x thermal sensor %d at %d C (e.g. thermal sensor 46922 at 41124 C)
+  20x page request for %d pages [289..65341] (e.g. page request for 10940 pages)
+  13x pci link speed %d width x%d [425..58565, 3845..61839] (e.g. pci link speed 18769 width x33155)
+  19x steering rule %d added to table %d [2853..57862, 4674..63776] (e.g. steering rule 41858 added to table 59973)
+  18x thermal sensor %d at %d C [608..59773, 926..57327] (e.g. thermal sensor 46922 at 41124 C)
+Trace formats gone from B: 0
 EOT
 # Files not in any history: compared in a temporary in-memory database.
 # Exit status as diff(1): 1 when the captures differ.
@@ -58,11 +59,16 @@ diff -u expected got || fail "diff by UUID"
 "$FWBOX" diff --db h.db A.tar bbbbbbbb-0000-0000-0000-000000000002 > got || [ $? -eq 1 ]
 diff -u expected got || fail "diff of a file found in the history"
 
-# Nothing is new from B to itself (exit 0); reversed, A has no new formats.
+# Nothing is new from B to itself (exit 0); reversed, A has no new formats
+# and the six are gone.
 "$FWBOX" diff --db h.db B.tar B.tar > self || fail "self diff exited $?, expected 0"
-grep -q '^Trace messages new in B: 0$' self || fail "self diff"
+grep -q '^Trace formats new in B: 0$' self || fail "self diff"
+grep -q '^Trace formats gone from B: 0$' self || fail "self diff"
 "$FWBOX" diff --db h.db B.tar A.tar > rev || [ $? -eq 1 ]
 grep -q '^  host.info: failed -> ok$' rev || fail "reverse diff"
+grep -q '^Trace formats gone from B: 6$' rev || fail "reverse diff: gone formats"
+grep -qx '  17x FW assert at 0x%08x \[0x722..0xff8e\] (e.g. FW assert at 0x00000722)' rev ||
+	fail "reverse diff: gone format with its range"
 
 if command -v python3 >/dev/null; then
 	"$FWBOX" diff --db h.db --json aaaaaaaa bbbbbbbb > diff.json || [ $? -eq 1 ]
@@ -75,7 +81,9 @@ assert d["steps"] == [{"kind": "host.info", "outcome_a": "ok", "outcome_b": "fai
 assert d["crspace_words"] == [{"kind": "crspace", "address": 8, "value_a": 3, "value_b": 0xff000003}], d["crspace_words"]
 assert [(f["field"], f["value_a"], f["value_b"]) for f in d["register_fields"]] == [("major", 0, 28), ("sub_minor", 0, 1)]
 assert len(d["new_messages"]) == 6
-assert d["new_messages"][0] == {"format": "FW assert at 0x%08x", "count": 17, "example": "FW assert at 0x00000722"}
+assert d["new_messages"][0] == {"format": "FW assert at 0x%08x", "count": 17, "example": "FW assert at 0x00000722", "matched": True, "parameters": [[0x722, 0xff8e]]}, d["new_messages"][0]
+assert d["gone_messages"] == []
+assert d["same_card"] is True and d["device_a"] == d["device_b"], (d["device_a"], d["device_b"])
 PY
 fi
 
@@ -90,24 +98,24 @@ expect_exit 2 "$FWBOX" diff --db h.db C.tar aaaaaaaa
 expect_exit 2 "$FWBOX" diff --db h.db cccccccc aaaaaaaa
 expect_exit 2 "$FWBOX" diff --db h.db A.tar
 
-# A ring bundle of the emulator holds each message twice: ring events
-# keyed by format and the tracefs lines as rendered text.  Each message is
-# listed once, under its format: as many as B has ring formats, and no
-# listed line without a conversion.
+# A ring bundle of the emulator holds each message twice: ring events and
+# the tracefs lines the emulated driver rendered from them.  The lines are
+# matched to their formats and are duplicates of the ring's events, so each
+# message is listed once, under its format: as many as B has formats.
 if "$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 -o plain.tar.zst >/dev/null 2>&1 &&
 	"$FWBOX" collect -q -d emu:cx7,owner=none,seed=4 --trace-control --trace-seconds 1 \
 		-o ring.tar.zst >/dev/null 2>&1; then
 	"$FWBOX" load -q --db ring.db ring.tar.zst 2>/dev/null
-	ring=$(sqlite3 ring.db "SELECT count(*) FROM trace_bundle_formats nb
-		JOIN trace_ev x ON x.id = nb.first_event WHERE (x.meta >> 25) & 3 = 0")
-	text=$(sqlite3 ring.db "SELECT count(*) FROM trace_bundle_formats nb
-		JOIN trace_ev x ON x.id = nb.first_event WHERE (x.meta >> 25) & 3 = 1")
-	[ "$ring" -gt 0 ] && [ "$text" -gt 0 ] || fail "ring bundle: $ring ring and $text tracefs formats"
+	ring=$(sqlite3 ring.db "SELECT count(*) FROM trace_bundle_formats")
+	text=$(sqlite3 ring.db "SELECT count(*) FROM trace_events_all WHERE source = 'text'")
+	kept=$(sqlite3 ring.db "SELECT count(*) FROM trace_events WHERE source <> 'ring'")
+	[ "$ring" -gt 0 ] && [ "$text" -gt 0 ] && [ "$kept" -eq 0 ] ||
+		fail "ring bundle: $ring formats, $text tracefs lines, $kept of them kept"
 	"$FWBOX" diff --db ring.db plain.tar.zst ring.tar.zst 2>/dev/null > ring-diff.txt || [ $? -eq 1 ]
-	grep -qx "Trace messages new in B: $ring" ring-diff.txt ||
-		fail "ring diff: $(grep 'Trace messages' ring-diff.txt), expected $ring"
+	grep -qx "Trace formats new in B: $ring" ring-diff.txt ||
+		fail "ring diff: $(grep 'Trace formats' ring-diff.txt), expected $ring"
 	# B against itself: nothing is new.
-	"$FWBOX" diff --db ring.db ring.tar.zst ring.tar.zst 2>/dev/null | grep -qx "Trace messages new in B: 0" ||
+	"$FWBOX" diff --db ring.db ring.tar.zst ring.tar.zst 2>/dev/null | grep -qx "Trace formats new in B: 0" ||
 		fail "a bundle has new messages against itself"
 fi
 echo ok

@@ -21,7 +21,10 @@ INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES (1, 10, 1, 515, 1), (2, 20, 2
   (3, 30, 1, 1 << 9, 2), (4, 40, 2, 1 << 9, 7);
 INSERT INTO trace_blocks VALUES (1, 10, 30, 1, 3), (2, 40, 40, 4, 4);
 UPDATE bundles SET blk_span = CASE id WHEN 1 THEN 20 ELSE 0 END;
-INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1), (1, 2, 1, 2), (2, 2, 1, 4);
+INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1, 0), (1, 2, 1, 2, 0), (2, 2, 1, 4, 0);
+-- Postings: each format's event ids per bundle, offset from ev_first then gaps.
+INSERT INTO trace_postings(bundle, chunk, fmt, ids) VALUES (1, 0, 1, '[0,2]'), (1, 1, 2, '[1]'),
+  (2, 0, 2, '[0]');
 INSERT INTO artifacts(bundle, seq, kind, path, size, sha256, outcome, reason)
 VALUES (2, 0, 'crspace', 'crspace.bin', 0, '', 'failed', 'timed out');
 SQL
@@ -39,8 +42,8 @@ exp='bundle,seq,timestamp,event_id,message
 # JSON Lines: one compact object a row (fwbox(1) JSON OUTPUT); -f json is -j.
 out=$("$FWBOX" query --db "$db" --format json trace-search assert)
 # bundle is the UUID in every named query's result (show and diff take it).
-exp='{"bundle":"aaaaaaaa-0000-0000-0000-000000000001","device":1,"seq":1,"timestamp":20,"event_id":0,"message":"FW assert, \"code\" 0xff"}
-{"bundle":"bbbbbbbb-0000-0000-0000-000000000002","device":1,"seq":0,"timestamp":40,"event_id":0,"message":"FW assert, \"code\" 0x7"}'
+exp='{"bundle":"aaaaaaaa-0000-0000-0000-000000000001","device":1,"seq":1,"timestamp":20,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0xff"}
+{"bundle":"bbbbbbbb-0000-0000-0000-000000000002","device":1,"seq":0,"timestamp":40,"event_id":0,"source":"ring","message":"FW assert, \"code\" 0x7"}'
 [ "$out" = "$exp" ] || fail "json output: $out"
 # Options after the arguments, as on every verb.
 [ "$("$FWBOX" query trace-search assert --db "$db" -j)" = "$exp" ] || fail "options after arguments"

@@ -15,9 +15,12 @@ CHECK="python3 $top_srcdir/tests/cli/chrome-check.py"
 # 1. The emulated ConnectX-7 with the raw ring and the tracefs text.
 "$FWBOX" collect -d emu:cx7,seed=7,owner=none --trace-control --trace-seconds 1 -q \
 	-o "$SCRATCH/e.tar.zst" --only trace,hca.caps >/dev/null
-"$FWBOX" trace --format chrome "$SCRATCH/e.tar.zst" >"$SCRATCH/e.json" || fail "trace --format chrome"
+# Every record of every source (--source all): the tracefs lines copy the
+# ring's messages, and each source is a process of its own.
+"$FWBOX" trace --format chrome --source all "$SCRATCH/e.tar.zst" >"$SCRATCH/e.json" ||
+	fail "trace --format chrome"
 out=$($CHECK "$SCRATCH/e.json") || fail "the Chrome JSON breaks the format's rules"
-n=$("$FWBOX" trace "$SCRATCH/e.tar.zst" | wc -l)
+n=$("$FWBOX" trace --source all "$SCRATCH/e.tar.zst" | wc -l)
 [ "$n" -gt 100 ] || fail "only $n messages in the emulated trace"
 echo "$out" | grep -q "^messages $n " || fail "round trip: $out, but fwbox trace printed $n lines"
 python3 - "$SCRATCH/e.json" <<'PY' || fail "clock, names or tracks"

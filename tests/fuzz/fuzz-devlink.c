@@ -17,8 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct state {
 	struct fw_ctx *ctx;
-	uint8_t *fmsg;
-	size_t fmsg_len;
+	struct fw_buf fmsg;
 	uint8_t image[4096];
 	size_t high;
 };
@@ -32,7 +31,7 @@ static int cb(void *userdata, const void *attrs, size_t len)
 
 	fw_devlink_parse_dev(s->ctx, attrs, len, bus, sizeof(bus), dev, sizeof(dev));
 	fw_devlink_parse_reporter(s->ctx, attrs, len, &rep);
-	fw_devlink_parse_fmsg(s->ctx, attrs, len, &s->fmsg, &s->fmsg_len, 1u << 20);
+	fw_devlink_parse_fmsg(s->ctx, attrs, len, &s->fmsg);
 	if (fw_devlink_parse_region(s->ctx, attrs, len, &reg) == 0)
 		free(reg.snapshots);
 	fw_devlink_parse_chunks(s->ctx, attrs, len, s->image, sizeof(s->image), &s->high);
@@ -41,7 +40,7 @@ static int cb(void *userdata, const void *attrs, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct state s = { 0 };
+	struct state s = { .fmsg = { .max = 1u << 20 } };
 	uint8_t *buf;
 
 	if (fw_ctx_new(&s.ctx) < 0)
@@ -53,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fw_devlink_walk(s.ctx, buf, size, size >= 12 ? fw_get_le32(data + 8) : 0, cb, &s);
 		free(buf);
 	}
-	free(s.fmsg);
+	fw_buf_release(&s.fmsg);
 	fw_ctx_free(s.ctx);
 	return 0;
 }

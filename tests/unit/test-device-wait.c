@@ -122,6 +122,7 @@ START_TEST(test_wait)
 	/* A cancelled context ends both waits before their first slice. */
 	fw_ctx_request_cancel(ctx);
 	ck_assert_int_eq(fw_device_wait(dev, 30), -EINTR);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "wait was cancelled after 0 ms"));
 	ck_assert_int_eq(fw_device_wait(emu, 30), -EINTR);
 	fw_device_close(dev);
 	fw_device_close(emu);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "device/allowlist.h"
 #include "device/transport.h"
@@ -660,6 +662,105 @@ START_TEST(test_optional_ops)
 }
 END_TEST
 
+/* A health part with events (version 3): an eventfd to poll, a queue of
+ * two error events, and a count of closes. */
+struct ev_fake {
+	int fd;
+	unsigned queued, opened, closed;
+};
+
+static int ev_open(void *priv)
+{
+	struct ev_fake *f = priv;
+
+	f->opened++;
+	return f->fd;
+}
+
+static int ev_read(void *priv, struct fw_health_event *ev, size_t max)
+{
+	struct ev_fake *f = priv;
+	size_t n = 0;
+
+	for (; n < max && f->queued; n++, f->queued--) {
+		memset(&ev[n], 0, sizeof(ev[n]));
+		ev[n].source = "fake";
+		strcpy(ev[n].rep.name, "fw");
+		ev[n].rep.state = 1;
+		ev[n].rep.error_count = 3 - f->queued;
+		strcpy(ev[n].msg, "syndrome");
+	}
+	return (int)n;
+}
+
+static void ev_close(void *priv)
+{
+	((struct ev_fake *)priv)->closed++;
+}
+
+static const struct fw_health_methods ev_methods = {
+	.version = 3,
+	.name = "evh",
+	.events_name = "fake notifications",
+	.events_open = ev_open,
+	.events_read = ev_read,
+	.events_close = ev_close,
+};
+
+/* The event hook is version 3 of the health methods: present only on
+ * tables that say so, opened once, closed with the device. */
+START_TEST(test_health_events)
+{
+	struct ev_fake f = { .queued = 2 };
+	struct fw_health_methods v2 = ev_methods;
+	struct fw_device_parts p = { .health = &ev_methods, .health_priv = &f };
+	struct fw_health_event ev[4];
+	struct fw_device *dev;
+	const char *name = NULL;
+
+	f.fd = eventfd(0, EFD_CLOEXEC);
+	ck_assert_int_ge(f.fd, 0);
+
+	/* A version-2 table with the same members: they are not there. */
+	v2.version = 2;
+	p.health = &v2;
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	ck_assert_int_eq(fw_device_health_events_open(dev, &name), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "'evh' has no health events"));
+	ck_assert(!fw_device_health_events_only(dev));
+	fw_device_close(dev);
+	ck_assert_uint_eq(f.opened, 0);
+
+	/* Reading before opening is an error, not a call into the table. */
+	p.health = &ev_methods;
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	ck_assert_int_eq(fw_device_health_events_read(dev, ev, 4), -EBADF);
+	ck_assert_int_eq(fw_device_health_events_open(dev, &name), f.fd);
+	ck_assert_str_eq(name, "fake notifications");
+	ck_assert_int_eq(fw_device_health_events_open(dev, &name), -EBUSY);
+	ck_assert_int_eq(fw_device_health_events_read(dev, ev, 4), 2);
+	ck_assert_str_eq(ev[0].source, "fake");
+	ck_assert_str_eq(ev[1].rep.name, "fw");
+	ck_assert_uint_eq(ev[1].rep.error_count, 2);
+	ck_assert_int_eq(fw_device_health_events_read(dev, ev, 4), 0);
+	/* Closing the device closes the subscription, once. */
+	fw_device_close(dev);
+	ck_assert_uint_eq(f.opened, 1);
+	ck_assert_uint_eq(f.closed, 1);
+
+	/* A dry run subscribes to nothing and says so. */
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	fw_device_set_dry_run(dev, true);
+	ck_assert_int_eq(fw_device_health_events_open(dev, &name), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "dry run"));
+	fw_device_health_events_close(dev);
+	fw_device_close(dev);
+	ck_assert_uint_eq(f.opened, 1);
+	ck_assert_uint_eq(f.closed, 1);
+	close(f.fd);
+}
+END_TEST
+
 static Suite *device_suite(void)
 {
 	Suite *s = suite_create("device");
@@ -674,6 +775,7 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_transport_table);
 	tcase_add_test(tc, test_devlink_handle_specs);
 	tcase_add_test(tc, test_parts_and_versions);
+	tcase_add_test(tc, test_health_events);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gate");

@@ -358,15 +358,14 @@ START_TEST(test_reporter_malformed)
 END_TEST
 
 struct acc {
-	uint8_t *buf;
-	size_t len, limit;
+	struct fw_buf b;               /* its ceiling is the reassembly limit */
 };
 
 static int fmsg_collect(void *userdata, const void *attrs, size_t len)
 {
 	struct acc *a = userdata;
 
-	return fw_devlink_parse_fmsg(ctx, attrs, len, &a->buf, &a->len, a->limit);
+	return fw_devlink_parse_fmsg(ctx, attrs, len, &a->b);
 }
 
 /* Two reply messages, each with an FMSG nest: {obj {pair "Syndrome" u8 0x1}} split
@@ -410,7 +409,7 @@ static void put_fmsg_reply(struct rbuf *b, uint32_t seq, uint8_t **ret_items, si
 START_TEST(test_fmsg_concat)
 {
 	static struct rbuf b;
-	struct acc a = { .limit = 1 << 20 };
+	struct acc a = { .b = { .max = 1 << 20 } };
 	uint8_t *want;
 	size_t wlen;
 	const struct nlattr *it;
@@ -422,32 +421,28 @@ START_TEST(test_fmsg_concat)
 	put_done(&b, 11, 0);
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 11, fmsg_collect, &a), 1);
 	/* The items of both nests, back to back, as one attribute stream. */
-	ck_assert_uint_eq(a.len, wlen);
-	ck_assert_mem_eq(a.buf, want, wlen);
-	mnl_attr_for_each_payload((void *)a.buf, a.len) {
+	ck_assert_uint_eq(a.b.len, wlen);
+	ck_assert_mem_eq(a.b.data, want, wlen);
+	mnl_attr_for_each_payload((void *)a.b.data, a.b.len) {
 		ck_assert_uint_ne(mnl_attr_get_type(attr), FW_DEVLINK_ATTR_FMSG);
 		count++;
 	}
 	ck_assert_uint_eq(count, 7);
 	(void)it;
-	free(a.buf);
+	fw_buf_release(&a.b);
 
 	/* The reassembly limit. */
-	a.buf = NULL;
-	a.len = 0;
-	a.limit = wlen - 1;
+	a.b.max = wlen - 1;
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 11, fmsg_collect, &a), -EOVERFLOW);
-	free(a.buf);
+	fw_buf_release(&a.b);
 	free(want);
 
 	/* A message without the FMSG nest. */
 	b.len = 0;
 	put_reporter(&b, 12, "0000:08:00.0", "fw", 0, 0, false, false);
-	a.buf = NULL;
-	a.len = 0;
-	a.limit = 1 << 20;
+	a.b.max = 1 << 20;
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 12, fmsg_collect, &a), -EBADMSG);
-	free(a.buf);
+	fw_buf_release(&a.b);
 }
 END_TEST
 
@@ -481,7 +476,7 @@ static void on_problem(void *ud, uint64_t offset, int err, const char *msg)
 START_TEST(test_fmsg_decodes)
 {
 	static struct rbuf b;
-	struct acc a = { .limit = 1 << 20 };
+	struct acc a = { .b = { .max = 1 << 20 } };
 	struct health_fmsg *f;
 	struct decoded d = { 0 };
 	uint8_t *want;
@@ -492,14 +487,14 @@ START_TEST(test_fmsg_decodes)
 	put_done(&b, 13, 0);
 	ck_assert_int_eq(fw_devlink_walk(ctx, b.buf, b.len, 13, fmsg_collect, &a), 1);
 	tu_assert_ok(ctx, health_fmsg_new(ctx, on_item, on_problem, &d, &f));
-	tu_assert_ok(ctx, health_fmsg_feed(f, a.buf, a.len));
+	tu_assert_ok(ctx, health_fmsg_feed(f, a.b.data, a.b.len));
 	tu_assert_ok(ctx, health_fmsg_finish(f));
 	health_fmsg_free(f);
 	ck_assert_uint_eq(d.values, 1);
 	ck_assert_str_eq(d.name, "Syndrome");
 	ck_assert_int_eq(d.type, HEALTH_U8);
 	ck_assert_uint_eq(d.u, 1);
-	free(a.buf);
+	fw_buf_release(&a.b);
 	free(want);
 }
 END_TEST
@@ -513,7 +508,7 @@ END_TEST
 static void wrap_and_compare(const uint8_t *items, size_t len, uint32_t seq)
 {
 	static struct rbuf b;
-	struct acc a = { .limit = 1 << 24 };
+	struct acc a = { .b = { .max = 1 << 24 } };
 	const struct nlattr *attr;
 	struct nlmsghdr *nlh = NULL;
 	struct nlattr *f = NULL;
@@ -547,9 +542,9 @@ static void wrap_and_compare(const uint8_t *items, size_t len, uint32_t seq)
 	memcpy(big + blen, b.buf, b.len);
 	blen += b.len;
 	ck_assert_int_eq(fw_devlink_walk(ctx, big, blen, seq, fmsg_collect, &a), 1);
-	ck_assert_uint_eq(a.len, len);
-	ck_assert_mem_eq(a.buf, items, len);
-	free(a.buf);
+	ck_assert_uint_eq(a.b.len, len);
+	ck_assert_mem_eq(a.b.data, items, len);
+	fw_buf_release(&a.b);
 	free(big);
 }
 

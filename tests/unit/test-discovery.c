@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "device/discovery.h"
 #include "device/transports.h"
@@ -89,6 +90,48 @@ START_TEST(test_no_connectx)
 	/* A sysroot that does not exist at all is also "nothing found". */
 	tu_assert_ok(ctx, fw_discover(ctx, "/nonexistent/fwbox", &l, &n));
 	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* A PCI function whose vendor file holds no number is skipped with a
+ * warning that names the file, and the listing goes on. */
+static char warned[512];
+
+static void keep_warning(void *u, enum fw_log_level level, const char *msg)
+{
+	(void)u;
+	if (level == FW_LOG_WARNING)
+		snprintf(warned, sizeof(warned), "%s", msg);
+}
+
+START_TEST(test_unreadable_function)
+{
+	struct fw_pci_function *l = NULL;
+	const char *dir = tu_tmpdir_enter();
+	char root[1024];
+	size_t n = 99;
+	FILE *f;
+
+	ck_assert_int_eq(mkdir("sys", 0755), 0);
+	ck_assert_int_eq(mkdir("sys/bus", 0755), 0);
+	ck_assert_int_eq(mkdir("sys/bus/pci", 0755), 0);
+	ck_assert_int_eq(mkdir("sys/bus/pci/devices", 0755), 0);
+	ck_assert_int_eq(mkdir("sys/bus/pci/devices/0000:01:00.0", 0755), 0);
+	f = fopen("sys/bus/pci/devices/0000:01:00.0/vendor", "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("vendor?\n", f);
+	fclose(f);
+	snprintf(root, sizeof(root), "%s", dir);
+	warned[0] = '\0';
+	fw_ctx_set_log(ctx, keep_warning, NULL);
+	tu_assert_ok(ctx, fw_discover(ctx, root, &l, &n));
+	fw_ctx_set_log(ctx, NULL, NULL);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_msg(strstr(warned, "PCI function '0000:01:00.0'") &&
+		      strstr(warned, "/vendor' holds no 16-bit hex number") && strstr(warned, "skipping"),
+		      "%s", warned);
+	free(l);
+	tu_tmpdir_leave();
 }
 END_TEST
 
@@ -237,6 +280,7 @@ int main(void)
 	tcase_add_test(tc, test_cx7_fwctl);
 	tcase_add_test(tc, test_cx6dx_mlx5ctl);
 	tcase_add_test(tc, test_no_connectx);
+	tcase_add_test(tc, test_unreadable_function);
 	tcase_add_test(tc, test_discover_one);
 	tcase_add_test(tc, test_iface_names);
 	tcase_add_test(tc, test_sysroot_path);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -439,6 +440,49 @@ START_TEST(test_tracer_and_resdump_through_device)
 }
 END_TEST
 
+/* The emulator's fault schedule through the health methods' event hook,
+ * as the watch daemon reads it; waits on the descriptor, never on time. */
+START_TEST(test_health_events)
+{
+	struct fw_health_event ev[3];
+	struct fw_device *d;
+	const char *name = NULL;
+	size_t got = 0;
+	int fd;
+
+	/* No schedule, no events: the daemon polls the reporters instead. */
+	tu_assert_ok(ctx, open_emu("emu:cx7", &d));
+	ck_assert_int_eq(fw_device_health_events_open(d, &name), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "no fault schedule"));
+	fw_device_close(d);
+
+	tu_assert_ok(ctx, open_emu("emu:cx7,burst=3@0.01", &d));
+	ck_assert(fw_device_health_events_only(d));
+	fd = fw_device_health_events_open(d, &name);
+	tu_assert_ok(ctx, fd);
+	ck_assert_str_eq(name, "emulator schedule");
+	while (got < 3) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r;
+
+		ck_assert_int_eq(poll(&p, 1, 30000), 1);
+		r = fw_device_health_events_read(d, ev + got, 3 - got);
+		tu_assert_ok(ctx, r);
+		got += (size_t)r;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_str_eq(ev[i].source, "emulator");
+		ck_assert_str_eq(ev[i].rep.name, "fw");
+		ck_assert_uint_eq(ev[i].rep.state, 1);
+		ck_assert_uint_eq(ev[i].rep.error_count, i + 1);
+		ck_assert(ev[i].rep.has_dump);
+		ck_assert_str_eq(ev[i].msg, "FW syndrome reported");
+		ck_assert_uint_ne(ev[i].time_ns, 0);
+	}
+	fw_device_close(d);
+}
+END_TEST
+
 static Suite *device_emu_suite(void)
 {
 	Suite *s = suite_create("emu-device");
@@ -472,6 +516,7 @@ static Suite *device_emu_suite(void)
 	tcase_add_test(tc, test_registers_through_device);
 	tcase_add_test(tc, test_writes_refused_by_allowlist);
 	tcase_add_test(tc, test_tracer_and_resdump_through_device);
+	tcase_add_test(tc, test_health_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

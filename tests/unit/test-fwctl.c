@@ -2,7 +2,7 @@
 /*
  * Check suite for src/device/fwctl.c: the real open()/ioctl() code against
  * a fake /dev/fwctl/fwctl0 served by umockdev (tests/unit/mockdev.c), plus
- * the ABI numbers and sizes from the reference.
+ * the ABI numbers and sizes of include/uapi/fwctl/fwctl.h and mlx5.h.
  */
 #include "config.h"
 

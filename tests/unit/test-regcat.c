@@ -72,7 +72,7 @@ START_TEST(test_lookup)
 	ck_assert_ptr_eq(regcat_by_name("mgir"), r);
 	ck_assert_ptr_null(regcat_by_name("NOPE"));
 	ck_assert_ptr_null(regcat_by_id(0x1234));
-	/* Positions against the reference tables (bit 0 = MSB of dword 0). */
+	/* Positions against the PRM register tables (bit 0 = MSB of dword 0). */
 	f = regcat_field(r, "psid");
 	ck_assert_uint_eq(f->bit_off, 0x30 * 8);
 	ck_assert_uint_eq(f->width, 128);

@@ -244,12 +244,16 @@ START_TEST(test_llx_split)
 	ck_assert_str_eq(check_match(m, "addr 0x123456789abcdef0 len 2", &mt), fmts[0]);
 	ck_assert_uint_eq(mt.params[0], 0x12345678);
 	ck_assert_uint_eq(mt.params[1], 0x9abcdef0);
-	/* "123" is 0x12,0x3 or 0x1,0x23: the first conversion takes the
-	 * longest text that lets the rest match. */
+	/* "123" is 0x12,0x3 or 0x1,0x23: the low half takes the longest
+	 * text that lets the rest match. */
 	ck_assert_str_eq(check_match(m, "addr 0x123 len 3", &mt), fmts[0]);
-	ck_assert_uint_eq(mt.params[0], 0x12);
-	ck_assert_uint_eq(mt.params[1], 0x3);
+	ck_assert_uint_eq(mt.params[0], 0x1);
+	ck_assert_uint_eq(mt.params[1], 0x23);
 	ck_assert_uint_eq(mt.alternatives, 0);
+	/* A 64-bit value whose low half has eight digits reads back exactly. */
+	ck_assert_str_eq(check_match(m, "addr 0x7fabcd12345678 len 3", &mt), fmts[0]);
+	ck_assert_uint_eq(mt.params[0], 0x7fabcd);
+	ck_assert_uint_eq(mt.params[1], 0x12345678);
 	/* No split of 17 digits into two canonical 32-bit halves. */
 	ck_assert_ptr_null(check_match(m, "addr 0x123456789abcdef01 len 3", &mt));
 	ck_assert_ptr_null(check_match(m, "addr 0x1000000005 len 3", &mt));

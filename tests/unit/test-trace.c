@@ -530,6 +530,41 @@ START_TEST(test_text_line)
 	ck_assert_int_eq(trace_parse_text_line(" foo: bar", 9, &ev), 0);
 	ck_assert_int_eq(trace_parse_text_line("a mlx5_fw: dev [0xzz] 0 [0x1] m", 31, &ev),
 			 -EBADMSG);
+	ck_assert_int_eq(trace_parse_text_line(l1, strlen(l1), &ev), 1);
+	ck_assert(ev.have_host_ns);
+	ck_assert_uint_eq(ev.host_ns, 10500000000ull);
+	/* Other ftrace contexts: TGID column, a counter clock (no host time). */
+	{
+		static const char l2[] = "  <idle>-0     (-------) [003] d.h2. 123456789: mlx5_fw: "
+					 "0000:08:00.1 [0x10] 0 [0x3] m";
+
+		ck_assert_int_eq(trace_parse_text_line(l2, strlen(l2), &ev), 1);
+		ck_assert(!ev.have_host_ns);
+		ck_assert_uint_eq(ev.timestamp, 0x10);
+		ck_assert(strncmp(ev.device, "0000:08:00.1", ev.device_len) == 0);
+	}
+	/* mstfwtrace: the device name stripped; --real_ts as nanoseconds. */
+	ck_assert_int_eq(trace_parse_text_line("[0x1a2b3c] 0 [0x2a] hello", 25, &ev), 1);
+	ck_assert_uint_eq(ev.timestamp, 0x1a2b3c);
+	ck_assert_uint_eq(ev.device_len, 0);
+	ck_assert_str_eq(ev.text, "hello");
+	ck_assert_int_eq(ev.source, TRACE_SOURCE_TEXT);
+	ck_assert_int_eq(trace_parse_text_line("[01:02:03:000000004] 1 [0x5] hi", 31, &ev), 1);
+	ck_assert_uint_eq(ev.timestamp, 3723000000004ull);
+	ck_assert(ev.lost);
+	ck_assert_int_eq(trace_parse_text_line("[01:02] 1 [0x5] hi", 18, &ev), 0);
+	/* iproute2's text of a saved trace. */
+	{
+		static const char l3[] = "    timestamp: 4096 lost: false event_id: 32 msg: qp: 0x1 done";
+
+		ck_assert_int_eq(trace_parse_text_line(l3, strlen(l3), &ev), 1);
+		ck_assert_int_eq(ev.source, TRACE_SOURCE_SAVED);
+		ck_assert_uint_eq(ev.timestamp, 4096);
+		ck_assert(!ev.lost);
+		ck_assert_uint_eq(ev.event_id, 32);
+		ck_assert_str_eq(ev.text, "qp: 0x1 done");
+		ck_assert_int_eq(trace_parse_text_line("timestamp: 1 lost: maybe", 24, &ev), -EBADMSG);
+	}
 	trace_event_from_saved(&ev, 3, 0x77, true, 5, "saved msg");
 	trace_event_render(&ev, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "saved msg");
