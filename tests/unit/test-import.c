@@ -227,6 +227,17 @@ START_TEST(test_regtable)
 	ck_assert_int_eq(imp_regtable(S("x | 0x1\n"), "NOSUCHREG", &p), 0);
 	ck_assert_uint_eq(p.out.len, 0);
 	ck_assert_uint_eq(p.rejected, 1);
+	/* A page's fields by their ADB paths: PDDR's troubleshooting page. */
+	imp_parse_release(&p);
+	imp_parse_init(&p, 1u << 20);
+	ck_assert_int_eq(imp_regtable(S("page_select | 0x00000001\n"
+					"page_data.pddr_troubleshooting_page.status_opcode."
+					"pddr_monitor_opcode.monitor_opcode | 0x00000400\n"),
+				      "PDDR", &p), 0);
+	ck_assert_uint_eq(p.records, 2);
+	ck_assert_uint_eq(p.rejected, 0);
+	ck_assert_uint_eq(p.out.data[7], 1);
+	ck_assert_uint_eq(fw_get_be16(p.out.data + 0x0e), 0x400);
 }
 END_TEST
 
