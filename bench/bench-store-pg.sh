@@ -15,8 +15,9 @@
 #    connection, query, output) and on the server (the parse, bind and
 #    execute of the query as the server logs them: wall time, and CPU time
 #    from log_statement_stats, which the machine's load does not stretch);
-#    with the same window rendered by version 1's fwbox_printf() as the
-#    baseline; bytes per event on disk.
+#    the baseline is the query fwbox ran before schema version 3 (messages
+#    rendered by fwbox_printf(), no clock bounds) on the same window; bytes
+#    per event on disk.
 # The T - 2N events are not loaded one bundle at a time (that would take an
 # hour here): each extra bundle is a copy of a slice of N/10 events of the
 # big bundle (its formats, parameters and timestamps as loaded, renumbered
@@ -174,7 +175,8 @@ for i in $(seq 1 21); do
 	el "$a" "$b" >> qt.txt
 	echo >> qt.txt
 done
-# Baseline: the same window with the message rendered by fwbox_printf().
+# Baseline: the window query as fwbox ran it before schema version 3, the
+# message rendered by fwbox_printf().
 base_sql="SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp,
 	(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id,
 	CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source,
