@@ -536,11 +536,9 @@ static size_t render_format(const char *fmt, const uint32_t *params, char *buf, 
 		struct trace_spec sp;
 
 		if (*f != '%') {
-			const char *q = strchr(f, '%');
+			const char *q = strchrnul(f, '%');
 			size_t n, room;
 
-			if (!q)
-				q = f + strlen(f);
 			n = (size_t)(q - f);
 			room = o.n < o.cap ? o.cap - o.n : 0;
 			/* Past the end o.p + o.n is no pointer into buf at all. */
