@@ -6,7 +6,7 @@
  * Three sources reach the same record, struct trace_event:
  *  - raw ring blocks (256 bytes, 32 eight-byte events, the last one a
  *    timestamp event), decoded with the strings database and MTRC_CAP,
- *    following the kernel's fw_tracer rules (see trace.c for each rule);
+ *    following the kernel's fw_tracer rules (see trace-ring.c for each rule);
  *  - the kernel's tracefs "mlx5_fw" lines (already rendered text);
  *  - the devlink "fw" reporter's saved traces (timestamp, lost, event_id,
  *    msg), fed one by one with trace_event_from_saved().
@@ -21,6 +21,10 @@
  * Records carry the structured fields (format pointer, parameters); the
  * message text is made on demand by trace_event_render(), so a consumer that
  * stores parameters pays nothing for text.
+ *
+ * This header holds what the parts share (the record, MTRC_CAP, the strings
+ * database: trace.c); trace-ring.h, trace-render.h and trace-text.h state
+ * the contract of each part, and are included from here.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -95,21 +99,6 @@ struct trace_event {
 	bool have_host_ns;
 };
 
-/*
- * Render the message as the kernel does (snprintf of the format with the
- * seven parameters as 32-bit ints, into a 512-byte buffer), without ever
- * handing an outside format to libc: conversions are interpreted here, %s
- * prints "(null)" or "(efault)" as the kernel's vsnprintf would for a small
- * integer.  Writes at most len - 1 characters plus NUL; returns the length
- * written.  Text/saved records copy their text.
- */
-size_t trace_event_render(const struct trace_event *ev, char *buf, size_t len);
-/* The same rendering from a stored format and its seven parameters (for a
- * consumer that keeps formats and parameters apart, e.g. as an SQL
- * function), so every front-end prints exactly what `fwbox trace` prints. */
-size_t trace_format_render(const char *fmt, const uint32_t params[TRACE_MAX_PARAMS], char *buf,
-			   size_t len);
-
 /* ------------------------------------------------------------ strings DB */
 
 /* MTRC_CAP as the decoder needs it. */
@@ -149,84 +138,13 @@ const struct trace_cap *trace_strdb_cap(const struct trace_strdb *db);
 size_t trace_strdb_section(const struct trace_strdb *db, unsigned i, const char **ret_data,
 			   uint32_t *ret_base);
 
-/* --------------------------------------------------------------- decoder */
-
+/* What a source hands each record to; a negative return stops the input. */
 typedef int (*trace_event_fn)(void *userdata, const struct trace_event *ev);
 /* A broken or skipped part of the input; decoding goes on. */
 typedef void (*trace_problem_fn)(void *userdata, uint64_t offset, int err, const char *msg);
 
-struct trace_stats {
-	uint64_t blocks;            /* blocks seen */
-	uint64_t blocks_decoded;
-	uint64_t blocks_empty;      /* never written (all zero) */
-	uint64_t blocks_invalid;    /* last event not a timestamp event */
-	uint64_t blocks_stale;      /* timestamp not newer than the last decoded block */
-	uint64_t lost_gaps;         /* "Events were lost" (kernel rule) */
-	uint64_t events;            /* 8-byte events parsed */
-	uint64_t messages;          /* records emitted */
-	uint64_t raw;               /* records emitted raw */
-	uint64_t unreliable_ts;     /* timestamp events ignored (urts) */
-	uint64_t unrecognized;      /* events neither string nor timestamp */
-	uint64_t evicted;           /* pending messages dropped at FW_LIMIT_TRACE_PENDING */
-	uint64_t incomplete;        /* messages still waiting at the end */
-	uint64_t trailing_bytes;    /* input bytes after the last whole block */
-};
-
-struct trace_decoder;
-
-/* db is borrowed and must outlive the decoder.  db may be NULL (no MTRC_CAP
- * or strings DB captured): every non-timestamp event is then a string event
- * and comes out raw. */
-int trace_decoder_new(struct fw_ctx *ctx, const struct trace_strdb *db, trace_event_fn fn,
-		      trace_problem_fn problem, void *userdata, struct trace_decoder **ret);
-void trace_decoder_free(struct trace_decoder *d);
-/* Feed any number of bytes.  Returns 0 or the callback's negative code. */
-int trace_decoder_feed(struct trace_decoder *d, const void *data, size_t len);
-/* End of input: decode what is buffered (ring snapshot mode if the whole
- * input fitted), report trailing bytes and messages left incomplete. */
-int trace_decoder_finish(struct trace_decoder *d);
-const struct trace_stats *trace_decoder_stats(const struct trace_decoder *d);
-
-/* ---------------------------------------------------------- text sources */
-
-/*
- * Parse one line of rendered trace text.  Accepted:
- *  - an ftrace line of the mlx5_fw (or older fw_tracer) event, with any
- *    context in front (task, PID, TGID, CPU, flags, clock): the part after
- *    "mlx5_fw: " is used, and the host time before it ("SECONDS.FRACTION:")
- *    is kept in host_ns;
- *  - the bare tracepoint text "<dev> [0x<ts>] <lost> [0x<event_id>] <msg>";
- *  - mstflint mstfwtrace output, the same without "<dev> ", its timestamp
- *    either "[0x<ts>]" or --real_ts "[HH:MM:SS:NNNNNNNNN]" (then taken as
- *    nanoseconds: the device ticks are not recoverable);
- *  - iproute2's text of a devlink fw reporter saved trace,
- *    "timestamp: N lost: true|false event_id: N msg: <msg>" (source SAVED).
- * Returns 1 and fills ev (pointing into line) when it is a trace line, 0
- * when the line is not one (comments, other events), -EBADMSG when it
- * claims to be one but is malformed.
- */
-int trace_parse_text_line(const char *line, size_t len, struct trace_event *ev);
-
-/*
- * Walk text (tracefs lines) and emit a record per trace line.  Lines longer
- * than FW_LIMIT_TEXT_LINE are reported and skipped.  Incremental like the
- * ring decoder: feed chunks, then finish.
- */
-struct trace_text;
-int trace_text_new(struct fw_ctx *ctx, trace_event_fn fn, trace_problem_fn problem,
-		   void *userdata, struct trace_text **ret);
-void trace_text_free(struct trace_text *t);
-int trace_text_feed(struct trace_text *t, const void *data, size_t len);
-int trace_text_finish(struct trace_text *t);
-uint64_t trace_text_count(const struct trace_text *t);
-
-/* Fill a record from one saved trace of the devlink fw reporter. */
-void trace_event_from_saved(struct trace_event *ev, uint64_t index, uint64_t timestamp,
-			    bool lost, uint8_t event_id, const char *msg);
-
-/* ------------------------------------------------------- test-side encoder */
-
-/* Encode one string event / timestamp event (8 bytes, big-endian dwords). */
-void trace_encode_string_event(void *out, bool lost, uint8_t ts7, uint8_t event_id,
-			       uint16_t tmsn, uint8_t tdsn, uint32_t param);
-void trace_encode_timestamp_event(void *out, uint64_t ts53, uint8_t urts);
+/* The three parts, each with its contract: the renderer, the ring reader,
+ * the text-line parsers. */
+#include "trace-render.h"
+#include "trace-ring.h"
+#include "trace-text.h"
