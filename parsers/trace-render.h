@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace.h"
+#include "trace-core.h"
 
 /*
  * Render the message as the kernel does (snprintf of the format with the

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace.h"
+#include "trace-core.h"
 
 struct trace_stats {
 	uint64_t blocks;            /* blocks seen */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace.h"
+#include "trace-core.h"
 
 /*
  * Parse one line of rendered trace text.  Accepted:
