@@ -142,4 +142,10 @@ for v in show report trace regs; do
 	[ "$(grep -o deadbeef err | wc -l)" -le 2 ] && grep -q "^fwbox $v: 'deadbeef' is not a file, and as a bundle UUID: " err ||
 		fail "$v deadbeef: $(cat err)"
 done
+# load names a missing file once ("rejected 'x': 'x': No such file").
+set +e
+"$FWBOX" load --db tty.db nosuch.tar.zst 2>err
+set -e
+grep -qx "fwbox load: rejected 'nosuch.tar.zst': No such file or directory" err ||
+	fail "load of a missing file: $(cat err)"
 echo ok
