@@ -217,6 +217,11 @@ struct emu {
 	void *dump_data[2];
 	size_t dump_len[2];
 	uint32_t fw_miss_counter;
+	/* The fw_fatal dump of the failure, built when first read: what it
+	 * holds of the moment of the failure. */
+	bool fatal_dump_pending;
+	uint8_t fatal_dump_synd;
+	uint32_t fatal_dump_miss;
 	uint8_t health[64];
 	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
 	struct emu_plant plant;         /* serial=, mac=, ... (emu-plant.c) */
