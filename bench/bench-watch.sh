@@ -48,12 +48,18 @@ print(f"figure: baseline-collect-by-script-median {b:.2f} ms")
 print(f"figure: watch-latency-vs-script-ratio {m / b:.3f} x")
 PY
 # Idle: one emulated card whose fault is a day away, so nothing happens.
-"$FWBOX" watch -q -d 'emu:cx7,fatal-at=86400' --spool "$tmp/idle" > "$tmp/idle.log" 2>&1 &
+mkfifo "$tmp/idle.fifo"
+"$FWBOX" watch -q -d 'emu:cx7,fatal-at=86400' --spool "$tmp/idle" > "$tmp/idle.fifo" 2>&1 &
 pid=$!
-# Wait for the ready line (the daemon is armed), not for a time.
-until grep -q 'ready' "$tmp/idle.log" 2>/dev/null; do
-	kill -0 "$pid" 2>/dev/null || { echo "the idle daemon died: $(cat "$tmp/idle.log")" >&2; exit 1; }
+# Wait for the ready line (the daemon is armed), not for a time: read the
+# daemon's output through the FIFO until it says so (the FIFO stays open
+# on fd 4 so the daemon never blocks writing).
+exec 4< "$tmp/idle.fifo"
+ready=
+while IFS= read -r line <&4; do
+	case $line in *ready*) ready=1; break ;; esac
 done
+[ -n "$ready" ] || { echo "the idle daemon ended before its ready line" >&2; exit 1; }
 tck=$(getconf CLK_TCK)
 t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 s=$(date +%s%N)
@@ -62,6 +68,8 @@ t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 e=$(date +%s%N)
 rss=$(awk '/^VmRSS:/{print $2}' "/proc/$pid/status")
 kill -TERM "$pid"
+cat <&4 > /dev/null
+exec 4<&-
 wait "$pid" || true
 pid=
 python3 -c "import sys; t0,t1,tck,s,e=map(int,sys.argv[1:]); print(f'figure: watch-idle-cpu {100.0*(t1-t0)/tck/((e-s)/1e9):.3f} %')" \

@@ -112,8 +112,13 @@ static int emu_h_reporters(void *priv, struct fw_health_reporter **ret, size_t *
 
 	if (e->no_devlink)
 		return no_devlink(e);
-	/* As the health buffer: a due fault shows to whoever looks. */
-	emu_schedule_run(e);
+	/* As the health buffer: a due fault shows to whoever looks, unless
+	 * its events are subscribed: then reading them is what fires it, so
+	 * a fault is an event, never also the state a daemon found at its
+	 * start (the listing it takes as its baseline right after
+	 * subscribing). */
+	if (!e->events_opened)
+		emu_schedule_run(e);
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (!list)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory listing reporters");
@@ -204,6 +209,7 @@ static int emu_h_events_open(void *priv)
 	if (fd < 0)
 		return fw_error(e->ctx, -EOPNOTSUPP,
 				"emu: no fault schedule (fatal-at= or burst=), so no health events");
+	e->events_opened = true;
 	return fd;
 }
 

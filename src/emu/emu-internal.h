@@ -193,6 +193,7 @@ struct emu {
 	uint64_t fw_error_after; /* 0 = never: a non-fatal syndrome for the fw reporter */
 	bool fw_error;
 	bool no_devlink;        /* devlink=none: no health reporters, no notifications */
+	bool events_opened;     /* someone takes the schedule's events (fwbox watch) */
 	uint64_t ncmds;
 	uint64_t now_ns;        /* emulated time since emu_new */
 	uint64_t wall_base_ns;  /* emulated wall clock at emu_new */

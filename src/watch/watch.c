@@ -803,7 +803,7 @@ static void wait_dump(struct watch *w, struct wdev *d, struct wevent *we)
 				we->has_dump = true;
 		free(rep);
 		if (!we->has_dump)
-			poll(NULL, 0, 5);
+			poll(NULL, 0, 1);   /* a listing is cheap: look often */
 	}
 	fw_ctx_clear_error(w->ctx);
 }
@@ -945,8 +945,8 @@ static void present_at_start(struct watch *w)
 			note(w, &pn);
 			hist_push(w->present, &w->npresent,
 				  "{\"card\": \"%s\", \"reporter\": \"%s\", \"state\": \"%s\", "
-				  "\"error_count\": %" PRIu64 ", \"dump\": %s, \"detail\": \"%s\", "
-				  "\"action\": \"%s\", %s}",
+				  "\"error_count\": %" PRIu64 ", \"has_dump\": %s, \"message\": \"%s\", "
+				  "\"why\": \"%s\", %s}",
 				  jesc(d->key), jesc(we.reporter), pn.state, we.error_count,
 				  we.has_dump ? "true" : "false", jesc(detail), pn.why,
 				  time_fields(tbuf, sizeof(tbuf), "seen", now_ns));

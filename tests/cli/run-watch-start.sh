@@ -33,7 +33,7 @@ assert json.load(open(show))["device"]["pci"] == "0000:09:00.0"
 s = json.load(open(status))
 pres = {(p["card"], p["reporter"]): p for p in s["present_at_start"]}
 assert set(pres) == {("0000:08:00.0", pa), ("0000:09:00.0", pb)}, pres
-assert all(p["action"] == "recorded" and p["state"] == "error" for p in pres.values()), pres
+assert all(p["why"] == "recorded" and p["state"] == "error" for p in pres.values()), pres
 assert s["capture_count"] == 1 and s["captures"][0]["card"] == "0000:09:00.0", s["captures"]
 lines = [json.loads(l) for l in open(log)]
 kinds = [l["note"] for l in lines]
