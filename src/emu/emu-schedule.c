@@ -341,7 +341,8 @@ int emu_events_read(struct emu *e, struct emu_health_event *ev, size_t max)
 		return fw_error(e->ctx, -errno, "emu: timerfd read: %s", strerror(errno));
 	emu_schedule_run(e);
 	n = s->qlen < max ? s->qlen : max;
-	memcpy(ev, s->q + s->qhead, n * sizeof(*ev));
+	if (n)   /* an empty queue may never have been allocated */
+		memcpy(ev, s->q + s->qhead, n * sizeof(*ev));
 	s->qhead += n;
 	s->qlen -= n;
 	if (!s->qlen)
