@@ -4,8 +4,8 @@
  * made (fwbox import's sysinfo-snapshot and sos inputs).
  *
  * Same protections as the bundle reader, for archives we do not trust:
- * only the tar formats are enabled (never _all: most libarchive CVEs are
- * in the other formats), entries are never extracted (the caller gets
+ * opened by the bundle reader's opener (bundle_tar_open: only the tar
+ * formats, never _all: most libarchive CVEs are in the other formats), entries are never extracted (the caller gets
  * bytes, never a path on disk), links, devices and hostile names are
  * reported and skipped, and every byte inflated counts against the
  * per-entry, total and ratio limits of core/limits.h, so a decompression
@@ -42,31 +42,20 @@ struct bundle_archive {
 
 static int arc_error(struct bundle_archive *ar, const char *what)
 {
-	const char *msg = archive_error_string(ar->a);
-	int e = archive_errno(ar->a);
-
-	return fw_error(ar->ctx, e == EIO || e == ENOMEM ? -e : -EBADMSG, "'%s': %s: %s", ar->path,
-			what, msg ? msg : "damaged archive");
+	return bundle_tar_error(ar->ctx, ar->a, ar->path, what);
 }
 
-static int arc_setup(struct bundle_archive *ar)
+/* Other tools' archives: tar with any of the filters sysinfo-snapshot, sos
+ * and doca-sosreport use (gzip, bzip2, xz, zstd), not concatenated. */
+static int arc_setup(struct bundle_archive *ar, const void *mem, size_t len)
 {
-	struct archive *a = archive_read_new();
+	struct bundle_tar_source src = {
+		.path = ar->path, .fd = ar->fd, .mem = mem, .mem_len = len,
+		.filters = BUNDLE_TAR_GZIP | BUNDLE_TAR_BZIP2 | BUNDLE_TAR_XZ | BUNDLE_TAR_ZSTD,
+		.block = FW_LIMIT_READ_CHUNK,
+	};
 
-	if (!a)
-		return fw_error(ar->ctx, -ENOMEM, "out of memory");
-	ar->a = a;
-	/* Filters that run an external program return ARCHIVE_WARN; they
-	 * still only feed the tar reader. */
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_support_format_gnutar(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_none(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_bzip2(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN)
-		return arc_error(ar, "libarchive setup");
-	return 0;
+	return bundle_tar_open(ar->ctx, &src, &ar->a);
 }
 
 static int arc_new(struct fw_ctx *ctx, const char *path, struct bundle_archive **ret)
@@ -109,13 +98,9 @@ int bundle_archive_open(struct fw_ctx *ctx, const char *path, struct bundle_arch
 		goto fail;
 	}
 	ar->file_size = (uint64_t)st.st_size;
-	r = arc_setup(ar);
+	r = arc_setup(ar, NULL, 0);
 	if (r < 0)
 		goto fail;
-	if (archive_read_open_fd(ar->a, ar->fd, FW_LIMIT_READ_CHUNK) != ARCHIVE_OK) {
-		r = arc_error(ar, "not a readable tar archive");
-		goto fail;
-	}
 	*ret = ar;
 	return 0;
 fail:
@@ -137,13 +122,9 @@ int bundle_archive_open_memory(struct fw_ctx *ctx, const void *data, size_t len,
 		r = fw_error(ctx, -EBADMSG, "'%s' is empty (0 bytes), not an archive", ar->path);
 		goto fail;
 	}
-	r = arc_setup(ar);
+	r = arc_setup(ar, data, len);
 	if (r < 0)
 		goto fail;
-	if (archive_read_open_memory(ar->a, data, len) != ARCHIVE_OK) {
-		r = arc_error(ar, "not a readable tar archive");
-		goto fail;
-	}
 	*ret = ar;
 	return 0;
 fail:

@@ -181,3 +181,32 @@ int bundle_index_parse(struct fw_ctx *ctx, const uint8_t *elf, size_t len,
 const char *bundle_path_problem(const char *path);
 /* Kind rules: 1..128 bytes of [A-Za-z0-9._-]. */
 bool bundle_kind_ok(const char *kind);
+
+/* ---------------------------------------------- libarchive, for reading */
+struct archive;
+
+/* Filters a reader accepts beside none (bundle_tar_open). */
+#define BUNDLE_TAR_ZSTD  0x1u
+#define BUNDLE_TAR_GZIP  0x2u
+#define BUNDLE_TAR_XZ    0x4u
+#define BUNDLE_TAR_BZIP2 0x8u
+
+/* What to read and under which limits: a file (fd >= 0, read from its
+ * start in blocks of block bytes, 0: FW_LIMIT_READ_CHUNK) or bytes in
+ * memory; the filters accepted; concatenated reads past the end-of-archive
+ * blocks (reader.c says why). */
+struct bundle_tar_source {
+	const char *path;              /* for messages */
+	int fd;
+	const void *mem;
+	size_t mem_len;
+	unsigned filters;              /* BUNDLE_TAR_* */
+	bool concatenated;
+	size_t block;
+};
+/* reader.c: the one libarchive opener of bundle/ (the bundle reader and
+ * archive.c): tar and GNU tar formats only, never _all. */
+int bundle_tar_open(struct fw_ctx *ctx, const struct bundle_tar_source *src, struct archive **ret);
+/* A libarchive error as a message on ctx naming path and what was being
+ * done: -EBADMSG for damaged input, -EIO/-ENOMEM kept. */
+int bundle_tar_error(struct fw_ctx *ctx, struct archive *a, const char *path, const char *what);

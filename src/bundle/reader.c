@@ -71,61 +71,66 @@ static const char *printable(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-static int archive_err(struct bundle *b, struct archive *a, const char *what)
+int bundle_tar_error(struct fw_ctx *ctx, struct archive *a, const char *path, const char *what)
 {
 	const char *msg = archive_error_string(a);
 	int e = archive_errno(a);
 
 	/* Damaged or cut input is malformed input, whatever errno libarchive
 	 * left; only a real I/O error keeps its code. */
-	return fw_error(b->ctx, e == EIO || e == ENOMEM ? -e : -EBADMSG, "'%s': %s: %s", b->path,
-			what, msg ? msg : "damaged archive");
+	return fw_error(ctx, e == EIO || e == ENOMEM ? -e : -EBADMSG, "'%s': %s: %s", path, what,
+			msg ? msg : "damaged archive");
+}
+
+static int archive_err(struct bundle *b, struct archive *a, const char *what)
+{
+	return bundle_tar_error(b->ctx, a, b->path, what);
 }
 
 /*
- * concatenated: read on past the end-of-archive blocks to the end of the
- * stream (libarchive's tar:read_concatenated_archives), so that whatever
- * follows them (another archive, random bytes, a second compressed frame)
- * is seen: zero blocks are skipped, anything else reads as a header.
+ * The one libarchive set-up for reading, ours and other tools' archives:
+ * tar and GNU tar only, and only the filters the source asks for.  A
+ * filter may come back ARCHIVE_WARN when it runs an external program; that
+ * still decodes only the format we asked for.  With concatenated, reading
+ * goes on past the end-of-archive blocks to the end of the stream
+ * (libarchive's tar:read_concatenated_archives), so that whatever follows
+ * them (another archive, random bytes, a second compressed frame) is seen:
+ * zero blocks are skipped, anything else reads as a header.
  */
-static int open_archive(struct bundle *b, bool concatenated, struct archive **ret)
+int bundle_tar_open(struct fw_ctx *ctx, const struct bundle_tar_source *src, struct archive **ret)
 {
 	struct archive *a = archive_read_new();
+	unsigned f = src->filters;
 	int r;
 
 	if (!a)
-		return fw_error(b->ctx, -ENOMEM, "out of memory");
-	/* tar and GNU tar only, and only the filters the writer produces.
-	 * A filter may come back ARCHIVE_WARN when it runs an external
-	 * program; that still decodes only the format we asked for. */
+		return fw_error(ctx, -ENOMEM, "out of memory");
 	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
 	    archive_read_support_format_gnutar(a) != ARCHIVE_OK ||
 	    archive_read_support_filter_none(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_xz(a) < ARCHIVE_WARN) {
-		r = archive_err(b, a, "libarchive setup");
+	    ((f & BUNDLE_TAR_ZSTD) && archive_read_support_filter_zstd(a) < ARCHIVE_WARN) ||
+	    ((f & BUNDLE_TAR_GZIP) && archive_read_support_filter_gzip(a) < ARCHIVE_WARN) ||
+	    ((f & BUNDLE_TAR_XZ) && archive_read_support_filter_xz(a) < ARCHIVE_WARN) ||
+	    ((f & BUNDLE_TAR_BZIP2) && archive_read_support_filter_bzip2(a) < ARCHIVE_WARN) ||
+	    (src->concatenated &&
+	     archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1") != ARCHIVE_OK)) {
+		r = bundle_tar_error(ctx, a, src->path, "libarchive setup");
 		archive_read_free(a);
 		return r;
 	}
-	if (concatenated &&
-	    archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1") != ARCHIVE_OK) {
-		r = archive_err(b, a, "libarchive setup");
-		archive_read_free(a);
-		return r;
-	}
-	if (b->fd >= 0) {
-		if (lseek(b->fd, 0, SEEK_SET) < 0) {
-			r = fw_error(b->ctx, -errno, "'%s': seek: %m", b->path);
+	if (src->fd >= 0) {
+		/* From the start, also when the file was read before. */
+		if (lseek(src->fd, 0, SEEK_SET) < 0) {
+			r = fw_error(ctx, -errno, "'%s': seek: %m", src->path);
 			archive_read_free(a);
 			return r;
 		}
-		r = archive_read_open_fd(a, b->fd, FW_LIMIT_READ_CHUNK);
+		r = archive_read_open_fd(a, src->fd, src->block ? src->block : FW_LIMIT_READ_CHUNK);
 	} else {
-		r = archive_read_open_memory(a, b->mem, b->mem_len);
+		r = archive_read_open_memory(a, src->mem, src->mem_len);
 	}
 	if (r != ARCHIVE_OK) {
-		r = archive_err(b, a, "not a readable tar archive");
+		r = bundle_tar_error(ctx, a, src->path, "not a readable tar archive");
 		archive_read_free(a);
 		return r;
 	}
@@ -133,7 +138,18 @@ static int open_archive(struct bundle *b, bool concatenated, struct archive **re
 	return 0;
 }
 
-/* The first member must be index.elf; read it whole (bounded) into memory. */
+/* Our bundles: tar with the filters the writer produces. */
+static int open_archive(struct bundle *b, bool concatenated, struct archive **ret)
+{
+	struct bundle_tar_source src = {
+		.path = b->path, .fd = b->fd, .mem = b->mem, .mem_len = b->mem_len,
+		.filters = BUNDLE_TAR_ZSTD | BUNDLE_TAR_GZIP | BUNDLE_TAR_XZ,
+		.concatenated = concatenated, .block = FW_LIMIT_READ_CHUNK,
+	};
+
+	return bundle_tar_open(b->ctx, &src, ret);
+}
+
 static int read_index_member(struct bundle *b, struct archive *a, uint8_t **ret, size_t *ret_len)
 {
 	struct archive_entry *e;

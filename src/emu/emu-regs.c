@@ -87,40 +87,58 @@ static void emu_mgir(struct emu *e, const struct regcat_reg *r, uint8_t *out)
 	emu_reg_set_str(r, out, "dev_branch_tag", tag);
 }
 
+/* PDDR: the page the reader selected, filled by field name from the
+ * page's row in regcat.def (REGCAT_PAGE), so the emulator and the decoder
+ * read one layout: the troubleshooting message at register byte 0x14
+ * (page byte 0x0c), as the kernel's mlx5_ifc_pddr_troubleshooting_page_bits
+ * has it, the module's serial at register byte 0x44.  A page the catalog
+ * does not describe is BAD_PARAM, as firmware answers an unknown page. */
 static uint8_t emu_pddr(struct emu *e, const struct regcat_reg *r, const uint8_t *in, uint8_t *out,
 			uint32_t *syndrome)
 {
+	const struct emu_profile *p = e->prof;
 	uint32_t page = GET("page_select");
-	uint8_t *pg = out + 8;
 	unsigned port = GET("local_port");
+	const struct regcat_page *pg = regcat_page(r, page);
+	bool cx7 = p->device_id == 0x1021;
+	char serial[17];
 
+	if (!pg)
+		return emu_bad_index(syndrome, r->id, page);
 	SET("local_port", port);
 	SET("page_select", page);
 	switch (page) {
-	case 0: /* operational info: proto_active, FSM states, speed */
-		fw_put_be32(pg + 0, 0x00000004);           /* proto_active: Ethernet */
-		fw_put_be32(pg + 4, 0x00000003);           /* neg_mode_active, pd_fsm_state */
-		fw_put_be32(pg + 8, 0x00000007);           /* phy_mngr_fsm_state: ACTIVE */
-		fw_put_be32(pg + 12, e->prof->ext_eth_proto_oper ? e->prof->ext_eth_proto_oper : 0x1000);
-		fw_put_be32(pg + 16, (uint32_t)emu_hash(e->seed, 40 + port) & 0xff);
+	case 0: /* operational info: Ethernet, the PHY manager up, the active link */
+		SET("proto_active", 4);
+		SET("phy_mngr_fsm_state", 3);
+		SET("phy_manager_link_eth_enabled", p->ext_eth_proto_cap);
+		SET("core_to_phy_link_eth_enabled", p->ext_eth_proto_cap);
+		SET("cable_ext_eth_proto_cap", p->ext_eth_proto_cap);
+		SET("link_eth_active", p->ext_eth_proto_oper ? p->ext_eth_proto_oper : 0x1000);
+		SET("pd_link_enabled", p->ext_eth_proto_cap);
+		SET("eth_an_link_enabled", p->ext_eth_proto_cap);
 		break;
-	case 1: /* troubleshooting: status opcode and message */
-		fw_put_be32(pg + 0, 0);                    /* group_opcode: monitor */
-		fw_put_be32(pg + 4, 0);                    /* status_opcode: no issue */
-		memcpy(pg + 0x1c, "No issue was observed", 21);
+	case 1: /* troubleshooting: the monitor group, no issue, and it in words */
+		SET("group_opcode", 0);
+		SET("monitor_opcode", 0);
+		emu_reg_set_str(r, out, "status_message", "No issue was observed");
 		break;
-	case 3: /* module info: identifier, vendor, part and serial number */
-		fw_put_be32(pg + 0, e->prof->device_id == 0x1021 ? 0x18 : 0x11);
-		memcpy(pg + 0x20, "NVIDIA          ", 16);
-		memcpy(pg + 0x30, e->prof->device_id == 0x1021 ? "MCP7Y00-N001    " : "MCP1600-C001E30N", 16);
-		if (e->plant.set & EMU_PLANT_SERIAL) {
-			/* The module's serial, space-padded as SFF-8636 pads it. */
-			memset(pg + 0x40, ' ', 16);
-			memcpy(pg + 0x40, e->plant.serial, strlen(e->plant.serial));
-		} else {
-			memcpy(pg + 0x40, "MT2201VS0", 9);
-		}
-		fw_put_be32(pg + 0x54, (uint32_t)(0x1a0 + emu_hash(e->seed, 41) % 64)); /* temperature, 1/256 C */
+	case 3: /* module info: a passive copper cable, its identity and readings */
+		SET("cable_type", 3);
+		SET("cable_vendor", cx7 ? 3 : 1);
+		SET("cable_length", 1);
+		SET("cable_identifier", cx7 ? 6 : 0);
+		emu_reg_set_str(r, out, "vendor_name", "NVIDIA          ");
+		emu_reg_set_str(r, out, "vendor_pn", cx7 ? "MCP7Y00-N001    " : "MCP1600-C001E30N");
+		/* The module's serial, space-padded as SFF-8636 pads it. */
+		snprintf(serial, sizeof(serial), "%-16s",
+			 (e->plant.set & EMU_PLANT_SERIAL) ? e->plant.serial : "MT2201VS0");
+		emu_reg_set_str(r, out, "vendor_sn", serial);
+		/* 38 C and a fraction, in 1/256 C; 3.3 V in 100 uV. */
+		SET("temperature", 38 * 256 + emu_hash(e->seed, 41 + port) % 256);
+		SET("voltage", 33000);
+		SET("temperature_high_th", 75 * 256);
+		SET("temperature_low_th", (uint16_t)(-5 * 256));
 		break;
 	default:
 		return emu_bad_index(syndrome, r->id, page);

@@ -115,8 +115,12 @@ static const struct reg_row regs[] = {
 #define REGCAT_ENUM(tag, ...)
 #define REGCAT_REG(name, id, size, summary, ...) \
 	_Static_assert(MLX5_REG_##name == (id), "regcat.def and ifc.h differ on " #name);
+/* A page belongs to a register ifc.h knows. */
+#define REGCAT_PAGE(reg, sel, value, instead, summary, ...) \
+	_Static_assert(MLX5_REG_##reg > 0, "regcat.def pages an unknown register " #reg);
 #include "ifc/regcat.def"
 #undef REGCAT_REG
+#undef REGCAT_PAGE
 #undef REGCAT_ENUM
 
 static const struct name_row statuses[] = {

@@ -13,6 +13,8 @@
  *   REGCAT_FIELD_BYTE(reg, field)            byte offset of a byte-aligned field
  *   REGCAT_FIELD_BYTES(reg, field)           its size in bytes
  *   REGCAT_ID_<REG>, REGCAT_SIZE_<REG>       register id and data bytes
+ *   REGCAT_FIELD(PDDR_page1, status_message) a field of one page (REGCAT_PAGE
+ *                                            rows): <REG>_page<value>
  *
  * How: each register row becomes a struct type that is never instantiated,
  * with two char arrays per field whose sizes are the field's bit offset
@@ -26,6 +28,7 @@
 #define U(n, byte, msb, w) char n##_off[REGCAT_L_BIT(byte, msb) + 1]; char n##_w[w];
 #define X(n, byte, msb, w) U(n, byte, msb, w)
 #define T(n, byte, msb, w) U(n, byte, msb, w)
+#define T256(n, byte, msb, w) U(n, byte, msb, w)
 #define UE(n, byte, msb, w, tag) U(n, byte, msb, w)
 #define S(n, byte, nbytes) char n##_off[(byte) * 8 + 1]; char n##_w[(nbytes) * 8];
 #define B(n, byte, nbytes) S(n, byte, nbytes)
@@ -33,12 +36,16 @@
 #define REGCAT_REG(name, id, size, summary, ...) \
 	struct regcat_layout_##name { __VA_ARGS__ }; \
 	enum { REGCAT_ID_##name = (id), REGCAT_SIZE_##name = (size) };
+#define REGCAT_PAGE(reg, sel, value, instead, summary, ...) \
+	struct regcat_layout_##reg##_page##value { __VA_ARGS__ };
 #include "ifc/regcat.def"
 #undef REGCAT_REG
+#undef REGCAT_PAGE
 #undef REGCAT_ENUM
 #undef B
 #undef S
 #undef UE
+#undef T256
 #undef T
 #undef X
 #undef U

@@ -29,6 +29,7 @@ enum regcat_show {
 	REGCAT_SHOW_DEC = 0,
 	REGCAT_SHOW_HEX,
 	REGCAT_SHOW_CELSIUS8,       /* signed 16-bit count of 0.125 degC (MTMP) */
+	REGCAT_SHOW_CELSIUS256,     /* signed 16-bit count of 1/256 degC (SFF-8636 modules) */
 };
 
 struct regcat_field {
@@ -41,6 +42,20 @@ struct regcat_field {
 	enum regcat_show show;      /* REGCAT_UINT only */
 };
 
+/* The fields of one page of a paged register: regcat.def's REGCAT_PAGE
+ * rows.  They apply when field sel holds value, and stand for field
+ * instead (the page's raw bytes), inside which they all lie.  Positions
+ * are the register's, like the base fields'. */
+struct regcat_page {
+	uint16_t reg_id;            /* the register this page belongs to */
+	const char *sel;            /* "page_select" */
+	uint32_t value;
+	const char *instead;        /* "page_data" */
+	const char *summary;        /* one line */
+	const struct regcat_field *fields;
+	size_t n_fields;
+};
+
 struct regcat_reg {
 	const char *name;           /* "MGIR" */
 	uint16_t id;                /* ACCESS_REG register_id */
@@ -48,6 +63,11 @@ struct regcat_reg {
 	const char *summary;        /* one line */
 	const struct regcat_field *fields;
 	size_t n_fields;
+	/* The catalog's page table, shared by every register: the entries
+	 * whose reg_id is this register's are its pages (none for most).
+	 * Data, so a decoder needs no call into the catalog to use it. */
+	const struct regcat_page *pages;
+	size_t n_pages;
 };
 
 /* A field (or part of one) that holds an identifier: regcat.def's
@@ -92,8 +112,18 @@ const struct regcat_reg *regcat_by_name(const char *name);   /* case-insensitive
 /* Enum name of value for this field, or NULL. */
 const char *regcat_enum_name(const struct regcat_field *f, uint32_t value);
 
+/* The page of r that applies when its selector holds value, or NULL. */
+const struct regcat_page *regcat_page(const struct regcat_reg *r, uint32_t value);
+/* The page of r that data (len bytes of it) selects: NULL when r has no
+ * pages, the selector lies past len, or its value has no page. */
+const struct regcat_page *regcat_page_of(const struct regcat_reg *r, const void *data, size_t len);
+
 /* Lookups by name, for the emulator, which fills registers field by field. */
-/* Field of r named name (exact match), or NULL. */
+/* Field of r named name (exact match), or NULL.  A page field is found
+ * too (page field names are unique in their register). */
 const struct regcat_field *regcat_field(const struct regcat_reg *r, const char *name);
+/* The page a field of r found by regcat_field() belongs to, or NULL for a
+ * base field (or no such field). */
+const struct regcat_page *regcat_field_page(const struct regcat_reg *r, const char *name);
 /* Value of an enum name for this field; 0 and *ret_value set if found, else -ENOENT. */
 int regcat_enum_value(const struct regcat_field *f, const char *name, uint32_t *ret_value);

@@ -2,7 +2,8 @@
 /*
  * import: the session.  Files found by discover.c are converted by their
  * format's parser into artifacts, grouped per card and capture, and each
- * group is written as one bundle when its input has been read.
+ * group is written as one bundle when its input has been read.  Converted
+ * bytes wait in a spill file, not in memory (see "spilling" below).
  *
  * Grouping: a file names its card (PCI function) and often its run
  * ("mstdump_<BDF>_run_2"); each run is a capture of its own, the files
@@ -39,10 +40,15 @@
 #include "trace-match.h"
 #include "trace.h"
 
+/* An artifact: its bytes in memory (data; what goes in beside the
+ * captures: host facts, a strings DB) or, for the converted captures,
+ * len bytes at off in the input's spill file (spilled). */
 struct art {
 	char *kind;
 	uint8_t *data;
 	size_t len;
+	bool spilled;
+	uint64_t off;
 	char *source_name;
 	uint8_t source_sha256[FW_SHA256_LEN];
 	const char *tool;
@@ -52,6 +58,11 @@ struct art {
 	uint64_t time_ns;
 	const char *time_from;
 };
+
+/* Bytes read back from the spill file at a time, and what a bundle writer
+ * may stage in memory before it spills too. */
+#define SPILL_CHUNK (256u << 10)
+#define IMPORT_STAGE_MEMORY (16u << 20)
 
 struct group {
 	char card[64];
@@ -103,6 +114,12 @@ struct import {
 
 	struct strsrc *src;
 	size_t nsrc, srccap;
+
+	/* The converted captures of the input being read, until its bundles
+	 * are written: an unnamed temporary file (see spill_open()). */
+	int spill_fd;
+	uint64_t spill_size;
+	char spill_dir[512];
 };
 
 static void imp_count_bytes(void *ud, uint64_t n)
@@ -160,7 +177,126 @@ int import_new(struct fw_ctx *ctx, const struct import_options *opts,
 	im->sink = sink;
 	im->ud = ud;
 	fw_buf_init(&im->hostinfo, FW_LIMIT_NOTE_STRING);
+	im->spill_fd = -1;
 	*ret = im;
+	return 0;
+}
+
+/* ------------------------------------------------------------- spilling */
+
+/*
+ * Memory stays bounded whatever the size of the input: an archive's
+ * captures cannot be written as they come (a card's bundle needs all of
+ * the card's files, which an archive lists in any order, and the grouping
+ * rules need the whole input), so each converted capture goes to a spill
+ * file as soon as it is parsed and only its metadata stays in memory.  At
+ * the end of the input each bundle is streamed from there.  Peak memory is
+ * then that of the largest single file (read whole, FW_LIMIT_IMPORT_FILE)
+ * plus the writer's staging, not the sum of all files.
+ *
+ * The spill file has no name (O_TMPFILE; without it a name unlinked at
+ * once), so nothing is left on disk on any failure or crash.  It lives in
+ * the output folder (the bundles need the space there anyway), else in
+ * $TMPDIR or /tmp.
+ */
+static int spill_try(struct import *im, const char *dir)
+{
+	char *tmpl = NULL;
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		/* No O_TMPFILE on this file system: a name for an instant. */
+		if (asprintf(&tmpl, "%s/.fwbox-import-XXXXXX", dir) < 0)
+			return -ENOMEM;
+		fd = mkostemp(tmpl, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(tmpl);
+		free(tmpl);
+	}
+	if (fd < 0)
+		return -errno;
+	im->spill_fd = fd;
+	snprintf(im->spill_dir, sizeof(im->spill_dir), "%s", dir);
+	return 0;
+}
+
+static int spill_open(struct import *im)
+{
+	const char *tmp = getenv("TMPDIR");
+	int r;
+
+	r = spill_try(im, im->o.output_dir ? im->o.output_dir : ".");
+	if (r < 0 && r != -ENOMEM)
+		r = spill_try(im, tmp && *tmp ? tmp : "/tmp");
+	if (r == -ENOMEM)
+		return fw_error(im->ctx, r, "out of memory");
+	if (r < 0)
+		return fw_error(im->ctx, r,
+				"cannot make a temporary file for the converted captures in '%s' "
+				"or '%s': %s", im->o.output_dir ? im->o.output_dir : ".",
+				tmp && *tmp ? tmp : "/tmp", strerror(-r));
+	return 0;
+}
+
+static void spill_close(struct import *im)
+{
+	if (im->spill_fd >= 0)
+		close(im->spill_fd);
+	im->spill_fd = -1;
+	im->spill_size = 0;
+}
+
+/* Append len bytes to the spill file; *ret_off is where they start. */
+static int spill_put(struct import *im, const void *data, size_t len, uint64_t *ret_off)
+{
+	const uint8_t *p = data;
+	uint64_t off;
+	int r;
+
+	if (im->spill_fd < 0) {
+		r = spill_open(im);
+		if (r < 0)
+			return r;
+	}
+	off = im->spill_size;
+	*ret_off = off;
+	while (len) {
+		ssize_t n = pwrite(im->spill_fd, p, len > (1u << 30) ? (1u << 30) : len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fw_error(im->ctx, n < 0 ? -errno : -EIO,
+					"writing the converted captures to a temporary file in "
+					"'%s': %s", im->spill_dir, n < 0 ? strerror(errno) : "no progress");
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	im->spill_size = off;
+	return 0;
+}
+
+/* Read len bytes at off of the spill file into buf. */
+static int spill_get(struct import *im, uint64_t off, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(im->spill_fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fw_error(im->ctx, n < 0 ? -errno : -EIO,
+					"reading the converted captures back from a temporary file "
+					"in '%s': %s", im->spill_dir,
+					n < 0 ? strerror(errno) : "it is shorter than written");
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
 	return 0;
 }
 
@@ -191,6 +327,7 @@ static void groups_release(struct import *im)
 	fw_buf_release(&im->hostinfo);
 	fw_buf_init(&im->hostinfo, FW_LIMIT_NOTE_STRING);
 	art_release(&im->hostart);
+	spill_close(im);
 }
 
 static void strsrc_release(struct strsrc *s)
@@ -550,8 +687,13 @@ static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_cl
 	a.rejected = p.rejected;
 	a.time_ns = f->mtime_ns;
 	a.time_from = f->time_from;
-	if (a.outcome != BUNDLE_OUTCOME_FAILED)
-		a.data = fw_buf_steal(&p.out, &a.len);
+	if (a.outcome != BUNDLE_OUTCOME_FAILED) {
+		r = spill_put(im, p.out.data, p.out.len, &a.off);
+		if (r < 0)
+			goto out;
+		a.len = p.out.len;
+		a.spilled = true;
+	}
 	if (a.outcome != BUNDLE_OUTCOME_OK) {
 		/* The reason starts with the file's name, which the report has. */
 		size_t skip = strlen(f->name) + 4;
@@ -567,14 +709,18 @@ static int imp_take_file(void *ud, const struct imp_file *f, const struct imp_cl
 		snprintf(kind, sizeof(kind), "source.%s", a.kind);
 		o.kind = strdup(kind);
 		o.source_name = strdup(f->name);
-		o.data = malloc(f->len ? f->len : 1);
-		if (!o.kind || !o.source_name || !o.data) {
+		if (!o.kind || !o.source_name) {
 			art_release(&o);
 			r = fw_error(im->ctx, -ENOMEM, "out of memory");
 			goto out;
 		}
-		memcpy(o.data, f->data, f->len);
+		r = spill_put(im, f->data, f->len, &o.off);
+		if (r < 0) {
+			art_release(&o);
+			goto out;
+		}
 		o.len = f->len;
+		o.spilled = true;
 		memcpy(o.source_sha256, f->sha256, FW_SHA256_LEN);
 		o.tool = c->tool;
 		o.outcome = BUNDLE_OUTCOME_OK;
@@ -751,15 +897,31 @@ static struct strsrc *strings_for(struct import *im, const char *fw)
 	return s;
 }
 
-/* Count the lines of a trace.text artifact that match a format. */
-static void count_matches(struct strsrc *s, const struct art *a, uint64_t *lines, uint64_t *matched)
+/* Count the lines of a trace.text artifact that match a format (the
+ * artifact is read back whole: no larger than the file it came from). */
+static int count_matches(struct import *im, struct strsrc *s, const struct art *a,
+			 uint64_t *lines, uint64_t *matched)
 {
 	struct imp_lines l;
 	const char *line;
+	const uint8_t *data = a->data;
+	uint8_t *copy = NULL;
 	size_t n;
 	bool over;
+	int r;
 
-	imp_lines_init(&l, a->data, a->len);
+	if (a->spilled) {
+		copy = malloc(a->len ? a->len : 1);
+		if (!copy)
+			return fw_error(im->ctx, -ENOMEM, "out of memory");
+		r = spill_get(im, a->off, copy, a->len);
+		if (r < 0) {
+			free(copy);
+			return r;
+		}
+		data = copy;
+	}
+	imp_lines_init(&l, data, a->len);
 	while (imp_lines_next(&l, &line, &n, &over)) {
 		struct trace_event ev;
 		struct trace_match m;
@@ -770,6 +932,8 @@ static void count_matches(struct strsrc *s, const struct art *a, uint64_t *lines
 		if (s && s->m && trace_matcher_match(s->m, ev.text, (size_t)(line + n - ev.text), &m) == 1)
 			(*matched)++;
 	}
+	free(copy);
+	return 0;
 }
 
 /* -------------------------------------------------------------- writing */
@@ -830,10 +994,12 @@ static void file_part(char *dst, size_t size, const char *s)
 		snprintf(dst, size, "unknown");
 }
 
-static int add_art(struct fw_ctx *ctx, struct bundle_writer *w, const struct art *a,
-		   uint64_t now)
+static int add_art(struct import *im, struct bundle_writer *w, const struct art *a,
+		   uint8_t *chunk, size_t chunk_size)
 {
 	struct bundle_artifact m = { 0 };
+	struct bundle_stage *st = NULL;
+	int r;
 
 	m.kind = a->kind;
 	m.outcome = a->outcome;
@@ -846,9 +1012,24 @@ static int add_art(struct fw_ctx *ctx, struct bundle_writer *w, const struct art
 	m.source_tool = a->tool;
 	m.source_records = a->records;
 	m.source_rejected = a->rejected;
-	(void)now;
-	(void)ctx;
-	return bundle_writer_add_borrowed(w, &m, a->data ? a->data : (const uint8_t *)"", a->len);
+	if (!a->spilled)
+		return bundle_writer_add_borrowed(w, &m, a->data ? a->data : (const uint8_t *)"",
+						  a->len);
+	/* From the spill file in chunks: the writer stages within its memory
+	 * budget and spills the rest itself. */
+	r = bundle_writer_begin(w, &st);
+	for (uint64_t done = 0; r >= 0 && done < a->len;) {
+		size_t n = a->len - done < chunk_size ? (size_t)(a->len - done) : chunk_size;
+
+		r = spill_get(im, a->off + done, chunk, n);
+		if (r >= 0)
+			r = bundle_stage_append(st, chunk, n);
+		done += n;
+	}
+	if (r >= 0)
+		r = bundle_writer_end(w, st, &m);
+	/* On failure the writer is freed unwritten, stages with it. */
+	return r;
 }
 
 static void report_art(struct import *im, const struct art *a)
@@ -875,7 +1056,9 @@ static int write_group(struct import *im, struct group *g)
 	struct import_made made = { 0 };
 	struct bundle_header h = { 0 };
 	struct bundle_device d = { 0 };
-	struct bundle_writer_options wo = { .compression = im->o.compression };
+	struct bundle_writer_options wo = { .compression = im->o.compression,
+					    .stage_memory = IMPORT_STAGE_MEMORY };
+	uint8_t *chunk = NULL;
 	struct bundle_writer *w = NULL;
 	struct strsrc *s = NULL;
 	struct art extra[TRACE_STRINGS_DB_MAX + 2];
@@ -946,10 +1129,12 @@ static int write_group(struct import *im, struct group *g)
 			a->reason = (char *)"";
 		}
 	}
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; r >= 0 && i < g->n; i++)
 		if (!strcmp(g->arts[i].kind, "trace.text") && g->arts[i].len)
-			count_matches(s && s->ok ? s : NULL, &g->arts[i], &made.trace_lines,
-				      &made.trace_matched);
+			r = count_matches(im, s && s->ok ? s : NULL, &g->arts[i], &made.trace_lines,
+					  &made.trace_matched);
+	if (r < 0)
+		goto out;
 	make_uuid(im, g, extra, nextra, fw, made.uuid);
 	if (t) {
 		time_t secs = (time_t)(t / 1000000000ull);
@@ -1015,10 +1200,14 @@ static int write_group(struct import *im, struct group *g)
 		r = bundle_writer_set_header(w, &h);
 	if (r >= 0)
 		r = bundle_writer_set_device(w, &d);
+	chunk = r >= 0 ? malloc(SPILL_CHUNK) : NULL;
+	if (r >= 0 && !chunk)
+		r = fw_error(im->ctx, -ENOMEM, "out of memory");
 	for (size_t i = 0; r >= 0 && i < nextra; i++)
-		r = add_art(im->ctx, w, &extra[i], now);
+		r = add_art(im, w, &extra[i], chunk, SPILL_CHUNK);
 	for (size_t i = 0; r >= 0 && i < g->n; i++)
-		r = add_art(im->ctx, w, &g->arts[i], now);
+		r = add_art(im, w, &g->arts[i], chunk, SPILL_CHUNK);
+	free(chunk);
 	if (r >= 0)
 		r = bundle_writer_commit(w, &written);
 	bundle_writer_free(w);

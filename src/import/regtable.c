@@ -45,6 +45,16 @@ static const struct regcat_field *find_field(const struct regcat_reg *reg, const
 			if (strlen(reg->fields[i].name) == nn &&
 			    !strncasecmp(reg->fields[i].name, nm, nn))
 				return &reg->fields[i];
+		/* A paged register's page fields (PDDR's status_message ...):
+		 * their names are unique in the register (regcat.def). */
+		for (size_t k = 0; k < reg->n_pages; k++) {
+			const struct regcat_page *pg = &reg->pages[k];
+
+			for (size_t i = 0; pg->reg_id == reg->id && i < pg->n_fields; i++)
+				if (strlen(pg->fields[i].name) == nn &&
+				    !strncasecmp(pg->fields[i].name, nm, nn))
+					return &pg->fields[i];
+		}
 	}
 	return NULL;
 }

@@ -305,6 +305,19 @@ int store_pg_open(struct store *s, const char *target)
 			return fw_error(s->ctx, -EPROTONOSUPPORT, "database '%s' has schema version "
 					"%d, newer than this fwbox knows (%d)", s->path, r,
 					store_pg_schema_latest());
+		/* An older schema: the queries use what the newer versions
+		 * add, so upgrade it as a loader would (a reader role that
+		 * may not is told what to do). */
+		if (r < store_pg_schema_latest()) {
+			int old = r;
+
+			r = pg_migrate(s);
+			if (r < 0)
+				return fw_error_prefix(s->ctx, r, "database '%s' has schema version "
+						       "%d and this fwbox reads version %d; upgrading "
+						       "it failed (load a bundle into it once as its "
+						       "owner)", s->path, old, store_pg_schema_latest());
+		}
 		return 0;
 	}
 	return pg_migrate(s);

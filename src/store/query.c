@@ -209,7 +209,7 @@ static const struct store_named_query named[] = {
 	  "WHERE device IS NOT NULL) "
 	  "SELECT p.device, d.identity, p.uuid AS bundle, p.created, f.id AS format, "
 	  "f.text, bf.events, "
-	  "(SELECT fwbox_printf(f.text, ARRAY[x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6]) "
+	  "(SELECT fwbox_render(f.text, f.tmpl, f.spec, x.p0, x.p1, x.p2, x.p3, x.p4, x.p5, x.p6) "
 	  "FROM trace_ev x WHERE x.bundle = p.id AND x.fmt = bf.fmt ORDER BY x.seq LIMIT 1) "
 	  "AS example "
 	  "FROM p JOIN devices d ON d.id = p.device "
@@ -229,7 +229,8 @@ static const struct store_named_query named[] = {
 	  "SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "
 	  "(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "
 	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
-	  "fwbox_printf(f.text, ARRAY[e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6]) AS message "
+	  /* The message from the format's template (schema/pg/003). */
+	  "fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
 	  "FROM bundles b JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN $2 AND $3 "
 	  "JOIN trace_formats f ON f.id = e.fmt "
 	  "WHERE b.device = $1 ORDER BY b.id, e.seq" },

@@ -234,6 +234,32 @@ mkdir "$S/o8"
 expect_out 1 "$S/bomb.out" "$FWBOX" import -o "$S/o8" "$S/bomb.tar.xz"
 grep -q "bomb.tar.xz': inflates beyond FW_LIMIT_RATIO" "$S/bomb.out.err" || fail "bomb not named: $(cat "$S/bomb.out.err")"
 [ -z "$(ls -A "$S/o8")" ] || fail "a bomb left files: $(ls -A "$S/o8")"
+# An archive cut short after a good capture: the capture was converted and
+# put aside (the temporary file in the output folder), then the input
+# fails; nothing is written and nothing is left, hidden files included.
+python3 - "$S/cut-late.tar" "$fx/mstdump_000008000_run_1" "$S/whole.tar" <<'PY'
+import io, sys, tarfile
+raw = io.BytesIO()
+good = open(sys.argv[2], "rb").read()
+with tarfile.open(fileobj=raw, mode="w") as t:
+    for name, data in (("snap/firmware/mstdump_000008000_run_1", good),
+                       ("snap/firmware/mstdump_000009000_run_1", good * 50)):
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+b = raw.getvalue()
+open(sys.argv[1], "wb").write(b[:len(b) // 2])
+open(sys.argv[3], "wb").write(b)
+PY
+mkdir "$S/o9"
+expect_out 1 "$S/cut.out" "$FWBOX" import -o "$S/o9" "$S/cut-late.tar"
+grep -q "mstdump_000009000_run_1" "$S/cut.out.err" || fail "cut entry not named: $(cat "$S/cut.out.err")"
+[ -z "$(ls -A "$S/o9")" ] || fail "a cut archive left files: $(ls -A "$S/o9")"
+# The same archive whole: both captures, and only the bundles in the folder.
+"$FWBOX" import -q -o "$S/o9" "$S/whole.tar"
+[ "$(ls -A "$S/o9" | grep -vc '^fwbox-import-nohost-0000_0[89]_00.0-.*-run1-[0-9a-f]*\.tar\.zst$')" -eq 0 ] &&
+	[ "$(ls -A "$S/o9" | wc -l)" -eq 2 ] || fail "whole archive: $(ls -A "$S/o9")"
+"$FWBOX" crspace --mstdump "$S"/o9/*0000_08_00.0* | cmp -s - "$fx/mstdump_000008000_run_1" ||
+	fail "the first capture of the whole archive differs"
+[ "$("$FWBOX" crspace "$S"/o9/*0000_09_00.0* | wc -l)" -eq 64 ] || fail "the second capture of the whole archive"
 
 # 6. Nothing to import, usage errors.
 echo "hello" > "$S/notes.txt"

@@ -31,3 +31,23 @@ cp "$fx/devlink_health_-jp" "$fx/tracefs-trace.txt" "$s/sos_commands/devlink_hea
 cp "$fx/hostname" "$fx/uname" "$s/"
 tar -C "$tmp" --mtime=2026-01-05 --owner=0 --group=0 --sort=name -cJf "$a/sos.tar.xz" sosreport-node7
 tar -C "$tmp" --mtime=2026-01-05 --owner=0 --group=0 --sort=name -cf "$a/plain.tar" sosreport-node7
+# Hostile entries (python3's tarfile, gzip without a time stamp): a '..'
+# name, an absolute name, a symbolic and a hard link over a capture name,
+# one good capture; and the same cut short in the middle of an entry.
+python3 - "$a/hostile.tar.gz" "$a/hostile-cut.tar" <<'PY'
+import gzip, io, sys, tarfile
+raw = io.BytesIO()
+with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as t:
+    def add(name, data=b"", kind=tarfile.REGTYPE, link=""):
+        i = tarfile.TarInfo(name); i.type = kind; i.linkname = link; i.size = len(data)
+        i.mtime = 1767607872
+        t.addfile(i, io.BytesIO(data) if data else None)
+    add("../../etc/mstdump_000008000_run_1", b"0x00000000 0x00000001\n")
+    add("/abs/mstdump_000008000_run_1", b"0x00000000 0x00000001\n")
+    add("x/mstdump_000008000_run_1", kind=tarfile.SYMTYPE, link="/etc/passwd")
+    add("x/mstdump_000008000_run_2", kind=tarfile.LNKTYPE, link="x/mstdump_000008000_run_1")
+    add("x/mstdump_000008000_run_3", b"0x00000000 0x00000002\n" * 40)
+with open(sys.argv[1], "wb") as f, gzip.GzipFile(fileobj=f, mode="wb", mtime=0) as g:
+    g.write(raw.getvalue())
+open(sys.argv[2], "wb").write(raw.getvalue()[:7 * 512 + 300])
+PY

@@ -125,6 +125,43 @@ START_TEST(test_register_contents)
 }
 END_TEST
 
+/* PDDR answers the page asked for, laid out as the public layouts say
+ * (raw offsets, not only through the catalog): the troubleshooting message
+ * at register byte 0x14 (the kernel's page byte 0x0c), the module's vendor
+ * at 0x1c and serial at 0x44, its temperature in 1/256 C at 0x54; a page
+ * that does not exist is BAD_PARAM. */
+START_TEST(test_pddr_pages)
+{
+	struct emu *e = mk("emu:cx6dx"), *p = mk("emu:cx7,serial=MT9999XYZ01");
+	const struct regcat_reg *r = regcat_by_name("PDDR");
+	uint8_t in[256] = { 0 }, out[256];
+
+	emu_reg_set(r, in, "local_port", 1);
+	ck_assert_int_eq(reg_read(e, "PDDR", in, out), 0);
+	ck_assert_uint_eq(out[0x0c], 3);                            /* phy_mngr_fsm_state ACTIVE */
+	ck_assert_uint_eq(out[0x09] >> 4, 4);                       /* proto_active Ethernet */
+	emu_reg_set(r, in, "page_select", 1);
+	ck_assert_int_eq(reg_read(e, "PDDR", in, out), 0);
+	ck_assert_uint_eq(out[7], 1);
+	ck_assert_uint_eq(fw_get_be16(out + 0x0e), 0);              /* monitor_opcode */
+	ck_assert_mem_eq(out + 0x14, "No issue was observed", 22);  /* NUL-terminated */
+	ck_assert(memcmp(out + 8 + 0x1c, "No issue", 8) != 0);      /* not at the old page 0x1c */
+	emu_reg_set(r, in, "page_select", 3);
+	ck_assert_int_eq(reg_read(e, "PDDR", in, out), 0);
+	ck_assert_mem_eq(out + 0x1c, "NVIDIA          ", 16);
+	ck_assert_mem_eq(out + 0x2c, "MCP1600-C001E30N", 16);
+	ck_assert_mem_eq(out + 0x44, "MT2201VS0       ", 16);
+	ck_assert_uint_eq(fw_get_be16(out + 0x54) / 256, 38);
+	ck_assert_uint_eq(fw_get_be16(out + 0x56), 33000);
+	ck_assert_int_eq(reg_read(p, "PDDR", in, out), 0);           /* serial= plants it */
+	ck_assert_mem_eq(out + 0x44, "MT9999XYZ01     ", 16);
+	emu_reg_set(r, in, "page_select", 2);
+	ck_assert_int_eq(reg_read(e, "PDDR", in, out), MLX5_STAT_BAD_PARAM);
+	emu_free(e);
+	emu_free(p);
+}
+END_TEST
+
 static Suite *emu_suite(void)
 {
 	Suite *s = suite_create("emu-regs");
@@ -134,6 +171,7 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_mgir_golden);
 	tcase_add_test(tc, test_every_register_readable_and_deterministic);
 	tcase_add_test(tc, test_register_contents);
+	tcase_add_test(tc, test_pddr_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

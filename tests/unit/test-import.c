@@ -227,6 +227,17 @@ START_TEST(test_regtable)
 	ck_assert_int_eq(imp_regtable(S("x | 0x1\n"), "NOSUCHREG", &p), 0);
 	ck_assert_uint_eq(p.out.len, 0);
 	ck_assert_uint_eq(p.rejected, 1);
+	/* A page's fields by their ADB paths: PDDR's troubleshooting page. */
+	imp_parse_release(&p);
+	imp_parse_init(&p, 1u << 20);
+	ck_assert_int_eq(imp_regtable(S("page_select | 0x00000001\n"
+					"page_data.pddr_troubleshooting_page.status_opcode."
+					"pddr_monitor_opcode.monitor_opcode | 0x00000400\n"),
+				      "PDDR", &p), 0);
+	ck_assert_uint_eq(p.records, 2);
+	ck_assert_uint_eq(p.rejected, 0);
+	ck_assert_uint_eq(p.out.data[7], 1);
+	ck_assert_uint_eq(fw_get_be16(p.out.data + 0x0e), 0x400);
 }
 END_TEST
 
@@ -375,6 +386,132 @@ START_TEST(test_archive_reader)
 }
 END_TEST
 
+/* ------------------------------------------------------------- spilling */
+
+struct made_log {
+	unsigned made;
+	size_t artifacts;
+	uint64_t trace_lines;
+	char path[4096];
+};
+
+static void on_made(void *ud, const struct import_made *m)
+{
+	struct made_log *l = ud;
+
+	l->made++;
+	l->artifacts += m->artifacts;
+	l->trace_lines += m->trace_lines;
+	if (m->path)
+		snprintf(l->path, sizeof(l->path), "%s", m->path);
+}
+
+static size_t dir_entries(const char *dir)
+{
+	char cmd[4200];
+	FILE *f;
+	size_t n = 0;
+	int c;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s'", dir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	pclose(f);
+	return n;
+}
+
+/* Converted captures wait in an unnamed spill file (the output folder,
+ * else $TMPDIR): a bundle streamed from it holds the same bytes, a dry run
+ * without a usable output folder falls back to $TMPDIR, and with neither
+ * the error names both. */
+START_TEST(test_spill)
+{
+	static uint8_t tar[512 * 16];
+	static const struct import_sink sink = { .made = on_made };
+	const char *cap = "0x00000040 0x12345678\n0x00000044 0x9abcdef0\n";
+	const char *tr = "mlx5_fw: 0000:08:00.0 [0x10] 0 [0x1] hello\n";
+	char out[] = "/tmp/fwbox-test-import-XXXXXX", tmp[] = "/tmp/fwbox-test-import-XXXXXX";
+	struct import_options o = { .device_hint = "0000:08:00.0" };
+	char *old_tmpdir = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	struct made_log log = { 0 };
+	struct import *im = NULL;
+	struct fw_ctx *ctx;
+	struct bundle *b;
+	void *data = NULL;
+	size_t off = 0, len = 0;
+
+	tar_add(tar, &off, "snap/firmware/mstdump_000008000_run_1", '0', NULL, cap);
+	tar_add(tar, &off, "snap/tracefs_000008000.txt", '0', NULL, tr);
+	off += 1024;
+	ck_assert_ptr_nonnull(mkdtemp(out));
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+
+	/* Written: the bundle reads back the converted bytes, and nothing but
+	 * the bundle is in the folder. */
+	o.output_dir = out;
+	o.compression = BUNDLE_COMPRESS_NONE;
+	ck_assert_int_eq(import_new(ctx, &o, &sink, &log, &im), 0);
+	ck_assert_int_eq(import_memory(im, "in.tar", tar, off), 0);
+	import_free(im);
+	ck_assert_uint_eq(log.made, 1);
+	ck_assert_uint_eq(log.trace_lines, 1);
+	ck_assert_uint_eq(dir_entries(out), 1);
+	ck_assert_int_eq(bundle_open(ctx, log.path, &b), 0);
+	ck_assert_int_eq(bundle_read_kind(b, "crspace", 1u << 20, &data, &len), 0);
+	memset(&p, 0, sizeof(p));
+	imp_parse_init(&p, 1u << 20);
+	ck_assert_int_eq(imp_crspace_text(S(cap), &p), 0);
+	ck_assert_uint_eq(len, p.out.len);
+	ck_assert_mem_eq(data, p.out.data, len);
+	imp_parse_release(&p);
+	free(data);
+	data = NULL;
+	ck_assert_int_eq(bundle_read_kind(b, "trace.text", 1u << 20, &data, &len), 0);
+	ck_assert_ptr_nonnull(memmem(data, len, "[0x10] 0 [0x1] hello", 20));
+	free(data);
+	bundle_close(b);
+
+	/* Dry run, the output folder unusable: $TMPDIR serves. */
+	memset(&log, 0, sizeof(log));
+	o.output_dir = "/nonexistent-fwbox-output";
+	o.dry_run = true;
+	setenv("TMPDIR", tmp, 1);
+	ck_assert_int_eq(import_new(ctx, &o, &sink, &log, &im), 0);
+	ck_assert_int_eq(import_memory(im, "in.tar", tar, off), 0);
+	import_free(im);
+	ck_assert_uint_eq(log.made, 1);
+	ck_assert_uint_eq(log.trace_lines, 1);
+	ck_assert_uint_eq(dir_entries(tmp), 0);
+
+	/* Neither: a clear error, nothing made. */
+	memset(&log, 0, sizeof(log));
+	setenv("TMPDIR", "/nonexistent-fwbox-tmp", 1);
+	ck_assert_int_eq(import_new(ctx, &o, &sink, &log, &im), 0);
+	ck_assert_int_eq(import_memory(im, "in.tar", tar, off), -ENOENT);
+	import_free(im);
+	ck_assert_uint_eq(log.made, 0);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "cannot make a temporary file for the "
+						       "converted captures in "
+						       "'/nonexistent-fwbox-output' or "
+						       "'/nonexistent-fwbox-tmp'"));
+	if (old_tmpdir)
+		setenv("TMPDIR", old_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_tmpdir);
+	fw_ctx_free(ctx);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", out, tmp);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("import");
@@ -404,6 +541,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_find_pci);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_archive_reader);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("spill");
+	tcase_add_test(tc, test_spill);
 	suite_add_tcase(s, tc);
 	return s;
 }

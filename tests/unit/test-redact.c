@@ -640,18 +640,18 @@ START_TEST(test_rules_pddr_module_serial)
 	uint8_t pddr[256] = { 0 }, page0[256] = { 0 };
 
 	fw_put_be32(pddr + 4, 3);                     /* page_select: MODULE_INFO */
-	memcpy(pddr + 8 + 0x20, "NVIDIA          ", 16);
-	memcpy(pddr + 8 + 0x40, "MT2201VS07654   ", 16);
-	memcpy(page0 + 8 + 0x40, "MT2201VS07654   ", 16); /* page 0: not a serial there */
+	memcpy(pddr + 0x1c, "NVIDIA          ", 16);      /* vendor_name */
+	memcpy(pddr + 0x44, "MT2201VS07654   ", 16);      /* vendor_sn */
+	memcpy(page0 + 0x44, "MT2201VS07654   ", 16); /* page 0: not a serial there */
 	tu_assert_ok(ctx, ident_set_new(ctx, k, &set));
 	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", "mlx5ctl", page0, sizeof(page0), set));
 	ck_assert_uint_eq(ident_count(set), 0);
 	tu_assert_ok(ctx, rule_discover(rule, "reg.PDDR", "mlx5ctl", pddr, sizeof(pddr), set));
 	ck_assert(has_ident(set, ID_SERIAL, "MT2201VS07654"));
 	ck_assert_int_eq(rule_rewrite(rule, "reg.PDDR", "mlx5ctl", pddr, sizeof(pddr), set), 1);
-	ck_assert(memcmp(pddr + 8 + 0x40, "MT2201VS07654", 13) != 0);
-	ck_assert(!memcmp(pddr + 8 + 0x40 + 13, "   ", 3));      /* the padding stays */
-	ck_assert(!memcmp(pddr + 8 + 0x20, "NVIDIA", 6));        /* the vendor too */
+	ck_assert(memcmp(pddr + 0x44, "MT2201VS07654", 13) != 0);
+	ck_assert(!memcmp(pddr + 0x44 + 13, "   ", 3));          /* the padding stays */
+	ck_assert(!memcmp(pddr + 0x1c, "NVIDIA", 6));            /* the vendor too */
 	ident_set_free(set);
 	redact_key_free(k);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "ifc/ifc.h"
 #include "ifc/regcat-layout.h"
 #include "ifc/regcat.h"
@@ -57,6 +58,104 @@ START_TEST(test_fields_fit_and_do_not_overlap)
 		/* ids unique */
 		ck_assert_ptr_eq(regcat_by_id(r->id), r);
 	}
+}
+END_TEST
+
+/* REGCAT_PAGE rows: every page belongs to a catalog register, is selected
+ * by one of its unsigned base fields, lies inside the field it stands for,
+ * and its fields fit, do not overlap, and have names unique in the
+ * register (base fields and every page). */
+START_TEST(test_pages_consistent)
+{
+	const struct regcat_reg *r0 = regcat_at(0);
+	size_t seen = 0;
+
+	for (size_t i = 0; i < r0->n_pages; i++) {
+		const struct regcat_page *pg = &r0->pages[i];
+		const struct regcat_reg *r = regcat_by_id(pg->reg_id);
+		const struct regcat_field *sel, *in;
+
+		ck_assert_msg(r != NULL, "page of unknown register 0x%x", pg->reg_id);
+		ck_assert_ptr_eq(r->pages, r0->pages);
+		sel = regcat_field(r, pg->sel);
+		in = regcat_field(r, pg->instead);
+		ck_assert_msg(sel && regcat_field_page(r, pg->sel) == NULL && sel->type == REGCAT_UINT,
+			      "%s page %u: selector %s", r->name, pg->value, pg->sel);
+		ck_assert_msg(in && regcat_field_page(r, pg->instead) == NULL, "%s page %u: %s", r->name,
+			      pg->value, pg->instead);
+		ck_assert_msg(pg->summary && *pg->summary, "%s page %u: no summary", r->name, pg->value);
+		ck_assert_uint_gt(pg->n_fields, 0);
+		ck_assert_ptr_eq(regcat_page(r, pg->value), pg);
+		for (size_t k = 0; k < i; k++)
+			ck_assert_msg(r0->pages[k].reg_id != pg->reg_id || r0->pages[k].value != pg->value,
+				      "%s page %u twice", r->name, pg->value);
+		for (size_t j = 0; j < pg->n_fields; j++) {
+			const struct regcat_field *f = &pg->fields[j];
+
+			ck_assert_msg(f->width > 0 && f->bit_off >= in->bit_off &&
+					      f->bit_off + f->width <= in->bit_off + in->width,
+				      "%s.%s outside %s", r->name, f->name, pg->instead);
+			if (f->type == REGCAT_UINT)
+				ck_assert_msg(f->bit_off / 32 == (f->bit_off + f->width - 1) / 32,
+					      "%s.%s crosses a dword", r->name, f->name);
+			else
+				ck_assert_msg(f->bit_off % 8 == 0 && f->width % 8 == 0,
+					      "%s.%s not byte aligned", r->name, f->name);
+			/* Unique in the register: the lookup by name finds this one. */
+			ck_assert_msg(regcat_field(r, f->name) == f, "%s.%s name not unique", r->name,
+				      f->name);
+			ck_assert_ptr_eq(regcat_field_page(r, f->name), pg);
+			for (size_t k = 0; k < j; k++) {
+				const struct regcat_field *g = &pg->fields[k];
+
+				ck_assert_msg(f->bit_off >= g->bit_off + g->width ||
+						      g->bit_off >= f->bit_off + f->width,
+					      "%s: %s overlaps %s", r->name, f->name, g->name);
+			}
+		}
+		seen++;
+	}
+	ck_assert_uint_ge(seen, 3);
+}
+END_TEST
+
+/* PDDR's pages where the public layouts put them: the troubleshooting
+ * message at register byte 0x14 (page byte 0x0c, the kernel's
+ * mlx5_ifc_pddr_troubleshooting_page_bits), the module serial at 0x44. */
+START_TEST(test_pddr_pages)
+{
+	const struct regcat_reg *r = regcat_by_name("PDDR");
+	const struct regcat_field *f;
+	uint8_t data[256] = { 0 };
+
+	ck_assert_ptr_nonnull(regcat_page(r, 0));
+	ck_assert_ptr_nonnull(regcat_page(r, 1));
+	ck_assert_ptr_null(regcat_page(r, 2));
+	ck_assert_ptr_nonnull(regcat_page(r, 3));
+	ck_assert_ptr_null(regcat_page(regcat_by_name("MGIR"), 0));
+	f = regcat_field(r, "status_message");
+	ck_assert_uint_eq(f->bit_off, 0x14 * 8);
+	ck_assert_uint_eq(f->width, 236 * 8);
+	ck_assert_ptr_eq(regcat_field_page(r, "status_message"), regcat_page(r, 1));
+	f = regcat_field(r, "monitor_opcode");
+	ck_assert_uint_eq(f->bit_off, 0x0c * 8 + 16);
+	ck_assert_str_eq(regcat_enum_name(f, 0x400), "CABLE_UNPLUGGED");
+	f = regcat_field(r, "vendor_sn");
+	ck_assert_uint_eq(f->bit_off, 0x44 * 8);
+	f = regcat_field(r, "temperature");
+	ck_assert_int_eq(f->show, REGCAT_SHOW_CELSIUS256);
+	ck_assert_uint_eq(f->bit_off, 0x54 * 8);
+	f = regcat_field(r, "phy_mngr_fsm_state");
+	ck_assert_uint_eq(f->bit_off, 0x0c * 8);
+	ck_assert_ptr_null(regcat_field_page(r, "page_select"));
+	/* The page the bytes select. */
+	ck_assert_ptr_eq(regcat_page_of(r, data, sizeof(data)), regcat_page(r, 0));
+	fw_put_be32(data + 4, 1);
+	ck_assert_ptr_eq(regcat_page_of(r, data, sizeof(data)), regcat_page(r, 1));
+	ck_assert_ptr_null(regcat_page_of(r, data, 7));          /* selector cut off */
+	fw_put_be32(data + 4, 7);
+	ck_assert_ptr_null(regcat_page_of(r, data, sizeof(data)));
+	ck_assert_ptr_null(regcat_page_of(regcat_by_name("MGIR"), data, sizeof(data)));
 }
 END_TEST
 
@@ -163,6 +262,16 @@ START_TEST(test_layout_constants)
 	CHECK_FIELD(RESOURCE_DUMP, size);
 	CHECK_FIELD(RESOURCE_DUMP, inline_data);
 	CHECK_FIELD(MGIR, device_id);
+	CHECK_FIELD(PDDR, page_select);
+	/* A page's fields as constants: <REG>_page<value>. */
+	{
+		const struct regcat_field *rf = regcat_field(regcat_by_name("PDDR"), "status_message");
+		uint32_t lay[2] = { REGCAT_FIELD(PDDR_page1, status_message) };
+
+		ck_assert_uint_eq(lay[0], rf->bit_off);
+		ck_assert_uint_eq(lay[1], rf->width);
+		ck_assert_uint_eq(REGCAT_FIELD_BYTE(PDDR_page3, vendor_sn), 0x44);
+	}
 	ck_assert_uint_eq(REGCAT_SIZE_CORE_DUMP, regcat_by_name("CORE_DUMP")->size);
 	ck_assert_uint_eq(REGCAT_ID_RESOURCE_DUMP, MLX5_REG_RESOURCE_DUMP);
 	/* The kernel's RESOURCE_DUMP inline area: 52 dwords at byte 48. */
@@ -180,6 +289,8 @@ static Suite *regcat_suite(void)
 
 	tcase_add_test(tc, test_required_registers);
 	tcase_add_test(tc, test_fields_fit_and_do_not_overlap);
+	tcase_add_test(tc, test_pages_consistent);
+	tcase_add_test(tc, test_pddr_pages);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_ids_match_ifc);
 	tcase_add_test(tc, test_layout_constants);

@@ -105,6 +105,12 @@ START_TEST(test_uint_text)
 	ck_assert_str_eq(b, "50 C");
 	regs_uint_text(0xffe7, REGCAT_SHOW_CELSIUS8, NULL, b, sizeof(b)); /* -25 eighths */
 	ck_assert_str_eq(b, "-3.125 C");
+	regs_uint_text(38 * 256 + 64, REGCAT_SHOW_CELSIUS256, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "38.25 C");
+	regs_uint_text(0xfb00, REGCAT_SHOW_CELSIUS256, NULL, b, sizeof(b)); /* -5 C */
+	ck_assert_str_eq(b, "-5 C");
+	regs_uint_text(1, REGCAT_SHOW_CELSIUS256, NULL, b, sizeof(b));
+	ck_assert_str_eq(b, "0.003 C");
 	regs_uint_text(4402785244ull, REGCAT_SHOW_DEC, NULL, b, sizeof(b));
 	ck_assert_str_eq(b, "4402785244");
 }
@@ -174,6 +180,72 @@ START_TEST(test_short_dword_no_overread)
 }
 END_TEST
 
+/* A paged register: base fields, the raw page, and two pages (a third
+ * entry of another register must be ignored). */
+static const struct regcat_field paged_base[] = {
+	{ "local_port", 8, 8, REGCAT_UINT, NULL, 0, REGCAT_SHOW_DEC },
+	{ "page_select", 32 + 24, 8, REGCAT_UINT, NULL, 0, REGCAT_SHOW_DEC },
+	{ "page_data", 64, 24 * 8, REGCAT_BYTES, NULL, 0 },
+};
+static const struct regcat_field paged_p1[] = {
+	{ "opcode", 64 + 16, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_HEX },
+	{ "message", 0x0c * 8, 16 * 8, REGCAT_STRING, NULL, 0 },
+};
+static const struct regcat_field paged_p3[] = {
+	{ "temperature", 64, 16, REGCAT_UINT, NULL, 0, REGCAT_SHOW_CELSIUS256 },
+};
+static const struct regcat_page paged_pages[] = {
+	{ 0x5031, "page_select", 1, "page_data", "one", paged_p1, 2 },
+	{ 0x9020, "page_select", 3, "page_data", "another register", paged_p1, 2 },
+	{ 0x5031, "page_select", 3, "page_data", "three", paged_p3, 1 },
+};
+static const struct regcat_reg paged_reg = {
+	"PDDR", 0x5031, 0x20, "test", paged_base, 3, paged_pages, 3,
+};
+
+/* Each page shows its own fields in place of the raw page; a value with
+ * no page, or a selector cut off, shows the raw bytes as before. */
+START_TEST(test_paged)
+{
+	uint8_t data[0x20] = { 0 };
+	struct got g;
+
+	data[1] = 2;
+	data[7] = 1;
+	fw_put_be32(data + 8, 0x0000040a);
+	memcpy(data + 0x0c, "Cable unplugged ", 16);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&paged_reg, data, sizeof(data), on_field, on_problem, &g), 4);
+	ck_assert_str_eq(g.lines[0], "PDDR.local_port = 2");
+	ck_assert_str_eq(g.lines[1], "PDDR.page_select = 1");
+	ck_assert_str_eq(g.lines[2], "PDDR.opcode = 0x40a");
+	ck_assert_str_eq(g.lines[3], "PDDR.message = Cable unplugged");
+	ck_assert_uint_eq(g.problems, 0);
+
+	data[7] = 3;                                 /* the other page: 38.5 C */
+	fw_put_be16(data + 8, 38 * 256 + 128);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&paged_reg, data, sizeof(data), on_field, on_problem, &g), 3);
+	ck_assert_str_eq(g.lines[2], "PDDR.temperature = 38.5 C");
+
+	data[7] = 2;                                 /* no page 2: the raw bytes */
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&paged_reg, data, sizeof(data), on_field, on_problem, &g), 3);
+	ck_assert(strncmp(g.lines[2], "PDDR.page_data = 2680040a", 25) == 0);
+
+	data[7] = 1;                                 /* selector cut off: base only */
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&paged_reg, data, 6, on_field, on_problem, &g), 1);
+	ck_assert_uint_eq(g.problems, 2);
+	/* The page selected but the page cut short: what is there, the rest
+	 * reported. */
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(regs_decode(&paged_reg, data, 0x10, on_field, on_problem, &g), 3);
+	ck_assert_uint_eq(g.problems, 1);
+	ck_assert_uint_eq(g.problem_off[0], 0x0c);
+}
+END_TEST
+
 static int stop_cb(void *ud, const struct regs_field *f)
 {
 	(void)ud;
@@ -198,6 +270,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_uint_text);
 	tcase_add_test(tc, test_short_data);
 	tcase_add_test(tc, test_short_dword_no_overread);
+	tcase_add_test(tc, test_paged);
 	tcase_add_test(tc, test_callback_stops);
 	suite_add_tcase(s, tc);
 	return s;
