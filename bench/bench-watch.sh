@@ -14,6 +14,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/fwbox-bench-watch-XXXXXX")
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 pid=
 runs=10
+# The machine's load when the runs start (printed again at the end).
+load0=$(cut -d' ' -f1 /proc/loadavg)
 i=0
 while [ $i -lt $runs ]; do
 	"$FWBOX" watch -j -d 'emu:cx7,fatal-at=0.5' --spool "$tmp/s$i" --exit-after 1 > "$tmp/w$i.log" || true
@@ -29,19 +31,19 @@ while [ $i -lt $runs ]; do
 	echo $((e - s)) >> "$tmp/base"
 	i=$((i + 1))
 done
-python3 - "$tmp/lat" "$tmp/base" "$tmp/hand" <<'PY'
+python3 - "$tmp/lat" "$tmp/base" "$tmp/hand" "$load0" <<'PY'
 import os, statistics, sys
 lat = [int(x) / 1e6 for x in open(sys.argv[1]).read().split()]
 base = [int(x) / 1e6 for x in open(sys.argv[2]).read().split()]
 hand = [int(x) / 1e6 for x in open(sys.argv[3]).read().split()]
 m, b = statistics.median(lat), statistics.median(base)
 # The machine's load: a loaded run is slow for reasons not fwbox's own.
-print(f"bench-watch: load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+print(f"bench-watch: load average {sys.argv[4]} at the start, {os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} CPUs")
 print(f"figure: watch-event-to-first-read-median {m:.2f} ms")
 print(f"figure: watch-event-to-first-read-max {max(lat):.2f} ms")
 # Of that, the daemon's own part: from taking the event in hand to the
-# first read (the rest is the process waking up and the emulated firmware
-# storing its dump before it reports, as the kernel does).
+# first read (the rest is the timer and the process waking up: the
+# emulated firmware builds its crdump when it is first read, after that).
 print(f"figure: watch-receipt-to-first-read-median {statistics.median(hand):.2f} ms")
 print(f"figure: watch-latency-target 50 ms")
 print(f"figure: baseline-collect-by-script-median {b:.2f} ms")
