@@ -2,6 +2,7 @@
 /* Helpers shared by the verbs: messages, progress, signals, JSON output. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -523,7 +524,7 @@ int cli_parse_time(const char *s, uint64_t now_ns, uint64_t *ret_ns)
 {
 	int year, mon, day, h = 0, m = 0, sec = 0, n = 0, k = 0;
 	uint64_t frac = 0, scale = 100000000ull;
-	int64_t t;
+	int64_t t, off = 0;
 	char *end;
 
 	if (!strcmp(s, "now")) {
@@ -581,15 +582,32 @@ int cli_parse_time(const char *s, uint64_t now_ns, uint64_t *ret_ns)
 				}
 			}
 		}
-		if (s[n] == 'Z')
+		/* ISO 8601's zone: Z, or an offset from UTC (+01:00, -0530). */
+		if (s[n] == 'Z') {
 			n++;
+		} else if (s[n] == '+' || s[n] == '-') {
+			int oh, om = 0;
+
+			if (!isdigit((unsigned char)s[n + 1]) || !isdigit((unsigned char)s[n + 2]))
+				return -EINVAL;
+			oh = (s[n + 1] - '0') * 10 + s[n + 2] - '0';
+			if (oh > 23)
+				return -EINVAL;
+			k = n + 3 + (s[n + 3] == ':');
+			if ((s[k] || s[k - 1] == ':') &&
+			    (!isdigit((unsigned char)s[k]) || !isdigit((unsigned char)s[k + 1]) ||
+			     s[k + 2] || (om = (s[k] - '0') * 10 + s[k + 1] - '0') > 59))
+				return -EINVAL;
+			off = (s[n] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+			n = k + (s[k] ? 2 : 0);
+		}
 	}
 	if (s[n])
 		return -EINVAL;
 	t = utc_seconds(year, mon, day, h, m, sec);
-	if (t < 0)
+	if (t < 0 || t - off < 0)
 		return -EINVAL;
-	*ret_ns = (uint64_t)t * 1000000000ull + frac;
+	*ret_ns = (uint64_t)(t - off) * 1000000000ull + frac;
 	return 0;
 }
 

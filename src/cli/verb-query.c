@@ -362,16 +362,29 @@ static int bind_named(struct fw_ctx *ctx, struct store *s, struct store_query *q
 	int64_t id;
 	int r;
 
-	if (!strcmp(name, "FROM") || !strcmp(name, "TO")) {
+	if (!strcmp(name, "FROM") || !strcmp(name, "TO") || !strcmp(name, "SINCE") ||
+	    !strcmp(name, "UNTIL")) {
+		bool ticks_ok = name[0] == 'F' || name[0] == 'T';
 		unsigned long long v;
+		uint64_t ns;
+		char text[32];
 
 		errno = 0;
 		v = strtoull(arg, &end, 0);
-		if (!*arg || *end || errno || arg[0] == '-' || v > INT64_MAX)
-			return cli_usage_error(&cli_verb_query, "%s: %s '%s' is not a device timestamp "
-					       "(0 to 2^63-1, decimal or 0x hexadecimal)", nq->name,
-					       name, arg);
-		return store_query_bind_int(q, i, (int64_t)v);
+		if (ticks_ok && *arg && !*end && !errno && arg[0] != '-' && v <= INT64_MAX)
+			return store_query_bind_int(q, i, (int64_t)v);
+		/* A time: bound as the text "utc:NS" (its UTC ns), which the
+		 * named query turns into each bundle's device ticks through
+		 * its clock anchor. */
+		if (cli_parse_time(arg, fw_now_ns(), &ns) < 0 || ns > INT64_MAX)
+			return cli_usage_error(&cli_verb_query, "%s: %s '%s' is not %sa UTC time "
+					       "(2026-12-01, '2026-12-01 10:00[:SS]', ISO 8601, "
+					       "@SECONDS, now, today, yesterday, -1h, -30m, -2d)",
+					       nq->name, name, arg,
+					       ticks_ok ? "a device timestamp (0 to 2^63-1, decimal or "
+							  "0x hexadecimal) or " : "");
+		snprintf(text, sizeof(text), "utc:%" PRIu64, ns);
+		return store_query_bind_text(q, i, text);
 	}
 	if (!strcmp(name, "DEVICE")) {
 		r = lookup_int(s, "SELECT id FROM devices WHERE CAST(id AS TEXT) = ?1 OR identity = ?1 "

@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "trace-clock.h"
 
 #define OUT_BUF (1u << 20)
 /* Longest line: device name, fields, the kernel's 511-byte message. */
@@ -34,8 +35,15 @@ struct trace_opts {
 	char *out;                     /* OUT_BUF bytes of text lines not yet written */
 	size_t out_len;
 	int out_err;                   /* errno of a failed write */
-	uint64_t since, until;
+	uint64_t since, until;         /* device ticks, this bundle's when given as times */
 	bool have_since, have_until;
+	/* --since/--until given as times (UTC ns): converted per bundle. */
+	uint64_t since_ns, until_ns;
+	bool since_time, until_time;
+	bool skip_bundle;              /* times given, no anchor: nothing of it is in the window */
+	bool utc;                      /* --utc: each text line begins with its UTC time */
+	struct trace_clock clock;      /* this bundle's trace.clock */
+	bool have_clock;
 	struct cli_json json;
 	char uuid[37];
 	const char *path;              /* the bundle argument, for messages */
@@ -90,9 +98,19 @@ static void put_line(struct trace_opts *o, const struct trace_event *ev, const c
 	char *p, *m;
 	size_t n, dl;
 
-	if (o->out_len + OUT_LINE_MAX > OUT_BUF)
+	if (o->out_len + OUT_LINE_MAX + 40 > OUT_BUF)
 		out_flush(o);
 	p = o->out + o->out_len;
+	if (o->utc) {
+		uint64_t ns;
+
+		if (o->have_clock && trace_clock_utc(&o->clock, ev->timestamp, &ns))
+			cli_format_time(ns, p, 40);
+		else
+			strcpy(p, "-");
+		p += strlen(p);
+		*p++ = ' ';
+	}
 	if (ev->device && ev->device_len) {
 		dl = ev->device_len < 63 ? ev->device_len : 63;
 		memcpy(p, ev->device, dl);
@@ -146,6 +164,8 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		return 0;
 	if (o->once && trace_once_dup(o->once, ev))
 		return 0;
+	if (o->skip_bundle)
+		return 0;
 	if (o->have_since && ev->timestamp < o->since)
 		return 0;
 	if (o->have_until && ev->timestamp > o->until)
@@ -184,6 +204,14 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
 		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
 		json_object_object_add(j, "timestamp", cli_json_u64(ev->timestamp));
+		{
+			/* UTC from the bundle's clock anchor; null without one. */
+			uint64_t ns = 0;
+
+			if (!o->have_clock || !trace_clock_utc(&o->clock, ev->timestamp, &ns))
+				ns = 0;
+			cli_json_add_time(j, "time", ns);
+		}
 		json_object_object_add(j, "lost", json_object_new_boolean(ev->lost));
 		json_object_object_add(j, "event_id", cli_json_int(ev->event_id));
 		json_object_object_add(j, "message", json_object_new_string(msg));
@@ -288,6 +316,49 @@ static int walk(struct fw_ctx *ctx, struct bundle *b, const char *only,
 }
 
 /*
+ * The bundle's clock anchor (trace.clock), and --since/--until given as
+ * times turned into its device ticks.  A bundle without an anchor that
+ * converts has no UTC times: with times given, nothing of it is printed,
+ * and a warning says why.
+ */
+static int load_clock(struct fw_ctx *ctx, struct bundle *b, const char *arg,
+		      struct trace_opts *o)
+{
+	const struct bundle_artifact *a = bundle_find_kind(b, "trace.clock");
+	void *data = NULL;
+	size_t len = 0;
+	char err[160];
+	int r;
+
+	o->have_clock = false;
+	o->skip_bundle = false;
+	if (a && a->size && a->outcome != BUNDLE_OUTCOME_FAILED &&
+	    a->outcome != BUNDLE_OUTCOME_SKIPPED) {
+		r = bundle_read_kind(b, "trace.clock", TRACE_CLOCK_MAX, &data, &len);
+		if (r < 0)
+			return fw_error_prefix(ctx, r, "'%s': trace.clock", arg);
+		if (trace_clock_parse(data, len, &o->clock, err, sizeof(err)) < 0)
+			cli_warn("trace", "'%s': %s; no UTC times for its messages", arg, err);
+		else
+			o->have_clock = true;
+		free(data);
+	}
+	if (!o->since_time && !o->until_time)
+		return 0;
+	if (!o->have_clock || (o->since_time && !trace_clock_ticks(&o->clock, o->since_ns, &o->since)) ||
+	    (o->until_time && !trace_clock_ticks(&o->clock, o->until_ns, &o->until))) {
+		cli_warn("trace", "'%s' has no clock anchor with the device clock (trace.clock, "
+			 "recorded by fwbox collect since schema 7): its messages have no UTC time, "
+			 "so none is within --since/--until; give device timestamps instead", arg);
+		o->skip_bundle = true;
+		return 0;
+	}
+	o->have_since = o->since_time;
+	o->have_until = o->until_time;
+	return 0;
+}
+
+/*
  * Print the trace of one bundle.  When the selected sources of the bundle
  * are more than one and copies are not wanted, first note each message's
  * best source: text and saved records, then the ring's records of those
@@ -305,6 +376,9 @@ static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyz
 	if (r < 0)
 		return r;
 	cli_bundle_uuid(b, o->uuid);
+	r = load_clock(ctx, b, arg, o);
+	if (r < 0)
+		goto out;
 	present = bundle_sources(b) & o->sources;
 	if (!o->all && (present & (present - 1))) {
 		r = trace_once_new(ctx, &o->once);
@@ -324,6 +398,7 @@ static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyz
 	}
 	if (r >= 0)
 		r = walk(ctx, b, "trace.,health.", sink, o);
+out:
 	trace_once_free(o->once);
 	o->once = NULL;
 	bundle_close(b);
@@ -353,7 +428,27 @@ static int time_error(const char *opt, const char *arg, int r)
 {
 	return cli_usage_error(&cli_verb_trace, "%s: '%s' is %s", opt, arg,
 			       r == -ERANGE ? "out of range (at most 18446744073709551615)"
-					    : "not a number");
+					    : "neither a device timestamp (decimal or 0x hex) nor a "
+					      "time (2026-12-01, '2026-12-01 10:00[:SS]', "
+					      "2026-12-01T10:00:00Z, @SECONDS, now, today, yesterday, "
+					      "-1h, -30m, -2d, -10s)");
+}
+
+/* --since/--until: a device timestamp (digits, or 0x and hex digits), else
+ * a time as cli_parse_time() reads it (UTC). */
+static int parse_when(const char *s, uint64_t now, uint64_t *ret_ticks, uint64_t *ret_ns,
+		      bool *ret_is_time)
+{
+	int r = parse_u64(s, ret_ticks);
+
+	if (r == 0 || r == -ERANGE) {
+		*ret_is_time = false;
+		return r;
+	}
+	if (cli_parse_time(s, now, ret_ns) < 0)
+		return -EINVAL;
+	*ret_is_time = true;
+	return 0;
 }
 
 static int run(struct fw_ctx *ctx, int argc, char **argv)
@@ -366,6 +461,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		CLI_DB_LONGOPT,
 		{ "format", required_argument, NULL, 'F' },
 		{ "source", required_argument, NULL, 'S' },
+		{ "utc", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct analyze_sink sink = {
@@ -376,6 +472,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct trace_opts o;
 	struct cli_tally t = { 0 };
 	bool chrome = false;
+	uint64_t now = fw_now_ns();
+	const char *since_arg = NULL, *until_arg = NULL;
 	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
@@ -391,16 +489,21 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 		switch (c) {
 		case 's':
-			r = parse_u64(optarg, &o.since);
+			r = parse_when(optarg, now, &o.since, &o.since_ns, &o.since_time);
 			if (r < 0)
 				goto bad_since;
-			o.have_since = true;
+			o.have_since = !o.since_time;
+			since_arg = optarg;
 			break;
 		case 'u':
-			r = parse_u64(optarg, &o.until);
+			r = parse_when(optarg, now, &o.until, &o.until_ns, &o.until_time);
 			if (r < 0)
 				goto bad_until;
-			o.have_until = true;
+			o.have_until = !o.until_time;
+			until_arg = optarg;
+			break;
+		case 'U':
+			o.utc = true;
 			break;
 		case 'g':
 			if (o.have_re)
@@ -443,12 +546,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			regfree(&o.re);
 		return cli_usage_error(&cli_verb_trace, "expected at least one BUNDLE");
 	}
-	if (o.have_since && o.have_until && o.since > o.until) {
+	if ((o.since_time && o.until_time && o.since_ns > o.until_ns) ||
+	    (o.have_since && o.have_until && o.since > o.until)) {
 		if (o.have_re)
 			regfree(&o.re);
 		return cli_usage_error(&cli_verb_trace,
-				       "--since %" PRIu64 " is after --until %" PRIu64 ": nothing could match",
-				       o.since, o.until);
+				       "--since %s is after --until %s: nothing could match",
+				       since_arg, until_arg);
 	}
 	o.out = malloc(OUT_BUF);
 	if (!o.out) {
@@ -516,8 +620,8 @@ bad_until:
 const struct cli_verb cli_verb_trace = {
 	.name = "trace",
 	.summary = "print the firmware trace messages of bundles",
-	.usage = "Usage: fwbox trace [--since T] [--until T] [--grep RE] [--source LIST] [--db PATH]\n"
-		 "                   [-j|--json] [-p|--pretty] [--format FMT] BUNDLE...\n"
+	.usage = "Usage: fwbox trace [--since T] [--until T] [--utc] [--grep RE] [--source LIST]\n"
+		 "                   [--db PATH] [-j|--json] [-p|--pretty] [--format FMT] BUNDLE...\n"
 		 "\n"
 		 "Print every firmware trace message of each BUNDLE (raw tracer ring decoded with\n"
 		 "its strings database, tracefs mlx5_fw lines, devlink fw reporter saved\n"
@@ -529,8 +633,13 @@ const struct cli_verb cli_verb_trace = {
 		 "Options:\n"
 		 "  --source LIST only these sources: comma-separated ring, text, saved;\n"
 		 "               'all' prints every record of every source, copies too\n"
-		 "  --since T    only messages with device timestamp >= T (decimal or 0x hex)\n"
-		 "  --until T    only messages with device timestamp <= T\n"
+		 "  --since T    only messages at or after T: a device timestamp (decimal or\n"
+		 "               0x hex), or a UTC time (2026-12-01, '2026-12-01 10:00',\n"
+		 "               ISO 8601, @SECONDS, now, today, yesterday, -1h, -30m, -2d)\n"
+		 "               through the bundle's clock anchor (trace.clock)\n"
+		 "  --until T    only messages at or before T, the same way\n"
+		 "  --utc        begin each text line with the message's UTC time ('-' when\n"
+		 "               the bundle has no clock anchor)\n"
 		 "  --grep RE    only messages matching the extended regular expression RE\n"
 		 "  --db PATH    history for UUID arguments (fwbox(1) CAPTURES)\n"
 		 "  -j, --json   one JSON object per message, one a line (fields: fwbox-trace(1))\n"

@@ -274,6 +274,7 @@ int collect_step_trace_cap(struct collect *c, const struct collect_step *s);
 int collect_step_trace_strings(struct collect *c, const struct collect_step *s);
 int collect_step_trace_ring(struct collect *c, const struct collect_step *s);
 int collect_step_trace_text(struct collect *c, const struct collect_step *s);
+int collect_step_trace_clock(struct collect *c, const struct collect_step *s);
 int collect_step_reg(struct collect *c, const struct collect_step *s);
 int collect_step_hca_cap(struct collect *c, const struct collect_step *s);
 int collect_step_crspace(struct collect *c, const struct collect_step *s);

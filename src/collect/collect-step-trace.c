@@ -12,9 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "collect/collect-internal.h"
+#include "core/bytes.h"
 #include "core/limits.h"
+#include "trace-clock.h"
 
 static int read_trace_cap(struct collect *c, struct collect_art *a)
 {
@@ -273,4 +276,96 @@ int collect_step_trace_text(struct collect *c, const struct collect_step *s)
 		return r;
 	}
 	return collect_emit_blob(c, s->kind, fw_device_interface(c->dev, FW_PART_TRACE), r, text, len);
+}
+
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
+}
+
+/* Offset of cmd_hca_cap.device_frequency_khz in QUERY_HCA_CAP's
+ * capability bytes (the PRM's bit offset 0x4e0, dword 39). */
+#define HCA_CAP_FREQ_KHZ_OFF 156u
+
+/*
+ * The clock anchor (parsers/trace-clock.h): the device tick MTRC_CTRL
+ * reports, read between two readings of the host clocks, so each event's
+ * device timestamp, and each tracefs line's host time, can be given in UTC.
+ * The device clock's rate comes from QUERY_HCA_CAP (device_frequency_khz),
+ * the tracefs clock's name from tracefs.  Whatever of these fails, the
+ * rest is still written, the artifact marked partial.
+ */
+int collect_step_trace_clock(struct collect *c, const struct collect_step *s)
+{
+	struct collect_art a;
+	struct trace_clock k;
+	struct mlx5_status st = { 0 };
+	uint8_t reg[MLX5_MTRC_CTRL_SIZE] = { 0 };
+	uint8_t *cap = NULL;
+	struct timespec r0, r1, m0, m1, raw, boot, tai;
+	char text[TRACE_CLOCK_MAX], missing[160] = "";
+	size_t n;
+	int r;
+
+	collect_art_init(&a, s->kind, fw_device_interface(c->dev, FW_PART_CMD));
+	memset(&k, 0, sizeof(k));
+	k.version = TRACE_CLOCK_VERSION;
+	if (fw_device_tracefs_clock(c->dev, k.tracefs_clock, sizeof(k.tracefs_clock)) < 0) {
+		k.tracefs_clock[0] = '\0';
+		fw_ctx_clear_error(c->ctx);
+	}
+	cap = calloc(1, MLX5_HCA_CAP_SIZE);
+	if (!cap)
+		return fw_error(c->ctx, -ENOMEM, "out of memory");
+	r = collect_cmd_begin(c, &a);
+	if (r >= 0) {
+		r = mlx5_query_hca_cap(c->dev, 0 /* GENERAL */, true, cap, MLX5_HCA_CAP_SIZE, &st);
+		c->cur = NULL;
+		if (r >= 0)
+			k.device_khz = fw_get_be32(cap + HCA_CAP_FREQ_KHZ_OFF);
+	}
+	free(cap);
+	if (!k.device_khz)
+		snprintf(missing, sizeof(missing), "no device clock rate (QUERY_HCA_CAP)");
+	fw_ctx_clear_error(c->ctx);
+	a.outcome = BUNDLE_OUTCOME_OK;
+	a.err = 0;
+	a.reason[0] = '\0';
+
+	/* The register read as close as possible between the two readings. */
+	clock_gettime(CLOCK_MONOTONIC, &m0);
+	clock_gettime(CLOCK_REALTIME, &r0);
+	r = collect_reg_read(c, &a, MLX5_REG_MTRC_CTRL, reg, sizeof(reg), reg, sizeof(reg));
+	clock_gettime(CLOCK_REALTIME, &r1);
+	clock_gettime(CLOCK_MONOTONIC, &m1);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &raw);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_TAI, &tai);
+	if (r >= 16) {
+		k.have_device = true;
+		k.device_ts = ((uint64_t)(fw_get_be32(reg + 8) & 0x1fffff) << 32) | fw_get_be32(reg + 12);
+	} else {
+		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%sno device tick (MTRC_CTRL)",
+			 missing[0] ? "; " : "");
+	}
+	k.realtime_ns = ts_ns(&r0) / 2 + ts_ns(&r1) / 2;
+	k.monotonic_ns = ts_ns(&m0) / 2 + ts_ns(&m1) / 2;
+	/* The other clocks were read after: set back by half the span. */
+	k.uncertainty_ns = (ts_ns(&m1) - ts_ns(&m0) + 1) / 2;
+	k.monotonic_raw_ns = ts_ns(&raw) - k.uncertainty_ns;
+	k.boottime_ns = ts_ns(&boot) - k.uncertainty_ns;
+	k.tai_ns = ts_ns(&tai) - k.uncertainty_ns;
+	if (r == -ENOMEM)
+		return r;
+	/* A device with no firmware commands and no tracefs clock (a devlink
+	 * device that is no ConnectX) has no trace to anchor: skipped, as
+	 * the other trace steps are. */
+	if (r == -EOPNOTSUPP && a.outcome == BUNDLE_OUTCOME_SKIPPED && !k.tracefs_clock[0])
+		return collect_emit(c, &a, NULL, 0);
+	if (missing[0]) {
+		a.outcome = BUNDLE_OUTCOME_PARTIAL;
+		snprintf(a.reason, sizeof(a.reason), "%s: only the host clocks are anchored", missing);
+	}
+	n = trace_clock_format(&k, text, sizeof(text));
+	return collect_emit(c, &a, text, n < sizeof(text) ? n : 0);
 }

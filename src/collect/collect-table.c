@@ -99,6 +99,8 @@ const struct collect_step_desc collect_step_table[] = {
 	{ "trace.strings", true, false, collect_step_trace_strings, NULL, true },
 	{ "trace.ring", false, false, collect_step_trace_ring, NULL, true },
 	{ "trace.text", false, false, collect_step_trace_text, NULL },
+	/* The device tick and the host clocks together, once the lines are in. */
+	{ "trace.clock", false, false, collect_step_trace_clock, NULL, true },
 	/* 3. Registers and capabilities. */
 	{ "reg", true, false, collect_step_reg, reg_instances, true },
 	{ "hca.caps", true, false, collect_step_hca_cap, cap_instances, true },

@@ -547,6 +547,19 @@ int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret
 	return HEALTH_CALL(dev, trace_text, "tracefs mlx5_fw text", seconds, ret_text, ret_len);
 }
 
+int fw_device_tracefs_clock(struct fw_device *dev, char *buf, size_t len)
+{
+	if (!FW_METHOD(dev->parts.health, trace_clock, 4))
+		return unsupported(dev, "tracefs clock");
+	if (dev->dry_run) {
+		dry_side(dev, "tracefs trace_clock read", false);
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	return dev->parts.health->trace_clock(dev->parts.health_priv, buf, len);
+}
+
 int fw_device_kernel_log(struct fw_device *dev, char **ret_text, size_t *ret_len)
 {
 	if (HEALTH_M(dev, kernel_log) && dev->dry_run)

@@ -137,7 +137,7 @@ struct fw_cmd_methods {
  * freed by the caller; errors go to the context the back-end was opened
  * with.  Versioned like struct fw_cmd_methods.
  */
-#define FW_HEALTH_METHODS_VERSION 3
+#define FW_HEALTH_METHODS_VERSION 4
 struct fw_health_methods {
 	int version;                   /* FW_HEALTH_METHODS_VERSION it was written for */
 	const char *name;              /* interface of reporters, regions, health buffer: "devlink", "emu" */
@@ -194,6 +194,11 @@ struct fw_health_methods {
 	int (*events_open)(void *priv);
 	int (*events_read)(void *priv, struct fw_health_event *ev, size_t max);
 	void (*events_close)(void *priv);
+	/* Version 4: the name of the clock that stamps the trace_text lines
+	 * (tracefs trace_clock, the bracketed one: "local", "mono", "boot"
+	 * ...), so collect can tie those times to UTC; at most len - 1 bytes
+	 * into buf. */
+	int (*trace_clock)(void *priv, char *buf, size_t len);
 };
 
 /* The two halves of a device, as a transport opens them or a test builds
@@ -350,6 +355,10 @@ int fw_device_region_read(struct fw_device *dev, const char *region, uint32_t sn
 			  void **ret_data, size_t *ret_len);
 /* The mlx5_fw lines the trace buffer holds now. */
 int fw_device_tracefs_text(struct fw_device *dev, char **ret_text, size_t *ret_len);
+/* The name of the tracefs clock of the trace text lines into buf (at most
+ * len - 1 bytes; "" in a dry run); -EOPNOTSUPP when the transport has none
+ * (health methods before version 4). */
+int fw_device_tracefs_clock(struct fw_device *dev, char *buf, size_t len);
 /* The lines that arrive within seconds (on the emulator: that much emulated
  * firmware time; on a kernel: as the transport reads tracefs). */
 int fw_device_tracefs_gather(struct fw_device *dev, unsigned seconds, char **ret_text,

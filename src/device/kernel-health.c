@@ -191,6 +191,22 @@ static int kside_trace_text(void *priv, unsigned seconds, char **ret_text, size_
 	return r;
 }
 
+static int kside_trace_clock(void *priv, char *buf, size_t len)
+{
+	struct kside *k = priv;
+	char *dir;
+	int r;
+
+	if (!k->has_fn || !k->fn.tracefs_dir[0])
+		return fw_error(k->ctx, -ENOENT, "device '%s': no tracefs", kside_name(k));
+	dir = fw_sysroot_path(k->sysroot, k->fn.tracefs_dir);
+	if (!dir)
+		return fw_error(k->ctx, -ENOMEM, "tracefs: out of memory");
+	r = fw_tracefs_clock(k->ctx, dir, buf, len);
+	free(dir);
+	return r;
+}
+
 /* The kernel log lines that name this function. */
 static int kside_kernel_log(void *priv, char **ret_text, size_t *ret_len)
 {
@@ -297,6 +313,8 @@ static const struct fw_health_methods kside_methods = {
 	.events_open = kside_events_open,
 	.events_read = kside_events_read,
 	.events_close = kside_events_close,
+	/* version 4 */
+	.trace_clock = kside_trace_clock,
 };
 
 static int kside_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,

@@ -267,3 +267,35 @@ out:
 	filt_release(&f);
 	return r;
 }
+
+int fw_tracefs_clock(struct fw_ctx *ctx, const char *dir, char *buf, size_t len)
+{
+	char path[4096], text[1024];
+	const char *open_b, *close_b;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/trace_clock", dir) >= (int)sizeof(path))
+		return fw_error(ctx, -ENAMETOOLONG, "tracefs: path '%s' is too long", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fw_kernel_error(ctx, -errno, "tracefs", "open", path);
+	do
+		n = read(fd, text, sizeof(text) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return fw_kernel_error(ctx, err, "tracefs", "read", path);
+	}
+	close(fd);
+	text[n] = '\0';
+	open_b = strchr(text, '[');
+	close_b = open_b ? strchr(open_b, ']') : NULL;
+	if (!close_b || close_b == open_b + 1 || (size_t)(close_b - open_b - 1) >= len)
+		return fw_error(ctx, -EBADMSG, "tracefs: '%s' names no clock in use ([name])", path);
+	memcpy(buf, open_b + 1, (size_t)(close_b - open_b - 1));
+	buf[close_b - open_b - 1] = '\0';
+	return 0;
+}

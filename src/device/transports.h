@@ -156,6 +156,9 @@ int fw_tracefs_find(struct fw_ctx *ctx, const char *sysroot, char **ret_dir);
  */
 int fw_tracefs_read(struct fw_ctx *ctx, const char *dir, const char *pci, unsigned seconds,
 		    char **ret_text, size_t *ret_len);
+/* The clock in use of the tracefs folder dir: the bracketed name in its
+ * trace_clock file ("[local] global counter ..." -> "local"). */
+int fw_tracefs_clock(struct fw_ctx *ctx, const char *dir, char *buf, size_t len);
 /* Filter: keep the mlx5_fw lines of pci from a tracefs text; pure, fuzzed. */
 int fw_tracefs_filter(struct fw_ctx *ctx, const char *text, size_t len, const char *pci,
 		      char **ret_text, size_t *ret_len);

@@ -172,6 +172,16 @@ static int emu_h_trace_text(void *priv, unsigned seconds, char **ret_text, size_
 	return emu_tracefs_text(priv, ret_text, ret_len);
 }
 
+/* The emulated lines are stamped with the emulated uptime, a clock of the
+ * emulator's own that no host clock follows: named so, and never
+ * converted to UTC (the device ticks of the same lines are). */
+static int emu_h_trace_clock(void *priv, char *buf, size_t len)
+{
+	(void)priv;
+	snprintf(buf, len, "emu-uptime");
+	return 0;
+}
+
 static int emu_h_kernel_log(void *priv, char **ret_text, size_t *ret_len)
 {
 	return emu_kernel_log(priv, ret_text, ret_len);
@@ -266,6 +276,8 @@ static const struct fw_health_methods emu_health_methods = {
 	.events_only = false,
 	.events_open = emu_h_events_open,
 	.events_read = emu_h_events_read,
+	/* version 4 */
+	.trace_clock = emu_h_trace_clock,
 };
 
 /* ---- the transport ---- */

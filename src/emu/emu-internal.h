@@ -44,7 +44,7 @@ struct emu_profile {
 	uint16_t device_id, subsys_vendor_id, subsys_device_id, hw_dev_id;
 	uint8_t fw_major, fw_minor;
 	uint16_t fw_sub;
-	const char *psid, *branch_tag;
+	const char *psid;
 	uint8_t technology, num_ports;
 	uint32_t freq_khz, uctx_cap, ini_version;
 	uint16_t max_mtu;
@@ -175,6 +175,7 @@ struct emu {
 	char pci[32];
 	char serial[32];
 	char fw_version[32];
+	char branch_tag[32];    /* MGIR dev_branch_tag: rel-<maj>_<min>_<sub> */
 	char kernel[65];        /* the host's release: host.info reads the same */
 	/* The profile's firmware version unless the spec says fw=: the same
 	 * card (serial, PSID) with new firmware. */

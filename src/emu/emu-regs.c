@@ -51,7 +51,6 @@ static void emu_mgir(struct emu *e, const struct regcat_reg *r, uint8_t *out)
 			mac = mac << 8 | e->plant.mac[i];
 	}
 	uint32_t build = (uint32_t)emu_hash(e->seed ^ p->device_id, 11);
-	char tag[32];
 
 	SET("device_hw_revision", 0);
 	SET("device_id", p->device_id);
@@ -82,9 +81,7 @@ static void emu_mgir(struct emu *e, const struct regcat_reg *r, uint8_t *out)
 	SET("encryption", 1);
 	SET("life_cycle", 0);
 	SET("issu_able", 1);
-	/* The tag names the release running, so it follows fw= too. */
-	snprintf(tag, sizeof(tag), "rel-%u_%u_%04u", e->fw_major, e->fw_minor, e->fw_sub);
-	emu_reg_set_str(r, out, "dev_branch_tag", tag);
+	emu_reg_set_str(r, out, "dev_branch_tag", e->branch_tag);
 }
 
 /* PDDR: the page the reader selected, filled by field name from the

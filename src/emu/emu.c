@@ -25,7 +25,7 @@ static const struct emu_profile emu_profiles[] = {
 		.name = "cx5", .model = "ConnectX-5", .part = "MCX556A-ECAT", .csv = "ConnectX5.csv",
 		.device_id = 0x1017, .subsys_vendor_id = 0x15b3, .subsys_device_id = 0x0008,
 		.hw_dev_id = 0x20d, .fw_major = 16, .fw_minor = 35, .fw_sub = 4030,
-		.psid = "MT_0000000008", .branch_tag = "rel-16_35_4030",
+		.psid = "MT_0000000008",
 		.technology = 3, .num_ports = 2, .freq_khz = 156250, .uctx_cap = 0x5,
 		.ini_version = 0x16, .max_mtu = 9978,
 		.eth_proto_cap = 0x7c0f10de, .ext_eth_proto_cap = 0x00000000, .ext_eth_proto_oper = 0,
@@ -35,7 +35,7 @@ static const struct emu_profile emu_profiles[] = {
 		.name = "cx6dx", .model = "ConnectX-6 Dx", .part = "MCX623106AN-CDAT", .csv = "ConnectX6DX.csv",
 		.device_id = 0x101d, .subsys_vendor_id = 0x15b3, .subsys_device_id = 0x0016,
 		.hw_dev_id = 0x212, .fw_major = 22, .fw_minor = 39, .fw_sub = 2048,
-		.psid = "MT_0000000359", .branch_tag = "rel-22_39_2048",
+		.psid = "MT_0000000359",
 		.technology = 3, .num_ports = 2, .freq_khz = 1000000, .uctx_cap = 0x7,
 		.ini_version = 0x3a, .max_mtu = 9978,
 		.eth_proto_cap = 0x7c0f10de, .ext_eth_proto_cap = 0x000003f6, .ext_eth_proto_oper = 0x200,
@@ -45,7 +45,7 @@ static const struct emu_profile emu_profiles[] = {
 		.name = "cx7", .model = "ConnectX-7", .part = "MCX75310AAS-NEAT", .csv = "ConnectX7.csv",
 		.device_id = 0x1021, .subsys_vendor_id = 0x15b3, .subsys_device_id = 0x0041,
 		.hw_dev_id = 0x218, .fw_major = 28, .fw_minor = 39, .fw_sub = 2048,
-		.psid = "MT_0000000838", .branch_tag = "rel-28_39_2048",
+		.psid = "MT_0000000838",
 		.technology = 4, .num_ports = 1, .freq_khz = 1300000, .uctx_cap = 0x7,
 		.ini_version = 0x45, .max_mtu = 9978,
 		.eth_proto_cap = 0x00000000, .ext_eth_proto_cap = 0x0003f3f6, .ext_eth_proto_oper = 0x2000,
@@ -401,6 +401,10 @@ int emu_new(struct fw_ctx *ctx, const char *spec, struct emu **ret)
 		e->fw_sub = e->prof->fw_sub;
 	}
 	snprintf(e->fw_version, sizeof(e->fw_version), "%u.%u.%04u", e->fw_major, e->fw_minor,
+		 e->fw_sub);
+	/* MGIR's dev_branch_tag names the release running, so it follows fw=
+	 * too; formatted here once, not on every MGIR read. */
+	snprintf(e->branch_tag, sizeof(e->branch_tag), "rel-%u_%u_%04u", e->fw_major, e->fw_minor,
 		 e->fw_sub);
 	e->id.profile = e->prof->name;
 	e->id.pci = e->pci;

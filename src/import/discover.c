@@ -431,7 +431,11 @@ static int consider(struct walk *w, const char *name, const uint8_t *head, size_
 		return 0;
 	}
 	fw_buf_init(&all, FW_LIMIT_IMPORT_FILE);
-	r = fw_buf_put(&all, head, hlen);
+	/* The size is known (and bounded just above): one allocation, no
+	 * copies while the buffer doubles. */
+	r = fw_buf_reserve(&all, size > hlen ? (size_t)size : hlen);
+	if (r >= 0)
+		r = fw_buf_put(&all, head, hlen);
 	if (r >= 0 && hlen < size)
 		r = more(ud, &all);
 	if (r < 0) {

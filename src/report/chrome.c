@@ -80,7 +80,7 @@ struct report_chrome {
 	struct report_chrome_stats st;
 };
 
-int report_bundle_clock_khz(struct bundle *b, uint32_t *ret_khz)
+int report_bundle_clock_khz(struct fw_ctx *ctx, struct bundle *b, uint32_t *ret_khz)
 {
 	const struct bundle_artifact *a = bundle_find_kind(b, "hca.caps.GENERAL");
 	void *data = NULL;
@@ -88,20 +88,25 @@ int report_bundle_clock_khz(struct bundle *b, uint32_t *ret_khz)
 	uint32_t khz;
 	int r;
 
-	if (!a || a->size < HCA_CAP_FREQ_KHZ_OFF + 4 || a->outcome == BUNDLE_OUTCOME_FAILED ||
-	    a->outcome == BUNDLE_OUTCOME_SKIPPED)
-		return -ENOENT;
+	if (!a || a->outcome == BUNDLE_OUTCOME_FAILED || a->outcome == BUNDLE_OUTCOME_SKIPPED)
+		return fw_error(ctx, -ENOENT, "no device clock: hca.caps.GENERAL is %s",
+				!a ? "not in the bundle" : "a failed or skipped step");
+	if (a->size < HCA_CAP_FREQ_KHZ_OFF + 4)
+		return fw_error(ctx, -ENOENT, "no device clock: hca.caps.GENERAL holds %" PRIu64
+				" bytes, device_frequency_khz ends at byte %u", (uint64_t)a->size,
+				HCA_CAP_FREQ_KHZ_OFF + 4);
 	r = bundle_read_kind(b, "hca.caps.GENERAL", 65536, &data, &len);
 	if (r < 0)
 		return r;
 	if (len < HCA_CAP_FREQ_KHZ_OFF + 4) {
 		free(data);
-		return -ENOENT;
+		return fw_error(ctx, -ENOENT, "no device clock: hca.caps.GENERAL holds %zu bytes, "
+				"device_frequency_khz ends at byte %u", len, HCA_CAP_FREQ_KHZ_OFF + 4);
 	}
 	khz = fw_get_be32((const uint8_t *)data + HCA_CAP_FREQ_KHZ_OFF);
 	free(data);
 	if (!khz)
-		return -ENOENT;
+		return fw_error(ctx, -ENOENT, "no device clock: hca.caps.GENERAL's device_frequency_khz is 0");
 	*ret_khz = khz;
 	return 0;
 }
@@ -172,7 +177,7 @@ int report_chrome_open(struct fw_ctx *ctx, const char *path, uint32_t clock_khz,
 	if (clock_khz) {
 		c->khz = clock_khz;
 	} else {
-		r = report_bundle_clock_khz(b, &c->khz);
+		r = report_bundle_clock_khz(ctx, b, &c->khz);
 		if (r == 0) {
 			c->khz_from_bundle = true;
 		} else if (r != -ENOENT) {

@@ -44,17 +44,14 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 	for (char *p = msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	return rp_trace_add(&g->c->trace, ev, msg) < 0
-		       ? fw_error(g->ctx, -ENOMEM, "out of memory for the trace summary")
-		       : 0;
+	return rp_trace_add(g->ctx, &g->c->trace, ev, msg);
 }
 
 static int on_reg_field(void *ud, const char *kind, const struct regs_field *f)
 {
 	struct gather *g = ud;
-	int r = rp_regs_add(g->c, kind, f);
 
-	return r < 0 ? fw_error(g->ctx, r, "out of memory for register fields") : 0;
+	return rp_regs_add(g->ctx, g->c, kind, f);
 }
 
 static int on_crspace(void *ud, const char *kind, uint32_t addr, const uint32_t *v, size_t n)
@@ -466,9 +463,9 @@ int rp_capture_gather(struct fw_ctx *ctx, const char *path, struct rp_capture *c
 	c->path = strdup(path);
 	if (!c->path)
 		return fw_error(ctx, -ENOMEM, "out of memory");
-	r = rp_trace_init(&c->trace);
+	r = rp_trace_init(ctx, &c->trace);
 	if (r < 0)
-		return fw_error(ctx, r, "out of memory");
+		return r;
 	r = bundle_open(ctx, path, &b);
 	if (r < 0)
 		return fw_error_prefix(ctx, r, "'%s'", path);

@@ -722,22 +722,27 @@ static void write_trace(struct rp_out *o, const struct rp_capture *c, const char
 
 /* ------------------------------------------------------------- registers */
 
-static void write_registers(struct rp_out *o, const struct rp_capture *c, const char *id)
+static int write_registers(struct fw_ctx *ctx, struct rp_out *o, const struct rp_capture *c,
+			   const char *id)
 {
 	struct rp_field *f = NULL;
 	size_t n = 0;
 	unsigned failed = 0;
+	int r;
 
 	rp_printf(o, "<h2 id=\"%s-registers\">Registers</h2>\n", id);
 	for (size_t i = 0; i < c->n_steps; i++)
 		if (!strncmp(c->steps[i].kind, "reg.", 4) &&
 		    (c->steps[i].outcome == BUNDLE_OUTCOME_FAILED || c->steps[i].outcome == BUNDLE_OUTCOME_SKIPPED))
 			failed++;
-	if (rp_regs_view(c, &f, &n) < 0 || !n) {
+	r = rp_regs_view(ctx, c, &f, &n);
+	if (r < 0)
+		return r;
+	if (!n) {
 		rp_printf(o, "<p class=\"mute\">No register was decoded%s.</p>\n",
 			  failed ? " (the register steps failed or were skipped: see Steps)" : "");
 		free(f);
-		return;
+		return 0;
 	}
 	if (failed)
 		rp_printf(o, "<p class=\"mute small\">%u register step%s failed or skipped (see Steps).</p>\n",
@@ -807,6 +812,7 @@ static void write_registers(struct rp_out *o, const struct rp_capture *c, const 
 		rp_puts(o, " more fields not shown.</p>\n");
 	}
 	free(f);
+	return 0;
 }
 
 /* ------------------------------------------------------------- dumps */
@@ -964,9 +970,11 @@ static void write_problems(struct rp_out *o, const struct rp_capture *c, const c
 	rp_puts(o, "</table>\n");
 }
 
-void rp_capture_write(struct rp_out *o, const struct rp_capture *c, unsigned index, bool with_db)
+int rp_capture_write(struct fw_ctx *ctx, struct rp_out *o, const struct rp_capture *c,
+		     unsigned index, bool with_db)
 {
 	char id[16];
+	int r;
 
 	snprintf(id, sizeof(id), "c%u", index);
 	rp_printf(o, "<section class=\"capture\" id=\"%s\">\n<h1>", id);
@@ -995,10 +1003,13 @@ void rp_capture_write(struct rp_out *o, const struct rp_capture *c, unsigned ind
 	write_health(o, c, id);
 	write_steps(o, c, id);
 	write_trace(o, c, id);
-	write_registers(o, c, id);
+	r = write_registers(ctx, o, c, id);
+	if (r < 0)
+		return r;
 	write_dumps(o, c, id);
 	if (with_db)
 		write_changes(o, c, id);
 	write_problems(o, c, id);
 	rp_puts(o, "</section>\n");
+	return 0;
 }

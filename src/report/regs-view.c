@@ -39,7 +39,7 @@ static const struct {
 	{ "_h", "_l" },
 };
 
-int rp_regs_add(struct rp_capture *c, const char *kind, const void *field)
+int rp_regs_add(struct fw_ctx *ctx, struct rp_capture *c, const char *kind, const void *field)
 {
 	const struct regs_field *f = field;
 	struct rp_regraw *r;
@@ -51,7 +51,8 @@ int rp_regs_add(struct rp_capture *c, const char *kind, const void *field)
 		return 0;
 	}
 	if (fw_grow((void **)&c->regraw, &c->cap_regraw, c->n_regraw + 1, sizeof(*c->regraw), 0) < 0)
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "out of memory keeping register field %zu (%s.%s)",
+				c->n_regraw + 1, f->reg, f->field);
 	r = &c->regraw[c->n_regraw];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->reg, sizeof(r->reg), "%s", f->reg);
@@ -62,7 +63,8 @@ int rp_regs_add(struct rp_capture *c, const char *kind, const void *field)
 	regs_field_value_text(f, text, sizeof(text));
 	r->text = strdup(text);
 	if (!r->text)
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "out of memory keeping the text of %s.%s", f->reg,
+				f->field);
 	c->n_regraw++;
 	return 0;
 }
@@ -138,14 +140,15 @@ static uint64_t before_value(const struct rp_change *ch, uint64_t now)
 	return strtoull(ch->a, NULL, 0);
 }
 
-int rp_regs_view(const struct rp_capture *c, struct rp_field **ret, size_t *ret_n)
+int rp_regs_view(struct fw_ctx *ctx, const struct rp_capture *c, struct rp_field **ret,
+		 size_t *ret_n)
 {
 	struct rp_field *v = NULL;
 	size_t n = 0, cap = 0;
 	bool *done = calloc(c->n_regraw ? c->n_regraw : 1, 1);
 
 	if (!done)
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "out of memory viewing %zu register fields", c->n_regraw);
 	for (size_t i = 0; i < c->n_regraw; i++) {
 		const struct rp_regraw *r = &c->regraw[i];
 		struct rp_field *f;
@@ -157,7 +160,8 @@ int rp_regs_view(const struct rp_capture *c, struct rp_field **ret, size_t *ret_
 		if (fw_grow((void **)&v, &cap, n + 1, sizeof(*v), 0) < 0) {
 			free(done);
 			free(v);
-			return -ENOMEM;
+			return fw_error(ctx, -ENOMEM, "out of memory viewing register field %zu of %zu",
+					n + 1, c->n_regraw);
 		}
 		f = &v[n++];
 		memset(f, 0, sizeof(*f));

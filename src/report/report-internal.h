@@ -132,9 +132,10 @@ struct rp_trace {
 	void *priv;                /* the format hash table */
 };
 
-int rp_trace_init(struct rp_trace *t);
+int rp_trace_init(struct fw_ctx *ctx, struct rp_trace *t);
 void rp_trace_release(struct rp_trace *t);
-int rp_trace_add(struct rp_trace *t, const struct trace_event *ev, const char *msg);
+int rp_trace_add(struct fw_ctx *ctx, struct rp_trace *t, const struct trace_event *ev,
+		 const char *msg);
 /* Formats sorted by count, most first (in place). */
 void rp_trace_sort_formats(struct rp_trace *t);
 /* The last messages (when none looked fatal): *ret_ring[(*ret_start + i) %
@@ -285,11 +286,12 @@ int rp_capture_compare(struct fw_ctx *ctx, struct store *db, struct rp_capture *
 void rp_capture_release(struct rp_capture *c);
 
 /* Keep a decoded register field (a struct regs_field). */
-int rp_regs_add(struct rp_capture *c, const char *kind, const void *field);
+int rp_regs_add(struct fw_ctx *ctx, struct rp_capture *c, const char *kind, const void *field);
 void rp_regs_release(struct rp_capture *c);
 /* The fields as shown: 64-bit halves joined, temperatures in degrees C,
  * changes from c->ch_fields marked.  *ret is malloc'd. */
-int rp_regs_view(const struct rp_capture *c, struct rp_field **ret, size_t *ret_n);
+int rp_regs_view(struct fw_ctx *ctx, const struct rp_capture *c, struct rp_field **ret,
+		 size_t *ret_n);
 /* Whether the capture shows the firmware fatal. */
 bool rp_capture_fatal(const struct rp_capture *c);
 
@@ -297,7 +299,9 @@ bool rp_capture_fatal(const struct rp_capture *c);
 
 void rp_page_begin(struct rp_out *o, const char *title, uint64_t now_ns);
 void rp_page_end(struct rp_out *o, uint64_t now_ns);
-void rp_capture_write(struct rp_out *o, const struct rp_capture *c, unsigned index, bool with_db);
+/* 0, or a negative errno with a message on ctx; write errors stay in o->err. */
+int rp_capture_write(struct fw_ctx *ctx, struct rp_out *o, const struct rp_capture *c,
+		     unsigned index, bool with_db);
 int rp_fleet_write(struct fw_ctx *ctx, struct rp_out *o, struct store *db, const char *db_path,
 		   uint64_t since_ns, struct report_result *res);
 

@@ -56,7 +56,9 @@ static int write_captures(struct fw_ctx *ctx, const struct report_options *opts,
 				rp_puts(o, "</nav>\n");
 			}
 		}
-		rp_capture_write(o, c, (unsigned)i + 1, opts->db != NULL);
+		r = rp_capture_write(ctx, o, c, (unsigned)i + 1, opts->db != NULL);
+		if (r < 0)
+			break;
 		res->captures++;
 		res->trace_events += c->trace.events;
 		res->problems += c->problems_total;
@@ -67,7 +69,7 @@ static int write_captures(struct fw_ctx *ctx, const struct report_options *opts,
 			break;
 		}
 		if (o->err) {
-			r = o->err;
+			r = fw_error(ctx, o->err, "cannot write the report: %s", strerror(-o->err));
 			break;
 		}
 	}

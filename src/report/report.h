@@ -114,9 +114,9 @@ int report_chrome_close(struct report_chrome *c, struct report_chrome_stats *ret
 void report_chrome_free(struct report_chrome *c);
 
 /* The device clock of a bundle: device_frequency_khz from hca.caps.GENERAL
- * (-ENOENT when the bundle has no usable one). */
+ * (-ENOENT, with the reason on ctx, when the bundle has no usable one). */
 struct bundle;
-int report_bundle_clock_khz(struct bundle *b, uint32_t *ret_khz);
+int report_bundle_clock_khz(struct fw_ctx *ctx, struct bundle *b, uint32_t *ret_khz);
 
 /* The lane (iRISC) of a message: the bracketed tag that begins it ("[irisc1]
  * ..." -> "irisc1"), or "main".  Writes at most len - 1 bytes. */

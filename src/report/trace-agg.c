@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,7 @@ static void hist_add(struct rp_hist *h, uint64_t ts)
 	h->bins[(ts >> h->shift) - h->base]++;
 }
 
-int rp_trace_init(struct rp_trace *t)
+int rp_trace_init(struct fw_ctx *ctx, struct rp_trace *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->primary = -1;
@@ -111,7 +112,7 @@ int rp_trace_init(struct rp_trace *t)
 	t->context = calloc(2 * REPORT_FATAL_CONTEXT + 1, sizeof(*t->context));
 	if (!t->priv || !t->formats || !t->listed || !t->before || !t->context) {
 		rp_trace_release(t);
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "out of memory for the trace summary's tables");
 	}
 	return 0;
 }
@@ -213,8 +214,8 @@ static unsigned lane_of(struct rp_trace *t, const char *msg, enum trace_source s
 	return t->n_lanes++;
 }
 
-static int count_format(struct rp_trace *t, const struct trace_event *ev, const char *msg,
-			unsigned lane)
+static int count_format(struct fw_ctx *ctx, struct rp_trace *t, const struct trace_event *ev,
+			const char *msg, unsigned lane)
 {
 	struct rp_trace_priv *p = t->priv;
 	char keybuf[FW_LIMIT_TRACE_MESSAGE];
@@ -253,7 +254,8 @@ static int count_format(struct rp_trace *t, const struct trace_event *ev, const 
 	if (!t->formats[t->n_formats].key || !t->formats[t->n_formats].example) {
 		free(t->formats[t->n_formats].key);
 		free(t->formats[t->n_formats].example);
-		return -ENOMEM;
+		return fw_error(ctx, -ENOMEM, "out of memory keeping trace format %zu (event %" PRIu64 ")",
+				t->n_formats + 1, t->events);
 	}
 	p->table[i] = (uint32_t)++t->n_formats;
 	return 0;
@@ -271,7 +273,8 @@ static void fill_msg(struct rp_msg *m, const struct trace_event *ev, const char 
 	snprintf(m->text, sizeof(m->text), "%s", msg);
 }
 
-int rp_trace_add(struct rp_trace *t, const struct trace_event *ev, const char *msg)
+int rp_trace_add(struct fw_ctx *ctx, struct rp_trace *t, const struct trace_event *ev,
+		 const char *msg)
 {
 	unsigned lane = lane_of(t, msg, ev->source);
 	struct rp_lane *l = &t->lanes[lane];
@@ -303,7 +306,7 @@ int rp_trace_add(struct rp_trace *t, const struct trace_event *ev, const char *m
 	if (!counted)
 		return 0;
 	t->counted++;
-	r = count_format(t, ev, msg, lane);
+	r = count_format(ctx, t, ev, msg, lane);
 	if (r < 0)
 		return r;
 

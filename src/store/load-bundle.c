@@ -24,6 +24,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "analyze/analyze.h"
+#include "trace-clock.h"
 #include "store/store-internal.h"
 
 /* Longest text kept for a binary health value (hex); longer ones are
@@ -198,6 +199,33 @@ static int walk_end(void *userdata, const struct bundle_artifact *a)
 	return 0;
 }
 
+/* The clock anchor (trace.clock), a small side input read first.  One
+ * that does not parse is a problem of the bundle, not a failed load: its
+ * events get no UTC time. */
+static int load_clock(struct load_walk *w, struct bundle *b, struct store_load *l)
+{
+	const struct bundle_artifact *a = bundle_find_kind(b, "trace.clock");
+	struct trace_clock c;
+	void *data = NULL;
+	size_t len = 0;
+	char err[160];
+	int r;
+
+	if (!a || !a->size || a->outcome == BUNDLE_OUTCOME_FAILED ||
+	    a->outcome == BUNDLE_OUTCOME_SKIPPED)
+		return 0;
+	r = bundle_read_kind(b, "trace.clock", TRACE_CLOCK_MAX, &data, &len);
+	if (r < 0)
+		return fw_error_prefix(w->s->ctx, r, "'trace.clock'");
+	r = trace_clock_parse(data, len, &c, err, sizeof(err));
+	free(data);
+	if (r < 0) {
+		on_problem(w, "trace.clock", 0, r, err);
+		return 0;
+	}
+	return store_load_clock(l, &c);
+}
+
 static void format_uuid(const uint8_t u[16], char out[37])
 {
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
@@ -278,6 +306,9 @@ int store_load_bundle(struct store *s, const char *path, struct store_load_resul
 		goto free_load;
 	/* Side inputs (MTRC_CAP, strings DB) first, bounded; then one pass. */
 	r = analyze_prepare_bundle(walk.an, b);
+	if (r < 0)
+		goto free_load;
+	r = load_clock(&walk, b, l);
 	if (r < 0)
 		goto free_load;
 	for (size_t i = 0; i < n; i++) {

@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
 #include "store/store-internal.h"
+#include "trace-clock.h"
 
 /* Events summarised by one trace_blocks row. */
 #define STORE_BLOCK_EVENTS 256
@@ -1368,6 +1370,48 @@ static const char *overall_outcome(const struct store_load *l)
 	if (!l->n_ok && !l->n_partial)
 		return "failed";
 	return "partial";
+}
+
+int store_load_clock(struct store_load *l, const struct trace_clock *c)
+{
+	/* Device ticks are at most 53 bits, times below 2^63 ns (2262): an
+	 * anchor beyond that is stored as unknown rather than wrapped. */
+	bool has_ts = c->have_device && c->device_ts <= INT64_MAX;
+	bool has_utc = c->realtime_ns && c->realtime_ns <= INT64_MAX;
+	bool has_unc = c->uncertainty_ns <= INT64_MAX;
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (l->pg) {
+		char v[4][24];
+
+		snprintf(v[0], sizeof(v[0]), "%" PRIu64, c->device_ts);
+		snprintf(v[1], sizeof(v[1]), "%" PRIu32, c->device_khz);
+		snprintf(v[2], sizeof(v[2]), "%" PRIu64, c->realtime_ns);
+		snprintf(v[3], sizeof(v[3]), "%" PRIu64, c->uncertainty_ns);
+		return store_pg_load_clock(l->pg, has_ts ? v[0] : NULL, c->device_khz ? v[1] : NULL,
+					   has_utc ? v[2] : NULL, has_unc ? v[3] : NULL,
+					   c->tracefs_clock[0] ? c->tracefs_clock : NULL);
+	}
+	r = store_prepare(l->s, "UPDATE bundles SET clock_device_ts = ?1, clock_khz = ?2, "
+			  "clock_utc_ns = ?3, clock_uncertainty_ns = ?4, tracefs_clock = ?5 "
+			  "WHERE id = ?6", &st);
+	if (r < 0)
+		return r;
+	if (has_ts)
+		sqlite3_bind_int64(st, 1, (int64_t)c->device_ts);
+	if (c->device_khz)
+		sqlite3_bind_int64(st, 2, c->device_khz);
+	if (has_utc)
+		sqlite3_bind_int64(st, 3, (int64_t)c->realtime_ns);
+	if (has_unc)
+		sqlite3_bind_int64(st, 4, (int64_t)c->uncertainty_ns);
+	if (c->tracefs_clock[0])
+		sqlite3_bind_text(st, 5, c->tracefs_clock, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, l->bundle_id);
+	r = step_done(l, st, "cannot record the clock anchor");
+	sqlite3_finalize(st);
+	return r;
 }
 
 int store_load_commit(struct store_load *l, struct store_load_stats *ret_stats)

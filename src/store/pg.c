@@ -634,6 +634,20 @@ int store_pg_load_trigger(struct store_pg_load *l, const struct bundle_trigger *
 	}
 }
 
+/* The bundle's clock anchor; NULL for what it lacks (a NULL text). */
+int store_pg_load_clock(struct store_pg_load *l, const char *device_ts, const char *khz,
+			const char *utc_ns, const char *uncertainty_ns, const char *tracefs_clock)
+{
+	const char *v[6] = { NULL, device_ts, khz, utc_ns, uncertainty_ns, tracefs_clock };
+	char id[24];
+
+	snprintf(id, sizeof(id), "%" PRId64, l->bundle_id);
+	v[0] = id;
+	return pg_params(l->s, "UPDATE bundles SET clock_device_ts = $2, clock_khz = $3, "
+			 "clock_utc_ns = $4, clock_uncertainty_ns = $5, tracefs_clock = $6 "
+			 "WHERE id = $1", 6, v, "cannot record the clock anchor", NULL);
+}
+
 /* The format id every loader computes alike: the first 63 bits of the
  * SHA-256 of the text.  Recorded for the commit. */
 int store_pg_load_format(struct store_pg_load *l, const char *text, int64_t *ret_id)

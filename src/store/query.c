@@ -95,7 +95,32 @@ static int stopped_error(struct store_query *q, int rc)
 	"b.uuid AS bundle, b.device AS device, e.id - b.ev_first AS seq, e.ts AS timestamp, " \
 	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                          \
 	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END " \
-	"AS source, printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message"
+	"AS source, printf(f.text, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message, " \
+	"CASE WHEN b.clock_khz > 0 THEN b.clock_utc_ns + CAST(round((e.ts - b.clock_device_ts) " \
+	"* 1000000.0 / b.clock_khz) AS BIGINT) END AS utc_ns"
+/* A window bound of the time-window queries in one bundle's device ticks:
+ * an integer is ticks already; the text "utc:NS" is a UTC time in ns since
+ * the epoch (what fwbox query binds for a time argument), turned into
+ * ticks through the bundle's clock anchor (NULL without one: nothing of
+ * the bundle matches). */
+#define BOUND_TICKS(p)                                                                   \
+	"CASE WHEN typeof(" p ") = 'text' THEN b.clock_device_ts + CAST(round((CAST(substr(" \
+	p ", 5) AS INTEGER) - b.clock_utc_ns) * (b.clock_khz / 1000000.0)) AS BIGINT) "      \
+	"ELSE " p " END"
+/* The same in PostgreSQL, where every parameter arrives as text. */
+#define PG_BOUND_TICKS(p)                                                                 \
+	"CASE WHEN left(" p "::text, 4) = 'utc:' THEN b.clock_device_ts + round((substr("   \
+	p "::text, 5)::numeric - b.clock_utc_ns) * b.clock_khz / 1000000.0)::bigint "        \
+	"ELSE " p "::text::bigint END"
+/* TRACE_COLUMNS in PostgreSQL (trace_ev has seq; the message from the
+ * format's template, schema/pg/003). */
+#define PG_TRACE_COLUMNS                                                                  \
+	"b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "            \
+	"(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "                              \
+	"CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END "     \
+	"AS source, fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, "\
+	"e.p6) AS message, CASE WHEN b.clock_khz > 0 THEN b.clock_utc_ns + round((e.ts - "   \
+	"b.clock_device_ts) * 1000000.0 / b.clock_khz)::bigint END AS utc_ns"
 /* Each firmware message once: not a duplicate of another source's. */
 #define TRACE_ONCE "(e.meta >> 27) & 1 = 0"
 /* Messages a bundle holds, each once. */
@@ -220,20 +245,40 @@ static const struct store_named_query named[] = {
 	  "ORDER BY d.identity, p.created_ns, p.id, f.text" },
 	{ "trace-window", "DEVICE FROM TO",
 	  "trace events of one card (devices.id) with FROM <= timestamp <= TO",
-	  "SELECT " TRACE_COLUMNS " FROM bundles b "
-	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo BETWEEN ?2 - b.blk_span AND ?3 "
-	  "AND k.ts_hi >= ?2 "
+	  "WITH w AS (SELECT b.id AS id, " BOUND_TICKS("?2") " AS lo, " BOUND_TICKS("?3") " AS hi "
+	  "FROM bundles b WHERE b.device = ?1) "
+	  "SELECT " TRACE_COLUMNS " FROM w JOIN bundles b ON b.id = w.id "
+	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo BETWEEN w.lo - b.blk_span AND w.hi "
+	  "AND k.ts_hi >= w.lo "
 	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
-	  "WHERE b.device = ?1 AND e.ts BETWEEN ?2 AND ?3 AND " TRACE_ONCE " ORDER BY b.id, e.id",
-	  "SELECT b.uuid AS bundle, b.device AS device, e.seq AS seq, e.ts AS timestamp, "
-	  "(e.meta >> 8) & 1 AS lost, e.meta & 255 AS event_id, "
-	  "CASE (e.meta >> 25) & 3 WHEN 0 THEN 'ring' WHEN 1 THEN 'text' ELSE 'saved' END AS source, "
-	  /* The message from the format's template (schema/pg/003). */
-	  "fwbox_render(f.text, f.tmpl, f.spec, e.p0, e.p1, e.p2, e.p3, e.p4, e.p5, e.p6) AS message "
-	  "FROM bundles b JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN $2 AND $3 "
+	  "WHERE e.ts BETWEEN w.lo AND w.hi AND " TRACE_ONCE " ORDER BY b.id, e.id",
+	  "WITH w AS (SELECT b.id AS id, " PG_BOUND_TICKS("$2") " AS lo, " PG_BOUND_TICKS("$3")
+	  " AS hi FROM bundles b WHERE b.device = $1) "
+	  "SELECT " PG_TRACE_COLUMNS " FROM w JOIN bundles b ON b.id = w.id "
+	  "JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN w.lo AND w.hi "
+	  "JOIN trace_formats f ON f.id = e.fmt ORDER BY b.id, e.seq" },
+	{ "trace-top", "SINCE UNTIL",
+	  "trace formats by number of messages between two times, across every card",
+	  "WITH w AS (SELECT b.id AS id, " BOUND_TICKS("?1") " AS lo, " BOUND_TICKS("?2") " AS hi "
+	  "FROM bundles b WHERE b.ev_first IS NOT NULL) "
+	  "SELECT f.id AS format, f.text, count(*) AS events, count(DISTINCT b.device) AS cards, "
+	  "count(DISTINCT b.id) AS captures "
+	  "FROM w JOIN bundles b ON b.id = w.id "
+	  "JOIN trace_blocks k ON k.bundle = b.id AND k.ts_lo BETWEEN w.lo - b.blk_span AND w.hi "
+	  "AND k.ts_hi >= w.lo "
+	  "JOIN trace_ev e ON e.id BETWEEN k.id_lo AND k.id_hi "
 	  "JOIN trace_formats f ON f.id = e.fmt "
-	  "WHERE b.device = $1 ORDER BY b.id, e.seq" },
+	  "WHERE e.ts BETWEEN w.lo AND w.hi AND " TRACE_ONCE " "
+	  "GROUP BY f.id, f.text ORDER BY events DESC, f.text, f.id",
+	  "WITH w AS (SELECT b.id AS id, " PG_BOUND_TICKS("$1") " AS lo, " PG_BOUND_TICKS("$2")
+	  " AS hi FROM bundles b WHERE b.ev_first IS NOT NULL) "
+	  "SELECT f.id AS format, f.text, count(*) AS events, count(DISTINCT b.device) AS cards, "
+	  "count(DISTINCT b.id) AS captures "
+	  "FROM w JOIN bundles b ON b.id = w.id "
+	  "JOIN trace_ev e ON e.bundle = b.id AND e.ts BETWEEN w.lo AND w.hi "
+	  "JOIN trace_formats f ON f.id = e.fmt "
+	  "GROUP BY f.id, f.text ORDER BY events DESC, f.text, f.id" },
 	{ "artifacts", "BUNDLE", "the steps of one bundle (UUID or unique prefix) with their outcome",
 	  "SELECT a.seq, a.kind, a.path, a.size, a.outcome, a.reason FROM artifacts a "
 	  "JOIN bundles b ON b.id = a.bundle WHERE b.uuid = ?1 ORDER BY a.seq" },

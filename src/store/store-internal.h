@@ -82,6 +82,8 @@ void store_pg_interrupt(struct store *s);
 int store_pg_load_begin(struct store *s, const struct store_pg_bundle *b,
 			struct store_pg_load **ret, int64_t *ret_bundle_id);
 int store_pg_load_trigger(struct store_pg_load *l, const struct bundle_trigger *t);
+int store_pg_load_clock(struct store_pg_load *l, const char *device_ts, const char *khz,
+			const char *utc_ns, const char *uncertainty_ns, const char *tracefs_clock);
 int store_pg_load_format(struct store_pg_load *l, const char *text, int64_t *ret_id);
 int store_pg_load_event(struct store_pg_load *l, int64_t seq, int64_t ts, int64_t fmt,
 			int64_t meta, unsigned nparams, const int64_t *params);

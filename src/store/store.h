@@ -159,6 +159,10 @@ int store_load_segment(struct store_load *l, const char *dump, uint32_t segment_
 		       const void *data, size_t len);
 int store_load_health(struct store_load *l, const char *source, const char *item,
 		      const char *value);
+/* The bundle's clock anchor (the trace.clock artifact): the event views'
+ * utc_ns comes from it.  Values the anchor lacks are stored NULL. */
+struct trace_clock;
+int store_load_clock(struct store_load *l, const struct trace_clock *c);
 /*
  * Commit; *ret_stats optional.  The load object is freed either way.
  * Before the commit, the events of the bundle's sources are compared: an

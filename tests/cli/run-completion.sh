@@ -23,7 +23,7 @@ want() {
 
 EXP="segments show"; want s
 EXP="devices diff"; want help d
-EXP="--db --grep --help --json --pretty --since --source --until --format"; want trace --
+EXP="--db --grep --help --json --pretty --since --source --until --utc --format"; want trace --
 EXP="emu:cx5 emu:cx6dx emu:cx7"; want collect -d emu
 EXP="gzip none xz zstd"; want collect --compress ''
 EXP="fw-changes fw-history"; want query fw

@@ -16,9 +16,15 @@ pgdb=$(pg_createdb hist)
 q() { pg_psql "$pgdb" -At -c "$1"; }
 
 "$MKTRACE" . 300 1
+# A clock anchor: device tick 0 at 2023-11-14T22:13:20Z, 1 GHz (a tick a
+# nanosecond); bundle 6 has none, so its events have no UTC time.
+printf 'fwbox-trace-clock 1\ndevice_ts 0\ndevice_khz 1000000\nrealtime_ns 1700000000000000000\nuncertainty_ns 1500\ntracefs_clock mono\n' > clock.txt
 for i in 1 2 3 4 5 6; do
+	clock="trace.clock=clock.txt"
+	[ $i -ne 6 ] || clock=
+	# shellcheck disable=SC2086
 	"$MKBUNDLE" -o b$i.tar --compress none --uuid $(printf '%032d' $i) --serial SN$((i % 3)) \
-		trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin \
+		trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin $clock \
 		reg.MGIR="$top_srcdir/tests/fixtures/decode/reg.MGIR" >/dev/null
 done
 
@@ -39,16 +45,25 @@ q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'trace_ev'::regclass" | gr
 "$FWBOX" load -q --db "$pgdb" b4.tar b5.tar b6.tar
 dev=$("$FWBOX" query --db h.db -f csv "SELECT min(device) FROM bundles" | tail -1)
 for nq in bundles devices fw-history fw-changes latest failed-steps trace-count \
-	"trace-window $dev 0 99999999999999999" "trace-search mlx5" "artifacts 00000000-0000-0000-0000-000000000002"; do
+	"trace-window $dev 0 99999999999999999" "trace-window $dev 2023-11-14T22:13:20Z @1700000001" \
+	"trace-top 2023-11-14 2023-11-15" "trace-top 2023-11-14T23:14:28.719477+01:00 2023-11-14T22:14:28.719479Z" \
+	"trace-search mlx5" "artifacts 00000000-0000-0000-0000-000000000002"; do
 	# shellcheck disable=SC2086
 	"$FWBOX" query --json --db h.db $nq > sq.json 2> sq.err || { cat sq.err; fail "sqlite $nq"; }
 	# shellcheck disable=SC2086
 	"$FWBOX" query --json --db "$pgdb" $nq > pq.json 2> pq.err || { cat pq.err; fail "pg $nq"; }
 	python3 - sq.json pq.json "$nq" <<'PY' || fail "named query '$nq' differs between SQLite and PostgreSQL"
 import json, sys
+def row(l):
+    r = json.loads(l)
+    # format ids differ by back-end (SQLite numbers them, PostgreSQL
+    # hashes the text); the text is what must agree
+    if sys.argv[3].startswith("trace-top"):
+        r.pop("format")
+    return r
 def norm(p):
     # one JSON object per line
-    return "\n".join(json.dumps(json.loads(l), sort_keys=True) for l in open(p) if l.strip())
+    return "\n".join(json.dumps(row(l), sort_keys=True) for l in open(p) if l.strip())
 a, b = norm(sys.argv[1]), norm(sys.argv[2])
 if a != b:
     print(sys.argv[3], "\nsqlite:", a[:600], "\npg:    ", b[:600], file=sys.stderr)
@@ -56,6 +71,20 @@ if a != b:
 PY
 done
 
+# trace-top counts the messages of the bundles with a clock anchor, each
+# once, and nothing of bundle 6 (no anchor); an offset in the time moves
+# the window.
+want=$(sqlite3 h.db "SELECT count(*) FROM trace_events t JOIN bundles b ON b.id = t.bundle WHERE b.uuid <> '00000000-0000-0000-0000-000000000006'")
+[ "$want" -gt 0 ] || fail "no events in the anchored bundles"
+for db in h.db "$pgdb"; do
+	got=$("$FWBOX" query --db "$db" -f csv trace-top 2023-11-14 2023-11-15 | awk -F, 'NR > 1 { n += $(NF - 2) } END { print n + 0 }')
+	[ "$got" = "$want" ] || fail "trace-top on $db counts $got messages, not $want"
+	# The events are 68.7 s after the anchor: 22:14:28Z.
+	n=$("$FWBOX" query --db "$db" -f csv trace-top 2023-11-14T22:14:29Z 2023-11-15 | wc -l)
+	[ "$n" -eq 1 ] || fail "trace-top after the last event on $db: $n lines"
+	n=$("$FWBOX" query --db "$db" -f csv trace-top 2023-11-14T23:14:00+01:00 2023-11-15 | wc -l)
+	[ "$n" -gt 1 ] || fail "trace-top from 22:14Z written an hour east of UTC on $db: nothing"
+done
 # --- list and info: the same JSON on both back-ends for the same bundles,
 # but for when each load ran (info's "loaded").  The cases cover the filters of list (time, card, newest N), a
 # capture named by UUID prefix, by SHA-256 and by its file, and info
@@ -128,15 +157,16 @@ set -e
 [ $rc -ne 0 ] && grep -q "time limit" out4 || fail "no time limit: rc $rc $(cat out4)"
 
 # --- the roles of fwbox-schema(7): a loader with INSERT/SELECT (and the
-# bundle row's three columns), a reader with SELECT only.
+# bundle row's columns it sets: outcome, events, clock anchor), a reader
+# with SELECT only.
 pg_psql "$pgdb" -c "CREATE ROLE fwbox_loader LOGIN" -c "CREATE ROLE fwbox_reader LOGIN" \
 	-c "GRANT USAGE ON SCHEMA public TO fwbox_loader, fwbox_reader" \
 	-c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO fwbox_loader, fwbox_reader" \
 	-c "GRANT INSERT ON ALL TABLES IN SCHEMA public TO fwbox_loader" \
-	-c "GRANT UPDATE (outcome, ev_first, ev_last) ON bundles TO fwbox_loader" \
+	-c "GRANT UPDATE (outcome, ev_first, ev_last, clock_device_ts, clock_khz, clock_utc_ns, clock_uncertainty_ns, tracefs_clock) ON bundles TO fwbox_loader" \
 	-c "GRANT EXECUTE ON FUNCTION fwbox_trace_partition(bigint) TO fwbox_loader" >/dev/null
 "$MKBUNDLE" -o r1.tar --compress none --uuid $(printf 'f%031d' 1) --serial ROLE1 \
-	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin trace.clock=clock.txt >/dev/null
 "$MKBUNDLE" -o r2.tar --compress none --uuid $(printf 'f%031d' 2) --serial ROLE2 --time 1500000000000000000 \
 	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
 loader="host=$PG_HOST user=fwbox_loader dbname=hist"
@@ -144,6 +174,7 @@ reader="host=$PG_HOST user=fwbox_reader dbname=hist"
 "$FWBOX" load -q --db "$loader" r1.tar r2.tar > out6 2>&1 || { cat out6; fail "the loader role cannot load"; }
 "$FWBOX" query --db "$reader" -f csv "SELECT count(*) FROM bundles" > out7 2>&1 || { cat out7; fail "the reader role cannot query"; }
 [ "$(tail -1 out7)" = 8 ] || fail "reader saw $(cat out7)"
+[ "$(q "SELECT clock_khz FROM bundles WHERE uuid LIKE 'f%1'")" = 1000000 ] || fail "the loader role recorded no clock anchor"
 "$MKBUNDLE" -o r3.tar --compress none --uuid $(printf 'f%031d' 3) --serial ROLE3 \
 	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
 set +e

@@ -45,9 +45,12 @@ static void check_escaped(const char *s, size_t n)
 	}
 }
 
+/* One context for the whole run: the helpers put their errors on it. */
+static struct fw_ctx *fuzz_ctx;
+
 static int on_field(void *ud, const struct regs_field *f)
 {
-	return rp_regs_add(ud, "reg.x", f);
+	return rp_regs_add(fuzz_ctx, ud, "reg.x", f);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -58,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	FILE *f;
 
-	if (!c || !o || !text)
+	if ((!fuzz_ctx && fw_ctx_new(&fuzz_ctx) < 0) || !c || !o || !text)
 		goto out;
 	memcpy(text, data, size);
 	text[size] = '\0';
@@ -88,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf = NULL;
 
 	/* A capture made of the input. */
-	if (rp_trace_init(&c->trace) < 0)
+	if (rp_trace_init(fuzz_ctx, &c->trace) < 0)
 		goto out;
 	c->path = strdup(text);
 	c->created = strdup(text);
@@ -110,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ev.timestamp = h >> (h & 63);
 		ev.lost = h & 1;
 		ev.text = line;
-		if (rp_trace_add(&c->trace, &ev, line) < 0)
+		if (rp_trace_add(fuzz_ctx, &c->trace, &ev, line) < 0)
 			goto out;
 	}
 	rp_trace_sort_formats(&c->trace);
@@ -120,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		goto out;
 	rp_init(o, f);
-	rp_capture_write(o, c, 1, false);
+	rp_capture_write(fuzz_ctx, o, c, 1, false);
 	rp_flush(o);
 	fclose(f);
 	check_utf8(buf, len);

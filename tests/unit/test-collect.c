@@ -297,7 +297,8 @@ START_TEST(test_full_run)
 	 * largest chunk the 8 KiB RPC allows (8192-24 -> 8128 bytes); every
 	 * resource dump at 208 bytes per call; the menu once. */
 	expect_cmds = 1 /* MTRC_CAP */ + (STR0_SIZE + 8127) / 8128 + 1 /* STR1 */ +
-		      18 /* regs */ + 5 /* caps */ + (dev.menu_len + 207) / 208 +
+		      18 /* regs */ + 5 /* caps */ +
+		      2 /* trace.clock: QUERY_HCA_CAP GENERAL, MTRC_CTRL */ + (dev.menu_len + 207) / 208 +
 		      (CRSPACE_SIZE + 207) / 208 + 2 * ((SEG_SIZE + 207) / 208);
 	ck_assert_uint_eq(collect_device_commands(c), expect_cmds);
 	ck_assert_uint_eq(dev.commands, expect_cmds);
@@ -609,6 +610,7 @@ START_TEST(test_devlink_only_device)
 	ck_assert_msg(strstr(it->reason, "not a ConnectX function"), "reason '%s'", it->reason);
 	ck_assert_int_eq(find(&snk, "trace.cap")->outcome, BUNDLE_OUTCOME_SKIPPED);
 	ck_assert_int_eq(find(&snk, "hca.caps.GENERAL")->outcome, BUNDLE_OUTCOME_SKIPPED);
+	ck_assert_int_eq(find(&snk, "trace.clock")->outcome, BUNDLE_OUTCOME_SKIPPED);
 	for (size_t i = 0; i < collect_outcome_count(c); i++)
 		ck_assert_msg(collect_outcome_at(c, i)->outcome != BUNDLE_OUTCOME_FAILED, "%s: %s",
 			      collect_outcome_at(c, i)->kind, collect_outcome_at(c, i)->reason);

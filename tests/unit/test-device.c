@@ -761,6 +761,46 @@ START_TEST(test_health_events)
 }
 END_TEST
 
+static int clk_calls;
+
+static int clk_name(void *priv, char *buf, size_t len)
+{
+	(void)priv;
+	clk_calls++;
+	snprintf(buf, len, "boot");
+	return 0;
+}
+
+/* The tracefs clock is version 4 of the health methods: a table of an
+ * older version with the member set is not called; a dry run reads
+ * nothing and says so. */
+START_TEST(test_trace_clock_method)
+{
+	struct fw_health_methods m = { .version = 4, .name = "clk", .trace_clock = clk_name };
+	struct fw_device_parts p = { .health = &m };
+	struct fw_device *dev;
+	char name[16];
+
+	m.version = 3;
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	ck_assert_int_eq(fw_device_tracefs_clock(dev, name, sizeof(name)), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "tracefs clock"));
+	fw_device_close(dev);
+	ck_assert_int_eq(clk_calls, 0);
+
+	m.version = 4;
+	tu_assert_ok(ctx, fw_device_new_from_ops(ctx, &p, &dev));
+	tu_assert_ok(ctx, fw_device_tracefs_clock(dev, name, sizeof(name)));
+	ck_assert_str_eq(name, "boot");
+	ck_assert_int_eq(clk_calls, 1);
+	fw_device_set_dry_run(dev, true);
+	tu_assert_ok(ctx, fw_device_tracefs_clock(dev, name, sizeof(name)));
+	ck_assert_str_eq(name, "");
+	ck_assert_int_eq(clk_calls, 1);
+	fw_device_close(dev);
+}
+END_TEST
+
 static Suite *device_suite(void)
 {
 	Suite *s = suite_create("device");
@@ -776,6 +816,7 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_devlink_handle_specs);
 	tcase_add_test(tc, test_parts_and_versions);
 	tcase_add_test(tc, test_health_events);
+	tcase_add_test(tc, test_trace_clock_method);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gate");

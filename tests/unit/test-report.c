@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -89,6 +90,61 @@ START_TEST(test_lane)
 }
 END_TEST
 
+/* The context the trace and register helpers report errors on. */
+static struct fw_ctx *tctx(void)
+{
+	static struct fw_ctx *ctx;
+
+	if (!ctx)
+		ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	return ctx;
+}
+
+/*
+ * Allocation failure on demand: the test binary is linked with
+ * --wrap=realloc,calloc,strdup (src/report/Makemodule.am), so every one of
+ * those calls, in the library too, comes here.  fail_in = N makes the
+ * allocation N calls from now fail (0: the next one); -1 fails none.
+ */
+static long fail_in = -1;
+
+void *__real_realloc(void *p, size_t n);
+void *__real_calloc(size_t nmemb, size_t n);
+char *__real_strdup(const char *s);
+void *__wrap_realloc(void *p, size_t n);
+void *__wrap_calloc(size_t nmemb, size_t n);
+char *__wrap_strdup(const char *s);
+
+static int fail_now(void)
+{
+	if (fail_in < 0)
+		return 0;
+	return fail_in-- == 0;
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return fail_now() ? NULL : __real_realloc(p, n);
+}
+
+void *__wrap_calloc(size_t nmemb, size_t n)
+{
+	return fail_now() ? NULL : __real_calloc(nmemb, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return fail_now() ? NULL : __real_strdup(s);
+}
+
+/* The last error on the helpers' context mentions what. */
+static void assert_errmsg(const char *what)
+{
+	const char *m = fw_ctx_errmsg(tctx());
+
+	ck_assert_msg(m && strstr(m, what), "error message '%s' lacks '%s'", m ? m : "(none)", what);
+}
+
 static uint64_t rng(uint64_t *s)
 {
 	*s ^= *s << 13;
@@ -116,7 +172,7 @@ static void add_event(struct rp_trace *t, uint64_t ts, const char *msg)
 {
 	struct trace_event ev = { .timestamp = ts, .source = TRACE_SOURCE_TEXT, .text = msg };
 
-	ck_assert_int_eq(rp_trace_add(t, &ev, msg), 0);
+	ck_assert_int_eq(rp_trace_add(tctx(), t, &ev, msg), 0);
 }
 
 START_TEST(test_histogram)
@@ -126,7 +182,7 @@ START_TEST(test_histogram)
 	struct rp_trace t;
 
 	/* Growing upwards, downwards and at random, over a 53-bit range. */
-	ck_assert_int_eq(rp_trace_init(&t), 0);
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
 	for (size_t i = 0; i < 20000; i++) {
 		ts[i] = i < 5000 ? 1000000 + i * 7 : i < 10000 ? 1000000 - (i - 5000) * 3 :
 			rng(&s) & ((1ull << 53) - 1);
@@ -138,7 +194,7 @@ START_TEST(test_histogram)
 	rp_trace_release(&t);
 
 	/* A single timestamp stays in one bin of width 1. */
-	ck_assert_int_eq(rp_trace_init(&t), 0);
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
 	for (size_t i = 0; i < 100; i++) {
 		ts[i] = 42;
 		add_event(&t, 42, "m");
@@ -157,7 +213,7 @@ START_TEST(test_trace_aggregate)
 	struct rp_trace t;
 	char msg[128];
 
-	ck_assert_int_eq(rp_trace_init(&t), 0);
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
 	for (unsigned i = 0; i < 1000; i++) {
 		if (i == 500)
 			snprintf(msg, sizeof(msg), "[irisc1] health: assert in irisc %u", i);
@@ -193,15 +249,15 @@ START_TEST(test_trace_primary)
 {
 	struct rp_trace t;
 
-	ck_assert_int_eq(rp_trace_init(&t), 0);
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
 	t.primary = TRACE_SOURCE_RING;
 	for (unsigned i = 0; i < 10; i++) {
 		struct trace_event ring = { .timestamp = i, .source = TRACE_SOURCE_RING,
 					    .format = "[nic] port %u up" };
 		struct trace_event text = { .timestamp = i, .source = TRACE_SOURCE_TEXT };
 
-		ck_assert_int_eq(rp_trace_add(&t, &ring, "[nic] port 1 up"), 0);
-		ck_assert_int_eq(rp_trace_add(&t, &text, "[nic] port 1 up"), 0);
+		ck_assert_int_eq(rp_trace_add(tctx(), &t, &ring, "[nic] port 1 up"), 0);
+		ck_assert_int_eq(rp_trace_add(tctx(), &t, &text, "[nic] port 1 up"), 0);
 	}
 	ck_assert_uint_eq(t.events, 20);
 	ck_assert_uint_eq(t.counted, 10);
@@ -220,13 +276,13 @@ START_TEST(test_formats_bounded)
 	char msg[64];
 
 	/* More distinct formats than the table holds: the rest is counted. */
-	ck_assert_int_eq(rp_trace_init(&t), 0);
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
 	for (unsigned i = 0; i < REPORT_MAX_FORMATS + 100; i++) {
 		struct trace_event ev = { .timestamp = i, .source = TRACE_SOURCE_RING };
 
 		snprintf(msg, sizeof(msg), "format %c%c%c", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676);
 		ev.format = msg;
-		ck_assert_int_eq(rp_trace_add(&t, &ev, msg), 0);
+		ck_assert_int_eq(rp_trace_add(tctx(), &t, &ev, msg), 0);
 	}
 	ck_assert_uint_eq(t.n_formats, REPORT_MAX_FORMATS);
 	ck_assert(t.formats_approx);
@@ -239,7 +295,7 @@ static void raw(struct rp_capture *c, const char *reg, const char *field, uint32
 {
 	struct regs_field f = { .reg = reg, .field = field, .type = REGCAT_UINT, .value = v, .width = 32 };
 
-	ck_assert_int_eq(rp_regs_add(c, "reg.x", &f), 0);
+	ck_assert_int_eq(rp_regs_add(tctx(), c, "reg.x", &f), 0);
 }
 
 START_TEST(test_regs_view)
@@ -259,7 +315,7 @@ START_TEST(test_regs_view)
 	raw(&c, "MTCAP", "sensor_map_31_0", 5);
 	c.ch_fields = &ch;
 	c.n_ch_fields = 1;
-	ck_assert_int_eq(rp_regs_view(&c, &f, &n), 0);
+	ck_assert_int_eq(rp_regs_view(tctx(), &c, &f, &n), 0);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(f[0].name, "a_frames");
 	ck_assert_str_eq(f[0].value, "4294967298");
@@ -279,12 +335,78 @@ START_TEST(test_regs_view)
 }
 END_TEST
 
-/* A bundle with hca.caps.GENERAL saying khz, for the Chrome writer. */
-static void make_bundle(struct fw_ctx *ctx, const char *path, uint32_t khz)
+/* Out of memory keeping or viewing register fields: -ENOMEM with a
+ * message naming the field, and what was kept before stays. */
+START_TEST(test_regs_nomem)
+{
+	struct regs_field t = { .reg = "MTMP", .field = "temperature", .type = REGCAT_UINT,
+				.value = 360, .width = 16 };
+	struct rp_capture c;
+	struct rp_field *f = NULL;
+	size_t n = 0;
+
+	memset(&c, 0, sizeof(c));
+	tctx();   /* made before any allocation fails */
+	fail_in = 0;   /* growing the array */
+	ck_assert_int_eq(rp_regs_add(tctx(), &c, "reg.MTMP", &t), -ENOMEM);
+	assert_errmsg("out of memory keeping register field 1 (MTMP.temperature)");
+	fail_in = 1;   /* the value's text */
+	ck_assert_int_eq(rp_regs_add(tctx(), &c, "reg.MTMP", &t), -ENOMEM);
+	assert_errmsg("out of memory keeping the text of MTMP.temperature");
+	fail_in = -1;
+	ck_assert_uint_eq(c.n_regraw, 0);
+	raw(&c, "MTMP", "temperature", 360);
+	raw(&c, "PPCNT", "a_frames_high", 1);
+	ck_assert_uint_eq(c.n_regraw, 2);
+
+	fail_in = 0;   /* the joined-halves marks */
+	ck_assert_int_eq(rp_regs_view(tctx(), &c, &f, &n), -ENOMEM);
+	assert_errmsg("out of memory viewing 2 register fields");
+	fail_in = 1;   /* the array of shown fields */
+	ck_assert_int_eq(rp_regs_view(tctx(), &c, &f, &n), -ENOMEM);
+	assert_errmsg("out of memory viewing register field 1 of 2");
+	fail_in = -1;
+	ck_assert_ptr_null(f);
+	ck_assert_int_eq(rp_regs_view(tctx(), &c, &f, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	free(f);
+
+	/* The page of a capture stops at the registers with the error, not
+	 * "No register was decoded". */
+	{
+		struct rp_out *o = malloc(sizeof(*o));
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+
+		ck_assert_ptr_nonnull(o);
+		ck_assert_ptr_nonnull(mf);
+		c.created = (char *)"2026-12-06 05:00:00";
+		rp_init(o, mf);
+		fail_in = 0;
+		ck_assert_int_eq(rp_capture_write(tctx(), o, &c, 1, false), -ENOMEM);
+		fail_in = -1;
+		assert_errmsg("out of memory viewing 2 register fields");
+		rp_flush(o);
+		fclose(mf);
+		ck_assert_ptr_null(strstr(buf, "No register was decoded"));
+		ck_assert_ptr_null(strstr(buf, "</section>"));
+		free(buf);
+		free(o);
+		c.created = NULL;
+	}
+	rp_regs_release(&c);
+}
+END_TEST
+
+/* A bundle with one artifact of kind: size bytes, device_frequency_khz at
+ * byte 156 when it fits. */
+static void make_bundle_kind(struct fw_ctx *ctx, const char *path, const char *kind, uint32_t khz,
+			     size_t size)
 {
 	struct bundle_writer *w;
 	struct bundle_header h = { .host = "h", .reason = "r" };
-	struct bundle_artifact a = { .kind = "hca.caps.GENERAL", .interface = "emu" };
+	struct bundle_artifact a = { .kind = kind, .interface = "emu" };
 	uint8_t cap[4096] = { 0 };
 
 	cap[156] = (uint8_t)(khz >> 24);
@@ -293,9 +415,57 @@ static void make_bundle(struct fw_ctx *ctx, const char *path, uint32_t khz)
 	cap[159] = (uint8_t)khz;
 	tu_assert_ok(ctx, bundle_writer_new(ctx, path, NULL, &w));
 	tu_assert_ok(ctx, bundle_writer_set_header(w, &h));
-	tu_assert_ok(ctx, bundle_writer_add(w, &a, cap, sizeof(cap)));
+	tu_assert_ok(ctx, bundle_writer_add(w, &a, cap, size));
 	tu_assert_ok(ctx, bundle_writer_commit(w, NULL));
 	bundle_writer_free(w);
+}
+
+/* No usable device clock: -ENOENT and the reason on the context. */
+START_TEST(test_bundle_clock)
+{
+	static const struct {
+		const char *kind;
+		uint32_t khz;
+		size_t size;
+		int ret;
+		const char *msg;
+	} cases[] = {
+		{ "hca.caps.GENERAL", 156250, 4096, 0, NULL },
+		{ "hca.caps.GENERAL", 0, 4096, -ENOENT, "device_frequency_khz is 0" },
+		{ "hca.caps.GENERAL", 1000, 100, -ENOENT,
+		  "holds 100 bytes, device_frequency_khz ends at byte 160" },
+		{ "hca.caps.ETHERNET", 1000, 4096, -ENOENT, "hca.caps.GENERAL is not in the bundle" },
+	};
+	struct fw_ctx *ctx;
+
+	tu_tmpdir_enter();
+	ck_assert_int_eq(fw_ctx_new(&ctx), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bundle *b;
+		uint32_t khz = 7;
+
+		make_bundle_kind(ctx, "c.tar.zst", cases[i].kind, cases[i].khz, cases[i].size);
+		tu_assert_ok(ctx, bundle_open(ctx, "c.tar.zst", &b));
+		ck_assert_int_eq(report_bundle_clock_khz(ctx, b, &khz), cases[i].ret);
+		if (cases[i].msg) {
+			ck_assert_msg(strstr(fw_ctx_errmsg(ctx), cases[i].msg), "case %zu: '%s'", i,
+				      fw_ctx_errmsg(ctx));
+			ck_assert_uint_eq(khz, 7);
+		} else {
+			ck_assert_uint_eq(khz, cases[i].khz);
+		}
+		bundle_close(b);
+		unlink("c.tar.zst");
+	}
+	fw_ctx_free(ctx);
+	tu_tmpdir_leave();
+}
+END_TEST
+
+/* A bundle with hca.caps.GENERAL saying khz, for the Chrome writer. */
+static void make_bundle(struct fw_ctx *ctx, const char *path, uint32_t khz)
+{
+	make_bundle_kind(ctx, path, "hca.caps.GENERAL", khz, 4096);
 }
 
 START_TEST(test_chrome_window)
@@ -428,6 +598,37 @@ START_TEST(test_chrome_many_lanes)
 }
 END_TEST
 
+/* Out of memory in the trace summary: -ENOMEM with a message saying where,
+ * and the summary stays usable. */
+START_TEST(test_trace_nomem)
+{
+	struct trace_event ev = { .timestamp = 1, .source = TRACE_SOURCE_TEXT, .text = "m" };
+	struct rp_trace t;
+
+	tctx();   /* made before any allocation fails */
+	for (long k = 0; k < 5; k++) {
+		fail_in = k;   /* each of the five tables */
+		ck_assert_int_eq(rp_trace_init(tctx(), &t), -ENOMEM);
+		fail_in = -1;
+		assert_errmsg("out of memory for the trace summary's tables");
+		ck_assert_ptr_null(t.formats);
+	}
+	ck_assert_int_eq(rp_trace_init(tctx(), &t), 0);
+	add_event(&t, 1, "port 1 up");
+	/* The key, then the example of a new format. */
+	for (long k = 0; k < 2; k++) {
+		fail_in = k;
+		ck_assert_int_eq(rp_trace_add(tctx(), &t, &ev, "port 2 down"), -ENOMEM);
+		fail_in = -1;
+		assert_errmsg("out of memory keeping trace format 2 (event ");
+		ck_assert_uint_eq(t.n_formats, 1);
+	}
+	ck_assert_int_eq(rp_trace_add(tctx(), &t, &ev, "port 2 down"), 0);
+	ck_assert_uint_eq(t.n_formats, 2);
+	rp_trace_release(&t);
+}
+END_TEST
+
 START_TEST(test_fatal_words)
 {
 	ck_assert(rp_msg_is_fatal("health: assert in irisc 1"));
@@ -453,13 +654,16 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_formats_bounded);
 	tcase_add_test(tc, test_trace_primary);
 	tcase_add_test(tc, test_fatal_words);
+	tcase_add_test(tc, test_trace_nomem);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regs");
 	tcase_add_test(tc, test_regs_view);
+	tcase_add_test(tc, test_regs_nomem);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chrome");
 	tcase_add_test(tc, test_chrome_window);
 	tcase_add_test(tc, test_chrome_many_lanes);
+	tcase_add_test(tc, test_bundle_clock);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -130,6 +130,56 @@ START_TEST(test_migrate_legacy)
 }
 END_TEST
 
+/* A version-6 history (the schema before wall-clock time): its bundles
+ * have no clock anchor, so their events' utc_ns is NULL, never a made-up
+ * time; an anchor recorded afterwards gives each event its UTC time. */
+START_TEST(test_migrate_from_6)
+{
+	static const char rows[] =
+		"INSERT INTO devices(id, identity) VALUES (1, 'sn:MT_1:S1');"
+		"INSERT INTO bundles(id, uuid, sha256, created, created_ns, outcome, device, loaded, "
+		"ev_first, ev_last, blk_span) VALUES (1, 'u1', 's1', 'c', 1, 'ok', 1, 'l', 1, 2, 10);"
+		"INSERT INTO trace_formats(id, text) VALUES (1, 'link up on port %d');"
+		"INSERT INTO trace_ev(id, ts, fmt, meta, p0) VALUES "
+		"(1, 1000, 1, 3 | (1 << 9), 1), (2, 1010, 1, 3 | (1 << 9), 2);"
+		"INSERT INTO trace_blocks VALUES (1, 1000, 1010, 1, 2);"
+		"INSERT INTO trace_bundle_formats VALUES (1, 1, 2, 1, 0);";
+	sqlite3 *db;
+	struct store *s;
+	char *t;
+
+	ck_assert_int_eq(sqlite3_open("six.db", &db), SQLITE_OK);
+	for (size_t i = 0; i < store_migrations_count && store_migrations[i].version <= 6; i++)
+		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	tu_assert_ok(ctx, store_open(ctx, "six.db", 0, &s));
+	ck_assert_int_ge(store_schema_version(s), 7);
+	t = query_text(s, "SELECT seq, timestamp, message, coalesce(utc_ns, 'null') FROM trace_events "
+		       "ORDER BY seq");
+	ck_assert_str_eq(t, "0|1000|link up on port 1|null\n1|1010|link up on port 2|null\n");
+	free(t);
+	t = query_text(s, "SELECT coalesce(clock_khz, 'null'), coalesce(tracefs_clock, 'null') "
+		       "FROM bundles");
+	ck_assert_str_eq(t, "null|null\n");
+	free(t);
+	store_close(s);
+	/* 1 GHz: a tick is a nanosecond; tick 1000 was 2023-11-14T22:13:20Z. */
+	ck_assert_int_eq(sqlite3_open("six.db", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE bundles SET clock_device_ts = 1000, "
+				      "clock_khz = 1000000, clock_utc_ns = 1700000000000000000, "
+				      "clock_uncertainty_ns = 5", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	tu_assert_ok(ctx, store_open(ctx, "six.db", STORE_OPEN_READONLY, &s));
+	t = query_text(s, "SELECT seq, utc_ns FROM trace_events_all ORDER BY seq");
+	ck_assert_str_eq(t, "0|1700000000000000000\n1|1700000000000000010\n");
+	free(t);
+	store_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("store-open");
@@ -138,6 +188,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, su_setup, su_teardown);
 	tcase_add_test(tc, test_open_schema);
 	tcase_add_loop_test(tc, test_migrate_legacy, 0, 2);
+	tcase_add_test(tc, test_migrate_from_6);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,45 @@ START_TEST(test_filter_edges)
 }
 END_TEST
 
+/* The clock in use is the bracketed name of trace_clock; a tree without
+ * the file, or a file that brackets nothing, is an error naming the path. */
+START_TEST(test_trace_clock)
+{
+	char *dir, name[32], small[4], path[4200];
+	FILE *f;
+
+	tu_assert_ok(ctx, fw_tracefs_find(ctx, fx_tree("sysfs-cx5-devlink"), &dir));
+	tu_assert_ok(ctx, fw_tracefs_clock(ctx, dir, name, sizeof(name)));
+	ck_assert_str_eq(name, "local");
+	/* A name that does not fit is an error, never cut short. */
+	ck_assert_int_eq(fw_tracefs_clock(ctx, dir, small, sizeof(small)), -EBADMSG);
+	snprintf(path, sizeof(path), "%s/trace_clock", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("local global []\n", f);
+	fclose(f);
+	ck_assert_int_eq(fw_tracefs_clock(ctx, dir, name, sizeof(name)), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "names no clock"));
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("local global [mono] boot\n", f);
+	fclose(f);
+	tu_assert_ok(ctx, fw_tracefs_clock(ctx, dir, name, sizeof(name)));
+	ck_assert_str_eq(name, "mono");
+	/* Back as the fixture made it, for the tests after this one. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n", f);
+	fclose(f);
+	free(dir);
+
+	tu_assert_ok(ctx, fw_tracefs_find(ctx, fx_tree("sysfs-cx6dx-mlx5ctl"), &dir));
+	ck_assert_int_eq(fw_tracefs_clock(ctx, dir, name, sizeof(name)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "trace_clock"));
+	free(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracefs");
@@ -123,6 +163,7 @@ int main(void)
 	tcase_add_test(tc, test_debugfs_path_and_absent);
 	tcase_add_test(tc, test_pipe_seconds);
 	tcase_add_test(tc, test_filter_edges);
+	tcase_add_test(tc, test_trace_clock);
 	suite_add_tcase(s, tc);
 	fx_make();
 	r = tu_run_suite(s);
