@@ -269,7 +269,9 @@ static int spill_put(struct import *im, const void *data, size_t len, uint64_t *
 		if (n <= 0)
 			return fw_error(im->ctx, n < 0 ? -errno : -EIO,
 					"writing the converted captures to a temporary file in "
-					"'%s': %s", im->spill_dir, n < 0 ? strerror(errno) : "no progress");
+					"'%s': %s (import needs about as much free space there as the "
+					"captures take)", im->spill_dir,
+					n < 0 ? strerror(errno) : "no progress");
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;

@@ -253,6 +253,25 @@ mkdir "$S/o9"
 expect_out 1 "$S/cut.out" "$FWBOX" import -o "$S/o9" "$S/cut-late.tar"
 grep -q "mstdump_000009000_run_1" "$S/cut.out.err" || fail "cut entry not named: $(cat "$S/cut.out.err")"
 [ -z "$(ls -A "$S/o9")" ] || fail "a cut archive left files: $(ls -A "$S/o9")"
+# No room for the temporary file (a file size limit, SIGXFSZ ignored, so
+# writes fail with EFBIG as on a full disk): the input fails with the
+# reason, nothing is written.
+python3 - "$S/bigtrace.tar" <<'PY'
+import io, sys, tarfile
+line = b"  kworker-1 [003] ..... 1.5: mlx5_fw: 0000:08:00.0 [0x10000] 0 [0x1] [irisc 0] port 1 event 1\n"
+data = line * ((4 << 20) // len(line) + 1)
+with tarfile.open(sys.argv[1], "w") as t:
+    i = tarfile.TarInfo("snap/tracefs_000008000.txt"); i.size = len(data); t.addfile(i, io.BytesIO(data))
+PY
+mkdir "$S/o10"
+set +e
+(trap '' XFSZ; ulimit -f 2048; exec "$FWBOX" import -o "$S/o10" "$S/bigtrace.tar") > "$S/fsz.out" 2> "$S/fsz.err"
+got=$?
+set -e
+[ "$got" -eq 1 ] || fail "import past a file size limit exited $got: $(cat "$S/fsz.err")"
+grep -q "writing the converted captures to a temporary file in '$S/o10': File too large" "$S/fsz.err" ||
+	fail "spill failure not explained: $(cat "$S/fsz.err")"
+[ -z "$(ls -A "$S/o10")" ] || fail "a failed spill left files: $(ls -A "$S/o10")"
 # The same archive whole: both captures, and only the bundles in the folder.
 "$FWBOX" import -q -o "$S/o9" "$S/whole.tar"
 [ "$(ls -A "$S/o9" | grep -vc '^fwbox-import-nohost-0000_0[89]_00.0-.*-run1-[0-9a-f]*\.tar\.zst$')" -eq 0 ] &&
