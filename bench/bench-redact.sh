@@ -5,8 +5,12 @@
 # and a kernel log with MAC, GUID and IP addresses in them, and the
 # identifying registers; every identifier is planted in the binary dump
 # too, so the second net has work.  Best of 3 runs each, wall and CPU.
-# Baseline in the same run: zstd -d | zstd -3 -T2 of the same bundle, the
-# floor of anything that must decompress and compress again.
+# Baselines in the same run: zstd -d | zstd -3 -T2 of the same bundle, the
+# floor of anything that must decompress and compress again at collect's
+# level, and the same at level 1, the level redact writes at (so
+# redact-vs-recompress-fast-cpu is what redaction costs on top of the
+# recompression it cannot avoid).  On a shared machine the CPU-time ratios
+# are the ones to read; the load average is printed around the runs.
 # Env: FWBOX_BENCH_REDACT_MB (uncompressed size, default 256), TMPDIR.
 set -e
 MB=${FWBOX_BENCH_REDACT_MB:-256}
@@ -67,6 +71,7 @@ EOF
 bytes=$(( $(stat -c %s crspace.bin) + $(stat -c %s trace.txt) + $(stat -c %s kernel.log) ))
 rm -f crspace.bin trace.txt
 
+echo "bench-redact: load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # One warm-up of each (page cache), then best of three.
 "$FWBOX" verify -q big.tar.zst
 "$FWBOX" redact big.tar.zst --map "$dir/site.map" -o warm.tar.zst -q
@@ -84,14 +89,17 @@ v=$(best "$FWBOX" verify -q big.tar.zst)
 # The floor of any rewrite: the same bytes decompressed and compressed
 # again with zstd's own tool at fwbox's level and threads.
 z=$(best sh -c 'zstd -dcq big.tar.zst | zstd -3 -T2 -qc > /dev/null')
+zf=$(best sh -c 'zstd -dcq big.tar.zst | zstd -1 -T2 -qc > /dev/null')
 r=$(best "$FWBOX" redact big.tar.zst --map "$dir/site.map" -o r.tar.zst -q)
 rm -f r.tar.zst
 "$FWBOX" redact big.tar.zst --map "$dir/site.map" -o r.tar.zst --json > rep.json
 occ=$(python3 -c "import json; j=json.load(open('rep.json')); print(sum(m['occurrence_count'] for m in j['artifacts']), len(j['identifiers']))")
 "$FWBOX" verify -q r.tar.zst
+echo "bench-redact: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-awk -v b="$bytes" -v v="$v" -v r="$r" -v z="$z" -v occ="$occ" -v fsz="$(stat -c %s big.tar.zst)" 'BEGIN {
-	split(v, a, " "); split(r, c, " "); split(occ, o, " "); split(z, d, " ");
+awk -v b="$bytes" -v v="$v" -v r="$r" -v z="$z" -v zf="$zf" -v occ="$occ" \
+    -v fsz="$(stat -c %s big.tar.zst)" -v osz="$(stat -c %s r.tar.zst)" 'BEGIN {
+	split(v, a, " "); split(r, c, " "); split(occ, o, " "); split(z, d, " "); split(zf, f, " ");
 	printf "figure: redact-bundle-bytes %d bytes\n", b;
 	printf "figure: redact-bundle-file-bytes %d bytes\n", fsz;
 	printf "figure: redact-identifiers %d identifiers\n", o[2];
@@ -105,4 +113,10 @@ awk -v b="$bytes" -v v="$v" -v r="$r" -v z="$z" -v occ="$occ" -v fsz="$(stat -c 
 	printf "figure: recompress-vs-verify %.2f x\n", d[1] / a[1];
 	printf "figure: redact-vs-recompress %.2f x\n", c[1] / d[1];
 	printf "figure: redact-peak-rss %.1f MiB\n", c[3] / 1024;
+	printf "figure: redact-output-file-bytes %d bytes\n", osz;
+	printf "figure: verify-cpu-seconds %.2f s\n", a[2];
+	printf "figure: redact-cpu-seconds %.2f s\n", c[2];
+	printf "figure: recompress-fast-cpu-seconds %.2f s\n", f[2];
+	printf "figure: recompress-fast-vs-verify-cpu %.2f x\n", f[2] / a[2];
+	printf "figure: redact-vs-recompress-fast-cpu %.2f x\n", c[2] / f[2];
 }'

@@ -511,49 +511,25 @@ nomem:
 	return 0;
 }
 
-int bundle_header_copy(struct bundle_header *dst, const struct bundle_header *src)
-{
-	return copy_fields(&header_table, dst, src, sizeof(*dst));
-}
-
-int bundle_device_copy(struct bundle_device *dst, const struct bundle_device *src)
-{
-	return copy_fields(&device_table, dst, src, sizeof(*dst));
-}
-
-int bundle_trigger_copy(struct bundle_trigger *dst, const struct bundle_trigger *src)
-{
-	return copy_fields(&trigger_table, dst, src, sizeof(*dst));
-}
-
-int bundle_artifact_copy(struct bundle_artifact *dst, const struct bundle_artifact *src)
-{
-	return copy_fields(&artifact_table, dst, src, sizeof(*dst));
-}
-
-void bundle_header_release(struct bundle_header *h)
-{
-	free_fields(&header_table, h);
-	memset(h, 0, sizeof(*h));
-}
-
-void bundle_device_release(struct bundle_device *d)
-{
-	free_fields(&device_table, d);
-	memset(d, 0, sizeof(*d));
-}
-
-void bundle_trigger_release(struct bundle_trigger *t)
-{
-	free_fields(&trigger_table, t);
-	memset(t, 0, sizeof(*t));
-}
-
-void bundle_artifact_release(struct bundle_artifact *a)
-{
-	free_fields(&artifact_table, a);
-	memset(a, 0, sizeof(*a));
-}
+/*
+ * The copy and release of each record type, from its field table:
+ * bundle_header_copy/_release, bundle_device_copy/_release,
+ * bundle_trigger_copy/_release and bundle_artifact_copy/_release.
+ */
+#define RECORD_COPY_RELEASE(name, table)                                                       \
+	int bundle_##name##_copy(struct bundle_##name *dst, const struct bundle_##name *src) \
+	{                                                                                        \
+		return copy_fields(&(table), dst, src, sizeof(*dst));                            \
+	}                                                                                        \
+	void bundle_##name##_release(struct bundle_##name *rec)                                  \
+	{                                                                                        \
+		free_fields(&(table), rec);                                                      \
+		memset(rec, 0, sizeof(*rec));                                                    \
+	}
+RECORD_COPY_RELEASE(header, header_table)
+RECORD_COPY_RELEASE(device, device_table)
+RECORD_COPY_RELEASE(trigger, trigger_table)
+RECORD_COPY_RELEASE(artifact, artifact_table)
 
 void bundle_index_free(struct bundle_index *idx)
 {

@@ -113,6 +113,9 @@ void cli_enable_progress(struct fw_ctx *ctx);
 void cli_progress_clear(void);
 /* Install SIGINT/SIGTERM handlers that request cancellation on ctx. */
 void cli_catch_signals(struct fw_ctx *ctx);
+/* Install handler for SIGINT and SIGTERM, without SA_RESTART (a verb with
+ * its own handler: collect). */
+void cli_on_signals(void (*handler)(int));
 /* -o FILE's extension (.tar.gz, .tgz, .tar.xz, .tar ...) picks the
  * compression; a --compress (given) that disagrees is a usage error of v
  * (its status returned); 0 otherwise. */
@@ -124,6 +127,42 @@ int cli_append_list(char **list, const char *item);
 /* A size: bytes, or a number with K, M, G or T (powers of 1024; "10MB"
  * and "10MiB" too); -EINVAL otherwise, and for 0. */
 int cli_parse_size(const char *s, uint64_t *ret);
+/*
+ * The redaction options of `fwbox redact` that `fwbox collect --redact`
+ * takes too (redact-args.c): add CLI_REDACT_LONGOPTS to the verb's long
+ * options and hand every option getopt returns to cli_redact_option().
+ */
+enum {
+	CLI_OPT_MAP = 0x300,
+	CLI_OPT_KEEP,
+	CLI_OPT_DROP,
+	CLI_OPT_MASK,
+	CLI_OPT_SINCE,
+	CLI_OPT_UNTIL,
+	CLI_OPT_MAX_SIZE,
+	CLI_OPT_CASE_ID,
+};
+#define CLI_REDACT_LONGOPTS                                                                     \
+	{ "map", required_argument, NULL, CLI_OPT_MAP },                                        \
+	{ "keep", required_argument, NULL, CLI_OPT_KEEP },                                      \
+	{ "drop", required_argument, NULL, CLI_OPT_DROP },                                      \
+	{ "mask", required_argument, NULL, CLI_OPT_MASK },                                      \
+	{ "since", required_argument, NULL, CLI_OPT_SINCE },                                    \
+	{ "until", required_argument, NULL, CLI_OPT_UNTIL },                                    \
+	{ "max-size", required_argument, NULL, CLI_OPT_MAX_SIZE },                              \
+	{ "case-id", required_argument, NULL, CLI_OPT_CASE_ID }
+struct cli_redact_args {
+	struct redact_options o;       /* what the options set; the rest is the verb's */
+	char *keep, *drop;             /* o.keep, o.drop (malloc'd comma lists) */
+	const char **mask;             /* o.mask (malloc'd; the words are argv's) */
+	bool given;                    /* any of these options was given */
+};
+/* true when opt is one of them: taken into a (*ret_status 0), or refused
+ * with a message naming it (*ret_status CLI_EXIT_USAGE, or
+ * CLI_EXIT_FAILURE when out of memory).  false for any other option. */
+bool cli_redact_option(const struct cli_verb *v, struct cli_redact_args *a, int opt,
+		       const char *arg, int *ret_status);
+void cli_redact_args_free(struct cli_redact_args *a);
 /* -o -: copy a finished bundle file to standard output; -errno. */
 int cli_copy_to_stdout(const char *path);
 /* Print serialized JSON with invalid UTF-8 replaced by U+FFFD. */

@@ -173,17 +173,22 @@ static void on_signal(int sig)
 		fw_ctx_request_cancel(signal_ctx);
 }
 
-void cli_catch_signals(struct fw_ctx *ctx)
+void cli_on_signals(void (*handler)(int))
 {
 	struct sigaction sa;
 
-	signal_ctx = ctx;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a blocking read returns EINTR so the step can stop. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void cli_catch_signals(struct fw_ctx *ctx)
+{
+	signal_ctx = ctx;
+	cli_on_signals(on_signal);
 }
 
 /* json-c escapes control characters but copies invalid UTF-8 through

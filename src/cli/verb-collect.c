@@ -77,14 +77,6 @@ enum {
 	OPT_TRACE_CONTROL,
 	OPT_REDACT,
 	OPT_KEEP_ORIGINAL,
-	OPT_MAP,
-	OPT_KEEP,
-	OPT_DROP,
-	OPT_MASK,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_MAX_SIZE,
-	OPT_CASE_ID,
 };
 
 static const struct option options[] = {
@@ -100,14 +92,7 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "redact", no_argument, NULL, OPT_REDACT },
 	{ "keep-original", no_argument, NULL, OPT_KEEP_ORIGINAL },
-	{ "map", required_argument, NULL, OPT_MAP },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "drop", required_argument, NULL, OPT_DROP },
-	{ "mask", required_argument, NULL, OPT_MASK },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "case-id", required_argument, NULL, OPT_CASE_ID },
+	CLI_REDACT_LONGOPTS,
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -146,18 +131,6 @@ static void on_signal(int sig)
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
-}
-
-static void catch_signals_once(struct fw_ctx *ctx)
-{
-	struct sigaction sa;
-
-	signal_ctx = ctx;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 static char *join_args(int argc, char **argv)
@@ -381,14 +354,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct collect *c = NULL;
 	struct cli_json json = { 0 };
 	bool plan = false, quiet = false, compress_given = false, to_stdout = false;
-	bool redact = false, keep_original = false, redact_opt = false;
-	struct redact_options ro = { 0 };
+	bool redact = false, keep_original = false;
+	struct cli_redact_args ra = { 0 };
 	struct redact_report *rep = NULL;
-	char *keep = NULL, *drop = NULL, **mask = NULL, *final = NULL, *original = NULL;
+	char *final = NULL, *original = NULL;
 	char *cmdline = NULL, *path = NULL, tmpdir[PATH_MAX] = "", origdir[PATH_MAX] = "";
 	const char *user_output = NULL;
-	size_t n_mask = 0;
-	int opt, r, ret = CLI_EXIT_FAILURE;
+	int opt, r, opt_status, ret = CLI_EXIT_FAILURE;
 
 	o.compression = BUNDLE_COMPRESS_ZSTD;
 	while ((opt = cli_getopt(argc, argv, "d:o:fqh" CLI_JSON_SHORTOPTS, options, &json)) != -1) {
@@ -449,68 +421,19 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_KEEP_ORIGINAL:
 			keep_original = true;
 			break;
-		case OPT_MAP:
-			ro.map_path = optarg;
-			redact_opt = true;
-			break;
-		case OPT_KEEP:
-		case OPT_DROP:
-			redact_opt = true;
-			r = cli_append_list(opt == OPT_KEEP ? &keep : &drop, optarg);
-			if (r == -EINVAL) {
-				ret = cli_usage_error(&cli_verb_collect, "--%s needs a kind pattern",
-						      opt == OPT_KEEP ? "keep" : "drop");
-				goto out;
-			}
-			if (r < 0)
-				goto out;
-			break;
-		case OPT_MASK: {
-			char **nm = realloc(mask, (n_mask + 1) * sizeof(*nm));
-
-			if (!nm)
-				goto out;
-			mask = nm;
-			mask[n_mask++] = optarg;
-			redact_opt = true;
-			break;
-		}
-		case OPT_SINCE:
-		case OPT_UNTIL: {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end || optarg[0] == '-') {
-				ret = cli_usage_error(&cli_verb_collect, "--%s '%s' is not a device timestamp",
-						      opt == OPT_SINCE ? "since" : "until", optarg);
-				goto out;
-			}
-			*(opt == OPT_SINCE ? &ro.since : &ro.until) = v;
-			*(opt == OPT_SINCE ? &ro.have_since : &ro.have_until) = true;
-			redact_opt = true;
-			break;
-		}
-		case OPT_MAX_SIZE:
-			if (cli_parse_size(optarg, &ro.max_size) < 0) {
-				ret = cli_usage_error(&cli_verb_collect,
-						      "--max-size '%s' is not a size (bytes, or with K, M or G)",
-						      optarg);
-				goto out;
-			}
-			redact_opt = true;
-			break;
-		case OPT_CASE_ID:
-			ro.case_id = optarg;
-			redact_opt = true;
-			break;
 		case 'q':
 			quiet = true;
 			break;
 		case 'h':
 			return cli_help(&cli_verb_collect);
 		default:
+			if (cli_redact_option(&cli_verb_collect, &ra, opt, optarg, &opt_status)) {
+				if (opt_status) {
+					ret = opt_status;
+					goto out;
+				}
+				break;
+			}
 			/* opterr = 0: one message, ours, naming the option. */
 			return option_error(argv);
 		}
@@ -519,7 +442,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(&cli_verb_collect, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!redact && (keep_original || redact_opt)) {
+	if (!redact && (keep_original || ra.given)) {
 		ret = cli_usage_error(&cli_verb_collect,
 				      "--keep-original, --map, --keep, --drop, --mask, --since, --until, "
 				      "--max-size and --case-id go with --redact");
@@ -542,12 +465,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (redact) {
-		ro.keep = keep;
-		ro.drop = drop;
-		ro.mask = (const char *const *)mask;
-		ro.n_mask = n_mask;
-		ro.compression = o.compression;
-		if (redact_options_check(ctx, &ro) < 0) {
+		ra.o.compression = o.compression;
+		if (redact_options_check(ctx, &ra.o) < 0) {
 			ret = cli_usage_error(&cli_verb_collect, "%s", fw_ctx_errmsg(ctx));
 			goto out;
 		}
@@ -645,7 +564,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		ret = r < 0 ? cli_fail(ctx, "collect", "plan") : CLI_EXIT_OK;
 		goto out;
 	}
-	catch_signals_once(ctx);
+	signal_ctx = ctx;
+	cli_on_signals(on_signal);
 	if (cli_progress_wanted(quiet))
 		cli_enable_progress(ctx);
 	r = collect_run(c, &path);
@@ -683,7 +603,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	ret = collect_worst(c) == BUNDLE_OUTCOME_OK ? CLI_EXIT_OK : CLI_EXIT_PARTIAL;
 	if (redact) {
-		r = redact_bundle(ctx, path, user_output, &ro, &rep);
+		r = redact_bundle(ctx, path, user_output, &ra.o, &rep);
 		if (r < 0) {
 			/* Nothing is lost: the original stays where the user can
 			 * find it, and says so. */
@@ -744,9 +664,7 @@ out:
 	if (tmpdir[0])
 		rmdir(tmpdir);
 	redact_report_free(rep);
-	free(keep);
-	free(drop);
-	free(mask);
+	cli_redact_args_free(&ra);
 	free(final);
 	free(original);
 	json_input = NULL;

@@ -62,16 +62,8 @@ static const char usage_text[] =
 	"Exit status: 0 written (or previewed), 1 failure (nothing written), 2 usage error.\n";
 
 enum {
-	OPT_MAP = 0x100,
-	OPT_KEEP,
-	OPT_DROP,
-	OPT_MASK,
-	OPT_ONLY,
+	OPT_ONLY = 0x100,
 	OPT_SKIP,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_MAX_SIZE,
-	OPT_CASE_ID,
 	OPT_COMPRESS,
 	OPT_PREVIEW,
 	OPT_PROVE,
@@ -79,16 +71,9 @@ enum {
 
 static const struct option options[] = {
 	{ "output", required_argument, NULL, 'o' },
-	{ "map", required_argument, NULL, OPT_MAP },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "drop", required_argument, NULL, OPT_DROP },
-	{ "mask", required_argument, NULL, OPT_MASK },
+	CLI_REDACT_LONGOPTS,
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "skip", required_argument, NULL, OPT_SKIP },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "case-id", required_argument, NULL, OPT_CASE_ID },
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "preview", no_argument, NULL, OPT_PREVIEW },
 	{ "prove", required_argument, NULL, OPT_PROVE },
@@ -292,14 +277,13 @@ static int prove(struct fw_ctx *ctx, const struct cli_json *json, const char *or
 static int run(struct fw_ctx *ctx, int argc, char **argv)
 {
 	static const char optstring[] = "o:qh" CLI_JSON_SHORTOPTS;
-	struct redact_options o = { .compression = BUNDLE_COMPRESS_ZSTD };
+	struct cli_redact_args ra = { .o.compression = BUNDLE_COMPRESS_ZSTD };
 	struct redact_report *rep = NULL;
 	struct cli_json json = { 0 };
-	char *keep = NULL, *drop = NULL, *only = NULL, *skip = NULL, tmpdir[4096] = "";
-	const char **mask = NULL;
+	char *only = NULL, *skip = NULL, tmpdir[4096] = "";
 	const char *output = NULL, *input = NULL, *proof = NULL;
 	bool quiet = false, compress_given = false, to_stdout;
-	int c, r, status = CLI_EXIT_USAGE;
+	int c, r, opt_status, status = CLI_EXIT_USAGE;
 
 	while ((c = cli_getopt(argc, argv, optstring, options, &json)) != -1) {
 		r = 0;
@@ -307,58 +291,14 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_MAP:
-			o.map_path = optarg;
-			break;
-		case OPT_KEEP:
-			r = cli_append_list(&keep, optarg);
-			break;
-		case OPT_DROP:
-			r = cli_append_list(&drop, optarg);
-			break;
 		case OPT_ONLY:
 			r = cli_append_list(&only, optarg);
 			break;
 		case OPT_SKIP:
 			r = cli_append_list(&skip, optarg);
 			break;
-		case OPT_MASK: {
-			const char **nm = realloc(mask, (o.n_mask + 1) * sizeof(*nm));
-
-			if (!nm) {
-				r = -ENOMEM;
-				break;
-			}
-			mask = nm;
-			mask[o.n_mask++] = optarg;
-			break;
-		}
-		case OPT_SINCE:
-		case OPT_UNTIL:
-			r = cli_parse_u64(optarg, c == OPT_SINCE ? &o.since : &o.until);
-			if (r < 0) {
-				cli_usage_error(&cli_verb_redact, "%s: '%s' is %s",
-						c == OPT_SINCE ? "--since" : "--until", optarg,
-						r == -ERANGE ? "out of range (at most 18446744073709551615)"
-							     : "not a number");
-				goto out;
-			}
-			*(c == OPT_SINCE ? &o.have_since : &o.have_until) = true;
-			break;
-		case OPT_MAX_SIZE:
-			if (cli_parse_size(optarg, &o.max_size) < 0) {
-				cli_usage_error(&cli_verb_redact,
-						"--max-size: '%s' is not a size (bytes, or a number with K, M "
-						"or G)",
-						optarg);
-				goto out;
-			}
-			break;
-		case OPT_CASE_ID:
-			o.case_id = optarg;
-			break;
 		case OPT_COMPRESS:
-			if (bundle_compression_parse(optarg, &o.compression) < 0) {
+			if (bundle_compression_parse(optarg, &ra.o.compression) < 0) {
 				cli_usage_error(&cli_verb_redact,
 						"--compress '%s': use zstd, gzip, xz or none", optarg);
 				goto out;
@@ -366,7 +306,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			compress_given = true;
 			break;
 		case OPT_PREVIEW:
-			o.preview = true;
+			ra.o.preview = true;
 			break;
 		case OPT_PROVE:
 			proof = optarg;
@@ -378,6 +318,13 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			status = cli_help(&cli_verb_redact);
 			goto out;
 		default:
+			if (cli_redact_option(&cli_verb_redact, &ra, c, optarg, &opt_status)) {
+				if (opt_status) {
+					status = opt_status;
+					goto out;
+				}
+				break;
+			}
 			status = cli_option_error(&cli_verb_redact, argv, optstring);
 			goto out;
 		}
@@ -401,24 +348,21 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	}
 	input = argv[optind];
 	if (proof) {
-		status = prove(ctx, &json, input, proof, o.map_path);
+		status = prove(ctx, &json, input, proof, ra.o.map_path);
 		goto out;
 	}
-	o.keep = keep;
-	o.drop = drop;
-	o.only = only;
-	o.skip = skip;
-	o.mask = mask;
-	r = cli_pick_compression(&cli_verb_redact, output, compress_given, &o.compression);
+	ra.o.only = only;
+	ra.o.skip = skip;
+	r = cli_pick_compression(&cli_verb_redact, output, compress_given, &ra.o.compression);
 	if (r) {
 		status = r;
 		goto out;
 	}
-	if (redact_options_check(ctx, &o) < 0) {
+	if (redact_options_check(ctx, &ra.o) < 0) {
 		cli_usage_error(&cli_verb_redact, "%s", fw_ctx_errmsg(ctx));
 		goto out;
 	}
-	to_stdout = output && !strcmp(output, "-") && !o.preview;
+	to_stdout = output && !strcmp(output, "-") && !ra.o.preview;
 	if (to_stdout && json.on) {
 		cli_usage_error(&cli_verb_redact,
 				"-o - writes the bundle to standard output, where --json would print "
@@ -445,15 +389,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		output = tmpdir;
-	} else if (o.preview && output && !strcmp(output, "-")) {
+	} else if (ra.o.preview && output && !strcmp(output, "-")) {
 		output = NULL;
 	}
 	cli_catch_signals(ctx);
-	r = redact_bundle(ctx, input, output, &o, &rep);
+	r = redact_bundle(ctx, input, output, &ra.o, &rep);
 	if (r < 0) {
 		status = CLI_EXIT_FAILURE;
 		if (json.on)
-			print_json(&json, ctx, NULL, input, o.preview, status);
+			print_json(&json, ctx, NULL, input, ra.o.preview, status);
 		cli_error(ctx, "redact");
 		goto out;
 	}
@@ -467,19 +411,17 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 		unlink(rep->output);
 	} else if (json.on) {
-		print_json(&json, ctx, rep, input, o.preview, status);
-	} else if (o.preview || !quiet) {
-		print_text(rep, o.preview);
+		print_json(&json, ctx, rep, input, ra.o.preview, status);
+	} else if (ra.o.preview || !quiet) {
+		print_text(rep, ra.o.preview);
 	}
 out:
 	if (tmpdir[0])
 		rmdir(tmpdir);
 	redact_report_free(rep);
-	free(keep);
-	free(drop);
 	free(only);
 	free(skip);
-	free(mask);
+	cli_redact_args_free(&ra);
 	return status;
 }
 

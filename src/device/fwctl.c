@@ -170,7 +170,6 @@ static const struct fw_cmd_methods fwctl_methods = {
 static int fwctl_t_open(struct fw_ctx *ctx, const struct fw_target *t, bool want_cmd,
 			bool want_health, struct fw_device_parts *ret)
 {
-	const char *node;
 	struct fw_fwctl *f;
 	char *real;
 	int r;
@@ -178,15 +177,9 @@ static int fwctl_t_open(struct fw_ctx *ctx, const struct fw_target *t, bool want
 	(void)want_health;
 	if (!want_cmd)
 		return 0;
-	if (t->node)
-		node = strncmp(t->node, "/dev/fwctl/", 11) == 0 ? t->node : NULL;
-	else
-		node = t->fn && (t->fn->interfaces & FW_IFACE_FWCTL) ? t->fn->fwctl_node : NULL;
-	if (!node)
-		return 0;
-	real = fw_sysroot_path(t->sysroot, node);
-	if (!real)
-		return fw_error(ctx, -ENOMEM, "fwctl: out of memory");
+	r = fw_target_cmd_node(ctx, t, FW_IFACE_FWCTL, &real);
+	if (r <= 0)
+		return r;
 	r = fw_fwctl_open(ctx, real, &f);
 	free(real);
 	if (r < 0)

@@ -187,22 +187,15 @@ static int mlx5ctl_t_open(struct fw_ctx *ctx, const struct fw_target *t, bool wa
 			  bool want_health, struct fw_device_parts *ret)
 {
 	struct fw_mlx5ctl *m;
-	const char *node;
 	char *real;
 	int r;
 
 	(void)want_health;
 	if (!want_cmd)
 		return 0;
-	if (t->node)
-		node = strncmp(t->node, "/dev/fwctl/", 11) != 0 ? t->node : NULL;
-	else
-		node = t->fn && (t->fn->interfaces & FW_IFACE_MLX5CTL) ? t->fn->mlx5ctl_node : NULL;
-	if (!node)
-		return 0;
-	real = fw_sysroot_path(t->sysroot, node);
-	if (!real)
-		return fw_error(ctx, -ENOMEM, "mlx5ctl: out of memory");
+	r = fw_target_cmd_node(ctx, t, FW_IFACE_MLX5CTL, &real);
+	if (r <= 0)
+		return r;
 	r = fw_mlx5ctl_open(ctx, real, &m);
 	free(real);
 	if (r < 0)

@@ -6,10 +6,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "device/sysroot.h"
+#include "device/transport.h"
 
 char *fw_sysroot_path(const char *sysroot, const char *path)
 {
@@ -31,4 +34,22 @@ char *fw_sysroot_path(const char *sysroot, const char *path)
 	p[a] = '/';
 	memcpy(p + a + 1, path, b + 1);
 	return p;
+}
+
+int fw_target_cmd_node(struct fw_ctx *ctx, const struct fw_target *t, unsigned iface,
+		       char **ret_path)
+{
+	bool fwctl = iface == FW_IFACE_FWCTL;
+	const char *node = NULL;
+
+	if (t->node)
+		node = (strncmp(t->node, "/dev/fwctl/", 11) == 0) == fwctl ? t->node : NULL;
+	else if (t->fn && (t->fn->interfaces & iface))
+		node = fwctl ? t->fn->fwctl_node : t->fn->mlx5ctl_node;
+	if (!node)
+		return 0;
+	*ret_path = fw_sysroot_path(t->sysroot, node);
+	if (!*ret_path)
+		return fw_error(ctx, -ENOMEM, "%s: out of memory", fwctl ? "fwctl" : "mlx5ctl");
+	return 1;
 }

@@ -31,6 +31,11 @@
 #include "core/limits.h"
 #include "redact/redact-internal.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define IDENT_HAVE_AVX2 1
+#endif
+
 static const char *const type_names[ID__COUNT] = {
 	[ID_SERIAL] = "serial",       [ID_HOST] = "host",         [ID_DOMAIN] = "domain",
 	[ID_USER] = "user",           [ID_NODE_DESC] = "node_desc", [ID_CMDLINE] = "cmdline",
@@ -50,6 +55,7 @@ struct ident_set {
 	size_t n, cap;
 	uint32_t *slots;               /* index + 1, open addressing */
 	size_t n_slots;
+	bool simd;                     /* discovery's vector prefilter (AVX2) */
 };
 
 /* The pseudonym families: identifiers in one family with the same value
@@ -117,6 +123,7 @@ int ident_set_new(struct fw_ctx *ctx, const struct redact_key *key, struct ident
 		return fw_error(ctx, -ENOMEM, "out of memory");
 	s->ctx = ctx;
 	s->key = key;
+	ident_set_simd(s, true);
 	s->n_slots = 2 * FW_LIMIT_REDACT_IDENTIFIERS;
 	s->slots = calloc(s->n_slots, sizeof(*s->slots));
 	if (!s->slots) {
@@ -373,6 +380,14 @@ static unsigned hexv(uint8_t c)
 	return is_digit(c) ? (unsigned)(c - '0') : (unsigned)(lower((char)c) - 'a' + 10);
 }
 
+/* What redact_pseudo_guid() changes: the last five bytes.  A GUID with
+ * none of them set hides nothing (and has no pseudonym).  Tested without
+ * the PRF: discovery meets the same GUID thousands of times. */
+static bool guid_has_id(const uint8_t g[8])
+{
+	return g[3] | g[4] | g[5] | g[6] | g[7];
+}
+
 /* Pairs of hex digits joined by one separator (':' or '-'): 6 pairs are a
  * MAC, 8 a GUID, 16 an InfiniBand GID and 20 an IPoIB hardware address
  * (both end with the port GUID).  Returns the bytes consumed, 0 if none. */
@@ -408,9 +423,8 @@ static size_t try_pairs(struct ident_set *s, const uint8_t *b, size_t n, const c
 		*err = ident_add_raw(s, ID_MAC, v, source);
 	} else if (k == 8 || k == 16 || k == 20) {
 		const uint8_t *g = v + k - 8;
-		uint8_t tmp[8];
 
-		if (redact_pseudo_guid(s->key, g, tmp))
+		if (guid_has_id(g))
 			*err = ident_add_raw(s, ID_GUID, g, source);
 	} else {
 		return 0;
@@ -502,6 +516,17 @@ static size_t try_ipv6(struct ident_set *s, const uint8_t *b, size_t n, const ch
 		i--;
 	memcpy(buf, b, i);
 	buf[i] = '\0';
+	/* A dot is only the dotted quad at the end: "0000:08:00.0" (a PCI
+	 * address, on every mlx5 line) is refused without inet_pton(). */
+	{
+		const char *last = memrchr(buf, ':', i);
+		size_t dots = 0;
+
+		for (const char *q = buf; q < buf + i; q++)
+			dots += *q == '.';
+		if (dots && (dots != 3 || !last || memchr(buf, '.', (size_t)(last - buf))))
+			return 0;
+	}
 	if (inet_pton(AF_INET6, buf, v) != 1)
 		return 0;
 	/* An IPv4 address written as IPv6 (::ffff:a.b.c.d) is the IPv4 one. */
@@ -515,11 +540,9 @@ static size_t try_ipv6(struct ident_set *s, const uint8_t *b, size_t n, const ch
 	/* Nothing to hide below the first 16 bits (::, ::1, fe80::, ff02::). */
 	{
 		static const uint8_t zero[14];
-		uint8_t t[16];
 
 		if (!memcmp(v + 2, zero, 14) || (v[0] == 0 && v[1] == 0))
 			return i;
-		redact_pseudo_ipv6(s->key, v, t);
 	}
 	*err = ident_add_raw(s, ID_IPV6, v, source);
 	if (*err < 0)
@@ -539,7 +562,7 @@ static size_t try_ipv6(struct ident_set *s, const uint8_t *b, size_t n, const ch
 static size_t try_guid_groups(struct ident_set *s, const uint8_t *b, size_t n,
 			      const char *source, int *err)
 {
-	uint8_t v[8], tmp[8];
+	uint8_t v[8];
 
 	if (n < 19)
 		return 0;
@@ -556,7 +579,7 @@ static size_t try_guid_groups(struct ident_set *s, const uint8_t *b, size_t n,
 	}
 	if (n > 19 && (is_hex(b[19]) || b[19] == ':'))
 		return 0;
-	if (redact_pseudo_guid(s->key, v, tmp))
+	if (guid_has_id(v))
 		*err = ident_add_raw(s, ID_GUID, v, source);
 	return 19;
 }
@@ -568,7 +591,7 @@ static size_t try_guid_hex(struct ident_set *s, const uint8_t *b, size_t n, size
 			   const char *source, int *err)
 {
 	const uint8_t *start = b;
-	uint8_t v[8], tmp[8];
+	uint8_t v[8];
 	size_t i = 0, look;
 	bool said = false;
 
@@ -598,7 +621,7 @@ static size_t try_guid_hex(struct ident_set *s, const uint8_t *b, size_t n, size
 		return 0;
 	for (unsigned d = 0; d < 8; d++)
 		v[d] = (uint8_t)(hexv(b[i + 2 * d]) << 4 | hexv(b[i + 2 * d + 1]));
-	if (redact_pseudo_guid(s->key, v, tmp))
+	if (guid_has_id(v))
 		*err = ident_add_raw(s, ID_GUID, v, source);
 	return i + 16;
 }
@@ -703,15 +726,137 @@ static size_t try_keyword(struct ident_set *s, const uint8_t *b, size_t n, const
 	return i;
 }
 
+void ident_set_simd(struct ident_set *s, bool on)
+{
+#ifdef IDENT_HAVE_AVX2
+	__builtin_cpu_init();
+	s->simd = on && __builtin_cpu_supports("avx2");
+#else
+	(void)on;
+	s->simd = false;
+#endif
+}
+
+bool ident_simd(const struct ident_set *s)
+{
+	return s->simd;
+}
+
+#ifdef IDENT_HAVE_AVX2
+/*
+ * Discovery's vector prefilter.  The loop below does something only at a
+ * token start (a byte after one that is neither a letter, a digit nor a
+ * '.') that begins one of the shapes it tries: "/h" or "ui" (a user), a
+ * letter pair of a keyword ("se", "no", "ho", either case), "0x", or a hex
+ * digit followed by six more of [0-9A-Fa-f:.-].  Every other position is
+ * passed over by the loop without a try, so jumping to the next position
+ * that passes this test finds the same identifiers.  32 positions per
+ * step, from byte classes of 64 bytes turned into bit masks (bit j: byte
+ * i + j).  Returns the first candidate, or where the vector steps stop
+ * (fewer than 64 bytes left); the loop goes on from there byte by byte.
+ */
+#define V_RANGE(x, lo, hi)                                                              \
+	_mm256_and_si256(_mm256_cmpeq_epi8(_mm256_max_epu8((x), _mm256_set1_epi8((char)(lo))), (x)), \
+			 _mm256_cmpeq_epi8(_mm256_min_epu8((x), _mm256_set1_epi8((char)(hi))), (x)))
+#define V_EQ(x, c) _mm256_cmpeq_epi8((x), _mm256_set1_epi8((char)(c)))
+
+struct vcls {
+	uint64_t span, hex, alnumdot, slash, h, u, i, zero, x, s, e, no_h, o;
+};
+
+static inline __attribute__((target("avx2"), always_inline)) void
+classes32(const uint8_t *p, struct vcls *c, unsigned shift)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	__m256i w = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+	__m256i digit = V_RANGE(v, '0', '9');
+	__m256i hex = _mm256_or_si256(digit, V_RANGE(w, 'a', 'f'));
+	__m256i alpha = V_RANGE(w, 'a', 'z');
+	__m256i span = _mm256_or_si256(hex, _mm256_or_si256(V_EQ(v, ':'),
+							    _mm256_or_si256(V_EQ(v, '.'), V_EQ(v, '-'))));
+	__m256i ad = _mm256_or_si256(_mm256_or_si256(digit, alpha), V_EQ(v, '.'));
+#define MASK(m) ((uint64_t)(uint32_t)_mm256_movemask_epi8(m) << shift)
+	c->span |= MASK(span);
+	c->hex |= MASK(hex);
+	c->alnumdot |= MASK(ad);
+	c->slash |= MASK(V_EQ(v, '/'));
+	c->h |= MASK(V_EQ(v, 'h'));
+	c->u |= MASK(V_EQ(v, 'u'));
+	c->i |= MASK(V_EQ(v, 'i'));
+	c->zero |= MASK(V_EQ(v, '0'));
+	c->x |= MASK(V_EQ(w, 'x'));
+	c->s |= MASK(V_EQ(w, 's'));
+	c->e |= MASK(V_EQ(w, 'e'));
+	c->no_h |= MASK(_mm256_or_si256(V_EQ(w, 'n'), V_EQ(w, 'h')));
+	c->o |= MASK(V_EQ(w, 'o'));
+#undef MASK
+}
+
+/* The candidates of the last step, kept: the loop asks again from the
+ * position after each one, and the bytes do not change. */
+struct vnext {
+	size_t start;                  /* the step's first position */
+	uint32_t cand;                 /* bit j: position start + j */
+	bool valid;
+};
+
+__attribute__((target("avx2"))) static size_t discover_next_avx2(struct vnext *st,
+								 const uint8_t *b, size_t i,
+								 size_t n)
+{
+	for (;;) {
+		struct vcls c = { 0 };
+		uint64_t prev, run, cand;
+
+		if (st->valid && i >= st->start && i - st->start < 32) {
+			uint32_t m = st->cand & (0xffffffffu << (i - st->start));
+
+			if (m)
+				return st->start + (size_t)__builtin_ctz(m);
+			i = st->start + 32;
+		}
+		if (n - i < 64)
+			return i;
+		classes32(b + i, &c, 0);
+		classes32(b + i + 32, &c, 32);
+		/* Bit j of prev: byte i + j - 1 is a letter, digit or '.'. */
+		prev = c.alnumdot << 1 | (i && (ctype[b[i - 1]] & C_ALNUM || b[i - 1] == '.'));
+		run = c.hex & c.span & c.span >> 1 & c.span >> 2 & c.span >> 3 & c.span >> 4 &
+		      c.span >> 5 & c.span >> 6;
+		cand = ~prev & (run | (c.zero & c.x >> 1) | (c.slash & c.h >> 1) | (c.u & c.i >> 1) |
+				(c.s & c.e >> 1) | (c.no_h & c.o >> 1));
+		st->start = i;
+		st->cand = (uint32_t)cand;
+		st->valid = true;
+	}
+}
+#undef V_RANGE
+#undef V_EQ
+#endif
+
 int ident_discover_text(struct ident_set *s, const uint8_t *b, size_t n, const char *source)
 {
 	size_t i = 0;
+#ifdef IDENT_HAVE_AVX2
+	struct vnext vn = { 0 };
+#endif
 
 	while (i < n) {
-		uint8_t c = b[i], p = i ? b[i - 1] : ' ';
-		bool token_start = !is_alnum(p) && p != '.';
+		uint8_t c, p;
+		bool token_start;
 		size_t used = 0, span = 0;
 		int err = 0;
+
+#ifdef IDENT_HAVE_AVX2
+		if (s->simd) {
+			i = discover_next_avx2(&vn, b, i, n);
+			if (i >= n)
+				break;
+		}
+#endif
+		c = b[i];
+		p = i ? b[i - 1] : ' ';
+		token_start = !is_alnum(p) && p != '.';
 
 		if (token_start && (c == '/' || c == 'u')) {
 			used = try_user(s, b + i, n - i, source, &err);

@@ -33,6 +33,12 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/opensslv.h>
+#if OPENSSL_VERSION_MAJOR >= 3
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#define KEY_HAVE_EVP_MAC 1
+#endif
 
 #include "core/buf.h"
 #include "core/sha256.h"
@@ -51,7 +57,108 @@ struct redact_key {
 	size_t n_known;
 	char **noted;                  /* entry lines to append */
 	size_t n_noted, cap_noted;
+	/* Caches of the PRF (prf_state below): built on first use, dropped
+	 * when the key bytes change.  Redaction is single-threaded. */
+	struct prf_state *prf;
 };
+
+/* What makes the PRF cheap to call tens of thousands of times in one run
+ * (a kernel log can name thousands of addresses, each pseudonym needs up
+ * to 40 PRF blocks): the HMAC key schedule is done once, not per call as
+ * HMAC() does (which also looks the algorithm up by name each time), and
+ * the keyed permutations (keyed_perm) are remembered, as octets under a
+ * common prefix share theirs.  The outputs are the same bit for bit. */
+#define PERM_CACHE 512u
+struct perm_entry {
+	const char *domain;            /* a string literal: compared by address */
+	uint8_t ctx[17];
+	uint8_t ctx_len;
+	uint16_t n;                    /* 0: empty */
+	uint8_t perm[256];
+};
+struct prf_state {
+	uint8_t key[REDACT_KEY_LEN];   /* the key the state below was built for */
+#ifdef KEY_HAVE_EVP_MAC
+	EVP_MAC *mac;
+	EVP_MAC_CTX *keyed;            /* initialized with the key, never updated */
+	EVP_MAC_CTX *work;
+#endif
+	struct perm_entry *perms;      /* PERM_CACHE entries, direct-mapped */
+};
+
+static void prf_state_free(struct prf_state *ps)
+{
+	if (!ps)
+		return;
+#ifdef KEY_HAVE_EVP_MAC
+	EVP_MAC_CTX_free(ps->work);
+	EVP_MAC_CTX_free(ps->keyed);
+	EVP_MAC_free(ps->mac);
+#endif
+	free(ps->perms);
+	explicit_bzero(ps->key, sizeof(ps->key));
+	free(ps);
+}
+
+/* The caches for k's current key bytes, or NULL (no memory: the callers
+ * fall back to the one-shot paths).  k is logically const: only caches
+ * change. */
+static struct prf_state *prf_state_get(const struct redact_key *k)
+{
+	struct redact_key *mk = (struct redact_key *)k;
+	struct prf_state *ps = mk->prf;
+
+	if (ps && !memcmp(ps->key, k->key, REDACT_KEY_LEN))
+		return ps;
+	prf_state_free(ps);
+	mk->prf = ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return NULL;
+	memcpy(ps->key, k->key, REDACT_KEY_LEN);
+	ps->perms = calloc(PERM_CACHE, sizeof(*ps->perms));
+#ifdef KEY_HAVE_EVP_MAC
+	{
+		OSSL_PARAM params[2] = {
+			OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+			OSSL_PARAM_construct_end(),
+		};
+
+		ps->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		ps->keyed = ps->mac ? EVP_MAC_CTX_new(ps->mac) : NULL;
+		ps->work = ps->mac ? EVP_MAC_CTX_new(ps->mac) : NULL;
+		if (!ps->keyed || !ps->work ||
+		    !EVP_MAC_init(ps->keyed, ps->key, REDACT_KEY_LEN, params)) {
+			EVP_MAC_CTX_free(ps->work);
+			EVP_MAC_CTX_free(ps->keyed);
+			EVP_MAC_free(ps->mac);
+			ps->work = ps->keyed = NULL;
+			ps->mac = NULL;
+		}
+	}
+#endif
+	return ps;
+}
+
+/* HMAC-SHA256(k, msg) into out. */
+static void hmac(const struct redact_key *k, const uint8_t *msg, size_t n, uint8_t out[32])
+{
+	unsigned outlen = 32;
+#ifdef KEY_HAVE_EVP_MAC
+	struct prf_state *ps = prf_state_get(k);
+
+	if (ps && ps->keyed) {
+		size_t got = 0;
+
+		/* A copy of the keyed context: the key schedule is not redone. */
+		EVP_MAC_CTX_free(ps->work);
+		ps->work = EVP_MAC_CTX_dup(ps->keyed);
+		if (ps->work && EVP_MAC_update(ps->work, msg, n) &&
+		    EVP_MAC_final(ps->work, out, &got, 32) && got == 32)
+			return;
+	}
+#endif
+	HMAC(EVP_sha256(), k->key, REDACT_KEY_LEN, msg, n, out, &outlen);
+}
 
 /* ------------------------------------------------------------- the PRF */
 
@@ -61,7 +168,6 @@ static void prf(const struct redact_key *k, const char *domain, uint32_t counter
 	static const char tag[] = "fwbox-redact-1";
 	uint8_t stack[256], *msg = stack;
 	size_t dlen = strlen(domain), n = sizeof(tag) + dlen + 1 + 4 + len;
-	unsigned outlen = 32;
 
 	if (n > sizeof(stack)) {
 		msg = malloc(n);
@@ -83,7 +189,7 @@ static void prf(const struct redact_key *k, const char *domain, uint32_t counter
 	msg[sizeof(tag) + dlen + 4] = (uint8_t)counter;
 	if (len)
 		memcpy(msg + sizeof(tag) + dlen + 5, data, len);
-	HMAC(EVP_sha256(), k->key, REDACT_KEY_LEN, msg, n, out, &outlen);
+	hmac(k, msg, n, out);
 	if (msg != stack)
 		free(msg);
 }
@@ -132,7 +238,19 @@ static unsigned keyed_perm(const struct redact_key *k, const char *domain, const
 {
 	uint8_t perm[256];
 	struct stream s;
+	struct prf_state *ps = ctx_len <= sizeof(ps->perms->ctx) ? prf_state_get(k) : NULL;
+	struct perm_entry *pe = NULL;
 
+	if (ps && ps->perms) {
+		uint64_t h = 0xcbf29ce484222325ull ^ n ^ (uintptr_t)domain;
+
+		for (size_t i = 0; i < ctx_len; i++)
+			h = (h ^ ((const uint8_t *)ctx)[i]) * 0x100000001b3ull;
+		pe = &ps->perms[(h ^ h >> 29) % PERM_CACHE];
+		if (pe->n == n && pe->domain == domain && pe->ctx_len == ctx_len &&
+		    !memcmp(pe->ctx, ctx, ctx_len))
+			return pe->perm[v];
+	}
 	for (unsigned i = 0; i < n; i++)
 		perm[i] = (uint8_t)i;
 	stream_init(&s, k, domain, ctx, ctx_len);
@@ -142,6 +260,13 @@ static unsigned keyed_perm(const struct redact_key *k, const char *domain, const
 
 		perm[i] = perm[j];
 		perm[j] = t;
+	}
+	if (pe) {
+		pe->domain = domain;
+		pe->n = (uint16_t)n;
+		pe->ctx_len = (uint8_t)ctx_len;
+		memcpy(pe->ctx, ctx, ctx_len);
+		memcpy(pe->perm, perm, n);
 	}
 	return perm[v];
 }
@@ -379,6 +504,7 @@ void redact_key_free(struct redact_key *k)
 	free(k->known);
 	free(k->noted);
 	free(k->path);
+	prf_state_free(k->prf);
 	/* The key does not outlive its use in this process's heap. */
 	explicit_bzero(k->key, sizeof(k->key));
 	free(k);

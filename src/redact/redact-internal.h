@@ -165,6 +165,11 @@ const char *ident_pseudo_for(struct ident_set *set, enum ident_type type, const 
 int ident_discover_text(struct ident_set *set, const uint8_t *buf, size_t len,
 			const char *source);
 
+/* Discovery's vector prefilter (AVX2, on by default where the CPU has it)
+ * on or off: the same identifiers either way (tests compare the two). */
+void ident_set_simd(struct ident_set *set, bool on);
+bool ident_simd(const struct ident_set *set);
+
 /* Every spelling of every identifier with its pseudonym, into scan
  * (tag = identifier index). */
 int ident_compile(struct ident_set *set, struct scan *scan);

@@ -128,6 +128,34 @@ static bool field_fits(const struct regcat_field *f, size_t len)
 	return f && (uint64_t)f->bit_off + f->width <= (uint64_t)len * 8;
 }
 
+/* A field of an artifact, read through the bounded reader: only the bytes
+ * the field covers are touched, never the rest of its dword, which a
+ * short artifact (a register read cut short, a hostile bundle) may not
+ * have.  False if the field is absent, too wide or not wholly inside. */
+static bool field_get(const uint8_t *data, size_t len, const struct regcat_field *f,
+		      uint32_t *ret_v)
+{
+	return f && fw_mlx5_get_in(data, len, f->bit_off, f->width, ret_v);
+}
+
+/* The bounded writer to match: bit by bit (MSB first, the mlx5 bit
+ * numbering), only inside [data, data + len).  Fields here are at most 32
+ * bits and rewritten once per artifact. */
+static void field_put(uint8_t *data, size_t len, const struct regcat_field *f, uint32_t v)
+{
+	if (!f || !f->width || f->width > 32 || !field_fits(f, len))
+		return;
+	for (unsigned k = 0; k < f->width; k++) {
+		size_t b = f->bit_off + k;
+		uint8_t bit = (uint8_t)(0x80u >> (b % 8));
+
+		if ((v >> (f->width - 1 - k)) & 1)
+			data[b / 8] |= bit;
+		else
+			data[b / 8] &= (uint8_t)~bit;
+	}
+}
+
 /* The *_31_0 half of a split value named by its high half. */
 static const struct regcat_field *low_half(const struct regcat_reg *reg, const char *hi,
 					   const char *suffix)
@@ -148,6 +176,7 @@ static int mark_locate(const struct regcat_reg *reg, const struct regcat_mark *m
 {
 	const struct regcat_field *f = regcat_field(reg, m->field);
 	static const uint8_t zero[8];
+	uint32_t hv, lv;
 
 	memset(loc, 0, sizeof(*loc));
 	if (!field_fits(f, len))
@@ -160,22 +189,24 @@ static int mark_locate(const struct regcat_reg *reg, const struct regcat_mark *m
 
 		if (!field_fits(lo, len) || f->width != (mac ? 16u : 32u) || lo->width != 32)
 			return 0;
+		if (!field_get(data, len, f, &hv) || !field_get(data, len, lo, &lv))
+			return 0;
 		loc->type = mac ? ID_MAC : ID_GUID;
 		loc->hi = f;
 		loc->lo = lo;
 		if (mac)
-			fw_put_be16(loc->raw, (uint16_t)fw_mlx5_get(data, f->bit_off, 16));
+			fw_put_be16(loc->raw, (uint16_t)hv);
 		else
-			fw_put_be32(loc->raw, fw_mlx5_get(data, f->bit_off, 32));
-		fw_put_be32(loc->raw + (mac ? 2 : 4), fw_mlx5_get(data, lo->bit_off, 32));
+			fw_put_be32(loc->raw, hv);
+		fw_put_be32(loc->raw + (mac ? 2 : 4), lv);
 		return memcmp(loc->raw, zero, mac ? 6 : 8) != 0;
 	}
 	case REGCAT_IDENT_IPV4:
-		if (f->width != 32)
+		if (f->width != 32 || !field_get(data, len, f, &hv))
 			return 0;
 		loc->type = ID_IPV4;
 		loc->hi = f;
-		fw_put_be32(loc->raw, fw_mlx5_get(data, f->bit_off, 32));
+		fw_put_be32(loc->raw, hv);
 		return memcmp(loc->raw, zero, 4) != 0;
 	case REGCAT_IDENT_SERIAL:
 	case REGCAT_IDENT_NODE_DESC:
@@ -187,8 +218,7 @@ static int mark_locate(const struct regcat_reg *reg, const struct regcat_mark *m
 		if (m->sel) {
 			const struct regcat_field *sel = regcat_field(reg, m->sel);
 
-			if (!field_fits(sel, len) || sel->width > 32 ||
-			    fw_mlx5_get(data, sel->bit_off, sel->width) != m->value ||
+			if (!field_get(data, len, sel, &hv) || hv != m->value ||
 			    !fw_range_ok(loc->len, m->byte, m->nbytes))
 				return 0;
 			loc->off += m->byte;
@@ -242,13 +272,13 @@ static int reg_walk(const char *base, uint8_t *data, size_t len, struct ident_se
 			if (!p)
 				continue;
 			if (loc.type == ID_MAC) {
-				fw_mlx5_set(data, loc.hi->bit_off, 16, fw_get_be16(p));
-				fw_mlx5_set(data, loc.lo->bit_off, 32, fw_get_be32(p + 2));
+				field_put(data, len, loc.hi, fw_get_be16(p));
+				field_put(data, len, loc.lo, fw_get_be32(p + 2));
 			} else if (loc.type == ID_GUID) {
-				fw_mlx5_set(data, loc.hi->bit_off, 32, fw_get_be32(p));
-				fw_mlx5_set(data, loc.lo->bit_off, 32, fw_get_be32(p + 4));
+				field_put(data, len, loc.hi, fw_get_be32(p));
+				field_put(data, len, loc.lo, fw_get_be32(p + 4));
 			} else {
-				fw_mlx5_set(data, loc.hi->bit_off, 32, fw_get_be32(p));
+				field_put(data, len, loc.hi, fw_get_be32(p));
 			}
 		} else {
 			const char *p = ident_pseudo_for(set, loc.type, (const char *)data + loc.off,

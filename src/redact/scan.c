@@ -6,12 +6,29 @@
  * transition so the inner loop is one load and one test per byte.  Raw
  * values: a 2^20-bit prefilter on the first four bytes, then one hash probe
  * per distinct pattern length.
+ *
+ * Most positions of a buffer start no pattern, so both passes first look
+ * for the next position that can: where the CPU has AVX2, 32 positions at
+ * a time by the first three bytes of every pattern (the "Teddy" filter of
+ * Hyperscan: the patterns' 3-byte prefixes sorted into 8 buckets, and per
+ * prefix position two 16-entry tables, low and high nibble, giving the
+ * buckets a byte may belong to; a position is a candidate when some bucket
+ * survives all three bytes).  It only ever says "maybe", so each candidate
+ * still goes through the exact tests below, which alone decide; elsewhere
+ * (and in the last few bytes of a buffer) the scalar filters do the same
+ * job one position at a time.  Both give the same result bit for bit
+ * (scan_set_simd(), tests/unit/test-redact.c, tests/fuzz/fuzz-redact.c).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SCAN_HAVE_AVX2 1
+#endif
 
 #include "core/buf.h"
 #include "core/limits.h"
@@ -21,6 +38,17 @@
 #define OUTBIT 0x80000000u
 #define PREFILTER_BITS 20u
 #define PENDING_CAP 1024u  /* > SCAN_EXACT_MAX * SCAN_EXACT_LENGTHS */
+#define TEDDY_P 3u          /* prefix bytes the vector filter looks at */
+#define TEDDY_W 32u         /* positions per vector step */
+
+/* The vector prefilter's tables (see the top of the file): for prefix
+ * byte j, lo[j][x] and hi[j][x] are the buckets holding a prefix whose
+ * byte j has low (high) nibble x; each 16-entry table twice, once per
+ * 128-bit lane. */
+struct teddy {
+	uint8_t lo[TEDDY_P][32];
+	uint8_t hi[TEDDY_P][32];
+};
 
 struct pat {
 	uint8_t *bytes;      /* case-folded for SCAN_NOCASE */
@@ -58,6 +86,10 @@ struct scan {
 	struct exact_set sets[SCAN_EXACT_LENGTHS];
 	unsigned n_sets;
 	uint64_t *prefilter;     /* 2^PREFILTER_BITS bits */
+
+	/* the vector prefilters, one per pass */
+	struct teddy teddy_text, teddy_exact;
+	bool simd;               /* use them (the CPU has AVX2, not turned off) */
 };
 
 static inline uint8_t fold(uint8_t c)
@@ -435,6 +467,108 @@ static int build_exact(struct scan *s)
 	return 0;
 }
 
+/* ------------------------------------------------- the vector prefilter */
+
+struct prefix {
+	uint8_t b[TEDDY_P];
+	uint8_t n;               /* bytes that count: fewer for a shorter pattern */
+};
+
+static int prefix_cmp(const void *a, const void *b)
+{
+	const struct prefix *x = a, *y = b;
+
+	/* Bytes 1 and 2 first: prefixes that differ only in their first byte
+	 * (raw little-endian GUIDs under one OUI, addresses of one subnet)
+	 * land in one bucket, whose later bytes then stay selective. */
+	static const unsigned order[TEDDY_P] = { 1, 2, 0 };
+
+	for (unsigned k = 0; k < TEDDY_P; k++) {
+		unsigned j = order[k];
+		int dx = j < x->n ? x->b[j] : 256, dy = j < y->n ? y->b[j] : 256;
+
+		if (dx != dy)
+			return dx - dy;
+	}
+	return (int)x->n - (int)y->n;
+}
+
+static void teddy_add(struct teddy *t, const struct prefix *p, uint8_t bucket, bool nocase)
+{
+	for (unsigned j = 0; j < TEDDY_P; j++) {
+		if (j >= p->n) {
+			/* Past the end of a short pattern: any byte. */
+			for (unsigned x = 0; x < 16; x++) {
+				t->lo[j][x] |= bucket;
+				t->hi[j][x] |= bucket;
+			}
+			continue;
+		}
+		t->lo[j][p->b[j] & 15] |= bucket;
+		t->hi[j][p->b[j] >> 4] |= bucket;
+		if (nocase && is_lower(p->b[j])) {
+			uint8_t u = (uint8_t)(p->b[j] - 0x20);
+
+			t->lo[j][u & 15] |= bucket;
+			t->hi[j][u >> 4] |= bucket;
+		}
+	}
+}
+
+/* The tables of one pass from the prefixes of its patterns (text:
+ * case-folded, matched in either case). */
+static int build_teddy(struct scan *s, struct teddy *t, bool text)
+{
+	struct prefix *v = calloc(s->n_pats ? s->n_pats : 1, sizeof(*v));
+	size_t n = 0, d = 0;
+
+	if (!v)
+		return fw_error(s->ctx, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->n_pats; i++) {
+		const struct pat *p = &s->pats[i];
+
+		if (!(p->flags & SCAN_NOCASE) != !text)
+			continue;
+		v[n].n = (uint8_t)(p->len < TEDDY_P ? p->len : TEDDY_P);
+		memcpy(v[n].b, p->bytes, v[n].n);
+		n++;
+	}
+	qsort(v, n, sizeof(*v), prefix_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!d || prefix_cmp(&v[d - 1], &v[i]))
+			v[d++] = v[i];
+	memset(t, 0, sizeof(*t));
+	/* Eight buckets of neighbours in that order. */
+	for (size_t i = 0; i < d; i++)
+		teddy_add(t, &v[i], (uint8_t)(1u << (i * 8 / d)), text);
+	for (unsigned j = 0; j < TEDDY_P; j++) {
+		memcpy(t->lo[j] + 16, t->lo[j], 16);
+		memcpy(t->hi[j] + 16, t->hi[j], 16);
+	}
+	free(v);
+	return 0;
+}
+
+static bool cpu_has_avx2(void)
+{
+#ifdef SCAN_HAVE_AVX2
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2");
+#else
+	return false;
+#endif
+}
+
+void scan_set_simd(struct scan *s, bool on)
+{
+	s->simd = on && cpu_has_avx2();
+}
+
+bool scan_simd(const struct scan *s)
+{
+	return s->simd;
+}
+
 int scan_build(struct scan *s)
 {
 	int r;
@@ -445,7 +579,13 @@ int scan_build(struct scan *s)
 	if (r >= 0)
 		r = build_exact(s);
 	if (r >= 0)
+		r = build_teddy(s, &s->teddy_text, true);
+	if (r >= 0)
+		r = build_teddy(s, &s->teddy_exact, false);
+	if (r >= 0) {
+		s->simd = cpu_has_avx2();
 		s->built = true;
+	}
 	return r;
 }
 
@@ -545,6 +685,89 @@ static void text_hit(struct run *rn, uint32_t state, size_t i)
 	}
 }
 
+static inline bool pair_starts(const struct scan *s, const uint8_t *p)
+{
+	unsigned k = (unsigned)s->fold[p[0]] << 8 | s->fold[p[1]];
+
+	return s->pairs[k / 64] & (1ull << (k % 64));
+}
+
+static inline bool prefilter_hit(const struct scan *s, const uint8_t *p)
+{
+	uint32_t bit = prefilter_hash(load32(p));
+
+	return s->prefilter[bit / 64] & (1ull << (bit % 64));
+}
+
+#ifdef SCAN_HAVE_AVX2
+/* The candidates among the 32 positions from p (reads p .. p + 33). */
+#define TEDDY_BLOCK(p, mask)                                                                  \
+	do {                                                                                  \
+		__m256i acc_ = _mm256_set1_epi8(-1);                                          \
+		for (unsigned j_ = 0; j_ < TEDDY_P; j_++) {                                   \
+			__m256i v_ = _mm256_loadu_si256((const __m256i *)((p) + j_));          \
+			__m256i l_ = _mm256_and_si256(v_, nib);                                \
+			__m256i h_ = _mm256_and_si256(_mm256_srli_epi16(v_, 4), nib);          \
+			acc_ = _mm256_and_si256(acc_, _mm256_and_si256(                         \
+				_mm256_shuffle_epi8(lo[j_], l_), _mm256_shuffle_epi8(hi[j_], h_))); \
+		}                                                                             \
+		(mask) = ~(uint32_t)_mm256_movemask_epi8(                                     \
+			_mm256_cmpeq_epi8(acc_, _mm256_setzero_si256()));                     \
+	} while (0)
+
+#define TEDDY_TABLES(t)                                                                 \
+	const __m256i nib = _mm256_set1_epi8(0x0f);                                     \
+	__m256i lo[TEDDY_P], hi[TEDDY_P];                                               \
+	for (unsigned j_ = 0; j_ < TEDDY_P; j_++) {                                     \
+		lo[j_] = _mm256_loadu_si256((const __m256i *)(t)->lo[j_]);               \
+		hi[j_] = _mm256_loadu_si256((const __m256i *)(t)->hi[j_]);               \
+	}
+
+/* From i: the first position that starts a text pattern's folded pair
+ * (as text_pass's scalar filter would stop at), or the first position
+ * too near the end for a vector step. */
+__attribute__((target("avx2"))) static size_t text_next_avx2(const struct scan *s,
+							   const uint8_t *b, size_t i,
+							   size_t len)
+{
+	TEDDY_TABLES(&s->teddy_text)
+	for (; i + TEDDY_W + TEDDY_P - 1 <= len; i += TEDDY_W) {
+		uint32_t m;
+
+		TEDDY_BLOCK(b + i, m);
+		for (; m; m &= m - 1) {
+			size_t c = i + (size_t)__builtin_ctz(m);
+
+			if (pair_starts(s, b + c))
+				return c;
+		}
+	}
+	return i;
+}
+
+/* The same for raw values: the first position whose four bytes pass the
+ * hash prefilter. */
+__attribute__((target("avx2"))) static size_t exact_next_avx2(const struct scan *s,
+							    const uint8_t *b, size_t i,
+							    size_t len)
+{
+	TEDDY_TABLES(&s->teddy_exact)
+	/* The hash reads four bytes from the last position of a step. */
+	for (; i + TEDDY_W + SCAN_EXACT_MIN - 1 <= len; i += TEDDY_W) {
+		uint32_t m;
+
+		TEDDY_BLOCK(b + i, m);
+		for (; m; m &= m - 1) {
+			size_t c = i + (size_t)__builtin_ctz(m);
+
+			if (prefilter_hit(s, b + c))
+				return c;
+		}
+	}
+	return i;
+}
+#endif
+
 static void text_pass(struct run *rn)
 {
 	const struct scan *s = rn->s;
@@ -557,6 +780,10 @@ static void text_pass(struct run *rn)
 
 	for (size_t i = 0; i < len; i++) {
 		if (!st) {
+#ifdef SCAN_HAVE_AVX2
+			if (s->simd)
+				i = text_next_avx2(s, b, i, len);
+#endif
 			while (i + 1 < len) {
 				unsigned k = (unsigned)fd[b[i]] << 8 | fd[b[i + 1]];
 
@@ -589,15 +816,21 @@ static void exact_pass(struct run *rn)
 		return;
 	rn->written_end = 0;
 	for (size_t i = 0; i + SCAN_EXACT_MIN <= rn->len; i++) {
-		uint32_t bit;
-
+#ifdef SCAN_HAVE_AVX2
+		/* Jump to the next candidate; the bytes skipped start nothing,
+		 * and what is pending is replaced below as the scalar loop
+		 * would have on its way there. */
+		if (s->simd)
+			i = exact_next_avx2(s, b, i, rn->len);
+		if (i + SCAN_EXACT_MIN > rn->len)
+			break;
+#endif
 		/* Replace what no window from here on can read again. */
 		while (qh != qt && q[qh % PENDING_CAP].off + s->pats[q[qh % PENDING_CAP].pat].len <= i) {
 			replace(rn, &s->pats[q[qh % PENDING_CAP].pat], q[qh % PENDING_CAP].off);
 			qh++;
 		}
-		bit = prefilter_hash(load32(b + i));
-		if (__builtin_expect(!(s->prefilter[bit / 64] & (1ull << (bit % 64))), 1))
+		if (__builtin_expect(!prefilter_hit(s, b + i), 1))
 			continue;
 		for (unsigned k = 0; k < s->n_sets; k++) {
 			const struct exact_set *set = &s->sets[k];

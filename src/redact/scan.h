@@ -68,6 +68,12 @@ size_t scan_pattern_count(const struct scan *s);
  * FW_LIMIT_REDACT_TABLE bytes. */
 int scan_build(struct scan *s);
 
+/* The vector prefilter (AVX2, chosen at scan_build() when the CPU has
+ * it) on or off; the result is the same either way, only the speed
+ * differs (tests compare the two).  scan_simd(): whether it is in use. */
+void scan_set_simd(struct scan *s, bool on);
+bool scan_simd(const struct scan *s);
+
 /* Called once per replaced occurrence, in no particular order. */
 typedef void (*scan_hit_fn)(void *userdata, uint32_t tag, size_t offset, size_t len);
 

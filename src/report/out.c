@@ -61,19 +61,31 @@ void rp_putc(struct rp_out *o, char c)
 	o->bytes++;
 }
 
+/* Format into a bounded buffer and hand it to put (raw or escaped).  Our
+ * own formats only: longer text is cut at the buffer's end. */
+static void __attribute__((format(printf, 3, 0)))
+put_vformat(struct rp_out *o, void (*put)(struct rp_out *, const char *, size_t), const char *fmt,
+	    va_list ap)
+{
+	char tmp[2048];
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+
+	if (n >= 0)
+		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void put_raw(struct rp_out *o, const char *s, size_t n)
+{
+	rp_put(o, s, n);
+}
+
 void rp_printf(struct rp_out *o, const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	put_vformat(o, put_raw, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	/* Our own formats only: never longer than tmp. */
-	rp_put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 void rp_u64(struct rp_out *o, uint64_t v)
@@ -166,16 +178,11 @@ void rp_td(struct rp_out *o, const char *cls, const char *s)
 
 void rp_htmlf(struct rp_out *o, const char *fmt, ...)
 {
-	char tmp[2048];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	put_vformat(o, rp_html_n, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	rp_html_n(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 void rp_json_str_n(struct rp_out *o, const char *s, size_t n)

@@ -193,6 +193,24 @@ expect_exit 2 "$FWBOX" redact in.tar.zst --mask ab -o u2.tar.zst
 expect_exit 2 "$FWBOX" redact in.tar.zst --since 9 --until 1 -o u3.tar.zst
 expect_exit 2 "$FWBOX" redact in.tar.zst --max-size 10Q -o u4.tar.zst
 expect_exit 2 "$FWBOX" redact in.tar.zst --bogus
+# The options redact shares with collect --redact: one parser, the same
+# status and message from both verbs, nothing written.
+for bad in "--since x|--since 'x' is not a device timestamp" \
+	   "--until 99999999999999999999|--until '99999999999999999999' is out of range" \
+	   "--keep=|--keep needs a kind pattern" "--drop=|--drop needs a kind pattern" \
+	   "--max-size 10Q|--max-size '10Q' is not a size"; do
+	opt=${bad%%|*}; msg=${bad#*|}
+	for verb in "redact in.tar.zst -o shared.tar.zst" \
+		    "collect -d emu:cx7 --redact -o shared.tar.zst"; do
+		set +e
+		# shellcheck disable=SC2086 # verb and opt are word lists
+		"$FWBOX" $verb $opt > shared.out 2> shared.err; rc=$?
+		set -e
+		[ "$rc" -eq 2 ] || fail "$verb $opt: exit $rc, expected 2"
+		grep -qF -- "$msg" shared.err || fail "$verb $opt: '$(cat shared.err)' lacks '$msg'"
+		[ ! -e shared.tar.zst ] || fail "$verb $opt wrote a bundle"
+	done
+done
 expect_exit 1 "$FWBOX" redact in.tar.zst -o out.tar.zst  # exists: never replaced
 chmod 644 site.map
 expect_exit 1 "$FWBOX" redact in.tar.zst -o u5.tar.zst

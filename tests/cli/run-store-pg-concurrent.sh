@@ -1,7 +1,8 @@
 #!/bin/sh
 # Eight loaders x 25 bundles into one PostgreSQL database, each set
 # overlapping the next loader's (the same bundle raced by two loaders),
-# then loaders killed with SIGKILL in the middle of a big bundle: every
+# then 16 loaders of one bundle released at the same moment (stored once,
+# fifteen "already loaded"), then loaders killed with SIGKILL in the middle of a big bundle: every
 # bundle exactly once, nothing lost, never part of a bundle, and a rerun
 # loads what a killed loader did not commit.
 set -e
@@ -47,6 +48,51 @@ done
 	HAVING count(*) = 100 AND count(DISTINCT seq) = 100 AND max(seq) = 99) x")" = 200 ] ||
 	fail "a bundle does not own exactly its 100 events"
 [ "$(q "SELECT count(*) FROM trace_events")" = 20000 ] || fail "view"
+
+# --- 16 hosts load the same bundle at the same moment.  A session of
+# this script holds an exclusive lock on bundles; the 16 loaders start,
+# and once all 16 wait for that lock (pg_stat_activity: the handshake),
+# it is released and they race for the same UUID: one stores it, fifteen
+# say "already loaded", no deadlock, no duplicate.
+"$MKTRACE" . 5000 1
+"$MKBUNDLE" -o same.tar --compress none --uuid $(printf 'd%031d' 16) --serial SAME \
+	trace.cap=cap.bin trace.strings.0=strings.bin trace.ring=ring.bin >/dev/null
+mkfifo lockctl
+pg_psql "$pgdb" < lockctl > lockout 2>&1 &
+lockpid=$!
+exec 3> lockctl
+echo "BEGIN; LOCK TABLE bundles IN ACCESS EXCLUSIVE MODE;" >&3
+until [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = 'bundles'::regclass
+	AND mode = 'AccessExclusiveLock' AND granted")" = 1 ]; do
+	kill -0 $lockpid 2>/dev/null || { cat lockout; fail "the lock session ended"; }
+	sleep 0.01
+done
+pids=
+for i in $(seq 1 16); do
+	"$FWBOX" load --db "$pgdb" same.tar > same$i.log 2>&1 &
+	pids="$pids $!"
+done
+n=0
+until [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fwbox'
+	AND wait_event_type = 'Lock'")" = 16 ]; do
+	n=$((n + 1))
+	[ $n -lt 6000 ] || { cat same*.log; fail "the 16 loaders never all waited for the lock"; }
+	sleep 0.01
+done
+echo "COMMIT;" >&3
+exec 3>&-
+wait $lockpid || { cat lockout; fail "the lock session"; }
+for p in $pids; do
+	wait "$p" || { cat same*.log; fail "one of the 16 loaders of one bundle failed"; }
+done
+[ "$(cat same*.log | grep -c '^loaded ')" = 1 ] || { cat same*.log; fail "not exactly one loader stored it"; }
+[ "$(cat same*.log | grep -c '^already loaded: ')" = 15 ] ||
+	{ cat same*.log; fail "not fifteen loaders said 'already loaded'"; }
+[ "$(q "SELECT count(*) FROM bundles WHERE uuid LIKE 'd%'")" = 1 ] || fail "16 loaders: bundles"
+[ "$(q "SELECT count(*), count(DISTINCT seq) FROM trace_ev e JOIN bundles b ON b.id = e.bundle
+	WHERE b.uuid LIKE 'd%'")" = "5000|5000" ] || fail "16 loaders: events"
+[ "$(q "SELECT count(*) FROM artifacts a JOIN bundles b ON b.id = a.bundle
+	WHERE b.uuid LIKE 'd%'")" = 3 ] || fail "16 loaders: artifacts"
 
 # --- kill -9 of loaders in the middle of a big bundle.
 "$MKTRACE" . 200000 1
