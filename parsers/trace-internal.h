@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /*
- * trace-internal: what the trace renderer (trace.c) shares with the trace
+ * trace-internal: what the trace renderer (trace-render.c) shares with the trace
  * matcher (trace-match.c), so both read a format the same way.  Not part
  * of the parsers' public interface.
  */

@@ -199,13 +199,27 @@ struct cli_decode {
 	const char *verb;
 	const char *path;  /* the bundle being decoded, for messages */
 	char uuid[37];     /* its UUID, for JSON records */
+	/* Decode one opened bundle, for a verb that needs more than one pass
+	 * over it (fwbox trace compares sources first): typically calls
+	 * cli_decode_pass(); NULL: one cli_decode_pass() with the arguments
+	 * of cli_decode_bundles(). */
+	int (*decode)(struct cli_decode *d, struct fw_ctx *ctx, struct bundle *b,
+		      const char *only, const struct analyze_sink *sink);
 	/* Called after each bundle, decoded (r >= 0) or not; may be NULL. */
 	void (*after)(struct cli_decode *d, struct fw_ctx *ctx, int r);
+	/* Set by decode: go no further (the output failed); the bundle counts
+	 * as failed, and decode has said why. */
+	bool stop;
 };
 /* analyze_sink.problem for them: a warning naming bundle, kind and offset. */
 void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg);
-/* Decode each of args[0..n) through sink with d as its userdata (kinds
- * starting with one of only's prefixes), until a signal; count into t. */
+/* One pass of sink over the artifacts of b whose kinds start with one of
+ * only's prefixes, with d as the sink's userdata. */
+int cli_decode_pass(struct fw_ctx *ctx, struct cli_decode *d, struct bundle *b, const char *only,
+		    const struct analyze_sink *sink);
+/* Open each of args[0..n) (a file or a history UUID, cli_bundle_open()),
+ * note its path and UUID in d, and decode it (d->decode, else one pass of
+ * sink over the kinds of only), until a signal or d->stop; count into t. */
 void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
 			const char *only, const struct analyze_sink *sink, struct cli_tally *t);
 /* A whole unsigned number in C syntax: -EINVAL when it is none (or

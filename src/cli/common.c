@@ -433,16 +433,40 @@ void cli_decode_problem(void *ud, const char *kind, uint64_t off, int err, const
 	cli_warn(d->verb, "'%s': '%s' at offset %" PRIu64 ": %s", d->path, kind, off, msg);
 }
 
+int cli_decode_pass(struct fw_ctx *ctx, struct cli_decode *d, struct bundle *b, const char *only,
+		    const struct analyze_sink *sink)
+{
+	struct analyze *an = NULL;
+	int r = analyze_new(ctx, sink, d, &an);
+
+	if (r >= 0)
+		r = analyze_bundle(an, b, only);
+	analyze_free(an);
+	return r;
+}
+
 void cli_decode_bundles(struct fw_ctx *ctx, struct cli_decode *d, char **args, int n,
 			const char *only, const struct analyze_sink *sink, struct cli_tally *t)
 {
 	cli_catch_signals(ctx);
+	d->stop = false;
 	for (int i = 0; i < n && !fw_ctx_cancelled(ctx); i++) {
+		struct bundle *b = NULL;
 		int r;
 
 		fw_ctx_clear_error(ctx);
 		d->path = args[i];
-		r = cli_analyze(ctx, args[i], only, sink, d, d->uuid);
+		r = cli_bundle_open(ctx, args[i], &b);
+		if (r >= 0) {
+			cli_bundle_uuid(b, d->uuid);
+			r = d->decode ? d->decode(d, ctx, b, only, sink)
+				      : cli_decode_pass(ctx, d, b, only, sink);
+			bundle_close(b);
+		}
+		if (d->stop) {
+			t->failed++;
+			break;
+		}
 		if (r < 0) {
 			cli_error(ctx, d->verb);
 			t->failed++;

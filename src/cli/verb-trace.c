@@ -29,6 +29,7 @@
 #define OUT_LINE_MAX (64 + 64 + FW_LIMIT_TRACE_MESSAGE)
 
 struct trace_opts {
+	struct cli_decode d;           /* first: the sink's userdata is both */
 	unsigned sources;              /* bit per enum trace_source */
 	bool all;                      /* --source all: every record, copies too */
 	struct trace_once *once;       /* set: print each message once */
@@ -45,14 +46,11 @@ struct trace_opts {
 	struct trace_clock clock;      /* this bundle's trace.clock */
 	bool have_clock;
 	struct cli_json json;
-	char uuid[37];
-	const char *path;              /* the bundle argument, for messages */
 	regex_t re;
 	bool have_re;
 	char device[64];
 	struct report_chrome *chrome;  /* --format chrome */
 	uint64_t printed;
-	uint64_t problems;
 };
 
 /* The three sources, in the order of preference (enum trace_source). */
@@ -139,9 +137,10 @@ static void put_line(struct trace_opts *o, const struct trace_event *ev, const c
 	}
 	/* One line per message, always: a line break inside a firmware
 	 * string would make line counts disagree with the history database. */
-	for (size_t i = 0; i < n; i++)
-		if (m[i] == '\n' || m[i] == '\r')
-			m[i] = ' ';
+	if (memchr(m, '\n', n) || memchr(m, '\r', n))
+		for (size_t i = 0; i < n; i++)
+			if (m[i] == '\n' || m[i] == '\r')
+				m[i] = ' ';
 	p = m + n;
 	*p++ = '\n';
 	o->out_len = (size_t)(p - o->out);
@@ -199,7 +198,7 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 		bool fmt = ev->format != NULL;
 		struct json_object *params = fmt ? json_object_new_array() : NULL;
 
-		json_object_object_add(j, "bundle", json_object_new_string(o->uuid));
+		json_object_object_add(j, "bundle", json_object_new_string(o->d.uuid));
 		json_object_object_add(j, "kind", json_object_new_string(kind));
 		json_object_object_add(j, "pci", strcmp(dev, "-") ? json_object_new_string(dev) : NULL);
 		/* 64-bit device time: a decimal string (fwbox(1) JSON OUTPUT). */
@@ -232,15 +231,6 @@ static int on_trace(void *ud, const char *kind, const struct trace_event *ev)
 	}
 	o->printed++;
 	return o->out_err ? -o->out_err : 0;
-}
-
-static void on_problem(void *ud, const char *kind, uint64_t off, int err, const char *msg)
-{
-	struct trace_opts *o = ud;
-
-	(void)err;
-	o->problems++;
-	cli_warn("trace", "'%s': '%s' at offset %" PRIu64 ": %s", o->path, kind, off, msg);
 }
 
 /* The first passes of the comparison of sources: note each message's
@@ -303,18 +293,6 @@ static unsigned bundle_sources(struct bundle *b)
 	return m;
 }
 
-static int walk(struct fw_ctx *ctx, struct bundle *b, const char *only,
-		const struct analyze_sink *sink, struct trace_opts *o)
-{
-	struct analyze *an = NULL;
-	int r = analyze_new(ctx, sink, o, &an);
-
-	if (r >= 0)
-		r = analyze_bundle(an, b, only);
-	analyze_free(an);
-	return r;
-}
-
 /*
  * The bundle's clock anchor (trace.clock), and --since/--until given as
  * times turned into its device ticks.  A bundle without an anchor that
@@ -359,36 +337,35 @@ static int load_clock(struct fw_ctx *ctx, struct bundle *b, const char *arg,
 }
 
 /*
- * Print the trace of one bundle.  When the selected sources of the bundle
- * are more than one and copies are not wanted, first note each message's
- * best source: text and saved records, then the ring's records of those
- * messages (a long ring costs no memory), printing nothing.
+ * Print the trace of one bundle (cli_decode's decode hook).  When the
+ * selected sources of the bundle are more than one and copies are not
+ * wanted, first note each message's best source: text and saved records,
+ * then the ring's records of those messages (a long ring costs no memory),
+ * printing nothing.  The lines go out at the end of each bundle; an
+ * output that fails stops the run.
  */
-static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyze_sink *sink,
-			struct trace_opts *o)
+static int print_bundle(struct cli_decode *d, struct fw_ctx *ctx, struct bundle *b,
+			const char *only, const struct analyze_sink *sink)
 {
 	static const struct analyze_sink note_sink = { .trace = on_note };
-	struct bundle *b = NULL;
+	struct trace_opts *o = (struct trace_opts *)d;
 	unsigned present;
 	int r;
 
-	r = cli_bundle_open(ctx, arg, &b);
-	if (r < 0)
-		return r;
-	cli_bundle_uuid(b, o->uuid);
-	r = load_clock(ctx, b, arg, o);
+	o->device[0] = '\0';
+	r = load_clock(ctx, b, d->path, o);
 	if (r < 0)
 		goto out;
 	present = bundle_sources(b) & o->sources;
 	if (!o->all && (present & (present - 1))) {
 		r = trace_once_new(ctx, &o->once);
 		if (r >= 0 && (present & ~(1u << TRACE_SOURCE_RING)))
-			r = walk(ctx, b, "trace.text,health.", &note_sink, o);
+			r = cli_decode_pass(ctx, d, b, "trace.text,health.", &note_sink);
 		if (r >= 0 && (present & (1u << TRACE_SOURCE_RING)))
-			r = walk(ctx, b, "trace.ring", &note_sink, o);
+			r = cli_decode_pass(ctx, d, b, "trace.ring", &note_sink);
 		if (r == -EOVERFLOW) {
 			/* Too many to compare: every record, said once. */
-			cli_warn("trace", "'%s': %s; printing every record of every source", arg,
+			cli_warn("trace", "'%s': %s; printing every record of every source", d->path,
 				 fw_ctx_errmsg(ctx));
 			fw_ctx_clear_error(ctx);
 			trace_once_free(o->once);
@@ -397,11 +374,15 @@ static int print_bundle(struct fw_ctx *ctx, const char *arg, const struct analyz
 		}
 	}
 	if (r >= 0)
-		r = walk(ctx, b, "trace.,health.", sink, o);
+		r = cli_decode_pass(ctx, d, b, only, sink);
 out:
 	trace_once_free(o->once);
 	o->once = NULL;
-	bundle_close(b);
+	out_flush(o);
+	if (o->out_err) {
+		cli_warn("trace", "cannot write the output: %s", strerror(o->out_err));
+		d->stop = true;
+	}
 	return r;
 }
 
@@ -467,7 +448,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	static const struct analyze_sink sink = {
 		.device = on_device,
 		.trace = on_trace,
-		.problem = on_problem,
+		.problem = cli_decode_problem,
 	};
 	struct trace_opts o;
 	struct cli_tally t = { 0 };
@@ -477,6 +458,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	int c, r, status;
 
 	memset(&o, 0, sizeof(o));
+	o.d.verb = "trace";
+	o.d.decode = print_bundle;
 	o.sources = ALL_SOURCES;
 	optind = 1;
 	opterr = 0; /* one message, ours */
@@ -577,24 +560,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		return cli_error(ctx, "trace");
 	}
 	o.json.on = o.json.on && !chrome;
-	for (int i = optind; i < argc && !fw_ctx_cancelled(ctx); i++) {
-		fw_ctx_clear_error(ctx);
-		o.path = argv[i];
-		o.device[0] = '\0';
-		r = print_bundle(ctx, argv[i], &sink, &o);
-		out_flush(&o);
-		if (o.out_err) {
-			cli_warn("trace", "cannot write the output: %s", strerror(o.out_err));
-			t.failed++;
-			break;
-		}
-		if (r < 0) {
-			cli_error(ctx, "trace");
-			t.failed++;
-			continue;
-		}
-		t.ok++;
-	}
+	cli_decode_bundles(ctx, &o.d, argv + optind, argc - optind, "trace.,health.", &sink, &t);
 	free(o.out);
 	t.records = o.printed;
 	status = cli_tally_exit(&t, "trace", "trace message", argc - optind, argv + optind);
