@@ -1,9 +1,10 @@
 #!/bin/sh
 # Turn the numbered schema files into a C source (stdout) so the SQL is built
-# into the binary.  Portable POSIX sh + awk: no xxd.  Each file NNN-name.sql
+# into the binary.  Portable POSIX sh + sed: no xxd.  Each file NNN-name.sql
 # becomes migration NNN; the store applies them in order via user_version.
 # embed.sh [--name VAR] FILES...: the array is VAR (store_migrations).
 set -e
+tab=$(printf '\t')
 var=store_migrations
 if [ "$1" = --name ]; then
 	var=$2
@@ -20,12 +21,10 @@ for f in "$@"; do
 	num=$(echo "$num" | sed 's/^0*//')
 	case $num in ''|*[!0-9]*) echo "embed.sh: '$base' does not start with a number" >&2; exit 1;; esac
 	printf '\t{ %s, "%s",\n' "$num" "$base"
-	awk '{
-		gsub(/\\/, "\\\\");
-		gsub(/"/, "\\\"");
-		gsub(/\t/, "\\t");
-		printf "\t  \"%s\\n\"\n", $0
-	}' "$f"
+	# sed, not awk: in awk's gsub a "\\\\" replacement means one backslash
+	# in some awks and two in others, and a SQL backslash must become "\\".
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/$tab/\\\\t/g" \
+	    -e 's/^/	  "/' -e 's/$/\\n"/' "$f"
 	printf '\t},\n'
 done
 echo '};'
