@@ -334,7 +334,8 @@ static enum verdict judge(const struct hreport *h, char *text, size_t size)
 	}
 	if (v == V_UNKNOWN && (b->have || (fatal_rep && fatal_rep->have_state))) {
 		v = V_HEALTHY;
-		SAY("the firmware is healthy: %s%s", b->have ? "health syndrome 0" : "",
+		/* "Verdict: healthy: " already says it: the evidence only. */
+		SAY("%s%s", b->have ? "health syndrome 0" : "",
 		    h->n_reps ? (b->have ? ", no reporter in error" : "no reporter in error") : "");
 	}
 	if (v == V_UNKNOWN)

@@ -88,7 +88,14 @@ static void load_one(struct fw_ctx *ctx, struct store *s, const char *path, stru
 		return;
 	}
 	if (r < 0) {
-		fprintf(stderr, "fwbox load: rejected '%s': %s\n", path, fw_ctx_errmsg(ctx));
+		const char *msg = fw_ctx_errmsg(ctx);
+		size_t n = strlen(path);
+
+		/* The file name once: the reader's message often starts with it. */
+		if (msg[0] == '\'' && !strncmp(msg + 1, path, n) && msg[n + 1] == '\'')
+			fprintf(stderr, "fwbox load: rejected %s\n", msg);
+		else
+			fprintf(stderr, "fwbox load: rejected '%s': %s\n", path, msg);
 		if (t->json.on)
 			print_json(t, path, "rejected", NULL, fw_ctx_errmsg(ctx));
 		t->rejected++;

@@ -143,6 +143,10 @@ static int resolve(struct fw_ctx *ctx, struct store **hist, const char *dbpath, 
 		*ret_path = strdup(arg);
 		return *ret_path ? 0 : fw_error(ctx, -ENOMEM, "out of memory");
 	}
+	/* Neither a file nor the shape of a capture key: what show and the
+	 * other decode verbs say (cli_bundle_open()). */
+	if (!store_is_capture_key(arg))
+		return fw_error(ctx, -ENOENT, "'%s': %s", arg, strerror(ENOENT));
 	if (!*hist) {
 		if (!history_there(dbpath))
 			return fw_error(ctx, -ENOENT, "'%s' is not a file, and there is no history "
@@ -153,7 +157,7 @@ static int resolve(struct fw_ctx *ctx, struct store **hist, const char *dbpath, 
 	}
 	r = store_find_bundle(*hist, arg, &id);
 	if (r < 0)
-		return fw_error_prefix(ctx, r, "'%s' is not a file; in the history '%s'", arg, shown);
+		return fw_error_prefix(ctx, r, "'%s' is not a file, and as a bundle UUID", arg);
 	r = store_bundle_info(*hist, id, NULL, NULL, &file);
 	if (r < 0)
 		return r;
@@ -293,7 +297,8 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		for (int i = optind; i < argc; i++) {
 			r = resolve(ctx, &hist, dbpath, shown, argv[i], &paths[n]);
 			if (r < 0) {
-				cli_fail(ctx, "report", "'%s'", argv[i]);
+				/* The message names the argument (as show's does). */
+				cli_error(ctx, "report");
 				goto out;
 			}
 			n++;

@@ -125,4 +125,27 @@ awk '{ sub(/\r$/, ""); n = split($0, part, "\r"); v = part[n]; sub(/^\033\[K/, "
 	tty.out >screen
 grep -c '^loaded ' screen | grep -qx 2 || fail "load on a terminal: $(cat -A screen)"
 ! grep -q 'bytes).' screen || fail "a progress line runs into a message: $(cat -A screen)"
+
+# An argument that is neither a file nor a capture in the history: every
+# decode verb says it in the same words and names the argument once
+# (report said "'0916': '0916' is not a file; ...: '0916' is neither ...").
+for v in show report trace regs; do
+	set +e
+	"$FWBOX" "$v" --db tty.db 0916 >/dev/null 2>err
+	rc=$?
+	set -e
+	[ "$rc" -eq 1 ] || fail "$v 0916: exit $rc"
+	grep -qx "fwbox $v: '0916': No such file or directory" err || fail "$v 0916: $(cat err)"
+	set +e
+	"$FWBOX" "$v" --db tty.db deadbeef >/dev/null 2>err
+	set -e
+	[ "$(grep -o deadbeef err | wc -l)" -le 2 ] && grep -q "^fwbox $v: 'deadbeef' is not a file, and as a bundle UUID: " err ||
+		fail "$v deadbeef: $(cat err)"
+done
+# load names a missing file once ("rejected 'x': 'x': No such file").
+set +e
+"$FWBOX" load --db tty.db nosuch.tar.zst 2>err
+set -e
+grep -qx "fwbox load: rejected 'nosuch.tar.zst': No such file or directory" err ||
+	fail "load of a missing file: $(cat err)"
 echo ok
