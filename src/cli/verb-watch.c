@@ -19,7 +19,8 @@
 
 static const char usage_text[] =
 	"Usage: fwbox watch [-d DEVICE]... [-c FILE] [--spool DIR] [--db DB]\n"
-	"                   [--exit-after N] [--poll] [--clear-dumps] [-j|--json] [-p|--pretty] [-q]\n"
+	"                   [--exit-after N] [--poll] [--capture-existing] [--clear-dumps]\n"
+	"                   [-j|--json] [-p|--pretty] [-q]\n"
 	"       fwbox watch --status [--spool DIR] [-j|--json] [-p|--pretty]\n"
 	"\n"
 	"Watch ConnectX cards (or emulator specs) for firmware failures and capture a\n"
@@ -39,6 +40,9 @@ static const char usage_text[] =
 	"      --db DB             load every bundle into this history\n"
 	"      --exit-after N      stop after N captures\n"
 	"      --poll              poll the reporters even where notifications work\n"
+	"      --capture-existing  also capture what a card shows when the daemon starts\n"
+	"                          (a reporter in error, a stored dump, a syndrome);\n"
+	"                          by default that is only recorded as present at start\n"
 	"      --clear-dumps       after a capture, clear the reporter's stored dump so\n"
 	"                          the next failure's is kept (the one write; off by default)\n"
 	"      --status            print the status of the daemon of the spool and exit\n"
@@ -59,6 +63,7 @@ enum {
 	OPT_POLL,
 	OPT_STATUS,
 	OPT_CLEAR_DUMPS,
+	OPT_CAPTURE_EXISTING,
 };
 
 static const struct option options[] = {
@@ -70,6 +75,7 @@ static const struct option options[] = {
 	{ "poll", no_argument, NULL, OPT_POLL },
 	{ "status", no_argument, NULL, OPT_STATUS },
 	{ "clear-dumps", no_argument, NULL, OPT_CLEAR_DUMPS },
+	{ "capture-existing", no_argument, NULL, OPT_CAPTURE_EXISTING },
 	CLI_JSON_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -120,7 +126,7 @@ static const char *kind_name(enum watch_note_kind k)
 		[WATCH_NOTE_CAPTURE] = "capture",   [WATCH_NOTE_CAPTURED] = "captured",
 		[WATCH_NOTE_LOADED] = "loaded",     [WATCH_NOTE_REMOVED] = "removed",
 		[WATCH_NOTE_RELOADED] = "reloaded", [WATCH_NOTE_WARNING] = "warning",
-		[WATCH_NOTE_CLEARED] = "cleared",
+		[WATCH_NOTE_CLEARED] = "cleared",   [WATCH_NOTE_PRESENT] = "present",
 	};
 
 	return names[k];
@@ -147,7 +153,7 @@ static void print_json(const struct out *o, const struct watch_note *n)
 		json_object_object_add(j, "outcome", cli_json_text(n->outcome));
 	if (n->why)
 		json_object_object_add(j, "why", cli_json_text(n->why));
-	if (n->kind == WATCH_NOTE_EVENT)
+	if (n->kind == WATCH_NOTE_EVENT || n->kind == WATCH_NOTE_PRESENT)
 		json_object_object_add(j, "error_count", cli_json_int((int64_t)n->error_count));
 	if (n->kind == WATCH_NOTE_SUPPRESSED || n->kind == WATCH_NOTE_READY ||
 	    n->kind == WATCH_NOTE_CAPTURED)
@@ -182,7 +188,7 @@ static void on_note(void *ud, const struct watch_note *n)
 	}
 	if (o->quiet && n->kind != WATCH_NOTE_CAPTURED && n->kind != WATCH_NOTE_REMOVED &&
 	    n->kind != WATCH_NOTE_WARNING && n->kind != WATCH_NOTE_READY &&
-	    n->kind != WATCH_NOTE_CLEARED)
+	    n->kind != WATCH_NOTE_CLEARED && n->kind != WATCH_NOTE_PRESENT)
 		return;
 	switch (n->kind) {
 	case WATCH_NOTE_MODE:
@@ -224,6 +230,9 @@ static void on_note(void *ud, const struct watch_note *n)
 	case WATCH_NOTE_RELOADED:
 		printf("fwbox watch: configuration '%s' read again\n", n->path);
 		break;
+	case WATCH_NOTE_PRESENT:
+		printf("fwbox watch: '%s': reporter '%s' %s\n", n->device, n->reporter, n->msg);
+		break;
 	case WATCH_NOTE_CLEARED:
 		printf("fwbox watch: '%s': cleared the stored dump of reporter '%s' (--clear-dumps)\n",
 		       n->device, n->reporter);
@@ -260,7 +269,8 @@ static int status(struct fw_ctx *ctx, const char *spool, const struct cli_json *
 	printf("spool: %s\n", json_object_get_string(json_object_object_get(o, "spool")));
 	printf("pid: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "pid")));
 	printf("captures: %" PRId64 "\n", json_object_get_int64(json_object_object_get(o, "capture_count")));
-	static const char *const lists[] = { "devices", "events", "captures", "suppressions", "removed" };
+	static const char *const lists[] = { "devices", "present_at_start", "events", "captures",
+					     "suppressions", "removed" };
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (!json_object_object_get_ex(o, lists[i], &a) || !json_object_is_type(a, json_type_array))
 			continue;
@@ -334,7 +344,7 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 	struct out out = { 0 };
 	const char *devices[WATCH_MAX_DEVICES], *spool = NULL, *db = NULL, *config = NULL;
 	unsigned ndev = 0;
-	bool want_status = false, config_given = false, clear_dumps = false;
+	bool want_status = false, config_given = false, clear_dumps = false, capture_existing = false;
 	struct watch *w = NULL;
 	char *cmdline;
 	int c, r;
@@ -378,6 +388,9 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		case OPT_CLEAR_DUMPS:
 			clear_dumps = true;
 			break;
+		case OPT_CAPTURE_EXISTING:
+			capture_existing = true;
+			break;
 		case 'q':
 			out.quiet = true;
 			break;
@@ -412,12 +425,15 @@ static int run(struct fw_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (want_status) {
-		if (ndev || db || wo.exit_after || wo.force_poll || out.quiet || clear_dumps)
+		if (ndev || db || wo.exit_after || wo.force_poll || out.quiet || clear_dumps ||
+		    capture_existing)
 			return cli_usage_error(&cli_verb_watch, "--status takes only --spool, --config and --json");
 		return status(ctx, wo.cfg.spool, &out.json);
 	}
 	if (clear_dumps)
 		wo.cfg.clear_dumps = true;
+	if (capture_existing)
+		wo.cfg.capture_existing = true;
 	if (db) {
 		snprintf(wo.cfg.db, sizeof(wo.cfg.db), "%s", db);
 		wo.cfg.load = true;

@@ -112,6 +112,13 @@ static int emu_h_reporters(void *priv, struct fw_health_reporter **ret, size_t *
 
 	if (e->no_devlink)
 		return no_devlink(e);
+	/* As the health buffer: a due fault shows to whoever looks, unless
+	 * its events are subscribed: then reading them is what fires it, so
+	 * a fault is an event, never also the state a daemon found at its
+	 * start (the listing it takes as its baseline right after
+	 * subscribing). */
+	if (!e->events_opened)
+		emu_schedule_run(e);
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (!list)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory listing reporters");
@@ -212,6 +219,7 @@ static int emu_h_events_open(void *priv)
 	if (fd < 0)
 		return fw_error(e->ctx, -EOPNOTSUPP,
 				"emu: no fault schedule (fatal-at= or burst=), so no health events");
+	e->events_opened = true;
 	return fd;
 }
 
@@ -263,7 +271,9 @@ static const struct fw_health_methods emu_health_methods = {
 	.dump_clear = emu_h_dump_clear,
 	/* version 3; nothing to close: the schedule lives with the emulator */
 	.events_name = "emulator schedule",
-	.events_only = true,
+	/* Listing the reporters runs the schedule too, so --poll sees the
+	 * faults as a kernel without the multicast group would. */
+	.events_only = false,
 	.events_open = emu_h_events_open,
 	.events_read = emu_h_events_read,
 	/* version 4 */

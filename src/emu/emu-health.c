@@ -355,6 +355,11 @@ static int emu_build_fw_dump(struct emu *e, void **ret, size_t *ret_len)
 	return r;
 }
 
+/* mlx5_fw_fatal_reporter_dump(): the syndrome and miss counter of the
+ * moment of the failure (kept in e->fatal_dump_*), then the crdump, a
+ * CR-space image that depends only on the card (seed, ranges, planted
+ * words), so building it when it is first read gives the same bytes as
+ * building it at the failure. */
 static int emu_build_fatal_dump(struct emu *e, void **ret, size_t *ret_len)
 {
 	struct emu_fmsg *f = calloc(1, sizeof(*f));
@@ -368,8 +373,8 @@ static int emu_build_fatal_dump(struct emu *e, void **ret, size_t *ret_len)
 	if (r < 0)
 		goto out;
 	emu_fmsg_obj_start(f);
-	emu_fmsg_u8_pair(f, "syndrome", e->health[HB_SYND]);
-	emu_fmsg_u32_pair(f, "fw_miss_counter", e->fw_miss_counter);
+	emu_fmsg_u8_pair(f, "syndrome", e->fatal_dump_synd);
+	emu_fmsg_u32_pair(f, "fw_miss_counter", e->fatal_dump_miss);
 	emu_fmsg_binary_pair(f, "crdump_data", img, len);
 	emu_fmsg_end(f);
 	r = emu_fmsg_finish(e, f, ret, ret_len);
@@ -402,8 +407,15 @@ void emu_health_fatal(struct emu *e)
 	e->rep[1].state = "error";
 	e->rep[1].error_count++;
 	e->rep[1].dump_ts_ns = ts;
-	if (!e->rep[1].has_dump && emu_build_fatal_dump(e, &e->dump_data[1], &e->dump_len[1]) == 0)
+	/* The dump is stored now; its 10-16 MB of crdump are built when it is
+	 * first read (emu_reporter_dump), so the failure is reported at once
+	 * rather than after the image is made: the bytes are the same. */
+	if (!e->rep[1].has_dump) {
+		e->fatal_dump_synd = h[HB_SYND];
+		e->fatal_dump_miss = e->fw_miss_counter;
+		e->fatal_dump_pending = true;
 		e->rep[1].has_dump = true;
+	}
 }
 
 void emu_health_fw_error(struct emu *e)
@@ -482,6 +494,13 @@ int emu_reporter_dump(struct emu *e, const char *name, void **ret_data, size_t *
 		return i;
 	if (!e->rep[i].has_dump)
 		return fw_error(e->ctx, -ENOENT, "emu: reporter '%s' has no stored dump", name);
+	if (i == 1 && e->fatal_dump_pending) {
+		int r = emu_build_fatal_dump(e, &e->dump_data[1], &e->dump_len[1]);
+
+		if (r < 0)
+			return r;   /* still pending: a later read may have the memory */
+		e->fatal_dump_pending = false;
+	}
 	p = malloc(e->dump_len[i]);
 	if (!p)
 		return fw_error(e->ctx, -ENOMEM, "emu: out of memory");
@@ -501,6 +520,8 @@ int emu_reporter_dump_clear(struct emu *e, const char *name)
 	free(e->dump_data[i]);
 	e->dump_data[i] = NULL;
 	e->dump_len[i] = 0;
+	if (i == 1)
+		e->fatal_dump_pending = false;
 	e->rep[i].has_dump = false;
 	e->rep[i].dump_ts_ns = 0;
 	return 0;

@@ -194,6 +194,7 @@ struct emu {
 	uint64_t fw_error_after; /* 0 = never: a non-fatal syndrome for the fw reporter */
 	bool fw_error;
 	bool no_devlink;        /* devlink=none: no health reporters, no notifications */
+	bool events_opened;     /* someone takes the schedule's events (fwbox watch) */
 	uint64_t ncmds;
 	uint64_t now_ns;        /* emulated time since emu_new */
 	uint64_t wall_base_ns;  /* emulated wall clock at emu_new */
@@ -218,6 +219,11 @@ struct emu {
 	void *dump_data[2];
 	size_t dump_len[2];
 	uint32_t fw_miss_counter;
+	/* The fw_fatal dump of the failure, built when first read: what it
+	 * holds of the moment of the failure. */
+	bool fatal_dump_pending;
+	uint8_t fatal_dump_synd;
+	uint32_t fatal_dump_miss;
 	uint8_t health[64];
 	struct emu_schedule *sched;     /* fatal-at=, burst= (emu-schedule.c); NULL: none */
 	struct emu_plant plant;         /* serial=, mac=, ... (emu-plant.c) */

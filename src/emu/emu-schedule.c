@@ -8,6 +8,10 @@
  *                        error with a stored crdump, as mlx5 shows it)
  *   burst=COUNT@SECONDS  COUNT errors of the fw reporter from then on, one
  *                        a millisecond (the first stores a dump)
+ *   start-on=PATH        the clock of both starts when PATH exists, not at
+ *                        opening: a test creates PATH once the daemon says
+ *                        it is watching, a handshake instead of a guess at
+ *                        how long starting takes on a loaded machine
  *
  * SECONDS may have up to three decimals.  Each fault fires when its time
  * has come and someone looks: emu_events_read() (the daemon, woken by the
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,9 +36,13 @@
 
 #define EMU_EVENTS_MAX 100000u       /* queued, not yet read */
 #define EMU_BURST_MAX 1000000u
+#define EMU_START_CHECK_MS 5u        /* start-on=: how often PATH is looked for */
+#define EMU_START_PATH_MAX 1024u
 
 struct emu_schedule {
-	uint64_t open_mono_ms;
+	char *start_path;               /* start-on=; NULL: the clock starts at opening */
+	bool started;
+	uint64_t open_mono_ns;          /* when the clock started */
 	bool has_fatal;
 	uint64_t fatal_at_ms;
 	bool fatal_done;
@@ -44,12 +53,12 @@ struct emu_schedule {
 	uint64_t dropped;
 };
 
-static uint64_t mono_ms(void)
+static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* "12", "0.25", "1.5" -> ms; false when s is not that (the caller names
@@ -109,6 +118,17 @@ int emu_schedule_parse(struct emu *e, const char *key, const char *val)
 		s->fatal_at_ms = ms;
 		return 0;
 	}
+	if (!strcmp(key, "start-on")) {
+		if (!*val || strlen(val) >= EMU_START_PATH_MAX)
+			return fw_error(e->ctx, -EINVAL,
+					"emu spec: 'start-on=' needs a path of 1..%u bytes (no comma)",
+					EMU_START_PATH_MAX - 1);
+		free(s->start_path);
+		s->start_path = strdup(val);
+		if (!s->start_path)
+			return fw_error(e->ctx, -ENOMEM, "emu spec: out of memory");
+		return 0;
+	}
 	at = strchr(val, '@');
 	if (at && val[0] >= '0' && val[0] <= '9') {
 		errno = 0;
@@ -132,7 +152,14 @@ int emu_schedule_start(struct emu *e)
 
 	if (!s)
 		return 0;
-	s->open_mono_ms = mono_ms();
+	if (s->start_path && !s->has_fatal && !s->burst_count)
+		return fw_error(e->ctx, -EINVAL,
+				"emu spec: 'start-on=%s' starts the clock of fatal-at= or burst=, and there is neither",
+				s->start_path);
+	if (!s->start_path) {
+		s->open_mono_ns = mono_ns();
+		s->started = true;
+	}
 	s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->tfd < 0)
 		return fw_error(e->ctx, -errno, "emu: timerfd_create: %s", strerror(errno));
@@ -146,6 +173,7 @@ void emu_schedule_release(struct emu *e)
 	if (e->sched->tfd >= 0)
 		close(e->sched->tfd);
 	free(e->sched->q);
+	free(e->sched->start_path);
 	free(e->sched);
 	e->sched = NULL;
 }
@@ -175,14 +203,22 @@ int emu_schedule_arm(struct emu *e)
 {
 	struct emu_schedule *s = e->sched;
 	struct itimerspec its = { 0 };
-	uint64_t due, abs_ms;
+	uint64_t due, abs_ns;
 
 	if (!s || s->tfd < 0)
 		return 0;
+	if (!s->started) {
+		/* Look for start-on='s path every few ms until it is there. */
+		its.it_value.tv_nsec = EMU_START_CHECK_MS * 1000000L;
+		its.it_interval.tv_nsec = EMU_START_CHECK_MS * 1000000L;
+		if (timerfd_settime(s->tfd, 0, &its, NULL) < 0)
+			return fw_error(e->ctx, -errno, "emu: timerfd_settime: %s", strerror(errno));
+		return 0;
+	}
 	if (next_due(s, &due)) {
-		abs_ms = s->open_mono_ms + due;
-		its.it_value.tv_sec = (time_t)(abs_ms / 1000);
-		its.it_value.tv_nsec = (long)(abs_ms % 1000) * 1000000L;
+		abs_ns = s->open_mono_ns + due * 1000000ull;
+		its.it_value.tv_sec = (time_t)(abs_ns / 1000000000ull);
+		its.it_value.tv_nsec = (long)(abs_ns % 1000000000ull);
 		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
 			its.it_value.tv_nsec = 1;
 	}
@@ -223,10 +259,23 @@ static void push(struct emu *e, unsigned rep, const char *msg, uint64_t due_ms)
 	 * until later (a collection running, a busy machine). */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now_mono = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	ev->mono_ns = (s->open_mono_ms + due_ms) * 1000000ull;
+	ev->mono_ns = s->open_mono_ns + due_ms * 1000000ull;
 	if (ev->mono_ns > now_mono)
 		ev->mono_ns = now_mono;
 	ev->time_ns = fw_now_ns() - (now_mono - ev->mono_ns);
+}
+
+/* start-on=: the clock starts the first time PATH is seen. */
+static void check_start(struct emu *e)
+{
+	struct emu_schedule *s = e->sched;
+	struct stat st;
+
+	if (s->started || !s->start_path || stat(s->start_path, &st) < 0)
+		return;
+	s->started = true;
+	s->open_mono_ns = mono_ns();
+	emu_schedule_arm(e);
 }
 
 void emu_schedule_run(struct emu *e)
@@ -234,9 +283,12 @@ void emu_schedule_run(struct emu *e)
 	struct emu_schedule *s = e->sched;
 	uint64_t now;
 
-	if (!s || !s->open_mono_ms)
+	if (!s)
 		return;
-	now = mono_ms() - s->open_mono_ms;
+	check_start(e);
+	if (!s->started)
+		return;
+	now = (mono_ns() - s->open_mono_ns) / 1000000ull;
 	/* In time order: burst errors due before the fatal one come first. */
 	for (;;) {
 		uint64_t due;
@@ -289,7 +341,8 @@ int emu_events_read(struct emu *e, struct emu_health_event *ev, size_t max)
 		return fw_error(e->ctx, -errno, "emu: timerfd read: %s", strerror(errno));
 	emu_schedule_run(e);
 	n = s->qlen < max ? s->qlen : max;
-	memcpy(ev, s->q + s->qhead, n * sizeof(*ev));
+	if (n)   /* an empty queue may never have been allocated */
+		memcpy(ev, s->q + s->qhead, n * sizeof(*ev));
 	s->qhead += n;
 	s->qlen -= n;
 	if (!s->qlen)

@@ -276,7 +276,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 			return fw_error(e->ctx, -EINVAL,
 					"emu spec: 'fw-error-after=%s' must be a command count", val);
 		o->fw_error_now = e->fw_error_after == 0;
-	} else if (strcmp(kv, "fatal-at") == 0 || strcmp(kv, "burst") == 0) {
+	} else if (strcmp(kv, "fatal-at") == 0 || strcmp(kv, "burst") == 0 || strcmp(kv, "start-on") == 0) {
 		return emu_schedule_parse(e, kv, val);
 	} else if (strcmp(kv, "synd") == 0) {
 		if (!emu_parse_u64(val, 0xff, &v) || v == 0)
@@ -314,7 +314,7 @@ static int emu_parse_kv(struct emu *e, struct emu_opts *o, char *kv)
 	} else {
 		return fw_error(e->ctx, -EINVAL,
 				"emu spec: unknown key '%s'; known: seed, fw, pci, rate, lost, tracefs, owner, history, "
-				"devlink, crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, synd, "
+				"devlink, crspace, fail, timeout, busy, short, fatal-after, fw-error-after, fatal-at, burst, start-on, synd, "
 				"serial, mac, guid, node_desc, ip, ip6 (fwbox-emu(7))",
 				kv);
 	}

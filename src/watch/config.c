@@ -153,6 +153,10 @@ static int apply(struct watch_config *cfg, const char *key, const char *v, const
 		*ret_what = "yes or no";
 		return parse_bool(v, &cfg->load);
 	}
+	if (!strcasecmp(key, "CaptureExisting")) {
+		*ret_what = "yes or no";
+		return parse_bool(v, &cfg->capture_existing);
+	}
 	if (!strcasecmp(key, "ClearDumps")) {
 		*ret_what = "yes or no";
 		return parse_bool(v, &cfg->clear_dumps);

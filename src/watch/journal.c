@@ -36,6 +36,8 @@ struct watch_journal {
 	size_t ncaps, capcaps;
 	struct watch_pending *pend;
 	size_t npend, cappend;
+	struct watch_pending *marks;   /* P and S records: msg[0] is 'P' or 'S' */
+	size_t nmarks, capmarks;
 };
 
 /* Values go on one line between tabs: tabs and newlines become spaces. */
@@ -92,6 +94,31 @@ static int add_pending(struct watch_journal *j, const struct watch_pending *p)
 	    fw_grow((void **)&j->pend, &j->cappend, j->npend + 1, sizeof(*p), JOURNAL_RECORDS_MAX) < 0)
 		return -ENOMEM;
 	j->pend[j->npend++] = *p;
+	return 0;
+}
+
+/* The newest P (or S) record of a card and reporter replaces the last. */
+static int set_mark(struct watch_journal *j, char kind, const char *card, const char *reporter,
+		    uint64_t value, uint64_t time_ns, const char *msg)
+{
+	struct watch_pending m = { .error_count = value, .time_ns = time_ns };
+	size_t i;
+
+	snprintf(m.card, sizeof(m.card), "%s", card);
+	snprintf(m.reporter, sizeof(m.reporter), "%s", reporter);
+	snprintf(m.msg, sizeof(m.msg), "%c%s", kind, msg ? msg : "");
+	for (i = 0; i < j->nmarks; i++)
+		if (j->marks[i].msg[0] == kind && !strcmp(j->marks[i].card, m.card) &&
+		    !strcmp(j->marks[i].reporter, m.reporter))
+			break;
+	if (i == j->nmarks) {
+		if (j->nmarks >= j->capmarks &&
+		    fw_grow((void **)&j->marks, &j->capmarks, j->nmarks + 1, sizeof(m),
+			    JOURNAL_RECORDS_MAX) < 0)
+			return -ENOMEM;
+		j->nmarks++;
+	}
+	j->marks[i] = m;
 	return 0;
 }
 
@@ -173,6 +200,16 @@ static void parse_line(struct watch_journal *j, char *line)
 		add_cap(j, &c);
 	} else if (n == 2 && !strcmp(f[0], "F")) {
 		drop_cap(j, f[1]);
+	} else if (n == 6 && !strcmp(f[0], "P")) {
+		uint64_t errors, t;
+
+		if (u64(f[3], &errors) && u64(f[4], &t))
+			set_mark(j, 'P', f[1], f[2], errors, t, f[5]);
+	} else if (n == 4 && !strcmp(f[0], "S")) {
+		uint64_t mark;
+
+		if (u64(f[3], &mark))
+			set_mark(j, 'S', f[1], f[2], mark, 0, NULL);
 	}
 	/* Anything else (a torn line, a future record) is skipped. */
 }
@@ -221,6 +258,15 @@ static int compact(struct watch_journal *j)
 		fprintf(f, "E\t%" PRIu64 "\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\n", j->pend[i].seq,
 			j->pend[i].card, j->pend[i].reporter, j->pend[i].error_count, j->pend[i].time_ns,
 			j->pend[i].msg);
+	for (size_t i = 0; i < j->nmarks; i++) {
+		const struct watch_pending *m = &j->marks[i];
+
+		if (m->msg[0] == 'P')
+			fprintf(f, "P\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\n", m->card, m->reporter,
+				m->error_count, m->time_ns, m->msg + 1);
+		else
+			fprintf(f, "S\t%s\t%s\t%" PRIu64 "\n", m->card, m->reporter, m->error_count);
+	}
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
 		fclose(f);
 		unlink(tmp);
@@ -268,6 +314,7 @@ void watch_journal_close(struct watch_journal *j)
 		close(j->fd);
 	free(j->caps);
 	free(j->pend);
+	free(j->marks);
 	free(j);
 }
 
@@ -348,6 +395,42 @@ int watch_journal_pending(struct watch_journal *j, struct watch_pending **ret, s
 	*ret = p;
 	*ret_n = j->npend;
 	return 0;
+}
+
+int watch_journal_present(struct watch_journal *j, const char *card, const char *reporter,
+			  uint64_t error_count, uint64_t time_ns, const char *msg)
+{
+	char line[JOURNAL_LINE_MAX], c[128], r[64], m[160];
+
+	clean(c, sizeof(c), card);
+	clean(r, sizeof(r), reporter);
+	clean(m, sizeof(m), msg);
+	snprintf(line, sizeof(line), "P\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\n", c, r, error_count,
+		 time_ns, m);
+	set_mark(j, 'P', c, r, error_count, time_ns, m);
+	return append_nosync(j, line);
+}
+
+int watch_journal_covered(struct watch_journal *j, const char *card, const char *reporter,
+			  uint64_t mark)
+{
+	char line[JOURNAL_LINE_MAX], c[128], r[64];
+
+	clean(c, sizeof(c), card);
+	clean(r, sizeof(r), reporter);
+	snprintf(line, sizeof(line), "S\t%s\t%s\t%" PRIu64 "\n", c, r, mark);
+	set_mark(j, 'S', c, r, mark, 0, NULL);
+	return append(j, line);
+}
+
+bool watch_journal_is_covered(const struct watch_journal *j, const char *card,
+			      const char *reporter, uint64_t mark)
+{
+	for (size_t i = 0; i < j->nmarks; i++)
+		if (j->marks[i].msg[0] == 'S' && !strcmp(j->marks[i].card, card) &&
+		    !strcmp(j->marks[i].reporter, reporter))
+			return j->marks[i].error_count == mark;
+	return false;
 }
 
 size_t watch_journal_capture_count(const struct watch_journal *j)

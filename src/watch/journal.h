@@ -11,9 +11,15 @@
  *   D seq                                    its capture ended (published or not)
  *   C path card time_ns incident first       a bundle the daemon wrote
  *   F path                                   that bundle was removed
+ *   P card reporter errors time_ns msg       present when the daemon started
+ *                                            (an error it did not see happen)
+ *   S card reporter mark                     a published capture covered this
+ *                                            error (mark: the reporter's error
+ *                                            count, or the health buffer's hash)
  * Opening reads it (a torn last line is skipped), then rewrites it
- * compacted: the C records of bundles still there and the E records
- * without a D (events to capture now).
+ * compacted: the C records of bundles still there, the E records
+ * without a D (events to capture now), and the newest P and S record of
+ * each card and reporter.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,3 +62,12 @@ size_t watch_journal_capture_count(const struct watch_journal *j);
 const struct watch_capture_rec *watch_journal_capture_at(const struct watch_journal *j, size_t i);
 /* Events without a D record, oldest first (malloc'd array). */
 int watch_journal_pending(struct watch_journal *j, struct watch_pending **ret, size_t *ret_n);
+/* A P record (written, made durable by the next watch_journal_sync()). */
+int watch_journal_present(struct watch_journal *j, const char *card, const char *reporter,
+			  uint64_t error_count, uint64_t time_ns, const char *msg);
+/* An S record (fdatasync'd). */
+int watch_journal_covered(struct watch_journal *j, const char *card, const char *reporter,
+			  uint64_t mark);
+/* Whether an S record of card and reporter holds mark. */
+bool watch_journal_is_covered(const struct watch_journal *j, const char *card,
+			      const char *reporter, uint64_t mark);

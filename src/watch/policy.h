@@ -36,6 +36,7 @@ struct watch_config {
 	char db[1024];                   /* "" = none */
 	bool load;                       /* load each bundle into db */
 	bool clear_dumps;                /* the one write: clear a dump once captured */
+	bool capture_existing;           /* CaptureExisting=: capture what is present at start */
 	uint64_t card_interval_ms;       /* MinIntervalCard= */
 	uint64_t global_interval_ms;     /* MinIntervalGlobal= */
 	uint64_t incident_gap_ms;        /* IncidentGap= */

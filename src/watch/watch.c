@@ -59,6 +59,8 @@ struct wevent {
 	char msg[160];
 	uint64_t time_ns, mono_ns;
 	uint64_t recv_mono_ns;          /* when the daemon took it in hand */
+	uint64_t mark;                  /* what a capture covers: error count, buffer hash */
+	bool before_start;              /* present at start: no latency to tell */
 };
 
 struct wdev {
@@ -70,10 +72,13 @@ struct wdev {
 	int events_fd;                  /* with SRC_EVENTS: what to poll */
 	struct fw_health_reporter *last;
 	size_t nlast;
-	uint8_t last_synd;
+	uint8_t last_hb[64];            /* polling the health buffer: the last one read */
+	bool have_hb;
 	struct watch_card_state st;
 	uint64_t capture_start_mono_ns, capture_end_mono_ns;
 	uint64_t next_poll_mono_ms;
+	struct wevent present;          /* CaptureExisting=: what to capture once ready */
+	bool has_present;
 };
 
 struct hist {
@@ -97,8 +102,8 @@ struct watch {
 	unsigned captures;
 	volatile sig_atomic_t stop, reload;
 	struct hist events[WATCH_HISTORY], caps[WATCH_HISTORY], supps[WATCH_HISTORY],
-		removed[WATCH_HISTORY];
-	unsigned nevents, ncaps, nsupps, nremoved;
+		removed[WATCH_HISTORY], present[WATCH_HISTORY];
+	unsigned nevents, ncaps, nsupps, nremoved, npresent;
 	bool status_dirty;              /* written once per loop turn, not per event */
 };
 
@@ -132,6 +137,21 @@ static const char *source_name(const struct wdev *d)
 static uint64_t mono_ms(void)
 {
 	return fw_monotonic_ns() / 1000000u;
+}
+
+/* The syndrome's byte in the 64-byte health buffer (mlx5_ifc's
+ * health_buffer: synd at 0x3d). */
+#define HB_SYND 0x3d
+
+/* FNV-1a of a health buffer: what a capture of it covered. */
+static uint64_t hb_hash(const void *hb)
+{
+	const uint8_t *p = hb;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < 64; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
 }
 
 /* ------------------------------------------------------------ status */
@@ -255,7 +275,8 @@ static void status_write(struct watch *w)
 	json_hist(f, "events", w->events, w->nevents, false);
 	json_hist(f, "captures", w->caps, w->ncaps, false);
 	json_hist(f, "suppressions", w->supps, w->nsupps, false);
-	json_hist(f, "removed", w->removed, w->nremoved, true);
+	json_hist(f, "removed", w->removed, w->nremoved, false);
+	json_hist(f, "present_at_start", w->present, w->npresent, true);
 	fprintf(f, "}\n");
 	if (fclose(f) != 0) {
 		free(buf);
@@ -375,6 +396,17 @@ static void choose_sources(struct watch *w)
 		free(d->last);
 		d->last = rep;
 		d->nlast = n;
+		/* Nor is a syndrome the health buffer already holds. */
+		if (d->src == SRC_POLL_BUFFER) {
+			void *hb = NULL;
+			size_t len = 0;
+
+			if (fw_device_health_buffer(d->fdev, &hb, &len) >= 0 && len >= sizeof(d->last_hb)) {
+				memcpy(d->last_hb, hb, sizeof(d->last_hb));
+				d->have_hb = true;
+			}
+			free(hb);
+		}
 		fw_ctx_clear_error(w->ctx);
 	}
 }
@@ -464,7 +496,7 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	note(w, &n);
 	/* The card is busy from its triggering event on: what happens between
 	 * the event and the first read belongs to this capture too. */
-	d->capture_start_mono_ns = replayed ? fw_monotonic_ns() : ev->mono_ns;
+	d->capture_start_mono_ns = replayed || ev->before_start ? fw_monotonic_ns() : ev->mono_ns;
 	set_reason(reason, sizeof(reason), d, ev, replayed);
 	co.output = w->cfg.spool;
 	co.reason = reason;
@@ -486,8 +518,9 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	trig.suppressed_first_ns = d->st.supp.first_ns;
 	trig.suppressed_last_ns = d->st.supp.last_ns;
 	co.trigger = &trig;
-	/* A replayed event happened before this process: no latency to tell. */
-	co.trigger_mono_ns = replayed ? 0 : ev->mono_ns;
+	/* A replayed event, or one present at start, happened before this
+	 * process: no latency to tell. */
+	co.trigger_mono_ns = replayed || ev->before_start ? 0 : ev->mono_ns;
 	cp.next = fw_ctx_get_progress(w->ctx, &cp.next_ud);
 	fw_ctx_set_progress(w->ctx, capture_progress, &cp);
 	r = collect_new_on_device(w->ctx, &co, d->fdev, &c);
@@ -502,9 +535,9 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 		enum bundle_outcome worst = collect_worst(c);
 
 		outcome = bundle_outcome_name(worst);
-		if (collect_first_read_mono_ns(c) > ev->mono_ns)
+		if (!ev->before_start && collect_first_read_mono_ns(c) > ev->mono_ns)
 			latency = collect_first_read_mono_ns(c) - ev->mono_ns;
-		if (!replayed && collect_first_read_mono_ns(c) > ev->recv_mono_ns)
+		if (!replayed && !ev->before_start && collect_first_read_mono_ns(c) > ev->recv_mono_ns)
 			handling = collect_first_read_mono_ns(c) - ev->recv_mono_ns;
 	} else {
 		char msg[600];
@@ -517,6 +550,12 @@ static int do_capture(struct watch *w, struct wdev *d, const struct wevent *ev, 
 	/* Published (or certainly not): the event is done. */
 	watch_journal_done(w->journal, seq, path ? path : "", d->key, ev->time_ns,
 			   d->st.incident_id, first);
+	/* What it covered, so a restart with CaptureExisting= does not take
+	 * the same error again. */
+	if (path && watch_journal_covered(w->journal, d->key, ev->reporter, ev->mark) < 0) {
+		warn(w, d->key, fw_ctx_errmsg(w->ctx));
+		fw_ctx_clear_error(w->ctx);
+	}
 	close(lock);
 	w->captures++;
 	hist_push(w->caps, &w->ncaps,
@@ -764,7 +803,7 @@ static void wait_dump(struct watch *w, struct wdev *d, struct wevent *we)
 				we->has_dump = true;
 		free(rep);
 		if (!we->has_dump)
-			poll(NULL, 0, 5);
+			poll(NULL, 0, 1);   /* a listing is cheap: look often */
 	}
 	fw_ctx_clear_error(w->ctx);
 }
@@ -793,6 +832,7 @@ static void poll_reporters(struct watch *w, struct wdev *d, const char *why)
 			 * reporter has recovered since. */
 			we.error = true;
 			we.error_count = rep[i].error_count;
+			we.mark = rep[i].error_count;
 			we.has_dump = rep[i].has_dump;
 			snprintf(we.msg, sizeof(we.msg), "%" PRIu64 " new error%s seen %s%s",
 				 rep[i].error_count - before, rep[i].error_count - before > 1 ? "s" : "",
@@ -812,28 +852,153 @@ static void poll_buffer(struct watch *w, struct wdev *d)
 	void *hb = NULL;
 	size_t len = 0;
 
-	if (fw_device_health_buffer(d->fdev, &hb, &len) < 0 || len < 0x3e) {
+	if (fw_device_health_buffer(d->fdev, &hb, &len) < 0 || len < sizeof(d->last_hb)) {
 		fw_ctx_clear_error(w->ctx);
 		free(hb);
 		return;
 	}
 	{
-		uint8_t synd = ((uint8_t *)hb)[0x3d];
+		uint8_t synd = ((uint8_t *)hb)[HB_SYND];
+		/* An error is a syndrome with information the last look did not
+		 * show: a new syndrome, or the same one written again (the
+		 * assert words, time, severity change), as after a warning
+		 * then a fatal error.  The first look, at start, is the
+		 * baseline. */
+		bool changed = d->have_hb && memcmp(hb, d->last_hb, sizeof(d->last_hb));
 
-		if (synd && synd != d->last_synd) {
+		if (synd && changed) {
 			struct wevent we = { 0 };
 
 			we.source = "health-buffer";
 			snprintf(we.reporter, sizeof(we.reporter), "health buffer");
 			we.error = true;
+			we.mark = hb_hash(hb);
 			snprintf(we.msg, sizeof(we.msg), "health syndrome 0x%x", synd);
 			we.time_ns = fw_now_ns();
 			we.mono_ns = fw_monotonic_ns();
 			handle_event(w, d, &we, false, 0);
 		}
-		d->last_synd = synd;
+		memcpy(d->last_hb, hb, sizeof(d->last_hb));
+		d->have_hb = true;
 	}
 	free(hb);
+}
+
+/*
+ * What each card shows at start is the baseline, not an event (the daemon
+ * did not see it happen: it may be days old, or captured by the daemon
+ * that ran before).  Say it, keep it in the journal and the status, and
+ * with CaptureExisting= capture it: once per card (one capture holds the
+ * whole card), its most telling error first (in error with a stored dump,
+ * then in error, then a stored dump, then a count), unless a capture in
+ * this spool already covered that error.
+ */
+static void present_at_start(struct watch *w)
+{
+	for (size_t i = 0; i < w->ndevs && !w->stop; i++) {
+		struct wdev *d = &w->devs[i];
+		struct wevent best = { 0 };
+		int best_rank = 0;
+		size_t n = d->src == SRC_POLL_BUFFER ? 1 : d->nlast;
+		uint64_t now_ns = fw_now_ns();
+
+		for (size_t k = 0; k < n; k++) {
+			struct wevent we = { 0 };
+			struct watch_note pn = { .kind = WATCH_NOTE_PRESENT, .device = d->key };
+			char detail[200], msg[400], tbuf[160];
+			bool covered;
+			int rank;
+
+			if (d->src == SRC_POLL_BUFFER) {
+				if (!d->have_hb || !d->last_hb[HB_SYND])
+					continue;
+				snprintf(we.reporter, sizeof(we.reporter), "health buffer");
+				we.error = true;
+				we.mark = hb_hash(d->last_hb);
+				snprintf(detail, sizeof(detail), "health syndrome 0x%x", d->last_hb[HB_SYND]);
+				rank = 4;
+			} else {
+				const struct fw_health_reporter *r = &d->last[k];
+
+				if (!r->state && !r->has_dump && !r->error_count)
+					continue;
+				snprintf(we.reporter, sizeof(we.reporter), "%s", r->name);
+				we.error = r->state == 1;
+				we.error_count = r->error_count;
+				we.mark = r->error_count;
+				we.has_dump = r->has_dump;
+				snprintf(detail, sizeof(detail), "%s, error count %" PRIu64 "%s",
+					 we.error ? "in error" : "healthy", r->error_count,
+					 r->has_dump ? ", dump stored" : "");
+				rank = (we.error ? 2 : 0) + (r->has_dump ? 1 : 0) + 1;
+			}
+			covered = watch_journal_is_covered(w->journal, d->key, we.reporter, we.mark);
+			pn.why = covered ? "already-captured" : w->cfg.capture_existing ? "capturing" : "recorded";
+			snprintf(msg, sizeof(msg), "%s, present when fwbox watch started: %s", detail,
+				 covered ? "a capture in this spool already holds it"
+				 : w->cfg.capture_existing ? "capturing it (CaptureExisting=yes)"
+				 : "not captured (--capture-existing or CaptureExisting=yes would)");
+			pn.reporter = we.reporter;
+			pn.state = we.error ? "error" : "healthy";
+			pn.error_count = we.error_count;
+			pn.msg = msg;
+			note(w, &pn);
+			hist_push(w->present, &w->npresent,
+				  "{\"card\": \"%s\", \"reporter\": \"%s\", \"state\": \"%s\", "
+				  "\"error_count\": %" PRIu64 ", \"has_dump\": %s, \"message\": \"%s\", "
+				  "\"why\": \"%s\", %s}",
+				  jesc(d->key), jesc(we.reporter), pn.state, we.error_count,
+				  we.has_dump ? "true" : "false", jesc(detail), pn.why,
+				  time_fields(tbuf, sizeof(tbuf), "seen", now_ns));
+			if (watch_journal_present(w->journal, d->key, we.reporter, we.error_count, now_ns,
+						  detail) < 0) {
+				warn(w, d->key, fw_ctx_errmsg(w->ctx));
+				fw_ctx_clear_error(w->ctx);
+			}
+			if (!covered && rank > best_rank) {
+				best = we;
+				best_rank = rank;
+				if (d->src == SRC_POLL_BUFFER)
+					snprintf(best.msg, sizeof(best.msg),
+						 "%s, present when fwbox watch started", detail);
+				else
+					snprintf(best.msg, sizeof(best.msg),
+						 "present when fwbox watch started%s",
+						 we.has_dump ? ", dump stored" : "");
+			}
+		}
+		if (watch_journal_sync(w->journal) < 0) {
+			warn(w, d->key, fw_ctx_errmsg(w->ctx));
+			fw_ctx_clear_error(w->ctx);
+		}
+		w->status_dirty = true;
+		if (!w->cfg.capture_existing || !best_rank)
+			continue;
+		/* Its time is the start: when it happened is unknown (the
+		 * bundle holds the dump's own time). */
+		best.source = "present-at-start";
+		best.before_start = true;
+		best.time_ns = now_ns;
+		best.mono_ns = fw_monotonic_ns();
+		d->present = best;
+		d->has_present = true;
+	}
+}
+
+/* CaptureExisting=: the captures present_at_start() chose, once the
+ * daemon has said it is ready (they may take a while). */
+static void capture_present(struct watch *w)
+{
+	for (size_t i = 0; i < w->ndevs && !w->stop; i++) {
+		struct wdev *d = &w->devs[i];
+
+		if (!d->has_present)
+			continue;
+		d->has_present = false;
+		handle_event(w, d, &d->present, false, 0);
+		if (w->o.exit_after && w->captures >= w->o.exit_after)
+			return;
+	}
 }
 
 /* The events the device's source holds now. */
@@ -860,6 +1025,7 @@ static void read_events(struct watch *w, struct wdev *d)
 			snprintf(we.reporter, sizeof(we.reporter), "%s", ev[i].rep.name);
 			we.error = ev[i].rep.state == 1;
 			we.error_count = ev[i].rep.error_count;
+			we.mark = ev[i].rep.error_count;
 			we.has_dump = ev[i].rep.has_dump;
 			snprintf(we.msg, sizeof(we.msg), "%s", ev[i].msg);
 			we.time_ns = ev[i].time_ns;
@@ -908,6 +1074,7 @@ static void replay(struct watch *w)
 		snprintf(we.reporter, sizeof(we.reporter), "%s", p[i].reporter);
 		we.error = true;
 		we.error_count = p[i].error_count;
+		we.mark = p[i].error_count;
 		snprintf(we.msg, sizeof(we.msg), "%s", p[i].msg);
 		we.time_ns = p[i].time_ns;
 		we.mono_ns = fw_monotonic_ns();
@@ -1162,12 +1329,14 @@ int watch_run(struct watch *w)
 	}
 	retention(w);
 	replay(w);
+	present_at_start(w);
 	status_write(w);
 	n.kind = WATCH_NOTE_READY;
 	n.device = NULL;
 	n.mode = NULL;
 	n.count = w->ndevs;
 	note(w, &n);
+	capture_present(w);
 	while (!w->stop && !fw_ctx_cancelled(w->ctx) &&
 	       !(w->o.exit_after && w->captures >= w->o.exit_after)) {
 		size_t np = 0;

@@ -22,6 +22,12 @@
  *    0600 under the umask the front-end sets), the trigger in the reason
  *    and in the bundle index.  Cancellation (watch_stop(), from SIGTERM)
  *    ends a capture under way with a valid partial bundle, or none.
+ *  - What a card shows at start (a reporter in error, with a stored dump or
+ *    a non-zero error count; a health buffer with a syndrome) is the
+ *    baseline: it is not an event.  It is said (WATCH_NOTE_PRESENT), kept
+ *    in the status and the journal as present at start, and captured only
+ *    with CaptureExisting= (--capture-existing), once per card, unless a
+ *    capture in this spool already covered that same error.
  *  - Nothing here writes to a device: it reads dumps the kernel already
  *    stored.  The one exception is ClearDumps= (--clear-dumps), named in
  *    fwbox-allowlist(7).
@@ -47,6 +53,9 @@ enum watch_note_kind {
 	WATCH_NOTE_RELOADED,    /* the configuration was read again */
 	WATCH_NOTE_WARNING,     /* msg: a non-fatal problem */
 	WATCH_NOTE_CLEARED,     /* device, reporter: its stored dump cleared (--clear-dumps) */
+	WATCH_NOTE_PRESENT,     /* device, reporter, state, error_count, msg: an error present
+				 * at start; why: "recorded", "capturing" (CaptureExisting=)
+				 * or "already-captured" */
 };
 
 struct watch_note {

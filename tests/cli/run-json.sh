@@ -170,10 +170,12 @@ PY
 	watch)
 		# One run shows every kind of line: a capture, an event during it
 		# (suppressed), a second capture (the fatal error), the first
-		# removed by MaxPerCard=1; then --status of the same spool.
+		# removed by MaxPerCard=1, a second card dead before the start
+		# (present at start, not captured); then --status of the same spool.
 		printf '[Watch]\nMinIntervalCard=0\nMinIntervalGlobal=0\nMaxPerCard=1\n' > w.conf
 		BEFORE="rm -rf wspool"
-		run watch 3 watch -c w.conf -d 'emu:cx7,burst=2@0.01,fatal-at=2' --spool wspool --exit-after 2
+		run watch 3 watch -c w.conf -d 'emu:cx7,burst=2@0.01,fatal-at=2' \
+			-d 'emu:cx7,pci=0000:09:00.0,fatal-after=0' --spool wspool --exit-after 2
 		BEFORE=
 		run watch-status 0 watch --status --spool wspool
 		;;

@@ -456,8 +456,23 @@ START_TEST(test_health_events)
 	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "no fault schedule"));
 	fw_device_close(d);
 
+	/* Without the events, listing the reporters fires what is due, so
+	 * polling sees the faults: the events are not the only way. */
+	tu_assert_ok(ctx, open_emu("emu:cx7,burst=1@0", &d));
+	ck_assert(!fw_device_health_events_only(d));
+	{
+		struct fw_health_reporter *rep = NULL;
+		size_t n = 0;
+
+		tu_assert_ok(ctx, fw_device_health_reporters(d, &rep, &n));
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(rep[0].name, "fw");
+		ck_assert_uint_eq(rep[0].error_count, 1);
+		free(rep);
+	}
+	fw_device_close(d);
+
 	tu_assert_ok(ctx, open_emu("emu:cx7,burst=3@0.01", &d));
-	ck_assert(fw_device_health_events_only(d));
 	fd = fw_device_health_events_open(d, &name);
 	tu_assert_ok(ctx, fd);
 	ck_assert_str_eq(name, "emulator schedule");

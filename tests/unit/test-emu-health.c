@@ -177,6 +177,83 @@ START_TEST(test_fatal_at_start)
 }
 END_TEST
 
+/* The fw_fatal dump is stored at the failure but built when first read:
+ * its bytes are those of the failure's moment, however much happened
+ * since (emulated time, refused commands, another fault's health buffer),
+ * and its crdump is the CR-space image. */
+START_TEST(test_fatal_dump_lazy)
+{
+	struct emu *now = mk("emu:cx7,crspace=builtin,seed=7,fatal-after=0");
+	struct emu *later = mk("emu:cx7,crspace=builtin,seed=7,fatal-after=0");
+	uint8_t in[16] = { 0 }, out[16], *img;
+	void *d1, *d2, *hb;
+	size_t len1, len2, ilen, hlen;
+	struct fmsg_walk w;
+
+	ck_assert(emu_reporter_at(now, 1)->has_dump);
+	tu_assert_ok(ctx, emu_reporter_dump(now, "fw_fatal", &d1, &len1));
+	emu_advance(later, 5000000000ull);
+	fw_put_be16(in, MLX5_CMD_NOP);
+	ck_assert_int_eq(emu_cmd(later, in, 16, out, 16), -EIO);
+	tu_assert_ok(ctx, emu_health_buffer(later, &hb, &hlen));
+	free(hb);
+	later->health[0x3d] = 0x99;     /* the buffer moved on: the dump keeps its syndrome */
+	tu_assert_ok(ctx, emu_reporter_dump(later, "fw_fatal", &d2, &len2));
+	ck_assert_uint_eq(len1, len2);
+	ck_assert(memcmp(d1, d2, len1) == 0);
+	/* Read again: the same stored bytes. */
+	free(d2);
+	tu_assert_ok(ctx, emu_reporter_dump(later, "fw_fatal", &d2, &len2));
+	ck_assert(len1 == len2 && memcmp(d1, d2, len1) == 0);
+	tu_assert_ok(ctx, emu_crspace_image(now, &img, &ilen));
+	fmsg_walk(d1, len1, &w);
+	ck_assert_uint_eq(w.binary, ilen);
+	ck_assert_uint_eq(w.first_bin_dword, fw_get_be32(img));
+	ck_assert_ptr_nonnull(strstr(w.names, "syndrome|fw_miss_counter|crdump_data|"));
+	free(img);
+	free(d1);
+	free(d2);
+	/* Cleared before it was ever read: gone, not built. */
+	tu_assert_ok(ctx, emu_reporter_dump_clear(now, "fw_fatal"));
+	ck_assert_int_eq(emu_reporter_dump(now, "fw_fatal", &d1, &len1), -ENOENT);
+	emu_free(now);
+	emu_free(later);
+}
+END_TEST
+
+/* start-on=PATH: the schedule's clock starts when PATH exists, whoever
+ * looks (the events, the reporters); without a fault to start it is
+ * refused. */
+START_TEST(test_start_on)
+{
+	char dir[] = "/tmp/fwbox-start-on-XXXXXX", path[64], spec[128];
+	struct emu_health_event ev[4];
+	struct emu *e;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/go", dir);
+	snprintf(spec, sizeof(spec), "emu:cx7,start-on=%s,fatal-at=0", path);
+	e = mk(spec);
+	ck_assert_int_ge(emu_events_fd(e), 0);
+	ck_assert_int_eq(emu_events_read(e, ev, 4), 0);
+	ck_assert(!e->fatal);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(emu_events_read(e, ev, 4), 1);
+	ck_assert_str_eq(ev[0].reporter, "fw_fatal");
+	ck_assert(ev[0].error && ev[0].has_dump);
+	ck_assert(e->fatal);
+	emu_free(e);
+	unlink(path);
+	rmdir(dir);
+	snprintf(spec, sizeof(spec), "emu:cx7,start-on=%s", path);
+	ck_assert_int_eq(emu_new(ctx, spec, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(fw_ctx_errmsg(ctx), "neither"));
+}
+END_TEST
+
 /* devlink=none: a driver with no devlink health.  Reporters, diagnose,
  * dump and dump clearing are refused, no event is offered, and a
  * scheduled fault still shows in the health buffer once it is due. */
@@ -217,6 +294,8 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_fw_error_reporter);
 	tcase_add_test(tc, test_fatal_at_start);
 	tcase_add_test(tc, test_no_devlink);
+	tcase_add_test(tc, test_fatal_dump_lazy);
+	tcase_add_test(tc, test_start_on);
 	suite_add_tcase(s, tc);
 	return s;
 }

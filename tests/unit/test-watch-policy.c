@@ -41,7 +41,9 @@ START_TEST(config_keys)
 				      "MaxAge=7d\nMaxPerCard=3\nMinIntervalCard=30s\n"
 				      "MinIntervalGlobal=250ms\nIncidentGap=2h\nLoad=yes\n"
 				      "Database=/srv/h.db\nDevice=emu:cx7\nDevice=0000:08:00.0\n"
-				      "ClearDumps=no\nPollInterval=100ms\nTraceSeconds=2\n"));
+				      "ClearDumps=no\nPollInterval=100ms\nTraceSeconds=2\n"
+				      "CaptureExisting=yes\n"));
+	ck_assert(cfg.capture_existing);
 	ck_assert_str_eq(cfg.spool, "/srv/b");
 	ck_assert_uint_eq(cfg.max_use, 2ull << 30);
 	ck_assert_uint_eq(cfg.max_use_pct, 0);
@@ -283,6 +285,42 @@ START_TEST(journal_event_sync)
 }
 END_TEST
 
+/* P and S records: what was present at start and what a capture
+ * covered survive a reopen, compacted to the newest of each card and
+ * reporter; an S record matches only its own mark. */
+START_TEST(journal_marks)
+{
+	struct watch_journal *j;
+	char buf[2048] = "";
+	size_t n;
+	FILE *f;
+
+	ck_assert_int_eq(watch_journal_open(ctx, ".", &j), 0);
+	ck_assert(!watch_journal_is_covered(j, "0000:08:00.0", "fw_fatal", 1));
+	ck_assert_int_eq(watch_journal_present(j, "0000:08:00.0", "fw_fatal", 1, 100, "in\terror"), 0);
+	ck_assert_int_eq(watch_journal_present(j, "0000:08:00.0", "fw_fatal", 2, 200, "again"), 0);
+	ck_assert_int_eq(watch_journal_covered(j, "0000:08:00.0", "fw_fatal", 1), 0);
+	ck_assert_int_eq(watch_journal_covered(j, "0000:08:00.0", "fw_fatal", 2), 0);
+	ck_assert_int_eq(watch_journal_covered(j, "0000:09:00.0", "health buffer", 77), 0);
+	ck_assert_int_eq(watch_journal_sync(j), 0);
+	watch_journal_close(j);
+	ck_assert_int_eq(watch_journal_open(ctx, ".", &j), 0);
+	ck_assert(watch_journal_is_covered(j, "0000:08:00.0", "fw_fatal", 2));
+	ck_assert(!watch_journal_is_covered(j, "0000:08:00.0", "fw_fatal", 1));
+	ck_assert(!watch_journal_is_covered(j, "0000:08:00.0", "fw", 2));
+	ck_assert(watch_journal_is_covered(j, "0000:09:00.0", "health buffer", 77));
+	watch_journal_close(j);
+	f = fopen("journal", "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "P\t0000:08:00.0\tfw_fatal\t2\t200\tagain\n"
+			      "S\t0000:08:00.0\tfw_fatal\t2\n"
+			      "S\t0000:09:00.0\thealth buffer\t77\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("watch-policy");
@@ -304,6 +342,7 @@ int main(void)
 	tc = tcase_create("journal");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, journal_event_sync);
+	tcase_add_test(tc, journal_marks);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
